@@ -1,0 +1,232 @@
+/* hubd-config.c: hubd.conf (GKeyFile) plus environment and command-line overrides */
+#define G_LOG_DOMAIN "HubdConfig"
+
+#include "hubd-config.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-error.h"
+
+struct _HubdConfig {
+	GObject parent_instance;
+	gchar *path;
+	GKeyFile *file;
+	GKeyFile *overrides; /* --set GROUP.KEY=VALUE */
+	gchar *endpoint;     /* resolved, normalised */
+};
+
+G_DEFINE_TYPE(HubdConfig, hubd_config, G_TYPE_OBJECT)
+
+static void
+hubd_config_finalize(GObject *object)
+{
+	HubdConfig *self = HUBD_CONFIG(object);
+
+	g_free(self->path);
+	g_key_file_unref(self->file);
+	g_key_file_unref(self->overrides);
+	g_free(self->endpoint);
+	G_OBJECT_CLASS(hubd_config_parent_class)->finalize(object);
+}
+
+static void
+hubd_config_class_init(HubdConfigClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = hubd_config_finalize;
+}
+
+static void
+hubd_config_init(HubdConfig *self)
+{
+	self->file = g_key_file_new();
+	self->overrides = g_key_file_new();
+}
+
+gchar *
+hubd_config_normalize_endpoint(const gchar *endpoint, GError **error)
+{
+	g_autoptr(GUri) uri = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *trimmed = NULL;
+	const gchar *scheme;
+	gsize len;
+
+	if (endpoint == NULL || endpoint[0] == '\0') {
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("The Hub endpoint is empty"));
+		return NULL;
+	}
+	trimmed = g_strstrip(g_strdup(endpoint));
+	len = strlen(trimmed);
+	while (len > 0 && trimmed[len - 1] == '/')
+		trimmed[--len] = '\0';
+	uri = g_uri_parse(trimmed, G_URI_FLAGS_NONE, &error_local);
+	if (uri == NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("The Hub endpoint “%s” is not a URL: %s"),
+			    endpoint,
+			    error_local->message);
+		return NULL;
+	}
+	scheme = g_uri_get_scheme(uri);
+	if ((g_strcmp0(scheme, "https") != 0 && g_strcmp0(scheme, "http") != 0) ||
+	    g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0') {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_INVALID_ARGUMENT,
+			_("The Hub endpoint “%s” must be an http:// or https:// URL with a host"),
+			endpoint);
+		return NULL;
+	}
+	if (g_uri_get_query(uri) != NULL || g_uri_get_fragment(uri) != NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("The Hub endpoint “%s” must not carry a query or fragment"),
+			    endpoint);
+		return NULL;
+	}
+	return g_steal_pointer(&trimmed);
+}
+
+static gboolean
+hubd_config_resolve_endpoint(HubdConfig *self, GError **error)
+{
+	const gchar *env = g_getenv("HF_ENDPOINT");
+	g_autofree gchar *file_value = hubd_config_get_string(self, "hub", "endpoint", NULL);
+	const gchar *chosen = HUBD_DEFAULT_ENDPOINT;
+
+	if (file_value != NULL && file_value[0] != '\0')
+		chosen = file_value;
+	if (env != NULL && env[0] != '\0')
+		chosen = env;
+	g_free(self->endpoint);
+	self->endpoint = hubd_config_normalize_endpoint(chosen, error);
+	return self->endpoint != NULL;
+}
+
+HubdConfig *
+hubd_config_new(const gchar *path, GError **error)
+{
+	g_autoptr(HubdConfig) self = g_object_new(HUBD_TYPE_CONFIG, NULL);
+	g_autoptr(GError) error_local = NULL;
+
+	if (path != NULL)
+		self->path = g_strdup(path);
+	else
+		self->path = g_build_filename(g_get_user_config_dir(), "hubd", "hubd.conf", NULL);
+	if (!g_key_file_load_from_file(self->file, self->path, G_KEY_FILE_NONE, &error_local)) {
+		if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("Cannot read the configuration file %s: %s"),
+				    self->path,
+				    error_local->message);
+			return NULL;
+		}
+		g_debug("no configuration file at %s, using defaults", self->path);
+	}
+	if (!hubd_config_resolve_endpoint(self, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+const gchar *
+hubd_config_get_path(HubdConfig *self)
+{
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	return self->path;
+}
+
+gboolean
+hubd_config_set_override(HubdConfig *self, const gchar *assignment, GError **error)
+{
+	const gchar *eq;
+	const gchar *dot;
+	g_autofree gchar *group = NULL;
+	g_autofree gchar *key = NULL;
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), FALSE);
+	eq = strchr(assignment, '=');
+	dot = strchr(assignment, '.');
+	if (eq == NULL || dot == NULL || dot > eq || dot == assignment || dot + 1 == eq) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("“%s” is not of the form GROUP.KEY=VALUE"),
+			    assignment);
+		return FALSE;
+	}
+	group = g_strndup(assignment, dot - assignment);
+	key = g_strndup(dot + 1, eq - dot - 1);
+	g_key_file_set_value(self->overrides, group, key, eq + 1);
+	/* given on the command line, so it beats HF_ENDPOINT like --endpoint */
+	if (g_strcmp0(group, "hub") == 0 && g_strcmp0(key, "endpoint") == 0)
+		return hubd_config_set_endpoint(self, eq + 1, error);
+	return TRUE;
+}
+
+gchar *
+hubd_config_get_string(HubdConfig *self,
+		       const gchar *group,
+		       const gchar *key,
+		       const gchar *fallback)
+{
+	gchar *value;
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	value = g_key_file_get_string(self->overrides, group, key, NULL);
+	if (value == NULL)
+		value = g_key_file_get_string(self->file, group, key, NULL);
+	if (value == NULL)
+		return g_strdup(fallback);
+	return value;
+}
+
+gboolean
+hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback)
+{
+	g_autofree gchar *value = hubd_config_get_string(self, group, key, NULL);
+
+	if (value == NULL)
+		return fallback;
+	if (g_ascii_strcasecmp(value, "true") == 0 || g_strcmp0(value, "1") == 0 ||
+	    g_ascii_strcasecmp(value, "yes") == 0)
+		return TRUE;
+	if (g_ascii_strcasecmp(value, "false") == 0 || g_strcmp0(value, "0") == 0 ||
+	    g_ascii_strcasecmp(value, "no") == 0)
+		return FALSE;
+	g_warning("[%s] %s=%s is not a boolean, using %s",
+		  group,
+		  key,
+		  value,
+		  fallback ? "true" : "false");
+	return fallback;
+}
+
+const gchar *
+hubd_config_get_endpoint(HubdConfig *self)
+{
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	return self->endpoint;
+}
+
+gboolean
+hubd_config_set_endpoint(HubdConfig *self, const gchar *endpoint, GError **error)
+{
+	gchar *normalized;
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), FALSE);
+	normalized = hubd_config_normalize_endpoint(endpoint, error);
+	if (normalized == NULL)
+		return FALSE;
+	g_free(self->endpoint);
+	self->endpoint = normalized;
+	return TRUE;
+}

@@ -1,0 +1,172 @@
+/* hubd-error.c: the HUBD_ERROR domain and the one place foreign errors are mapped */
+#define G_LOG_DOMAIN "HubdError"
+
+#include "hubd-error.h"
+
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
+
+static const GDBusErrorEntry hubd_error_entries[] = {
+	{HUBD_ERROR_REPO_NOT_FOUND, HUBD_DBUS_ERROR_PREFIX "RepoNotFound"},
+	{HUBD_ERROR_REVISION_NOT_FOUND, HUBD_DBUS_ERROR_PREFIX "RevisionNotFound"},
+	{HUBD_ERROR_ENTRY_NOT_FOUND, HUBD_DBUS_ERROR_PREFIX "EntryNotFound"},
+	{HUBD_ERROR_GATED, HUBD_DBUS_ERROR_PREFIX "Gated"},
+	{HUBD_ERROR_UNAUTHORIZED, HUBD_DBUS_ERROR_PREFIX "Unauthorized"},
+	{HUBD_ERROR_FORBIDDEN, HUBD_DBUS_ERROR_PREFIX "Forbidden"},
+	{HUBD_ERROR_CONFLICT, HUBD_DBUS_ERROR_PREFIX "Conflict"},
+	{HUBD_ERROR_RATE_LIMITED, HUBD_DBUS_ERROR_PREFIX "RateLimited"},
+	{HUBD_ERROR_BAD_REQUEST, HUBD_DBUS_ERROR_PREFIX "BadRequest"},
+	{HUBD_ERROR_INVALID_ARGUMENT, HUBD_DBUS_ERROR_PREFIX "InvalidArgument"},
+	{HUBD_ERROR_NOT_LOGGED_IN, HUBD_DBUS_ERROR_PREFIX "NotLoggedIn"},
+	{HUBD_ERROR_OFFLINE, HUBD_DBUS_ERROR_PREFIX "Offline"},
+	{HUBD_ERROR_POLICY, HUBD_DBUS_ERROR_PREFIX "Policy"},
+	{HUBD_ERROR_SERVER, HUBD_DBUS_ERROR_PREFIX "Server"},
+	{HUBD_ERROR_NETWORK, HUBD_DBUS_ERROR_PREFIX "Network"},
+	{HUBD_ERROR_CANCELLED, HUBD_DBUS_ERROR_PREFIX "Cancelled"},
+	{HUBD_ERROR_FAILED, HUBD_DBUS_ERROR_PREFIX "Failed"},
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(hubd_error_entries) == HUBD_ERROR_LAST);
+
+GQuark
+hubd_error_quark(void)
+{
+	static gsize quark = 0;
+	/* g_dbus_error_register_error_domain() is thread-safe and idempotent */
+	g_dbus_error_register_error_domain("hubd-error-quark",
+					   &quark,
+					   hubd_error_entries,
+					   G_N_ELEMENTS(hubd_error_entries));
+	return (GQuark)quark;
+}
+
+const gchar *
+hubd_error_code_to_name(HubdErrorCode code)
+{
+	if ((guint)code >= HUBD_ERROR_LAST)
+		return NULL;
+	return hubd_error_entries[code].dbus_error_name + strlen(HUBD_DBUS_ERROR_PREFIX);
+}
+
+static HubdErrorCode
+hubd_error_code_from_io(gint code)
+{
+	switch (code) {
+	case G_IO_ERROR_CANCELLED:
+		return HUBD_ERROR_CANCELLED;
+	case G_IO_ERROR_TIMED_OUT:
+	case G_IO_ERROR_CONNECTION_REFUSED:
+	case G_IO_ERROR_HOST_NOT_FOUND:
+	case G_IO_ERROR_HOST_UNREACHABLE:
+	case G_IO_ERROR_NETWORK_UNREACHABLE:
+	case G_IO_ERROR_BROKEN_PIPE:
+	case G_IO_ERROR_NOT_CONNECTED:
+	case G_IO_ERROR_PARTIAL_INPUT:
+	case G_IO_ERROR_PROXY_FAILED:
+	case G_IO_ERROR_PROXY_AUTH_FAILED:
+	case G_IO_ERROR_PROXY_NEED_AUTH:
+	case G_IO_ERROR_PROXY_NOT_ALLOWED:
+		return HUBD_ERROR_NETWORK;
+	case G_IO_ERROR_NOT_FOUND:
+	case G_IO_ERROR_EXISTS:
+	case G_IO_ERROR_IS_DIRECTORY:
+	case G_IO_ERROR_NOT_DIRECTORY:
+	case G_IO_ERROR_NOT_EMPTY:
+	case G_IO_ERROR_NOT_REGULAR_FILE:
+	case G_IO_ERROR_NOT_SYMBOLIC_LINK:
+	case G_IO_ERROR_FILENAME_TOO_LONG:
+	case G_IO_ERROR_INVALID_FILENAME:
+	case G_IO_ERROR_PERMISSION_DENIED:
+	case G_IO_ERROR_READ_ONLY:
+	case G_IO_ERROR_INVALID_ARGUMENT:
+	case G_IO_ERROR_INVALID_DATA:
+		return HUBD_ERROR_INVALID_ARGUMENT;
+	default:
+		return HUBD_ERROR_FAILED;
+	}
+}
+
+static HubdErrorCode
+hubd_error_code_from_foreign(const GError *error)
+{
+	if (error->domain == G_IO_ERROR)
+		return hubd_error_code_from_io(error->code);
+	if (error->domain == G_FILE_ERROR)
+		return hubd_error_code_from_io(g_io_error_from_file_error(error->code));
+	if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
+		return HUBD_ERROR_NETWORK;
+	if (error->domain == SOUP_SESSION_ERROR) {
+		/* the server sent something HTTP can't carry: bad headers, bad encoding,
+		 * a redirect loop; the network itself worked */
+		return HUBD_ERROR_SERVER;
+	}
+	if (error->domain == JSON_PARSER_ERROR || error->domain == JSON_READER_ERROR)
+		return HUBD_ERROR_SERVER;
+	if (error->domain == G_KEY_FILE_ERROR || error->domain == G_URI_ERROR ||
+	    error->domain == G_VARIANT_PARSE_ERROR || error->domain == G_CONVERT_ERROR)
+		return HUBD_ERROR_INVALID_ARGUMENT;
+	if (error->domain == G_DBUS_ERROR) {
+		if (error->code == G_DBUS_ERROR_INVALID_ARGS)
+			return HUBD_ERROR_INVALID_ARGUMENT;
+		if (error->code == G_DBUS_ERROR_NO_REPLY || error->code == G_DBUS_ERROR_TIMEOUT ||
+		    error->code == G_DBUS_ERROR_TIMED_OUT)
+			return HUBD_ERROR_NETWORK;
+		return HUBD_ERROR_FAILED;
+	}
+	if (error->domain == SECRET_ERROR) {
+		if (error->code == SECRET_ERROR_IS_LOCKED)
+			return HUBD_ERROR_NOT_LOGGED_IN;
+		return HUBD_ERROR_FAILED;
+	}
+	return HUBD_ERROR_FAILED;
+}
+
+void
+hubd_error_convert(GError **error)
+{
+	HubdErrorCode code;
+
+	if (error == NULL || *error == NULL)
+		return;
+	if ((*error)->domain == HUBD_ERROR)
+		return;
+	code = hubd_error_code_from_foreign(*error);
+	if (code == HUBD_ERROR_FAILED) {
+		/* loud in logs so unmapped domains get a proper mapping */
+		g_debug("unmapped error %s:%d: %s",
+			g_quark_to_string((*error)->domain),
+			(*error)->code,
+			(*error)->message);
+	}
+	{
+		g_autoptr(GError) converted =
+			g_error_new_literal(HUBD_ERROR, code, (*error)->message);
+		g_clear_error(error);
+		*error = g_steal_pointer(&converted);
+	}
+}
+
+void
+hubd_error_fixup_remote(GError **error)
+{
+	g_autofree gchar *name = NULL;
+
+	if (error == NULL || *error == NULL)
+		return;
+	/* make sure our names are registered before GDBus decodes them */
+	(void)hubd_error_quark();
+	if (!g_dbus_error_is_remote_error(*error))
+		return;
+	name = g_dbus_error_get_remote_error(*error);
+	g_dbus_error_strip_remote_error(*error);
+	if ((*error)->domain == HUBD_ERROR)
+		return;
+	if (name != NULL && g_str_has_prefix(name, HUBD_DBUS_ERROR_PREFIX)) {
+		/* a name newer than this client: keep the message, call it Failed */
+		g_autoptr(GError) failed =
+			g_error_new_literal(HUBD_ERROR, HUBD_ERROR_FAILED, (*error)->message);
+		g_clear_error(error);
+		*error = g_steal_pointer(&failed);
+	}
+}

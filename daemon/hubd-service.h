@@ -1,0 +1,61 @@
+/* hubd-service.h: base type of everything that exports a D-Bus interface, core and plugins */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hubd-export.h"
+
+G_BEGIN_DECLS
+
+#define HUBD_OBJECT_PATH "/org/hubd/Hub1"
+/* GIO extension points: HubdService subclasses, and (later) storage backends */
+#define HUBD_SERVICE_EXTENSION_POINT "hubd-service"
+#define HUBD_STORAGE_EXTENSION_POINT "hubd-storage"
+
+typedef struct _HubdDaemon HubdDaemon;
+
+#define HUBD_TYPE_SERVICE (hubd_service_get_type())
+HUBD_EXPORT
+G_DECLARE_DERIVABLE_TYPE(HubdService, hubd_service, HUBD, SERVICE, GObject)
+
+struct _HubdServiceClass {
+	GObjectClass parent_class;
+
+	/* The skeleton exported at HUBD_OBJECT_PATH on every connection. Called
+	 * once, lazily; the service keeps ownership. Required. */
+	GDBusInterfaceSkeleton *(*create_skeleton)(HubdService *self);
+	/* Optional: work before the first export (the daemon is fully set up). */
+	gboolean (*start)(HubdService *self, GError **error);
+	/* Optional: TRUE while the service has work in flight (no idle exit). */
+	gboolean (*is_busy)(HubdService *self);
+
+	gpointer padding[8];
+};
+
+/* Registers both extension points; idempotent. */
+HUBD_EXPORT void
+hubd_service_register_extension_points(void);
+
+HUBD_EXPORT HubdDaemon *
+hubd_service_get_daemon(HubdService *self);
+HUBD_EXPORT GDBusInterfaceSkeleton *
+hubd_service_get_skeleton(HubdService *self);
+/* e.g. "org.hubd.Hub1.Daemon" */
+HUBD_EXPORT const gchar *
+hubd_service_get_interface_name(HubdService *self);
+
+HUBD_EXPORT gboolean
+hubd_service_start(HubdService *self, GError **error);
+HUBD_EXPORT gboolean
+hubd_service_export(HubdService *self, GDBusConnection *connection, GError **error);
+HUBD_EXPORT void
+hubd_service_unexport(HubdService *self, GDBusConnection *connection);
+HUBD_EXPORT gboolean
+hubd_service_is_busy(HubdService *self);
+
+/* For method handlers: finishes `invocation` with `error` converted to a
+ * typed org.hubd.Hub1.Error.* (see hubd_error_convert). Takes `error`. */
+HUBD_EXPORT void
+hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error);
+
+G_END_DECLS
