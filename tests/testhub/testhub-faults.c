@@ -1,0 +1,759 @@
+/* testhub-faults.c: per-request plumbing of both listeners (X-Request-Id,
+ * body size bound, request log) and fault injection (status, reset, truncate,
+ * slow), driven by --faults FILE and the admin surface under /_testhub/.
+ *
+ * Body faults take the connection over from libsoup (steal) and write the
+ * response by hand, so that the exact bytes on the wire and the moment the
+ * socket closes are under the test's control.
+ */
+#include "testhub-faults.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "testhub-http.h"
+
+typedef enum {
+	FAULT_STATUS,
+	FAULT_RESET,
+	FAULT_TRUNCATE,
+	FAULT_SLOW,
+} FaultAction;
+
+typedef struct {
+	gchar *method; /* NULL: any */
+	GRegex *regex; /* NULL: any */
+	gchar *origin; /* "hub", "cdn" or "any" */
+	guint times;   /* 0: forever */
+	guint skip;
+	guint seen;
+	guint fired;
+	FaultAction action;
+	guint status;
+	guint retry_after;
+	guint64 after_bytes;
+	guint delay_ms;
+	guint64 chunk_size;
+	JsonNode *source;
+} FaultRule;
+
+struct _TesthubFaults {
+	GPtrArray *rules;    /* FaultRule* */
+	JsonArray *requests; /* request log */
+};
+
+/* State of one request, attached to its SoupServerMessage. */
+typedef struct {
+	TesthubFaults *faults;
+	TesthubContext *ctx;
+	const gchar *origin;
+	JsonObject *log; /* NULL for admin requests, which are not logged */
+	guint64 bytes_sent;
+	FaultRule *body_fault; /* borrowed; rules outlive requests only until cleared */
+	FaultAction action;
+	guint64 after_bytes;
+	guint delay_ms;
+	guint64 chunk_size;
+	gboolean write_now; /* answer from the headers alone, then close */
+	gchar *range;       /* the request's Range header, taken out of libsoup's sight */
+} RequestState;
+
+typedef struct {
+	TesthubFaults *faults;
+	JsonObject *log;
+	GIOStream *stream;
+	GBytes *body;
+	guint64 offset;
+	guint64 limit; /* bytes of the body to send before closing */
+	guint64 chunk;
+	guint delay_ms;
+	gboolean reset;
+	gboolean linger; /* half-close and wait so the client reads the answer */
+	GSocket *socket; /* the stolen stream may wrap it */
+	guint drain_source;
+	guint linger_source;
+	guint status;
+} FaultWriter;
+
+static const gchar *const ADMIN_PREFIX = "/_testhub/";
+
+static void
+rule_free(gpointer p)
+{
+	FaultRule *r = p;
+
+	g_free(r->method);
+	g_clear_pointer(&r->regex, g_regex_unref);
+	g_free(r->origin);
+	g_clear_pointer(&r->source, json_node_unref);
+	g_free(r);
+}
+
+TesthubFaults *
+testhub_faults_new(void)
+{
+	TesthubFaults *f = g_new0(TesthubFaults, 1);
+
+	f->rules = g_ptr_array_new_with_free_func(rule_free);
+	f->requests = json_array_new();
+	return f;
+}
+
+void
+testhub_faults_free(TesthubFaults *faults)
+{
+	if (faults == NULL)
+		return;
+	g_ptr_array_unref(faults->rules);
+	json_array_unref(faults->requests);
+	g_free(faults);
+}
+
+static guint64
+int_member(JsonObject *o, const gchar *name, guint64 def)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	if (n == NULL || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+		return def;
+	return json_node_get_int(n) < 0 ? def : (guint64)json_node_get_int(n);
+}
+
+static FaultRule *
+rule_from_json(JsonObject *o, GError **error)
+{
+	FaultRule *r = g_new0(FaultRule, 1);
+	const gchar *method = json_object_get_string_member_with_default(o, "method", NULL);
+	const gchar *regex = json_object_get_string_member_with_default(o, "path_regex", NULL);
+	const gchar *origin = json_object_get_string_member_with_default(o, "origin", "any");
+	const gchar *action = json_object_get_string_member_with_default(o, "action", "status");
+
+	r->source = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(r->source, o);
+	r->method = method != NULL && method[0] != '\0' ? g_ascii_strup(method, -1) : NULL;
+	r->origin = g_strdup(origin);
+	r->times = (guint)int_member(o, "times", 1);
+	r->skip = (guint)int_member(o, "skip", 0);
+	r->status = (guint)int_member(o, "status", 500);
+	r->retry_after = (guint)int_member(o, "retry_after", 0);
+	r->after_bytes = int_member(o, "after_bytes", 0);
+	r->delay_ms = (guint)int_member(o, "delay_ms", 100);
+	r->chunk_size = int_member(o, "chunk_size", 16384);
+	if (r->chunk_size == 0)
+		r->chunk_size = 16384;
+	if (g_strcmp0(action, "status") == 0)
+		r->action = FAULT_STATUS;
+	else if (g_strcmp0(action, "reset") == 0)
+		r->action = FAULT_RESET;
+	else if (g_strcmp0(action, "truncate") == 0)
+		r->action = FAULT_TRUNCATE;
+	else if (g_strcmp0(action, "slow") == 0)
+		r->action = FAULT_SLOW;
+	else {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_INVALID_ARGUMENT,
+			    "unknown action %s",
+			    action);
+		rule_free(r);
+		return NULL;
+	}
+	if (g_strcmp0(origin, "hub") != 0 && g_strcmp0(origin, "cdn") != 0 &&
+	    g_strcmp0(origin, "any") != 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_INVALID_ARGUMENT,
+			    "unknown origin %s",
+			    origin);
+		rule_free(r);
+		return NULL;
+	}
+	if (r->status < 100 || r->status > 599) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_INVALID_ARGUMENT,
+			    "bad status %u",
+			    r->status);
+		rule_free(r);
+		return NULL;
+	}
+	if (regex != NULL) {
+		r->regex = g_regex_new(regex, G_REGEX_OPTIMIZE, 0, error);
+		if (r->regex == NULL) {
+			rule_free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+gboolean
+testhub_faults_add_json(TesthubFaults *faults, JsonNode *node, GError **error)
+{
+	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(rule_free);
+	JsonArray *arr = NULL;
+
+	if (JSON_NODE_HOLDS_OBJECT(node) &&
+	    json_object_has_member(json_node_get_object(node), "rules"))
+		arr = json_object_get_array_member(json_node_get_object(node), "rules");
+	else if (JSON_NODE_HOLDS_ARRAY(node))
+		arr = json_node_get_array(node);
+	if (arr == NULL && JSON_NODE_HOLDS_OBJECT(node)) {
+		FaultRule *r = rule_from_json(json_node_get_object(node), error);
+
+		if (r == NULL)
+			return FALSE;
+		g_ptr_array_add(faults->rules, r);
+		return TRUE;
+	}
+	if (arr == NULL) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_INVALID_ARGUMENT,
+			    "expected a rule or a list of rules");
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		JsonObject *o = json_array_get_object_element(arr, i);
+		FaultRule *r;
+
+		if (o == NULL) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_INVALID_ARGUMENT,
+				    "rule %u is not an object",
+				    i);
+			return FALSE;
+		}
+		r = rule_from_json(o, error);
+		if (r == NULL)
+			return FALSE;
+		g_ptr_array_add(added, r);
+	}
+	while (added->len > 0)
+		g_ptr_array_add(faults->rules, g_ptr_array_steal_index(added, 0));
+	return TRUE;
+}
+
+gboolean
+testhub_faults_load_file(TesthubFaults *faults, const gchar *path, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+
+	if (!json_parser_load_from_file(parser, path, error))
+		return FALSE;
+	return testhub_faults_add_json(faults, json_parser_get_root(parser), error);
+}
+
+static FaultRule *
+match_rule(TesthubFaults *faults, const gchar *origin, const gchar *method, const gchar *path)
+{
+	for (guint i = 0; i < faults->rules->len; i++) {
+		FaultRule *r = g_ptr_array_index(faults->rules, i);
+
+		if (r->times != 0 && r->fired >= r->times)
+			continue;
+		if (g_strcmp0(r->origin, "any") != 0 && g_strcmp0(r->origin, origin) != 0)
+			continue;
+		if (r->method != NULL && g_strcmp0(r->method, method) != 0)
+			continue;
+		if (r->regex != NULL && !g_regex_match(r->regex, path, 0, NULL))
+			continue;
+		if (r->seen++ < r->skip)
+			continue;
+		r->fired++;
+		return r;
+	}
+	return NULL;
+}
+
+/* ---- request log ---- */
+
+static void
+log_finish(TesthubFaults *faults, JsonObject *log, guint status, guint64 bytes_sent)
+{
+	if (log == NULL)
+		return;
+	json_object_set_int_member(log, "status", status);
+	json_object_set_int_member(log, "bytes_sent", (gint64)bytes_sent);
+	json_array_add_object_element(faults->requests, json_object_ref(log));
+}
+
+static void
+request_state_free(gpointer p)
+{
+	RequestState *st = p;
+
+	g_clear_pointer(&st->log, json_object_unref);
+	g_free(st->range);
+	g_free(st);
+}
+
+static RequestState *
+request_state(SoupServerMessage *msg)
+{
+	return g_object_get_data(G_OBJECT(msg), "testhub-request");
+}
+
+static void
+on_wrote_body_data(SoupServerMessage *msg, guint chunk_size, gpointer user_data)
+{
+	RequestState *st = request_state(msg);
+
+	if (st != NULL)
+		st->bytes_sent += chunk_size;
+}
+
+static void
+on_got_headers(SoupServerMessage *msg, gpointer user_data)
+{
+	RequestState *st = request_state(msg);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	guint status = soup_server_message_get_status(msg);
+
+	if (st == NULL)
+		return;
+	/* the request line parsed: drop the body pre-set for refusals */
+	soup_message_body_truncate(soup_server_message_get_response_body(msg));
+	soup_message_headers_remove(soup_server_message_get_response_headers(msg), "Content-Type");
+	soup_message_headers_remove(soup_server_message_get_response_headers(msg),
+				    "X-Error-Message");
+	if (status >= 400) {
+		testhub_reply_error(msg, status, NULL, soup_status_get_phrase(status));
+		return;
+	}
+	/* The Hub origin reads whole bodies into memory: refuse huge ones from
+	 * the headers. The CDN's upload handlers stream their bodies. */
+	if (g_strcmp0(st->origin, "hub") != 0 || status != 0)
+		return;
+	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
+	    soup_message_headers_get_content_length(h) > TESTHUB_MAX_BODY) {
+		st->write_now = TRUE;
+		testhub_reply_error(msg,
+				    SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+				    NULL,
+				    "Request body too large");
+	}
+}
+
+static void
+on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	RequestState *st = g_new0(RequestState, 1);
+	RequestState *proto = user_data;
+	g_autofree gchar *uuid = g_uuid_string_random();
+	g_autofree gchar *rid = g_strdup_printf("Root=1-%s", uuid);
+
+	st->faults = proto->faults;
+	st->ctx = proto->ctx;
+	st->origin = proto->origin;
+	g_object_set_data_full(G_OBJECT(msg), "testhub-request", st, request_state_free);
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+				     "X-Request-Id",
+				     rid);
+	/* libsoup answers an unparsable request line (e.g. a bad escape) without
+	 * emitting got-headers: pre-set the Hub's error shape for that case */
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+				     "Content-Type",
+				     "application/json; charset=utf-8");
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+				     "X-Error-Message",
+				     "Bad Request");
+	soup_message_body_append(soup_server_message_get_response_body(msg),
+				 SOUP_MEMORY_STATIC,
+				 "{\"error\":\"Bad Request\"}",
+				 strlen("{\"error\":\"Bad Request\"}"));
+	g_signal_connect(msg, "got-headers", G_CALLBACK(on_got_headers), NULL);
+	g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_wrote_body_data), NULL);
+}
+
+static void
+on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	RequestState *st = request_state(msg);
+	GUri *uri = soup_server_message_get_uri(msg);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const gchar *method = soup_server_message_get_method(msg);
+	const gchar *path = uri != NULL ? g_uri_get_path(uri) : "";
+	const gchar *range = soup_message_headers_get_one(h, "Range");
+	FaultRule *rule;
+
+	if (st == NULL)
+		return;
+	/* SoupServer would answer Range requests on any 200 by itself (and
+	 * mishandles overflowing values): the routes do ranges explicitly */
+	if (range != NULL) {
+		st->range = g_strdup(range);
+		soup_message_headers_remove(h, "Range");
+		range = st->range;
+	}
+	if (g_str_has_prefix(path, ADMIN_PREFIX) || g_strcmp0(path, "/_testhub") == 0)
+		return;
+	st->log = json_object_new();
+	json_object_set_string_member(st->log, "origin", st->origin);
+	json_object_set_string_member(st->log, "method", method);
+	json_object_set_string_member(st->log, "path", path);
+	if (uri != NULL && g_uri_get_query(uri) != NULL)
+		json_object_set_string_member(st->log, "query", g_uri_get_query(uri));
+	else
+		json_object_set_null_member(st->log, "query");
+	json_object_set_boolean_member(st->log,
+				       "authorization",
+				       soup_message_headers_get_one(h, "Authorization") != NULL);
+	if (range != NULL)
+		json_object_set_string_member(st->log, "range", range);
+	else
+		json_object_set_null_member(st->log, "range");
+
+	if (soup_server_message_get_status(msg) != 0)
+		return;
+	rule = match_rule(st->faults, st->origin, method, path);
+	if (rule == NULL)
+		return;
+	g_debug("fault %u on %s %s", rule->action, method, path);
+	if (rule->action == FAULT_STATUS) {
+		g_autofree gchar *m = g_strdup_printf("Injected fault: status %u", rule->status);
+
+		if (rule->retry_after > 0 || rule->status == 429 || rule->status == 503) {
+			g_autofree gchar *ra = g_strdup_printf("%u", rule->retry_after);
+
+			soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+						     "Retry-After",
+						     ra);
+		}
+		/* a status set here makes libsoup skip the handler */
+		testhub_reply_error(msg, rule->status, NULL, m);
+		return;
+	}
+	st->body_fault = rule;
+	st->action = rule->action;
+	st->after_bytes = rule->after_bytes;
+	st->delay_ms = rule->delay_ms;
+	st->chunk_size = rule->chunk_size;
+}
+
+static void
+on_request_done(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	RequestState *st = request_state(msg);
+
+	if (st == NULL || st->log == NULL)
+		return;
+	log_finish(st->faults, st->log, soup_server_message_get_status(msg), st->bytes_sent);
+	g_clear_pointer(&st->log, json_object_unref);
+}
+
+void
+testhub_faults_attach(TesthubContext *ctx, SoupServer *server, const gchar *origin)
+{
+	RequestState *proto = g_new0(RequestState, 1);
+
+	proto->faults = ctx->faults;
+	proto->ctx = ctx;
+	proto->origin = g_strcmp0(origin, "cdn") == 0 ? "cdn" : "hub";
+	g_object_set_data_full(G_OBJECT(server), "testhub-proto", proto, g_free);
+	g_signal_connect(server, "request-started", G_CALLBACK(on_request_started), proto);
+	g_signal_connect(server, "request-read", G_CALLBACK(on_request_read), proto);
+	g_signal_connect(server, "request-finished", G_CALLBACK(on_request_done), proto);
+	g_signal_connect(server, "request-aborted", G_CALLBACK(on_request_done), proto);
+}
+
+const gchar *
+testhub_request_range(SoupServerMessage *msg)
+{
+	RequestState *st = request_state(msg);
+
+	return st != NULL ? st->range : NULL;
+}
+
+/* ---- body faults: write the response by hand on the stolen connection ---- */
+
+static void
+fault_writer_free(FaultWriter *w)
+{
+	g_clear_object(&w->stream);
+	g_clear_object(&w->socket);
+	g_clear_pointer(&w->body, g_bytes_unref);
+	g_clear_pointer(&w->log, json_object_unref);
+	g_free(w);
+}
+
+static void
+fault_writer_close(FaultWriter *w);
+
+static gboolean
+fault_writer_linger_done(gpointer user_data)
+{
+	FaultWriter *w = user_data;
+
+	w->linger_source = 0;
+	g_clear_handle_id(&w->drain_source, g_source_remove);
+	w->linger = FALSE;
+	fault_writer_close(w);
+	return G_SOURCE_REMOVE;
+}
+
+/* Reads the socket directly: libsoup may still have a read pending on the
+ * stolen stream, which would make a stream read fail at once. */
+static gboolean
+fault_writer_drain(GSocket *sock, GIOCondition cond, gpointer user_data)
+{
+	FaultWriter *w = user_data;
+	gchar buf[65536];
+	g_autoptr(GError) error = NULL;
+	gssize n = g_socket_receive(sock, buf, sizeof(buf), NULL, &error);
+
+	if (n > 0) {
+		/* the client is still sending: wait for it to finish */
+		g_clear_handle_id(&w->linger_source, g_source_remove);
+		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
+		return G_SOURCE_CONTINUE;
+	}
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+		return G_SOURCE_CONTINUE;
+	w->drain_source = 0;
+	g_clear_handle_id(&w->linger_source, g_source_remove);
+	w->linger = FALSE;
+	fault_writer_close(w);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+fault_writer_close(FaultWriter *w)
+{
+	GSocket *sock = w->socket;
+
+	if (w->linger && sock != NULL) {
+		/* closing with unread request bytes would send RST and lose the
+		 * answer: drain what the client still sends until it closes or
+		 * goes quiet */
+		g_autoptr(GSource) src =
+			g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+
+		g_source_set_callback(src, G_SOURCE_FUNC(fault_writer_drain), w, NULL);
+		w->drain_source = g_source_attach(src, NULL);
+		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
+		return;
+	}
+	if (w->reset && sock != NULL) {
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+		/* linger 0: close() sends RST, as a dropped connection would */
+		setsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	g_io_stream_close(w->stream, NULL, NULL);
+	log_finish(w->faults, w->log, w->status, w->offset);
+	fault_writer_free(w);
+}
+
+static void
+fault_writer_next(FaultWriter *w);
+
+static gboolean
+fault_writer_timeout(gpointer user_data)
+{
+	fault_writer_next(user_data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+fault_writer_wrote(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	FaultWriter *w = user_data;
+	gsize written = 0;
+	g_autoptr(GError) error = NULL;
+
+	if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, &written, &error)) {
+		g_debug("fault writer: %s", error->message);
+		w->offset += written;
+		fault_writer_close(w);
+		return;
+	}
+	w->offset += written;
+	if (w->delay_ms > 0 && w->offset < w->limit)
+		g_timeout_add(w->delay_ms, fault_writer_timeout, w);
+	else
+		fault_writer_next(w);
+}
+
+static void
+fault_writer_next(FaultWriter *w)
+{
+	GOutputStream *out = g_io_stream_get_output_stream(w->stream);
+	const guint8 *data = g_bytes_get_data(w->body, NULL);
+	guint64 n = MIN(w->chunk, w->limit - w->offset);
+
+	if (w->offset >= w->limit) {
+		fault_writer_close(w);
+		return;
+	}
+	g_output_stream_write_all_async(out,
+					data + w->offset,
+					(gsize)n,
+					G_PRIORITY_DEFAULT,
+					NULL,
+					fault_writer_wrote,
+					w);
+}
+
+static void
+append_header(const gchar *name, const gchar *value, gpointer user_data)
+{
+	GString *head = user_data;
+
+	if (g_ascii_strcasecmp(name, "Content-Length") == 0 ||
+	    g_ascii_strcasecmp(name, "Transfer-Encoding") == 0 ||
+	    g_ascii_strcasecmp(name, "Connection") == 0)
+		return;
+	g_string_append_printf(head, "%s: %s\r\n", name, value);
+}
+
+gboolean
+testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
+{
+	RequestState *st = request_state(msg);
+	g_autoptr(GString) head = g_string_new(NULL);
+	GOutputStream *out;
+	FaultWriter *w;
+	guint status = soup_server_message_get_status(msg);
+	gsize len = g_bytes_get_size(body);
+
+	if (st == NULL ||
+	    (!st->write_now && (st->body_fault == NULL ||
+				g_strcmp0(soup_server_message_get_method(msg), "HEAD") == 0)))
+		return FALSE;
+	st->body_fault = NULL;
+	g_string_append_printf(
+		head,
+		"HTTP/1.1 %u %s\r\n",
+		status,
+		soup_status_get_phrase(status) != NULL ? soup_status_get_phrase(status) : "Status");
+	soup_message_headers_foreach(soup_server_message_get_response_headers(msg),
+				     append_header,
+				     head);
+	g_string_append_printf(head,
+			       "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+			       len);
+
+	w = g_new0(FaultWriter, 1);
+	w->faults = st->faults;
+	w->log = g_steal_pointer(&st->log);
+	w->body = g_bytes_ref(body);
+	if (soup_server_message_get_socket(msg) != NULL)
+		w->socket = g_object_ref(soup_server_message_get_socket(msg));
+	w->stream = soup_server_message_steal_connection(msg);
+	if (w->stream == NULL) {
+		fault_writer_free(w);
+		return FALSE;
+	}
+	w->status = status;
+	w->reset = !st->write_now && st->action == FAULT_RESET;
+	w->linger = st->write_now;
+	if (st->write_now)
+		w->limit = len;
+	else
+		w->limit = st->action == FAULT_SLOW ? len : MIN(st->after_bytes, (guint64)len);
+	w->chunk = !st->write_now && st->action == FAULT_SLOW ? st->chunk_size : G_MAXUINT64;
+	w->delay_ms = !st->write_now && st->action == FAULT_SLOW ? st->delay_ms : 0;
+	st->write_now = FALSE;
+	out = g_io_stream_get_output_stream(w->stream);
+	/* the head is small: a blocking write on a fresh socket buffer is fine */
+	if (!g_output_stream_write_all(out, head->str, head->len, NULL, NULL, NULL)) {
+		fault_writer_close(w);
+		return TRUE;
+	}
+	/* slow: a pause before every chunk, the first one included */
+	if (w->delay_ms > 0)
+		g_timeout_add(w->delay_ms, fault_writer_timeout, w);
+	else
+		fault_writer_next(w);
+	return TRUE;
+}
+
+/* ---- admin surface ---- */
+
+static JsonNode *
+rules_json(TesthubFaults *faults)
+{
+	JsonArray *arr = json_array_new();
+	JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+
+	for (guint i = 0; i < faults->rules->len; i++) {
+		FaultRule *r = g_ptr_array_index(faults->rules, i);
+		JsonObject *o = json_node_dup_object(r->source);
+		JsonObject *copy = json_object_new();
+		JsonObjectIter iter;
+		const gchar *k;
+		JsonNode *v;
+
+		json_object_iter_init(&iter, o);
+		while (json_object_iter_next(&iter, &k, &v))
+			json_object_set_member(copy, k, json_node_copy(v));
+		json_object_unref(o);
+		json_object_set_int_member(copy, "fired", r->fired);
+		json_object_set_int_member(copy, "seen", r->seen);
+		json_array_add_object_element(arr, copy);
+	}
+	json_node_take_array(node, arr);
+	return node;
+}
+
+void
+testhub_faults_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar **rest)
+{
+	TesthubFaults *faults = ctx->faults;
+	const gchar *method = soup_server_message_get_method(msg);
+	const gchar *secret =
+		soup_message_headers_get_one(soup_server_message_get_request_headers(msg),
+					     "X-Testhub-Admin");
+	const gchar *what = rest[0];
+
+	/* without a configured secret the admin surface does not exist */
+	if (ctx->admin_secret == NULL || g_strcmp0(secret, ctx->admin_secret) != 0 ||
+	    what == NULL || rest[1] != NULL) {
+		testhub_reply_error(msg, SOUP_STATUS_NOT_FOUND, NULL, "Not Found");
+		return;
+	}
+	if (g_strcmp0(what, "requests") == 0 && g_strcmp0(method, "GET") == 0) {
+		JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+
+		json_node_set_array(node, faults->requests);
+		testhub_reply_json(msg, SOUP_STATUS_OK, node);
+	} else if (g_strcmp0(what, "requests") == 0 && g_strcmp0(method, "DELETE") == 0) {
+		json_array_unref(faults->requests);
+		faults->requests = json_array_new();
+		testhub_reply_json(msg,
+				   SOUP_STATUS_OK,
+				   testhub_json_node_take_object(json_object_new()));
+	} else if (g_strcmp0(what, "faults") == 0 && g_strcmp0(method, "GET") == 0) {
+		testhub_reply_json(msg, SOUP_STATUS_OK, rules_json(faults));
+	} else if (g_strcmp0(what, "faults") == 0 && g_strcmp0(method, "DELETE") == 0) {
+		g_ptr_array_set_size(faults->rules, 0);
+		testhub_reply_json(msg,
+				   SOUP_STATUS_OK,
+				   testhub_json_node_take_object(json_object_new()));
+	} else if (g_strcmp0(what, "faults") == 0 && g_strcmp0(method, "POST") == 0) {
+		g_autoptr(GBytes) body =
+			soup_message_body_flatten(soup_server_message_get_request_body(msg));
+		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(GError) error = NULL;
+		gsize len = 0;
+		const gchar *data = g_bytes_get_data(body, &len);
+
+		if (!json_parser_load_from_data(parser,
+						data != NULL ? data : "",
+						(gssize)len,
+						&error) ||
+		    json_parser_get_root(parser) == NULL ||
+		    !testhub_faults_add_json(faults, json_parser_get_root(parser), &error)) {
+			testhub_reply_error(msg,
+					    SOUP_STATUS_BAD_REQUEST,
+					    NULL,
+					    error != NULL ? error->message : "empty body");
+			return;
+		}
+		testhub_reply_json(msg, SOUP_STATUS_OK, rules_json(faults));
+	} else {
+		testhub_reply_error(msg, SOUP_STATUS_NOT_FOUND, NULL, "Not Found");
+	}
+}
