@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hubd-auth-service.h"
 #include "hubd-daemon-service.h"
 #include "hubd-error.h"
 #include "hubd-plugin-loader.h"
@@ -13,6 +14,8 @@
 struct _HubdDaemon {
 	GObject parent_instance;
 	HubdConfig *config;
+	HubdTokenStore *token_store;
+	HubdHubClient *hub_client;
 	HubdDaemonFlags flags;
 	gchar *socket_path;
 	gchar *plugin_dir;
@@ -61,6 +64,8 @@ hubd_daemon_finalize(GObject *object)
 	g_clear_pointer(&self->loop, g_main_loop_unref);
 	g_free(self->socket_path);
 	g_free(self->plugin_dir);
+	g_clear_object(&self->hub_client);
+	g_clear_object(&self->token_store);
 	g_object_unref(self->config);
 	G_OBJECT_CLASS(hubd_daemon_parent_class)->finalize(object);
 }
@@ -88,6 +93,8 @@ hubd_daemon_new(HubdConfig *config, HubdDaemonFlags flags)
 	HubdDaemon *self = g_object_new(HUBD_TYPE_DAEMON, NULL);
 
 	self->config = g_object_ref(config);
+	self->token_store = hubd_token_store_new(config);
+	self->hub_client = hubd_hub_client_new(config, self->token_store);
 	self->flags = flags;
 	return self;
 }
@@ -307,6 +314,7 @@ hubd_daemon_ensure_builtins(void)
 	hubd_service_register_extension_points();
 	/* each type implements the extension point in its type registration */
 	g_type_ensure(HUBD_TYPE_DAEMON_SERVICE);
+	g_type_ensure(HUBD_TYPE_AUTH_SERVICE);
 }
 
 static gboolean
@@ -415,7 +423,8 @@ hubd_daemon_stop(HubdDaemon *self, gint exit_code)
 		hubd_socket_server_stop(self->socket_server);
 	connections = g_hash_table_get_keys(self->managers);
 	for (GList *l = connections; l != NULL; l = l->next) {
-		GDBusConnection *connection = l->data;
+		/* unexport_from() drops the table's reference, maybe the last one */
+		g_autoptr(GDBusConnection) connection = g_object_ref(l->data);
 		g_signal_handlers_disconnect_by_func(connection, hubd_daemon_peer_closed_cb, self);
 		hubd_daemon_unexport_from(self, connection);
 		if (connection != self->bus_connection)
@@ -471,6 +480,20 @@ hubd_daemon_get_endpoint(HubdDaemon *self)
 {
 	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
 	return hubd_config_get_endpoint(self->config);
+}
+
+HubdHubClient *
+hubd_daemon_get_hub_client(HubdDaemon *self)
+{
+	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
+	return self->hub_client;
+}
+
+HubdTokenStore *
+hubd_daemon_get_token_store(HubdDaemon *self)
+{
+	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
+	return self->token_store;
 }
 
 GStrv

@@ -5,7 +5,9 @@
 
 #include "hubd-config.h"
 #include "hubd-export.h"
+#include "hubd-hub-client.h"
 #include "hubd-service.h"
+#include "hubd-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +46,11 @@ HUBD_EXPORT HubdConfig *
 hubd_daemon_get_config(HubdDaemon *self);
 HUBD_EXPORT const gchar *
 hubd_daemon_get_endpoint(HubdDaemon *self);
+/* The one Hub client and the one token store, shared by every service. */
+HUBD_EXPORT HubdHubClient *
+hubd_daemon_get_hub_client(HubdDaemon *self);
+HUBD_EXPORT HubdTokenStore *
+hubd_daemon_get_token_store(HubdDaemon *self);
 /* loaded plugin names (sorted) and plugin file name -> error for those that failed */
 HUBD_EXPORT GStrv
 hubd_daemon_dup_plugins(HubdDaemon *self);

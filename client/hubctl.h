@@ -1,0 +1,132 @@
+/* hubctl.h: what every hubctl command group shares — the connection, output and exit codes.
+ *
+ * One file per command group (hubctl-status.c, hubctl-auth.c, ...). Each exports
+ * one HubctlCommand, listed in hubctl.c's command table. A command's func gets
+ * argv with argv[0] = the command name ("auth"), parses its own options with
+ * GOptionContext, and returns an exit code.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "hubd-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+/* Documented in `hubctl --help`. */
+typedef enum {
+	HUBCTL_EXIT_OK = 0,
+	HUBCTL_EXIT_FAILED = 1,      /* the operation failed: the Hub or hubd said no */
+	HUBCTL_EXIT_UNREACHABLE = 2, /* hubd could not be reached */
+	HUBCTL_EXIT_USAGE = 64,      /* bad command line (sysexits EX_USAGE) */
+	HUBCTL_EXIT_CANCELLED = 130, /* interrupted (Ctrl-C) */
+} HubctlExit;
+
+#define HUBCTL_BUS_NAME    "org.hubd.Hub1"
+#define HUBCTL_OBJECT_PATH "/org/hubd/Hub1"
+
+typedef struct _HubctlContext HubctlContext;
+
+typedef gint (*HubctlCommandFunc)(HubctlContext *ctx, gint argc, gchar **argv);
+
+typedef struct {
+	const gchar *name;    /* "auth" */
+	const gchar *usage;   /* N_("auth login|logout|whoami|list|switch|import") */
+	const gchar *summary; /* N_("Log in to the Hub and manage tokens") */
+	HubctlCommandFunc func;
+} HubctlCommand;
+
+/* The connection to hubd, made on first use: the socket when --socket or
+ * HUBD_SOCKET is given, else the session bus, else (no session bus) the
+ * default socket if it exists. On failure prints the one-line "how to start
+ * hubd" error and returns NULL; the command then returns HUBCTL_EXIT_UNREACHABLE. */
+GDBusConnection *
+hubctl_context_get_connection(HubctlContext *ctx);
+/* "session bus" or the socket path, for messages and `status` */
+const gchar *
+hubctl_context_get_connection_label(HubctlContext *ctx);
+gboolean
+hubctl_context_is_socket(HubctlContext *ctx);
+/* Bus name to address (NULL on a peer-to-peer socket connection). */
+const gchar *
+hubctl_context_get_bus_name(HubctlContext *ctx);
+
+/* Proxies for the interfaces at /org/hubd/Hub1 (NULL + message printed on failure). */
+HubdDbusDaemon *
+hubctl_context_get_daemon(HubctlContext *ctx);
+
+/* Flags for proxies made on the connection: DO_NOT_AUTO_START when hubd is
+ * not D-Bus-activatable, so a vanished daemon fails fast. */
+GDBusProxyFlags
+hubctl_context_get_proxy_flags(HubctlContext *ctx);
+
+/* socket_path: --socket, or NULL to use HUBD_SOCKET / the session bus. Makes
+ * no connection yet. The newest context is the one hubctl_report_error()
+ * names in its "cannot reach hubd" hint. */
+HubctlContext *
+hubctl_context_new(const gchar *socket_path);
+void
+hubctl_context_free(HubctlContext *ctx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubctlContext, hubctl_context_free)
+
+/* Prints the one-line "hubctl: cannot reach hubd ...: REASON. Start it with
+ * ..." error for ctx's connection (NULL: the newest context) and returns
+ * HUBCTL_EXIT_UNREACHABLE. */
+gint
+hubctl_context_report_unreachable(HubctlContext *ctx, const gchar *reason);
+
+/* Prints "hubctl: MESSAGE" to stderr for a (remote) error and returns the
+ * matching exit code: UNREACHABLE for a vanished daemon, CANCELLED for
+ * HUBD_ERROR_CANCELLED, FAILED otherwise. Strips the D-Bus prefix. */
+gint
+hubctl_report_error(GError *error);
+
+/* --json output: pretty-printed, one document on stdout, trailing newline. */
+void
+hubctl_print_json(JsonNode *node);
+/* a{sv} / any GVariant -> JSON (bytes as strings, object paths as strings) */
+JsonNode *
+hubctl_variant_to_json(GVariant *value);
+
+/* A bad command line: prints "hubctl COMMAND: MESSAGE" and a "Try 'hubctl
+ * COMMAND --help'" hint to stderr, returns HUBCTL_EXIT_USAGE. command may be NULL. */
+gint
+hubctl_usage_error(const gchar *command, const gchar *message);
+
+/* Column-aligned plain-text output (`repo list`, `status`): cells are padded to
+ * the widest cell of their column (display width, so CJK and emoji line up),
+ * two spaces between columns, the last column not padded. */
+typedef struct _HubctlTable HubctlTable;
+
+HubctlTable *
+hubctl_table_new(guint n_columns);
+void
+hubctl_table_free(HubctlTable *table);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubctlTable, hubctl_table_free)
+/* Optional header row, printed first; exactly n_columns strings. */
+void
+hubctl_table_set_headers(HubctlTable *table, ...);
+/* Exactly n_columns strings; NULL prints as an empty cell. */
+void
+hubctl_table_add_row(HubctlTable *table, ...);
+void
+hubctl_table_add_rowv(HubctlTable *table, const gchar *const *cells);
+/* Spaces before every row (0 by default), e.g. 2 for `--help` sections. */
+void
+hubctl_table_set_indent(HubctlTable *table, guint indent);
+/* Prints to stdout. */
+void
+hubctl_table_print(HubctlTable *table);
+
+/* TRUE when stdout/stderr is a terminal (progress bars, prompts, colours). */
+gboolean
+hubctl_stdout_is_tty(void);
+gboolean
+hubctl_stderr_is_tty(void);
+
+/* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
+extern const HubctlCommand hubctl_auth_command;
+extern const HubctlCommand hubctl_status_command;
+
+G_END_DECLS

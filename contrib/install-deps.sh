@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything hubd needs to build, run and test on Debian 12, then the
+# pinned npm packages of the conformance suite. Safe to run again: apt-get and
+# npm ci skip what is already there. Used by .ci/run and contrib/demo.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  meson ninja-build pkg-config gcc libc6-dev
+  libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev
+  libsecret-1-dev libsecret-tools libyaml-dev nettle-dev gettext
+  # dbus-run-session is in dbus-daemon, gdbus in libglib2.0-bin; setpriv in util-linux
+  dbus dbus-daemon dbus-bin gnome-keyring util-linux procps
+  # gcc's ASan/UBSan runtimes come with gcc; clang + compiler-rt for the fuzz targets
+  clang libclang-rt-14-dev python3 git curl openssl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# the official JS client needs node >= 18: Debian's nodejs is enough when none is there
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f "$here/tests/conformance/package-lock.json" ]; then
+  npm ci --prefix "$here/tests/conformance" --no-audit --no-fund --loglevel=error
+fi

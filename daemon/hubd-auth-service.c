@@ -1,0 +1,809 @@
+/* hubd-auth-service.c: org.hubd.Hub1.Auth — login, stored tokens, whoami */
+#define G_LOG_DOMAIN "HubdAuthService"
+
+#include "hubd-auth-service.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-daemon.h"
+#include "hubd-dbus-generated.h"
+#include "hubd-error.h"
+#include "hubd-hub-client.h"
+#include "hubd-token-store.h"
+
+#define MAX_TOKEN_NAME 100
+
+struct _HubdAuthService {
+	HubdService parent_instance;
+	guint busy; /* calls in flight */
+};
+
+G_DEFINE_TYPE_WITH_CODE(
+	HubdAuthService,
+	hubd_auth_service,
+	HUBD_TYPE_SERVICE,
+	hubd_service_register_extension_points();
+	g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT, g_define_type_id, "auth", 900))
+
+typedef struct {
+	HubdAuthService *self;
+	GDBusMethodInvocation *invocation;
+	gchar *token;
+	gchar *name;
+	gchar *endpoint;
+	gboolean refresh;
+	JsonNode *whoami;
+} Call;
+
+static void
+call_free(Call *call)
+{
+	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(call->self)));
+	call->self->busy--;
+	g_object_unref(call->self);
+	g_clear_object(&call->invocation);
+	if (call->token != NULL)
+		memset(call->token, 0, strlen(call->token));
+	g_free(call->token);
+	g_free(call->name);
+	g_free(call->endpoint);
+	g_clear_pointer(&call->whoami, json_node_unref);
+	g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
+
+static Call *
+call_new(HubdAuthService *self, GDBusMethodInvocation *invocation)
+{
+	Call *call = g_new0(Call, 1);
+
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	self->busy++;
+	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	return call;
+}
+
+static HubdDaemon *
+hubd_auth_service_daemon(HubdAuthService *self)
+{
+	return hubd_service_get_daemon(HUBD_SERVICE(self));
+}
+
+static HubdTokenStore *
+hubd_auth_service_store(HubdAuthService *self)
+{
+	return hubd_daemon_get_token_store(hubd_auth_service_daemon(self));
+}
+
+static HubdHubClient *
+hubd_auth_service_client(HubdAuthService *self)
+{
+	return hubd_daemon_get_hub_client(hubd_auth_service_daemon(self));
+}
+
+static HubdDbusAuth *
+hubd_auth_service_skeleton(HubdAuthService *self)
+{
+	return HUBD_DBUS_AUTH(hubd_service_get_skeleton(HUBD_SERVICE(self)));
+}
+
+static const gchar *
+hubd_auth_service_source_name(HubdTokenSource source)
+{
+	switch (source) {
+	case HUBD_TOKEN_SOURCE_ENVIRONMENT:
+		return "environment";
+	case HUBD_TOKEN_SOURCE_KEYRING:
+		return "keyring";
+	case HUBD_TOKEN_SOURCE_FILE:
+		return "file";
+	case HUBD_TOKEN_SOURCE_CREDENTIAL:
+		return "credential";
+	case HUBD_TOKEN_SOURCE_NONE:
+	default:
+		return "none";
+	}
+}
+
+static const gchar *
+json_get_string(JsonObject *obj, const gchar *member)
+{
+	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
+
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
+static JsonObject *
+json_get_object(JsonObject *obj, const gchar *member)
+{
+	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
+
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+/* ---- LoggedIn / User ---- */
+
+static void
+hubd_auth_service_user_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdAuthService) self = HUBD_AUTH_SERVICE(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node =
+		hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+
+	if (node == NULL) {
+		g_debug("cannot learn the user of the current token: %s", error->message);
+		return;
+	}
+	hubd_dbus_auth_set_user(hubd_auth_service_skeleton(self),
+				json_get_string(json_node_get_object(node), "name") ?: "");
+}
+
+/* Recomputes LoggedIn and User from the store; the user comes from the stored
+ * token's attributes, or from a (cached) whoami for HF_TOKEN/credentials. */
+static void
+hubd_auth_service_update(HubdAuthService *self, gboolean emit_changed)
+{
+	HubdTokenStore *store = hubd_auth_service_store(self);
+	HubdDbusAuth *skeleton = hubd_auth_service_skeleton(self);
+	const gchar *endpoint = hubd_daemon_get_endpoint(hubd_auth_service_daemon(self));
+	HubdTokenSource source = HUBD_TOKEN_SOURCE_NONE;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *token = hubd_token_store_dup_token(store, endpoint, &source, &name);
+	const gchar *user = "";
+
+	if (source == HUBD_TOKEN_SOURCE_KEYRING || source == HUBD_TOKEN_SOURCE_FILE) {
+		g_autoptr(GPtrArray) list = hubd_token_store_list(store, endpoint);
+		for (guint i = 0; i < list->len; i++) {
+			HubdTokenInfo *info = g_ptr_array_index(list, i);
+			if (g_strcmp0(info->name, name) == 0)
+				user = info->user;
+		}
+		hubd_dbus_auth_set_user(skeleton, user);
+	} else if (token != NULL) {
+		/* keep the old value until the Hub tells us */
+		if (!hubd_hub_client_is_offline(hubd_auth_service_client(self)))
+			hubd_hub_client_whoami_async(hubd_auth_service_client(self),
+						     token,
+						     endpoint,
+						     FALSE,
+						     NULL,
+						     hubd_auth_service_user_cb,
+						     g_object_ref(self));
+	} else {
+		hubd_dbus_auth_set_user(skeleton, "");
+	}
+	hubd_dbus_auth_set_logged_in(skeleton, token != NULL);
+	if (token != NULL)
+		memset(token, 0, strlen(token));
+	if (emit_changed)
+		hubd_dbus_auth_emit_changed(skeleton);
+}
+
+static void
+hubd_auth_service_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdAuthService) self = HUBD_AUTH_SERVICE(user_data);
+	g_autoptr(GError) error = NULL;
+
+	if (!hubd_token_store_load_finish(HUBD_TOKEN_STORE(source), res, &error))
+		g_warning("cannot read the stored tokens: %s", error->message);
+	hubd_auth_service_update(self, FALSE);
+}
+
+/* Runs `next` once the store has read its tokens (at once after start-up). */
+static void
+hubd_auth_service_with_store(Call *call, GAsyncReadyCallback next)
+{
+	hubd_token_store_load_async(hubd_auth_service_store(call->self), NULL, next, call);
+}
+
+static gboolean
+hubd_auth_service_store_ready(Call *call, GAsyncResult *res)
+{
+	GError *error = NULL;
+
+	/* the keyring refused to load: report it, nothing else would work */
+	if (!hubd_token_store_load_finish(hubd_auth_service_store(call->self), res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		call_free(call);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- WhoAmI ---- */
+
+static GVariant *
+hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
+{
+	JsonObject *obj = json_node_get_object(node);
+	JsonObject *access = json_get_object(json_get_object(obj, "auth"), "accessToken");
+	JsonNode *orgs = json_object_get_member(obj, "orgs");
+	g_autoptr(GStrvBuilder) org_names = g_strv_builder_new();
+	g_auto(GStrv) orgv = NULL;
+	g_autofree gchar *json = json_to_string(node, FALSE);
+	GVariantBuilder b;
+
+	if (orgs != NULL && JSON_NODE_HOLDS_ARRAY(orgs)) {
+		JsonArray *a = json_node_get_array(orgs);
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonNode *o = json_array_get_element(a, i);
+			const gchar *n = JSON_NODE_HOLDS_OBJECT(o)
+						 ? json_get_string(json_node_get_object(o), "name")
+						 : NULL;
+			if (n != NULL)
+				g_strv_builder_add(org_names, n);
+		}
+	}
+	orgv = g_strv_builder_end(org_names);
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "name",
+			      g_variant_new_string(json_get_string(obj, "name") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "fullname",
+			      g_variant_new_string(json_get_string(obj, "fullname") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "email",
+			      g_variant_new_string(json_get_string(obj, "email") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "type",
+			      g_variant_new_string(json_get_string(obj, "type") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "orgs",
+			      g_variant_new_strv((const gchar *const *)orgv, -1));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "role",
+			      g_variant_new_string(json_get_string(access, "role") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "token_name",
+			      g_variant_new_string(json_get_string(access, "displayName") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "source",
+			      g_variant_new_string(hubd_auth_service_source_name(source)));
+	g_variant_builder_add(&b, "{sv}", "json", g_variant_new_string(json));
+	return g_variant_builder_end(&b);
+}
+
+static void
+hubd_auth_service_whoami_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+	g_autoptr(JsonNode) node =
+		hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+	HubdTokenSource token_source = HUBD_TOKEN_SOURCE_NONE;
+	g_autofree gchar *token = NULL;
+	HubdDbusAuth *skeleton = hubd_auth_service_skeleton(call->self);
+	const gchar *user;
+
+	if (node == NULL) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
+					   call->endpoint,
+					   &token_source,
+					   NULL);
+	/* a fresh answer also keeps User current (HF_TOKEN has no stored user) */
+	user = json_get_string(json_node_get_object(node), "name");
+	if (user != NULL && g_strcmp0(hubd_dbus_auth_get_user(skeleton), user) != 0)
+		hubd_dbus_auth_set_user(skeleton, user);
+	hubd_dbus_auth_complete_who_am_i(skeleton,
+					 call->invocation,
+					 hubd_auth_service_whoami_dict(node, token_source));
+}
+
+static void
+hubd_auth_service_whoami_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+	g_autofree gchar *token = NULL;
+
+	if (!hubd_auth_service_store_ready(call, res))
+		return;
+	token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
+					   call->endpoint,
+					   NULL,
+					   NULL);
+	if (token == NULL) {
+		hubd_service_return_error(
+			call->invocation,
+			g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_NOT_LOGGED_IN,
+				    _("Not logged in to %s (run “hubctl auth login”)"),
+				    call->endpoint));
+		call_free(call);
+		return;
+	}
+	hubd_hub_client_whoami_async(hubd_auth_service_client(call->self),
+				     token,
+				     call->endpoint,
+				     call->refresh,
+				     NULL,
+				     hubd_auth_service_whoami_done_cb,
+				     call);
+}
+
+static gboolean
+hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
+				  GDBusMethodInvocation *invocation,
+				  GVariant *options,
+				  gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+	Call *call = call_new(self, invocation);
+
+	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	g_variant_lookup(options, "refresh", "b", &call->refresh);
+	hubd_auth_service_with_store(call, hubd_auth_service_whoami_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- Login ---- */
+
+static gboolean
+hubd_auth_service_check_name(const gchar *name, GError **error)
+{
+	if (name == NULL || name[0] == '\0' || strlen(name) > MAX_TOKEN_NAME ||
+	    !g_utf8_validate(name, -1, NULL) || strpbrk(name, "[]\r\n\t") != NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("“%s” is not a usable token name (1 to %d characters, no brackets or "
+			      "line breaks)"),
+			    name != NULL ? name : "",
+			    MAX_TOKEN_NAME);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Call) call = user_data;
+	HubdTokenStore *store = HUBD_TOKEN_STORE(source);
+	GError *error = NULL;
+	JsonObject *obj = json_node_get_object(call->whoami);
+	JsonObject *access = json_get_object(json_get_object(obj, "auth"), "accessToken");
+	g_autofree gchar *storage = hubd_token_store_dup_storage_label(store);
+	GVariantBuilder b;
+
+	if (!hubd_token_store_save_finish(store, res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	g_message("logged in to %s as %s (token “%s”, stored in %s)",
+		  call->endpoint,
+		  json_get_string(obj, "name"),
+		  call->name,
+		  storage);
+	hubd_auth_service_update(call->self, TRUE);
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(call->name));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "user",
+			      g_variant_new_string(json_get_string(obj, "name") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "fullname",
+			      g_variant_new_string(json_get_string(obj, "fullname") ?: ""));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "role",
+			      g_variant_new_string(json_get_string(access, "role") ?: ""));
+	g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(call->endpoint));
+	g_variant_builder_add(&b, "{sv}", "storage", g_variant_new_string(storage));
+	hubd_dbus_auth_complete_login(hubd_auth_service_skeleton(call->self),
+				      call->invocation,
+				      g_variant_builder_end(&b));
+}
+
+static void
+hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+	GError *error = NULL;
+	JsonObject *obj;
+	JsonObject *access;
+	const gchar *user;
+
+	call->whoami = hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+	if (call->whoami == NULL) {
+		g_prefix_error(&error, _("The token was not stored: "));
+		hubd_service_return_error(call->invocation, error);
+		call_free(call);
+		return;
+	}
+	obj = json_node_get_object(call->whoami);
+	access = json_get_object(json_get_object(obj, "auth"), "accessToken");
+	user = json_get_string(obj, "name");
+	if (call->name == NULL) {
+		/* as huggingface_hub: the token's name on the Hub, else oauth-USER */
+		const gchar *display = json_get_string(access, "displayName");
+		call->name = display != NULL
+				     ? g_strdup(display)
+				     : g_strdup_printf("oauth-%s", user != NULL ? user : "user");
+	}
+	if (!hubd_auth_service_check_name(call->name, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		call_free(call);
+		return;
+	}
+	hubd_token_store_save_async(hubd_auth_service_store(call->self),
+				    call->endpoint,
+				    call->name,
+				    call->token,
+				    user,
+				    json_get_string(access, "role"),
+				    NULL,
+				    hubd_auth_service_saved_cb,
+				    call);
+}
+
+static void
+hubd_auth_service_login_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+
+	if (!hubd_auth_service_store_ready(call, res))
+		return;
+	/* refresh: a login must prove the token now, not a minute ago */
+	hubd_hub_client_whoami_async(hubd_auth_service_client(call->self),
+				     call->token,
+				     call->endpoint,
+				     TRUE,
+				     NULL,
+				     hubd_auth_service_login_validated_cb,
+				     call);
+}
+
+static gboolean
+hubd_auth_service_handle_login(HubdDbusAuth *skeleton,
+			       GDBusMethodInvocation *invocation,
+			       const gchar *token,
+			       GVariant *options,
+			       gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+	g_autoptr(Call) call = call_new(self, invocation);
+	const gchar *name = NULL;
+	const gchar *endpoint = NULL;
+	GError *error = NULL;
+
+	call->token = hubd_token_clean(token);
+	if (call->token == NULL || !g_str_has_prefix(call->token, "hf_") ||
+	    strpbrk(call->token, " \t") != NULL) {
+		hubd_service_return_error(
+			invocation,
+			g_error_new_literal(HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("This is not a Hugging Face user access token (those "
+					      "start with “hf_”; create one at "
+					      "https://huggingface.co/settings/tokens)")));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (g_variant_lookup(options, "name", "&s", &name) && name[0] != '\0') {
+		if (!hubd_auth_service_check_name(name, &error)) {
+			hubd_service_return_error(invocation, error);
+			return G_DBUS_METHOD_INVOCATION_HANDLED;
+		}
+		call->name = g_strdup(name);
+	}
+	if (g_variant_lookup(options, "endpoint", "&s", &endpoint) && endpoint[0] != '\0') {
+		call->endpoint = hubd_config_normalize_endpoint(endpoint, &error);
+		if (call->endpoint == NULL) {
+			hubd_service_return_error(invocation, error);
+			return G_DBUS_METHOD_INVOCATION_HANDLED;
+		}
+	} else {
+		call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	}
+	hubd_auth_service_with_store(g_steal_pointer(&call), hubd_auth_service_login_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- Logout / SwitchToken ---- */
+
+static void
+hubd_auth_service_logout_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+
+	if (!hubd_token_store_remove_finish(HUBD_TOKEN_STORE(source), res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	g_message("removed token “%s” for %s", call->name, call->endpoint);
+	hubd_auth_service_update(call->self, TRUE);
+	hubd_dbus_auth_complete_logout(hubd_auth_service_skeleton(call->self), call->invocation);
+}
+
+static void
+hubd_auth_service_logout_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+	HubdTokenStore *store = hubd_auth_service_store(call->self);
+
+	if (!hubd_auth_service_store_ready(call, res))
+		return;
+	if (call->name == NULL) {
+		const gchar *active = hubd_token_store_get_active(store, call->endpoint);
+		if (active == NULL) {
+			hubd_service_return_error(
+				call->invocation,
+				g_error_new(HUBD_ERROR,
+					    HUBD_ERROR_NOT_LOGGED_IN,
+					    g_getenv("HF_TOKEN") != NULL
+						    ? _("No stored token is active for %s; the "
+							"token in hubd’s HF_TOKEN environment "
+							"variable stays in use")
+						    : _("Not logged in to %s: no stored token is "
+							"active"),
+					    call->endpoint));
+			call_free(call);
+			return;
+		}
+		call->name = g_strdup(active);
+	}
+	hubd_token_store_remove_async(store,
+				      call->endpoint,
+				      call->name,
+				      NULL,
+				      hubd_auth_service_logout_done_cb,
+				      call);
+}
+
+static gboolean
+hubd_auth_service_handle_logout(HubdDbusAuth *skeleton,
+				GDBusMethodInvocation *invocation,
+				const gchar *name,
+				gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+	Call *call = call_new(self, invocation);
+
+	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	call->name = name[0] != '\0' ? g_strdup(name) : NULL;
+	hubd_auth_service_with_store(call, hubd_auth_service_logout_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+hubd_auth_service_switched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+
+	if (!hubd_token_store_set_active_finish(HUBD_TOKEN_STORE(source), res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	g_message("token “%s” is now active for %s", call->name, call->endpoint);
+	hubd_auth_service_update(call->self, TRUE);
+	hubd_dbus_auth_complete_switch_token(hubd_auth_service_skeleton(call->self),
+					     call->invocation);
+}
+
+static void
+hubd_auth_service_switch_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+
+	if (!hubd_auth_service_store_ready(call, res))
+		return;
+	hubd_token_store_set_active_async(hubd_auth_service_store(call->self),
+					  call->endpoint,
+					  call->name,
+					  NULL,
+					  hubd_auth_service_switched_cb,
+					  call);
+}
+
+static gboolean
+hubd_auth_service_handle_switch_token(HubdDbusAuth *skeleton,
+				      GDBusMethodInvocation *invocation,
+				      const gchar *name,
+				      gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+	Call *call = call_new(self, invocation);
+
+	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	call->name = g_strdup(name);
+	hubd_auth_service_with_store(call, hubd_auth_service_switch_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- ListTokens / GetToken ---- */
+
+static void
+hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Call) call = user_data;
+	HubdTokenStore *store = hubd_auth_service_store(call->self);
+	const gchar *own = hubd_daemon_get_endpoint(hubd_auth_service_daemon(call->self));
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GPtrArray) list = NULL;
+	HubdTokenSource in_use_source = HUBD_TOKEN_SOURCE_NONE;
+	g_autofree gchar *in_use = NULL;
+	g_autofree gchar *token = NULL;
+	GVariantBuilder b;
+
+	/* an unreadable keyring lists nothing rather than failing */
+	if (!hubd_token_store_load_finish(store, res, &error_local))
+		g_debug("listing without a loaded store: %s", error_local->message);
+	list = hubd_token_store_list(store, NULL);
+	token = hubd_token_store_dup_token(store, own, &in_use_source, &in_use);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+	for (guint i = 0; i < list->len; i++) {
+		HubdTokenInfo *info = g_ptr_array_index(list, i);
+		gboolean used = in_use_source == info->source &&
+				g_strcmp0(info->endpoint, own) == 0 &&
+				g_strcmp0(in_use, info->name) == 0;
+		g_variant_builder_open(&b, G_VARIANT_TYPE_VARDICT);
+		g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(info->name));
+		g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(info->endpoint));
+		g_variant_builder_add(&b, "{sv}", "active", g_variant_new_boolean(info->active));
+		g_variant_builder_add(&b, "{sv}", "in-use", g_variant_new_boolean(used));
+		g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(info->user));
+		g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(info->role));
+		g_variant_builder_add(
+			&b,
+			"{sv}",
+			"storage",
+			g_variant_new_string(hubd_auth_service_source_name(info->source)));
+		g_variant_builder_close(&b);
+	}
+	if (token != NULL)
+		memset(token, 0, strlen(token));
+	hubd_dbus_auth_complete_list_tokens(hubd_auth_service_skeleton(call->self),
+					    call->invocation,
+					    g_variant_builder_end(&b));
+}
+
+static gboolean
+hubd_auth_service_handle_list_tokens(HubdDbusAuth *skeleton,
+				     GDBusMethodInvocation *invocation,
+				     gpointer user_data)
+{
+	Call *call = call_new(HUBD_AUTH_SERVICE(user_data), invocation);
+
+	hubd_auth_service_with_store(call, hubd_auth_service_list_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+hubd_auth_service_get_token_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = user_data;
+	const gchar *own = hubd_daemon_get_endpoint(hubd_auth_service_daemon(call->self));
+	g_autofree gchar *token = NULL;
+
+	if (!hubd_auth_service_store_ready(call, res))
+		return;
+	token = hubd_token_store_dup_token(hubd_auth_service_store(call->self), own, NULL, NULL);
+	if (token == NULL) {
+		hubd_service_return_error(
+			call->invocation,
+			g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_NOT_LOGGED_IN,
+				    _("Not logged in to %s (run “hubctl auth login”)"),
+				    own));
+	} else {
+		hubd_dbus_auth_complete_get_token(hubd_auth_service_skeleton(call->self),
+						  call->invocation,
+						  token);
+		memset(token, 0, strlen(token));
+	}
+	call_free(call);
+}
+
+static gboolean
+hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
+				   GDBusMethodInvocation *invocation,
+				   gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+	HubdConfig *config = hubd_daemon_get_config(hubd_auth_service_daemon(self));
+
+	if (!hubd_config_get_boolean(config, "auth", "expose-token", FALSE)) {
+		hubd_service_return_error(
+			invocation,
+			g_error_new_literal(
+				HUBD_ERROR,
+				HUBD_ERROR_FORBIDDEN,
+				_("hubd does not hand out tokens. To allow it, set "
+				  "“expose-token=true” in the [auth] group of hubd.conf "
+				  "(or start hubd with --set auth.expose-token=true)")));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	hubd_auth_service_with_store(call_new(self, invocation),
+				     hubd_auth_service_get_token_loaded_cb);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- HubdService ---- */
+
+static GDBusInterfaceSkeleton *
+hubd_auth_service_create_skeleton(HubdService *service)
+{
+	HubdDbusAuth *skeleton = hubd_dbus_auth_skeleton_new();
+
+	hubd_dbus_auth_set_user(skeleton, "");
+	g_signal_connect(skeleton,
+			 "handle-login",
+			 G_CALLBACK(hubd_auth_service_handle_login),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-logout",
+			 G_CALLBACK(hubd_auth_service_handle_logout),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-list-tokens",
+			 G_CALLBACK(hubd_auth_service_handle_list_tokens),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-switch-token",
+			 G_CALLBACK(hubd_auth_service_handle_switch_token),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-who-am-i",
+			 G_CALLBACK(hubd_auth_service_handle_who_am_i),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-get-token",
+			 G_CALLBACK(hubd_auth_service_handle_get_token),
+			 service);
+	return G_DBUS_INTERFACE_SKELETON(skeleton);
+}
+
+static gboolean
+hubd_auth_service_start(HubdService *service, GError **error)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(service);
+
+	/* LoggedIn/User are right soon after start-up, without a call */
+	hubd_token_store_load_async(hubd_auth_service_store(self),
+				    NULL,
+				    hubd_auth_service_loaded_cb,
+				    g_object_ref(self));
+	return TRUE;
+}
+
+static gboolean
+hubd_auth_service_is_busy(HubdService *service)
+{
+	return HUBD_AUTH_SERVICE(service)->busy > 0;
+}
+
+static void
+hubd_auth_service_class_init(HubdAuthServiceClass *klass)
+{
+	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
+
+	service_class->create_skeleton = hubd_auth_service_create_skeleton;
+	service_class->start = hubd_auth_service_start;
+	service_class->is_busy = hubd_auth_service_is_busy;
+}
+
+static void
+hubd_auth_service_init(HubdAuthService *self)
+{
+}

@@ -1,0 +1,944 @@
+/* hubd-hub-client.c: the one place that talks HTTP to the Hub — auth header,
+ * user agent, redirects, retries, timeouts, offline mode and error mapping
+ * (types: hubd-hub-request.c; Hub answer -> HUBD_ERROR: hubd-hub-error-map.c)
+ *
+ * Every message is sent with SOUP_MESSAGE_NO_REDIRECT and redirects are
+ * followed here, so the token goes to the Hub's own origin only and never to
+ * the CDN or S3 a download is sent on to (hub-protocol §7, Gotchas 3-4). The
+ * debug log shows method, URL without query and status; never headers. */
+#define G_LOG_DOMAIN "HubdHubClient"
+
+#include "hubd-hub-client.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-error.h"
+#include "hubd-hub-client-private.h"
+
+#define MAX_REDIRECTS       10
+#define MAX_BODY_SIZE       (256 * 1024 * 1024)
+#define READ_CHUNK          (64 * 1024)
+#define MAX_RETRY_WAIT_S    60 /* beyond this a D-Bus caller has long given up */
+#define WHOAMI_CACHE_USEC   (60 * G_USEC_PER_SEC)
+#define DEFAULT_TIMEOUT_S   60
+#define DEFAULT_ETAG_S      10
+#define DEFAULT_RETRY_BASE  1000
+#define DEFAULT_MAX_RETRIES 5
+
+/* ---- the client ---- */
+
+typedef struct {
+	JsonNode *node;
+	gint64 expires;
+} WhoamiEntry;
+
+struct _HubdHubClient {
+	GObject parent_instance;
+	HubdConfig *config;
+	HubdTokenStore *token_store;
+	SoupSession *session;
+	gboolean offline;
+	guint etag_timeout;
+	guint download_timeout;
+	guint retry_base_ms;
+	guint max_retries;
+	gchar *user_agent_base; /* hubd/VERSION */
+	gchar *user_agent_tail; /* glib/VERSION[; origin/X] */
+	gchar *user_agent;      /* both, for callers that set no library */
+	GHashTable *whoami;     /* endpoint\nsha256(token) -> WhoamiEntry* */
+};
+
+G_DEFINE_TYPE(HubdHubClient, hubd_hub_client, G_TYPE_OBJECT)
+
+static void
+whoami_entry_free(WhoamiEntry *e)
+{
+	json_node_unref(e->node);
+	g_free(e);
+}
+
+static void
+hubd_hub_client_finalize(GObject *object)
+{
+	HubdHubClient *self = HUBD_HUB_CLIENT(object);
+
+	g_object_unref(self->config);
+	g_clear_object(&self->token_store);
+	g_object_unref(self->session);
+	g_free(self->user_agent_base);
+	g_free(self->user_agent_tail);
+	g_free(self->user_agent);
+	g_hash_table_unref(self->whoami);
+	G_OBJECT_CLASS(hubd_hub_client_parent_class)->finalize(object);
+}
+
+static void
+hubd_hub_client_class_init(HubdHubClientClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = hubd_hub_client_finalize;
+}
+
+static void
+hubd_hub_client_init(HubdHubClient *self)
+{
+	self->whoami = g_hash_table_new_full(g_str_hash,
+					     g_str_equal,
+					     g_free,
+					     (GDestroyNotify)whoami_entry_free);
+}
+
+static gboolean
+hubd_hub_client_env_true(const gchar *name)
+{
+	const gchar *v = g_getenv(name);
+
+	return v != NULL &&
+	       (g_ascii_strcasecmp(v, "1") == 0 || g_ascii_strcasecmp(v, "on") == 0 ||
+		g_ascii_strcasecmp(v, "yes") == 0 || g_ascii_strcasecmp(v, "true") == 0);
+}
+
+static guint
+hubd_hub_client_uint_setting(HubdConfig *config, const gchar *env, const gchar *key, guint fallback)
+{
+	g_autofree gchar *value = NULL;
+	guint64 n = 0;
+
+	if (env != NULL && g_getenv(env) != NULL && g_getenv(env)[0] != '\0') {
+		/* huggingface_hub accepts fractional seconds; round up */
+		gdouble d = g_ascii_strtod(g_getenv(env), NULL);
+		if (d > 0)
+			return (guint)MIN(d + 0.999, G_MAXUINT);
+	}
+	value = hubd_config_get_string(config, "http", key, NULL);
+	if (value != NULL && g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT, &n, NULL))
+		return (guint)n;
+	if (value != NULL)
+		g_warning("[http] %s=%s is not a number, using %u", key, value, fallback);
+	return fallback;
+}
+
+HubdHubClient *
+hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store)
+{
+	HubdHubClient *self = g_object_new(HUBD_TYPE_HUB_CLIENT, NULL);
+	const gchar *origin = g_getenv("HF_HUB_USER_AGENT_ORIGIN");
+	guint io_timeout;
+
+	self->config = g_object_ref(config);
+	self->token_store = token_store != NULL ? g_object_ref(token_store) : NULL;
+	self->offline = hubd_hub_client_env_true("HF_HUB_OFFLINE") ||
+			hubd_hub_client_env_true("TRANSFORMERS_OFFLINE");
+	self->etag_timeout = hubd_hub_client_uint_setting(config,
+							  "HF_HUB_ETAG_TIMEOUT",
+							  "etag-timeout",
+							  DEFAULT_ETAG_S);
+	self->download_timeout = hubd_hub_client_uint_setting(config,
+							      "HF_HUB_DOWNLOAD_TIMEOUT",
+							      "download-timeout",
+							      DEFAULT_TIMEOUT_S);
+	self->retry_base_ms =
+		hubd_hub_client_uint_setting(config, NULL, "retry-base-ms", DEFAULT_RETRY_BASE);
+	self->max_retries =
+		hubd_hub_client_uint_setting(config, NULL, "max-retries", DEFAULT_MAX_RETRIES);
+	/* the session's I/O timeout is a read-inactivity timeout, which is what
+	 * HF_HUB_DOWNLOAD_TIMEOUT means; API calls share it */
+	io_timeout = hubd_hub_client_uint_setting(config, NULL, "timeout", self->download_timeout);
+	self->user_agent_base = g_strdup_printf("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
+	self->user_agent_tail =
+		g_strdup_printf("glib/%u.%u.%u%s%s",
+				glib_major_version,
+				glib_minor_version,
+				glib_micro_version,
+				origin != NULL && origin[0] != '\0' ? "; origin/" : "",
+				origin != NULL && origin[0] != '\0' ? origin : "");
+	self->user_agent = g_strdup_printf("%s; %s", self->user_agent_base, self->user_agent_tail);
+	self->session = soup_session_new_with_options("timeout",
+						      io_timeout,
+						      "idle-timeout",
+						      60,
+						      "user-agent",
+						      self->user_agent,
+						      NULL);
+	return self;
+}
+
+const gchar *
+hubd_hub_client_get_endpoint(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
+	return hubd_config_get_endpoint(self->config);
+}
+
+gboolean
+hubd_hub_client_is_offline(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), FALSE);
+	return self->offline;
+}
+
+guint
+hubd_hub_client_get_etag_timeout(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), DEFAULT_ETAG_S);
+	return self->etag_timeout;
+}
+
+guint
+hubd_hub_client_get_download_timeout(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), DEFAULT_TIMEOUT_S);
+	return self->download_timeout;
+}
+
+const gchar *
+hubd_hub_client_get_user_agent(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
+	return self->user_agent;
+}
+
+/* ---- sending ---- */
+
+typedef struct {
+	HubdHubRequest *req;
+	gboolean stream_mode;
+	gchar *token;
+	GUri *origin; /* the Hub's origin: the token goes here only */
+	GUri *uri;    /* current hop */
+	gchar *method;
+	gboolean drop_body;
+	guint attempt;
+	guint hops;
+	SoupMessage *msg;
+	GInputStream *stream;
+	GByteArray *buffer;
+	GCancellable *attempt_cancellable;
+	gulong cancel_id;
+	guint timeout_id;
+	gboolean timed_out;
+	guint retry_id;
+} SendData;
+
+static void
+hubd_hub_client_attempt_cleanup(SendData *data, GCancellable *caller)
+{
+	g_clear_handle_id(&data->timeout_id, g_source_remove);
+	if (data->cancel_id != 0 && caller != NULL)
+		g_cancellable_disconnect(caller, data->cancel_id);
+	data->cancel_id = 0;
+	g_clear_object(&data->attempt_cancellable);
+}
+
+static void
+send_data_free(SendData *data)
+{
+	g_clear_handle_id(&data->timeout_id, g_source_remove);
+	g_clear_handle_id(&data->retry_id, g_source_remove);
+	g_clear_object(&data->attempt_cancellable);
+	hubd_hub_request_unref(data->req);
+	if (data->token != NULL)
+		memset(data->token, 0, strlen(data->token));
+	g_free(data->token);
+	g_clear_pointer(&data->origin, g_uri_unref);
+	g_clear_pointer(&data->uri, g_uri_unref);
+	g_free(data->method);
+	g_clear_object(&data->msg);
+	g_clear_object(&data->stream);
+	g_clear_pointer(&data->buffer, g_byte_array_unref);
+	g_free(data);
+}
+
+static gint
+hubd_hub_client_port(GUri *uri)
+{
+	gint port = g_uri_get_port(uri);
+
+	if (port > 0)
+		return port;
+	return g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") == 0 ? 443 : 80;
+}
+
+static gboolean
+hubd_hub_client_same_origin(GUri *a, GUri *b)
+{
+	return g_ascii_strcasecmp(g_uri_get_scheme(a), g_uri_get_scheme(b)) == 0 &&
+	       g_ascii_strcasecmp(g_uri_get_host(a), g_uri_get_host(b)) == 0 &&
+	       hubd_hub_client_port(a) == hubd_hub_client_port(b);
+}
+
+static gboolean
+hubd_hub_client_is_idempotent(const gchar *method)
+{
+	return g_strcmp0(method, "GET") == 0 || g_strcmp0(method, "HEAD") == 0 ||
+	       g_strcmp0(method, "PUT") == 0 || g_strcmp0(method, "DELETE") == 0 ||
+	       g_strcmp0(method, "OPTIONS") == 0;
+}
+
+static void
+hubd_hub_client_send_attempt(GTask *task);
+
+static gboolean
+hubd_hub_client_retry_cb(gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	SendData *data = g_task_get_task_data(task);
+
+	data->retry_id = 0;
+	if (g_task_return_error_if_cancelled(task)) {
+		g_object_unref(task);
+		return G_SOURCE_REMOVE;
+	}
+	hubd_hub_client_send_attempt(task);
+	return G_SOURCE_REMOVE;
+}
+
+/* Delay before the next attempt in ms, or -1 when no retry may happen. */
+static gint64
+hubd_hub_client_retry_delay(HubdHubClient *self, SendData *data, guint status)
+{
+	SoupMessageHeaders *headers =
+		data->msg != NULL ? soup_message_get_response_headers(data->msg) : NULL;
+	gboolean allowed = (data->req->flags & HUBD_HUB_REQUEST_FLAG_RETRY) != 0 ||
+			   hubd_hub_client_is_idempotent(data->method);
+	gint64 delay;
+
+	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_RETRY) != 0 || !allowed ||
+	    data->attempt > self->max_retries)
+		return -1;
+	if (status != 0 && status != 408 && status != 429 && status != 500 && status != 502 &&
+	    status != 503 && status != 504)
+		return -1;
+	delay = (gint64)self->retry_base_ms << MIN(data->attempt - 1, 3);
+	if (headers != NULL) {
+		const gchar *ratelimit = soup_message_headers_get_one(headers, "RateLimit");
+		const gchar *retry_after = soup_message_headers_get_one(headers, "Retry-After");
+		gint64 seconds = -1;
+		/* as huggingface_hub: r=0 means wait t+1 s, else Retry-After + 1 s */
+		if (status == 429 && ratelimit != NULL && strstr(ratelimit, "r=0;") != NULL &&
+		    strstr(ratelimit, "t=") != NULL)
+			seconds = g_ascii_strtoll(strstr(ratelimit, "t=") + 2, NULL, 10);
+		else if (retry_after != NULL && g_ascii_isdigit(retry_after[0]))
+			seconds = g_ascii_strtoll(retry_after, NULL, 10);
+		if (seconds >= 0) {
+			if (seconds + 1 > MAX_RETRY_WAIT_S)
+				return -1;
+			delay = (seconds + 1) * 1000;
+		}
+	}
+	return delay;
+}
+
+static gboolean
+hubd_hub_client_schedule_retry(HubdHubClient *self, GTask *task, guint status, const gchar *why)
+{
+	SendData *data = g_task_get_task_data(task);
+	gint64 delay = hubd_hub_client_retry_delay(self, data, status);
+
+	if (delay < 0)
+		return FALSE;
+	g_debug("%s %s: %s, retry %u in %" G_GINT64_FORMAT " ms",
+		data->method,
+		g_uri_get_path(data->uri),
+		why,
+		data->attempt,
+		delay);
+	g_clear_object(&data->stream);
+	g_clear_object(&data->msg);
+	g_clear_pointer(&data->buffer, g_byte_array_unref);
+	data->retry_id = g_timeout_add((guint)delay, hubd_hub_client_retry_cb, task);
+	return TRUE;
+}
+
+/* a transport failure: timeout, reset, refused... */
+static void
+hubd_hub_client_fail_transport(GTask *task, GError *error)
+{
+	HubdHubClient *self = g_task_get_source_object(task);
+	SendData *data = g_task_get_task_data(task);
+	GCancellable *caller = g_task_get_cancellable(task);
+	gboolean timed_out = data->timed_out;
+	g_autoptr(GError) owned = error;
+
+	hubd_hub_client_attempt_cleanup(data, caller);
+	if (caller != NULL && g_cancellable_is_cancelled(caller)) {
+		g_task_return_new_error(task, HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled"));
+		g_object_unref(task);
+		return;
+	}
+	if (timed_out) {
+		g_clear_error(&owned);
+		owned = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("timed out"));
+	}
+	if (hubd_hub_client_schedule_retry(self, task, 0, owned->message))
+		return;
+	g_task_return_new_error(task,
+				HUBD_ERROR,
+				owned->domain == SOUP_SESSION_ERROR ? HUBD_ERROR_SERVER
+								    : HUBD_ERROR_NETWORK,
+				_("Cannot reach the Hub at %s: %s"),
+				g_uri_get_host(data->uri),
+				owned->message);
+	g_object_unref(task);
+}
+
+static HubdHubResponse *
+hubd_hub_client_make_response(SendData *data)
+{
+	GBytes *body = data->buffer != NULL
+			       ? g_byte_array_free_to_bytes(g_steal_pointer(&data->buffer))
+			       : NULL;
+
+	return hubd_hub_response_new(data->msg, data->uri, body);
+}
+
+static void
+hubd_hub_client_finish_buffered(GTask *task)
+{
+	HubdHubClient *self = g_task_get_source_object(task);
+	SendData *data = g_task_get_task_data(task);
+	g_autoptr(HubdHubResponse) resp = NULL;
+	GError *error = NULL;
+	guint status = soup_message_get_status(data->msg);
+
+	hubd_hub_client_attempt_cleanup(data, g_task_get_cancellable(task));
+	g_clear_object(&data->stream);
+	if (hubd_hub_client_schedule_retry(self,
+					   task,
+					   status,
+					   soup_message_get_reason_phrase(data->msg)))
+		return;
+	resp = hubd_hub_client_make_response(data);
+	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) == 0 &&
+	    hubd_hub_client_error_from_response(status,
+						hubd_hub_response_get_headers(resp),
+						resp->body,
+						resp->uri,
+						&error)) {
+		g_task_return_error(task, error);
+	} else {
+		g_task_return_pointer(task,
+				      g_steal_pointer(&resp),
+				      (GDestroyNotify)hubd_hub_response_unref);
+	}
+	g_object_unref(task);
+}
+
+static void
+hubd_hub_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	SendData *data = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(GBytes) chunk =
+		g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), res, &error);
+
+	if (chunk == NULL) {
+		hubd_hub_client_fail_transport(task, error);
+		return;
+	}
+	if (g_bytes_get_size(chunk) == 0) {
+		hubd_hub_client_finish_buffered(task);
+		return;
+	}
+	if (data->buffer->len + g_bytes_get_size(chunk) > MAX_BODY_SIZE) {
+		hubd_hub_client_attempt_cleanup(data, g_task_get_cancellable(task));
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub's answer is larger than %u MiB"),
+					MAX_BODY_SIZE / (1024 * 1024));
+		g_object_unref(task);
+		return;
+	}
+	g_byte_array_append(data->buffer,
+			    g_bytes_get_data(chunk, NULL),
+			    (guint)g_bytes_get_size(chunk));
+	g_input_stream_read_bytes_async(data->stream,
+					READ_CHUNK,
+					G_PRIORITY_DEFAULT,
+					data->attempt_cancellable,
+					hubd_hub_client_read_cb,
+					task);
+}
+
+static gboolean
+hubd_hub_client_follow_redirect(GTask *task, guint status)
+{
+	SendData *data = g_task_get_task_data(task);
+	SoupMessageHeaders *headers = soup_message_get_response_headers(data->msg);
+	const gchar *location = soup_message_headers_get_one(headers, "Location");
+	g_autoptr(GUri) next = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_REDIRECT) != 0 || location == NULL)
+		return FALSE;
+	if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
+		return FALSE;
+	hubd_hub_client_attempt_cleanup(data, g_task_get_cancellable(task));
+	if (++data->hops > MAX_REDIRECTS) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("Too many redirects from %s"),
+					g_uri_get_host(data->uri));
+		g_object_unref(task);
+		return TRUE;
+	}
+	/* relative Locations keep the query they carry (Gotcha 3) */
+	next = g_uri_parse_relative(data->uri, location, SOUP_HTTP_URI_FLAGS, &error_local);
+	if (next == NULL) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub redirected to an invalid location: %s"),
+					error_local->message);
+		g_object_unref(task);
+		return TRUE;
+	}
+	if (status == 303 ||
+	    ((status == 301 || status == 302) && g_strcmp0(data->method, "POST") == 0)) {
+		g_free(data->method);
+		data->method = g_strdup("GET");
+		data->drop_body = TRUE;
+	}
+	g_uri_unref(data->uri);
+	data->uri = g_steal_pointer(&next);
+	g_clear_object(&data->stream);
+	g_clear_object(&data->msg);
+	/* a hop is not a retry: keep the retry budget */
+	data->attempt--;
+	hubd_hub_client_send_attempt(task);
+	return TRUE;
+}
+
+static void
+hubd_hub_client_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	SendData *data = g_task_get_task_data(task);
+	GError *error = NULL;
+	guint status;
+
+	data->stream = soup_session_send_finish(SOUP_SESSION(source), res, &error);
+	if (data->stream == NULL) {
+		hubd_hub_client_fail_transport(task, error);
+		return;
+	}
+	status = soup_message_get_status(data->msg);
+	g_debug("%s %s://%s:%d%s -> %u",
+		data->method,
+		g_uri_get_scheme(data->uri),
+		g_uri_get_host(data->uri),
+		hubd_hub_client_port(data->uri),
+		g_uri_get_path(data->uri),
+		status);
+	if (SOUP_STATUS_IS_REDIRECTION(status) && hubd_hub_client_follow_redirect(task, status))
+		return;
+	if (data->stream_mode &&
+	    (status < 400 || (data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) != 0)) {
+		hubd_hub_client_attempt_cleanup(data, g_task_get_cancellable(task));
+		g_task_return_pointer(task,
+				      hubd_hub_client_make_response(data),
+				      (GDestroyNotify)hubd_hub_response_unref);
+		g_object_unref(task);
+		return;
+	}
+	data->buffer = g_byte_array_new();
+	g_input_stream_read_bytes_async(data->stream,
+					READ_CHUNK,
+					G_PRIORITY_DEFAULT,
+					data->attempt_cancellable,
+					hubd_hub_client_read_cb,
+					task);
+}
+
+static gboolean
+hubd_hub_client_deadline_cb(gpointer user_data)
+{
+	SendData *data = user_data;
+
+	data->timeout_id = 0;
+	data->timed_out = TRUE;
+	g_cancellable_cancel(data->attempt_cancellable);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubd_hub_client_caller_cancelled_cb(GCancellable *caller, gpointer user_data)
+{
+	GCancellable *attempt = G_CANCELLABLE(user_data);
+
+	g_cancellable_cancel(attempt);
+}
+
+static void
+hubd_hub_client_send_attempt(GTask *task)
+{
+	HubdHubClient *self = g_task_get_source_object(task);
+	SendData *data = g_task_get_task_data(task);
+	HubdHubRequest *req = data->req;
+	GCancellable *caller = g_task_get_cancellable(task);
+	SoupMessageHeaders *headers;
+	g_autofree gchar *trace = g_uuid_string_random();
+
+	data->attempt++;
+	data->timed_out = FALSE;
+	data->msg = soup_message_new_from_uri(data->method, data->uri);
+	soup_message_add_flags(data->msg, SOUP_MESSAGE_NO_REDIRECT);
+	headers = soup_message_get_request_headers(data->msg);
+	if (req->library != NULL) {
+		g_autofree gchar *ua = g_strdup_printf("%s; %s; %s",
+						       self->user_agent_base,
+						       req->library,
+						       self->user_agent_tail);
+		soup_message_headers_replace(headers, "User-Agent", ua);
+	}
+	soup_message_headers_replace(headers, "X-Amzn-Trace-Id", trace);
+	for (guint i = 0; i + 1 < req->headers->len; i += 2)
+		soup_message_headers_replace(headers,
+					     g_ptr_array_index(req->headers, i),
+					     g_ptr_array_index(req->headers, i + 1));
+	/* the token goes to the Hub's own origin, never to a CDN hop */
+	if (data->token != NULL && hubd_hub_client_same_origin(data->uri, data->origin)) {
+		g_autofree gchar *auth = g_strdup_printf("Bearer %s", data->token);
+		soup_message_headers_replace(headers, "Authorization", auth);
+		memset(auth, 0, strlen(auth));
+	}
+	if (req->body != NULL && !data->drop_body)
+		soup_message_set_request_body_from_bytes(data->msg, req->content_type, req->body);
+
+	data->attempt_cancellable = g_cancellable_new();
+	if (caller != NULL)
+		data->cancel_id =
+			g_cancellable_connect(caller,
+					      G_CALLBACK(hubd_hub_client_caller_cancelled_cb),
+					      data->attempt_cancellable,
+					      NULL);
+	if (req->timeout > 0)
+		data->timeout_id =
+			g_timeout_add_seconds(req->timeout, hubd_hub_client_deadline_cb, data);
+	soup_session_send_async(self->session,
+				data->msg,
+				G_PRIORITY_DEFAULT,
+				data->attempt_cancellable,
+				hubd_hub_client_sent_cb,
+				task);
+}
+
+static void
+hubd_hub_client_start(GTask *task)
+{
+	HubdHubClient *self = g_task_get_source_object(task);
+	SendData *data = g_task_get_task_data(task);
+	const gchar *endpoint = data->req->endpoint != NULL
+					? data->req->endpoint
+					: hubd_config_get_endpoint(self->config);
+	g_autoptr(GError) error_local = NULL;
+	const gchar *url = data->req->url->str;
+
+	data->origin = g_uri_parse(endpoint, SOUP_HTTP_URI_FLAGS, &error_local);
+	if (data->origin != NULL) {
+		g_autofree gchar *full =
+			url[0] == '/' ? g_strconcat(endpoint, url, NULL) : g_strdup(url);
+		data->uri = g_uri_parse(full, SOUP_HTTP_URI_FLAGS, &error_local);
+	}
+	if (data->uri == NULL) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_INVALID_ARGUMENT,
+					_("Invalid Hub URL: %s"),
+					error_local->message);
+		g_object_unref(task);
+		return;
+	}
+	if (data->req->token != NULL)
+		data->token = g_strdup(data->req->token);
+	else if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
+		 self->token_store != NULL)
+		data->token = hubd_token_store_dup_token(self->token_store, endpoint, NULL, NULL);
+	if (data->token == NULL && (data->req->flags & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_NOT_LOGGED_IN,
+					_("Not logged in to %s (run “hubctl auth login”)"),
+					endpoint);
+		g_object_unref(task);
+		return;
+	}
+	hubd_hub_client_send_attempt(task);
+}
+
+static void
+hubd_hub_client_store_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	/* a keyring that failed to load means anonymous requests, not failure */
+	hubd_token_store_load_finish(HUBD_TOKEN_STORE(source), res, NULL);
+	hubd_hub_client_start(G_TASK(user_data));
+}
+
+static void
+hubd_hub_client_send_internal(HubdHubClient *self,
+			      HubdHubRequest *req,
+			      gboolean stream_mode,
+			      gpointer source_tag,
+			      GCancellable *cancellable,
+			      GAsyncReadyCallback callback,
+			      gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+	SendData *data = g_new0(SendData, 1);
+
+	g_task_set_source_tag(task, source_tag);
+	data->req = hubd_hub_request_ref(req);
+	data->stream_mode = stream_mode;
+	data->method = g_strdup(req->method);
+	g_task_set_task_data(task, data, (GDestroyNotify)send_data_free);
+	if (self->offline) {
+		g_task_return_new_error(
+			task,
+			HUBD_ERROR,
+			HUBD_ERROR_OFFLINE,
+			_("Offline mode is on (HF_HUB_OFFLINE): no request to the Hub "
+			  "is made"));
+		g_object_unref(task);
+		return;
+	}
+	if (req->token == NULL && (req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
+	    self->token_store != NULL && !hubd_token_store_is_loaded(self->token_store)) {
+		hubd_token_store_load_async(self->token_store,
+					    NULL,
+					    hubd_hub_client_store_loaded_cb,
+					    task);
+		return;
+	}
+	hubd_hub_client_start(task);
+}
+
+void
+hubd_hub_client_request_async(HubdHubClient *self,
+			      HubdHubRequest *req,
+			      GCancellable *cancellable,
+			      GAsyncReadyCallback callback,
+			      gpointer user_data)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	g_return_if_fail(req != NULL);
+	hubd_hub_client_send_internal(self,
+				      req,
+				      FALSE,
+				      hubd_hub_client_request_async,
+				      cancellable,
+				      callback,
+				      user_data);
+}
+
+HubdHubResponse *
+hubd_hub_client_request_finish(HubdHubClient *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+void
+hubd_hub_client_send_async(HubdHubClient *self,
+			   HubdHubRequest *req,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	g_return_if_fail(req != NULL);
+	hubd_hub_client_send_internal(self,
+				      req,
+				      TRUE,
+				      hubd_hub_client_send_async,
+				      cancellable,
+				      callback,
+				      user_data);
+}
+
+GInputStream *
+hubd_hub_client_send_finish(HubdHubClient *self,
+			    GAsyncResult *result,
+			    HubdHubResponse **response_out,
+			    GError **error)
+{
+	SendData *data;
+	g_autoptr(HubdHubResponse) resp = NULL;
+
+	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+	resp = g_task_propagate_pointer(G_TASK(result), error);
+	if (resp == NULL)
+		return NULL;
+	data = g_task_get_task_data(G_TASK(result));
+	if (response_out != NULL)
+		*response_out = hubd_hub_response_ref(resp);
+	return g_steal_pointer(&data->stream);
+}
+
+/* ---- JSON ---- */
+
+static void
+hubd_hub_client_json_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+	g_autoptr(HubdHubResponse) resp =
+		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	gsize len = 0;
+	const gchar *body;
+
+	if (resp == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	body = resp->body != NULL ? g_bytes_get_data(resp->body, &len) : NULL;
+	if (body == NULL || !json_parser_load_from_data(parser, body, (gssize)len, &error)) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub's answer from %s is not JSON: %s"),
+					g_uri_get_path(resp->uri),
+					error != NULL ? error->message : _("empty body"));
+		g_clear_error(&error);
+		return;
+	}
+	g_task_set_task_data(task, g_steal_pointer(&resp), (GDestroyNotify)hubd_hub_response_unref);
+	g_task_return_pointer(task,
+			      json_parser_steal_root(parser),
+			      (GDestroyNotify)json_node_unref);
+}
+
+void
+hubd_hub_client_get_json_async(HubdHubClient *self,
+			       HubdHubRequest *req,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
+{
+	GTask *task;
+
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_hub_client_get_json_async);
+	hubd_hub_request_set_header(req, "Accept", "application/json");
+	hubd_hub_client_request_async(self, req, cancellable, hubd_hub_client_json_cb, task);
+}
+
+JsonNode *
+hubd_hub_client_get_json_finish(HubdHubClient *self,
+				GAsyncResult *result,
+				HubdHubResponse **response_out,
+				GError **error)
+{
+	JsonNode *node;
+
+	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+	node = g_task_propagate_pointer(G_TASK(result), error);
+	if (node != NULL && response_out != NULL)
+		*response_out = hubd_hub_response_ref(g_task_get_task_data(G_TASK(result)));
+	return node;
+}
+
+/* ---- whoami, cached ---- */
+
+static gchar *
+hubd_hub_client_whoami_key(const gchar *endpoint, const gchar *token)
+{
+	g_autofree gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
+
+	return g_strdup_printf("%s\n%s", endpoint, digest);
+}
+
+static void
+hubd_hub_client_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	HubdHubClient *self = HUBD_HUB_CLIENT(source);
+	GError *error = NULL;
+	g_autoptr(JsonNode) node = hubd_hub_client_get_json_finish(self, res, NULL, &error);
+	WhoamiEntry *entry;
+	GHashTableIter iter;
+	gpointer value;
+	gint64 now = g_get_monotonic_time();
+
+	if (node == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub's whoami answer is not a JSON object"));
+		return;
+	}
+	g_hash_table_iter_init(&iter, self->whoami);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		if (((WhoamiEntry *)value)->expires < now)
+			g_hash_table_iter_remove(&iter);
+	}
+	entry = g_new0(WhoamiEntry, 1);
+	entry->node = json_node_ref(node);
+	entry->expires = now + WHOAMI_CACHE_USEC;
+	g_hash_table_replace(self->whoami, g_strdup(g_task_get_task_data(task)), entry);
+	g_task_return_pointer(task, g_steal_pointer(&node), (GDestroyNotify)json_node_unref);
+}
+
+void
+hubd_hub_client_whoami_async(HubdHubClient *self,
+			     const gchar *token,
+			     const gchar *endpoint,
+			     gboolean refresh,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+	g_autoptr(HubdHubRequest) req = NULL;
+	g_autofree gchar *current = NULL;
+	WhoamiEntry *entry;
+	gchar *key;
+
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_hub_client_whoami_async);
+	if (endpoint == NULL)
+		endpoint = hubd_config_get_endpoint(self->config);
+	if (token == NULL && self->token_store != NULL)
+		token = current =
+			hubd_token_store_dup_token(self->token_store, endpoint, NULL, NULL);
+	if (token == NULL) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_NOT_LOGGED_IN,
+					_("Not logged in to %s (run “hubctl auth login”)"),
+					endpoint);
+		return;
+	}
+	key = hubd_hub_client_whoami_key(endpoint, token);
+	g_task_set_task_data(task, key, g_free);
+	entry = g_hash_table_lookup(self->whoami, key);
+	if (!refresh && entry != NULL && entry->expires > g_get_monotonic_time()) {
+		g_task_return_pointer(task,
+				      json_node_ref(entry->node),
+				      (GDestroyNotify)json_node_unref);
+		return;
+	}
+	req = hubd_hub_request_new("GET", "/api/whoami-v2");
+	hubd_hub_request_set_token(req, token);
+	hubd_hub_request_set_endpoint(req, endpoint);
+	hubd_hub_client_get_json_async(self,
+				       req,
+				       cancellable,
+				       hubd_hub_client_whoami_cb,
+				       g_steal_pointer(&task));
+}
+
+JsonNode *
+hubd_hub_client_whoami_finish(HubdHubClient *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+	return g_task_propagate_pointer(G_TASK(result), error);
+}

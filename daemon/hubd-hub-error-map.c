@@ -1,0 +1,177 @@
+/* hubd-hub-error-map.c: a Hub answer (status, X-Error-Code/-Message, body) -> HUBD_ERROR */
+#define G_LOG_DOMAIN "HubdHubErrorMap"
+
+#include "hubd-hub-error-map.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "hubd-error.h"
+#include "hubd-hub-client-private.h"
+
+/* The human part of a Hub error: X-Error-Message, else the JSON body's
+ * error / error_description / errors[].message, else a short non-HTML body. */
+static gchar *
+hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body)
+{
+	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");
+	g_autoptr(JsonParser) parser = NULL;
+	const gchar *data;
+	gsize len = 0;
+	JsonObject *obj;
+
+	if (xmsg != NULL && xmsg[0] != '\0')
+		return g_strdup(xmsg);
+	if (body == NULL)
+		return NULL;
+	data = g_bytes_get_data(body, &len);
+	if (len == 0)
+		return NULL;
+	parser = json_parser_new();
+	if (json_parser_load_from_data(parser, data, (gssize)len, NULL) &&
+	    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		JsonNode *err;
+		obj = json_node_get_object(json_parser_get_root(parser));
+		err = json_object_get_member(obj, "error");
+		if (err != NULL && JSON_NODE_HOLDS_VALUE(err)) {
+			const gchar *desc =
+				json_object_get_string_member_with_default(obj,
+									   "error_description",
+									   NULL);
+			if (desc != NULL)
+				return g_strdup_printf("%s: %s", json_node_get_string(err), desc);
+			return g_strdup(json_node_get_string(err));
+		}
+		if (err != NULL && JSON_NODE_HOLDS_ARRAY(err)) {
+			g_autoptr(GString) s = g_string_new(NULL);
+			JsonArray *a = json_node_get_array(err);
+			for (guint i = 0; i < json_array_get_length(a); i++) {
+				const gchar *m = json_node_get_string(json_array_get_element(a, i));
+				if (m != NULL)
+					g_string_append_printf(s,
+							       "%s%s",
+							       s->len > 0 ? "; " : "",
+							       m);
+			}
+			return g_string_free(g_steal_pointer(&s), FALSE);
+		}
+		if (json_object_has_member(obj, "errors")) {
+			JsonNode *errs = json_object_get_member(obj, "errors");
+			if (JSON_NODE_HOLDS_ARRAY(errs) &&
+			    json_array_get_length(json_node_get_array(errs)) > 0) {
+				JsonNode *first =
+					json_array_get_element(json_node_get_array(errs), 0);
+				if (JSON_NODE_HOLDS_OBJECT(first))
+					return g_strdup(json_object_get_string_member_with_default(
+						json_node_get_object(first),
+						"message",
+						NULL));
+			}
+		}
+		return NULL;
+	}
+	if (g_str_has_prefix(data, "<") || !g_utf8_validate(data, (gssize)len, NULL))
+		return NULL;
+	return g_strndup(data, MIN(len, 300));
+}
+
+/* huggingface_hub's repo-URL regex, minus the https:// requirement (a local Hub
+ * speaks http): repo API calls and resolve URLs. */
+static gboolean
+hubd_hub_error_map_is_repo_url(GUri *uri)
+{
+	const gchar *path = uri != NULL ? g_uri_get_path(uri) : NULL;
+
+	if (path == NULL)
+		return FALSE;
+	return g_str_has_prefix(path, "/api/models/") || g_str_has_prefix(path, "/api/datasets/") ||
+	       g_str_has_prefix(path, "/api/spaces/") || strstr(path, "/resolve/") != NULL;
+}
+
+gboolean
+hubd_hub_client_error_from_response(guint status,
+				    SoupMessageHeaders *headers,
+				    GBytes *body,
+				    GUri *uri,
+				    GError **error)
+{
+	const gchar *code = soup_message_headers_get_one(headers, "X-Error-Code");
+	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");
+	const gchar *request_id = hubd_hub_response_request_id_from_headers(headers);
+	g_autofree gchar *detail = hubd_hub_error_map_detail(headers, body);
+	g_autofree gchar *where = NULL;
+	HubdErrorCode ecode;
+	const gchar *summary;
+
+	if (status < 400)
+		return FALSE;
+	if (g_strcmp0(code, "RevisionNotFound") == 0) {
+		ecode = HUBD_ERROR_REVISION_NOT_FOUND;
+		summary = _("Revision not found");
+	} else if (g_strcmp0(code, "EntryNotFound") == 0) {
+		ecode = HUBD_ERROR_ENTRY_NOT_FOUND;
+		summary = _("File not found in the repository");
+	} else if (g_strcmp0(code, "GatedRepo") == 0) {
+		ecode = HUBD_ERROR_GATED;
+		summary = _("This repository is gated: you must be logged in and granted access");
+	} else if (g_strcmp0(xmsg, "Access to this resource is disabled.") == 0) {
+		ecode = HUBD_ERROR_FORBIDDEN;
+		summary = _("This repository has been disabled");
+	} else if (g_strcmp0(code, "RepoNotFound") == 0 ||
+		   (status == 401 && hubd_hub_error_map_is_repo_url(uri) &&
+		    g_strcmp0(xmsg, "Invalid credentials in Authorization header") != 0)) {
+		/* the Hub answers 401 for private and missing repos alike */
+		ecode = HUBD_ERROR_REPO_NOT_FOUND;
+		summary = _("Repository not found (or it is private and you have no access)");
+	} else if (status == 401) {
+		ecode = HUBD_ERROR_UNAUTHORIZED;
+		summary = _("The Hub did not accept the token (invalid, expired or missing)");
+	} else if (status == 403) {
+		ecode = HUBD_ERROR_FORBIDDEN;
+		summary = _("Forbidden");
+	} else if (status == 409 || status == 412) {
+		ecode = HUBD_ERROR_CONFLICT;
+		summary = _("Conflict with the repository’s current state");
+	} else if (status == 429) {
+		ecode = HUBD_ERROR_RATE_LIMITED;
+		summary = _("Too many requests: the Hub asks to slow down");
+	} else if (status == 408) {
+		ecode = HUBD_ERROR_NETWORK;
+		summary = _("The Hub timed out waiting for the request");
+	} else if (status == 404 && hubd_hub_error_map_is_repo_url(uri)) {
+		ecode = strstr(g_uri_get_path(uri), "/resolve/") != NULL
+				? HUBD_ERROR_ENTRY_NOT_FOUND
+				: HUBD_ERROR_REPO_NOT_FOUND;
+		summary = _("Not found");
+	} else if (status >= 500) {
+		ecode = HUBD_ERROR_SERVER;
+		summary = _("The Hub had an internal error");
+	} else {
+		ecode = HUBD_ERROR_BAD_REQUEST;
+		summary = _("The Hub refused the request");
+	}
+	where = uri != NULL ? g_strdup_printf("%s %s", g_uri_get_host(uri), g_uri_get_path(uri))
+			    : g_strdup("?");
+	if (request_id != NULL)
+		g_set_error(error,
+			    HUBD_ERROR,
+			    ecode,
+			    _("%s%s%s (HTTP %u from %s, request ID %s)"),
+			    summary,
+			    detail != NULL ? ": " : "",
+			    detail != NULL ? detail : "",
+			    status,
+			    where,
+			    request_id);
+	else
+		g_set_error(error,
+			    HUBD_ERROR,
+			    ecode,
+			    _("%s%s%s (HTTP %u from %s)"),
+			    summary,
+			    detail != NULL ? ": " : "",
+			    detail != NULL ? detail : "",
+			    status,
+			    where);
+	return TRUE;
+}

@@ -1,0 +1,217 @@
+/* hubd-hub-request.c: HubdHubRequest and HubdHubResponse, what HubdHubClient sends and gets */
+#define G_LOG_DOMAIN "HubdHubRequest"
+
+#include "hubd-hub-request.h"
+
+#include "hubd-hub-client-private.h"
+
+/* ---- HubdHubRequest ---- */
+
+G_DEFINE_BOXED_TYPE(HubdHubRequest, hubd_hub_request, hubd_hub_request_ref, hubd_hub_request_unref)
+
+HubdHubRequest *
+hubd_hub_request_new(const gchar *method, const gchar *path_or_url)
+{
+	HubdHubRequest *req = g_rc_box_new0(HubdHubRequest);
+
+	req->method = g_strdup(method);
+	req->url = g_string_new(path_or_url);
+	req->has_query = strchr(path_or_url, '?') != NULL;
+	req->headers = g_ptr_array_new_with_free_func(g_free);
+	return req;
+}
+
+HubdHubRequest *
+hubd_hub_request_ref(HubdHubRequest *req)
+{
+	return g_rc_box_acquire(req);
+}
+
+static void
+hubd_hub_request_clear(HubdHubRequest *req)
+{
+	g_free(req->method);
+	g_string_free(req->url, TRUE);
+	g_free(req->content_type);
+	g_clear_pointer(&req->body, g_bytes_unref);
+	g_ptr_array_unref(req->headers);
+	if (req->token != NULL)
+		memset(req->token, 0, strlen(req->token));
+	g_free(req->token);
+	g_free(req->endpoint);
+	g_free(req->library);
+}
+
+void
+hubd_hub_request_unref(HubdHubRequest *req)
+{
+	g_rc_box_release_full(req, (GDestroyNotify)hubd_hub_request_clear);
+}
+
+void
+hubd_hub_request_add_query(HubdHubRequest *req, const gchar *key, const gchar *value)
+{
+	g_autofree gchar *k = g_uri_escape_string(key, NULL, FALSE);
+	g_autofree gchar *v = g_uri_escape_string(value, NULL, FALSE);
+
+	g_string_append_printf(req->url, "%c%s=%s", req->has_query ? '&' : '?', k, v);
+	req->has_query = TRUE;
+}
+
+void
+hubd_hub_request_set_body(HubdHubRequest *req, const gchar *content_type, GBytes *body)
+{
+	g_free(req->content_type);
+	req->content_type = g_strdup(content_type);
+	g_clear_pointer(&req->body, g_bytes_unref);
+	req->body = body != NULL ? g_bytes_ref(body) : NULL;
+}
+
+void
+hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node)
+{
+	gsize len = 0;
+	gchar *data = json_to_string(node, FALSE);
+
+	len = strlen(data);
+	g_free(req->content_type);
+	req->content_type = g_strdup("application/json");
+	g_clear_pointer(&req->body, g_bytes_unref);
+	req->body = g_bytes_new_take(data, len);
+}
+
+void
+hubd_hub_request_set_header(HubdHubRequest *req, const gchar *name, const gchar *value)
+{
+	g_ptr_array_add(req->headers, g_strdup(name));
+	g_ptr_array_add(req->headers, g_strdup(value));
+}
+
+void
+hubd_hub_request_set_flags(HubdHubRequest *req, HubdHubRequestFlags flags)
+{
+	req->flags = flags;
+}
+
+void
+hubd_hub_request_set_token(HubdHubRequest *req, const gchar *token)
+{
+	g_free(req->token);
+	req->token = g_strdup(token);
+}
+
+void
+hubd_hub_request_set_endpoint(HubdHubRequest *req, const gchar *endpoint)
+{
+	g_free(req->endpoint);
+	req->endpoint = g_strdup(endpoint);
+}
+
+void
+hubd_hub_request_set_library(HubdHubRequest *req, const gchar *name, const gchar *version)
+{
+	g_free(req->library);
+	req->library =
+		name != NULL && name[0] != '\0'
+			? g_strdup_printf("%s/%s",
+					  name,
+					  version != NULL && version[0] != '\0' ? version : "None")
+			: NULL;
+}
+
+void
+hubd_hub_request_set_timeout(HubdHubRequest *req, guint seconds)
+{
+	req->timeout = seconds;
+}
+
+/* ---- HubdHubResponse ---- */
+
+const gchar *
+hubd_hub_response_request_id_from_headers(SoupMessageHeaders *headers)
+{
+	const gchar *id = soup_message_headers_get_one(headers, "X-Request-Id");
+
+	if (id == NULL)
+		id = soup_message_headers_get_one(headers, "X-Amzn-Trace-Id");
+	if (id == NULL)
+		id = soup_message_headers_get_one(headers, "x-amz-cf-id");
+	return id;
+}
+
+G_DEFINE_BOXED_TYPE(HubdHubResponse,
+		    hubd_hub_response,
+		    hubd_hub_response_ref,
+		    hubd_hub_response_unref)
+
+HubdHubResponse *
+hubd_hub_response_ref(HubdHubResponse *resp)
+{
+	return g_rc_box_acquire(resp);
+}
+
+static void
+hubd_hub_response_clear(HubdHubResponse *resp)
+{
+	g_clear_object(&resp->msg);
+	g_clear_pointer(&resp->body, g_bytes_unref);
+	g_clear_pointer(&resp->uri, g_uri_unref);
+	g_free(resp->request_id);
+}
+
+void
+hubd_hub_response_unref(HubdHubResponse *resp)
+{
+	g_rc_box_release_full(resp, (GDestroyNotify)hubd_hub_response_clear);
+}
+
+HubdHubResponse *
+hubd_hub_response_new(SoupMessage *msg, GUri *uri, GBytes *body)
+{
+	HubdHubResponse *resp = g_rc_box_new0(HubdHubResponse);
+	const gchar *id;
+
+	resp->status = soup_message_get_status(msg);
+	resp->msg = g_object_ref(msg);
+	resp->uri = g_uri_ref(uri);
+	resp->body = body;
+	id = hubd_hub_response_request_id_from_headers(soup_message_get_response_headers(msg));
+	resp->request_id = g_strdup(id);
+	return resp;
+}
+
+guint
+hubd_hub_response_get_status(HubdHubResponse *resp)
+{
+	return resp->status;
+}
+
+SoupMessageHeaders *
+hubd_hub_response_get_headers(HubdHubResponse *resp)
+{
+	return soup_message_get_response_headers(resp->msg);
+}
+
+GBytes *
+hubd_hub_response_get_body(HubdHubResponse *resp)
+{
+	return resp->body;
+}
+
+GUri *
+hubd_hub_response_get_uri(HubdHubResponse *resp)
+{
+	return resp->uri;
+}
+
+SoupMessage *
+hubd_hub_response_get_message(HubdHubResponse *resp)
+{
+	return resp->msg;
+}
+
+const gchar *
+hubd_hub_response_get_request_id(HubdHubResponse *resp)
+{
+	return resp->request_id;
+}

@@ -1,0 +1,877 @@
+/* hubd-token-store.c: named Hub tokens per endpoint in the keyring (libsecret)
+ * or a 0600 file, which one is active, and HF_TOKEN / systemd credentials
+ *
+ * Which token is active lives in a small non-secret state file
+ * ($XDG_CONFIG_HOME/hubd/auth-state), not as a keyring attribute: switching
+ * then is one atomic file write that never touches (or unlocks) a secret, and
+ * both backends share the same logic. All secrets are read once at load and
+ * kept in memory, so requests never wait for the keyring. Mutations are run
+ * one at a time from a queue so that keyring calls and file writes never
+ * interleave. */
+#define G_LOG_DOMAIN "HubdTokenStore"
+
+#include "hubd-token-store.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "hubd-error.h"
+#include "hubd-token-file.h"
+
+#define HUBD_TOKEN_SCHEMA_GENERATION "1"
+
+typedef enum {
+	BACKEND_UNKNOWN,
+	BACKEND_KEYRING,
+	BACKEND_FILE,
+} Backend;
+
+typedef enum {
+	OP_SAVE,
+	OP_REMOVE,
+	OP_SET_ACTIVE,
+} OpKind;
+
+typedef struct {
+	OpKind kind;
+	gchar *endpoint;
+	gchar *name;
+	gchar *token;
+	gchar *user;
+	gchar *role;
+} Op;
+
+struct _HubdTokenStore {
+	GObject parent_instance;
+	HubdConfig *config;
+	Backend backend;
+	gchar *tokens_path;
+	gchar *state_path;
+	gchar *env_token;
+	gchar *credential;
+	GPtrArray *entries; /* HubdTokenEntry* */
+	GHashTable *active; /* endpoint -> name */
+	gboolean loaded;
+	GPtrArray *loaders; /* GTask* waiting for the load */
+	GQueue ops;         /* GTask* (Op) waiting to run */
+	gboolean op_running;
+};
+
+G_DEFINE_TYPE(HubdTokenStore, hubd_token_store, G_TYPE_OBJECT)
+
+static const SecretSchema *
+hubd_token_store_get_schema(void)
+{
+	static const SecretSchema schema = {
+		"org.hubd.Token",
+		SECRET_SCHEMA_NONE,
+		{
+			{"endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING},
+			{"name", SECRET_SCHEMA_ATTRIBUTE_STRING},
+			{"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
+			{"role", SECRET_SCHEMA_ATTRIBUTE_STRING},
+			/* format generation, so stored items can be migrated */
+			{"gen", SECRET_SCHEMA_ATTRIBUTE_STRING},
+			{NULL, 0},
+		},
+	};
+	return &schema;
+}
+
+static void
+op_free(Op *op)
+{
+	g_free(op->endpoint);
+	g_free(op->name);
+	hubd_token_secret_free(op->token);
+	g_free(op->user);
+	g_free(op->role);
+	g_free(op);
+}
+
+void
+hubd_token_info_free(HubdTokenInfo *info)
+{
+	g_free(info->name);
+	g_free(info->endpoint);
+	g_free(info->user);
+	g_free(info->role);
+	g_free(info);
+}
+
+gchar *
+hubd_token_clean(const gchar *raw)
+{
+	g_autoptr(GString) s = NULL;
+
+	if (raw == NULL)
+		return NULL;
+	s = g_string_new(raw);
+	g_string_replace(s, "\r", "", 0);
+	g_string_replace(s, "\n", "", 0);
+	g_strstrip(s->str);
+	if (s->str[0] == '\0')
+		return NULL;
+	return g_strdup(s->str);
+}
+
+static void
+hubd_token_store_finalize(GObject *object)
+{
+	HubdTokenStore *self = HUBD_TOKEN_STORE(object);
+
+	g_object_unref(self->config);
+	g_free(self->tokens_path);
+	g_free(self->state_path);
+	hubd_token_secret_free(self->env_token);
+	hubd_token_secret_free(self->credential);
+	g_ptr_array_unref(self->entries);
+	g_hash_table_unref(self->active);
+	g_ptr_array_unref(self->loaders);
+	g_queue_clear_full(&self->ops, g_object_unref);
+	G_OBJECT_CLASS(hubd_token_store_parent_class)->finalize(object);
+}
+
+static void
+hubd_token_store_class_init(HubdTokenStoreClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = hubd_token_store_finalize;
+}
+
+static void
+hubd_token_store_init(HubdTokenStore *self)
+{
+	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_token_entry_free);
+	self->active = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->loaders = g_ptr_array_new_with_free_func(g_object_unref);
+	g_queue_init(&self->ops);
+}
+
+HubdTokenStore *
+hubd_token_store_new(HubdConfig *config)
+{
+	HubdTokenStore *self = g_object_new(HUBD_TYPE_TOKEN_STORE, NULL);
+	g_autofree gchar *file = hubd_config_get_string(config, "auth", "file", NULL);
+	g_autofree gchar *dir = g_build_filename(g_get_user_config_dir(), "hubd", NULL);
+
+	self->config = g_object_ref(config);
+	self->tokens_path = file != NULL && file[0] != '\0' ? g_steal_pointer(&file)
+							    : g_build_filename(dir, "tokens", NULL);
+	self->state_path = g_build_filename(dir, "auth-state", NULL);
+	self->env_token = hubd_token_clean(g_getenv("HF_TOKEN"));
+	if (self->env_token == NULL)
+		self->env_token = hubd_token_clean(g_getenv("HUGGING_FACE_HUB_TOKEN"));
+	return self;
+}
+
+/* ---- loading ---- */
+
+static void
+hubd_token_store_load_done(HubdTokenStore *self, GError *error)
+{
+	g_autoptr(GPtrArray) loaders = g_steal_pointer(&self->loaders);
+
+	self->loaders = g_ptr_array_new_with_free_func(g_object_unref);
+	/* a failed load (keyring refused) leaves an empty store, still usable */
+	self->loaded = TRUE;
+	for (guint i = 0; i < loaders->len; i++) {
+		if (error != NULL)
+			g_task_return_error(g_ptr_array_index(loaders, i), g_error_copy(error));
+		else
+			g_task_return_boolean(g_ptr_array_index(loaders, i), TRUE);
+	}
+	if (error != NULL)
+		g_error_free(error);
+}
+
+typedef struct {
+	HubdTokenStore *self;
+	guint pending;
+} SecretLoad;
+
+static void
+hubd_token_store_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	SecretLoad *load = user_data;
+	HubdTokenStore *self = load->self;
+	SecretRetrievable *item = SECRET_RETRIEVABLE(source);
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(SecretValue) value =
+		secret_retrievable_retrieve_secret_finish(item, res, &error_local);
+	g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
+
+	if (value == NULL) {
+		g_warning("cannot read a stored token: %s",
+			  error_local != NULL ? error_local->message : "locked");
+	} else {
+		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
+		const gchar *name = g_hash_table_lookup(attrs, "name");
+		g_autofree gchar *secret = hubd_token_clean(secret_value_get_text(value));
+		if (endpoint != NULL && name != NULL && secret != NULL)
+			g_ptr_array_add(self->entries,
+					hubd_token_entry_new(endpoint,
+							     name,
+							     g_hash_table_lookup(attrs, "user"),
+							     g_hash_table_lookup(attrs, "role"),
+							     secret));
+		hubd_token_secret_free(g_steal_pointer(&secret));
+	}
+	if (--load->pending == 0) {
+		g_debug("loaded %u token(s) from the keyring", self->entries->len);
+		hubd_token_store_load_done(self, NULL);
+		g_object_unref(self);
+		g_free(load);
+	}
+}
+
+static void
+hubd_token_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
+	g_autoptr(GError) error = NULL;
+	GList *items = secret_password_search_finish(res, &error);
+	SecretLoad *load;
+
+	if (error != NULL) {
+		g_warning("cannot search the keyring: %s", error->message);
+		hubd_token_store_load_done(self, g_steal_pointer(&error));
+		return;
+	}
+	if (items == NULL) {
+		hubd_token_store_load_done(self, NULL);
+		return;
+	}
+	load = g_new0(SecretLoad, 1);
+	load->self = g_object_ref(self);
+	load->pending = g_list_length(items);
+	for (GList *l = items; l != NULL; l = l->next)
+		secret_retrievable_retrieve_secret(l->data,
+						   NULL,
+						   hubd_token_store_secret_retrieved_cb,
+						   load);
+	g_list_free_full(items, g_object_unref);
+}
+
+static void
+hubd_token_store_files_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	HubdTokenFileJob *job = hubd_token_file_job_run_finish(res, NULL);
+
+	hubd_token_file_parse_state(job->state_data, self->active);
+	self->credential = g_steal_pointer(&job->credential);
+	if (self->backend == BACKEND_FILE) {
+		hubd_token_file_parse_tokens(job->tokens_data, self->entries);
+		g_debug("loaded %u token(s) from %s", self->entries->len, self->tokens_path);
+		hubd_token_store_load_done(self, NULL);
+		return;
+	}
+	secret_password_search(hubd_token_store_get_schema(),
+			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+				       SECRET_SEARCH_LOAD_SECRETS,
+			       NULL,
+			       hubd_token_store_search_cb,
+			       g_object_ref(self),
+			       NULL);
+}
+
+static void
+hubd_token_store_read_files(HubdTokenStore *self)
+{
+	HubdTokenFileJob *job = g_new0(HubdTokenFileJob, 1);
+
+	job->tokens_path = self->backend == BACKEND_FILE ? g_strdup(self->tokens_path) : NULL;
+	job->state_path = g_strdup(self->state_path);
+	hubd_token_file_job_run_async(self, job, hubd_token_store_files_read_cb, NULL);
+}
+
+static void
+hubd_token_store_set_backend(HubdTokenStore *self, Backend backend, const gchar *why)
+{
+	self->backend = backend;
+	if (backend == BACKEND_FILE)
+		g_message("tokens are stored in %s (%s)", self->tokens_path, why);
+	else
+		g_debug("tokens are stored in the keyring (%s)", why);
+	hubd_token_store_read_files(self);
+}
+
+static void
+hubd_token_store_activatable_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, NULL);
+	g_autofree const gchar **names = NULL;
+
+	if (reply != NULL) {
+		g_variant_get(reply, "(^a&s)", &names);
+		if (g_strv_contains(names, "org.freedesktop.secrets")) {
+			hubd_token_store_set_backend(self, BACKEND_KEYRING, "activatable");
+			return;
+		}
+	}
+	hubd_token_store_set_backend(self, BACKEND_FILE, "no Secret Service on the bus");
+}
+
+static void
+hubd_token_store_has_owner_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
+	GDBusConnection *bus = G_DBUS_CONNECTION(source);
+	g_autoptr(GVariant) reply = g_dbus_connection_call_finish(bus, res, NULL);
+	gboolean owned = FALSE;
+
+	if (reply != NULL)
+		g_variant_get(reply, "(b)", &owned);
+	if (owned) {
+		hubd_token_store_set_backend(self, BACKEND_KEYRING, "Secret Service running");
+		return;
+	}
+	g_dbus_connection_call(bus,
+			       "org.freedesktop.DBus",
+			       "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus",
+			       "ListActivatableNames",
+			       NULL,
+			       G_VARIANT_TYPE("(as)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       NULL,
+			       hubd_token_store_activatable_cb,
+			       g_steal_pointer(&self));
+}
+
+static void
+hubd_token_store_bus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
+	g_autoptr(GDBusConnection) bus = g_bus_get_finish(res, NULL);
+
+	if (bus == NULL) {
+		hubd_token_store_set_backend(self, BACKEND_FILE, "no session bus");
+		return;
+	}
+	g_dbus_connection_call(bus,
+			       "org.freedesktop.DBus",
+			       "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus",
+			       "NameHasOwner",
+			       g_variant_new("(s)", "org.freedesktop.secrets"),
+			       G_VARIANT_TYPE("(b)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       NULL,
+			       hubd_token_store_has_owner_cb,
+			       g_steal_pointer(&self));
+}
+
+void
+hubd_token_store_load_async(HubdTokenStore *self,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+	g_autofree gchar *backend = NULL;
+	gboolean first;
+
+	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_token_store_load_async);
+	if (self->loaded) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	first = self->loaders->len == 0;
+	g_ptr_array_add(self->loaders, g_steal_pointer(&task));
+	if (!first)
+		return;
+
+	backend = hubd_config_get_string(self->config, "auth", "backend", "auto");
+	if (g_strcmp0(backend, "file") == 0) {
+		hubd_token_store_set_backend(self, BACKEND_FILE, "[auth] backend=file");
+	} else if (g_strcmp0(backend, "keyring") == 0) {
+		hubd_token_store_set_backend(self, BACKEND_KEYRING, "[auth] backend=keyring");
+	} else {
+		if (g_strcmp0(backend, "auto") != 0)
+			g_warning("[auth] backend=%s is not auto, keyring or file; using auto",
+				  backend);
+		g_bus_get(G_BUS_TYPE_SESSION, NULL, hubd_token_store_bus_cb, g_object_ref(self));
+	}
+}
+
+gboolean
+hubd_token_store_load_finish(HubdTokenStore *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+gboolean
+hubd_token_store_is_loaded(HubdTokenStore *self)
+{
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), FALSE);
+	return self->loaded;
+}
+
+/* ---- queries (memory only) ---- */
+
+static HubdTokenEntry *
+hubd_token_store_find(HubdTokenStore *self, const gchar *endpoint, const gchar *name, guint *index)
+{
+	for (guint i = 0; i < self->entries->len; i++) {
+		HubdTokenEntry *e = g_ptr_array_index(self->entries, i);
+		if (g_strcmp0(e->endpoint, endpoint) == 0 && g_strcmp0(e->name, name) == 0) {
+			if (index != NULL)
+				*index = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+gchar *
+hubd_token_store_dup_storage_label(HubdTokenStore *self)
+{
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
+	if (self->backend == BACKEND_FILE)
+		return g_strdup_printf("file:%s", self->tokens_path);
+	return g_strdup("keyring");
+}
+
+const gchar *
+hubd_token_store_get_active(HubdTokenStore *self, const gchar *endpoint)
+{
+	const gchar *name;
+
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
+	name = g_hash_table_lookup(self->active, endpoint);
+	/* the state file may name a token removed behind our back */
+	if (name == NULL || hubd_token_store_find(self, endpoint, name, NULL) == NULL)
+		return NULL;
+	return name;
+}
+
+gchar *
+hubd_token_store_dup_token(HubdTokenStore *self,
+			   const gchar *endpoint,
+			   HubdTokenSource *source_out,
+			   gchar **name_out)
+{
+	const gchar *own = hubd_config_get_endpoint(self->config);
+	const gchar *active;
+	HubdTokenSource source = HUBD_TOKEN_SOURCE_NONE;
+	const gchar *name = NULL;
+	const gchar *token = NULL;
+
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
+	active = hubd_token_store_get_active(self, endpoint);
+	/* HF_TOKEN and credentials belong to the configured endpoint only */
+	if (self->env_token != NULL && g_strcmp0(endpoint, own) == 0) {
+		source = HUBD_TOKEN_SOURCE_ENVIRONMENT;
+		name = "HF_TOKEN";
+		token = self->env_token;
+	} else if (active != NULL) {
+		source = self->backend == BACKEND_FILE ? HUBD_TOKEN_SOURCE_FILE
+						       : HUBD_TOKEN_SOURCE_KEYRING;
+		name = active;
+		token = hubd_token_store_find(self, endpoint, active, NULL)->secret;
+	} else if (self->credential != NULL && g_strcmp0(endpoint, own) == 0) {
+		source = HUBD_TOKEN_SOURCE_CREDENTIAL;
+		name = "hf-token";
+		token = self->credential;
+	}
+	if (source_out != NULL)
+		*source_out = source;
+	if (name_out != NULL)
+		*name_out = g_strdup(name);
+	return g_strdup(token);
+}
+
+gchar *
+hubd_token_store_dup_secret(HubdTokenStore *self, const gchar *endpoint, const gchar *name)
+{
+	HubdTokenEntry *e;
+
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
+	e = hubd_token_store_find(self, endpoint, name, NULL);
+	return e != NULL ? g_strdup(e->secret) : NULL;
+}
+
+static gint
+hubd_token_info_cmp(gconstpointer a, gconstpointer b)
+{
+	const HubdTokenInfo *ia = *(HubdTokenInfo *const *)a;
+	const HubdTokenInfo *ib = *(HubdTokenInfo *const *)b;
+	gint r = g_strcmp0(ia->endpoint, ib->endpoint);
+
+	return r != 0 ? r : g_strcmp0(ia->name, ib->name);
+}
+
+GPtrArray *
+hubd_token_store_list(HubdTokenStore *self, const gchar *endpoint)
+{
+	GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_token_info_free);
+
+	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), list);
+	for (guint i = 0; i < self->entries->len; i++) {
+		HubdTokenEntry *e = g_ptr_array_index(self->entries, i);
+		HubdTokenInfo *info;
+		if (endpoint != NULL && g_strcmp0(e->endpoint, endpoint) != 0)
+			continue;
+		info = g_new0(HubdTokenInfo, 1);
+		info->name = g_strdup(e->name);
+		info->endpoint = g_strdup(e->endpoint);
+		info->user = g_strdup(e->user);
+		info->role = g_strdup(e->role);
+		info->source = self->backend == BACKEND_FILE ? HUBD_TOKEN_SOURCE_FILE
+							     : HUBD_TOKEN_SOURCE_KEYRING;
+		info->active =
+			g_strcmp0(hubd_token_store_get_active(self, e->endpoint), e->name) == 0;
+		g_ptr_array_add(list, info);
+	}
+	g_ptr_array_sort(list, hubd_token_info_cmp);
+	return list;
+}
+
+/* ---- mutations, one at a time ---- */
+
+static void
+hubd_token_store_run_next(HubdTokenStore *self);
+
+static void
+hubd_token_store_op_return(HubdTokenStore *self, GTask *task, GError *error)
+{
+	if (error != NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+	self->op_running = FALSE;
+	hubd_token_store_run_next(self);
+}
+
+static void
+hubd_token_store_files_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	GTask *task = G_TASK(user_data);
+	GError *error = NULL;
+
+	if (hubd_token_file_job_run_finish(res, &error) == NULL)
+		g_warning("cannot save tokens: %s", error->message);
+	hubd_token_store_op_return(self, task, error);
+}
+
+/* memory is already updated: write the state (and in file mode the tokens) */
+static void
+hubd_token_store_write_files(HubdTokenStore *self, GTask *op_task)
+{
+	HubdTokenFileJob *job = g_new0(HubdTokenFileJob, 1);
+
+	if (self->backend == BACKEND_FILE) {
+		job->tokens_path = g_strdup(self->tokens_path);
+		job->tokens_data = hubd_token_file_serialize_tokens(self->entries);
+	}
+	job->state_path = g_strdup(self->state_path);
+	job->state_data = hubd_token_file_serialize_state(self->active);
+	hubd_token_file_job_run_async(self, job, hubd_token_store_files_written_cb, op_task);
+}
+
+static void
+hubd_token_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	HubdTokenStore *self = g_task_get_source_object(task);
+	Op *op = g_task_get_task_data(task);
+	GError *error = NULL;
+	guint index;
+
+	if (!secret_password_store_finish(res, &error)) {
+		hubd_token_store_op_return(self, task, error);
+		return;
+	}
+	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+		g_ptr_array_remove_index(self->entries, index);
+	g_ptr_array_add(
+		self->entries,
+		hubd_token_entry_new(op->endpoint, op->name, op->user, op->role, op->token));
+	g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
+	g_debug("stored token “%s” for %s in the keyring", op->name, op->endpoint);
+	hubd_token_store_write_files(self, task);
+}
+
+static void
+hubd_token_store_cleared_before_store_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	HubdTokenStore *self = g_task_get_source_object(task);
+	Op *op = g_task_get_task_data(task);
+	g_autofree gchar *label = NULL;
+	GError *error = NULL;
+
+	/* nothing to clear is fine: this only drops an older item of that name */
+	secret_password_clear_finish(res, &error);
+	if (error != NULL) {
+		hubd_token_store_op_return(self, task, error);
+		return;
+	}
+	label = g_strdup_printf(_("Hugging Face token (%s)"), op->name);
+	secret_password_store(hubd_token_store_get_schema(),
+			      SECRET_COLLECTION_DEFAULT,
+			      label,
+			      op->token,
+			      g_task_get_cancellable(task),
+			      hubd_token_store_stored_cb,
+			      task,
+			      "endpoint",
+			      op->endpoint,
+			      "name",
+			      op->name,
+			      "user",
+			      op->user != NULL ? op->user : "",
+			      "role",
+			      op->role != NULL ? op->role : "",
+			      "gen",
+			      HUBD_TOKEN_SCHEMA_GENERATION,
+			      NULL);
+}
+
+static void
+hubd_token_store_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	HubdTokenStore *self = g_task_get_source_object(task);
+	Op *op = g_task_get_task_data(task);
+	GError *error = NULL;
+	guint index;
+
+	secret_password_clear_finish(res, &error);
+	if (error != NULL) {
+		hubd_token_store_op_return(self, task, error);
+		return;
+	}
+	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+		g_ptr_array_remove_index(self->entries, index);
+	if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
+		g_hash_table_remove(self->active, op->endpoint);
+	g_debug("removed token “%s” for %s from the keyring", op->name, op->endpoint);
+	hubd_token_store_write_files(self, task);
+}
+
+static void
+hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
+{
+	Op *op = g_task_get_task_data(task);
+	guint index;
+
+	switch (op->kind) {
+	case OP_SAVE:
+		if (self->backend == BACKEND_KEYRING) {
+			secret_password_clear(hubd_token_store_get_schema(),
+					      g_task_get_cancellable(task),
+					      hubd_token_store_cleared_before_store_cb,
+					      task,
+					      "endpoint",
+					      op->endpoint,
+					      "name",
+					      op->name,
+					      NULL);
+			return;
+		}
+		if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+			g_ptr_array_remove_index(self->entries, index);
+		g_ptr_array_add(self->entries,
+				hubd_token_entry_new(op->endpoint,
+						     op->name,
+						     op->user,
+						     op->role,
+						     op->token));
+		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
+		hubd_token_store_write_files(self, task);
+		return;
+	case OP_REMOVE:
+		if (hubd_token_store_find(self, op->endpoint, op->name, &index) == NULL) {
+			hubd_token_store_op_return(
+				self,
+				task,
+				g_error_new(HUBD_ERROR,
+					    HUBD_ERROR_NOT_LOGGED_IN,
+					    _("No token named “%s” is stored for %s"),
+					    op->name,
+					    op->endpoint));
+			return;
+		}
+		if (self->backend == BACKEND_KEYRING) {
+			secret_password_clear(hubd_token_store_get_schema(),
+					      g_task_get_cancellable(task),
+					      hubd_token_store_removed_cb,
+					      task,
+					      "endpoint",
+					      op->endpoint,
+					      "name",
+					      op->name,
+					      NULL);
+			return;
+		}
+		g_ptr_array_remove_index(self->entries, index);
+		if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
+			g_hash_table_remove(self->active, op->endpoint);
+		hubd_token_store_write_files(self, task);
+		return;
+	case OP_SET_ACTIVE:
+		if (hubd_token_store_find(self, op->endpoint, op->name, NULL) == NULL) {
+			hubd_token_store_op_return(
+				self,
+				task,
+				g_error_new(HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("No token named “%s” is stored for %s"),
+					    op->name,
+					    op->endpoint));
+			return;
+		}
+		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
+		hubd_token_store_write_files(self, task);
+		return;
+	default:
+		g_assert_not_reached();
+	}
+}
+
+static void
+hubd_token_store_run_next(HubdTokenStore *self)
+{
+	GTask *task;
+
+	if (self->op_running || !self->loaded)
+		return;
+	task = g_queue_pop_head(&self->ops);
+	if (task == NULL)
+		return;
+	self->op_running = TRUE;
+	hubd_token_store_run_op(self, task);
+}
+
+static void
+hubd_token_store_loaded_for_ops_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+
+	/* a failed load still leaves a usable (empty) store */
+	hubd_token_store_load_finish(self, res, NULL);
+	hubd_token_store_run_next(self);
+}
+
+static void
+hubd_token_store_enqueue(HubdTokenStore *self,
+			 Op *op,
+			 gpointer source_tag,
+			 GCancellable *cancellable,
+			 GAsyncReadyCallback callback,
+			 gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, source_tag);
+	g_task_set_task_data(task, op, (GDestroyNotify)op_free);
+	g_queue_push_tail(&self->ops, task);
+	if (!self->loaded)
+		hubd_token_store_load_async(self, NULL, hubd_token_store_loaded_for_ops_cb, NULL);
+	else
+		hubd_token_store_run_next(self);
+}
+
+static Op *
+op_new(OpKind kind, const gchar *endpoint, const gchar *name)
+{
+	Op *op = g_new0(Op, 1);
+
+	op->kind = kind;
+	op->endpoint = g_strdup(endpoint);
+	op->name = g_strdup(name);
+	return op;
+}
+
+void
+hubd_token_store_save_async(HubdTokenStore *self,
+			    const gchar *endpoint,
+			    const gchar *name,
+			    const gchar *token,
+			    const gchar *user,
+			    const gchar *role,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data)
+{
+	Op *op;
+
+	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
+	g_return_if_fail(endpoint != NULL && name != NULL && token != NULL);
+	op = op_new(OP_SAVE, endpoint, name);
+	op->token = g_strdup(token);
+	op->user = g_strdup(user);
+	op->role = g_strdup(role);
+	hubd_token_store_enqueue(self,
+				 op,
+				 hubd_token_store_save_async,
+				 cancellable,
+				 callback,
+				 user_data);
+}
+
+gboolean
+hubd_token_store_save_finish(HubdTokenStore *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+void
+hubd_token_store_remove_async(HubdTokenStore *self,
+			      const gchar *endpoint,
+			      const gchar *name,
+			      GCancellable *cancellable,
+			      GAsyncReadyCallback callback,
+			      gpointer user_data)
+{
+	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
+	hubd_token_store_enqueue(self,
+				 op_new(OP_REMOVE, endpoint, name),
+				 hubd_token_store_remove_async,
+				 cancellable,
+				 callback,
+				 user_data);
+}
+
+gboolean
+hubd_token_store_remove_finish(HubdTokenStore *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+void
+hubd_token_store_set_active_async(HubdTokenStore *self,
+				  const gchar *endpoint,
+				  const gchar *name,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data)
+{
+	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
+	hubd_token_store_enqueue(self,
+				 op_new(OP_SET_ACTIVE, endpoint, name),
+				 hubd_token_store_set_active_async,
+				 cancellable,
+				 callback,
+				 user_data);
+}
+
+gboolean
+hubd_token_store_set_active_finish(HubdTokenStore *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
+}

@@ -1,0 +1,99 @@
+#!/bin/bash
+# tests/run-all.sh: every test suite, twice — the run CI does and the README's
+# test command ends in (`bash .ci/run` installs what is missing, then runs this).
+#
+#   1. build-ci:   -Dwerror=true, `meson test`
+#   2. build-asan: the same with AddressSanitizer + UBSan, `meson test` again
+#
+# Both build directories are reused when they exist (reconfigured), so a
+# second run only rebuilds what changed. Exits non-zero if anything failed,
+# and prints one last line "N passed, N failed" (meson tests, both runs).
+#
+# Environment: HUBD_TEST_JOBS (default 2) parallel tests; HUBD_TEST_SKIP_ASAN=1
+# runs only the first pass; MESON_TEST_ARGS extra `meson test` arguments
+# (e.g. "--suite daemon").
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+jobs=${HUBD_TEST_JOBS:-2}
+read -r -a extra_test_args <<<"${MESON_TEST_ARGS:-}"
+
+passed=0
+failed=0
+skipped=0
+status=0
+
+# counts the results of one `meson test` run from its testlog.json
+count_results() {
+	local log=$1/meson-logs/testlog.json
+	local counts
+	if [ ! -f "$log" ]; then
+		echo "run-all: no $log; counting the run as one failure" >&2
+		failed=$((failed + 1))
+		return
+	fi
+	counts=$(python3 - "$log" <<'PY'
+import json, sys
+ok = bad = skip = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        line = line.strip()
+        if not line:
+            continue
+        result = json.loads(line).get("result", "")
+        if result in ("OK", "EXPECTEDFAIL"):
+            ok += 1
+        elif result == "SKIP":
+            skip += 1
+        else:  # FAIL, ERROR, TIMEOUT, UNEXPECTEDPASS
+            bad += 1
+print(ok, bad, skip)
+PY
+)
+	read -r ok bad skip <<<"$counts"
+	echo "run-all: $1: $ok passed, $bad failed, $skip skipped"
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	skipped=$((skipped + skip))
+}
+
+# run_pass BUILDDIR [meson setup options...]
+run_pass() {
+	local build=$1
+	shift
+	echo "==== $build: configure ($*)"
+	if [ -f "$build/build.ninja" ]; then
+		meson setup --reconfigure "$build" "$@" || { failed=$((failed + 1)); status=1; return; }
+	else
+		meson setup "$build" "$@" || { failed=$((failed + 1)); status=1; return; }
+	fi
+	echo "==== $build: compile"
+	meson compile -C "$build" || { failed=$((failed + 1)); status=1; return; }
+	echo "==== $build: test"
+	rm -f "$build/meson-logs/testlog.json"
+	meson test -C "$build" --print-errorlogs --num-processes "$jobs" \
+		${extra_test_args[@]+"${extra_test_args[@]}"} || status=1
+	count_results "$build"
+}
+
+run_pass build-ci -Dwerror=true
+
+if [ "${HUBD_TEST_SKIP_ASAN:-0}" != 1 ]; then
+	# LeakSanitizer: tests/lsan.supp lists what GLib and friends keep for the
+	# life of the process on purpose (type system, caches); anything else leaked
+	# is ours. GSlice would hide allocations from ASan; GLib has no frame
+	# pointers, so leak stacks need the slow unwinder.
+	export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+	export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
+	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+	export G_SLICE=always-malloc
+	run_pass build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "($skipped skipped)"
+fi
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit "$status"
