@@ -4,7 +4,7 @@ set -euo pipefail
 
 build="$DEMO_BUILD"
 hubctl="$build/client/hubctl"
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+step() { printf '\n\033[1m$ hubctl %s\033[0m\n' "${*:2}"; "$@"; }
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -36,4 +36,4 @@ if [ -n "$token" ] && "$hubctl" help auth >/dev/null 2>&1; then
   step "$hubctl" auth list
 fi
 echo
-echo "hubd's log is in $HOME/hubd.log (a throwaway home, removed on exit)."
+echo "That was hubd on a private session bus with a throwaway keyring; nothing is left behind."

@@ -118,6 +118,14 @@ keyring_lookup(Fixture *f, const gchar *name)
 	return out;
 }
 
+static gboolean
+keyring_has(Fixture *f, const gchar *name)
+{
+	g_autofree gchar *secret = keyring_lookup(f, name);
+
+	return secret != NULL;
+}
+
 static gchar *
 keyring_search_all(Fixture *f)
 {
@@ -174,7 +182,7 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	r = login(f->bus, "hf_not_a_real_token_000000000", "bad", &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.Unauthorized");
 	g_clear_error(&error);
-	g_assert_null(keyring_lookup(f, "bad"));
+	g_assert_false(keyring_has(f, "bad"));
 	r = login(f->bus, "not-a-token", NULL, &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 	g_clear_error(&error);
@@ -182,7 +190,7 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	/* a second token, named after the Hub's displayName, becomes active */
 	r = login(f->bus, BOB_READ, NULL, &error);
 	g_assert_no_error(error);
-	g_assert_nonnull(keyring_lookup(f, "bob-read"));
+	g_assert_true(keyring_has(f, "bob-read"));
 	{
 		g_autofree gchar *u = whoami_user(f->bus);
 		g_assert_cmpstr(u, ==, "bob");
@@ -219,7 +227,7 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	/* logout of the active token removes the keyring item */
 	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
 	g_assert_no_error(error);
-	g_assert_null(keyring_lookup(f, "ci"));
+	g_assert_false(keyring_has(f, "ci"));
 	all = keyring_search_all(f);
 	g_assert_null(strstr(all, "name = ci"));
 	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
@@ -304,7 +312,7 @@ test_file_backend(Fixture *f, gconstpointer data)
 	g_assert_true(g_variant_lookup(dict, "storage", "&s", &storage));
 	g_assert_cmpstr(storage, ==, label);
 	check_private_file(path);
-	g_assert_null(keyring_lookup(f, "ci"));
+	g_assert_false(keyring_has(f, "ci"));
 	hubd_test_daemon_stop(f->daemon);
 	f->daemon = start_daemon(f, args, NULL);
 	{
@@ -451,8 +459,8 @@ test_hubctl_import(Fixture *f, gconstpointer data)
 	rc = hubd_test_run_hubctl_full(NULL, import_argv, env, NULL, &out, &err);
 	g_assert_cmpint(rc, ==, 0);
 	g_assert_nonnull(strstr(out, "Imported 2 tokens"));
-	g_assert_nonnull(keyring_lookup(f, "mine"));
-	g_assert_nonnull(keyring_lookup(f, "bobs"));
+	g_assert_true(keyring_has(f, "mine"));
+	g_assert_true(keyring_has(f, "bobs"));
 	/* the token file named the active one */
 	u = whoami_user(f->bus);
 	g_assert_cmpstr(u, ==, "alice");

@@ -41,6 +41,15 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	hubd_test_hub_stop(f->hub);
 }
 
+/* set_body() refs the bytes; the test keeps none */
+static void
+set_body(HubdHubRequest *req, const gchar *content_type, const void *data, gsize len)
+{
+	g_autoptr(GBytes) body = g_bytes_new(data, len);
+
+	hubd_hub_request_set_body(req, content_type, body);
+}
+
 static void
 result_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -84,7 +93,7 @@ admin_requests(Fixture *f)
 {
 	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", "/_testhub/requests");
 	g_autoptr(GError) error = NULL;
-	JsonNode *node;
+	g_autoptr(JsonNode) node = NULL;
 
 	hubd_hub_request_set_header(req, "X-Testhub-Admin", f->hub->admin_secret);
 	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_ANONYMOUS);
@@ -300,9 +309,7 @@ test_no_retry_post(Fixture *f, gconstpointer data)
 		f,
 		"{\"path_regex\": \"^/api/repos/create$\", \"status\": 503, \"times\": 1}");
 	hubd_hub_request_set_token(req, ALICE_WRITE);
-	hubd_hub_request_set_body(req,
-				  "application/json",
-				  g_bytes_new_static("{\"name\":\"r\"}", 12));
+	set_body(req, "application/json", "{\"name\":\"r\"}", 12);
 	resp = send_request(f, req, &error);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_SERVER);
 	log = admin_requests(f);
@@ -361,7 +368,7 @@ upload_lfs_file(Fixture *f, const gchar *repo, const gchar *path, const gchar *c
 
 	req = hubd_hub_request_new("POST", "/api/repos/create");
 	hubd_hub_request_set_token(req, ALICE_WRITE);
-	hubd_hub_request_set_body(req, "application/json", g_bytes_new(create, strlen(create)));
+	set_body(req, "application/json", create, strlen(create));
 	g_clear_pointer(&node, json_node_unref);
 	node = send_json(f, req, &error);
 	g_assert_no_error(error);
@@ -370,9 +377,7 @@ upload_lfs_file(Fixture *f, const gchar *repo, const gchar *path, const gchar *c
 	req = hubd_hub_request_new("POST", batch_path);
 	hubd_hub_request_set_token(req, ALICE_WRITE);
 	hubd_hub_request_set_header(req, "Accept", "application/vnd.git-lfs+json");
-	hubd_hub_request_set_body(req,
-				  "application/vnd.git-lfs+json",
-				  g_bytes_new(batch, strlen(batch)));
+	set_body(req, "application/vnd.git-lfs+json", batch, strlen(batch));
 	g_clear_pointer(&node, json_node_unref);
 	node = send_json(f, req, &error);
 	g_assert_no_error(error);
@@ -387,9 +392,7 @@ upload_lfs_file(Fixture *f, const gchar *repo, const gchar *path, const gchar *c
 		g_clear_pointer(&req, hubd_hub_request_unref);
 		req = hubd_hub_request_new("PUT", href);
 		hubd_hub_request_set_token(req, ALICE_WRITE);
-		hubd_hub_request_set_body(req,
-					  "application/octet-stream",
-					  g_bytes_new(content, size));
+		set_body(req, "application/octet-stream", content, size);
 		resp = send_request(f, req, &error);
 		g_assert_no_error(error);
 	}
@@ -397,7 +400,7 @@ upload_lfs_file(Fixture *f, const gchar *repo, const gchar *path, const gchar *c
 	g_clear_pointer(&req, hubd_hub_request_unref);
 	req = hubd_hub_request_new("POST", commit_path);
 	hubd_hub_request_set_token(req, ALICE_WRITE);
-	hubd_hub_request_set_body(req, "application/x-ndjson", g_bytes_new(commit, strlen(commit)));
+	set_body(req, "application/x-ndjson", commit, strlen(commit));
 	g_clear_pointer(&node, json_node_unref);
 	node = send_json(f, req, &error);
 	g_assert_no_error(error);

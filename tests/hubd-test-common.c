@@ -786,6 +786,15 @@ hubd_test_hub_start(const gchar *const *extra_args)
 	g_ptr_array_add(argv, NULL);
 
 	launcher = hubd_test_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, NULL);
+	if (g_getenv("ASAN_OPTIONS") != NULL) {
+		/* libsoup 3.2 leaks an accepted GSocket when a server shuts down with
+		 * a keep-alive client; the local Hub is a test tool whose own logic is
+		 * leak-checked in-process by its unit tests, so only hubd and the test
+		 * programs keep leak detection here */
+		g_autofree gchar *asan =
+			g_strdup_printf("%s:detect_leaks=0", g_getenv("ASAN_OPTIONS"));
+		g_subprocess_launcher_setenv(launcher, "ASAN_OPTIONS", asan, TRUE);
+	}
 	h->proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
 	g_assert_no_error(error);
 

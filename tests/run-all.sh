@@ -79,6 +79,36 @@ run_pass() {
 
 run_pass build-ci -Dwerror=true
 
+# `meson install` puts the daemon, the CLI, the private library, the API
+# (XML + RST reference), the activation file, the user unit and the example
+# config where the standard directories say; counted as one more test.
+check_install() {
+	local dest
+	dest=$(mktemp -d)
+	if ! meson install -C build-ci --destdir "$dest" >/dev/null; then
+		echo "run-all: meson install failed" >&2
+		failed=$((failed + 1)); status=1; rm -rf "$dest"; return
+	fi
+	local want=(bin/hubctl libexec/hubd share/dbus-1/services/org.hubd.Hub1.service
+		share/dbus-1/interfaces/org.hubd.Hub1.Daemon.xml
+		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
+		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service)
+	local missing=0 f
+	for f in "${want[@]}"; do
+		[ -e "$dest/usr/local/$f" ] || { echo "run-all: meson install did not install $f" >&2; missing=1; }
+	done
+	ls "$dest"/usr/local/lib/*/hubd/libhubd-private.so >/dev/null 2>&1 ||
+		{ echo "run-all: meson install did not install libhubd-private.so" >&2; missing=1; }
+	grep -q '^SystemdService=hubd.service$' "$dest/usr/local/share/dbus-1/services/org.hubd.Hub1.service" || missing=1
+	if [ "$missing" -eq 0 ]; then
+		echo "run-all: meson install: OK"; passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); status=1
+	fi
+	rm -rf "$dest"
+}
+[ -f build-ci/build.ninja ] && check_install
+
 if [ "${HUBD_TEST_SKIP_ASAN:-0}" != 1 ]; then
 	# LeakSanitizer: tests/lsan.supp lists what GLib and friends keep for the
 	# life of the process on purpose (type system, caches); anything else leaked

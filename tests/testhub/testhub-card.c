@@ -562,7 +562,10 @@ testhub_card_parse_front_matter(const gchar *text, gsize len, GError **error)
 	if (root == NULL)
 		return NULL;
 	if (JSON_NODE_HOLDS_NULL(root)) {
-		json_node_init_object(root, json_object_new());
+		g_autoptr(JsonObject) empty = json_object_new();
+
+		/* init_object takes its own reference */
+		json_node_init_object(root, empty);
 		return root;
 	}
 	if (!JSON_NODE_HOLDS_OBJECT(root)) {
