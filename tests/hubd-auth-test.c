@@ -169,6 +169,7 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	const gchar *storage = NULL;
 
 	f->daemon = start_daemon(f, NULL, NULL);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, ALICE_WRITE, "ci", &error);
 	g_assert_no_error(error);
 	dict = g_variant_get_child_value(r, 0);
@@ -183,11 +184,13 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	assert_remote_error(error, "org.hubd.Hub1.Error.Unauthorized");
 	g_clear_error(&error);
 	g_assert_false(keyring_has(f, "bad"));
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, "not-a-token", NULL, &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 	g_clear_error(&error);
 
 	/* a second token, named after the Hub's displayName, becomes active */
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, BOB_READ, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(keyring_has(f, "bob-read"));
@@ -225,11 +228,13 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	g_clear_error(&error);
 
 	/* logout of the active token removes the keyring item */
+	g_clear_pointer(&r, g_variant_unref);
 	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
 	g_assert_no_error(error);
 	g_assert_false(keyring_has(f, "ci"));
 	all = keyring_search_all(f);
 	g_assert_null(strstr(all, "name = ci"));
+	g_clear_pointer(&r, g_variant_unref);
 	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.NotLoggedIn");
 	g_clear_error(&error);
@@ -254,6 +259,7 @@ test_persisted(Fixture *f, gconstpointer data)
 	g_autofree gchar *u = NULL;
 
 	f->daemon = start_daemon(f, NULL, NULL);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, ALICE_WRITE, NULL, &error);
 	g_assert_no_error(error);
 	hubd_test_daemon_stop(f->daemon);
@@ -273,6 +279,7 @@ test_hf_token_env(Fixture *f, gconstpointer data)
 	g_autofree gchar *u = NULL;
 
 	f->daemon = start_daemon(f, NULL, NULL);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, ALICE_WRITE, NULL, &error);
 	g_assert_no_error(error);
 	hubd_test_daemon_stop(f->daemon);
@@ -306,6 +313,7 @@ test_file_backend(Fixture *f, gconstpointer data)
 	const gchar *storage = NULL;
 
 	f->daemon = start_daemon(f, args, NULL);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, ALICE_WRITE, "ci", &error);
 	g_assert_no_error(error);
 	dict = g_variant_get_child_value(r, 0);
@@ -361,6 +369,7 @@ test_no_secret_service(Fixture *f, gconstpointer data)
 		g_usleep(10000);
 	f->daemon = start_daemon(f, args, env);
 	peer = hubd_test_connect_socket(hubd_sock);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(peer, ALICE_WRITE, "ci", &error);
 	g_assert_no_error(error);
 	dict = g_variant_get_child_value(r, 0);
@@ -384,6 +393,7 @@ test_two_clients(Fixture *f, gconstpointer data)
 	g_autofree gchar *u = NULL;
 
 	f->daemon = start_daemon(f, NULL, NULL);
+	g_clear_pointer(&r, g_variant_unref);
 	r = login(f->bus, ALICE_WRITE, NULL, &error);
 	g_assert_no_error(error);
 	peer = hubd_test_connect_socket(f->daemon->socket_path);
