@@ -1,6 +1,8 @@
 /* hubd-hub-client.c: the one place that talks HTTP to the Hub — auth header,
  * user agent, redirects, retries, timeouts, offline mode and error mapping
- * (types: hubd-hub-request.c; Hub answer -> HUBD_ERROR: hubd-hub-error-map.c)
+ * (types: hubd-hub-request.c; Hub answer -> HUBD_ERROR: hubd-hub-error-map.c;
+ * when to retry and how long to wait: hubd-hub-retry.c; whoami cache:
+ * hubd-hub-whoami-cache.c)
  *
  * Every message is sent with SOUP_MESSAGE_NO_REDIRECT and redirects are
  * followed here, so the token goes to the Hub's own origin only and never to
@@ -14,23 +16,18 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-client-private.h"
+#include "hubd-hub-retry.h"
+#include "hubd-hub-whoami-cache.h"
 
 #define MAX_REDIRECTS       10
 #define MAX_BODY_SIZE       (256 * 1024 * 1024)
 #define READ_CHUNK          (64 * 1024)
-#define MAX_RETRY_WAIT_S    60 /* beyond this a D-Bus caller has long given up */
-#define WHOAMI_CACHE_USEC   (60 * G_USEC_PER_SEC)
 #define DEFAULT_TIMEOUT_S   60
 #define DEFAULT_ETAG_S      10
 #define DEFAULT_RETRY_BASE  1000
 #define DEFAULT_MAX_RETRIES 5
 
 /* ---- the client ---- */
-
-typedef struct {
-	JsonNode *node;
-	gint64 expires;
-} WhoamiEntry;
 
 struct _HubdHubClient {
 	GObject parent_instance;
@@ -45,17 +42,10 @@ struct _HubdHubClient {
 	gchar *user_agent_base; /* hubd/VERSION */
 	gchar *user_agent_tail; /* glib/VERSION[; origin/X] */
 	gchar *user_agent;      /* both, for callers that set no library */
-	GHashTable *whoami;     /* endpoint\nsha256(token) -> WhoamiEntry* */
+	HubdHubWhoamiCache *whoami;
 };
 
 G_DEFINE_TYPE(HubdHubClient, hubd_hub_client, G_TYPE_OBJECT)
-
-static void
-whoami_entry_free(WhoamiEntry *e)
-{
-	json_node_unref(e->node);
-	g_free(e);
-}
 
 static void
 hubd_hub_client_finalize(GObject *object)
@@ -68,7 +58,7 @@ hubd_hub_client_finalize(GObject *object)
 	g_free(self->user_agent_base);
 	g_free(self->user_agent_tail);
 	g_free(self->user_agent);
-	g_hash_table_unref(self->whoami);
+	hubd_hub_whoami_cache_free(self->whoami);
 	G_OBJECT_CLASS(hubd_hub_client_parent_class)->finalize(object);
 }
 
@@ -81,10 +71,7 @@ hubd_hub_client_class_init(HubdHubClientClass *klass)
 static void
 hubd_hub_client_init(HubdHubClient *self)
 {
-	self->whoami = g_hash_table_new_full(g_str_hash,
-					     g_str_equal,
-					     g_free,
-					     (GDestroyNotify)whoami_entry_free);
+	self->whoami = hubd_hub_whoami_cache_new();
 }
 
 static gboolean
@@ -266,14 +253,6 @@ hubd_hub_client_same_origin(GUri *a, GUri *b)
 	       hubd_hub_client_port(a) == hubd_hub_client_port(b);
 }
 
-static gboolean
-hubd_hub_client_is_idempotent(const gchar *method)
-{
-	return g_strcmp0(method, "GET") == 0 || g_strcmp0(method, "HEAD") == 0 ||
-	       g_strcmp0(method, "PUT") == 0 || g_strcmp0(method, "DELETE") == 0 ||
-	       g_strcmp0(method, "OPTIONS") == 0;
-}
-
 static void
 hubd_hub_client_send_attempt(GTask *task);
 
@@ -292,47 +271,19 @@ hubd_hub_client_retry_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* Delay before the next attempt in ms, or -1 when no retry may happen. */
-static gint64
-hubd_hub_client_retry_delay(HubdHubClient *self, SendData *data, guint status)
-{
-	SoupMessageHeaders *headers =
-		data->msg != NULL ? soup_message_get_response_headers(data->msg) : NULL;
-	gboolean allowed = (data->req->flags & HUBD_HUB_REQUEST_FLAG_RETRY) != 0 ||
-			   hubd_hub_client_is_idempotent(data->method);
-	gint64 delay;
-
-	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_RETRY) != 0 || !allowed ||
-	    data->attempt > self->max_retries)
-		return -1;
-	if (status != 0 && status != 408 && status != 429 && status != 500 && status != 502 &&
-	    status != 503 && status != 504)
-		return -1;
-	delay = (gint64)self->retry_base_ms << MIN(data->attempt - 1, 3);
-	if (headers != NULL) {
-		const gchar *ratelimit = soup_message_headers_get_one(headers, "RateLimit");
-		const gchar *retry_after = soup_message_headers_get_one(headers, "Retry-After");
-		gint64 seconds = -1;
-		/* as huggingface_hub: r=0 means wait t+1 s, else Retry-After + 1 s */
-		if (status == 429 && ratelimit != NULL && strstr(ratelimit, "r=0;") != NULL &&
-		    strstr(ratelimit, "t=") != NULL)
-			seconds = g_ascii_strtoll(strstr(ratelimit, "t=") + 2, NULL, 10);
-		else if (retry_after != NULL && g_ascii_isdigit(retry_after[0]))
-			seconds = g_ascii_strtoll(retry_after, NULL, 10);
-		if (seconds >= 0) {
-			if (seconds + 1 > MAX_RETRY_WAIT_S)
-				return -1;
-			delay = (seconds + 1) * 1000;
-		}
-	}
-	return delay;
-}
-
 static gboolean
 hubd_hub_client_schedule_retry(HubdHubClient *self, GTask *task, guint status, const gchar *why)
 {
 	SendData *data = g_task_get_task_data(task);
-	gint64 delay = hubd_hub_client_retry_delay(self, data, status);
+	SoupMessageHeaders *headers =
+		data->msg != NULL ? soup_message_get_response_headers(data->msg) : NULL;
+	gint64 delay = hubd_hub_retry_delay(data->method,
+					    data->req->flags,
+					    data->attempt,
+					    self->max_retries,
+					    self->retry_base_ms,
+					    status,
+					    headers);
 
 	if (delay < 0)
 		return FALSE;
@@ -843,14 +794,6 @@ hubd_hub_client_get_json_finish(HubdHubClient *self,
 
 /* ---- whoami, cached ---- */
 
-static gchar *
-hubd_hub_client_whoami_key(const gchar *endpoint, const gchar *token)
-{
-	g_autofree gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
-
-	return g_strdup_printf("%s\n%s", endpoint, digest);
-}
-
 static void
 hubd_hub_client_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -858,10 +801,6 @@ hubd_hub_client_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	HubdHubClient *self = HUBD_HUB_CLIENT(source);
 	GError *error = NULL;
 	g_autoptr(JsonNode) node = hubd_hub_client_get_json_finish(self, res, NULL, &error);
-	WhoamiEntry *entry;
-	GHashTableIter iter;
-	gpointer value;
-	gint64 now = g_get_monotonic_time();
 
 	if (node == NULL) {
 		g_task_return_error(task, error);
@@ -874,15 +813,7 @@ hubd_hub_client_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data
 					_("The Hub's whoami answer is not a JSON object"));
 		return;
 	}
-	g_hash_table_iter_init(&iter, self->whoami);
-	while (g_hash_table_iter_next(&iter, NULL, &value)) {
-		if (((WhoamiEntry *)value)->expires < now)
-			g_hash_table_iter_remove(&iter);
-	}
-	entry = g_new0(WhoamiEntry, 1);
-	entry->node = json_node_ref(node);
-	entry->expires = now + WHOAMI_CACHE_USEC;
-	g_hash_table_replace(self->whoami, g_strdup(g_task_get_task_data(task)), entry);
+	hubd_hub_whoami_cache_store(self->whoami, g_task_get_task_data(task), node);
 	g_task_return_pointer(task, g_steal_pointer(&node), (GDestroyNotify)json_node_unref);
 }
 
@@ -898,7 +829,7 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 	g_autoptr(GTask) task = NULL;
 	g_autoptr(HubdHubRequest) req = NULL;
 	g_autofree gchar *current = NULL;
-	WhoamiEntry *entry;
+	JsonNode *cached;
 	gchar *key;
 
 	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
@@ -917,13 +848,11 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 					endpoint);
 		return;
 	}
-	key = hubd_hub_client_whoami_key(endpoint, token);
+	key = hubd_hub_whoami_cache_key(endpoint, token);
 	g_task_set_task_data(task, key, g_free);
-	entry = g_hash_table_lookup(self->whoami, key);
-	if (!refresh && entry != NULL && entry->expires > g_get_monotonic_time()) {
-		g_task_return_pointer(task,
-				      json_node_ref(entry->node),
-				      (GDestroyNotify)json_node_unref);
+	cached = refresh ? NULL : hubd_hub_whoami_cache_lookup(self->whoami, key);
+	if (cached != NULL) {
+		g_task_return_pointer(task, cached, (GDestroyNotify)json_node_unref);
 		return;
 	}
 	req = hubd_hub_request_new("GET", "/api/whoami-v2");

@@ -1,0 +1,62 @@
+/* hubd-hub-retry.c: when HubdHubClient retries a request, and how long it waits first */
+#define G_LOG_DOMAIN "HubdHubRetry"
+
+#include "hubd-hub-retry.h"
+
+static gboolean
+hubd_hub_retry_is_idempotent(const gchar *method)
+{
+	return g_strcmp0(method, "GET") == 0 || g_strcmp0(method, "HEAD") == 0 ||
+	       g_strcmp0(method, "PUT") == 0 || g_strcmp0(method, "DELETE") == 0 ||
+	       g_strcmp0(method, "OPTIONS") == 0;
+}
+
+gboolean
+hubd_hub_retry_is_allowed(const gchar *method, HubdHubRequestFlags flags)
+{
+	if ((flags & HUBD_HUB_REQUEST_FLAG_NO_RETRY) != 0)
+		return FALSE;
+	return (flags & HUBD_HUB_REQUEST_FLAG_RETRY) != 0 || hubd_hub_retry_is_idempotent(method);
+}
+
+gboolean
+hubd_hub_retry_status_is_transient(guint status)
+{
+	return status == 0 || status == 408 || status == 429 || status == 500 || status == 502 ||
+	       status == 503 || status == 504;
+}
+
+gint64
+hubd_hub_retry_delay(const gchar *method,
+		     HubdHubRequestFlags flags,
+		     guint attempt,
+		     guint max_retries,
+		     guint base_ms,
+		     guint status,
+		     SoupMessageHeaders *headers)
+{
+	gint64 delay;
+
+	if (!hubd_hub_retry_is_allowed(method, flags) || attempt > max_retries)
+		return -1;
+	if (!hubd_hub_retry_status_is_transient(status))
+		return -1;
+	delay = (gint64)base_ms << MIN(attempt - 1, 3);
+	if (headers != NULL) {
+		const gchar *ratelimit = soup_message_headers_get_one(headers, "RateLimit");
+		const gchar *retry_after = soup_message_headers_get_one(headers, "Retry-After");
+		gint64 seconds = -1;
+		/* as huggingface_hub: r=0 means wait t+1 s, else Retry-After + 1 s */
+		if (status == 429 && ratelimit != NULL && strstr(ratelimit, "r=0;") != NULL &&
+		    strstr(ratelimit, "t=") != NULL)
+			seconds = g_ascii_strtoll(strstr(ratelimit, "t=") + 2, NULL, 10);
+		else if (retry_after != NULL && g_ascii_isdigit(retry_after[0]))
+			seconds = g_ascii_strtoll(retry_after, NULL, 10);
+		if (seconds >= 0) {
+			if (seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
+				return -1;
+			delay = (seconds + 1) * 1000;
+		}
+	}
+	return delay;
+}

@@ -1,0 +1,39 @@
+/* hubd-hub-retry.h: when HubdHubClient retries a request, and how long it waits first */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "hubd-export.h"
+#include "hubd-hub-request.h"
+
+G_BEGIN_DECLS
+
+/* Beyond this many seconds of Retry-After a D-Bus caller has long given up. */
+#define HUBD_HUB_RETRY_MAX_WAIT_S 60
+
+/* TRUE if a request with `method` and `flags` may be sent again at all:
+ * idempotent methods unless NO_RETRY, others only with RETRY. */
+HUBD_EXPORT gboolean
+hubd_hub_retry_is_allowed(const gchar *method, HubdHubRequestFlags flags);
+
+/* TRUE for the answers worth another attempt: 0 (a transport failure), 408,
+ * 429, 500, 502, 503 and 504. */
+HUBD_EXPORT gboolean
+hubd_hub_retry_status_is_transient(guint status);
+
+/* The delay in ms before the next attempt, or -1 when no retry may happen.
+ * `attempt` is the 1-based number of the attempt that just failed, `status`
+ * its HTTP status (0: a transport failure), `headers` its response headers
+ * (may be NULL). Exponential from `base_ms` (doubling up to 8x), unless
+ * RateLimit (429 with r=0) or Retry-After says otherwise, as huggingface_hub
+ * does; a wait beyond HUBD_HUB_RETRY_MAX_WAIT_S means no retry. */
+HUBD_EXPORT gint64
+hubd_hub_retry_delay(const gchar *method,
+		     HubdHubRequestFlags flags,
+		     guint attempt,
+		     guint max_retries,
+		     guint base_ms,
+		     guint status,
+		     SoupMessageHeaders *headers);
+
+G_END_DECLS
