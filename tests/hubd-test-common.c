@@ -98,23 +98,49 @@ hubd_test_exit_code(GSubprocess *proc)
 
 /* ---- waiting ---- */
 
-typedef struct {
-	gboolean done;
-	gboolean timed_out;
-} HubdTestWait;
-
 static gboolean
-hubd_test_wait_timeout_cb(gpointer user_data)
+hubd_test_flag_cb(gpointer user_data)
 {
-	((HubdTestWait *)user_data)->timed_out = TRUE;
+	*(gboolean *)user_data = TRUE;
 	return G_SOURCE_REMOVE;
+}
+
+/* Iterates `context` (the caller's thread-default, where its async call
+ * dispatches) until *done. After timeout_ms it gives up: kills `proc` and
+ * cancels `cancellable` (either may be NULL), then keeps iterating until the
+ * callback has run, so it never fires into a stack frame that is gone.
+ * Returns FALSE when it had to give up. */
+static gboolean
+hubd_test_iterate_until(GMainContext *context,
+			const gboolean *done,
+			guint timeout_ms,
+			GCancellable *cancellable,
+			GSubprocess *proc)
+{
+	g_autoptr(GSource) timeout = g_timeout_source_new(timeout_ms);
+	gboolean timed_out = FALSE;
+
+	g_source_set_callback(timeout, hubd_test_flag_cb, &timed_out, NULL);
+	g_source_attach(timeout, context);
+	while (!*done && !timed_out)
+		g_main_context_iteration(context, TRUE);
+	g_source_destroy(timeout);
+	if (*done)
+		return TRUE;
+	if (proc != NULL)
+		g_subprocess_force_exit(proc);
+	if (cancellable != NULL)
+		g_cancellable_cancel(cancellable);
+	while (!*done)
+		g_main_context_iteration(context, TRUE);
+	return FALSE;
 }
 
 static void
 hubd_test_proc_wait_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_subprocess_wait_finish(G_SUBPROCESS(source), res, NULL);
-	((HubdTestWait *)user_data)->done = TRUE;
+	*(gboolean *)user_data = TRUE;
 }
 
 /* TRUE once `proc` has exited, FALSE if it still runs after timeout_ms */
@@ -123,22 +149,11 @@ hubd_test_proc_wait(GSubprocess *proc, guint timeout_ms)
 {
 	g_autoptr(GMainContext) context = g_main_context_new();
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	g_autoptr(GSource) timeout = g_timeout_source_new(timeout_ms);
-	HubdTestWait wait = {FALSE, FALSE};
+	gboolean done = FALSE;
 
 	g_main_context_push_thread_default(context);
-	g_source_set_callback(timeout, hubd_test_wait_timeout_cb, &wait, NULL);
-	g_source_attach(timeout, context);
-	g_subprocess_wait_async(proc, cancellable, hubd_test_proc_wait_cb, &wait);
-	while (!wait.done && !wait.timed_out)
-		g_main_context_iteration(context, TRUE);
-	if (!wait.done) {
-		/* the callback must run before `wait` goes out of scope */
-		g_cancellable_cancel(cancellable);
-		while (!wait.done)
-			g_main_context_iteration(context, TRUE);
-	}
-	g_source_destroy(timeout);
+	g_subprocess_wait_async(proc, cancellable, hubd_test_proc_wait_cb, &done);
+	hubd_test_iterate_until(context, &done, timeout_ms, cancellable, NULL);
 	g_main_context_pop_thread_default(context);
 	return g_subprocess_get_identifier(proc) == NULL;
 }
@@ -326,29 +341,18 @@ hubd_test_try_connect_socket(const gchar *socket_path, GError **error)
 {
 	g_autoptr(GMainContext) context = g_main_context_new();
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	g_autoptr(GSource) timeout = g_timeout_source_new_seconds(HUBD_TEST_TIMEOUT_S);
 	g_autofree gchar *escaped = g_dbus_address_escape_value(socket_path);
 	g_autofree gchar *address = g_strdup_printf("unix:path=%s", escaped);
 	HubdTestConnect data = {NULL, NULL, FALSE};
-	HubdTestWait wait = {FALSE, FALSE};
 
 	g_main_context_push_thread_default(context);
-	g_source_set_callback(timeout, hubd_test_wait_timeout_cb, &wait, NULL);
-	g_source_attach(timeout, context);
 	g_dbus_connection_new_for_address(address,
 					  G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
 					  NULL,
 					  cancellable,
 					  hubd_test_connect_cb,
 					  &data);
-	while (!data.done && !wait.timed_out)
-		g_main_context_iteration(context, TRUE);
-	if (!data.done) {
-		g_cancellable_cancel(cancellable);
-		while (!data.done)
-			g_main_context_iteration(context, TRUE);
-	}
-	g_source_destroy(timeout);
+	hubd_test_iterate_until(context, &data.done, HUBD_TEST_TIMEOUT_S * 1000, cancellable, NULL);
 	g_main_context_pop_thread_default(context);
 	if (data.connection == NULL) {
 		g_propagate_error(error, data.error);
@@ -597,9 +601,8 @@ hubd_test_run_argv(const gchar *const *argv,
 	g_autoptr(GSubprocess) proc = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GMainContext) context = g_main_context_new();
-	g_autoptr(GSource) timeout = g_timeout_source_new_seconds(HUBD_TEST_TIMEOUT_S);
 	HubdTestCommunicate data = {NULL, NULL, NULL, FALSE};
-	HubdTestWait wait = {FALSE, FALSE};
+	gboolean finished;
 	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
 
 	flags |= merge_stderr ? G_SUBPROCESS_FLAGS_STDERR_MERGE : G_SUBPROCESS_FLAGS_STDERR_PIPE;
@@ -610,25 +613,20 @@ hubd_test_run_argv(const gchar *const *argv,
 	g_assert_no_error(error);
 
 	g_main_context_push_thread_default(context);
-	g_source_set_callback(timeout, hubd_test_wait_timeout_cb, &wait, NULL);
-	g_source_attach(timeout, context);
 	g_subprocess_communicate_utf8_async(proc,
 					    stdin_text != NULL ? stdin_text : "",
 					    NULL,
 					    hubd_test_communicate_cb,
 					    &data);
-	while (!data.done && !wait.timed_out)
-		g_main_context_iteration(context, TRUE);
-	if (!data.done) {
-		/* killing it closes its pipes, which completes communicate() */
-		g_subprocess_force_exit(proc);
-		while (!data.done)
-			g_main_context_iteration(context, TRUE);
-	}
-	g_source_destroy(timeout);
+	/* on timeout, killing it closes its pipes, which completes communicate() */
+	finished = hubd_test_iterate_until(context,
+					   &data.done,
+					   HUBD_TEST_TIMEOUT_S * 1000,
+					   NULL,
+					   proc);
 	g_main_context_pop_thread_default(context);
 
-	if (wait.timed_out) {
+	if (!finished) {
 		g_autofree gchar *cmd = g_strjoinv(" ", (gchar **)argv);
 		g_autofree gchar *msg = g_strdup_printf("“%s” still ran after %d s; killed",
 							cmd,
@@ -755,11 +753,10 @@ hubd_test_hub_start(const gchar *const *extra_args)
 	g_autoptr(GDataInputStream) stdout_stream = NULL;
 	g_autoptr(GMainContext) context = g_main_context_new();
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	g_autoptr(GSource) timeout = g_timeout_source_new_seconds(HUBD_TEST_TIMEOUT_S);
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) words = NULL;
 	HubdTestReadLine data = {NULL, NULL, FALSE};
-	HubdTestWait wait = {FALSE, FALSE};
+	gboolean in_time;
 	HubdTestHub *h = g_new0(HubdTestHub, 1);
 
 	h->root = g_dir_make_tmp("hubd-testhub-XXXXXX", &error);
@@ -800,28 +797,22 @@ hubd_test_hub_start(const gchar *const *extra_args)
 
 	stdout_stream = g_data_input_stream_new(g_subprocess_get_stdout_pipe(h->proc));
 	g_main_context_push_thread_default(context);
-	g_source_set_callback(timeout, hubd_test_wait_timeout_cb, &wait, NULL);
-	g_source_attach(timeout, context);
 	g_data_input_stream_read_line_async(stdout_stream,
 					    G_PRIORITY_DEFAULT,
 					    cancellable,
 					    hubd_test_read_line_cb,
 					    &data);
-	while (!data.done && !wait.timed_out)
-		g_main_context_iteration(context, TRUE);
-	if (!data.done) {
-		g_subprocess_force_exit(h->proc);
-		g_cancellable_cancel(cancellable);
-		while (!data.done)
-			g_main_context_iteration(context, TRUE);
-	}
-	g_source_destroy(timeout);
+	in_time = hubd_test_iterate_until(context,
+					  &data.done,
+					  HUBD_TEST_TIMEOUT_S * 1000,
+					  cancellable,
+					  h->proc);
 	g_main_context_pop_thread_default(context);
 
 	if (data.line == NULL) {
 		g_autofree gchar *msg = g_strdup_printf(
 			"hubd-testhub printed no URL line%s%s",
-			wait.timed_out ? " in time" : "",
+			!in_time ? " in time" : "",
 			data.error != NULL ? data.error->message : " (it exited; see stderr)");
 		g_clear_error(&data.error);
 		g_assertion_message(G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
