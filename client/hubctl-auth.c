@@ -344,7 +344,7 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 	GVariantIter iter;
-	GVariant *item;
+	GVariant *raw_item;
 	const GOptionEntry entries[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL},
 		{NULL},
@@ -384,8 +384,8 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 					 _("ENDPOINT"),
 					 _("STORAGE"));
 		g_variant_iter_init(&iter, tokens);
-		while ((item = g_variant_iter_next_value(&iter)) != NULL) {
-			g_autoptr(GVariant) owned = item;
+		while ((raw_item = g_variant_iter_next_value(&iter)) != NULL) {
+			g_autoptr(GVariant) item = raw_item;
 			gboolean active = FALSE;
 			g_variant_lookup(item, "active", "b", &active);
 			hubctl_table_add_row(table,
@@ -514,7 +514,7 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	gint exit_code = HUBCTL_EXIT_OK;
 	Import import = {0};
 	GVariantIter iter;
-	GVariant *item;
+	GVariant *raw_item;
 
 	if (!hubctl_auth_parse(
 		    "import",
@@ -545,8 +545,8 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
 		return hubctl_report_error(g_steal_pointer(&error));
 	g_variant_iter_init(&iter, tokens);
-	while ((item = g_variant_iter_next_value(&iter)) != NULL) {
-		g_autoptr(GVariant) owned = item;
+	while ((raw_item = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) item = raw_item;
 		g_hash_table_add(stored_names, g_strdup(hubctl_auth_lookup(item, "name")));
 	}
 	import.proxy = proxy;

@@ -122,11 +122,11 @@ hubctl_dict_to_json(GVariant *value)
 {
 	g_autoptr(JsonObject) object = json_object_new();
 	GVariantIter iter;
-	GVariant *entry;
+	GVariant *raw_entry;
 
 	g_variant_iter_init(&iter, value);
-	while ((entry = g_variant_iter_next_value(&iter)) != NULL) {
-		g_autoptr(GVariant) owned_entry = entry;
+	while ((raw_entry = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) entry = raw_entry;
 		g_autoptr(GVariant) key = g_variant_get_child_value(entry, 0);
 		g_autoptr(GVariant) child = g_variant_get_child_value(entry, 1);
 		g_autofree gchar *name = NULL;
@@ -147,11 +147,11 @@ hubctl_container_to_json(GVariant *value)
 {
 	g_autoptr(JsonArray) array = json_array_new();
 	GVariantIter iter;
-	GVariant *child;
+	GVariant *raw_child;
 
 	g_variant_iter_init(&iter, value);
-	while ((child = g_variant_iter_next_value(&iter)) != NULL) {
-		g_autoptr(GVariant) owned_child = child;
+	while ((raw_child = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) child = raw_child;
 		json_array_add_element(array, hubctl_variant_to_json(child));
 	}
 	return json_node_init_array(json_node_alloc(), array);

@@ -38,7 +38,7 @@ hubctl_status_to_json(HubctlContext *ctx, GVariant *status)
 	g_autoptr(JsonObject) object = json_object_new();
 	GVariantIter iter;
 	const gchar *key;
-	GVariant *value;
+	GVariant *raw_value;
 
 	for (guint i = 0; i < G_N_ELEMENTS(hubctl_status_keys); i++) {
 		g_autoptr(GVariant) item =
@@ -51,8 +51,8 @@ hubctl_status_to_json(HubctlContext *ctx, GVariant *status)
 	}
 	/* keys from a newer hubd are passed on, in the same snake_case */
 	g_variant_iter_init(&iter, status);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_autoptr(GVariant) owned_value = value;
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &raw_value)) {
+		g_autoptr(GVariant) value = raw_value;
 		g_autofree gchar *name = NULL;
 		if (hubctl_status_is_known_key(key))
 			continue;

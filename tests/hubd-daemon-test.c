@@ -399,6 +399,7 @@ check_signal_exit(gint signum)
 	g_autoptr(GVariant) status = hubd_test_get_status(sock);
 	gint exit_status = -1;
 
+	g_assert_nonnull(status);
 	g_assert_true(g_file_test(d->socket_path, G_FILE_TEST_EXISTS));
 	g_subprocess_send_signal(d->proc, signum);
 	g_assert_true(hubd_test_daemon_wait_exit(d, HUBD_TEST_TIMEOUT_S * 1000, &exit_status));
@@ -564,6 +565,7 @@ test_idle_timeout_calls(void)
 	/* calls over the bus count as activity */
 	while (g_get_monotonic_time() < until) {
 		g_autoptr(GVariant) status = hubd_test_get_status(bus);
+		g_assert_nonnull(status);
 		g_assert_true(hubd_test_daemon_is_running(d));
 		g_usleep(200 * 1000);
 	}
