@@ -98,7 +98,19 @@ for tool in dbus-run-session gnome-keyring-daemon gdbus secret-tool; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
-base=$(mktemp -d "${TMPDIR:-/tmp}/hubd-test-env.XXXXXX") || die "mktemp failed"
+# The other-uid socket test hands a path below $base to another user, so
+# $base's parent must be traversable by others; some sandboxes make /tmp 0700.
+others_can_enter() { [ -d "$1" ] && [ -w "$1" ] && [[ "$(stat -c %A "$1")" == *[xt] ]]; }
+parent="${TMPDIR:-/tmp}"
+if ! others_can_enter "$parent"; then
+	for candidate in /var/tmp /dev/shm; do
+		if others_can_enter "$candidate"; then
+			parent="$candidate"
+			break
+		fi
+	done
+fi
+base=$(mktemp -d "$parent/hubd-test-env.XXXXXX") || die "mktemp failed"
 cleanup() {
 	rc=$?
 	# a test may have left read-only or foreign-mode directories behind
