@@ -6,16 +6,20 @@
 #include <glib/gi18n.h>
 
 #include "hubd-auth-service.h"
+#include "hubd-cache-service.h"
 #include "hubd-daemon-service.h"
 #include "hubd-error.h"
 #include "hubd-plugin-loader.h"
+#include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
+#include "hubd-transfers-service.h"
 
 struct _HubdDaemon {
 	GObject parent_instance;
 	HubdConfig *config;
 	HubdTokenStore *token_store;
 	HubdHubClient *hub_client;
+	HubdCache *cache; /* made on first use */
 	HubdDaemonFlags flags;
 	gchar *socket_path;
 	gchar *plugin_dir;
@@ -65,6 +69,7 @@ hubd_daemon_finalize(GObject *object)
 	g_free(self->socket_path);
 	g_free(self->plugin_dir);
 	g_clear_object(&self->hub_client);
+	g_clear_object(&self->cache);
 	g_clear_object(&self->token_store);
 	g_object_unref(self->config);
 	G_OBJECT_CLASS(hubd_daemon_parent_class)->finalize(object);
@@ -159,6 +164,43 @@ hubd_daemon_export_on(HubdDaemon *self, GDBusConnection *connection)
 	g_hash_table_insert(self->managers, g_object_ref(connection), g_steal_pointer(&manager));
 }
 
+/* GDBusObjectManagerServer unexports a skeleton from every connection
+ * (g_dbus_interface_skeleton_unexport), not only from its own: this puts a
+ * shared object (a job) back on `connection` where it went missing. */
+static void
+hubd_daemon_ensure_exported_on(GDBusObjectSkeleton *object, GDBusConnection *connection)
+{
+	const gchar *path = g_dbus_object_get_object_path(G_DBUS_OBJECT(object));
+	GList *ifaces = g_dbus_object_get_interfaces(G_DBUS_OBJECT(object));
+
+	for (GList *l = ifaces; l != NULL; l = l->next) {
+		GDBusInterfaceSkeleton *iface = l->data;
+		g_autoptr(GError) error_local = NULL;
+		if (g_dbus_interface_skeleton_has_connection(iface, connection))
+			continue;
+		if (!g_dbus_interface_skeleton_export(iface, connection, path, &error_local))
+			g_warning("cannot re-export %s: %s", path, error_local->message);
+	}
+	g_list_free_full(ifaces, g_object_unref);
+}
+
+static void
+hubd_daemon_reexport_objects(HubdDaemon *self)
+{
+	GHashTableIter conn_iter;
+	gpointer connection;
+
+	g_hash_table_iter_init(&conn_iter, self->managers);
+	while (g_hash_table_iter_next(&conn_iter, &connection, NULL)) {
+		GHashTableIter obj_iter;
+		gpointer object;
+
+		g_hash_table_iter_init(&obj_iter, self->objects);
+		while (g_hash_table_iter_next(&obj_iter, NULL, &object))
+			hubd_daemon_ensure_exported_on(object, connection);
+	}
+}
+
 static void
 hubd_daemon_unexport_from(HubdDaemon *self, GDBusConnection *connection)
 {
@@ -169,6 +211,10 @@ hubd_daemon_unexport_from(HubdDaemon *self, GDBusConnection *connection)
 	if (manager != NULL)
 		g_dbus_object_manager_server_set_connection(manager, NULL);
 	g_hash_table_remove(self->managers, connection);
+	/* its manager took the shared objects (jobs) off every connection: put
+	 * them back on the ones that remain (also when stopping, or the next
+	 * manager's unexport is a critical) */
+	hubd_daemon_reexport_objects(self);
 }
 
 static void
@@ -315,6 +361,9 @@ hubd_daemon_ensure_builtins(void)
 	/* each type implements the extension point in its type registration */
 	g_type_ensure(HUBD_TYPE_DAEMON_SERVICE);
 	g_type_ensure(HUBD_TYPE_AUTH_SERVICE);
+	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
+	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
+	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
 }
 
 static gboolean
@@ -457,12 +506,19 @@ void
 hubd_daemon_unexport_object(HubdDaemon *self, const gchar *object_path)
 {
 	GHashTableIter iter;
-	gpointer value;
+	gpointer connection, value;
+	GDBusObjectSkeleton *object;
 
 	g_return_if_fail(HUBD_IS_DAEMON(self));
+	object = g_hash_table_lookup(self->objects, object_path);
 	g_hash_table_iter_init(&iter, self->managers);
-	while (g_hash_table_iter_next(&iter, NULL, &value))
+	while (g_hash_table_iter_next(&iter, &connection, &value)) {
+		/* the previous manager's unexport took it off this connection too,
+		 * and unexporting what is not exported is a critical */
+		if (object != NULL)
+			hubd_daemon_ensure_exported_on(object, connection);
 		g_dbus_object_manager_server_unexport(value, object_path);
+	}
 	g_hash_table_remove(self->objects, object_path);
 }
 
@@ -494,6 +550,20 @@ hubd_daemon_get_token_store(HubdDaemon *self)
 {
 	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
 	return self->token_store;
+}
+
+HubdCache *
+hubd_daemon_get_cache(HubdDaemon *self)
+{
+	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
+	if (g_atomic_pointer_get(&self->cache) == NULL) {
+		g_autofree gchar *dir = hubd_config_get_string(self->config, "cache", "dir", NULL);
+		HubdCache *cache = hubd_cache_new(dir != NULL && dir[0] != '\0' ? dir : NULL);
+		/* worker threads may ask too: the first one wins */
+		if (!g_atomic_pointer_compare_and_exchange(&self->cache, NULL, cache))
+			g_object_unref(cache);
+	}
+	return g_atomic_pointer_get(&self->cache);
 }
 
 GStrv

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "hubd-cache.h"
 #include "hubd-config.h"
 #include "hubd-export.h"
 #include "hubd-hub-client.h"
@@ -51,6 +52,10 @@ HUBD_EXPORT HubdHubClient *
 hubd_daemon_get_hub_client(HubdDaemon *self);
 HUBD_EXPORT HubdTokenStore *
 hubd_daemon_get_token_store(HubdDaemon *self);
+/* The shared download cache: [cache] dir in hubd.conf, else the
+ * huggingface_hub environment (see hubd_cache_new). Made on first use. */
+HUBD_EXPORT HubdCache *
+hubd_daemon_get_cache(HubdDaemon *self);
 /* loaded plugin names (sorted) and plugin file name -> error for those that failed */
 HUBD_EXPORT GStrv
 hubd_daemon_dup_plugins(HubdDaemon *self);

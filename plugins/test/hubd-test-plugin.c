@@ -1,6 +1,11 @@
 /* hubd-test-plugin.c: a plugin service used only by the test suite */
 #define G_LOG_DOMAIN "HubdPluginTest"
 
+#include <glib/gi18n.h>
+
+#include "hubd-daemon.h"
+#include "hubd-error.h"
+#include "hubd-job.h"
 #include "hubd-service.h"
 #include "hubd-test-plugin-generated.h"
 
@@ -25,6 +30,110 @@ hubd_test_plugin_handle_ping(HubdTestDbusTestPlugin *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* A job that ticks on a timer, standing in for a transfer. */
+typedef struct {
+	HubdJob *job;
+	guint steps;
+	guint done;
+	gboolean fail;
+	guint timer_id;
+	guint idle_id;
+	gulong cancelled_id;
+} TickJob;
+
+static void
+tick_job_end(TickJob *t)
+{
+	if (t->cancelled_id != 0)
+		g_signal_handler_disconnect(hubd_job_get_cancellable(t->job), t->cancelled_id);
+	g_clear_handle_id(&t->timer_id, g_source_remove);
+	g_clear_handle_id(&t->idle_id, g_source_remove);
+	if (g_cancellable_is_cancelled(hubd_job_get_cancellable(t->job))) {
+		hubd_job_fail(t->job,
+			      g_error_new_literal(HUBD_ERROR, HUBD_ERROR_CANCELLED, "Cancelled"));
+	} else if (t->fail) {
+		hubd_job_fail(t->job,
+			      g_error_new(HUBD_ERROR,
+					  HUBD_ERROR_FAILED,
+					  "Test job failed after %u steps",
+					  t->done));
+	} else {
+		GVariantBuilder b;
+		g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+		g_variant_builder_add(&b, "{sv}", "path", g_variant_new_string("/test/path"));
+		g_variant_builder_add(&b, "{sv}", "steps", g_variant_new_uint32(t->done));
+		hubd_job_complete(t->job, g_variant_builder_end(&b));
+	}
+	g_object_unref(t->job);
+	g_free(t);
+}
+
+static gboolean
+tick_job_tick_cb(gpointer user_data)
+{
+	TickJob *t = user_data;
+
+	if (t->done == 0)
+		hubd_job_set_phase(t->job, "downloading");
+	if (t->done < t->steps) {
+		t->done++;
+		hubd_job_add_bytes(t->job, 1000);
+		hubd_job_add_files(t->job, 1);
+	}
+	if (t->done < t->steps)
+		return G_SOURCE_CONTINUE;
+	t->timer_id = 0;
+	tick_job_end(t);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_job_cancelled_idle_cb(gpointer user_data)
+{
+	TickJob *t = user_data;
+
+	t->idle_id = 0;
+	tick_job_end(t);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+tick_job_cancelled_cb(GCancellable *cancellable, gpointer user_data)
+{
+	TickJob *t = user_data;
+
+	/* end from the main loop, as real work does, not inside cancel() */
+	if (t->idle_id == 0)
+		t->idle_id = g_idle_add(tick_job_cancelled_idle_cb, t);
+}
+
+static gboolean
+hubd_test_plugin_handle_start_job(HubdTestDbusTestPlugin *skeleton,
+				  GDBusMethodInvocation *invocation,
+				  guint steps,
+				  guint step_ms,
+				  gboolean fail,
+				  gpointer user_data)
+{
+	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(user_data));
+	TickJob *t = g_new0(TickJob, 1);
+
+	t->job = hubd_job_new(daemon, "download", "test: ticking job");
+	t->steps = steps;
+	t->fail = fail;
+	hubd_job_set_owner(t->job, invocation);
+	hubd_job_set_totals(t->job, (guint64)steps * 1000, steps);
+	t->cancelled_id = g_signal_connect(hubd_job_get_cancellable(t->job),
+					   "cancelled",
+					   G_CALLBACK(tick_job_cancelled_cb),
+					   t);
+	t->timer_id = g_timeout_add(MAX(step_ms, 1), tick_job_tick_cb, t);
+	hubd_test_dbus_test_plugin_complete_start_job(skeleton,
+						      invocation,
+						      hubd_job_get_object_path(t->job));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static GDBusInterfaceSkeleton *
 hubd_test_plugin_create_skeleton(HubdService *service)
 {
@@ -33,6 +142,10 @@ hubd_test_plugin_create_skeleton(HubdService *service)
 	g_signal_connect(skeleton,
 			 "handle-ping",
 			 G_CALLBACK(hubd_test_plugin_handle_ping),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-start-job",
+			 G_CALLBACK(hubd_test_plugin_handle_start_job),
 			 service);
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }

@@ -1,0 +1,186 @@
+/* hubd-cache-service.c: org.hubd.Hub1.Cache — scan and clean the shared cache
+ * (`hf cache scan` / `hf cache delete`); the walking happens in a worker
+ * thread, never on the main loop */
+#define G_LOG_DOMAIN "HubdCacheService"
+
+#include "hubd-cache-service.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-cache.h"
+#include "hubd-daemon.h"
+#include "hubd-dbus-generated.h"
+#include "hubd-error.h"
+
+struct _HubdCacheService {
+	HubdService parent_instance;
+	guint busy; /* calls in flight */
+};
+
+G_DEFINE_TYPE_WITH_CODE(HubdCacheService,
+			hubd_cache_service,
+			HUBD_TYPE_SERVICE,
+			hubd_service_register_extension_points();
+			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
+						       g_define_type_id,
+						       "cache",
+						       700))
+
+typedef struct {
+	HubdCacheService *self;
+	GDBusMethodInvocation *invocation;
+	HubdCache *cache;
+	GStrv revisions; /* NULL for Scan */
+	gboolean dry_run;
+} Call;
+
+static void
+call_free(Call *call)
+{
+	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(call->self)));
+	call->self->busy--;
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	g_object_unref(call->cache);
+	g_strfreev(call->revisions);
+	g_free(call);
+}
+
+static Call *
+call_new(HubdCacheService *self, GDBusMethodInvocation *invocation)
+{
+	Call *call = g_new0(Call, 1);
+	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	call->cache = g_object_ref(hubd_daemon_get_cache(daemon));
+	self->busy++;
+	hubd_daemon_hold(daemon);
+	return call;
+}
+
+static void
+hubd_cache_service_thread(GTask *task,
+			  gpointer source_object,
+			  gpointer task_data,
+			  GCancellable *cancellable)
+{
+	Call *call = task_data;
+	GError *error = NULL;
+	GVariant *report;
+
+	if (call->revisions == NULL)
+		report = hubd_cache_scan(call->cache, cancellable, &error);
+	else
+		report = hubd_cache_delete_revisions(call->cache,
+						     (const gchar *const *)call->revisions,
+						     call->dry_run,
+						     cancellable,
+						     &error);
+	if (report == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_pointer(task, report, (GDestroyNotify)g_variant_unref);
+}
+
+static void
+hubd_cache_service_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Call *call = g_task_get_task_data(G_TASK(res));
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) report = g_task_propagate_pointer(G_TASK(res), &error);
+	HubdDbusCache *skeleton =
+		HUBD_DBUS_CACHE(hubd_service_get_skeleton(HUBD_SERVICE(call->self)));
+
+	if (report == NULL) {
+		hubd_service_return_error(call->invocation, g_steal_pointer(&error));
+		return;
+	}
+	if (call->revisions == NULL)
+		hubd_dbus_cache_complete_scan(skeleton, call->invocation, report);
+	else
+		hubd_dbus_cache_complete_delete(skeleton, call->invocation, report);
+}
+
+static void
+hubd_cache_service_run(Call *call)
+{
+	g_autoptr(GTask) task = g_task_new(call->self, NULL, hubd_cache_service_done_cb, NULL);
+
+	g_task_set_task_data(task, call, (GDestroyNotify)call_free);
+	g_task_run_in_thread(task, hubd_cache_service_thread);
+}
+
+static gboolean
+hubd_cache_service_handle_scan(HubdDbusCache *skeleton,
+			       GDBusMethodInvocation *invocation,
+			       GVariant *options,
+			       gpointer user_data)
+{
+	hubd_cache_service_run(call_new(HUBD_CACHE_SERVICE(user_data), invocation));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+hubd_cache_service_handle_delete(HubdDbusCache *skeleton,
+				 GDBusMethodInvocation *invocation,
+				 const gchar *const *revisions,
+				 GVariant *options,
+				 gpointer user_data)
+{
+	Call *call;
+
+	if (revisions == NULL || revisions[0] == NULL) {
+		hubd_service_return_error(
+			invocation,
+			g_error_new_literal(HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("No revision to delete was given")));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	call = call_new(HUBD_CACHE_SERVICE(user_data), invocation);
+	call->revisions = g_strdupv((gchar **)revisions);
+	if (!g_variant_lookup(options, "dry_run", "b", &call->dry_run))
+		call->dry_run = FALSE;
+	hubd_cache_service_run(call);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static GDBusInterfaceSkeleton *
+hubd_cache_service_create_skeleton(HubdService *service)
+{
+	HubdDbusCache *skeleton = hubd_dbus_cache_skeleton_new();
+	HubdCache *cache = hubd_daemon_get_cache(hubd_service_get_daemon(service));
+
+	hubd_dbus_cache_set_path(skeleton, hubd_cache_get_root(cache));
+	g_signal_connect(skeleton,
+			 "handle-scan",
+			 G_CALLBACK(hubd_cache_service_handle_scan),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-delete",
+			 G_CALLBACK(hubd_cache_service_handle_delete),
+			 service);
+	return G_DBUS_INTERFACE_SKELETON(skeleton);
+}
+
+static gboolean
+hubd_cache_service_is_busy(HubdService *service)
+{
+	return HUBD_CACHE_SERVICE(service)->busy > 0;
+}
+
+static void
+hubd_cache_service_class_init(HubdCacheServiceClass *klass)
+{
+	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
+
+	service_class->create_skeleton = hubd_cache_service_create_skeleton;
+	service_class->is_busy = hubd_cache_service_is_busy;
+}
+
+static void
+hubd_cache_service_init(HubdCacheService *self)
+{
+}

@@ -1,0 +1,589 @@
+/* hubd-job.c: one org.hubd.Hub1.Job object — progress, Cancel, Completed, linger */
+#define G_LOG_DOMAIN "HubdJob"
+
+#include "hubd-job.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-daemon.h"
+#include "hubd-dbus-generated.h"
+#include "hubd-error.h"
+
+/* PropertiesChanged at most every 100 ms (ten a second). */
+#define FLUSH_INTERVAL_MS 100
+/* Rate over the last few seconds; refreshed at least this often while > 0. */
+#define RATE_WINDOW_US   (5 * G_USEC_PER_SEC)
+#define RATE_REFRESH_MS  1000
+#define DEFAULT_LINGER_S 5
+/* A cancelled job whose work has not ended by then is ended here. */
+#define CANCEL_GRACE_S 5
+
+/* The jobs of one daemon, attached to it with g_object_set_data. */
+typedef struct {
+	GQueue jobs; /* HubdJob*, oldest first, not owned (a job owns itself) */
+	guint64 next_id;
+} JobList;
+
+#define JOB_LIST_KEY "hubd-job-list"
+
+typedef struct {
+	gint64 time;
+	guint64 bytes;
+} RateSample;
+
+struct _HubdJob {
+	GObject parent_instance;
+
+	HubdDaemon *daemon; /* not owned: a weak ref, NULL once the daemon went */
+	HubdDbusObjectSkeleton *object;
+	HubdDbusJob *skeleton;
+	gchar *path;
+	GCancellable *cancellable;
+	gboolean exported; /* then the job holds a reference on itself */
+	gboolean finished;
+
+	/* progress as last set, pushed to the skeleton by the flush timer */
+	guint64 bytes_done;
+	guint64 bytes_total;
+	guint files_done;
+	guint files_total;
+	guint64 rate;
+	gboolean dirty;
+	guint flush_id;
+	gboolean flush_is_refresh; /* flush_id is the slow rate refresh */
+	GQueue samples;            /* RateSample* */
+
+	/* the owner */
+	GDBusConnection *owner_connection;
+	guint owner_watch_id;
+	gulong closed_id;
+
+	guint linger_id;
+	guint cancel_grace_id;
+};
+
+G_DEFINE_TYPE(HubdJob, hubd_job, G_TYPE_OBJECT)
+
+static void
+hubd_job_daemon_gone_cb(gpointer data, GObject *where_the_daemon_was);
+
+static void
+hubd_job_drop_owner(HubdJob *self)
+{
+	if (self->owner_watch_id != 0) {
+		g_bus_unwatch_name(self->owner_watch_id);
+		self->owner_watch_id = 0;
+	}
+	if (self->closed_id != 0) {
+		g_signal_handler_disconnect(self->owner_connection, self->closed_id);
+		self->closed_id = 0;
+	}
+	g_clear_object(&self->owner_connection);
+}
+
+static void
+hubd_job_dispose(GObject *object)
+{
+	HubdJob *self = HUBD_JOB(object);
+
+	hubd_job_drop_owner(self);
+	g_clear_handle_id(&self->flush_id, g_source_remove);
+	g_clear_handle_id(&self->linger_id, g_source_remove);
+	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);
+	G_OBJECT_CLASS(hubd_job_parent_class)->dispose(object);
+}
+
+static void
+hubd_job_finalize(GObject *object)
+{
+	HubdJob *self = HUBD_JOB(object);
+
+	g_queue_clear_full(&self->samples, g_free);
+	g_clear_object(&self->skeleton);
+	g_clear_object(&self->object);
+	g_clear_object(&self->cancellable);
+	g_free(self->path);
+	G_OBJECT_CLASS(hubd_job_parent_class)->finalize(object);
+}
+
+static void
+hubd_job_class_init(HubdJobClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = hubd_job_dispose;
+	G_OBJECT_CLASS(klass)->finalize = hubd_job_finalize;
+}
+
+static void
+hubd_job_init(HubdJob *self)
+{
+	self->cancellable = g_cancellable_new();
+	g_queue_init(&self->samples);
+}
+
+/* ---- the daemon's list ---- */
+
+static JobList *
+hubd_job_list(HubdDaemon *daemon, gboolean create)
+{
+	JobList *list = g_object_get_data(G_OBJECT(daemon), JOB_LIST_KEY);
+
+	if (list == NULL && create) {
+		list = g_new0(JobList, 1);
+		g_queue_init(&list->jobs);
+		list->next_id = 1;
+		g_object_set_data(G_OBJECT(daemon), JOB_LIST_KEY, list);
+		/* a weak ref runs in the daemon's dispose, while it is still whole */
+		g_object_weak_ref(G_OBJECT(daemon), hubd_job_daemon_gone_cb, list);
+	}
+	return list;
+}
+
+/* Unexports the job and drops what it holds on itself and on the daemon. */
+static void
+hubd_job_unexport(HubdJob *self)
+{
+	JobList *list;
+
+	if (!self->exported)
+		return;
+	self->exported = FALSE;
+	hubd_job_drop_owner(self);
+	g_clear_handle_id(&self->linger_id, g_source_remove);
+	g_clear_handle_id(&self->flush_id, g_source_remove);
+	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);
+	if (self->daemon != NULL) {
+		list = hubd_job_list(self->daemon, FALSE);
+		if (list != NULL)
+			g_queue_remove(&list->jobs, self);
+		hubd_daemon_unexport_object(self->daemon, self->path);
+		hubd_daemon_release(self->daemon);
+	}
+	g_debug("%s unexported", self->path);
+	g_object_unref(self);
+}
+
+/* The daemon is being disposed (shutdown): cancel what runs, let go. */
+static void
+hubd_job_daemon_gone_cb(gpointer data, GObject *where_the_daemon_was)
+{
+	JobList *list = data;
+	HubdJob *job;
+
+	while ((job = g_queue_pop_head(&list->jobs)) != NULL) {
+		/* nothing may touch the daemon from here on: it is going */
+		job->daemon = NULL;
+		g_cancellable_cancel(job->cancellable);
+		/* the work may still hold the job and end it later */
+		hubd_job_unexport(job);
+	}
+	g_free(list);
+}
+
+/* ---- progress ---- */
+
+static void
+hubd_job_update_rate(HubdJob *self)
+{
+	gint64 now = g_get_monotonic_time();
+	RateSample *sample = g_new(RateSample, 1);
+	RateSample *oldest;
+
+	sample->time = now;
+	sample->bytes = self->bytes_done;
+	g_queue_push_tail(&self->samples, sample);
+	while ((oldest = g_queue_peek_head(&self->samples)) != NULL &&
+	       now - oldest->time > RATE_WINDOW_US && self->samples.length > 1)
+		g_free(g_queue_pop_head(&self->samples));
+	oldest = g_queue_peek_head(&self->samples);
+	/* a restart (bytes going down) is not negative speed */
+	if (oldest == sample || now <= oldest->time || self->bytes_done < oldest->bytes) {
+		if (oldest != sample && self->bytes_done < oldest->bytes) {
+			g_queue_clear_full(&self->samples, g_free);
+			g_queue_init(&self->samples);
+			sample = g_new(RateSample, 1);
+			sample->time = now;
+			sample->bytes = self->bytes_done;
+			g_queue_push_tail(&self->samples, sample);
+		}
+		self->rate = 0;
+		return;
+	}
+	self->rate = (guint64)((gdouble)(self->bytes_done - oldest->bytes) * G_USEC_PER_SEC /
+			       (gdouble)(now - oldest->time));
+}
+
+/* Pushes the values to the skeleton, which emits one PropertiesChanged. */
+static void
+hubd_job_push(HubdJob *self)
+{
+	hubd_job_update_rate(self);
+	hubd_dbus_job_set_bytes_done(self->skeleton, self->bytes_done);
+	hubd_dbus_job_set_bytes_total(self->skeleton, self->bytes_total);
+	hubd_dbus_job_set_files_done(self->skeleton, self->files_done);
+	hubd_dbus_job_set_files_total(self->skeleton, self->files_total);
+	hubd_dbus_job_set_rate(self->skeleton, self->finished ? 0 : self->rate);
+	self->dirty = FALSE;
+}
+
+static gboolean
+hubd_job_flush_cb(gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	self->flush_id = 0;
+	hubd_job_push(self);
+	/* a stalled transfer must see its rate fall to 0 */
+	if (self->rate > 0 && !self->finished) {
+		self->flush_is_refresh = TRUE;
+		self->flush_id = g_timeout_add(RATE_REFRESH_MS, hubd_job_flush_cb, self);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubd_job_mark_dirty(HubdJob *self)
+{
+	if (self->finished)
+		return;
+	self->dirty = TRUE;
+	/* a pending slow rate refresh gives way to a progress flush */
+	if (self->flush_is_refresh)
+		g_clear_handle_id(&self->flush_id, g_source_remove);
+	if (self->flush_id == 0) {
+		self->flush_is_refresh = FALSE;
+		self->flush_id = g_timeout_add(FLUSH_INTERVAL_MS, hubd_job_flush_cb, self);
+	}
+}
+
+void
+hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	self->bytes_total = bytes_total;
+	self->files_total = files_total;
+	hubd_job_mark_dirty(self);
+}
+
+void
+hubd_job_add_bytes(HubdJob *self, gint64 delta)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	if (delta < 0 && (guint64)(-delta) > self->bytes_done)
+		self->bytes_done = 0;
+	else
+		self->bytes_done += (guint64)delta;
+	hubd_job_mark_dirty(self);
+}
+
+void
+hubd_job_add_files(HubdJob *self, guint n)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	self->files_done += n;
+	hubd_job_mark_dirty(self);
+}
+
+void
+hubd_job_add_bytes_total(HubdJob *self, guint64 delta)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	self->bytes_total += delta;
+	hubd_job_mark_dirty(self);
+}
+
+guint64
+hubd_job_get_bytes_done(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), 0);
+	return self->bytes_done;
+}
+
+void
+hubd_job_set_phase(HubdJob *self, const gchar *phase)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	if (self->finished)
+		return;
+	hubd_dbus_job_set_state(self->skeleton, "running");
+	hubd_dbus_job_set_phase(self->skeleton, phase != NULL ? phase : "");
+}
+
+/* ---- cancel and owner ---- */
+
+static gboolean
+hubd_job_cancel_grace_cb(gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	self->cancel_grace_id = 0;
+	g_warning("%s: its work did not end %d s after Cancel; ending the job",
+		  self->path,
+		  CANCEL_GRACE_S);
+	hubd_job_fail(self, g_error_new_literal(HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled")));
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubd_job_cancel(HubdJob *self)
+{
+	if (self->finished || g_cancellable_is_cancelled(self->cancellable))
+		return;
+	g_debug("%s cancelled", self->path);
+	g_cancellable_cancel(self->cancellable);
+	/* the work ends the job with a CANCELLED error; this is only a backstop */
+	if (!self->finished && self->cancel_grace_id == 0)
+		self->cancel_grace_id =
+			g_timeout_add_seconds(CANCEL_GRACE_S, hubd_job_cancel_grace_cb, self);
+}
+
+static gboolean
+hubd_job_handle_cancel(HubdDbusJob *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	hubd_dbus_job_complete_cancel(skeleton, invocation);
+	hubd_job_cancel(self);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+hubd_job_owner_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	g_debug("%s: owner %s left the bus", self->path, name);
+	hubd_job_cancel(self);
+}
+
+static void
+hubd_job_owner_closed_cb(GDBusConnection *connection,
+			 gboolean remote_peer_vanished,
+			 GError *error,
+			 gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	g_debug("%s: owner's connection closed", self->path);
+	hubd_job_cancel(self);
+}
+
+void
+hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation)
+{
+	GDBusConnection *connection;
+	const gchar *sender;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	g_return_if_fail(G_IS_DBUS_METHOD_INVOCATION(invocation));
+	hubd_job_drop_owner(self);
+	if (self->finished)
+		return;
+	connection = g_dbus_method_invocation_get_connection(invocation);
+	sender = g_dbus_method_invocation_get_sender(invocation);
+	self->owner_connection = g_object_ref(connection);
+	if (sender != NULL) {
+		/* calls back at once if the name is already gone */
+		self->owner_watch_id = g_bus_watch_name_on_connection(connection,
+								      sender,
+								      G_BUS_NAME_WATCHER_FLAGS_NONE,
+								      NULL,
+								      hubd_job_owner_vanished_cb,
+								      self,
+								      NULL);
+		return;
+	}
+	/* a peer-to-peer socket connection: the owner is the connection */
+	self->closed_id =
+		g_signal_connect(connection, "closed", G_CALLBACK(hubd_job_owner_closed_cb), self);
+	if (g_dbus_connection_is_closed(connection))
+		hubd_job_cancel(self);
+}
+
+/* ---- life ---- */
+
+static guint
+hubd_job_linger_seconds(HubdJob *self)
+{
+	g_autofree gchar *value = NULL;
+	guint64 seconds = DEFAULT_LINGER_S;
+	g_autoptr(GError) error = NULL;
+
+	if (self->daemon == NULL)
+		return 0;
+	value = hubd_config_get_string(hubd_daemon_get_config(self->daemon),
+				       "jobs",
+				       "linger-seconds",
+				       NULL);
+	if (value != NULL && !g_ascii_string_to_unsigned(value, 10, 0, 3600, &seconds, &error)) {
+		g_warning("[jobs] linger-seconds: %s; using %d", error->message, DEFAULT_LINGER_S);
+		seconds = DEFAULT_LINGER_S;
+	}
+	return (guint)seconds;
+}
+
+HubdJob *
+hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description)
+{
+	HubdJob *self;
+	JobList *list;
+	g_autoptr(HubdDbusObjectSkeleton) object = NULL;
+
+	g_return_val_if_fail(HUBD_IS_DAEMON(daemon), NULL);
+	g_return_val_if_fail(kind != NULL, NULL);
+
+	self = g_object_new(HUBD_TYPE_JOB, NULL);
+	list = hubd_job_list(daemon, TRUE);
+	self->daemon = daemon;
+	self->path = g_strdup_printf(HUBD_JOB_PATH_PREFIX "%" G_GUINT64_FORMAT, list->next_id++);
+	self->skeleton = HUBD_DBUS_JOB(hubd_dbus_job_skeleton_new());
+	hubd_dbus_job_set_kind(self->skeleton, kind);
+	hubd_dbus_job_set_state(self->skeleton, "queued");
+	hubd_dbus_job_set_phase(self->skeleton, "");
+	hubd_dbus_job_set_description(self->skeleton, description != NULL ? description : "");
+	hubd_dbus_job_set_result(self->skeleton,
+				 g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+	hubd_dbus_job_set_error_name(self->skeleton, "");
+	hubd_dbus_job_set_error_message(self->skeleton, "");
+	g_signal_connect(self->skeleton, "handle-cancel", G_CALLBACK(hubd_job_handle_cancel), self);
+	self->object = hubd_dbus_object_skeleton_new(self->path);
+	hubd_dbus_object_skeleton_set_job(self->object, self->skeleton);
+
+	/* exported: the job owns itself until it is unexported */
+	self->exported = TRUE;
+	g_object_ref(self);
+	g_queue_push_tail(&list->jobs, self);
+	hubd_daemon_hold(daemon);
+	hubd_daemon_export_object(daemon, G_DBUS_OBJECT_SKELETON(self->object));
+	g_debug("%s: %s job “%s”", self->path, kind, description != NULL ? description : "");
+	return self;
+}
+
+const gchar *
+hubd_job_get_object_path(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
+	return self->path;
+}
+
+const gchar *
+hubd_job_get_kind(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
+	return hubd_dbus_job_get_kind(self->skeleton);
+}
+
+GCancellable *
+hubd_job_get_cancellable(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
+	return self->cancellable;
+}
+
+gboolean
+hubd_job_is_finished(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), TRUE);
+	return self->finished;
+}
+
+static gboolean
+hubd_job_linger_cb(gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+
+	self->linger_id = 0;
+	hubd_job_unexport(self);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubd_job_finish(HubdJob *self,
+		const gchar *state,
+		const gchar *error_name,
+		const gchar *message,
+		GVariant *result)
+{
+	self->finished = TRUE;
+	hubd_job_drop_owner(self);
+	g_clear_handle_id(&self->flush_id, g_source_remove);
+	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);
+	/* the last progress, the final state and the result in one change,
+	 * on the wire before Completed */
+	hubd_job_push(self);
+	hubd_dbus_job_set_state(self->skeleton, state);
+	hubd_dbus_job_set_result(self->skeleton, result);
+	hubd_dbus_job_set_error_name(self->skeleton, error_name);
+	hubd_dbus_job_set_error_message(self->skeleton, message);
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->skeleton));
+	hubd_dbus_job_emit_completed(self->skeleton,
+				     g_strcmp0(state, "completed") == 0,
+				     error_name,
+				     message,
+				     result);
+	g_debug("%s %s %s", self->path, state, error_name);
+	if (self->exported)
+		/* not g_timeout_add_seconds: its coarse ticks may fire at once */
+		self->linger_id = g_timeout_add(hubd_job_linger_seconds(self) * 1000,
+						hubd_job_linger_cb,
+						self);
+}
+
+void
+hubd_job_complete(HubdJob *self, GVariant *result)
+{
+	g_autoptr(GVariant) owned = NULL;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	if (result != NULL)
+		owned = g_variant_ref_sink(result);
+	if (self->finished)
+		return;
+	if (owned == NULL || !g_variant_is_of_type(owned, G_VARIANT_TYPE_VARDICT)) {
+		if (owned != NULL)
+			g_warning("%s: result is %s, not a{sv}",
+				  self->path,
+				  g_variant_get_type_string(owned));
+		g_clear_pointer(&owned, g_variant_unref);
+		owned = g_variant_ref_sink(g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+	}
+	hubd_job_finish(self, "completed", "", "", owned);
+}
+
+void
+hubd_job_fail(HubdJob *self, GError *error)
+{
+	g_autoptr(GError) owned = error;
+	g_autofree gchar *name = NULL;
+	g_autoptr(GVariant) empty = NULL;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	if (self->finished)
+		return;
+	if (owned == NULL)
+		owned = g_error_new_literal(HUBD_ERROR, HUBD_ERROR_FAILED, _("Unknown error"));
+	hubd_error_convert(&owned);
+	name = g_strconcat(HUBD_DBUS_ERROR_PREFIX,
+			   hubd_error_code_to_name(owned->code) ?: "Failed",
+			   NULL);
+	empty = g_variant_ref_sink(g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+	hubd_job_finish(self,
+			owned->code == HUBD_ERROR_CANCELLED ? "cancelled" : "failed",
+			name,
+			owned->message,
+			empty);
+}
+
+GStrv
+hubd_job_dup_paths(HubdDaemon *daemon)
+{
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	JobList *list;
+
+	g_return_val_if_fail(HUBD_IS_DAEMON(daemon), NULL);
+	list = hubd_job_list(daemon, FALSE);
+	if (list != NULL) {
+		for (GList *l = list->jobs.head; l != NULL; l = l->next)
+			g_strv_builder_add(builder, HUBD_JOB(l->data)->path);
+	}
+	return g_strv_builder_end(builder);
+}

@@ -1,0 +1,51 @@
+/* hubd-test-hub-admin.h: the local Hub's admin surface (/_testhub/..., with
+ * X-Testhub-Admin) from tests: request log, fault rules, direct HTTP */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hubd-test-common.h"
+
+G_BEGIN_DECLS
+
+/* One HTTP request to the Hub origin (path starts with '/'), optional
+ * bearer token and JSON body; returns the status, body in *body_out. */
+guint
+hubd_test_hub_http(HubdTestHub *h,
+		   const gchar *method,
+		   const gchar *path,
+		   const gchar *token,
+		   const gchar *json_body,
+		   gchar **body_out);
+
+/* Admin calls; assert a 2xx answer. */
+JsonNode *
+hubd_test_hub_admin(HubdTestHub *h, const gchar *method, const gchar *path, const gchar *json_body);
+void
+hubd_test_hub_add_fault(HubdTestHub *h, const gchar *rule_json);
+void
+hubd_test_hub_clear_faults(HubdTestHub *h);
+void
+hubd_test_hub_clear_requests(HubdTestHub *h);
+/* Requests in the log with this method (NULL: any) whose path matches the
+ * regex (NULL: any), on origin "hub", "cdn" or NULL for both. */
+guint
+hubd_test_hub_count_requests(HubdTestHub *h,
+			     const gchar *method,
+			     const gchar *path_regex,
+			     const gchar *origin);
+
+/* A commit on the local Hub with the JSON commit API as alice (write token)
+ * would do it, for test fixtures: `files` alternates path, contents, ...,
+ * NULL. Contents over `lfs_threshold` bytes (0: never) go as LFS.
+ * Returns the commit oid. */
+gchar *
+hubd_test_hub_commit_files(HubdTestHub *h,
+			   const gchar *token,
+			   const gchar *repo_type,
+			   const gchar *repo_id,
+			   const gchar *branch,
+			   gsize lfs_threshold,
+			   ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
