@@ -1,0 +1,601 @@
+/* hubctl-repo.c: `hubctl repo` (create, delete, move, settings, info, list and
+ * the dispatch of the ref sub-commands in hubctl-repo-refs.c) and `hubctl url`,
+ * over org.hubd.Hub1.Repos. The --json shapes are documented in hubctl-json.md. */
+#include "hubctl-repo.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* Listings follow every page of the Hub within one call: far longer than the
+ * 25 s D-Bus default may be fine. */
+#define HUBCTL_REPO_TIMEOUT_MS (10 * 60 * 1000)
+
+HubdDbusRepos *
+hubctl_repo_proxy(HubctlContext *ctx)
+{
+	GDBusConnection *connection = hubctl_context_get_connection(ctx);
+	g_autoptr(GError) error = NULL;
+	HubdDbusRepos *proxy;
+
+	if (connection == NULL)
+		return NULL;
+	proxy = hubd_dbus_repos_proxy_new_sync(connection,
+					       hubctl_context_get_proxy_flags(ctx),
+					       hubctl_context_get_bus_name(ctx),
+					       HUBCTL_OBJECT_PATH,
+					       NULL,
+					       &error);
+	if (proxy == NULL) {
+		hubctl_context_report_unreachable(ctx, error->message);
+		return NULL;
+	}
+	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), HUBCTL_REPO_TIMEOUT_MS);
+	return proxy;
+}
+
+const gchar *
+hubctl_repo_lookup(GVariant *dict, const gchar *key)
+{
+	const gchar *value = NULL;
+
+	if (dict == NULL || !g_variant_lookup(dict, key, "&s", &value))
+		return "";
+	return value;
+}
+
+JsonNode *
+hubctl_repo_dict_to_json(GVariant *dict, const gchar *const *keys)
+{
+	g_autoptr(JsonObject) object = json_object_new();
+
+	for (guint i = 0; keys[i] != NULL; i++) {
+		g_autoptr(GVariant) value = g_variant_lookup_value(dict, keys[i], NULL);
+		json_object_set_member(object,
+				       keys[i],
+				       value != NULL ? hubctl_variant_to_json(value)
+						     : json_node_init_null(json_node_alloc()));
+	}
+	return json_node_init_object(json_node_alloc(), object);
+}
+
+JsonNode *
+hubctl_repo_array_to_json(GVariant *dicts, const gchar *const *keys)
+{
+	g_autoptr(JsonArray) array = json_array_new();
+	GVariantIter iter;
+	GVariant *item;
+
+	g_variant_iter_init(&iter, dicts);
+	while ((item = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) owned = item;
+		json_array_add_element(array, hubctl_repo_dict_to_json(item, keys));
+	}
+	return json_node_init_array(json_node_alloc(), array);
+}
+
+gchar *
+hubctl_repo_short_date(const gchar *date)
+{
+	/* "2024-01-02T03:04:05.000Z" -> "2024-01-02 03:04" */
+	if (strlen(date) >= 16 && date[10] == 'T') {
+		gchar *s = g_strndup(date, 16);
+		s[10] = ' ';
+		return s;
+	}
+	return g_strdup(date);
+}
+
+gboolean
+hubctl_repo_parse(const gchar *command,
+		  const gchar *params,
+		  const gchar *summary,
+		  const GOptionEntry *entries,
+		  gchar **type_out,
+		  gint *argc,
+		  gchar ***argv,
+		  gint *exit_code)
+{
+	g_autoptr(GOptionContext) context = g_option_context_new(params);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *prgname = g_strdup_printf("hubctl %s", command);
+	g_autofree gchar *old_prgname = g_strdup(g_get_prgname());
+	gchar *type = NULL;
+	gboolean ok;
+	const GOptionEntry type_entries[] = {
+		{"type",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &type,
+		 N_("The repo type: model (default), dataset or space"),
+		 N_("TYPE")},
+		{"repo-type", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &type, NULL, NULL},
+		{NULL},
+	};
+
+	g_option_context_set_summary(context, summary);
+	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+	if (entries != NULL)
+		g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (type_out != NULL)
+		g_option_context_add_main_entries(context, type_entries, GETTEXT_PACKAGE);
+	/* the usage line reads "hubctl repo create [OPTION…] REPO_ID" */
+	g_set_prgname(prgname);
+	ok = g_option_context_parse(context, argc, argv, &error);
+	g_set_prgname(old_prgname);
+	if (!ok) {
+		g_free(type);
+		*exit_code = hubctl_usage_error(command, error->message);
+		return FALSE;
+	}
+	if (type_out == NULL)
+		return TRUE;
+	if (type == NULL || type[0] == '\0') {
+		g_free(type);
+		type = g_strdup("model");
+	}
+	if (g_strcmp0(type, "model") != 0 && g_strcmp0(type, "dataset") != 0 &&
+	    g_strcmp0(type, "space") != 0) {
+		g_autofree gchar *message =
+			/* TRANSLATORS: %s is what was given to --type */
+			g_strdup_printf(_("unknown repo type “%s” (model, dataset or space)"),
+					type);
+		g_free(type);
+		*exit_code = hubctl_usage_error(command, message);
+		return FALSE;
+	}
+	*type_out = type;
+	return TRUE;
+}
+
+gboolean
+hubctl_repo_check_args(const gchar *command, gint argc, gint min, gint max, gint *exit_code)
+{
+	/* argv[0] is the sub-command */
+	if (argc - 1 < min) {
+		*exit_code = hubctl_usage_error(command, _("missing arguments"));
+		return FALSE;
+	}
+	if (argc - 1 > max) {
+		*exit_code = hubctl_usage_error(command, _("too many arguments"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+hubctl_repo_check_limit(const gchar *command, gint limit, gint *exit_code)
+{
+	if (limit < 0) {
+		*exit_code = hubctl_usage_error(command, _("--limit must be 0 or more"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+hubctl_repo_confirm(const gchar *question)
+{
+	gchar answer[64];
+
+	if (!isatty(STDIN_FILENO) || !hubctl_stderr_is_tty())
+		return TRUE;
+	/* TRANSLATORS: the answers the prompt accepts; keep "y/N" if unsure */
+	g_printerr("%s %s ", question, _("[y/N]"));
+	if (fgets(answer, sizeof answer, stdin) == NULL)
+		return FALSE;
+	g_strstrip(answer);
+	/* TRANSLATORS: "y" and "yes" answer the [y/N] prompt; English ones are always accepted */
+	return g_ascii_strcasecmp(answer, "y") == 0 || g_ascii_strcasecmp(answer, "yes") == 0 ||
+	       g_strcmp0(answer, _("y")) == 0 || g_strcmp0(answer, _("yes")) == 0;
+}
+
+/* "true"/"false" and the usual spellings, for --private BOOL */
+static gboolean
+hubctl_repo_parse_bool(const gchar *text, gboolean *out)
+{
+	const gchar *yes[] = {"true", "yes", "on", "1"};
+	const gchar *no[] = {"false", "no", "off", "0"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
+		if (g_ascii_strcasecmp(text, yes[i]) == 0) {
+			*out = TRUE;
+			return TRUE;
+		}
+		if (g_ascii_strcasecmp(text, no[i]) == 0) {
+			*out = FALSE;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* ---- create, delete, move, settings ---- */
+
+static gint
+hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	gboolean private = FALSE;
+	gboolean exist_ok = FALSE;
+	g_autofree gchar *sdk = NULL;
+	g_autofree gchar *hardware = NULL;
+	g_autofree gchar *type = NULL;
+	g_autofree gchar *url = NULL;
+	g_autoptr(HubdDbusRepos) proxy = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariantBuilder options;
+	gint exit_code = HUBCTL_EXIT_OK;
+	const GOptionEntry entries[] = {
+		{"private", 0, 0, G_OPTION_ARG_NONE, &private, N_("Make the repo private"), NULL},
+		{"exist-ok",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &exist_ok,
+		 N_("Do not fail if the repo exists already"),
+		 NULL},
+		{"space-sdk",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &sdk,
+		 N_("The SDK of a Space: gradio, streamlit, docker or static"),
+		 N_("SDK")},
+		{"sdk", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &sdk, NULL, NULL},
+		{"space-hardware",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &hardware,
+		 N_("The hardware of a Space, e.g. cpu-basic"),
+		 N_("HARDWARE")},
+		{NULL},
+	};
+
+	if (!hubctl_repo_parse("repo create",
+			       _("REPO_ID"),
+			       _("Create a repository on the Hub and print its URL"),
+			       entries,
+			       &type,
+			       &argc,
+			       &argv,
+			       &exit_code) ||
+	    !hubctl_repo_check_args("repo create", argc, 1, 1, &exit_code))
+		return exit_code;
+	if (sdk != NULL && g_strcmp0(type, "space") != 0)
+		return hubctl_usage_error("repo create", _("--space-sdk is for --type space"));
+	if (sdk == NULL && g_strcmp0(type, "space") == 0)
+		return hubctl_usage_error("repo create",
+					  _("a Space needs --space-sdk (gradio, streamlit, "
+					    "docker or static)"));
+	proxy = hubctl_repo_proxy(ctx);
+	if (proxy == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+	if (private)
+		g_variant_builder_add(&options, "{sv}", "private", g_variant_new_boolean(TRUE));
+	if (exist_ok)
+		g_variant_builder_add(&options, "{sv}", "exist_ok", g_variant_new_boolean(TRUE));
+	if (sdk != NULL)
+		g_variant_builder_add(&options, "{sv}", "space_sdk", g_variant_new_string(sdk));
+	if (hardware != NULL)
+		g_variant_builder_add(&options,
+				      "{sv}",
+				      "space_hardware",
+				      g_variant_new_string(hardware));
+	if (!hubd_dbus_repos_call_create_sync(proxy,
+					      type,
+					      argv[1],
+					      g_variant_builder_end(&options),
+					      &url,
+					      NULL,
+					      &error))
+		return hubctl_report_error(error);
+	g_print("%s\n", url);
+	return HUBCTL_EXIT_OK;
+}
+
+static gint
+hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	gboolean missing_ok = FALSE;
+	gboolean yes = FALSE;
+	g_autofree gchar *type = NULL;
+	g_autofree gchar *question = NULL;
+	g_autoptr(HubdDbusRepos) proxy = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariantBuilder options;
+	gint exit_code = HUBCTL_EXIT_OK;
+	const GOptionEntry entries[] = {
+		{"missing-ok",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &missing_ok,
+		 N_("Do not fail if the repo does not exist"),
+		 NULL},
+		{"yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Do not ask for confirmation"), NULL},
+		{NULL},
+	};
+
+	if (!hubctl_repo_parse("repo delete",
+			       _("REPO_ID"),
+			       _("Delete a repository and everything in it. On a terminal it asks "
+				 "first, unless --yes is given."),
+			       entries,
+			       &type,
+			       &argc,
+			       &argv,
+			       &exit_code) ||
+	    !hubctl_repo_check_args("repo delete", argc, 1, 1, &exit_code))
+		return exit_code;
+	/* TRANSLATORS: repo type (model, dataset, space), then the repo id */
+	question =
+		g_strdup_printf(_("Delete the %s “%s” and all its files? This cannot be undone."),
+				type,
+				argv[1]);
+	if (!yes && !hubctl_repo_confirm(question)) {
+		g_printerr("hubctl: %s\n", _("aborted, nothing was deleted"));
+		return HUBCTL_EXIT_FAILED;
+	}
+	proxy = hubctl_repo_proxy(ctx);
+	if (proxy == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+	if (missing_ok)
+		g_variant_builder_add(&options, "{sv}", "missing_ok", g_variant_new_boolean(TRUE));
+	if (!hubd_dbus_repos_call_delete_sync(proxy,
+					      type,
+					      argv[1],
+					      g_variant_builder_end(&options),
+					      NULL,
+					      &error))
+		return hubctl_report_error(error);
+	return HUBCTL_EXIT_OK;
+}
+
+static gint
+hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	g_autofree gchar *type = NULL;
+	g_autofree gchar *url = NULL;
+	g_autoptr(HubdDbusRepos) proxy = NULL;
+	g_autoptr(GError) error = NULL;
+	gint exit_code = HUBCTL_EXIT_OK;
+
+	if (!hubctl_repo_parse("repo move",
+			       _("FROM_ID TO_ID"),
+			       _("Rename a repository or move it to another namespace, and print "
+				 "its new URL"),
+			       NULL,
+			       &type,
+			       &argc,
+			       &argv,
+			       &exit_code) ||
+	    !hubctl_repo_check_args("repo move", argc, 2, 2, &exit_code))
+		return exit_code;
+	proxy = hubctl_repo_proxy(ctx);
+	if (proxy == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+	if (!hubd_dbus_repos_call_move_sync(proxy,
+					    type,
+					    argv[1],
+					    argv[2],
+					    g_variant_new("a{sv}", NULL),
+					    &url,
+					    NULL,
+					    &error))
+		return hubctl_report_error(error);
+	g_print("%s\n", url);
+	return HUBCTL_EXIT_OK;
+}
+
+static gint
+hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	g_autofree gchar *private_text = NULL;
+	g_autofree gchar *gated = NULL;
+	g_autofree gchar *discussions_text = NULL;
+	g_autofree gchar *type = NULL;
+	g_autoptr(HubdDbusRepos) proxy = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariantBuilder options;
+	gboolean value = FALSE;
+	gint exit_code = HUBCTL_EXIT_OK;
+	const GOptionEntry entries[] = {
+		{"private",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &private_text,
+		 N_("Make the repo private (true) or public (false)"),
+		 N_("BOOL")},
+		{"gated",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &gated,
+		 N_("Gate access: auto (approve requests at once), manual or false"),
+		 N_("auto|manual|false")},
+		{"discussions-disabled",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &discussions_text,
+		 N_("Turn discussions off (true) or on (false)"),
+		 N_("BOOL")},
+		{NULL},
+	};
+
+	if (!hubctl_repo_parse("repo settings",
+			       _("REPO_ID"),
+			       _("Change a repository's visibility, gating or discussions"),
+			       entries,
+			       &type,
+			       &argc,
+			       &argv,
+			       &exit_code) ||
+	    !hubctl_repo_check_args("repo settings", argc, 1, 1, &exit_code))
+		return exit_code;
+	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+	if (private_text != NULL) {
+		if (!hubctl_repo_parse_bool(private_text, &value)) {
+			g_variant_builder_clear(&options);
+			return hubctl_usage_error("repo settings",
+						  _("--private takes true or false"));
+		}
+		g_variant_builder_add(&options, "{sv}", "private", g_variant_new_boolean(value));
+	}
+	if (gated != NULL) {
+		if (g_strcmp0(gated, "auto") != 0 && g_strcmp0(gated, "manual") != 0 &&
+		    g_strcmp0(gated, "false") != 0) {
+			g_variant_builder_clear(&options);
+			return hubctl_usage_error("repo settings",
+						  _("--gated takes auto, manual or false"));
+		}
+		g_variant_builder_add(&options, "{sv}", "gated", g_variant_new_string(gated));
+	}
+	if (discussions_text != NULL) {
+		if (!hubctl_repo_parse_bool(discussions_text, &value)) {
+			g_variant_builder_clear(&options);
+			return hubctl_usage_error("repo settings",
+						  _("--discussions-disabled takes true or false"));
+		}
+		g_variant_builder_add(&options,
+				      "{sv}",
+				      "discussions_disabled",
+				      g_variant_new_boolean(value));
+	}
+	if (private_text == NULL && gated == NULL && discussions_text == NULL) {
+		g_variant_builder_clear(&options);
+		return hubctl_usage_error("repo settings",
+					  _("nothing to change: give --private, --gated or "
+					    "--discussions-disabled"));
+	}
+	proxy = hubctl_repo_proxy(ctx);
+	if (proxy == NULL) {
+		g_variant_builder_clear(&options);
+		return HUBCTL_EXIT_UNREACHABLE;
+	}
+	if (!hubd_dbus_repos_call_update_settings_sync(proxy,
+						       type,
+						       argv[1],
+						       g_variant_builder_end(&options),
+						       NULL,
+						       &error))
+		return hubctl_report_error(error);
+	return HUBCTL_EXIT_OK;
+}
+
+/* ---- dispatch ---- */
+
+static const struct {
+	const gchar *name;
+	gint (*func)(HubctlContext *ctx, gint argc, gchar **argv);
+	const gchar *summary;
+} hubctl_repo_subcommands[] = {
+	{"create", hubctl_repo_create, N_("Create a repository")},
+	{"delete", hubctl_repo_delete, N_("Delete a repository")},
+	{"move", hubctl_repo_move, N_("Rename or transfer a repository")},
+	{"settings", hubctl_repo_settings, N_("Change visibility, gating or discussions")},
+	{"info", hubctl_repo_info, N_("Show a repository's details")},
+	{"list", hubctl_repo_list, N_("List repositories")},
+	{"files", hubctl_repo_files, N_("List the files of a repository")},
+	{"branch", hubctl_repo_branch, N_("Create, delete or list branches")},
+	{"tag", hubctl_repo_tag, N_("Create, delete or list tags")},
+	{"commits", hubctl_repo_commits, N_("Show the history of a branch")},
+};
+
+static gint
+hubctl_repo_run(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
+		FILE *out = argc < 2 ? stderr : stdout;
+		fprintf(out, "%s\n\n", _("Usage: hubctl repo COMMAND [OPTIONS]"));
+		for (guint i = 0; i < G_N_ELEMENTS(hubctl_repo_subcommands); i++)
+			fprintf(out,
+				"  %-9s %s\n",
+				hubctl_repo_subcommands[i].name,
+				_(hubctl_repo_subcommands[i].summary));
+		fprintf(out, "\n%s\n", _("Run 'hubctl repo COMMAND --help' for its options."));
+		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
+	}
+	/* `hf repo ls` is an alias of list */
+	if (g_strcmp0(argv[1], "ls") == 0)
+		return hubctl_repo_list(ctx, argc - 1, argv + 1);
+	for (guint i = 0; i < G_N_ELEMENTS(hubctl_repo_subcommands); i++) {
+		if (g_strcmp0(argv[1], hubctl_repo_subcommands[i].name) == 0)
+			return hubctl_repo_subcommands[i].func(ctx, argc - 1, argv + 1);
+	}
+	{
+		g_autofree gchar *message =
+			g_strdup_printf(_("unknown command “%s” (create, delete, move, settings, "
+					  "info, list, files, branch, tag, commits)"),
+					argv[1]);
+		return hubctl_usage_error("repo", message);
+	}
+}
+
+const HubctlCommand hubctl_repo_command = {
+	"repo",
+	N_("repo create|info|list|files|tag|…"),
+	N_("Create, inspect and manage repositories"),
+	hubctl_repo_run,
+};
+
+/* ---- url ---- */
+
+static gint
+hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	g_autofree gchar *revision = NULL;
+	g_autofree gchar *type = NULL;
+	g_autofree gchar *url = NULL;
+	g_autoptr(HubdDbusRepos) proxy = NULL;
+	g_autoptr(GError) error = NULL;
+	gint exit_code = HUBCTL_EXIT_OK;
+	const GOptionEntry entries[] = {
+		{"revision",
+		 'r',
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &revision,
+		 N_("A branch, tag or commit (default: main)"),
+		 N_("REVISION")},
+		{NULL},
+	};
+
+	if (!hubctl_repo_parse("url",
+			       _("REPO_ID FILENAME"),
+			       _("Print the download URL of a file in a repository (nothing is "
+				 "sent to the Hub)"),
+			       entries,
+			       &type,
+			       &argc,
+			       &argv,
+			       &exit_code) ||
+	    !hubctl_repo_check_args("url", argc, 2, 2, &exit_code))
+		return exit_code;
+	proxy = hubctl_repo_proxy(ctx);
+	if (proxy == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+	if (!hubd_dbus_repos_call_hub_url_sync(proxy,
+					       type,
+					       argv[1],
+					       argv[2],
+					       revision != NULL ? revision : "",
+					       &url,
+					       NULL,
+					       &error))
+		return hubctl_report_error(error);
+	g_print("%s\n", url);
+	return HUBCTL_EXIT_OK;
+}
+
+const HubctlCommand hubctl_url_command = {
+	"url",
+	N_("url REPO_ID FILENAME"),
+	N_("Print the download URL of a file"),
+	hubctl_url_run,
+};

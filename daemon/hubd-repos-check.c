@@ -1,0 +1,112 @@
+/* hubd-repos-check.c: org.hubd.Hub1.Repos input checks (options, repo ids,
+ * revisions) and Hub API paths, shared by the write and read sides */
+#define G_LOG_DOMAIN "HubdRepos"
+
+#include <glib/gi18n.h>
+
+#include "hubd-error.h"
+#include "hubd-repos-private.h"
+#include "hubd-service.h"
+
+gboolean
+hubd_repos_refuse(GDBusMethodInvocation *invocation, GError *error)
+{
+	hubd_service_return_error(invocation, error);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+gboolean
+hubd_repos_check_options(GVariant *options, const HubdReposOption *allowed, GError **error)
+{
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *value;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) v = value;
+		const HubdReposOption *o = NULL;
+
+		for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++) {
+			if (g_strcmp0(allowed[i].key, key) == 0)
+				o = &allowed[i];
+		}
+		if (o == NULL) {
+			g_autoptr(GString) known = g_string_new(NULL);
+
+			for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++)
+				g_string_append_printf(known,
+						       "%s“%s”",
+						       i > 0 ? ", " : "",
+						       allowed[i].key);
+			if (known->len == 0)
+				g_set_error(error,
+					    HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("Unknown option “%s”: this method takes no options"),
+					    key);
+			else
+				g_set_error(error,
+					    HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("Unknown option “%s” (known options: %s)"),
+					    key,
+					    known->str);
+			return FALSE;
+		}
+		if (!g_variant_is_of_type(v, G_VARIANT_TYPE(o->type))) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("Option “%s” must be of D-Bus type “%s”, not “%s”"),
+				    key,
+				    o->type,
+				    g_variant_get_type_string(v));
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+hubd_repos_parse_repo(const gchar *type_str,
+		      const gchar *repo_id,
+		      gboolean require_namespace,
+		      HubdRepoType *type_out,
+		      GError **error)
+{
+	return hubd_repo_type_from_string(type_str, type_out, error) &&
+	       hubd_repo_id_validate(repo_id, require_namespace, error);
+}
+
+gboolean
+hubd_repos_check_revision(const gchar *revision, const gchar *what, GError **error)
+{
+	if (revision == NULL || revision[0] == '\0')
+		return TRUE;
+	if (!hubd_revision_validate(revision, error)) {
+		g_prefix_error(error, _("Bad %s: "), what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gchar *
+hubd_repos_clean_read_path(const gchar *path, GError **error)
+{
+	while (*path == '/')
+		path++;
+	if (*path != '\0' && !hubd_path_is_safe_relative(path, error))
+		return NULL;
+	return g_strdup(path);
+}
+
+gchar *
+hubd_repos_api_path(HubdRepoType type, const gchar *repo_id, const gchar *suffix)
+{
+	/* a validated id has only [A-Za-z0-9_.-] and one '/': nothing to escape */
+	return g_strdup_printf("/api/%s/%s%s",
+			       hubd_repo_type_to_api_plural(type),
+			       repo_id,
+			       suffix != NULL ? suffix : "");
+}
