@@ -1,0 +1,366 @@
+/* hubctl-download.c: `hubctl download REPO_ID [FILENAME...]` — as `hf download`
+ *
+ * No FILENAME: a snapshot of the whole repo (filtered by --include and
+ * --exclude). One FILENAME: that file. Several, or a folder ("dir/"): a
+ * snapshot limited to exactly those, as huggingface_hub does. The path (the
+ * file, or the snapshot folder) is printed on stdout, always: scripts do
+ * `path=$(hubctl download ...)`. --quiet silences progress and warnings. */
+#include <glib/gi18n.h>
+
+#include "hubctl.h"
+
+typedef struct {
+	gchar *repo_type;
+	gchar *revision;
+	gchar **include;
+	gchar **exclude;
+	gchar *local_dir;
+	gboolean force;
+	gboolean quiet;
+	gboolean json;
+	gint max_workers;
+} HubctlDownloadOptions;
+
+static void
+hubctl_download_options_clear(HubctlDownloadOptions *o)
+{
+	g_free(o->repo_type);
+	g_free(o->revision);
+	g_strfreev(o->include);
+	g_strfreev(o->exclude);
+	g_free(o->local_dir);
+}
+
+static gboolean
+hubctl_download_type_is_valid(const gchar *type)
+{
+	return g_strcmp0(type, "model") == 0 || g_strcmp0(type, "dataset") == 0 ||
+	       g_strcmp0(type, "space") == 0;
+}
+
+/* Options both Download and Snapshot take. */
+static void
+hubctl_download_add_common(GVariantBuilder *b, const HubctlDownloadOptions *o)
+{
+	if (o->local_dir != NULL) {
+		/* hubd runs elsewhere, with another working directory */
+		g_autofree gchar *absolute = g_canonicalize_filename(o->local_dir, NULL);
+		g_variant_builder_add(b, "{sv}", "local_dir", g_variant_new_string(absolute));
+	}
+	if (o->force)
+		g_variant_builder_add(b, "{sv}", "force", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(b, "{sv}", "library_name", g_variant_new_string("hubctl"));
+	g_variant_builder_add(b, "{sv}", "library_version", g_variant_new_string(PACKAGE_VERSION));
+}
+
+static GVariant *
+hubctl_download_strv(const gchar *const *strv)
+{
+	return g_variant_new_strv(strv != NULL ? strv : (const gchar *const[]){NULL}, -1);
+}
+
+static JsonNode *
+hubctl_download_to_json(GVariant *result, const gchar *filename)
+{
+	g_autoptr(JsonObject) object = json_object_new();
+	g_autoptr(JsonArray) files = json_array_new();
+	const gchar *path = "";
+	const gchar *commit = NULL;
+
+	g_variant_lookup(result, "path", "&s", &path);
+	json_object_set_string_member(object, "path", path);
+	if (g_variant_lookup(result, "commit", "&s", &commit))
+		json_object_set_string_member(object, "commit", commit);
+	else
+		json_object_set_null_member(object, "commit");
+
+	if (filename != NULL) {
+		/* one file: Download's result describes it */
+		g_autoptr(JsonObject) file = json_object_new();
+		const gchar *etag = NULL;
+		guint64 size = 0;
+		gboolean cached = FALSE;
+
+		json_object_set_string_member(file, "filename", filename);
+		json_object_set_string_member(file, "path", path);
+		if (g_variant_lookup(result, "size", "t", &size))
+			json_object_set_int_member(file, "size", (gint64)size);
+		else
+			json_object_set_null_member(file, "size");
+		if (g_variant_lookup(result, "etag", "&s", &etag))
+			json_object_set_string_member(file, "etag", etag);
+		else
+			json_object_set_null_member(file, "etag");
+		if (g_variant_lookup(result, "cached", "b", &cached))
+			json_object_set_boolean_member(file, "cached", cached);
+		else
+			json_object_set_null_member(file, "cached");
+		json_array_add_object_element(files, g_steal_pointer(&file));
+	} else {
+		g_autofree const gchar **names = NULL;
+		if (g_variant_lookup(result, "files", "^a&s", &names)) {
+			for (guint i = 0; names[i] != NULL; i++) {
+				g_autoptr(JsonObject) file = json_object_new();
+				g_autofree gchar *file_path =
+					g_build_filename(path, names[i], NULL);
+				json_object_set_string_member(file, "filename", names[i]);
+				json_object_set_string_member(file, "path", file_path);
+				/* Snapshot's result does not describe each file */
+				json_object_set_null_member(file, "size");
+				json_object_set_null_member(file, "etag");
+				json_object_set_null_member(file, "cached");
+				json_array_add_object_element(files, g_steal_pointer(&file));
+			}
+		}
+	}
+	json_object_set_array_member(object, "files", g_steal_pointer(&files));
+	return json_node_init_object(json_node_alloc(), object);
+}
+
+static gint
+hubctl_download_run(HubctlContext *ctx,
+		    const HubctlDownloadOptions *o,
+		    const gchar *repo_id,
+		    gchar **filenames)
+{
+	guint n_files = filenames != NULL ? g_strv_length(filenames) : 0;
+	gboolean single = n_files == 1 && !g_str_has_suffix(filenames[0], "/");
+	GDBusConnection *connection;
+	g_autoptr(HubdDbusTransfers) proxy = NULL;
+	g_autoptr(GVariant) result = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *job_path = NULL;
+	GVariantBuilder options;
+	const gchar *path = NULL;
+	gint exit_code;
+
+	if (n_files > 0 && (o->include != NULL || o->exclude != NULL) && !o->quiet)
+		g_printerr("hubctl: %s\n",
+			   _("warning: ignoring --include and --exclude, since file names "
+			     "were given"));
+
+	connection = hubctl_context_get_connection(ctx);
+	if (connection == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+	proxy = hubd_dbus_transfers_proxy_new_sync(
+		connection,
+		hubctl_context_get_proxy_flags(ctx) | G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+			G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+		hubctl_context_get_bus_name(ctx),
+		HUBCTL_OBJECT_PATH,
+		NULL,
+		&error);
+	if (proxy == NULL)
+		return hubctl_context_report_unreachable(ctx, error->message);
+
+	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+	hubctl_download_add_common(&options, o);
+	if (single) {
+		if (!hubd_dbus_transfers_call_download_sync(proxy,
+							    o->repo_type,
+							    repo_id,
+							    o->revision,
+							    filenames[0],
+							    g_variant_builder_end(&options),
+							    &job_path,
+							    NULL,
+							    &error))
+			return hubctl_report_error(error);
+	} else {
+		if (n_files > 0) {
+			/* exact names as patterns: what hf does for several files */
+			g_variant_builder_add(
+				&options,
+				"{sv}",
+				"allow_patterns",
+				hubctl_download_strv((const gchar *const *)filenames));
+		} else {
+			if (o->include != NULL)
+				g_variant_builder_add(
+					&options,
+					"{sv}",
+					"allow_patterns",
+					hubctl_download_strv((const gchar *const *)o->include));
+			if (o->exclude != NULL)
+				g_variant_builder_add(
+					&options,
+					"{sv}",
+					"ignore_patterns",
+					hubctl_download_strv((const gchar *const *)o->exclude));
+		}
+		if (o->max_workers > 0)
+			g_variant_builder_add(&options,
+					      "{sv}",
+					      "max_workers",
+					      g_variant_new_uint32((guint32)o->max_workers));
+		if (!hubd_dbus_transfers_call_snapshot_sync(proxy,
+							    o->repo_type,
+							    repo_id,
+							    o->revision,
+							    g_variant_builder_end(&options),
+							    &job_path,
+							    NULL,
+							    &error))
+			return hubctl_report_error(error);
+	}
+
+	exit_code = hubctl_job_wait(ctx, job_path, o->quiet || o->json, &result);
+	if (exit_code != HUBCTL_EXIT_OK)
+		return exit_code;
+	if (result == NULL || !g_variant_lookup(result, "path", "&s", &path) || path[0] == '\0') {
+		g_printerr("hubctl: %s\n", _("hubd reported success but no path."));
+		return HUBCTL_EXIT_FAILED;
+	}
+	if (o->json) {
+		g_autoptr(JsonNode) node =
+			hubctl_download_to_json(result, single ? filenames[0] : NULL);
+		hubctl_print_json(node);
+	} else {
+		g_print("%s\n", path);
+	}
+	return HUBCTL_EXIT_OK;
+}
+
+static gint
+hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	HubctlDownloadOptions o = {0};
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *type = NULL;
+	gint exit_code;
+	const GOptionEntry entries[] = {
+		{"type",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &type,
+		 N_("The repo type: model (default), dataset or space"),
+		 N_("TYPE")},
+		/* hf's spelling */
+		{"repo-type", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &type, NULL, NULL},
+		{"revision",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &o.revision,
+		 N_("A branch, tag or commit (default: main)"),
+		 N_("REVISION")},
+		{"include",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING_ARRAY,
+		 &o.include,
+		 N_("Download only files matching PATTERN (repeatable)"),
+		 N_("PATTERN")},
+		{"exclude",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING_ARRAY,
+		 &o.exclude,
+		 N_("Skip files matching PATTERN (repeatable)"),
+		 N_("PATTERN")},
+		{"local-dir",
+		 0,
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &o.local_dir,
+		 N_("Write real files into DIR instead of the shared cache"),
+		 N_("DIR")},
+		{"force",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &o.force,
+		 N_("Download again even if the files are cached"),
+		 NULL},
+		{"force-download",
+		 0,
+		 G_OPTION_FLAG_HIDDEN,
+		 G_OPTION_ARG_NONE,
+		 &o.force,
+		 NULL,
+		 NULL},
+		{"max-workers",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &o.max_workers,
+		 N_("Files to download at once (default 8)"),
+		 N_("N")},
+		{"quiet",
+		 'q',
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &o.quiet,
+		 N_("No progress bar and no warnings; only the path is printed"),
+		 NULL},
+		{"json",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &o.json,
+		 N_("Print the result as JSON (path, commit, files)"),
+		 NULL},
+		{NULL},
+	};
+
+	context = g_option_context_new(_("REPO_ID [FILENAME…]"));
+	g_option_context_set_summary(
+		context,
+		_("Download files from the Hub into the shared cache (or --local-dir) and print "
+		  "their path: one FILENAME gives the file's path, none or several give the "
+		  "snapshot folder. Ctrl-C cancels."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		exit_code = hubctl_usage_error("download", error->message);
+		goto out;
+	}
+	if (argc < 2) {
+		exit_code = hubctl_usage_error("download", _("a REPO_ID is required"));
+		goto out;
+	}
+	if (type != NULL && !hubctl_download_type_is_valid(type)) {
+		g_autofree gchar *message =
+			/* TRANSLATORS: %s is what the user gave as repo type */
+			g_strdup_printf(_("unknown repo type “%s” (use model, dataset or space)"),
+					type);
+		exit_code = hubctl_usage_error("download", message);
+		goto out;
+	}
+	if (o.max_workers < 0) {
+		exit_code = hubctl_usage_error("download", _("--max-workers must be at least 1"));
+		goto out;
+	}
+	if (o.local_dir != NULL && o.local_dir[0] == '\0') {
+		exit_code = hubctl_usage_error("download", _("--local-dir needs a DIR"));
+		goto out;
+	}
+	for (gint i = 2; i < argc; i++) {
+		if (argv[i][0] == '\0') {
+			exit_code = hubctl_usage_error("download", _("a FILENAME is empty"));
+			goto out;
+		}
+	}
+	o.repo_type = g_strdup(type != NULL ? type : "model");
+	if (o.revision == NULL)
+		o.revision = g_strdup("");
+	{
+		g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+		g_auto(GStrv) filenames = NULL;
+		for (gint i = 2; i < argc; i++)
+			g_strv_builder_add(names, argv[i]);
+		filenames = g_strv_builder_end(names);
+		exit_code = hubctl_download_run(ctx, &o, argv[1], argc > 2 ? filenames : NULL);
+	}
+out:
+	hubctl_download_options_clear(&o);
+	return exit_code;
+}
+
+const HubctlCommand hubctl_download_command = {
+	"download",
+	N_("download REPO_ID [FILENAME…]"),
+	N_("Download files or a whole repo into the shared cache"),
+	hubctl_download,
+};

@@ -1,0 +1,510 @@
+/* hubctl-job.c: waiting for an org.hubd.Hub1.Job — progress bar, Ctrl-C, result
+ *
+ * Shared by every command that starts a job (download, upload, ...). The job
+ * proxy is made asynchronously: GDBusProxy subscribes to the job's signals
+ * before it reads the properties, which is the order the Job contract asks
+ * for (a job may end before we listen). A final State in the properties then
+ * says what Completed would have said. */
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "hubctl.h"
+
+#include "hubd-error.h"
+
+#define HUBCTL_JOB_REDRAW_US       (G_USEC_PER_SEC / 10) /* at most ~10 redraws a second */
+#define HUBCTL_JOB_CANCEL_WAIT_S   5 /* how long Ctrl-C waits for Completed(cancelled) */
+#define HUBCTL_JOB_DEFAULT_COLUMNS 80
+#define HUBCTL_JOB_MIN_BAR_WIDTH   6
+#define HUBCTL_JOB_CANCELLED_ERROR HUBD_DBUS_ERROR_PREFIX "Cancelled"
+
+typedef struct {
+	HubctlContext *ctx;
+	GMainLoop *loop;
+	GCancellable *cancellable; /* the proxy's creation, if we stop first */
+	HubdDbusJob *job;
+	gchar *job_path;
+	gboolean draw;           /* stderr is a TTY and not quiet */
+	gboolean bar_shown;      /* a bar is on the screen and must be cleared */
+	gboolean done;           /* the outcome is known; the loop is quitting */
+	gboolean cancelling;     /* Ctrl-C was pressed once */
+	gboolean cancel_pending; /* Ctrl-C before the proxy was ready */
+	gint exit_code;
+	GVariant *result;
+	gint64 last_draw_us;
+	guint sigint_id;
+	guint redraw_id;
+	guint cancel_timeout_id;
+} HubctlJobWait;
+
+/* ---- the progress bar ---- */
+
+static gboolean
+hubctl_job_bars_enabled(gboolean quiet)
+{
+	const gchar *disable = g_getenv("HF_HUB_DISABLE_PROGRESS_BARS");
+
+	if (quiet || !hubctl_stderr_is_tty())
+		return FALSE;
+	/* the huggingface_hub switch, so one setting silences every tool */
+	if (disable != NULL &&
+	    (g_ascii_strcasecmp(disable, "1") == 0 || g_ascii_strcasecmp(disable, "true") == 0 ||
+	     g_ascii_strcasecmp(disable, "yes") == 0 || g_ascii_strcasecmp(disable, "on") == 0))
+		return FALSE;
+	return TRUE;
+}
+
+static guint
+hubctl_job_columns(void)
+{
+	struct winsize ws = {0};
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return HUBCTL_JOB_DEFAULT_COLUMNS;
+}
+
+static gchar *
+hubctl_job_format_eta(guint64 seconds)
+{
+	if (seconds >= 100 * 3600)
+		return g_strdup("--:--");
+	if (seconds >= 3600)
+		return g_strdup_printf("%u:%02u:%02u",
+				       (guint)(seconds / 3600),
+				       (guint)(seconds % 3600 / 60),
+				       (guint)(seconds % 60));
+	return g_strdup_printf("%u:%02u", (guint)(seconds / 60), (guint)(seconds % 60));
+}
+
+/* Appends `text` right-aligned in `width` characters (not bytes: g_format_size
+ * puts a no-break space in), so the fields, and the bar, stay in place. */
+static void
+hubctl_job_append_padded(GString *line, const gchar *text, glong width)
+{
+	for (glong n = (glong)g_utf8_strlen(text, -1); n < width; n++)
+		g_string_append_c(line, ' ');
+	g_string_append(line, text);
+}
+
+/* "downloading [#####-----]  42%   1.2 GB / 3.0 GB   45.1 MB/s  ETA 0:40  3/10 files" */
+static gchar *
+hubctl_job_format_line(HubdDbusJob *job, guint columns)
+{
+	const gchar *phase = hubd_dbus_job_get_phase(job);
+	guint64 done = hubd_dbus_job_get_bytes_done(job);
+	guint64 total = hubd_dbus_job_get_bytes_total(job);
+	guint64 rate = hubd_dbus_job_get_rate(job);
+	guint files_done = hubd_dbus_job_get_files_done(job);
+	guint files_total = hubd_dbus_job_get_files_total(job);
+	g_autoptr(GString) tail = g_string_new(NULL);
+	g_autoptr(GString) line = g_string_new(NULL);
+	g_autofree gchar *done_text = g_format_size(done);
+	g_autofree gchar *rate_text = NULL;
+	g_autofree gchar *eta_text = NULL;
+	glong label_width;
+	glong bar_width;
+
+	if (phase == NULL || phase[0] == '\0')
+		phase = hubd_dbus_job_get_state(job);
+	if (phase == NULL || phase[0] == '\0')
+		phase = _("waiting");
+
+	if (total > 0) {
+		g_autofree gchar *total_text = g_format_size(total);
+		g_string_append_printf(tail, " %3u%% ", (guint)(MIN(done, total) * 100 / total));
+		hubctl_job_append_padded(tail, done_text, 8);
+		g_string_append(tail, " / ");
+		g_string_append(tail, total_text);
+	} else {
+		g_string_append(tail, " ");
+		hubctl_job_append_padded(tail, done_text, 8);
+	}
+	if (rate > 0) {
+		g_autofree gchar *size = g_format_size(rate);
+		/* TRANSLATORS: a transfer rate, e.g. "45.1 MB/s" */
+		rate_text = g_strdup_printf(_("%s/s"), size);
+		if (total > done) {
+			g_autofree gchar *eta = hubctl_job_format_eta((total - done) / rate);
+			/* TRANSLATORS: estimated time left, e.g. "ETA 1:05" */
+			eta_text = g_strdup_printf(_("ETA %s"), eta);
+		}
+	}
+	g_string_append(tail, "  ");
+	hubctl_job_append_padded(tail, rate_text != NULL ? rate_text : "", 10);
+	g_string_append(tail, "  ");
+	hubctl_job_append_padded(tail, eta_text != NULL ? eta_text : "", 8);
+	if (files_total > 1) {
+		g_string_append(tail, "  ");
+		/* TRANSLATORS: files done / files total */
+		g_string_append_printf(tail, _("%u/%u files"), files_done, files_total);
+	}
+
+	/* the label is cut first, then the bar shrinks: the numbers matter most */
+	label_width = MIN((glong)g_utf8_strlen(phase, -1), 20);
+	g_string_append_len(line, phase, g_utf8_offset_to_pointer(phase, label_width) - phase);
+	for (glong n = label_width; n < 11; n++)
+		g_string_append_c(line, ' ');
+	label_width = MAX(label_width, 11);
+	bar_width =
+		MIN((glong)columns - 1 - label_width - 3 - (glong)g_utf8_strlen(tail->str, -1), 30);
+	if (bar_width >= HUBCTL_JOB_MIN_BAR_WIDTH && total > 0) {
+		glong filled =
+			(glong)((gdouble)MIN(done, total) / (gdouble)total * (gdouble)bar_width);
+		g_string_append(line, " [");
+		for (glong i = 0; i < bar_width; i++)
+			g_string_append_c(line, i < filled ? '#' : '-');
+		g_string_append_c(line, ']');
+	}
+	g_string_append(line, tail->str);
+	if ((glong)g_utf8_strlen(line->str, -1) >= (glong)columns)
+		g_string_truncate(line,
+				  g_utf8_offset_to_pointer(line->str, MAX((glong)columns - 1, 0)) -
+					  line->str);
+	return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+static void
+hubctl_job_clear_bar(HubctlJobWait *w)
+{
+	if (!w->bar_shown)
+		return;
+	g_printerr("\r\033[K");
+	w->bar_shown = FALSE;
+}
+
+static void
+hubctl_job_draw_now(HubctlJobWait *w)
+{
+	g_autofree gchar *line = NULL;
+
+	if (!w->draw || w->done || w->job == NULL)
+		return;
+	line = hubctl_job_format_line(w->job, hubctl_job_columns());
+	/* \r + erase to the end of line: one line redrawn in place */
+	g_printerr("\r%s\033[K", line);
+	w->bar_shown = TRUE;
+	w->last_draw_us = g_get_monotonic_time();
+}
+
+static gboolean
+hubctl_job_redraw_cb(gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+
+	w->redraw_id = 0;
+	hubctl_job_draw_now(w);
+	return G_SOURCE_REMOVE;
+}
+
+/* Draws at once unless the last draw was under 100 ms ago; then once the
+ * 100 ms are over (changes in between are folded into that one draw). */
+static void
+hubctl_job_schedule_draw(HubctlJobWait *w)
+{
+	gint64 since;
+
+	if (!w->draw || w->done || w->redraw_id != 0)
+		return;
+	since = g_get_monotonic_time() - w->last_draw_us;
+	if (since >= HUBCTL_JOB_REDRAW_US) {
+		hubctl_job_draw_now(w);
+		return;
+	}
+	w->redraw_id = g_timeout_add((guint)((HUBCTL_JOB_REDRAW_US - since) / 1000) + 1,
+				     hubctl_job_redraw_cb,
+				     w);
+}
+
+/* ---- the outcome ---- */
+
+static void
+hubctl_job_finish(HubctlJobWait *w, gint exit_code)
+{
+	if (w->done)
+		return;
+	w->done = TRUE;
+	w->exit_code = exit_code;
+	hubctl_job_clear_bar(w);
+	g_main_loop_quit(w->loop);
+}
+
+static void
+hubctl_job_finish_outcome(HubctlJobWait *w,
+			  gboolean ok,
+			  const gchar *error_name,
+			  const gchar *message,
+			  GVariant *result)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (w->done)
+		return;
+	hubctl_job_clear_bar(w);
+	if (ok) {
+		if (result != NULL && g_variant_is_of_type(result, G_VARIANT_TYPE_VARDICT))
+			w->result = g_variant_ref(result);
+		hubctl_job_finish(w, HUBCTL_EXIT_OK);
+		return;
+	}
+	if (error_name == NULL || error_name[0] == '\0')
+		error_name = HUBD_DBUS_ERROR_PREFIX "Failed";
+	if (message == NULL || message[0] == '\0')
+		message = _("The job failed without saying why.");
+	/* our error names must be registered before the name is decoded */
+	(void)hubd_error_quark();
+	error = g_dbus_error_new_for_dbus_error(error_name, message);
+	hubctl_job_finish(w, hubctl_report_error(error));
+}
+
+static gboolean
+hubctl_job_state_is_final(const gchar *state)
+{
+	return g_strcmp0(state, "completed") == 0 || g_strcmp0(state, "failed") == 0 ||
+	       g_strcmp0(state, "cancelled") == 0;
+}
+
+/* The properties say the job has ended: they carry what Completed carried. */
+static gboolean
+hubctl_job_check_final_state(HubctlJobWait *w)
+{
+	const gchar *state = hubd_dbus_job_get_state(w->job);
+	const gchar *error_name = hubd_dbus_job_get_error_name(w->job);
+
+	if (!hubctl_job_state_is_final(state))
+		return FALSE;
+	if (g_strcmp0(state, "cancelled") == 0 && (error_name == NULL || error_name[0] == '\0'))
+		error_name = HUBCTL_JOB_CANCELLED_ERROR;
+	hubctl_job_finish_outcome(w,
+				  g_strcmp0(state, "completed") == 0,
+				  error_name,
+				  hubd_dbus_job_get_error_message(w->job),
+				  hubd_dbus_job_get_result(w->job));
+	return TRUE;
+}
+
+static void
+hubctl_job_completed_cb(HubdDbusJob *job,
+			gboolean ok,
+			const gchar *error_name,
+			const gchar *message,
+			GVariant *result,
+			gpointer user_data)
+{
+	hubctl_job_finish_outcome(user_data, ok, error_name, message, result);
+}
+
+static void
+hubctl_job_properties_changed_cb(GDBusProxy *proxy,
+				 GVariant *changed,
+				 const gchar *const *invalidated,
+				 gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+
+	if (hubctl_job_check_final_state(w))
+		return;
+	hubctl_job_schedule_draw(w);
+}
+
+/* On the bus: hubd went away (crash, restart) while we waited. */
+static void
+hubctl_job_name_owner_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+	g_autofree gchar *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(object));
+
+	if (owner != NULL || w->done)
+		return;
+	hubctl_job_clear_bar(w);
+	hubctl_job_finish(w,
+			  hubctl_context_report_unreachable(w->ctx,
+							    _("hubd left the bus while the job "
+							      "was running")));
+}
+
+/* On a socket: the connection closed under us. */
+static void
+hubctl_job_connection_closed_cb(GDBusConnection *connection,
+				gboolean remote_peer_vanished,
+				GError *error,
+				gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+
+	if (w->done)
+		return;
+	hubctl_job_clear_bar(w);
+	hubctl_job_finish(
+		w,
+		hubctl_context_report_unreachable(
+			w->ctx,
+			error != NULL ? error->message : _("the connection to hubd was closed")));
+}
+
+/* ---- Ctrl-C ---- */
+
+static gboolean
+hubctl_job_cancel_timeout_cb(gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+
+	w->cancel_timeout_id = 0;
+	/* hubd did not confirm in time; the job is still cancelled on its side
+	 * once this process (its owner) leaves the bus */
+	g_printerr("hubctl: %s\n", _("Cancelled."));
+	hubctl_job_finish(w, HUBCTL_EXIT_CANCELLED);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubctl_job_cancel_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	/* a job that already ended has nothing to cancel; Completed tells the rest */
+	if (!hubd_dbus_job_call_cancel_finish(HUBD_DBUS_JOB(source), res, &error))
+		g_debug("Cancel: %s", error->message);
+}
+
+static void
+hubctl_job_send_cancel(HubctlJobWait *w)
+{
+	hubd_dbus_job_call_cancel(w->job, NULL, hubctl_job_cancel_cb, NULL);
+	w->cancel_timeout_id =
+		g_timeout_add_seconds(HUBCTL_JOB_CANCEL_WAIT_S, hubctl_job_cancel_timeout_cb, w);
+}
+
+static gboolean
+hubctl_job_sigint_cb(gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+
+	g_debug("SIGINT (job proxy %s)", w->job != NULL ? "ready" : "pending");
+	if (w->done)
+		return G_SOURCE_CONTINUE;
+	if (w->cancelling) {
+		/* a second Ctrl-C: stop waiting for the confirmation */
+		hubctl_job_clear_bar(w);
+		g_printerr("hubctl: %s\n", _("Cancelled."));
+		hubctl_job_finish(w, HUBCTL_EXIT_CANCELLED);
+		return G_SOURCE_CONTINUE;
+	}
+	w->cancelling = TRUE;
+	if (w->job != NULL)
+		hubctl_job_send_cancel(w);
+	else
+		w->cancel_pending = TRUE;
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- setting up ---- */
+
+static void
+hubctl_job_proxy_ready_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubctlJobWait *w = user_data;
+	g_autoptr(GError) error = NULL;
+	HubdDbusJob *job = hubd_dbus_job_proxy_new_finish(res, &error);
+
+	/* cancelled: hubctl_job_wait() has returned and w is gone */
+	if (job == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (job == NULL) {
+		hubctl_job_finish(w, hubctl_report_error(error));
+		return;
+	}
+	w->job = job;
+	g_debug("job proxy ready, state %s", hubd_dbus_job_get_state(job));
+	g_signal_connect(job, "completed", G_CALLBACK(hubctl_job_completed_cb), w);
+	g_signal_connect(job,
+			 "g-properties-changed",
+			 G_CALLBACK(hubctl_job_properties_changed_cb),
+			 w);
+	if (hubctl_context_get_bus_name(w->ctx) != NULL)
+		g_signal_connect(job,
+				 "notify::g-name-owner",
+				 G_CALLBACK(hubctl_job_name_owner_cb),
+				 w);
+
+	if (hubd_dbus_job_get_state(job) == NULL) {
+		/* no cached properties: the object is gone (it lingers only a few
+		 * seconds after it ends) or was never there */
+		g_autofree gchar *message =
+			/* TRANSLATORS: %s is a D-Bus object path */
+			g_strdup_printf(_("The job %s does not exist (any more)."), w->job_path);
+		hubctl_job_finish_outcome(w, FALSE, NULL, message, NULL);
+		return;
+	}
+	if (hubctl_job_check_final_state(w))
+		return;
+	if (w->cancel_pending) {
+		w->cancel_pending = FALSE;
+		hubctl_job_send_cancel(w);
+		return;
+	}
+	hubctl_job_schedule_draw(w);
+}
+
+gint
+hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out)
+{
+	GDBusConnection *connection;
+	HubctlJobWait w = {0};
+	gulong closed_id = 0;
+
+	g_return_val_if_fail(job_path != NULL, HUBCTL_EXIT_FAILED);
+
+	if (result_out != NULL)
+		*result_out = NULL;
+	connection = hubctl_context_get_connection(ctx);
+	if (connection == NULL)
+		return HUBCTL_EXIT_UNREACHABLE;
+
+	w.ctx = ctx;
+	w.job_path = g_strdup(job_path);
+	w.loop = g_main_loop_new(NULL, FALSE);
+	w.cancellable = g_cancellable_new();
+	w.draw = hubctl_job_bars_enabled(quiet);
+	w.exit_code = HUBCTL_EXIT_FAILED;
+	w.sigint_id = g_unix_signal_add(SIGINT, hubctl_job_sigint_cb, &w);
+	if (hubctl_context_is_socket(ctx))
+		closed_id = g_signal_connect(connection,
+					     "closed",
+					     G_CALLBACK(hubctl_job_connection_closed_cb),
+					     &w);
+
+	hubd_dbus_job_proxy_new(connection,
+				hubctl_context_get_proxy_flags(ctx),
+				hubctl_context_get_bus_name(ctx),
+				job_path,
+				w.cancellable,
+				hubctl_job_proxy_ready_cb,
+				&w);
+	g_main_loop_run(w.loop);
+
+	g_cancellable_cancel(w.cancellable);
+	g_object_unref(w.cancellable);
+	g_source_remove(w.sigint_id);
+	if (w.redraw_id != 0)
+		g_source_remove(w.redraw_id);
+	if (w.cancel_timeout_id != 0)
+		g_source_remove(w.cancel_timeout_id);
+	if (closed_id != 0)
+		g_signal_handler_disconnect(connection, closed_id);
+	if (w.job != NULL) {
+		g_signal_handlers_disconnect_by_data(w.job, &w);
+		g_object_unref(w.job);
+	}
+	hubctl_job_clear_bar(&w);
+	g_main_loop_unref(w.loop);
+	g_free(w.job_path);
+
+	if (w.exit_code == HUBCTL_EXIT_OK && result_out != NULL)
+		*result_out = g_steal_pointer(&w.result);
+	g_clear_pointer(&w.result, g_variant_unref);
+	return w.exit_code;
+}

@@ -1,0 +1,53 @@
+/* hubd-download.h: one file from the Hub into the cache (or a local_dir):
+ * metadata HEAD, cache look-ups, the shared transfer, snapshot links
+ * (hub-protocol §3.2–3.9) */
+#pragma once
+
+#include "hubd-daemon.h"
+#include "hubd-job.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	HubdRepoType type;
+	gchar *repo_id;
+	gchar *revision; /* never NULL ("main" by default) */
+	gchar *filename;
+	gchar *local_dir; /* NULL: the cache */
+	gboolean force;
+	gboolean offline;
+	gchar *library_name;
+	gchar *library_version;
+} HubdDownloadRequest;
+
+HubdDownloadRequest *
+hubd_download_request_copy(const HubdDownloadRequest *req);
+void
+hubd_download_request_free(HubdDownloadRequest *req);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdDownloadRequest, hubd_download_request_free)
+
+/* Downloads one file. `job` (may be NULL) gets the bytes and the file when
+ * done; with `set_totals` also its totals and phases (a one-file job). The
+ * result is the a{sv} of Transfers.Download: path, commit, etag, size,
+ * cached. `req->filename` must have passed hubd_path_is_safe_relative. */
+void
+hubd_download_file_async(HubdDaemon *daemon,
+			 const HubdDownloadRequest *req,
+			 HubdJob *job,
+			 gboolean set_totals,
+			 GCancellable *cancellable,
+			 GAsyncReadyCallback callback,
+			 gpointer user_data);
+GVariant *
+hubd_download_file_finish(GAsyncResult *result, GError **error);
+
+/* "[W/]\"abc\"" -> "abc"; NULL unless the rest is 1–128 hex digits (an etag
+ * becomes a file name). */
+gchar *
+hubd_download_normalize_etag(const gchar *etag);
+
+/* [http] retry-base-ms, as HubdHubClient uses it (1000 by default). */
+guint
+hubd_download_retry_base_ms(HubdDaemon *daemon);
+
+G_END_DECLS

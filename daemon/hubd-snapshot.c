@@ -1,0 +1,665 @@
+/* hubd-snapshot.c: every file of a repo at a revision (or those matching
+ * patterns), as huggingface_hub's snapshot_download (hub-protocol §3.10):
+ * resolve the commit once, list the tree once (Link paging), filter, check
+ * every path, then download up to max_workers files at once, each through
+ * hubd-download (cached files cost no request: the revision is a commit). */
+#define G_LOG_DOMAIN "HubdSnapshot"
+
+#include "hubd-snapshot.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <glib/gi18n.h>
+
+#include "hubd-download.h"
+#include "hubd-error.h"
+
+#define DEFAULT_WORKERS 8
+#define MAX_WORKERS     64
+#define MAX_PAGES       10000
+
+void
+hubd_snapshot_request_free(HubdSnapshotRequest *req)
+{
+	if (req == NULL)
+		return;
+	g_free(req->repo_id);
+	g_free(req->revision);
+	g_strfreev(req->allow_patterns);
+	g_strfreev(req->ignore_patterns);
+	g_free(req->local_dir);
+	g_free(req->library_name);
+	g_free(req->library_version);
+	g_free(req);
+}
+
+static gboolean
+hubd_snapshot_match_any(const gchar *const *patterns, const gchar *path)
+{
+	for (guint i = 0; patterns[i] != NULL; i++) {
+		g_autofree gchar *p = g_strdelimit(g_strdup(patterns[i]), "\\", '/');
+		if (g_str_has_suffix(p, "/")) {
+			gchar *tmp = g_strconcat(p, "*", NULL);
+			g_free(p);
+			p = tmp;
+		}
+		if (fnmatch(p, path, 0) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+gboolean
+hubd_snapshot_path_matches(const gchar *const *allow, const gchar *const *ignore, const gchar *path)
+{
+	if (allow != NULL && allow[0] != NULL && !hubd_snapshot_match_any(allow, path))
+		return FALSE;
+	if (ignore != NULL && hubd_snapshot_match_any(ignore, path))
+		return FALSE;
+	return TRUE;
+}
+
+typedef struct {
+	HubdDaemon *daemon;
+	HubdHubClient *client;
+	HubdCache *cache;
+	HubdJob *job;
+	HubdSnapshotRequest *req;
+	gchar *commit;
+	GPtrArray *files; /* paths to fetch */
+	JsonObject *tree; /* path -> entry, for trees/<commit>.json */
+	guint64 bytes_total;
+	guint next;
+	guint running;
+	guint pages;
+	GError *error; /* the first failure */
+} Snap;
+
+static void
+snap_free(Snap *s)
+{
+	g_object_unref(s->daemon);
+	g_clear_object(&s->job);
+	hubd_snapshot_request_free(s->req);
+	g_free(s->commit);
+	g_ptr_array_unref(s->files);
+	g_clear_pointer(&s->tree, json_object_unref);
+	g_clear_error(&s->error);
+	g_free(s);
+}
+
+static gchar *
+snap_root(Snap *s)
+{
+	if (s->req->local_dir != NULL)
+		return g_strdup(s->req->local_dir);
+	return hubd_cache_snapshot_path(s->cache, s->req->type, s->req->repo_id, s->commit, NULL);
+}
+
+static void
+snap_return(GTask *task)
+{
+	Snap *s = g_task_get_task_data(task);
+	g_autofree gchar *root = snap_root(s);
+	GVariantBuilder b;
+
+	g_ptr_array_add(s->files, NULL);
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&b, "{sv}", "path", g_variant_new_string(root));
+	g_variant_builder_add(&b, "{sv}", "commit", g_variant_new_string(s->commit));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "files",
+			      g_variant_new_strv((const gchar *const *)s->files->pdata, -1));
+	g_ptr_array_remove_index(s->files, s->files->len - 1);
+	g_task_return_pointer(task,
+			      g_variant_ref_sink(g_variant_builder_end(&b)),
+			      (GDestroyNotify)g_variant_unref);
+}
+
+/* ---- offline: what the cache holds ---- */
+
+static void
+snap_walk(const gchar *root, const gchar *rel, Snap *s)
+{
+	g_autofree gchar *dir_path =
+		rel != NULL ? g_build_filename(root, rel, NULL) : g_strdup(root);
+	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+	const gchar *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *r =
+			rel != NULL ? g_build_filename(rel, name, NULL) : g_strdup(name);
+		g_autofree gchar *full = g_build_filename(root, r, NULL);
+		if (rel == NULL && s->req->local_dir != NULL && g_str_equal(name, ".cache"))
+			continue;
+		if (g_file_test(full, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(full, G_FILE_TEST_IS_SYMLINK))
+			snap_walk(root, r, s);
+		else if (hubd_snapshot_path_matches((const gchar *const *)s->req->allow_patterns,
+						    (const gchar *const *)s->req->ignore_patterns,
+						    r))
+			g_ptr_array_add(s->files, g_steal_pointer(&r));
+	}
+}
+
+/* g_ptr_array_sort() hands out pointers to the elements */
+static gint
+snap_strcmp_indirect(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+static gchar *
+snap_tree_path(Snap *s)
+{
+	g_autofree gchar *repo = hubd_cache_repo_path(s->cache, s->req->type, s->req->repo_id);
+	g_autofree gchar *name = g_strconcat(s->commit, ".json", NULL);
+
+	return g_build_filename(repo, "trees", name, NULL);
+}
+
+/* One entry of huggingface_hub's trees/<commit>.json (format_version 1). */
+static void
+snap_tree_add(Snap *s, const gchar *path, JsonObject *o)
+{
+	JsonObject *e = json_object_new();
+	JsonNode *lfs = json_object_get_member(o, "lfs");
+	const gchar *xet = json_object_get_string_member_with_default(o, "xetHash", NULL);
+
+	if (s->tree == NULL)
+		s->tree = json_object_new();
+	json_object_set_int_member(e,
+				   "size",
+				   json_object_get_int_member_with_default(o, "size", 0));
+	json_object_set_string_member(e,
+				      "blob_id",
+				      json_object_get_string_member_with_default(o, "oid", ""));
+	if (lfs != NULL && JSON_NODE_HOLDS_OBJECT(lfs)) {
+		JsonObject *lo = json_node_get_object(lfs);
+		json_object_set_string_member(
+			e,
+			"lfs_sha256",
+			json_object_get_string_member_with_default(lo, "oid", ""));
+		json_object_set_int_member(e,
+					   "lfs_size",
+					   json_object_get_int_member_with_default(lo, "size", 0));
+	}
+	if (xet != NULL)
+		json_object_set_string_member(e, "xet_hash", xet);
+	json_object_set_object_member(s->tree, path, e);
+}
+
+/* Writes trees/<commit>.json once (a commit's tree never changes). */
+static void
+snap_write_tree(Snap *s)
+{
+	g_autofree gchar *path = snap_tree_path(s);
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+	JsonObject *o;
+
+	if (s->tree == NULL || g_file_test(path, G_FILE_TEST_EXISTS))
+		return;
+	o = json_object_new();
+	json_object_set_int_member(o, "format_version", 1);
+	json_object_set_object_member(o, "files", json_object_ref(s->tree));
+	json_node_take_object(root, o);
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, NULL);
+	if (g_mkdir_with_parents(dir, 0755) != 0 || !g_file_set_contents(path, text, -1, &error))
+		g_debug("cannot write %s: %s",
+			path,
+			error != NULL ? error->message : g_strerror(errno));
+}
+
+/* With the tree listing huggingface_hub 1.22+ (and hubd) keep in
+ * trees/<commit>.json, an offline snapshot knows which files it should have:
+ * FALSE (Offline) when one matching the patterns is missing (§3.8
+ * IncompleteSnapshotError). Fills s->files from it. */
+static gboolean
+snap_check_tree(Snap *s, const gchar *root, GError **error)
+{
+	g_autofree gchar *path = snap_tree_path(s);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GList) paths = NULL;
+	JsonObject *files = NULL;
+	JsonNode *node;
+	const gchar *first_missing = NULL;
+	guint missing = 0;
+
+	if (!json_parser_load_from_mapped_file(parser, path, NULL))
+		return TRUE;
+	node = json_parser_get_root(parser);
+	if (node != NULL && JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonNode *f = json_object_get_member(json_node_get_object(node), "files");
+		if (f != NULL && JSON_NODE_HOLDS_OBJECT(f))
+			files = json_node_get_object(f);
+	}
+	if (files == NULL)
+		return TRUE;
+	paths = json_object_get_members(files);
+	for (GList *l = paths; l != NULL; l = l->next) {
+		const gchar *p = l->data;
+		g_autofree gchar *full = NULL;
+
+		if (!hubd_path_is_safe_relative(p, NULL) ||
+		    !hubd_snapshot_path_matches((const gchar *const *)s->req->allow_patterns,
+						(const gchar *const *)s->req->ignore_patterns,
+						p))
+			continue;
+		full = g_build_filename(root, p, NULL);
+		if (!g_file_test(full, G_FILE_TEST_EXISTS)) {
+			if (first_missing == NULL || g_strcmp0(p, first_missing) < 0)
+				first_missing = p;
+			missing++;
+		}
+		g_ptr_array_add(s->files, g_strdup(p));
+	}
+	if (missing > 0) {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_OFFLINE,
+			g_dngettext(GETTEXT_PACKAGE,
+				    "The cached snapshot of %s at %s is incomplete: %u file is "
+				    "missing (“%s”), and offline mode is on",
+				    "The cached snapshot of %s at %s is incomplete: %u files are "
+				    "missing (“%s”, …), and offline mode is on",
+				    missing),
+			s->req->repo_id,
+			s->req->revision,
+			missing,
+			first_missing);
+		return FALSE;
+	}
+	g_ptr_array_sort(s->files, snap_strcmp_indirect);
+	return TRUE;
+}
+
+static void
+snap_offline_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	g_autofree gchar *root = NULL;
+	GError *error = NULL;
+
+	if (s->commit == NULL)
+		s->commit = hubd_cache_resolve_revision(s->cache,
+							s->req->type,
+							s->req->repo_id,
+							s->req->revision);
+	if (s->req->local_dir != NULL && g_file_test(s->req->local_dir, G_FILE_TEST_IS_DIR)) {
+		if (s->commit == NULL)
+			s->commit = g_strdup("");
+	} else if (s->commit != NULL) {
+		root = snap_root(s);
+		if (!g_file_test(root, G_FILE_TEST_IS_DIR))
+			g_clear_pointer(&s->commit, g_free);
+	}
+	if (s->commit == NULL) {
+		g_task_return_new_error(
+			task,
+			HUBD_ERROR,
+			HUBD_ERROR_OFFLINE,
+			_("%s at revision %s is not in the cache, and offline mode is on "
+			  "(HF_HUB_OFFLINE or the offline option)"),
+			s->req->repo_id,
+			s->req->revision);
+		return;
+	}
+	g_free(root);
+	root = snap_root(s);
+	if (s->req->local_dir == NULL && !snap_check_tree(s, root, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (s->files->len > 0) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	snap_walk(root, NULL, s);
+	g_ptr_array_sort(s->files, snap_strcmp_indirect);
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+snap_offline_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	snap_return(task);
+}
+
+static void
+snap_run_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb)
+{
+	GTask *inner = g_task_new(NULL, g_task_get_cancellable(task), cb, g_object_ref(task));
+
+	g_task_set_task_data(inner, g_task_get_task_data(task), NULL);
+	g_task_run_in_thread(inner, func);
+	g_object_unref(inner);
+}
+
+/* ---- downloading, max_workers at a time ---- */
+
+static void
+snap_pump(GTask *task);
+
+static void
+snap_file_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	Snap *s = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(GVariant) result = hubd_download_file_finish(res, &error);
+
+	s->running--;
+	if (result == NULL && s->error == NULL)
+		s->error = error;
+	else
+		g_clear_error(&error);
+	snap_pump(g_steal_pointer(&task));
+}
+
+static void
+snap_pump(GTask *task)
+{
+	Snap *s = g_task_get_task_data(task);
+	guint workers =
+		s->req->max_workers > 0 ? MIN(s->req->max_workers, MAX_WORKERS) : DEFAULT_WORKERS;
+
+	while (s->error == NULL && s->next < s->files->len && s->running < workers) {
+		HubdDownloadRequest dr = {
+			.type = s->req->type,
+			.repo_id = s->req->repo_id,
+			.revision = s->commit,
+			.filename = g_ptr_array_index(s->files, s->next),
+			.local_dir = s->req->local_dir,
+			.force = s->req->force,
+			.library_name = s->req->library_name,
+			.library_version = s->req->library_version,
+		};
+		s->next++;
+		s->running++;
+		hubd_download_file_async(s->daemon,
+					 &dr,
+					 s->job,
+					 FALSE,
+					 g_task_get_cancellable(task),
+					 snap_file_cb,
+					 g_object_ref(task));
+	}
+	if (s->running > 0) {
+		g_object_unref(task);
+		return;
+	}
+	if (s->error != NULL)
+		g_task_return_error(task, g_steal_pointer(&s->error));
+	else
+		snap_return(task);
+	g_object_unref(task);
+}
+
+static void
+snap_ref_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	GError *error = NULL;
+
+	if (s->req->local_dir != NULL) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	if (!hubd_cache_ensure_repo(s->cache, s->req->type, s->req->repo_id, &error) ||
+	    !hubd_cache_write_ref(s->cache,
+				  s->req->type,
+				  s->req->repo_id,
+				  s->req->revision,
+				  s->commit,
+				  &error)) {
+		hubd_error_convert(&error);
+		g_task_return_error(task, error);
+		return;
+	}
+	snap_write_tree(s);
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+snap_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	Snap *s = g_task_get_task_data(task);
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (s->job != NULL) {
+		hubd_job_set_totals(s->job, s->bytes_total, s->files->len);
+		hubd_job_set_phase(s->job, "downloading");
+	}
+	snap_pump(g_steal_pointer(&task));
+}
+
+/* ---- the tree listing ---- */
+
+static void
+snap_list_page(GTask *task, const gchar *url);
+
+static gchar *
+snap_next_link(HubdHubResponse *resp)
+{
+	const gchar *link =
+		soup_message_headers_get_one(hubd_hub_response_get_headers(resp), "Link");
+	g_auto(GStrv) parts = NULL;
+
+	if (link == NULL)
+		return NULL;
+	parts = g_strsplit(link, ",", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		const gchar *lt = strchr(parts[i], '<');
+		const gchar *gt = lt != NULL ? strchr(lt, '>') : NULL;
+		if (gt != NULL && strstr(gt, "rel=\"next\"") != NULL)
+			return g_strndup(lt + 1, (gsize)(gt - lt - 1));
+	}
+	return NULL;
+}
+
+static void
+snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	Snap *s = g_task_get_task_data(task);
+	g_autoptr(HubdHubResponse) resp = NULL;
+	GError *error = NULL;
+	g_autoptr(JsonNode) node =
+		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, &resp, &error);
+	g_autofree gchar *next = NULL;
+	JsonArray *arr;
+
+	if (node == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!JSON_NODE_HOLDS_ARRAY(node)) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub's file listing of %s is not a JSON array"),
+					s->req->repo_id);
+		return;
+	}
+	arr = json_node_get_array(node);
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		JsonObject *o = json_array_get_object_element(arr, i);
+		const gchar *path;
+		g_autoptr(GError) bad = NULL;
+
+		if (o == NULL ||
+		    g_strcmp0(json_object_get_string_member_with_default(o, "type", ""), "file") !=
+			    0)
+			continue;
+		path = json_object_get_string_member_with_default(o, "path", NULL);
+		/* untrusted: checked before anything touches the disk */
+		if (path == NULL || !hubd_path_is_safe_relative(path, &bad)) {
+			g_task_return_new_error(
+				task,
+				HUBD_ERROR,
+				HUBD_ERROR_INVALID_ARGUMENT,
+				_("The Hub listed an unsafe file name in %s, refused: "
+				  "“%s” (%s)"),
+				s->req->repo_id,
+				path != NULL ? path : "(none)",
+				bad != NULL ? bad->message : _("no path"));
+			return;
+		}
+		snap_tree_add(s, path, o);
+		if (!hubd_snapshot_path_matches((const gchar *const *)s->req->allow_patterns,
+						(const gchar *const *)s->req->ignore_patterns,
+						path))
+			continue;
+		g_ptr_array_add(s->files, g_strdup(path));
+		s->bytes_total +=
+			(guint64)MAX(json_object_get_int_member_with_default(o, "size", 0), 0);
+	}
+	next = snap_next_link(resp);
+	if (next != NULL && ++s->pages < MAX_PAGES) {
+		snap_list_page(g_steal_pointer(&task), next);
+		return;
+	}
+	snap_run_thread(task, snap_ref_thread, snap_ref_cb);
+}
+
+static void
+snap_list_page(GTask *task, const gchar *url)
+{
+	Snap *s = g_task_get_task_data(task);
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", url);
+
+	hubd_hub_request_set_library(req, s->req->library_name, s->req->library_version);
+	hubd_hub_client_get_json_async(s->client,
+				       req,
+				       g_task_get_cancellable(task),
+				       snap_list_cb,
+				       task);
+}
+
+static void
+snap_list(GTask *task)
+{
+	Snap *s = g_task_get_task_data(task);
+	g_autofree gchar *url = g_strdup_printf("/api/%s/%s/tree/%s?recursive=true&expand=false",
+						hubd_repo_type_to_api_plural(s->req->type),
+						s->req->repo_id,
+						s->commit);
+
+	snap_list_page(task, url);
+}
+
+/* ---- the commit ---- */
+
+static void
+snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	Snap *s = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(JsonNode) node =
+		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, NULL, &error);
+	const gchar *sha = NULL;
+
+	if (node == NULL) {
+		/* unreachable Hub: what the cache has, as huggingface_hub */
+		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ||
+		    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
+			g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
+			g_clear_error(&error);
+			snap_run_thread(task, snap_offline_thread, snap_offline_cb);
+			g_object_unref(task);
+			return;
+		}
+		g_task_return_error(task, error);
+		g_object_unref(task);
+		return;
+	}
+	if (JSON_NODE_HOLDS_OBJECT(node))
+		sha = json_object_get_string_member_with_default(json_node_get_object(node),
+								 "sha",
+								 NULL);
+	if (sha == NULL || !hubd_cache_is_commit_hash(sha)) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub did not say which commit %s is for %s"),
+					s->req->revision,
+					s->req->repo_id);
+		g_object_unref(task);
+		return;
+	}
+	s->commit = g_strdup(sha);
+	snap_list(task);
+}
+
+void
+hubd_snapshot_async(HubdDaemon *daemon,
+		    HubdSnapshotRequest *req,
+		    HubdJob *job,
+		    GCancellable *cancellable,
+		    GAsyncReadyCallback callback,
+		    gpointer user_data)
+{
+	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+	Snap *s = g_new0(Snap, 1);
+	g_autoptr(HubdHubRequest) hreq = NULL;
+	g_autofree gchar *rev = NULL;
+	g_autofree gchar *url = NULL;
+
+	g_task_set_source_tag(task, hubd_snapshot_async);
+	s->daemon = g_object_ref(daemon);
+	s->client = hubd_daemon_get_hub_client(daemon);
+	s->cache = hubd_daemon_get_cache(daemon);
+	s->job = job != NULL ? g_object_ref(job) : NULL;
+	s->req = req;
+	if (s->req->revision == NULL)
+		s->req->revision = g_strdup("main");
+	s->files = g_ptr_array_new_with_free_func(g_free);
+	g_task_set_task_data(task, s, (GDestroyNotify)snap_free);
+	if (job != NULL)
+		hubd_job_set_phase(job, "resolving");
+	if (req->offline || hubd_hub_client_is_offline(s->client)) {
+		snap_run_thread(task, snap_offline_thread, snap_offline_cb);
+		g_object_unref(task);
+		return;
+	}
+	if (hubd_cache_is_commit_hash(req->revision)) {
+		s->commit = g_strdup(req->revision);
+		snap_list(task);
+		return;
+	}
+	rev = g_uri_escape_string(req->revision, NULL, FALSE);
+	url = g_strdup_printf("/api/%s/%s/revision/%s",
+			      hubd_repo_type_to_api_plural(req->type),
+			      req->repo_id,
+			      rev);
+	hreq = hubd_hub_request_new("GET", url);
+	hubd_hub_request_set_library(hreq, req->library_name, req->library_version);
+	hubd_hub_client_get_json_async(s->client, hreq, cancellable, snap_revision_cb, task);
+}
+
+GVariant *
+hubd_snapshot_finish(GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
+	return g_task_propagate_pointer(G_TASK(result), error);
+}

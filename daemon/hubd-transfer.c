@@ -1,0 +1,581 @@
+/* hubd-transfer.c: one blob being fetched into the cache, shared by every
+ * job that wants it.
+ *
+ * Under the blob's flock (.locks/<repo>/<etag>.lock, shared with Python),
+ * bytes go to blobs/<etag>.incomplete and are renamed to blobs/<etag> only
+ * once the size (and the sha256, for LFS blobs) is right, so nothing partial
+ * is ever visible (hub-protocol §3.4, §3.6). An .incomplete left by a killed
+ * daemon is resumed with Range: bytes=N- (its prefix hashed first, in a
+ * thread). The body streams through two buffers: one is written (and
+ * hashed) in a worker thread while the next one is read, so memory stays
+ * constant and the main loop never blocks on the disk. */
+#define G_LOG_DOMAIN "HubdTransfer"
+
+#include "hubd-transfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hubd-error.h"
+#include "hubd-hash.h"
+#include "hubd-local-dir.h"
+#include "hubd-transfer-private.h"
+
+#define MAX_STALLED 5 /* attempts in a row without a byte of progress */
+
+G_DEFINE_TYPE(HubdTransfer, hubd_transfer, G_TYPE_OBJECT)
+
+static GHashTable *registry; /* blob path -> HubdTransfer (unowned) */
+
+typedef struct {
+	HubdTransfer *self;
+	GTask *task;
+	HubdJob *job;
+	GCancellable *cancellable;
+	gulong cancel_id;
+	guint idle_id;
+} Waiter;
+
+static void
+hubd_transfer_unregister(HubdTransfer *self)
+{
+	if (registry != NULL && g_hash_table_lookup(registry, self->key) == self)
+		g_hash_table_remove(registry, self->key);
+}
+
+static void
+hubd_transfer_finalize(GObject *object)
+{
+	HubdTransfer *self = HUBD_TRANSFER(object);
+
+	hubd_transfer_unregister(self);
+	g_clear_handle_id(&self->retry_id, g_source_remove);
+	if (self->fd >= 0)
+		close(self->fd);
+	hubd_transfer_unlock(self);
+	g_clear_pointer(&self->sha, hubd_sha256_free);
+	g_clear_object(&self->client);
+	g_clear_object(&self->cache);
+	g_clear_object(&self->cancellable);
+	g_clear_object(&self->stream);
+	g_clear_error(&self->got_err);
+	g_free(self->buf[0]);
+	g_free(self->buf[1]);
+	g_free(self->repo_id);
+	g_free(self->etag);
+	g_free(self->url);
+	g_free(self->filename);
+	g_free(self->local_dir);
+	g_free(self->library_name);
+	g_free(self->library_version);
+	g_free(self->key);
+	g_free(self->incomplete);
+	G_OBJECT_CLASS(hubd_transfer_parent_class)->finalize(object);
+}
+
+static void
+hubd_transfer_class_init(HubdTransferClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = hubd_transfer_finalize;
+}
+
+static void
+hubd_transfer_init(HubdTransfer *self)
+{
+	self->fd = -1;
+	self->local_lock_fd = -1;
+	self->cancellable = g_cancellable_new();
+}
+
+HubdTransfer *
+hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec)
+{
+	g_autofree gchar *key =
+		spec->local_dir != NULL
+			? hubd_local_dir_file_path(spec->local_dir, spec->filename)
+			: hubd_cache_blob_path(cache, spec->type, spec->repo_id, spec->etag);
+	HubdTransfer *self;
+
+	if (registry == NULL)
+		registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	self = g_hash_table_lookup(registry, key);
+	if (self != NULL)
+		return g_object_ref(self);
+	self = g_object_new(HUBD_TYPE_TRANSFER, NULL);
+	self->client = g_object_ref(client);
+	self->cache = g_object_ref(cache);
+	self->type = spec->type;
+	self->repo_id = g_strdup(spec->repo_id);
+	self->etag = g_strdup(spec->etag);
+	self->size = spec->size;
+	self->url = g_strdup(spec->url);
+	self->filename = g_strdup(spec->filename);
+	self->library_name = g_strdup(spec->library_name);
+	self->library_version = g_strdup(spec->library_version);
+	self->force = spec->force;
+	self->retry_base_ms = spec->retry_base_ms;
+	self->is_lfs = strlen(spec->etag) == 64;
+	self->key = g_steal_pointer(&key);
+	self->local = spec->local_dir != NULL;
+	self->local_dir = g_strdup(spec->local_dir);
+	self->incomplete =
+		self->local
+			? hubd_local_dir_incomplete_path(spec->local_dir,
+							 spec->filename,
+							 spec->etag)
+			: hubd_cache_incomplete_path(cache, spec->type, spec->repo_id, spec->etag);
+	g_hash_table_insert(registry, g_strdup(self->key), self);
+	return self;
+}
+
+guint
+hubd_transfer_count_running(void)
+{
+	return registry != NULL ? g_hash_table_size(registry) : 0;
+}
+
+/* ---- waiters ---- */
+
+static void
+waiter_free(Waiter *w)
+{
+	if (w->cancellable != NULL && w->cancel_id != 0)
+		g_cancellable_disconnect(w->cancellable, w->cancel_id);
+	g_clear_handle_id(&w->idle_id, g_source_remove);
+	g_clear_object(&w->cancellable);
+	g_clear_object(&w->job);
+	g_clear_object(&w->task);
+	g_free(w);
+}
+
+static void
+hubd_transfer_finish_all(HubdTransfer *self, GError *error)
+{
+	g_autoptr(GError) owned = error;
+	GList *waiters = g_steal_pointer(&self->waiters);
+
+	self->finished = TRUE;
+	hubd_transfer_unregister(self);
+	if (self->fd >= 0) {
+		close(self->fd);
+		self->fd = -1;
+	}
+	hubd_transfer_unlock(self);
+	if (error != NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_CANCELLED))
+		g_message("%s: %s", self->filename, error->message);
+	for (GList *l = waiters; l != NULL; l = l->next) {
+		Waiter *w = l->data;
+		if (owned != NULL)
+			g_task_return_error(w->task, g_error_copy(owned));
+		else
+			g_task_return_boolean(w->task, TRUE);
+		waiter_free(w);
+	}
+	g_list_free(waiters);
+}
+
+static gboolean
+waiter_cancel_idle(gpointer user_data)
+{
+	Waiter *w = user_data;
+	HubdTransfer *self = w->self;
+
+	w->idle_id = 0;
+	self->waiters = g_list_remove(self->waiters, w);
+	g_task_return_new_error(w->task, HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled"));
+	waiter_free(w);
+	if (self->waiters == NULL && !self->finished) {
+		/* nobody is left: stop; the .incomplete stays for a later resume */
+		g_debug("%s: no job left, stopping the transfer", self->filename);
+		hubd_transfer_unregister(self);
+		g_cancellable_cancel(self->cancellable);
+		if (self->retry_id != 0) {
+			g_clear_handle_id(&self->retry_id, g_source_remove);
+			hubd_transfer_finish_all(self,
+						 g_error_new_literal(HUBD_ERROR,
+								     HUBD_ERROR_CANCELLED,
+								     _("Cancelled")));
+			g_object_unref(self);
+		}
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void
+waiter_cancelled_cb(GCancellable *cancellable, gpointer user_data)
+{
+	Waiter *w = user_data;
+
+	/* may run inside g_cancellable_connect(): defer the work */
+	if (w->idle_id == 0)
+		w->idle_id = g_idle_add(waiter_cancel_idle, w);
+}
+
+static void
+hubd_transfer_progress(HubdTransfer *self, gint64 delta)
+{
+	for (GList *l = self->waiters; l != NULL; l = l->next) {
+		Waiter *w = l->data;
+		if (w->job != NULL)
+			hubd_job_add_bytes(w->job, delta);
+	}
+}
+
+/* ---- finishing ---- */
+
+static void
+hubd_transfer_finalized_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(source);
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error))
+		hubd_transfer_finish_all(self, error);
+	else
+		hubd_transfer_finish_all(self, NULL);
+	g_object_unref(self);
+}
+
+static void
+hubd_transfer_complete_file(HubdTransfer *self)
+{
+	g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_finalized_cb, NULL);
+
+	g_task_run_in_thread(task, hubd_transfer_finalize_thread);
+}
+
+/* ---- the body loop ---- */
+
+static void
+hubd_transfer_send(HubdTransfer *self);
+
+static gboolean
+hubd_transfer_retry_cb(gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+
+	self->retry_id = 0;
+	hubd_transfer_send(self);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+hubd_transfer_fail(HubdTransfer *self, GError *error)
+{
+	hubd_transfer_finish_all(self, error);
+	g_object_unref(self);
+}
+
+/* The body ended (EOF, error or cancel) with every byte written. */
+static void
+hubd_transfer_body_ended(HubdTransfer *self)
+{
+	g_autoptr(GError) err = g_steal_pointer(&self->got_err);
+
+	g_clear_object(&self->stream);
+	if (g_cancellable_is_cancelled(self->cancellable)) {
+		hubd_transfer_fail(
+			self,
+			g_error_new_literal(HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled")));
+		return;
+	}
+	if (self->offset == self->size) {
+		hubd_transfer_complete_file(self);
+		return;
+	}
+	if (self->offset > self->size) {
+		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
+		g_unlink(self->incomplete);
+		hubd_transfer_fail(self,
+				   g_error_new(HUBD_ERROR,
+					       HUBD_ERROR_SERVER,
+					       _("The Hub sent more bytes for “%s” than the %s it "
+						 "announced; the download was discarded"),
+					       self->filename,
+					       want));
+		return;
+	}
+	/* short: resume from where we are, as huggingface_hub's http_get */
+	if (self->offset > self->offset_at_attempt)
+		self->stalled = 0;
+	if (++self->stalled >= MAX_STALLED) {
+		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
+		g_autofree gchar *have = g_strdup_printf("%" G_GUINT64_FORMAT, self->offset);
+		hubd_transfer_fail(
+			self,
+			g_error_new(HUBD_ERROR,
+				    err != NULL ? HUBD_ERROR_NETWORK : HUBD_ERROR_SERVER,
+				    _("Consistency check failed: “%s” should be %s bytes "
+				      "but only %s arrived after %d attempts (%s)"),
+				    self->filename,
+				    want,
+				    have,
+				    MAX_STALLED,
+				    err != NULL ? err->message : _("the connection closed early")));
+		return;
+	}
+	g_debug("%s: body ended at %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%s), resuming",
+		self->filename,
+		self->offset,
+		self->size,
+		err != NULL ? err->message : "early EOF");
+	self->retry_id = g_timeout_add(self->retry_base_ms, hubd_transfer_retry_cb, self);
+}
+
+static void
+hubd_transfer_pump(HubdTransfer *self);
+
+static void
+hubd_transfer_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(source);
+	HubdTransferWriteOp *op = g_task_get_task_data(G_TASK(res));
+	GError *error = NULL;
+
+	self->writing = FALSE;
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		/* a disk error is not worth a retry; wait for the read to end */
+		g_cancellable_cancel(self->cancellable);
+		hubd_error_convert(&error);
+		if (!self->reading) {
+			g_clear_object(&self->stream);
+			hubd_transfer_fail(self, error);
+		} else {
+			g_clear_error(&self->got_err);
+			self->got_err = error;
+			self->body_done = TRUE;
+		}
+		return;
+	}
+	self->offset += op->len;
+	hubd_transfer_progress(self, (gint64)op->len);
+	hubd_transfer_pump(self);
+}
+
+static void
+hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+	gsize n = 0;
+	GError *error = NULL;
+
+	self->reading = FALSE;
+	g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &n, &error);
+	if (self->body_done) {
+		/* a write failed meanwhile: that error wins */
+		g_clear_error(&error);
+		g_clear_object(&self->stream);
+		hubd_transfer_fail(self, g_steal_pointer(&self->got_err));
+		return;
+	}
+	self->got_len = n;
+	self->got_err = error;
+	self->got_eof = error == NULL && n < HUBD_TRANSFER_CHUNK;
+	self->have_chunk = n > 0;
+	hubd_transfer_pump(self);
+}
+
+static void
+hubd_transfer_start_read(HubdTransfer *self)
+{
+	self->reading = TRUE;
+	g_input_stream_read_all_async(self->stream,
+				      self->buf[self->ri],
+				      HUBD_TRANSFER_CHUNK,
+				      G_PRIORITY_DEFAULT,
+				      self->cancellable,
+				      hubd_transfer_read_cb,
+				      self);
+}
+
+/* At most one read and one write in flight, on different buffers. */
+static void
+hubd_transfer_pump(HubdTransfer *self)
+{
+	if (self->writing)
+		return;
+	if (self->have_chunk) {
+		g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_written_cb, NULL);
+		HubdTransferWriteOp *op = g_new0(HubdTransferWriteOp, 1);
+
+		self->have_chunk = FALSE;
+		op->data = self->buf[self->ri];
+		op->len = self->got_len;
+		g_task_set_task_data(task, op, g_free);
+		self->writing = TRUE;
+		g_task_run_in_thread(task, hubd_transfer_write_thread);
+		self->ri ^= 1;
+		if (!self->got_eof && self->got_err == NULL)
+			hubd_transfer_start_read(self);
+		return;
+	}
+	if (self->reading)
+		return;
+	hubd_transfer_body_ended(self);
+}
+
+static gboolean
+hubd_transfer_range_start(SoupMessageHeaders *headers, guint64 *start)
+{
+	const gchar *cr = soup_message_headers_get_one(headers, "Content-Range");
+
+	if (cr == NULL || !g_str_has_prefix(cr, "bytes "))
+		return FALSE;
+	*start = g_ascii_strtoull(cr + 6, NULL, 10);
+	return TRUE;
+}
+
+static void
+hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+	g_autoptr(HubdHubResponse) resp = NULL;
+	GError *error = NULL;
+	guint status;
+	guint64 start = 0;
+
+	self->stream = hubd_hub_client_send_finish(HUBD_HUB_CLIENT(source), res, &resp, &error);
+	if (self->stream == NULL) {
+		if (g_cancellable_is_cancelled(self->cancellable)) {
+			g_clear_error(&error);
+			error = g_error_new_literal(HUBD_ERROR,
+						    HUBD_ERROR_CANCELLED,
+						    _("Cancelled"));
+		}
+		hubd_transfer_fail(self, error);
+		return;
+	}
+	self->fetched = TRUE;
+	status = hubd_hub_response_get_status(resp);
+	if (status == 206 &&
+	    (!hubd_transfer_range_start(hubd_hub_response_get_headers(resp), &start) ||
+	     start != self->offset))
+		status = 0;
+	if (status == 200 && self->offset > 0) {
+		/* a 200 to a Range request: start again from zero */
+		g_debug("%s: the server ignored the range, restarting", self->filename);
+		hubd_transfer_progress(self, -(gint64)self->offset);
+		self->offset = 0;
+		self->offset_at_attempt = 0;
+		self->truncate_next = TRUE;
+	} else if (status != 200 && status != 206) {
+		g_clear_object(&self->stream);
+		hubd_transfer_fail(self,
+				   g_error_new(HUBD_ERROR,
+					       HUBD_ERROR_SERVER,
+					       _("Unexpected answer %u while downloading “%s”"),
+					       hubd_hub_response_get_status(resp),
+					       self->filename));
+		return;
+	}
+	self->got_eof = FALSE;
+	self->have_chunk = FALSE;
+	hubd_transfer_start_read(self);
+}
+
+static void
+hubd_transfer_send(HubdTransfer *self)
+{
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", self->url);
+
+	hubd_hub_request_set_header(req, "Accept-Encoding", "identity");
+	if (self->offset > 0) {
+		g_autofree gchar *range =
+			g_strdup_printf("bytes=%" G_GUINT64_FORMAT "-", self->offset);
+		hubd_hub_request_set_header(req, "Range", range);
+	}
+	hubd_hub_request_set_library(req, self->library_name, self->library_version);
+	self->offset_at_attempt = self->offset;
+	hubd_hub_client_send_async(self->client,
+				   req,
+				   self->cancellable,
+				   hubd_transfer_sent_cb,
+				   self);
+}
+
+/* ---- start: lock, look, open, hash what is there ---- */
+
+static void
+hubd_transfer_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(source);
+	GError *error = NULL;
+	gssize r = g_task_propagate_int(G_TASK(res), &error);
+
+	if (error != NULL) {
+		if (g_cancellable_is_cancelled(self->cancellable)) {
+			g_clear_error(&error);
+			error = g_error_new_literal(HUBD_ERROR,
+						    HUBD_ERROR_CANCELLED,
+						    _("Cancelled"));
+		}
+		hubd_error_convert(&error);
+		hubd_transfer_fail(self, error);
+		return;
+	}
+	if (r == 1) {
+		hubd_transfer_fail(self, NULL);
+		return;
+	}
+	if (self->offset > 0) {
+		g_debug("%s: resuming at byte %" G_GUINT64_FORMAT, self->filename, self->offset);
+		hubd_transfer_progress(self, (gint64)self->offset);
+	}
+	if (self->offset == self->size) {
+		hubd_transfer_complete_file(self);
+		return;
+	}
+	self->buf[0] = g_malloc(HUBD_TRANSFER_CHUNK);
+	self->buf[1] = g_malloc(HUBD_TRANSFER_CHUNK);
+	hubd_transfer_send(self);
+}
+
+void
+hubd_transfer_wait_async(HubdTransfer *self,
+			 HubdJob *job,
+			 GCancellable *cancellable,
+			 GAsyncReadyCallback callback,
+			 gpointer user_data)
+{
+	Waiter *w = g_new0(Waiter, 1);
+
+	g_return_if_fail(HUBD_IS_TRANSFER(self));
+	w->self = self;
+	w->task = g_task_new(self, NULL, callback, user_data);
+	g_task_set_source_tag(w->task, hubd_transfer_wait_async);
+	w->job = job != NULL ? g_object_ref(job) : NULL;
+	self->waiters = g_list_append(self->waiters, w);
+	if (cancellable != NULL) {
+		w->cancellable = g_object_ref(cancellable);
+		w->cancel_id = g_cancellable_connect(cancellable,
+						     G_CALLBACK(waiter_cancelled_cb),
+						     w,
+						     NULL);
+	}
+	if (!self->started) {
+		g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_prepared_cb, NULL);
+
+		self->started = TRUE;
+		g_object_ref(self); /* the running transfer */
+		g_task_run_in_thread(task, hubd_transfer_prepare_thread);
+	} else if (w->job != NULL && self->offset > 0) {
+		/* a late joiner starts where the transfer is */
+		hubd_job_add_bytes(w->job, (gint64)self->offset);
+	}
+}
+
+gboolean
+hubd_transfer_wait_finish(HubdTransfer *self,
+			  GAsyncResult *result,
+			  gboolean *fetched,
+			  GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	if (fetched != NULL)
+		*fetched = self->fetched;
+	return g_task_propagate_boolean(G_TASK(result), error);
+}

@@ -1,0 +1,56 @@
+/* hubd-transfer.h: one blob being fetched into the cache, shared by every
+ * job that wants it (one network transfer per blob, however many ask) */
+#pragma once
+
+#include "hubd-cache.h"
+#include "hubd-hub-client.h"
+#include "hubd-job.h"
+
+G_BEGIN_DECLS
+
+#define HUBD_TYPE_TRANSFER (hubd_transfer_get_type())
+G_DECLARE_FINAL_TYPE(HubdTransfer, hubd_transfer, HUBD, TRANSFER, GObject)
+
+typedef struct {
+	HubdRepoType type;
+	const gchar *repo_id;
+	const gchar *etag;     /* normalised: 40-hex git sha1 or 64-hex sha256 */
+	guint64 size;          /* from the metadata HEAD */
+	const gchar *url;      /* what to GET (resolve URL or CDN Location) */
+	const gchar *filename; /* for messages */
+	const gchar *library_name;
+	const gchar *library_version;
+	gboolean force; /* drop a resumable .incomplete and fetch again */
+	/* non-NULL: the target is <local_dir>/<filename> (local_dir mode, the
+	 * cache is not touched) instead of blobs/<etag> */
+	const gchar *local_dir;
+	guint retry_base_ms;
+} HubdTransferSpec;
+
+/* The running transfer of this blob (or local file), or a new one (started
+ * by the first wait). Keyed by the target path; main thread only. */
+HubdTransfer *
+hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec);
+
+/* Registers interest: `job` (may be NULL) gets the bytes as they arrive;
+ * cancelling `cancellable` withdraws only this interest (the transfer stops
+ * when none is left). Succeeds when blobs/<etag> is in place. */
+void
+hubd_transfer_wait_async(HubdTransfer *self,
+			 HubdJob *job,
+			 GCancellable *cancellable,
+			 GAsyncReadyCallback callback,
+			 gpointer user_data);
+/* `fetched`: whether bytes came over the network (FALSE when the blob
+ * appeared meanwhile, e.g. from Python sharing the cache). */
+gboolean
+hubd_transfer_wait_finish(HubdTransfer *self,
+			  GAsyncResult *result,
+			  gboolean *fetched,
+			  GError **error);
+
+/* Number of transfers running (for is_busy and tests). */
+guint
+hubd_transfer_count_running(void);
+
+G_END_DECLS

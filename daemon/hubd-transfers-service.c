@@ -1,0 +1,342 @@
+/* hubd-transfers-service.c: org.hubd.Hub1.Transfers — Download, Snapshot and
+ * ListJobs here (hubd-download.c, hubd-snapshot.c do the work); Upload,
+ * UploadFolder and Commit in hubd-transfers-upload.c */
+#define G_LOG_DOMAIN "HubdTransfers"
+
+#include "hubd-transfers-service.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-daemon.h"
+#include "hubd-download.h"
+#include "hubd-error.h"
+#include "hubd-job.h"
+#include "hubd-snapshot.h"
+#include "hubd-transfer.h"
+#include "hubd-transfers-upload.h"
+
+struct _HubdTransfersService {
+	HubdService parent_instance;
+	guint busy; /* jobs in flight */
+};
+
+G_DEFINE_TYPE_WITH_CODE(HubdTransfersService,
+			hubd_transfers_service,
+			HUBD_TYPE_SERVICE,
+			hubd_service_register_extension_points();
+			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
+						       g_define_type_id,
+						       "transfers",
+						       800))
+
+typedef struct {
+	HubdTransfersService *self;
+	HubdJob *job;
+} Run;
+
+static Run *
+run_new(HubdTransfersService *self, HubdJob *job)
+{
+	Run *run = g_new0(Run, 1);
+
+	run->self = g_object_ref(self);
+	run->job = g_object_ref(job);
+	self->busy++;
+	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	return run;
+}
+
+static void
+run_free(Run *run)
+{
+	run->self->busy--;
+	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(run->self)));
+	g_object_unref(run->self);
+	g_object_unref(run->job);
+	g_free(run);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Run, run_free)
+
+/* Option keys and their types: a wrong type is refused, not a critical. */
+static const struct {
+	const gchar *key;
+	const gchar *type;
+	gboolean snapshot_only;
+} known_options[] = {
+	{"local_dir", "s", FALSE},
+	{"force", "b", FALSE},
+	{"offline", "b", FALSE},
+	{"library_name", "s", FALSE},
+	{"library_version", "s", FALSE},
+	{"allow_patterns", "as", TRUE},
+	{"ignore_patterns", "as", TRUE},
+	{"max_workers", "u", TRUE},
+};
+
+static gboolean
+hubd_transfers_service_check_options(GVariant *options, gboolean snapshot, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(known_options); i++) {
+		g_autoptr(GVariant) v = g_variant_lookup_value(options, known_options[i].key, NULL);
+		if (v == NULL)
+			continue;
+		if (known_options[i].snapshot_only && !snapshot) {
+			g_debug("option %s ignored by Download", known_options[i].key);
+			continue;
+		}
+		if (!g_variant_is_of_type(v, G_VARIANT_TYPE(known_options[i].type))) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("The option “%s” must be of D-Bus type “%s”, not “%s”"),
+				    known_options[i].key,
+				    known_options[i].type,
+				    g_variant_get_type_string(v));
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The checks both methods share; an error is returned to the caller. */
+static gboolean
+hubd_transfers_service_check(GDBusMethodInvocation *invocation,
+			     const gchar *repo_type,
+			     const gchar *repo_id,
+			     const gchar *revision,
+			     GVariant *options,
+			     gboolean snapshot,
+			     HubdRepoType *type,
+			     gchar **local_dir)
+{
+	GError *error = NULL;
+	const gchar *dir = NULL;
+
+	if (!hubd_transfers_service_check_options(options, snapshot, &error) ||
+	    !hubd_repo_type_from_string(repo_type, type, &error) ||
+	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
+	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {
+		hubd_service_return_error(invocation, error);
+		return FALSE;
+	}
+	if (g_variant_lookup(options, "local_dir", "&s", &dir) && dir[0] != '\0') {
+		if (!g_path_is_absolute(dir)) {
+			hubd_service_return_error(
+				invocation,
+				g_error_new(HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("local_dir must be an absolute path, not “%s”"),
+					    dir));
+			return FALSE;
+		}
+		*local_dir = g_canonicalize_filename(dir, NULL);
+	}
+	return TRUE;
+}
+
+static gboolean
+lookup_bool(GVariant *options, const gchar *key)
+{
+	gboolean v = FALSE;
+
+	return g_variant_lookup(options, key, "b", &v) && v;
+}
+
+static gchar *
+lookup_string(GVariant *options, const gchar *key)
+{
+	const gchar *v = NULL;
+
+	return g_variant_lookup(options, key, "&s", &v) && v[0] != '\0' ? g_strdup(v) : NULL;
+}
+
+/* ---- Download ---- */
+
+static void
+hubd_transfers_service_download_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Run) run = user_data;
+	GError *error = NULL;
+	GVariant *result = hubd_download_file_finish(res, &error);
+
+	if (result == NULL) {
+		hubd_job_fail(run->job, error);
+		return;
+	}
+	hubd_job_complete(run->job, result);
+	g_variant_unref(result);
+}
+
+static gboolean
+hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
+				       GDBusMethodInvocation *invocation,
+				       const gchar *repo_type,
+				       const gchar *repo_id,
+				       const gchar *revision,
+				       const gchar *filename,
+				       GVariant *options,
+				       gpointer user_data)
+{
+	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
+	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+	g_autoptr(HubdDownloadRequest) req = g_new0(HubdDownloadRequest, 1);
+	g_autoptr(HubdJob) job = NULL;
+	g_autofree gchar *description = NULL;
+	GError *error = NULL;
+
+	if (!hubd_transfers_service_check(invocation,
+					  repo_type,
+					  repo_id,
+					  revision,
+					  options,
+					  FALSE,
+					  &req->type,
+					  &req->local_dir))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (!hubd_path_is_safe_relative(filename, &error)) {
+		g_prefix_error(&error, _("“%s” is not a file name in a repo: "), filename);
+		hubd_service_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	req->repo_id = g_strdup(repo_id);
+	req->revision = g_strdup(revision[0] != '\0' ? revision : "main");
+	req->filename = g_strdup(filename);
+	req->force = lookup_bool(options, "force");
+	req->offline = lookup_bool(options, "offline");
+	req->library_name = lookup_string(options, "library_name");
+	req->library_version = lookup_string(options, "library_version");
+
+	description = g_strdup_printf("%s: %s", repo_id, filename);
+	job = hubd_job_new(daemon, "download", description);
+	hubd_job_set_owner(job, invocation);
+	hubd_dbus_transfers_complete_download(skeleton, invocation, hubd_job_get_object_path(job));
+	hubd_download_file_async(daemon,
+				 req,
+				 job,
+				 TRUE,
+				 hubd_job_get_cancellable(job),
+				 hubd_transfers_service_download_cb,
+				 run_new(self, job));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- Snapshot ---- */
+
+static void
+hubd_transfers_service_snapshot_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Run) run = user_data;
+	GError *error = NULL;
+	GVariant *result = hubd_snapshot_finish(res, &error);
+
+	if (result == NULL) {
+		hubd_job_fail(run->job, error);
+		return;
+	}
+	hubd_job_complete(run->job, result);
+	g_variant_unref(result);
+}
+
+static gboolean
+hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
+				       GDBusMethodInvocation *invocation,
+				       const gchar *repo_type,
+				       const gchar *repo_id,
+				       const gchar *revision,
+				       GVariant *options,
+				       gpointer user_data)
+{
+	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
+	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+	g_autoptr(HubdSnapshotRequest) req = g_new0(HubdSnapshotRequest, 1);
+	g_autoptr(HubdJob) job = NULL;
+	g_autofree gchar *description = NULL;
+
+	if (!hubd_transfers_service_check(invocation,
+					  repo_type,
+					  repo_id,
+					  revision,
+					  options,
+					  TRUE,
+					  &req->type,
+					  &req->local_dir))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	req->repo_id = g_strdup(repo_id);
+	req->revision = g_strdup(revision[0] != '\0' ? revision : "main");
+	g_variant_lookup(options, "allow_patterns", "^as", &req->allow_patterns);
+	g_variant_lookup(options, "ignore_patterns", "^as", &req->ignore_patterns);
+	g_variant_lookup(options, "max_workers", "u", &req->max_workers);
+	req->force = lookup_bool(options, "force");
+	req->offline = lookup_bool(options, "offline");
+	req->library_name = lookup_string(options, "library_name");
+	req->library_version = lookup_string(options, "library_version");
+
+	description = g_strdup_printf("%s@%s", repo_id, req->revision);
+	job = hubd_job_new(daemon, "snapshot", description);
+	hubd_job_set_owner(job, invocation);
+	hubd_dbus_transfers_complete_snapshot(skeleton, invocation, hubd_job_get_object_path(job));
+	hubd_snapshot_async(daemon,
+			    g_steal_pointer(&req),
+			    job,
+			    hubd_job_get_cancellable(job),
+			    hubd_transfers_service_snapshot_cb,
+			    run_new(self, job));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- ListJobs ---- */
+
+static gboolean
+hubd_transfers_service_handle_list_jobs(HubdDbusTransfers *skeleton,
+					GDBusMethodInvocation *invocation,
+					gpointer user_data)
+{
+	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
+	g_auto(GStrv) paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
+
+	hubd_dbus_transfers_complete_list_jobs(skeleton, invocation, (const gchar *const *)paths);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- HubdService ---- */
+
+static GDBusInterfaceSkeleton *
+hubd_transfers_service_create_skeleton(HubdService *service)
+{
+	HubdDbusTransfers *skeleton = hubd_dbus_transfers_skeleton_new();
+
+	g_signal_connect(skeleton,
+			 "handle-download",
+			 G_CALLBACK(hubd_transfers_service_handle_download),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-snapshot",
+			 G_CALLBACK(hubd_transfers_service_handle_snapshot),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-list-jobs",
+			 G_CALLBACK(hubd_transfers_service_handle_list_jobs),
+			 service);
+	hubd_transfers_upload_connect(service, skeleton);
+	return G_DBUS_INTERFACE_SKELETON(skeleton);
+}
+
+static gboolean
+hubd_transfers_service_is_busy(HubdService *service)
+{
+	return HUBD_TRANSFERS_SERVICE(service)->busy > 0 || hubd_transfer_count_running() > 0;
+}
+
+static void
+hubd_transfers_service_class_init(HubdTransfersServiceClass *klass)
+{
+	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
+
+	service_class->create_skeleton = hubd_transfers_service_create_skeleton;
+	service_class->is_busy = hubd_transfers_service_is_busy;
+}
+
+static void
+hubd_transfers_service_init(HubdTransfersService *self)
+{
+}

@@ -1,0 +1,153 @@
+#!/bin/bash
+# download.sh: download throughput and memory of hubd against curl and the
+# official JS client (@huggingface/hub), on the local Hub.
+#
+# Usage (from the source tree, after `meson compile -C BUILD` and `npm ci` in
+# tests/conformance):
+#   tests/bench/download.sh BUILD
+# Environment: BENCH_SIZE_MB (default 1024) the size of the big LFS file,
+# BENCH_FILES (default 1000) the number of small files, BENCH_WORKERS (default
+# 8) files at once for both snapshot clients, BENCH_RUNS (default 1): each big
+# file measurement is repeated, interleaved, and the best time kept (a shared
+# or busy machine makes single runs noisy).
+#
+# It re-runs itself under tests/hubd-test-env.sh (private session bus, unlocked
+# keyring, temporary HOME), starts the local Hub and uploads the fixtures with
+# @huggingface/hub's uploadFiles (tests/bench/download-js.mjs), then measures,
+# each one cold (an empty cache, a fresh output file):
+#   1. one BENCH_SIZE_MB LFS file: `hubctl download` (a fresh hubd, empty
+#      HF_HUB_CACHE) vs `curl -o` of the same CDN URL vs downloadFile() to disk;
+#      plus hubd's peak RSS (VmHWM) over that download;
+#   2. BENCH_FILES small files: `hubctl download` (Snapshot) vs JS
+#      downloadFileToCacheDir() BENCH_WORKERS at a time.
+# Goals: hubd/curl >= 0.9, hubd peak RSS <= 32 MiB, small files faster than JS.
+# Not a meson test; prints one report.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: download.sh BUILD}" && pwd)
+size_mb=${BENCH_SIZE_MB:-1024}
+n_files=${BENCH_FILES:-1000}
+workers=${BENCH_WORKERS:-8}
+runs=${BENCH_RUNS:-1}
+
+if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
+	exec "$src/tests/hubd-test-env.sh" "$0" "$build"
+fi
+
+token=hf_alice_write_0000000000000000000000
+js="$src/tests/bench/download-js.mjs"
+hubctl="$build/client/hubctl"
+[ -d "$src/tests/conformance/node_modules/@huggingface/hub" ] ||
+	{ echo "download.sh: run 'npm ci' in tests/conformance first" >&2; exit 2; }
+
+hub_out="$TMPDIR/hub.out"
+"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
+	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
+hub_pid=$!
+hubd_pid=""
+trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+	[ -s "$hub_out" ] && break
+	sleep 0.05
+done
+url=$(head -n1 "$hub_out")
+
+# a fresh hubd with an empty cache, so every measured download is cold
+start_hubd() {
+	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
+	rm -rf "$TMPDIR/hf-cache"
+	HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
+		--plugin-dir "$TMPDIR/none" >"$TMPDIR/hubd.log" 2>&1 &
+	hubd_pid=$!
+	for _ in $(seq 100); do
+		"$hubctl" status >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "download.sh: hubd did not start; its log:" >&2
+	cat "$TMPDIR/hubd.log" >&2
+	exit 1
+}
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc -l; }
+mbps() { echo "$1 / 1048576 / $2" | bc -l; }
+vm_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+
+# ---- fixtures ----------------------------------------------------------------
+echo "fixtures: a ${size_mb} MiB LFS file and ${n_files} small files, uploaded with @huggingface/hub..."
+big_src="$TMPDIR/big.src"
+head -c "$((size_mb * 1048576))" /dev/urandom >"$big_src"
+size_bytes=$(stat -c %s "$big_src")
+node "$js" create "$url" "$token" alice/bench-big
+node "$js" upload "$url" "$token" alice/bench-big big.bin "$big_src"
+node "$js" create "$url" "$token" alice/bench-small
+node "$js" upload-many "$url" "$token" alice/bench-small "$n_files" 1024
+# the CDN URL the Hub redirects to, for curl
+cdn_url=$(curl -sS -o /dev/null -w '%{redirect_url}' "$url/alice/bench-big/resolve/main/big.bin")
+[ -n "$cdn_url" ] || { echo "download.sh: no redirect to the CDN for big.bin" >&2; exit 1; }
+
+# ---- 1. one big file ---------------------------------------------------------
+check_same() {
+	cmp -s "$big_src" "$1" || { echo "download.sh: $2 wrote different bytes" >&2; exit 1; }
+}
+
+best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+curl_s=""
+hubd_s=""
+js_s=""
+hwm_before=""
+hwm_after=0
+for _ in $(seq "$runs"); do
+	t=$(now)
+	curl -sS -o "$TMPDIR/curl.out" "$cdn_url"
+	curl_s=$(best "$curl_s" "$(elapsed "$t")")
+	check_same "$TMPDIR/curl.out" curl
+	rm -f "$TMPDIR/curl.out"
+
+	start_hubd
+	hwm=$(vm_hwm_kib "$hubd_pid")
+	hwm_before=${hwm_before:-$hwm}
+	t=$(now)
+	hubd_path=$("$hubctl" download alice/bench-big big.bin --quiet)
+	hubd_s=$(best "$hubd_s" "$(elapsed "$t")")
+	hwm=$(vm_hwm_kib "$hubd_pid")
+	[ "$hwm" -gt "$hwm_after" ] && hwm_after=$hwm
+	check_same "$hubd_path" hubd
+	rm -rf "$TMPDIR/hf-cache"
+
+	t=$(now)
+	node "$js" download "$url" alice/bench-big big.bin "$TMPDIR/js.out"
+	js_s=$(best "$js_s" "$(elapsed "$t")")
+	check_same "$TMPDIR/js.out" "@huggingface/hub"
+	rm -f "$TMPDIR/js.out"
+done
+
+# ---- 2. many small files -----------------------------------------------------
+start_hubd
+t=$(now)
+snap=$("$hubctl" download alice/bench-small --quiet --max-workers "$workers")
+hubd_small_s=$(elapsed "$t")
+got=$(find "$snap/small" -name '*.txt' | wc -l)
+[ "$got" -eq "$n_files" ] || { echo "download.sh: hubd fetched $got of $n_files files" >&2; exit 1; }
+
+t=$(now)
+js_count=$(node "$js" snapshot "$url" alice/bench-small "$TMPDIR/js-cache" "$workers")
+js_small_s=$(elapsed "$t")
+[ "$js_count" -ge "$n_files" ] || { echo "download.sh: JS fetched $js_count files" >&2; exit 1; }
+
+# ---- report ------------------------------------------------------------------
+printf '\n%s MiB LFS file, cold (%s bytes), best of %s:\n' "$size_mb" "$size_bytes" "$runs"
+printf '  %-40s %8.2f s  %8.1f MiB/s\n' "curl -o (CDN URL)" "$curl_s" "$(mbps "$size_bytes" "$curl_s")"
+printf '  %-40s %8.2f s  %8.1f MiB/s\n' "hubctl download (hubd)" "$hubd_s" "$(mbps "$size_bytes" "$hubd_s")"
+printf '  %-40s %8.2f s  %8.1f MiB/s\n' "@huggingface/hub downloadFile" "$js_s" "$(mbps "$size_bytes" "$js_s")"
+printf '  throughput hubd/curl: %.2f (goal >= 0.90), hubd/JS: %.2f\n' \
+	"$(echo "$curl_s / $hubd_s" | bc -l)" "$(echo "$js_s / $hubd_s" | bc -l)"
+printf '  hubd peak RSS (VmHWM): %.1f MiB at start, %.1f MiB at most after the download (goal <= 32 MiB)\n' \
+	"$(echo "$hwm_before / 1024" | bc -l)" "$(echo "$hwm_after / 1024" | bc -l)"
+printf '\n%s small files (1 KiB), snapshot, %s at a time, cold:\n' "$n_files" "$workers"
+printf '  %-40s %8.2f s  %8.1f files/s\n' "hubctl download (hubd)" "$hubd_small_s" \
+	"$(echo "$n_files / $hubd_small_s" | bc -l)"
+printf '  %-40s %8.2f s  %8.1f files/s\n' "@huggingface/hub downloadFileToCacheDir" "$js_small_s" \
+	"$(echo "$n_files / $js_small_s" | bc -l)"
+printf '  speed-up hubd vs JS: %.2fx (goal > 1)\n' "$(echo "$js_small_s / $hubd_small_s" | bc -l)"

@@ -1,0 +1,62 @@
+/* hubd-download-fixture.h: what the download tests share — a local Hub with
+ * alice/dl (regular and LFS files), a daemon with its own HF_HUB_CACHE, and
+ * helpers to run Download / Snapshot jobs and read the Hub's request log */
+#pragma once
+
+#include <glib/gstdio.h>
+
+#include "hubd-test-common.h"
+#include "hubd-test-hub-admin.h"
+#include "hubd-test-job.h"
+
+#define ALICE_WRITE "hf_alice_write_0000000000000000000000"
+#define ERR         "org.hubd.Hub1.Error."
+#define REPO        "alice/dl"
+#define FOLDER      "models--alice--dl"
+#define LFS_MIN     1000
+#define JOB_MS      60000
+
+typedef struct {
+	HubdTestHub *hub;
+	HubdTestDaemon *daemon;
+	GDBusConnection *bus;
+	gchar *tmp;
+	gchar *cache;
+	gchar *commit;
+	gchar *weights; /* contents of sub/dir/weights.bin (LFS) */
+} Fixture;
+
+void
+daemon_start(Fixture *f);
+void
+fixture_setup(Fixture *f, gconstpointer data);
+void
+fixture_teardown(Fixture *f, gconstpointer data);
+GVariant *
+opts(const gchar *text);
+gchar *
+start_download(Fixture *f, GDBusConnection *c, const gchar *rev, const gchar *file, const gchar *o);
+HubdTestJobResult *
+download(Fixture *f, const gchar *rev, const gchar *file, const gchar *o);
+HubdTestJobResult *
+snapshot(Fixture *f, const gchar *rev, const gchar *o);
+void
+assert_ok(HubdTestJobResult *r);
+void
+assert_failed(HubdTestJobResult *r, const gchar *name);
+gchar *
+result_string(HubdTestJobResult *r, const gchar *key);
+gchar *
+cache_path(Fixture *f, const gchar *rel);
+gchar *
+read_file(const gchar *path);
+gchar *
+snapshot_file(Fixture *f, const gchar *commit, const gchar *file);
+gchar *
+lfs_sha(const gchar *contents);
+GPtrArray *
+log_entries(Fixture *f, const gchar *method, const gchar *path_regex);
+gchar *
+commit_big(Fixture *f, gsize size);
+gchar *
+lfs_url_regex(const gchar *contents);
