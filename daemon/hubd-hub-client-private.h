@@ -11,6 +11,10 @@ struct _HubdHubRequest {
 	gboolean has_query;
 	gchar *content_type;
 	GBytes *body;
+	HubdHubBodyFactory body_factory; /* streamed body, instead of `body` */
+	gpointer body_data;
+	GDestroyNotify body_destroy;
+	goffset body_length;
 	GPtrArray *headers; /* name, value, name, value... */
 	HubdHubRequestFlags flags;
 	gchar *token;

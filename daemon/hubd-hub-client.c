@@ -139,7 +139,13 @@ hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store)
 				origin != NULL && origin[0] != '\0' ? "; origin/" : "",
 				origin != NULL && origin[0] != '\0' ? origin : "");
 	self->user_agent = g_strdup_printf("%s; %s", self->user_agent_base, self->user_agent_tail);
-	self->session = soup_session_new_with_options("timeout",
+	/* libsoup's default of 2 connections per host would serialise parallel
+	 * LFS part uploads and parallel downloads */
+	self->session = soup_session_new_with_options("max-conns-per-host",
+						      8,
+						      "max-conns",
+						      32,
+						      "timeout",
 						      io_timeout,
 						      "idle-timeout",
 						      60,
@@ -557,6 +563,10 @@ hubd_hub_client_send_attempt(GTask *task)
 	}
 	if (req->body != NULL && !data->drop_body)
 		soup_message_set_request_body_from_bytes(data->msg, req->content_type, req->body);
+	if (req->body_factory != NULL && !data->drop_body) {
+		g_autoptr(GInputStream) body = req->body_factory(req->body_data);
+		soup_message_set_request_body(data->msg, req->content_type, body, req->body_length);
+	}
 
 	data->attempt_cancellable = g_cancellable_new();
 	if (caller != NULL)

@@ -34,6 +34,8 @@ hubd_hub_request_clear(HubdHubRequest *req)
 	g_string_free(req->url, TRUE);
 	g_free(req->content_type);
 	g_clear_pointer(&req->body, g_bytes_unref);
+	if (req->body_destroy != NULL)
+		req->body_destroy(req->body_data);
 	g_ptr_array_unref(req->headers);
 	if (req->token != NULL)
 		memset(req->token, 0, strlen(req->token));
@@ -78,6 +80,25 @@ hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node)
 	req->content_type = g_strdup("application/json");
 	g_clear_pointer(&req->body, g_bytes_unref);
 	req->body = g_bytes_new_take(data, len);
+}
+
+void
+hubd_hub_request_set_body_stream(HubdHubRequest *req,
+				 const gchar *content_type,
+				 HubdHubBodyFactory factory,
+				 gpointer user_data,
+				 GDestroyNotify destroy,
+				 goffset length)
+{
+	g_free(req->content_type);
+	req->content_type = g_strdup(content_type);
+	g_clear_pointer(&req->body, g_bytes_unref);
+	if (req->body_destroy != NULL)
+		req->body_destroy(req->body_data);
+	req->body_factory = factory;
+	req->body_data = user_data;
+	req->body_destroy = destroy;
+	req->body_length = length;
 }
 
 void

@@ -47,6 +47,17 @@ hubd_hub_request_set_body(HubdHubRequest *req, const gchar *content_type, GBytes
 /* serialises `node` (not taken) as application/json */
 HUBD_EXPORT void
 hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node);
+/* A streamed body (uploads): `factory` makes a fresh stream for every
+ * attempt, so retries resend from the start; `length` is the exact size
+ * (-1: chunked). Replaces any body set before. */
+typedef GInputStream *(*HubdHubBodyFactory)(gpointer user_data);
+HUBD_EXPORT void
+hubd_hub_request_set_body_stream(HubdHubRequest *req,
+				 const gchar *content_type,
+				 HubdHubBodyFactory factory,
+				 gpointer user_data,
+				 GDestroyNotify destroy,
+				 goffset length);
 HUBD_EXPORT void
 hubd_hub_request_set_header(HubdHubRequest *req, const gchar *name, const gchar *value);
 HUBD_EXPORT void

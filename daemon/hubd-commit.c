@@ -1,0 +1,311 @@
+/* hubd-commit.c: the NDJSON commit payload and its POST (hub-protocol §4.5).
+ * The payload is a list of pieces — JSON text, or a local file to encode —
+ * and every send attempt gets a fresh HubdUploadStream over them, so memory
+ * stays flat whatever the size of the regular files. */
+#define G_LOG_DOMAIN "HubdCommit"
+
+#include "hubd-commit.h"
+
+#include <glib/gi18n.h>
+
+#include "hubd-error.h"
+#include "hubd-lfs.h"
+#include "hubd-upload-stream.h"
+
+typedef struct {
+	gchar *text;       /* JSON text, or NULL */
+	gchar *local_path; /* a file to base64-encode, or NULL */
+	guint64 size;
+} Piece;
+
+struct _HubdCommitPayload {
+	GPtrArray *pieces; /* Piece */
+	guint n_ops;
+};
+
+static void
+piece_free(Piece *p)
+{
+	g_free(p->text);
+	g_free(p->local_path);
+	g_free(p);
+}
+
+static void
+hubd_commit_payload_add_text(HubdCommitPayload *self, gchar *text)
+{
+	Piece *p = g_new0(Piece, 1);
+
+	p->text = text;
+	g_ptr_array_add(self->pieces, p);
+}
+
+/* one NDJSON line {"key": key, "value": value} (value taken) */
+static void
+hubd_commit_payload_add_line(HubdCommitPayload *self, const gchar *key, JsonNode *value)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	gchar *text;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "key");
+	json_builder_add_string_value(b, key);
+	json_builder_set_member_name(b, "value");
+	json_builder_add_value(b, value);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	text = json_to_string(root, FALSE);
+	hubd_commit_payload_add_text(self, g_strconcat(text, "\n", NULL));
+	g_free(text);
+}
+
+static gchar *
+json_quote(const gchar *s)
+{
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+
+	json_node_set_string(node, s);
+	return json_to_string(node, FALSE);
+}
+
+HubdCommitPayload *
+hubd_commit_payload_new(const gchar *summary, const gchar *description, const gchar *parent_commit)
+{
+	HubdCommitPayload *self = g_atomic_rc_box_new0(HubdCommitPayload);
+	JsonObject *header = json_object_new();
+	JsonNode *value = json_node_new(JSON_NODE_OBJECT);
+
+	self->pieces = g_ptr_array_new_with_free_func((GDestroyNotify)piece_free);
+	json_object_set_string_member(header, "summary", summary);
+	json_object_set_string_member(header,
+				      "description",
+				      description != NULL ? description : "");
+	if (parent_commit != NULL && parent_commit[0] != '\0')
+		json_object_set_string_member(header, "parentCommit", parent_commit);
+	json_node_take_object(value, header);
+	hubd_commit_payload_add_line(self, "header", value);
+	return self;
+}
+
+HubdCommitPayload *
+hubd_commit_payload_ref(HubdCommitPayload *self)
+{
+	return g_atomic_rc_box_acquire(self);
+}
+
+static void
+hubd_commit_payload_clear(HubdCommitPayload *self)
+{
+	g_ptr_array_unref(self->pieces);
+}
+
+void
+hubd_commit_payload_unref(HubdCommitPayload *self)
+{
+	g_atomic_rc_box_release_full(self, (GDestroyNotify)hubd_commit_payload_clear);
+}
+
+void
+hubd_commit_payload_add_file(HubdCommitPayload *self,
+			     const gchar *path,
+			     const gchar *local_path,
+			     guint64 size)
+{
+	g_autofree gchar *quoted = json_quote(path);
+	Piece *p = g_new0(Piece, 1);
+
+	hubd_commit_payload_add_text(
+		self,
+		g_strdup_printf("{\"key\":\"file\",\"value\":{\"path\":%s,\"content\":\"", quoted));
+	p->local_path = g_strdup(local_path);
+	p->size = size;
+	g_ptr_array_add(self->pieces, p);
+	hubd_commit_payload_add_text(self, g_strdup("\",\"encoding\":\"base64\"}}\n"));
+	self->n_ops++;
+}
+
+void
+hubd_commit_payload_add_file_bytes(HubdCommitPayload *self, const gchar *path, GBytes *content)
+{
+	JsonObject *obj = json_object_new();
+	JsonNode *value = json_node_new(JSON_NODE_OBJECT);
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(content, &len);
+	g_autofree gchar *b64 = g_base64_encode(data, len);
+
+	json_object_set_string_member(obj, "path", path);
+	json_object_set_string_member(obj, "content", b64);
+	json_object_set_string_member(obj, "encoding", "base64");
+	json_node_take_object(value, obj);
+	hubd_commit_payload_add_line(self, "file", value);
+	self->n_ops++;
+}
+
+void
+hubd_commit_payload_add_lfs(HubdCommitPayload *self,
+			    const gchar *path,
+			    const gchar *sha256,
+			    guint64 size)
+{
+	JsonObject *obj = json_object_new();
+	JsonNode *value = json_node_new(JSON_NODE_OBJECT);
+
+	json_object_set_string_member(obj, "path", path);
+	json_object_set_string_member(obj, "algo", "sha256");
+	json_object_set_string_member(obj, "oid", sha256);
+	json_object_set_int_member(obj, "size", (gint64)size);
+	json_node_take_object(value, obj);
+	hubd_commit_payload_add_line(self, "lfsFile", value);
+	self->n_ops++;
+}
+
+void
+hubd_commit_payload_add_delete(HubdCommitPayload *self, const gchar *path, gboolean is_folder)
+{
+	JsonObject *obj = json_object_new();
+	JsonNode *value = json_node_new(JSON_NODE_OBJECT);
+	g_autofree gchar *folder =
+		is_folder && !g_str_has_suffix(path, "/") ? g_strconcat(path, "/", NULL) : NULL;
+
+	json_object_set_string_member(obj, "path", folder != NULL ? folder : path);
+	json_node_take_object(value, obj);
+	hubd_commit_payload_add_line(self, is_folder ? "deletedFolder" : "deletedFile", value);
+	self->n_ops++;
+}
+
+guint
+hubd_commit_payload_get_n_operations(HubdCommitPayload *self)
+{
+	return self->n_ops;
+}
+
+typedef struct {
+	HubdCommitPayload *payload;
+	gint64 *counter;
+	HubdUploadStream *last;
+} BodyData;
+
+static void
+body_data_free(BodyData *bd)
+{
+	hubd_commit_payload_unref(bd->payload);
+	g_clear_object(&bd->last);
+	g_free(bd);
+}
+
+static HubdUploadStream *
+hubd_commit_payload_stream(HubdCommitPayload *self, gint64 *counter)
+{
+	HubdUploadStream *stream = hubd_upload_stream_new(counter);
+
+	for (guint i = 0; i < self->pieces->len; i++) {
+		Piece *p = g_ptr_array_index(self->pieces, i);
+
+		if (p->text != NULL)
+			hubd_upload_stream_add_string(stream, p->text);
+		else
+			hubd_upload_stream_add_file_base64(stream, p->local_path, p->size);
+	}
+	return stream;
+}
+
+static GInputStream *
+body_factory(gpointer user_data)
+{
+	BodyData *bd = user_data;
+
+	if (bd->last != NULL && bd->counter != NULL)
+		__atomic_sub_fetch(bd->counter,
+				   (gint64)hubd_upload_stream_get_file_bytes_read(bd->last),
+				   __ATOMIC_RELAXED);
+	g_clear_object(&bd->last);
+	bd->last = hubd_commit_payload_stream(bd->payload, bd->counter);
+	return G_INPUT_STREAM(g_object_ref(bd->last));
+}
+
+GBytes *
+hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error)
+{
+	g_autoptr(HubdUploadStream) stream = hubd_commit_payload_stream(self, NULL);
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+
+	if (g_output_stream_splice(out,
+				   G_INPUT_STREAM(stream),
+				   G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+					   G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+				   NULL,
+				   error) < 0)
+		return NULL;
+	return g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
+}
+
+static void
+hubd_commit_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+	g_autoptr(HubdHubResponse) resp =
+		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+	JsonNode *root = NULL;
+
+	if (resp != NULL)
+		root = hubd_lfs_parse_response(resp, &error);
+	if (root == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
+		json_node_unref(root);
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					_("The Hub's commit answer is not a JSON object"));
+		return;
+	}
+	g_task_return_pointer(task, root, (GDestroyNotify)json_node_unref);
+}
+
+void
+hubd_commit_send_async(HubdHubClient *client,
+		       HubdRepoType type,
+		       const gchar *repo_id,
+		       const gchar *revision,
+		       gboolean create_pr,
+		       HubdCommitPayload *payload,
+		       gint64 *counter,
+		       GCancellable *cancellable,
+		       GAsyncReadyCallback callback,
+		       gpointer user_data)
+{
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	g_autofree gchar *rev = g_uri_escape_string(revision, NULL, FALSE);
+	g_autofree gchar *path = g_strdup_printf("/api/%s/%s/commit/%s",
+						 hubd_repo_type_to_api_plural(type),
+						 repo_id,
+						 rev);
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", path);
+	g_autoptr(HubdUploadStream) probe = hubd_commit_payload_stream(payload, NULL);
+	BodyData *bd = g_new0(BodyData, 1);
+
+	g_task_set_source_tag(task, hubd_commit_send_async);
+	if (create_pr)
+		hubd_hub_request_add_query(req, "create_pr", "1");
+	bd->payload = hubd_commit_payload_ref(payload);
+	bd->counter = counter;
+	hubd_hub_request_set_body_stream(req,
+					 "application/x-ndjson",
+					 body_factory,
+					 bd,
+					 (GDestroyNotify)body_data_free,
+					 (goffset)hubd_upload_stream_get_length(probe));
+	hubd_hub_request_set_header(req, "Accept", "application/json");
+	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
+	hubd_hub_client_request_async(client, req, cancellable, hubd_commit_sent_cb, task);
+}
+
+JsonNode *
+hubd_commit_send_finish(GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_pointer(G_TASK(result), error);
+}

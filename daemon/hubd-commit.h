@@ -1,0 +1,66 @@
+/* hubd-commit.h: the NDJSON commit payload (hub-protocol §4.5), streamed —
+ * regular files are read and base64-encoded while the request is sent */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hubd-export.h"
+#include "hubd-hub-client.h"
+#include "hubd-repo-id.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HubdCommitPayload HubdCommitPayload;
+
+/* `description` and `parent_commit` may be NULL. */
+HUBD_EXPORT HubdCommitPayload *
+hubd_commit_payload_new(const gchar *summary, const gchar *description, const gchar *parent_commit);
+HUBD_EXPORT HubdCommitPayload *
+hubd_commit_payload_ref(HubdCommitPayload *self);
+HUBD_EXPORT void
+hubd_commit_payload_unref(HubdCommitPayload *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdCommitPayload, hubd_commit_payload_unref)
+
+/* a regular file, read from `local_path` (`size` bytes) when sent */
+HUBD_EXPORT void
+hubd_commit_payload_add_file(HubdCommitPayload *self,
+			     const gchar *path,
+			     const gchar *local_path,
+			     guint64 size);
+/* a regular file from memory (copies of regular files) */
+HUBD_EXPORT void
+hubd_commit_payload_add_file_bytes(HubdCommitPayload *self, const gchar *path, GBytes *content);
+HUBD_EXPORT void
+hubd_commit_payload_add_lfs(HubdCommitPayload *self,
+			    const gchar *path,
+			    const gchar *sha256,
+			    guint64 size);
+/* a folder path gets a trailing '/' */
+HUBD_EXPORT void
+hubd_commit_payload_add_delete(HubdCommitPayload *self, const gchar *path, gboolean is_folder);
+HUBD_EXPORT guint
+hubd_commit_payload_get_n_operations(HubdCommitPayload *self);
+/* The whole body in memory, for tests. */
+HUBD_EXPORT GBytes *
+hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error);
+
+/* POST /api/{type}s/{id}/commit/{revision}[?create_pr=1] with the payload
+ * streamed (the length is exact). `counter` (may be NULL) counts file bytes
+ * read. The answer is the Hub's JSON (commitOid, commitUrl,
+ * pullRequestUrl). A parent_commit that is not the branch head is
+ * HUBD_ERROR_CONFLICT (412). */
+HUBD_EXPORT void
+hubd_commit_send_async(HubdHubClient *client,
+		       HubdRepoType type,
+		       const gchar *repo_id,
+		       const gchar *revision,
+		       gboolean create_pr,
+		       HubdCommitPayload *payload,
+		       gint64 *counter,
+		       GCancellable *cancellable,
+		       GAsyncReadyCallback callback,
+		       gpointer user_data);
+HUBD_EXPORT JsonNode *
+hubd_commit_send_finish(GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* hubd-lfs.h: Git LFS uploads through the Hub's legacy batch API — basic and
+ * multipart transfers, completion and verify (hub-protocol §4.3) */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hubd-export.h"
+#include "hubd-hub-client.h"
+#include "hubd-repo-id.h"
+
+G_BEGIN_DECLS
+
+/* Objects per batch call, as huggingface_hub. */
+#define HUBD_LFS_BATCH_SIZE 256
+/* PUTs (whole objects or parts) in flight at once. */
+#define HUBD_LFS_MAX_PARALLEL 4
+
+typedef struct {
+	gchar *local_path;
+	gchar sha256[65];
+	guint64 size;
+} HubdLfsObject;
+
+/* Uploads the objects the Hub does not have yet. `revision` is the branch
+ * (NULL when opening a PR: the batch then names no ref). The token goes to
+ * the Hub's origin only: upload targets and the multipart completion get no
+ * Authorization, verify gets it. `counter` (may be NULL) is increased
+ * atomically by every byte sent (and decreased when a PUT restarts). */
+HUBD_EXPORT void
+hubd_lfs_upload_async(HubdHubClient *client,
+		      HubdRepoType type,
+		      const gchar *repo_id,
+		      const gchar *revision,
+		      const HubdLfsObject *objects,
+		      guint n_objects,
+		      gint64 *counter,
+		      GCancellable *cancellable,
+		      GAsyncReadyCallback callback,
+		      gpointer user_data);
+/* `n_transferred`: objects that had to be sent (the others were on the Hub). */
+HUBD_EXPORT gboolean
+hubd_lfs_upload_finish(GAsyncResult *result, guint *n_transferred, GError **error);
+
+/* A Hub answer's body as JSON (any content type). */
+HUBD_EXPORT JsonNode *
+hubd_lfs_parse_response(HubdHubResponse *resp, GError **error);
+
+/* `obj`'s member `name` if it is an object / an array, else NULL. */
+HUBD_EXPORT JsonObject *
+hubd_lfs_json_object(JsonObject *obj, const gchar *name);
+HUBD_EXPORT JsonArray *
+hubd_lfs_json_array(JsonObject *obj, const gchar *name);
+
+G_END_DECLS

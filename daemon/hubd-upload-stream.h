@@ -1,0 +1,43 @@
+/* hubd-upload-stream.h: HubdUploadStream, a request body made of pieces —
+ * bytes in memory, a range of a local file, or a local file base64-encoded —
+ * read lazily so memory does not grow with file size (LFS PUTs, NDJSON commits) */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hubd-export.h"
+
+G_BEGIN_DECLS
+
+#define HUBD_TYPE_UPLOAD_STREAM (hubd_upload_stream_get_type())
+HUBD_EXPORT
+G_DECLARE_FINAL_TYPE(HubdUploadStream, hubd_upload_stream, HUBD, UPLOAD_STREAM, GInputStream)
+
+/* `counter` (may be NULL) is incremented atomically by every byte of file
+ * content read (not by the base64 expansion), for progress. */
+HUBD_EXPORT HubdUploadStream *
+hubd_upload_stream_new(gint64 *counter);
+HUBD_EXPORT void
+hubd_upload_stream_add_bytes(HubdUploadStream *self, GBytes *bytes);
+HUBD_EXPORT void
+hubd_upload_stream_add_string(HubdUploadStream *self, const gchar *text);
+/* [offset, offset + length) of `path`; the file must still be that long. */
+HUBD_EXPORT void
+hubd_upload_stream_add_file_range(HubdUploadStream *self,
+				  const gchar *path,
+				  guint64 offset,
+				  guint64 length);
+/* the whole of `path` (`size` bytes), base64-encoded without line breaks */
+HUBD_EXPORT void
+hubd_upload_stream_add_file_base64(HubdUploadStream *self, const gchar *path, guint64 size);
+/* The exact number of bytes the stream will give. */
+HUBD_EXPORT guint64
+hubd_upload_stream_get_length(HubdUploadStream *self);
+/* Bytes of file content read so far by this stream. */
+HUBD_EXPORT guint64
+hubd_upload_stream_get_file_bytes_read(HubdUploadStream *self);
+
+/* base64 length of n bytes */
+#define HUBD_BASE64_LEN(n) ((((guint64)(n) + 2) / 3) * 4)
+
+G_END_DECLS

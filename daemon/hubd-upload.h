@@ -1,0 +1,67 @@
+/* hubd-upload.h: HubdUpload, one upload or commit as a job — create the repo,
+ * walk a folder, policy, hash, preupload, LFS, one NDJSON commit */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hubd-export.h"
+#include "hubd-job.h"
+#include "hubd-repo-id.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HubdDaemon HubdDaemon;
+
+#define HUBD_TYPE_UPLOAD (hubd_upload_get_type())
+HUBD_EXPORT
+G_DECLARE_FINAL_TYPE(HubdUpload, hubd_upload, HUBD, UPLOAD, GObject)
+
+/* Checks repo type, id, revision and `options` (the a{sv} of
+ * org.hubd.Hub1.Transfers.Upload); HUBD_ERROR_INVALID_ARGUMENT naming the
+ * rule broken. */
+HUBD_EXPORT HubdUpload *
+hubd_upload_new(HubdDaemon *daemon,
+		const gchar *repo_type,
+		const gchar *repo_id,
+		const gchar *revision,
+		GVariant *options,
+		GError **error);
+
+/* Operations; each checks its arguments (local paths absolute, paths in the
+ * repo cleaned as huggingface_hub does). */
+HUBD_EXPORT gboolean
+hubd_upload_add_file(HubdUpload *self,
+		     const gchar *local_path,
+		     const gchar *path_in_repo,
+		     GError **error);
+HUBD_EXPORT gboolean
+hubd_upload_add_delete(HubdUpload *self,
+		       const gchar *path_in_repo,
+		       gboolean is_folder,
+		       GError **error);
+HUBD_EXPORT gboolean
+hubd_upload_add_copy(HubdUpload *self,
+		     const gchar *src_path,
+		     const gchar *src_revision,
+		     const gchar *path_in_repo,
+		     GError **error);
+/* The folder is walked when the job runs. */
+HUBD_EXPORT gboolean
+hubd_upload_set_folder(HubdUpload *self,
+		       const gchar *folder,
+		       const gchar *path_in_repo,
+		       GError **error);
+
+/* Runs the upload as `job` (kind "upload") and completes it with
+ * commit_oid, commit_url and, for a PR, pr_url. */
+HUBD_EXPORT void
+hubd_upload_run(HubdUpload *self, HubdJob *job);
+
+/* fnmatch without FNM_PATHNAME as huggingface_hub's filter_repo_objects
+ * (a trailing "/" means the whole folder); NULL or empty allow means everything. */
+HUBD_EXPORT gboolean
+hubd_upload_path_is_wanted(const gchar *path,
+			   const gchar *const *allow,
+			   const gchar *const *ignore);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+#!/bin/bash
+# upload.sh: one LFS upload of BENCH_SIZE_MB (default 1024) MiB of random
+# bytes to the local Hub, by hubd (`hubctl upload`) and by the official JS
+# client (`@huggingface/hub` uploadFiles from tests/conformance/node_modules,
+# useXet: false), one run each, same file, fresh repos.
+#
+# Usage (from the source tree, after `meson compile -C BUILD` and `npm ci` in
+# tests/conformance):
+#   BENCH_SIZE_MB=1024 tests/bench/upload.sh BUILD
+# It re-runs itself under tests/hubd-test-env.sh, starts the local Hub with
+# multipart parts of BENCH_CHUNK_MB (default 64) MiB, times each upload from
+# the command to the commit (hashing included) and prints seconds, MiB/s and
+# the ratio, and hubd's peak memory. The policy is skipped (--no-policy: random bytes have no card);
+# the secret scan would skip binary data anyway. Not a meson test.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: upload.sh BUILD}" && pwd)
+size_mb=${BENCH_SIZE_MB:-1024}
+chunk_mb=${BENCH_CHUNK_MB:-64}
+
+if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
+	exec "$src/tests/hubd-test-env.sh" "$0" "$build"
+fi
+
+token=hf_alice_write_0000000000000000000000
+hub_out="$TMPDIR/hub.out"
+"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
+	--users "$src/tests/testhub/users.json" \
+	--lfs-chunk-size $((chunk_mb * 1024 * 1024)) >"$hub_out" 2>"$TMPDIR/hub.err" &
+hub_pid=$!
+hubd_pid=""
+trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+	[ -s "$hub_out" ] && break
+	sleep 0.05
+done
+url=$(head -n1 "$hub_out")
+
+HF_TOKEN=$token "$build/daemon/hubd" --endpoint "$url" --plugin-dir "$TMPDIR/none" \
+	>"$TMPDIR/hubd.log" 2>&1 &
+hubd_pid=$!
+hubctl="$build/client/hubctl"
+for _ in $(seq 100); do
+	"$hubctl" status >/dev/null 2>&1 && break
+	sleep 0.05
+done
+
+# two files of the same size: the Hub keeps LFS objects across repos, so
+# the same bytes would not be sent twice
+file="$TMPDIR/bench-hubd.bin"
+js_file="$TMPDIR/bench-js.bin"
+head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
+head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$js_file"
+sync
+
+now() { date +%s.%N; }
+
+t0=$(now)
+"$hubctl" upload alice/bench-hubd "$file" bench.bin --no-policy --quiet >/dev/null
+t1=$(now)
+hubd_rss=$(sed -n 's/^VmHWM: *//p' "/proc/$hubd_pid/status")
+hubd_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1")
+
+node --input-type=module - "$src/tests/conformance" "$url" "$token" "$js_file" >"$TMPDIR/js.out" <<'JS'
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const [dir, hubUrl, accessToken, file] = process.argv.slice(2);
+const require = createRequire(dir + "/package.json");
+const hf = await import(pathToFileURL(require.resolve("@huggingface/hub")).href);
+const repo = { type: "model", name: "alice/bench-js" };
+await hf.createRepo({ repo, hubUrl, accessToken });
+const t = performance.now();
+await hf.uploadFiles({
+	repo, hubUrl, accessToken, useXet: false,
+	files: [{ path: "bench.bin", content: pathToFileURL(file) }],
+	commitTitle: "bench",
+});
+console.log(((performance.now() - t) / 1000).toFixed(3));
+JS
+js_s=$(cat "$TMPDIR/js.out")
+
+# each repo must hold its file: compare the Hub's sha256 with the local one
+for pair in "bench-hubd:$file" "bench-js:$js_file"; do
+	repo=${pair%%:*}
+	etag=$(curl -sSf -I "$url/alice/$repo/resolve/main/bench.bin" -H "Authorization: Bearer $token" |
+		tr -d '\r' | sed -n 's/^[Xx]-[Ll]inked-[Ee]tag: *"\{0,1\}\([0-9a-f]*\)"\{0,1\}$/\1/p')
+	[ "$etag" = "$(sha256sum "${pair#*:}" | cut -d' ' -f1)" ] ||
+		{ echo "upload.sh: alice/$repo does not hold its file" >&2; exit 1; }
+done
+
+python3 - "$size_mb" "$hubd_s" "$js_s" "$hubd_rss" <<'PY'
+import sys
+mb, h, j, rss = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+print(f"upload {mb} MiB LFS (multipart) to the local Hub:")
+print(f"  hubd (hubctl upload):        {h:8.2f} s  {mb / h:8.1f} MiB/s")
+print(f"  @huggingface/hub uploadFiles: {j:8.2f} s  {mb / j:8.1f} MiB/s  (JS timed from uploadFiles)")
+print(f"  hubd / JS time ratio: {h / j:.2f} (below 1: hubd faster)")
+print(f"  hubd peak RSS (VmHWM): {rss}")
+PY

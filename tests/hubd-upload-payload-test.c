@@ -1,0 +1,162 @@
+/* hubd-upload-payload-test.c: the pieces of an upload that need no Hub — the
+ * streamed NDJSON commit body (byte for byte what a buffered encoder gives,
+ * across base64 chunk edges), file-range streams, and the folder patterns */
+#define G_LOG_DOMAIN "HubdUploadTest"
+
+#include <glib/gstdio.h>
+
+#include "hubd-commit.h"
+#include "hubd-test-common.h"
+#include "hubd-upload-stream.h"
+#include "hubd-upload.h"
+
+static gchar *
+write_tmp(const gchar *dir, const gchar *name, const guint8 *data, gsize len)
+{
+	gchar *path = g_build_filename(dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_file_set_contents(path, (const gchar *)data, (gssize)len, &error);
+	g_assert_no_error(error);
+	return path;
+}
+
+static GBytes *
+read_all(GInputStream *in)
+{
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	g_autoptr(GError) error = NULL;
+
+	g_output_stream_splice(out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+	g_assert_no_error(error);
+	return g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
+}
+
+static void
+test_payload_lines(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	/* sizes around the 48 KiB base64 chunk and its padding */
+	const gsize sizes[] = {0, 1, 2, 3, 4, 49151, 49152, 49153, 200000};
+	g_autoptr(GString) expected = g_string_new(NULL);
+	g_autoptr(HubdCommitPayload) payload =
+		hubd_commit_payload_new("Add \"files\"", NULL, "abcdef0");
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize total = 0;
+
+	g_string_append(expected,
+			"{\"key\":\"header\",\"value\":{\"summary\":\"Add \\\"files\\\"\","
+			"\"description\":\"\",\"parentCommit\":\"abcdef0\"}}\n");
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		g_autofree guint8 *data = g_malloc(sizes[i] + 1);
+		g_autofree gchar *name = g_strdup_printf("f%u", i);
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *b64 = NULL;
+
+		for (gsize j = 0; j < sizes[i]; j++)
+			data[j] = (guint8)g_random_int();
+		path = write_tmp(dir, name, data, sizes[i]);
+		hubd_commit_payload_add_file(payload, name, path, sizes[i]);
+		b64 = g_base64_encode(data, sizes[i]);
+		g_string_append_printf(
+			expected,
+			"{\"key\":\"file\",\"value\":{\"path\":\"%s\",\"content\":\"%s\","
+			"\"encoding\":\"base64\"}}\n",
+			name,
+			b64);
+	}
+	hubd_commit_payload_add_lfs(payload, "w/model.bin", "ab", 12);
+	g_string_append(
+		expected,
+		"{\"key\":\"lfsFile\",\"value\":{\"path\":\"w/model.bin\",\"algo\":\"sha256\","
+		"\"oid\":\"ab\",\"size\":12}}\n");
+	hubd_commit_payload_add_delete(payload, "old.txt", FALSE);
+	hubd_commit_payload_add_delete(payload, "logs", TRUE);
+	g_string_append(expected,
+			"{\"key\":\"deletedFile\",\"value\":{\"path\":\"old.txt\"}}\n"
+			"{\"key\":\"deletedFolder\",\"value\":{\"path\":\"logs/\"}}\n");
+	g_assert_cmpuint(hubd_commit_payload_get_n_operations(payload),
+			 ==,
+			 G_N_ELEMENTS(sizes) + 3);
+	body = hubd_commit_payload_to_bytes(payload, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(g_bytes_get_data(body, &total), total, expected->str, expected->len);
+	hubd_test_rm_rf(dir);
+}
+
+static void
+test_stream_ranges(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 3 * 1024 * 1024 + 7; /* crosses the read-ahead buffer */
+	g_autofree guint8 *data = g_malloc(size);
+	g_autofree gchar *path = NULL;
+	gint64 counter = 0;
+	g_autoptr(HubdUploadStream) stream = hubd_upload_stream_new(&counter);
+	g_autoptr(GBytes) got = NULL;
+	g_autoptr(GBytes) prefix = g_bytes_new_static("<", 1);
+	gsize len = 0;
+	const guint8 *p;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8)(i * 31 + 7);
+	path = write_tmp(dir, "big", data, size);
+	hubd_upload_stream_add_bytes(stream, prefix);
+	hubd_upload_stream_add_file_range(stream, path, 1000, 2 * 1024 * 1024);
+	hubd_upload_stream_add_string(stream, ">");
+	g_assert_cmpuint(hubd_upload_stream_get_length(stream), ==, 2 * 1024 * 1024 + 2);
+	got = read_all(G_INPUT_STREAM(stream));
+	p = g_bytes_get_data(got, &len);
+	g_assert_cmpuint(len, ==, 2 * 1024 * 1024 + 2);
+	g_assert_cmpint(p[0], ==, '<');
+	g_assert_cmpmem(p + 1, len - 2, data + 1000, 2 * 1024 * 1024);
+	g_assert_cmpint(p[len - 1], ==, '>');
+	g_assert_cmpint(counter, ==, 2 * 1024 * 1024);
+	hubd_test_rm_rf(dir);
+}
+
+static void
+test_stream_file_shrank(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	g_autofree gchar *path = write_tmp(dir, "small", (const guint8 *)"abc", 3);
+	g_autoptr(HubdUploadStream) stream = hubd_upload_stream_new(NULL);
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	g_autoptr(GError) error = NULL;
+
+	/* the file is shorter than announced: an error, not a short body */
+	hubd_upload_stream_add_file_range(stream, path, 0, 10);
+	g_assert_cmpint(g_output_stream_splice(out, G_INPUT_STREAM(stream), 0, NULL, &error), <, 0);
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, "changed"));
+	hubd_test_rm_rf(dir);
+}
+
+static void
+test_patterns(void)
+{
+	const gchar *txt[] = {"*.txt", NULL};
+	const gchar *dir[] = {"sub/", NULL};
+	const gchar *none[] = {NULL};
+
+	/* fnmatch without FNM_PATHNAME: '*' crosses '/' */
+	g_assert_true(hubd_upload_path_is_wanted("a/b/c.txt", txt, NULL));
+	g_assert_false(hubd_upload_path_is_wanted("a/b/c.md", txt, NULL));
+	g_assert_true(hubd_upload_path_is_wanted("anything", NULL, NULL));
+	g_assert_true(hubd_upload_path_is_wanted("anything", none, none));
+	/* a trailing '/' is the whole folder */
+	g_assert_false(hubd_upload_path_is_wanted("sub/x/y.txt", txt, dir));
+	g_assert_true(hubd_upload_path_is_wanted("other/sub/y.txt", txt, dir));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/upload-payload/ndjson-lines", test_payload_lines);
+	g_test_add_func("/upload-payload/stream-ranges", test_stream_ranges);
+	g_test_add_func("/upload-payload/stream-file-shrank", test_stream_file_shrank);
+	g_test_add_func("/upload-payload/patterns", test_patterns);
+	return g_test_run();
+}
