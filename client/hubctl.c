@@ -8,6 +8,12 @@
 static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_auth_command,
 	&hubctl_status_command,
+	&hubctl_repo_command,
+	&hubctl_url_command,
+	&hubctl_download_command,
+	&hubctl_upload_command,
+	&hubctl_repo_files_command,
+	&hubctl_cache_command,
 	NULL,
 };
 

@@ -125,8 +125,24 @@ hubctl_stdout_is_tty(void);
 gboolean
 hubctl_stderr_is_tty(void);
 
+/* Waits for the org.hubd.Hub1.Job at `job_path` to end (client/hubctl-job.c):
+ * subscribes to Completed first, then reads the properties (a job may have
+ * ended already). While it runs, draws progress bars on stderr when stderr is
+ * a TTY and !quiet (per-file and total, rate, ETA); SIGINT calls Cancel() and
+ * returns HUBCTL_EXIT_CANCELLED. On success returns HUBCTL_EXIT_OK and sets
+ * *result_out (a{sv}, may be NULL); on failure prints the error like
+ * hubctl_report_error and returns its exit code. */
+gint
+hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out);
+
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;
 extern const HubctlCommand hubctl_status_command;
+extern const HubctlCommand hubctl_repo_command;       /* hubctl-repo.c */
+extern const HubctlCommand hubctl_url_command;        /* hubctl-repo.c */
+extern const HubctlCommand hubctl_cache_command;      /* hubctl-cache.c */
+extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
+extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
+extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
 
 G_END_DECLS

@@ -35,5 +35,34 @@ if [ -n "$token" ] && "$hubctl" help auth >/dev/null 2>&1; then
   step "$hubctl" auth whoami
   step "$hubctl" auth list
 fi
+
+if [ -z "$DEMO_ENDPOINT" ]; then
+  # the local Hub: publish a small model, tag it, and download it back
+  user=$("$hubctl" auth whoami --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("name") or d["user"])')
+  repo="$user/demo-model"
+  work=$(mktemp -d)
+  printf -- '---\nlicense: apache-2.0\n---\n# Demo model\n\nPublished by the hubd demo.\n' >"$work/README.md"
+  printf '{"hidden_size": 8}\n' >"$work/config.json"
+  head -c 3000000 /dev/urandom >"$work/model.safetensors"
+  echo 'HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789' >"$work/.env.example"
+  step "$hubctl" repo create "$repo" --exist-ok
+  printf '\n\033[1m$ hubctl upload %s %s   (a token hides in .env.example)\033[0m\n' "$repo" "$work"
+  "$hubctl" upload "$repo" "$work" --commit-message "First version" || echo "(refused, as it should be)"
+  rm "$work/.env.example"
+  step "$hubctl" upload "$repo" "$work" --commit-message "First version"
+  step "$hubctl" repo tag create "$repo" v1.0 -m "First release"
+  step "$hubctl" repo files "$repo"
+  step "$hubctl" repo info "$repo"
+  step "$hubctl" download "$repo" config.json
+  step "$hubctl" download "$repo" --include '*.json' --include '*.md'
+  step "$hubctl" cache scan
+  rm -rf "$work"
+else
+  # a real Hub: read-only steps only
+  step "$hubctl" repo info openai-community/gpt2
+  step "$hubctl" repo files openai-community/gpt2
+  step "$hubctl" download openai-community/gpt2 config.json
+  step "$hubctl" cache scan
+fi
 echo
 echo "That was hubd on a private session bus with a throwaway keyring; nothing is left behind."
