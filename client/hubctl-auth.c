@@ -14,21 +14,11 @@
 static HubdDbusAuth *
 hubctl_auth_proxy(HubctlContext *ctx)
 {
-	GDBusConnection *connection = hubctl_context_get_connection(ctx);
-	g_autoptr(GError) error = NULL;
-	HubdDbusAuth *proxy;
-
-	if (connection == NULL)
-		return NULL;
-	proxy = hubd_dbus_auth_proxy_new_sync(connection,
-					      hubctl_context_get_proxy_flags(ctx),
-					      hubctl_context_get_bus_name(ctx),
-					      "/org/hubd/Hub1",
-					      NULL,
-					      &error);
-	if (proxy == NULL)
-		hubctl_context_report_unreachable(ctx, error->message);
-	return proxy;
+	return hubctl_context_new_proxy(ctx,
+					HUBD_DBUS_TYPE_AUTH_PROXY,
+					"org.hubd.Hub1.Auth",
+					G_DBUS_PROXY_FLAGS_NONE,
+					-1);
 }
 
 static const gchar *
@@ -39,30 +29,6 @@ hubctl_auth_lookup(GVariant *dict, const gchar *key)
 	if (!g_variant_lookup(dict, key, "&s", &value))
 		return "";
 	return value;
-}
-
-/* Parses sub-command options; argv[0] is the sub-command. */
-static gboolean
-hubctl_auth_parse(const gchar *name,
-		  const gchar *params,
-		  const gchar *summary,
-		  const GOptionEntry *entries,
-		  gint *argc,
-		  gchar ***argv,
-		  gint *exit_code)
-{
-	g_autoptr(GOptionContext) context = g_option_context_new(params);
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *command = g_strdup_printf("auth %s", name);
-
-	g_option_context_set_summary(context, summary);
-	if (entries != NULL)
-		g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		*exit_code = hubctl_usage_error(command, error->message);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 /* ---- reading the token ---- */
@@ -171,15 +137,15 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	if (!hubctl_auth_parse("login",
-			       NULL,
-			       _("Log in with an access token; it is checked with the Hub, then "
-				 "stored in the keyring. The token is read from standard input "
-				 "or asked for, never taken from the command line."),
-			       entries,
-			       &argc,
-			       &argv,
-			       &exit_code))
+	if (!hubctl_parse_options("auth login",
+				  NULL,
+				  _("Log in with an access token; it is checked with the Hub, then "
+				    "stored in the keyring. The token is read from standard input "
+				    "or asked for, never taken from the command line."),
+				  entries,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc > 1)
 		return hubctl_usage_error("auth login",
@@ -221,13 +187,13 @@ hubctl_auth_logout(HubctlContext *ctx, gint argc, gchar **argv)
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *name;
 
-	if (!hubctl_auth_parse("logout",
-			       _("[NAME]"),
-			       _("Remove a stored token (default: the active one)"),
-			       NULL,
-			       &argc,
-			       &argv,
-			       &exit_code))
+	if (!hubctl_parse_options("auth logout",
+				  _("[NAME]"),
+				  _("Remove a stored token (default: the active one)"),
+				  NULL,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc > 2)
 		return hubctl_usage_error("auth logout", _("at most one token name"));
@@ -277,13 +243,13 @@ hubctl_auth_whoami(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	if (!hubctl_auth_parse("whoami",
-			       NULL,
-			       _("Show the user of the current token"),
-			       entries,
-			       &argc,
-			       &argv,
-			       &exit_code))
+	if (!hubctl_parse_options("auth whoami",
+				  NULL,
+				  _("Show the user of the current token"),
+				  entries,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc > 1)
 		return hubctl_usage_error("auth whoami", _("whoami takes no arguments"));
@@ -350,13 +316,13 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	if (!hubctl_auth_parse("list",
-			       NULL,
-			       _("List the stored tokens; * marks the active one"),
-			       entries,
-			       &argc,
-			       &argv,
-			       &exit_code))
+	if (!hubctl_parse_options("auth list",
+				  NULL,
+				  _("List the stored tokens; * marks the active one"),
+				  entries,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc > 1)
 		return hubctl_usage_error("auth list", _("list takes no arguments"));
@@ -408,13 +374,13 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 
-	if (!hubctl_auth_parse("switch",
-			       _("NAME"),
-			       _("Make a stored token the active one"),
-			       NULL,
-			       &argc,
-			       &argv,
-			       &exit_code))
+	if (!hubctl_parse_options("auth switch",
+				  _("NAME"),
+				  _("Make a stored token the active one"),
+				  NULL,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc != 2)
 		return hubctl_usage_error("auth switch", _("give exactly one token name"));
@@ -516,8 +482,8 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	GVariantIter iter;
 	GVariant *raw_item;
 
-	if (!hubctl_auth_parse(
-		    "import",
+	if (!hubctl_parse_options(
+		    "auth import",
 		    NULL,
 		    _("Copy the tokens of huggingface_hub ($HF_TOKEN_PATH or $HF_HOME/token, "
 		      "and stored_tokens beside it) into hubd"),

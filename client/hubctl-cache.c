@@ -12,46 +12,11 @@
 static HubdDbusCache *
 hubctl_cache_proxy(HubctlContext *ctx)
 {
-	GDBusConnection *connection = hubctl_context_get_connection(ctx);
-	g_autoptr(GError) error = NULL;
-	HubdDbusCache *proxy;
-
-	if (connection == NULL)
-		return NULL;
-	proxy = hubd_dbus_cache_proxy_new_sync(connection,
-					       hubctl_context_get_proxy_flags(ctx),
-					       hubctl_context_get_bus_name(ctx),
-					       HUBCTL_OBJECT_PATH,
-					       NULL,
-					       &error);
-	if (proxy == NULL) {
-		hubctl_context_report_unreachable(ctx, error->message);
-		return NULL;
-	}
-	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), CACHE_CALL_TIMEOUT_MS);
-	return proxy;
-}
-
-static gboolean
-hubctl_cache_parse(const gchar *name,
-		   const gchar *params,
-		   const gchar *summary,
-		   const GOptionEntry *entries,
-		   gint *argc,
-		   gchar ***argv,
-		   gint *exit_code)
-{
-	g_autoptr(GOptionContext) context = g_option_context_new(params);
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *command = g_strdup_printf("cache %s", name);
-
-	g_option_context_set_summary(context, summary);
-	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		*exit_code = hubctl_usage_error(command, error->message);
-		return FALSE;
-	}
-	return TRUE;
+	return hubctl_context_new_proxy(ctx,
+					HUBD_DBUS_TYPE_CACHE_PROXY,
+					"org.hubd.Hub1.Cache",
+					G_DBUS_PROXY_FLAGS_NONE,
+					CACHE_CALL_TIMEOUT_MS);
 }
 
 /* huggingface_hub's _format_size: decimal units, one decimal ("3.8G") */
@@ -226,13 +191,13 @@ hubctl_cache_scan(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	if (!hubctl_cache_parse("scan",
-				NULL,
-				_("List the repos in the shared download cache"),
-				entries,
-				&argc,
-				&argv,
-				&exit_code))
+	if (!hubctl_parse_options("cache scan",
+				  NULL,
+				  _("List the repos in the shared download cache"),
+				  entries,
+				  &argc,
+				  &argv,
+				  &exit_code))
 		return exit_code;
 	if (argc > 1)
 		return hubctl_usage_error("cache scan", _("scan takes no arguments"));
@@ -268,19 +233,6 @@ hubctl_cache_print_paths(GVariant *report, const gchar *key, const gchar *label)
 		g_print("  %s %s\n", label, paths[i]);
 }
 
-static gboolean
-hubctl_cache_confirm(void)
-{
-	gchar answer[64];
-
-	g_printerr("%s %s ", _("Delete them?"), _("[y/N]"));
-	if (fgets(answer, sizeof answer, stdin) == NULL)
-		return FALSE;
-	g_strstrip(answer);
-	return g_ascii_strcasecmp(answer, "y") == 0 || g_ascii_strcasecmp(answer, "yes") == 0 ||
-	       g_strcmp0(answer, _("y")) == 0 || g_strcmp0(answer, _("yes")) == 0;
-}
-
 static gint
 hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 {
@@ -314,8 +266,8 @@ hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	if (!hubctl_cache_parse(
-		    "delete",
+	if (!hubctl_parse_options(
+		    "cache delete",
 		    _("REVISION…"),
 		    _("Delete cached revisions (commit hashes, or a unique prefix of at "
 		      "least 4 characters); blobs another revision uses stay"),
@@ -354,7 +306,7 @@ hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 		/* TRANSLATORS: %s is a size such as "3.8G" */
 		g_print(_("Will free %s."), freed_str);
 		g_print("\n");
-		if (!hubctl_cache_confirm()) {
+		if (!hubctl_ask_yes_no(_("Delete them?"))) {
 			g_printerr("%s\n", _("Nothing deleted."));
 			return HUBCTL_EXIT_CANCELLED;
 		}

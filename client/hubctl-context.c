@@ -382,3 +382,44 @@ hubctl_context_get_daemon(HubctlContext *self)
 	}
 	return self->daemon;
 }
+
+gpointer
+hubctl_context_new_proxy(HubctlContext *self,
+			 GType proxy_type,
+			 const gchar *interface_name,
+			 GDBusProxyFlags extra_flags,
+			 gint timeout_msec)
+{
+	g_autoptr(GError) error = NULL;
+	GDBusConnection *connection;
+	GInitable *proxy;
+
+	g_return_val_if_fail(self != NULL, NULL);
+	g_return_val_if_fail(g_type_is_a(proxy_type, G_TYPE_DBUS_PROXY), NULL);
+
+	connection = hubctl_context_get_connection(self);
+	if (connection == NULL)
+		return NULL;
+	/* what the generated *_proxy_new_sync() do, for any of them */
+	proxy = g_initable_new(proxy_type,
+			       NULL,
+			       &error,
+			       "g-flags",
+			       self->proxy_flags | extra_flags,
+			       "g-name",
+			       hubctl_context_get_bus_name(self),
+			       "g-connection",
+			       connection,
+			       "g-object-path",
+			       HUBCTL_OBJECT_PATH,
+			       "g-interface-name",
+			       interface_name,
+			       NULL);
+	if (proxy == NULL) {
+		hubctl_context_report_unreachable(self, error->message);
+		return NULL;
+	}
+	if (timeout_msec != -1)
+		g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), timeout_msec);
+	return proxy;
+}

@@ -31,11 +31,16 @@ hubctl_download_options_clear(HubctlDownloadOptions *o)
 	g_free(o->local_dir);
 }
 
-static gboolean
-hubctl_download_type_is_valid(const gchar *type)
+HubdDbusTransfers *
+hubctl_transfers_proxy(HubctlContext *ctx)
 {
-	return g_strcmp0(type, "model") == 0 || g_strcmp0(type, "dataset") == 0 ||
-	       g_strcmp0(type, "space") == 0;
+	/* calls only: the jobs it returns are watched on their own objects */
+	return hubctl_context_new_proxy(ctx,
+					HUBD_DBUS_TYPE_TRANSFERS_PROXY,
+					"org.hubd.Hub1.Transfers",
+					G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+						G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+					-1);
 }
 
 /* Options both Download and Snapshot take. */
@@ -125,7 +130,6 @@ hubctl_download_run(HubctlContext *ctx,
 {
 	guint n_files = filenames != NULL ? g_strv_length(filenames) : 0;
 	gboolean single = n_files == 1 && !g_str_has_suffix(filenames[0], "/");
-	GDBusConnection *connection;
 	g_autoptr(HubdDbusTransfers) proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
@@ -139,19 +143,9 @@ hubctl_download_run(HubctlContext *ctx,
 			   _("warning: ignoring --include and --exclude, since file names "
 			     "were given"));
 
-	connection = hubctl_context_get_connection(ctx);
-	if (connection == NULL)
-		return HUBCTL_EXIT_UNREACHABLE;
-	proxy = hubd_dbus_transfers_proxy_new_sync(
-		connection,
-		hubctl_context_get_proxy_flags(ctx) | G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
-			G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-		hubctl_context_get_bus_name(ctx),
-		HUBCTL_OBJECT_PATH,
-		NULL,
-		&error);
+	proxy = hubctl_transfers_proxy(ctx);
 	if (proxy == NULL)
-		return hubctl_context_report_unreachable(ctx, error->message);
+		return HUBCTL_EXIT_UNREACHABLE;
 
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	hubctl_download_add_common(&options, o);
@@ -225,10 +219,8 @@ static gint
 hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	HubctlDownloadOptions o = {0};
-	g_autoptr(GOptionContext) context = NULL;
-	g_autoptr(GError) error = NULL;
 	g_autofree gchar *type = NULL;
-	gint exit_code;
+	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
 		{"type",
 		 0,
@@ -305,29 +297,24 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 		{NULL},
 	};
 
-	context = g_option_context_new(_("REPO_ID [FILENAME…]"));
-	g_option_context_set_summary(
-		context,
-		_("Download files from the Hub into the shared cache (or --local-dir) and print "
-		  "their path: one FILENAME gives the file's path, none or several give the "
-		  "snapshot folder. Ctrl-C cancels."));
-	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		exit_code = hubctl_usage_error("download", error->message);
+	if (!hubctl_parse_options(
+		    "download",
+		    _("REPO_ID [FILENAME…]"),
+		    _("Download files from the Hub into the shared cache (or --local-dir) and "
+		      "print "
+		      "their path: one FILENAME gives the file's path, none or several give the "
+		      "snapshot folder. Ctrl-C cancels."),
+		    entries,
+		    &argc,
+		    &argv,
+		    &exit_code))
 		goto out;
-	}
 	if (argc < 2) {
 		exit_code = hubctl_usage_error("download", _("a REPO_ID is required"));
 		goto out;
 	}
-	if (type != NULL && !hubctl_download_type_is_valid(type)) {
-		g_autofree gchar *message =
-			/* TRANSLATORS: %s is what the user gave as repo type */
-			g_strdup_printf(_("unknown repo type “%s” (use model, dataset or space)"),
-					type);
-		exit_code = hubctl_usage_error("download", message);
+	if (!hubctl_check_repo_type("download", type, &exit_code))
 		goto out;
-	}
 	if (o.max_workers < 0) {
 		exit_code = hubctl_usage_error("download", _("--max-workers must be at least 1"));
 		goto out;

@@ -147,10 +147,11 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Show what the Hub knows about a repository"),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo info", argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
@@ -247,10 +248,11 @@ hubctl_repo_list(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("List repositories on the Hub"),
 			       entries,
 			       &type,
+			       0,
+			       0,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo list", argc, 0, 0, &exit_code))
+			       &exit_code))
 		return exit_code;
 	if (limit != G_MININT && !hubctl_repo_check_limit("repo list", limit, &exit_code))
 		return exit_code;
@@ -280,11 +282,8 @@ hubctl_repo_list(HubctlContext *ctx, gint argc, gchar **argv)
 					    NULL,
 					    &error))
 		return hubctl_report_error(error);
-	if (json) {
-		g_autoptr(JsonNode) node = hubctl_repo_array_to_json(repos, keys);
-		hubctl_print_json(node);
-		return HUBCTL_EXIT_OK;
-	}
+	if (json)
+		return hubctl_repo_print_json_array(repos, keys);
 	if (g_variant_n_children(repos) == 0) {
 		g_print("%s\n", _("No repositories found."));
 		return HUBCTL_EXIT_OK;

@@ -45,10 +45,11 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 		    _("List the files and folders of a repository, or of a folder in it"),
 		    entries,
 		    &type,
+		    1,
+		    2,
 		    &argc,
 		    &argv,
-		    &exit_code) ||
-	    !hubctl_repo_check_args("repo files", argc, 1, 2, &exit_code))
+		    &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
@@ -66,11 +67,8 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 						  NULL,
 						  &error))
 		return hubctl_report_error(error);
-	if (json) {
-		g_autoptr(JsonNode) node = hubctl_repo_array_to_json(entries_v, keys);
-		hubctl_print_json(node);
-		return HUBCTL_EXIT_OK;
-	}
+	if (json)
+		return hubctl_repo_print_json_array(entries_v, keys);
 	{
 		g_autoptr(HubctlTable) table = hubctl_table_new(3);
 		GVariantIter iter;
@@ -131,10 +129,11 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 				       : _("List the branches of a repository"),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args(command, argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
@@ -150,11 +149,8 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 	list = g_variant_lookup_value(refs, which, G_VARIANT_TYPE("aa{sv}"));
 	if (list == NULL)
 		list = g_variant_ref_sink(g_variant_new("aa{sv}", NULL));
-	if (json) {
-		g_autoptr(JsonNode) node = hubctl_repo_array_to_json(list, keys);
-		hubctl_print_json(node);
-		return HUBCTL_EXIT_OK;
-	}
+	if (json)
+		return hubctl_repo_print_json_array(list, keys);
 	if (g_variant_n_children(list) > 0) {
 		g_autoptr(HubctlTable) table = hubctl_table_new(2);
 		GVariantIter iter;
@@ -175,43 +171,57 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 	return HUBCTL_EXIT_OK;
 }
 
+/* `repo branch create` and `repo tag create` (only a tag has a --message) */
 static gint
-hubctl_repo_branch_create(HubctlContext *ctx, gint argc, gchar **argv)
+hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv)
 {
 	gboolean exist_ok = FALSE;
 	g_autofree gchar *revision = NULL;
+	g_autofree gchar *message = NULL;
 	g_autofree gchar *type = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
-	const GOptionEntry entries[] = {
-		{"revision",
-		 'r',
-		 0,
-		 G_OPTION_ARG_STRING,
-		 &revision,
-		 N_("Where the branch starts (default: the default branch)"),
-		 N_("REVISION")},
-		{"exist-ok",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &exist_ok,
-		 N_("Do not fail if the branch exists already"),
-		 NULL},
-		{NULL},
-	};
+	const gchar *command = tag ? "repo tag create" : "repo branch create";
+	gboolean ok;
+	const GOptionEntry revision_entry = {
+		"revision",
+		'r',
+		0,
+		G_OPTION_ARG_STRING,
+		&revision,
+		tag ? N_("What to tag (default: the default branch)")
+		    : N_("Where the branch starts (default: the default branch)"),
+		N_("REVISION")};
+	const GOptionEntry message_entry = {"message",
+					    'm',
+					    0,
+					    G_OPTION_ARG_STRING,
+					    &message,
+					    N_("The tag's message"),
+					    N_("MESSAGE")};
+	const GOptionEntry exist_ok_entry = {"exist-ok",
+					     0,
+					     0,
+					     G_OPTION_ARG_NONE,
+					     &exist_ok,
+					     tag ? N_("Do not fail if the tag exists already")
+						 : N_("Do not fail if the branch exists already"),
+					     NULL};
+	const GOptionEntry tag_entries[] = {revision_entry, message_entry, exist_ok_entry, {NULL}};
+	const GOptionEntry branch_entries[] = {revision_entry, exist_ok_entry, {NULL}};
 
-	if (!hubctl_repo_parse("repo branch create",
-			       _("REPO_ID BRANCH"),
-			       _("Create a branch"),
-			       entries,
+	if (!hubctl_repo_parse(command,
+			       tag ? _("REPO_ID TAG") : _("REPO_ID BRANCH"),
+			       tag ? _("Tag a revision, e.g. for a release") : _("Create a branch"),
+			       tag ? tag_entries : branch_entries,
 			       &type,
+			       2,
+			       2,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo branch create", argc, 2, 2, &exit_code))
+			       &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
@@ -219,15 +229,27 @@ hubctl_repo_branch_create(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (revision != NULL)
 		g_variant_builder_add(&options, "{sv}", "revision", g_variant_new_string(revision));
+	if (message != NULL)
+		g_variant_builder_add(&options, "{sv}", "message", g_variant_new_string(message));
 	if (exist_ok)
 		g_variant_builder_add(&options, "{sv}", "exist_ok", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_repos_call_create_branch_sync(proxy,
-						     type,
-						     argv[1],
-						     argv[2],
-						     g_variant_builder_end(&options),
-						     NULL,
-						     &error))
+	if (tag)
+		ok = hubd_dbus_repos_call_create_tag_sync(proxy,
+							  type,
+							  argv[1],
+							  argv[2],
+							  g_variant_builder_end(&options),
+							  NULL,
+							  &error);
+	else
+		ok = hubd_dbus_repos_call_create_branch_sync(proxy,
+							     type,
+							     argv[1],
+							     argv[2],
+							     g_variant_builder_end(&options),
+							     NULL,
+							     &error);
+	if (!ok)
 		return hubctl_report_error(error);
 	return HUBCTL_EXIT_OK;
 }
@@ -257,20 +279,19 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 				       "--yes is given."),
 			       entries,
 			       &type,
+			       2,
+			       2,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args(command, argc, 2, 2, &exit_code))
+			       &exit_code))
 		return exit_code;
 	/* TRANSLATORS: a tag or branch name, then the repo id */
 	question = g_strdup_printf(tag ? _("Delete the tag “%s” of “%s”?")
 				       : _("Delete the branch “%s” of “%s”?"),
 				   argv[2],
 				   argv[1]);
-	if (!yes && !hubctl_repo_confirm(question)) {
-		g_printerr("hubctl: %s\n", _("aborted, nothing was deleted"));
+	if (!hubctl_repo_confirm(yes, question))
 		return HUBCTL_EXIT_FAILED;
-	}
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
@@ -296,70 +317,15 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 }
 
 static gint
+hubctl_repo_branch_create(HubctlContext *ctx, gint argc, gchar **argv)
+{
+	return hubctl_repo_ref_create(ctx, FALSE, argc, argv);
+}
+
+static gint
 hubctl_repo_tag_create(HubctlContext *ctx, gint argc, gchar **argv)
 {
-	gboolean exist_ok = FALSE;
-	g_autofree gchar *revision = NULL;
-	g_autofree gchar *message = NULL;
-	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
-	g_autoptr(GError) error = NULL;
-	GVariantBuilder options;
-	gint exit_code = HUBCTL_EXIT_OK;
-	const GOptionEntry entries[] = {
-		{"revision",
-		 'r',
-		 0,
-		 G_OPTION_ARG_STRING,
-		 &revision,
-		 N_("What to tag (default: the default branch)"),
-		 N_("REVISION")},
-		{"message",
-		 'm',
-		 0,
-		 G_OPTION_ARG_STRING,
-		 &message,
-		 N_("The tag's message"),
-		 N_("MESSAGE")},
-		{"exist-ok",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &exist_ok,
-		 N_("Do not fail if the tag exists already"),
-		 NULL},
-		{NULL},
-	};
-
-	if (!hubctl_repo_parse("repo tag create",
-			       _("REPO_ID TAG"),
-			       _("Tag a revision, e.g. for a release"),
-			       entries,
-			       &type,
-			       &argc,
-			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo tag create", argc, 2, 2, &exit_code))
-		return exit_code;
-	proxy = hubctl_repo_proxy(ctx);
-	if (proxy == NULL)
-		return HUBCTL_EXIT_UNREACHABLE;
-	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	if (revision != NULL)
-		g_variant_builder_add(&options, "{sv}", "revision", g_variant_new_string(revision));
-	if (message != NULL)
-		g_variant_builder_add(&options, "{sv}", "message", g_variant_new_string(message));
-	if (exist_ok)
-		g_variant_builder_add(&options, "{sv}", "exist_ok", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_repos_call_create_tag_sync(proxy,
-						  type,
-						  argv[1],
-						  argv[2],
-						  g_variant_builder_end(&options),
-						  NULL,
-						  &error))
-		return hubctl_report_error(error);
-	return HUBCTL_EXIT_OK;
+	return hubctl_repo_ref_create(ctx, TRUE, argc, argv);
 }
 
 static gint
@@ -489,10 +455,11 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Show the history of a branch, tag or commit, newest first"),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo commits", argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	if (limit != G_MININT && !hubctl_repo_check_limit("repo commits", limit, &exit_code))
 		return exit_code;
@@ -512,11 +479,8 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 						    NULL,
 						    &error))
 		return hubctl_report_error(error);
-	if (json) {
-		g_autoptr(JsonNode) node = hubctl_repo_array_to_json(commits, keys);
-		hubctl_print_json(node);
-		return HUBCTL_EXIT_OK;
-	}
+	if (json)
+		return hubctl_repo_print_json_array(commits, keys);
 	{
 		g_autoptr(HubctlTable) table = hubctl_table_new(4);
 		GVariantIter iter;

@@ -14,24 +14,11 @@
 HubdDbusRepos *
 hubctl_repo_proxy(HubctlContext *ctx)
 {
-	GDBusConnection *connection = hubctl_context_get_connection(ctx);
-	g_autoptr(GError) error = NULL;
-	HubdDbusRepos *proxy;
-
-	if (connection == NULL)
-		return NULL;
-	proxy = hubd_dbus_repos_proxy_new_sync(connection,
-					       hubctl_context_get_proxy_flags(ctx),
-					       hubctl_context_get_bus_name(ctx),
-					       HUBCTL_OBJECT_PATH,
-					       NULL,
-					       &error);
-	if (proxy == NULL) {
-		hubctl_context_report_unreachable(ctx, error->message);
-		return NULL;
-	}
-	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), HUBCTL_REPO_TIMEOUT_MS);
-	return proxy;
+	return hubctl_context_new_proxy(ctx,
+					HUBD_DBUS_TYPE_REPOS_PROXY,
+					"org.hubd.Hub1.Repos",
+					G_DBUS_PROXY_FLAGS_NONE,
+					HUBCTL_REPO_TIMEOUT_MS);
 }
 
 const gchar *
@@ -59,10 +46,11 @@ hubctl_repo_dict_to_json(GVariant *dict, const gchar *const *keys)
 	return json_node_init_object(json_node_alloc(), object);
 }
 
-JsonNode *
-hubctl_repo_array_to_json(GVariant *dicts, const gchar *const *keys)
+gint
+hubctl_repo_print_json_array(GVariant *dicts, const gchar *const *keys)
 {
 	g_autoptr(JsonArray) array = json_array_new();
+	g_autoptr(JsonNode) node = NULL;
 	GVariantIter iter;
 	GVariant *item;
 
@@ -71,7 +59,9 @@ hubctl_repo_array_to_json(GVariant *dicts, const gchar *const *keys)
 		g_autoptr(GVariant) owned = item;
 		json_array_add_element(array, hubctl_repo_dict_to_json(item, keys));
 	}
-	return json_node_init_array(json_node_alloc(), array);
+	node = json_node_init_array(json_node_alloc(), array);
+	hubctl_print_json(node);
+	return HUBCTL_EXIT_OK;
 }
 
 gchar *
@@ -86,12 +76,30 @@ hubctl_repo_short_date(const gchar *date)
 	return g_strdup(date);
 }
 
+/* FALSE (usage error in *exit_code) unless min <= positional args <= max */
+static gboolean
+hubctl_repo_check_args(const gchar *command, gint argc, gint min, gint max, gint *exit_code)
+{
+	/* argv[0] is the sub-command */
+	if (argc - 1 < min) {
+		*exit_code = hubctl_usage_error(command, _("missing arguments"));
+		return FALSE;
+	}
+	if (argc - 1 > max) {
+		*exit_code = hubctl_usage_error(command, _("too many arguments"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 hubctl_repo_parse(const gchar *command,
 		  const gchar *params,
 		  const gchar *summary,
 		  const GOptionEntry *entries,
 		  gchar **type_out,
+		  gint min_args,
+		  gint max_args,
 		  gint *argc,
 		  gchar ***argv,
 		  gint *exit_code)
@@ -129,39 +137,25 @@ hubctl_repo_parse(const gchar *command,
 		*exit_code = hubctl_usage_error(command, error->message);
 		return FALSE;
 	}
-	if (type_out == NULL)
-		return TRUE;
-	if (type == NULL || type[0] == '\0') {
-		g_free(type);
-		type = g_strdup("model");
-	}
-	if (g_strcmp0(type, "model") != 0 && g_strcmp0(type, "dataset") != 0 &&
-	    g_strcmp0(type, "space") != 0) {
-		g_autofree gchar *message =
-			/* TRANSLATORS: %s is what was given to --type */
-			g_strdup_printf(_("unknown repo type “%s” (model, dataset or space)"),
+	if (type_out != NULL) {
+		if (type == NULL || type[0] == '\0') {
+			g_free(type);
+			type = g_strdup("model");
+		}
+		if (!hubctl_repo_type_is_valid(type)) {
+			g_autofree gchar *message =
+				/* TRANSLATORS: %s is what was given to --type */
+				g_strdup_printf(
+					_("unknown repo type “%s” (model, dataset or space)"),
 					type);
-		g_free(type);
-		*exit_code = hubctl_usage_error(command, message);
-		return FALSE;
+			g_free(type);
+			*exit_code = hubctl_usage_error(command, message);
+			return FALSE;
+		}
+		*type_out = type;
 	}
-	*type_out = type;
-	return TRUE;
-}
-
-gboolean
-hubctl_repo_check_args(const gchar *command, gint argc, gint min, gint max, gint *exit_code)
-{
-	/* argv[0] is the sub-command */
-	if (argc - 1 < min) {
-		*exit_code = hubctl_usage_error(command, _("missing arguments"));
-		return FALSE;
-	}
-	if (argc - 1 > max) {
-		*exit_code = hubctl_usage_error(command, _("too many arguments"));
-		return FALSE;
-	}
-	return TRUE;
+	/* after --type, whose error comes first */
+	return hubctl_repo_check_args(command, *argc, min_args, max_args, exit_code);
 }
 
 gboolean
@@ -175,20 +169,13 @@ hubctl_repo_check_limit(const gchar *command, gint limit, gint *exit_code)
 }
 
 gboolean
-hubctl_repo_confirm(const gchar *question)
+hubctl_repo_confirm(gboolean yes, const gchar *question)
 {
-	gchar answer[64];
-
-	if (!isatty(STDIN_FILENO) || !hubctl_stderr_is_tty())
+	/* no terminal to ask on: scripts go on */
+	if (yes || !isatty(STDIN_FILENO) || !hubctl_stderr_is_tty() || hubctl_ask_yes_no(question))
 		return TRUE;
-	/* TRANSLATORS: the answers the prompt accepts; keep "y/N" if unsure */
-	g_printerr("%s %s ", question, _("[y/N]"));
-	if (fgets(answer, sizeof answer, stdin) == NULL)
-		return FALSE;
-	g_strstrip(answer);
-	/* TRANSLATORS: "y" and "yes" answer the [y/N] prompt; English ones are always accepted */
-	return g_ascii_strcasecmp(answer, "y") == 0 || g_ascii_strcasecmp(answer, "yes") == 0 ||
-	       g_strcmp0(answer, _("y")) == 0 || g_strcmp0(answer, _("yes")) == 0;
+	g_printerr("hubctl: %s\n", _("aborted, nothing was deleted"));
+	return FALSE;
 }
 
 /* "true"/"false" and the usual spellings, for --private BOOL */
@@ -258,10 +245,11 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Create a repository on the Hub and print its URL"),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo create", argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	if (sdk != NULL && g_strcmp0(type, "space") != 0)
 		return hubctl_usage_error("repo create", _("--space-sdk is for --type space"));
@@ -325,20 +313,19 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 				 "first, unless --yes is given."),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo delete", argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	/* TRANSLATORS: repo type (model, dataset, space), then the repo id */
 	question =
 		g_strdup_printf(_("Delete the %s “%s” and all its files? This cannot be undone."),
 				type,
 				argv[1]);
-	if (!yes && !hubctl_repo_confirm(question)) {
-		g_printerr("hubctl: %s\n", _("aborted, nothing was deleted"));
+	if (!hubctl_repo_confirm(yes, question))
 		return HUBCTL_EXIT_FAILED;
-	}
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
@@ -370,10 +357,11 @@ hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
 				 "its new URL"),
 			       NULL,
 			       &type,
+			       2,
+			       2,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo move", argc, 2, 2, &exit_code))
+			       &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
@@ -433,10 +421,11 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Change a repository's visibility, gating or discussions"),
 			       entries,
 			       &type,
+			       1,
+			       1,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("repo settings", argc, 1, 1, &exit_code))
+			       &exit_code))
 		return exit_code;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (private_text != NULL) {
@@ -572,10 +561,11 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 				 "sent to the Hub)"),
 			       entries,
 			       &type,
+			       2,
+			       2,
 			       &argc,
 			       &argv,
-			       &exit_code) ||
-	    !hubctl_repo_check_args("url", argc, 2, 2, &exit_code))
+			       &exit_code))
 		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)

@@ -15,13 +15,16 @@ hubctl_repo_proxy(HubctlContext *ctx);
 /* Parses a sub-command's options; argv[0] is the sub-command. `command` is
  * "repo create" (for messages and the usage line). With `type_out`, adds
  * --type/--repo-type and stores the checked type ("model" by default) there.
- * On FALSE, *exit_code is set (usage error). */
+ * Then checks that min_args <= positional arguments <= max_args. On FALSE,
+ * *exit_code is set (usage error). */
 gboolean
 hubctl_repo_parse(const gchar *command,
 		  const gchar *params,
 		  const gchar *summary,
 		  const GOptionEntry *entries,
 		  gchar **type_out,
+		  gint min_args,
+		  gint max_args,
 		  gint *argc,
 		  gchar ***argv,
 		  gint *exit_code);
@@ -30,17 +33,14 @@ hubctl_repo_parse(const gchar *command,
 const gchar *
 hubctl_repo_lookup(GVariant *dict, const gchar *key);
 
-/* FALSE (usage error in *exit_code) unless min <= positional args <= max. */
-gboolean
-hubctl_repo_check_args(const gchar *command, gint argc, gint min, gint max, gint *exit_code);
-
 /* An a{sv} as a JSON object with exactly `keys` (NULL-terminated), null for
  * those absent: the stable --json shapes of hubctl-json.md. */
 JsonNode *
 hubctl_repo_dict_to_json(GVariant *dict, const gchar *const *keys);
-/* The same for every a{sv} of an aa{sv}: a JSON array. */
-JsonNode *
-hubctl_repo_array_to_json(GVariant *dicts, const gchar *const *keys);
+/* The same for every a{sv} of an aa{sv}, printed as a JSON array (--json of
+ * the listings); returns HUBCTL_EXIT_OK. */
+gint
+hubctl_repo_print_json_array(GVariant *dicts, const gchar *const *keys);
 
 /* "2024-01-02T03:04:05.000Z" -> "2024-01-02 03:04" for tables. */
 gchar *
@@ -50,10 +50,11 @@ hubctl_repo_short_date(const gchar *date);
 gboolean
 hubctl_repo_check_limit(const gchar *command, gint limit, gint *exit_code);
 
-/* Asks QUESTION [y/N] on stderr when stdin and stderr are terminals; TRUE
- * without asking when they are not (scripts), or on "y"/"yes". */
+/* Before deleting: TRUE to go on — with `yes` (--yes), when stdin or stderr
+ * is not a terminal (scripts), or on a "y"/"yes" answer to QUESTION [y/N].
+ * Else prints "aborted, nothing was deleted" and returns FALSE. */
 gboolean
-hubctl_repo_confirm(const gchar *question);
+hubctl_repo_confirm(gboolean yes, const gchar *question);
 
 /* hubctl-repo-info.c; argv[0] is the sub-command. */
 gint

@@ -37,13 +37,6 @@ hubctl_upload_options_clear(HubctlUploadOptions *o)
 	g_strfreev(o->delete);
 }
 
-static gboolean
-hubctl_upload_type_is_valid(const gchar *type)
-{
-	return g_strcmp0(type, "model") == 0 || g_strcmp0(type, "dataset") == 0 ||
-	       g_strcmp0(type, "space") == 0;
-}
-
 static void
 hubctl_upload_add_common(GVariantBuilder *b, const HubctlUploadOptions *o)
 {
@@ -61,30 +54,6 @@ hubctl_upload_add_common(GVariantBuilder *b, const HubctlUploadOptions *o)
 		g_variant_builder_add(b, "{sv}", "create_pr", g_variant_new_boolean(TRUE));
 	if (o->no_policy)
 		g_variant_builder_add(b, "{sv}", "no_policy", g_variant_new_boolean(TRUE));
-}
-
-static HubdDbusTransfers *
-hubctl_upload_proxy(HubctlContext *ctx, gint *exit_code)
-{
-	GDBusConnection *connection = hubctl_context_get_connection(ctx);
-	g_autoptr(GError) error = NULL;
-	HubdDbusTransfers *proxy;
-
-	if (connection == NULL) {
-		*exit_code = HUBCTL_EXIT_UNREACHABLE;
-		return NULL;
-	}
-	proxy = hubd_dbus_transfers_proxy_new_sync(
-		connection,
-		hubctl_context_get_proxy_flags(ctx) | G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
-			G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-		hubctl_context_get_bus_name(ctx),
-		HUBCTL_OBJECT_PATH,
-		NULL,
-		&error);
-	if (proxy == NULL)
-		*exit_code = hubctl_context_report_unreachable(ctx, error->message);
-	return proxy;
 }
 
 /* waits for the job and prints its commit URL (and PR URL), or JSON */
@@ -144,7 +113,6 @@ hubctl_upload_run(HubctlContext *ctx,
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	GVariantBuilder options;
-	gint exit_code = HUBCTL_EXIT_OK;
 	gboolean ok;
 
 	if (!g_file_test(local, G_FILE_TEST_EXISTS)) {
@@ -157,9 +125,9 @@ hubctl_upload_run(HubctlContext *ctx,
 		g_printerr("hubctl: %s\n",
 			   _("warning: ignoring --include, --exclude and --delete when uploading "
 			     "a single file"));
-	proxy = hubctl_upload_proxy(ctx, &exit_code);
+	proxy = hubctl_transfers_proxy(ctx);
 	if (proxy == NULL)
-		return exit_code;
+		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	hubctl_upload_add_common(&options, o);
 	/* as `hf upload`: the repo is created if it is missing */
@@ -325,21 +293,12 @@ hubctl_upload_parse(const gchar *command,
 		    gint *argc,
 		    gchar ***argv)
 {
-	g_autoptr(GOptionContext) context = g_option_context_new(parameters);
 	g_autofree GOptionEntry *entries = hubctl_upload_entries(o, upload_only);
-	g_autoptr(GError) error = NULL;
+	gint exit_code = -1;
 
-	g_option_context_set_summary(context, summary);
-	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!g_option_context_parse(context, argc, argv, &error))
-		return hubctl_usage_error(command, error->message);
-	if (o->type != NULL && !hubctl_upload_type_is_valid(o->type)) {
-		g_autofree gchar *message =
-			/* TRANSLATORS: %s is what the user gave as repo type */
-			g_strdup_printf(_("unknown repo type “%s” (use model, dataset or space)"),
-					o->type);
-		return hubctl_usage_error(command, message);
-	}
+	if (!hubctl_parse_options(command, parameters, summary, entries, argc, argv, &exit_code) ||
+	    !hubctl_check_repo_type(command, o->type, &exit_code))
+		return exit_code;
 	if (o->type == NULL)
 		o->type = g_strdup("model");
 	if (o->revision == NULL)
@@ -391,11 +350,10 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 	g_autofree gchar *job_path = NULL;
 	GVariantBuilder ops;
 	GVariantBuilder options;
-	gint exit_code = HUBCTL_EXIT_OK;
 
-	proxy = hubctl_upload_proxy(ctx, &exit_code);
+	proxy = hubctl_transfers_proxy(ctx);
 	if (proxy == NULL)
-		return exit_code;
+		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&ops, G_VARIANT_TYPE("aa{sv}"));
 	for (gint i = 3; i < argc; i++) {
 		GVariantBuilder op;

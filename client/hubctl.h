@@ -61,6 +61,18 @@ hubctl_context_get_daemon(HubctlContext *ctx);
 GDBusProxyFlags
 hubctl_context_get_proxy_flags(HubctlContext *ctx);
 
+/* A new proxy of `proxy_type` (a generated HUBD_DBUS_TYPE_*_PROXY) for
+ * `interface_name` at /org/hubd/Hub1, made with the context's proxy flags plus
+ * `extra_flags`; `timeout_msec` is its default call timeout (-1: D-Bus's).
+ * NULL (the "cannot reach hubd" message printed) on failure: the command then
+ * returns HUBCTL_EXIT_UNREACHABLE. */
+gpointer
+hubctl_context_new_proxy(HubctlContext *ctx,
+			 GType proxy_type,
+			 const gchar *interface_name,
+			 GDBusProxyFlags extra_flags,
+			 gint timeout_msec);
+
 /* socket_path: --socket, or NULL to use HUBD_SOCKET / the session bus. Makes
  * no connection yet. The newest context is the one hubctl_report_error()
  * names in its "cannot reach hubd" hint. */
@@ -93,6 +105,29 @@ hubctl_variant_to_json(GVariant *value);
  * COMMAND --help'" hint to stderr, returns HUBCTL_EXIT_USAGE. command may be NULL. */
 gint
 hubctl_usage_error(const gchar *command, const gchar *message);
+
+/* Parses a command's options (client/hubctl-args.c); argv[0] is the
+ * (sub-)command. `command` ("auth login") names it in a usage error, which
+ * sets *exit_code and returns FALSE. entries may be NULL. */
+gboolean
+hubctl_parse_options(const gchar *command,
+		     const gchar *params,
+		     const gchar *summary,
+		     const GOptionEntry *entries,
+		     gint *argc,
+		     gchar ***argv,
+		     gint *exit_code);
+/* "model", "dataset" or "space" */
+gboolean
+hubctl_repo_type_is_valid(const gchar *type);
+/* --type as download and upload check it: TRUE for NULL or a valid type, else
+ * an "unknown repo type" usage error in *exit_code. */
+gboolean
+hubctl_check_repo_type(const gchar *command, const gchar *type, gint *exit_code);
+/* Prints "QUESTION [y/N] " on stderr and reads the answer from stdin: TRUE on
+ * "y" or "yes" (English or translated), FALSE on anything else or EOF. */
+gboolean
+hubctl_ask_yes_no(const gchar *question);
 
 /* Column-aligned plain-text output (`repo list`, `status`): cells are padded to
  * the widest cell of their column (display width, so CJK and emoji line up),
@@ -134,6 +169,11 @@ hubctl_stderr_is_tty(void);
  * hubctl_report_error and returns its exit code. */
 gint
 hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out);
+
+/* The org.hubd.Hub1.Transfers proxy `download`, `upload` and `repo-files`
+ * call (client/hubctl-download.c); NULL as hubctl_context_new_proxy(). */
+HubdDbusTransfers *
+hubctl_transfers_proxy(HubctlContext *ctx);
 
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;
