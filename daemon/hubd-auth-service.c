@@ -9,6 +9,7 @@
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-client.h"
+#include "hubd-json.h"
 #include "hubd-token-store.h"
 
 #define MAX_TOKEN_NAME 100
@@ -106,25 +107,6 @@ hubd_auth_service_source_name(HubdTokenSource source)
 	}
 }
 
-static const gchar *
-json_get_string(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(node);
-}
-
-static JsonObject *
-json_get_object(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
-
 /* ---- LoggedIn / User ---- */
 
 static void
@@ -140,7 +122,7 @@ hubd_auth_service_user_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		return;
 	}
 	hubd_dbus_auth_set_user(hubd_auth_service_skeleton(self),
-				json_get_string(json_node_get_object(node), "name") ?: "");
+				hubd_json_get_string(json_node_get_object(node), "name") ?: "");
 }
 
 /* Recomputes LoggedIn and User from the store; the user comes from the stored
@@ -222,7 +204,7 @@ static GVariant *
 hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
 {
 	JsonObject *obj = json_node_get_object(node);
-	JsonObject *access = json_get_object(json_get_object(obj, "auth"), "accessToken");
+	JsonObject *access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
 	JsonNode *orgs = json_object_get_member(obj, "orgs");
 	g_autoptr(GStrvBuilder) org_names = g_strv_builder_new();
 	g_auto(GStrv) orgv = NULL;
@@ -233,9 +215,10 @@ hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
 		JsonArray *a = json_node_get_array(orgs);
 		for (guint i = 0; i < json_array_get_length(a); i++) {
 			JsonNode *o = json_array_get_element(a, i);
-			const gchar *n = JSON_NODE_HOLDS_OBJECT(o)
-						 ? json_get_string(json_node_get_object(o), "name")
-						 : NULL;
+			const gchar *n =
+				JSON_NODE_HOLDS_OBJECT(o)
+					? hubd_json_get_string(json_node_get_object(o), "name")
+					: NULL;
 			if (n != NULL)
 				g_strv_builder_add(org_names, n);
 		}
@@ -245,19 +228,19 @@ hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "name",
-			      g_variant_new_string(json_get_string(obj, "name") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "name") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "fullname",
-			      g_variant_new_string(json_get_string(obj, "fullname") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "fullname") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "email",
-			      g_variant_new_string(json_get_string(obj, "email") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "email") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "type",
-			      g_variant_new_string(json_get_string(obj, "type") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "type") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "orgs",
@@ -265,11 +248,12 @@ hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "role",
-			      g_variant_new_string(json_get_string(access, "role") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "token_name",
-			      g_variant_new_string(json_get_string(access, "displayName") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(access, "role") ?: ""));
+	g_variant_builder_add(
+		&b,
+		"{sv}",
+		"token_name",
+		g_variant_new_string(hubd_json_get_string(access, "displayName") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "source",
@@ -299,7 +283,7 @@ hubd_auth_service_whoami_done_cb(GObject *source, GAsyncResult *res, gpointer us
 					   &token_source,
 					   NULL);
 	/* a fresh answer also keeps User current (HF_TOKEN has no stored user) */
-	user = json_get_string(json_node_get_object(node), "name");
+	user = hubd_json_get_string(json_node_get_object(node), "name");
 	if (user != NULL && g_strcmp0(hubd_dbus_auth_get_user(skeleton), user) != 0)
 		hubd_dbus_auth_set_user(skeleton, user);
 	hubd_dbus_auth_complete_who_am_i(skeleton,
@@ -379,7 +363,7 @@ hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	HubdTokenStore *store = HUBD_TOKEN_STORE(source);
 	GError *error = NULL;
 	JsonObject *obj = json_node_get_object(call->whoami);
-	JsonObject *access = json_get_object(json_get_object(obj, "auth"), "accessToken");
+	JsonObject *access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
 	g_autofree gchar *storage = hubd_token_store_dup_storage_label(store);
 	GVariantBuilder b;
 
@@ -389,7 +373,7 @@ hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	}
 	g_message("logged in to %s as %s (token “%s”, stored in %s)",
 		  call->endpoint,
-		  json_get_string(obj, "name"),
+		  hubd_json_get_string(obj, "name"),
 		  call->name,
 		  storage);
 	hubd_auth_service_update(call->self, TRUE);
@@ -398,15 +382,15 @@ hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "user",
-			      g_variant_new_string(json_get_string(obj, "name") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "name") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "fullname",
-			      g_variant_new_string(json_get_string(obj, "fullname") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(obj, "fullname") ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "role",
-			      g_variant_new_string(json_get_string(access, "role") ?: ""));
+			      g_variant_new_string(hubd_json_get_string(access, "role") ?: ""));
 	g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(call->endpoint));
 	g_variant_builder_add(&b, "{sv}", "storage", g_variant_new_string(storage));
 	hubd_dbus_auth_complete_login(hubd_auth_service_skeleton(call->self),
@@ -431,11 +415,11 @@ hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointe
 		return;
 	}
 	obj = json_node_get_object(call->whoami);
-	access = json_get_object(json_get_object(obj, "auth"), "accessToken");
-	user = json_get_string(obj, "name");
+	access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
+	user = hubd_json_get_string(obj, "name");
 	if (call->name == NULL) {
 		/* as huggingface_hub: the token's name on the Hub, else oauth-USER */
-		const gchar *display = json_get_string(access, "displayName");
+		const gchar *display = hubd_json_get_string(access, "displayName");
 		call->name = display != NULL
 				     ? g_strdup(display)
 				     : g_strdup_printf("oauth-%s", user != NULL ? user : "user");
@@ -450,7 +434,7 @@ hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointe
 				    call->name,
 				    call->token,
 				    user,
-				    json_get_string(access, "role"),
+				    hubd_json_get_string(access, "role"),
 				    NULL,
 				    hubd_auth_service_saved_cb,
 				    call);

@@ -161,24 +161,35 @@ dl_return_done(GTask *task)
 	g_task_return_pointer(task, dl_result(dl), (GDestroyNotify)g_variant_unref);
 }
 
+/* An existing file answers: its path (taken) and size, cached. FALSE (and
+ * `path` freed) when it is not there. */
+static gboolean
+dl_take_file(Dl *dl, gchar *path)
+{
+	struct stat st;
+
+	if (g_stat(path, &st) != 0) {
+		g_free(path);
+		return FALSE;
+	}
+	dl->size = (guint64)st.st_size;
+	g_free(dl->path);
+	dl->path = path;
+	dl->cached = TRUE;
+	return TRUE;
+}
+
 /* Fills path, etag and size from an existing snapshot entry. */
 static gboolean
 dl_take_snapshot_entry(Dl *dl, gchar *snap)
 {
 	g_autofree gchar *target = NULL;
-	struct stat st;
 
-	if (g_stat(snap, &st) != 0) {
-		g_free(snap);
+	if (!dl_take_file(dl, snap))
 		return FALSE;
-	}
-	target = g_file_read_link(snap, NULL);
+	target = g_file_read_link(dl->path, NULL);
 	if (target != NULL && dl->etag == NULL)
 		dl->etag = g_path_get_basename(target);
-	dl->size = (guint64)st.st_size;
-	g_free(dl->path);
-	dl->path = snap;
-	dl->cached = TRUE;
 	return TRUE;
 }
 
@@ -186,22 +197,12 @@ static gboolean
 dl_take_local_file(Dl *dl)
 {
 	g_autofree gchar *commit = NULL;
-	gchar *path;
-	struct stat st;
 
-	if (!hubd_local_dir_is_current(dl->req->local_dir, dl->req->filename, dl->etag, &commit))
+	if (!hubd_local_dir_is_current(dl->req->local_dir, dl->req->filename, dl->etag, &commit) ||
+	    !dl_take_file(dl, hubd_local_dir_file_path(dl->req->local_dir, dl->req->filename)))
 		return FALSE;
-	path = hubd_local_dir_file_path(dl->req->local_dir, dl->req->filename);
-	if (g_stat(path, &st) != 0) {
-		g_free(path);
-		return FALSE;
-	}
-	dl->size = (guint64)st.st_size;
 	if (dl->commit == NULL)
 		dl->commit = g_steal_pointer(&commit);
-	g_free(dl->path);
-	dl->path = path;
-	dl->cached = TRUE;
 	return TRUE;
 }
 
@@ -286,9 +287,6 @@ static void
 dl_head(GTask *task);
 
 static void
-dl_run_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb);
-
-static void
 dl_transfer_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
@@ -301,7 +299,7 @@ dl_transfer_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	dl->cached = !fetched;
-	dl_run_thread(task, dl_install_thread, dl_prepared_cb);
+	hubd_download_run_in_thread(task, dl_install_thread, dl_prepared_cb);
 }
 
 static void
@@ -395,7 +393,7 @@ dl_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (r == 2) {
 		dl->cached = TRUE;
 		dl->from_blob = TRUE;
-		dl_run_thread(task, dl_install_thread, dl_prepared_cb);
+		hubd_download_run_in_thread(task, dl_install_thread, dl_prepared_cb);
 		return;
 	}
 	if (r == 3) {
@@ -406,8 +404,8 @@ dl_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	dl_start_transfer(task);
 }
 
-static void
-dl_run_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb)
+void
+hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb)
 {
 	/* a sub-task carrying the same data, so its answer comes back here */
 	GTask *inner = g_task_new(NULL, g_task_get_cancellable(task), cb, g_object_ref(task));
@@ -468,7 +466,7 @@ dl_head_failed(GTask *task, GError *error)
 	Dl *dl = g_task_get_task_data(task);
 
 	dl->error = error;
-	dl_run_thread(task, dl_head_failed_thread, dl_prepared_cb);
+	hubd_download_run_in_thread(task, dl_head_failed_thread, dl_prepared_cb);
 }
 
 /* ---- step 2: the metadata HEAD ---- */
@@ -585,7 +583,7 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		dl->get_url = g_uri_to_string(hubd_hub_response_get_uri(resp));
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_totals(dl->job, dl->size, 1);
-	dl_run_thread(task, dl_prepare_thread, dl_prepared_cb);
+	hubd_download_run_in_thread(task, dl_prepare_thread, dl_prepared_cb);
 }
 
 static void
@@ -711,7 +709,7 @@ hubd_download_file_async(HubdDaemon *daemon,
 	g_task_set_task_data(task, dl, (GDestroyNotify)dl_free);
 	if (job != NULL && set_totals)
 		hubd_job_set_phase(job, "resolving");
-	dl_run_thread(task, dl_lookup_thread, dl_looked_up_cb);
+	hubd_download_run_in_thread(task, dl_lookup_thread, dl_looked_up_cb);
 }
 
 GVariant *

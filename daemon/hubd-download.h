@@ -46,6 +46,12 @@ hubd_download_file_finish(GAsyncResult *result, GError **error);
 gchar *
 hubd_download_normalize_etag(const gchar *etag);
 
+/* Runs `func` in a thread on a sub-task that shares `task`'s data and
+ * cancellable; `cb` gets that sub-task, with a new ref on `task` as its
+ * user_data. Download and Snapshot do their disk work this way. */
+void
+hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb);
+
 /* [http] retry-base-ms, as HubdHubClient uses it (1000 by default). */
 guint
 hubd_download_retry_base_ms(HubdDaemon *daemon);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
+#include "hubd-json.h"
 #include "hubd-upload-stream.h"
 
 #define LFS_JSON "application/vnd.git-lfs+json"
@@ -102,22 +103,6 @@ hubd_lfs_parse_response(HubdHubResponse *resp, GError **error)
 		return NULL;
 	}
 	return json_parser_steal_root(parser);
-}
-
-JsonObject *
-hubd_lfs_json_object(JsonObject *obj, const gchar *name)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, name) : NULL;
-
-	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
-
-JsonArray *
-hubd_lfs_json_array(JsonObject *obj, const gchar *name)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, name) : NULL;
-
-	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
 }
 
 static void
@@ -379,7 +364,7 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 {
 	LfsRun *run = g_task_get_task_data(task);
 	const gchar *oid = json_object_get_string_member_with_default(obj, "oid", "");
-	JsonObject *actions = hubd_lfs_json_object(obj, "actions");
+	JsonObject *actions = hubd_json_get_object(obj, "actions");
 	JsonObject *upload = NULL;
 	JsonObject *verify = NULL;
 	JsonObject *header = NULL;
@@ -387,7 +372,7 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 	ObjUp *up;
 
 	if (json_object_has_member(obj, "error")) {
-		JsonObject *e = hubd_lfs_json_object(obj, "error");
+		JsonObject *e = hubd_json_get_object(obj, "error");
 		g_set_error(error,
 			    HUBD_ERROR,
 			    HUBD_ERROR_SERVER,
@@ -408,8 +393,8 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 		return FALSE;
 	}
 	if (actions != NULL) {
-		upload = hubd_lfs_json_object(actions, "upload");
-		verify = hubd_lfs_json_object(actions, "verify");
+		upload = hubd_json_get_object(actions, "upload");
+		verify = hubd_json_get_object(actions, "verify");
 	}
 	if (upload == NULL)
 		return TRUE; /* already stored */
@@ -422,7 +407,7 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 	if (verify != NULL)
 		up->verify_href =
 			g_strdup(json_object_get_string_member_with_default(verify, "href", ""));
-	header = hubd_lfs_json_object(upload, "header");
+	header = hubd_json_get_object(upload, "header");
 	if (header != NULL && json_object_has_member(header, "chunk_size")) {
 		const gchar *cs =
 			json_object_get_string_member_with_default(header, "chunk_size", "");
@@ -488,7 +473,7 @@ lfs_batch_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (resp != NULL)
 		root = hubd_lfs_parse_response(resp, &error);
 	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root))
-		objects = hubd_lfs_json_array(json_node_get_object(root), "objects");
+		objects = hubd_json_get_array(json_node_get_object(root), "objects");
 	if (root != NULL && objects == NULL)
 		error = g_error_new(HUBD_ERROR,
 				    HUBD_ERROR_SERVER,

@@ -45,10 +45,4 @@ hubd_lfs_upload_finish(GAsyncResult *result, guint *n_transferred, GError **erro
 HUBD_EXPORT JsonNode *
 hubd_lfs_parse_response(HubdHubResponse *resp, GError **error);
 
-/* `obj`'s member `name` if it is an object / an array, else NULL. */
-HUBD_EXPORT JsonObject *
-hubd_lfs_json_object(JsonObject *obj, const gchar *name);
-HUBD_EXPORT JsonArray *
-hubd_lfs_json_array(JsonObject *obj, const gchar *name);
-
 G_END_DECLS

@@ -4,66 +4,10 @@
 
 #include "hubd-repos-json.h"
 
+#include "hubd-json.h"
+
 /* Everything here comes from the network: missing or mistyped members are
  * skipped, never trusted, and strings are made valid UTF-8 for GVariant. */
-
-static const gchar *
-json_str(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(node);
-}
-
-static JsonObject *
-json_obj(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
-
-static JsonArray *
-json_arr(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
-}
-
-/* TRUE and *out when the member is a number (an integer or a double) */
-static gboolean
-json_num(JsonObject *obj, const gchar *member, gint64 *out)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-	GType t;
-
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
-		return FALSE;
-	t = json_node_get_value_type(node);
-	if (t == G_TYPE_INT64)
-		*out = json_node_get_int(node);
-	else if (t == G_TYPE_DOUBLE)
-		*out = (gint64)json_node_get_double(node);
-	else
-		return FALSE;
-	return TRUE;
-}
-
-static gboolean
-json_bool(JsonObject *obj, const gchar *member, gboolean *out)
-{
-	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
-
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
-		return FALSE;
-	*out = json_node_get_boolean(node);
-	return TRUE;
-}
 
 static GVariant *
 variant_string(const gchar *s)
@@ -83,7 +27,7 @@ add_str(GVariantBuilder *b, const gchar *key, const gchar *value)
 static void
 add_str_member(GVariantBuilder *b, const gchar *key, JsonObject *obj, const gchar *member)
 {
-	add_str(b, key, json_str(obj, member));
+	add_str(b, key, hubd_json_get_string(obj, member));
 }
 
 static void
@@ -91,7 +35,7 @@ add_uint_member(GVariantBuilder *b, const gchar *key, JsonObject *obj, const gch
 {
 	gint64 n = 0;
 
-	if (json_num(obj, member, &n))
+	if (hubd_json_get_number(obj, member, &n))
 		g_variant_builder_add(b, "{sv}", key, g_variant_new_uint64((guint64)MAX(n, 0)));
 }
 
@@ -100,7 +44,7 @@ add_bool_member(GVariantBuilder *b, const gchar *key, JsonObject *obj, const gch
 {
 	gboolean v = FALSE;
 
-	if (json_bool(obj, member, &v))
+	if (hubd_json_get_boolean(obj, member, &v))
 		g_variant_builder_add(b, "{sv}", key, g_variant_new_boolean(v));
 }
 
@@ -124,7 +68,7 @@ strings_variant(JsonArray *a)
 static const gchar *
 gated_string(JsonObject *obj)
 {
-	const gchar *s = json_str(obj, "gated");
+	const gchar *s = hubd_json_get_string(obj, "gated");
 
 	if (g_strcmp0(s, "auto") == 0 || g_strcmp0(s, "manual") == 0)
 		return s;
@@ -143,8 +87,11 @@ add_repo_fields(GVariantBuilder *b, JsonObject *obj)
 	add_uint_member(b, "downloads", obj, "downloads");
 	add_uint_member(b, "likes", obj, "likes");
 	add_str_member(b, "last_modified", obj, "lastModified");
-	if (json_arr(obj, "tags") != NULL)
-		g_variant_builder_add(b, "{sv}", "tags", strings_variant(json_arr(obj, "tags")));
+	if (hubd_json_get_array(obj, "tags") != NULL)
+		g_variant_builder_add(b,
+				      "{sv}",
+				      "tags",
+				      strings_variant(hubd_json_get_array(obj, "tags")));
 	add_str_member(b, "pipeline_tag", obj, "pipeline_tag");
 	add_str_member(b, "library_name", obj, "library_name");
 }
@@ -163,13 +110,13 @@ hubd_repos_json_list_item(JsonObject *obj)
 static const gchar *
 license_of(JsonObject *obj)
 {
-	JsonObject *card = json_obj(obj, "cardData");
-	JsonArray *tags = json_arr(obj, "tags");
+	JsonObject *card = hubd_json_get_object(obj, "cardData");
+	JsonArray *tags = hubd_json_get_array(obj, "tags");
 	JsonArray *list;
 
-	if (json_str(card, "license") != NULL)
-		return json_str(card, "license");
-	list = json_arr(card, "license");
+	if (hubd_json_get_string(card, "license") != NULL)
+		return hubd_json_get_string(card, "license");
+	list = hubd_json_get_array(card, "license");
 	if (list != NULL && json_array_get_length(list) > 0) {
 		JsonNode *e = json_array_get_element(list, 0);
 		if (JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING)
@@ -196,13 +143,14 @@ siblings_variant(JsonArray *a)
 	for (guint i = 0; a != NULL && i < json_array_get_length(a); i++) {
 		JsonNode *e = json_array_get_element(a, i);
 		JsonObject *o = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
-		const gchar *name = json_str(o, "rfilename");
+		const gchar *name = hubd_json_get_string(o, "rfilename");
 		gint64 size = -1;
 
 		if (name == NULL)
 			continue;
 		/* with blobs=true; an LFS file's size is its object's */
-		if (!json_num(json_obj(o, "lfs"), "size", &size) && !json_num(o, "size", &size))
+		if (!hubd_json_get_number(hubd_json_get_object(o, "lfs"), "size", &size) &&
+		    !hubd_json_get_number(o, "size", &size))
 			size = -1;
 		g_variant_builder_add(&sb, "(@sx)", variant_string(name), size < 0 ? -1 : size);
 	}
@@ -220,7 +168,7 @@ hubd_repos_json_info(JsonNode *node)
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 	add_repo_fields(&b, obj);
 	/* Info always says whether the repo is private or gated */
-	if (!json_bool(obj, "private", &b_private))
+	if (!hubd_json_get_boolean(obj, "private", &b_private))
 		g_variant_builder_add(&b, "{sv}", "private", g_variant_new_boolean(FALSE));
 	if (!json_object_has_member(obj, "gated"))
 		add_str(&b, "gated", "false");
@@ -228,7 +176,10 @@ hubd_repos_json_info(JsonNode *node)
 	add_bool_member(&b, "disabled", obj, "disabled");
 	add_str(&b, "license", license_of(obj));
 	add_str_member(&b, "sdk", obj, "sdk");
-	g_variant_builder_add(&b, "{sv}", "siblings", siblings_variant(json_arr(obj, "siblings")));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "siblings",
+			      siblings_variant(hubd_json_get_array(obj, "siblings")));
 	g_variant_builder_add(&b, "{sv}", "json", variant_string(json));
 	return g_variant_builder_end(&b);
 }
@@ -236,21 +187,23 @@ hubd_repos_json_info(JsonNode *node)
 GVariant *
 hubd_repos_json_tree_entry(JsonObject *obj)
 {
-	JsonObject *lfs = json_obj(obj, "lfs");
-	const gchar *type = json_str(obj, "type");
+	JsonObject *lfs = hubd_json_get_object(obj, "lfs");
+	const gchar *type = hubd_json_get_string(obj, "type");
 	gint64 size = 0;
 	GVariantBuilder b;
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	add_str(&b, "path", json_str(obj, "path") ?: "");
+	add_str(&b, "path", hubd_json_get_string(obj, "path") ?: "");
 	add_str(&b, "type", type != NULL ? type : "unknown");
-	if (!json_num(obj, "size", &size))
+	if (!hubd_json_get_number(obj, "size", &size))
 		size = 0;
 	g_variant_builder_add(&b, "{sv}", "size", g_variant_new_uint64((guint64)MAX(size, 0)));
 	add_str_member(&b, "oid", obj, "oid");
 	/* the tree calls the LFS sha256 "oid" (siblings call it "sha256") */
 	if (lfs != NULL) {
-		add_str(&b, "lfs_sha256", json_str(lfs, "oid") ?: json_str(lfs, "sha256"));
+		add_str(&b,
+			"lfs_sha256",
+			hubd_json_get_string(lfs, "oid") ?: hubd_json_get_string(lfs, "sha256"));
 		add_uint_member(&b, "lfs_size", lfs, "size");
 	}
 	return g_variant_builder_end(&b);
@@ -259,7 +212,7 @@ hubd_repos_json_tree_entry(JsonObject *obj)
 GVariant *
 hubd_repos_json_commit(JsonObject *obj)
 {
-	JsonArray *authors = json_arr(obj, "authors");
+	JsonArray *authors = hubd_json_get_array(obj, "authors");
 	GVariantBuilder ab;
 	GVariantBuilder b;
 
@@ -267,17 +220,17 @@ hubd_repos_json_commit(JsonObject *obj)
 	for (guint i = 0; authors != NULL && i < json_array_get_length(authors); i++) {
 		JsonNode *e = json_array_get_element(authors, i);
 		const gchar *user = JSON_NODE_HOLDS_OBJECT(e)
-					    ? json_str(json_node_get_object(e), "user")
+					    ? hubd_json_get_string(json_node_get_object(e), "user")
 					    : NULL;
 
 		if (user != NULL)
 			g_variant_builder_add_value(&ab, variant_string(user));
 	}
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	add_str(&b, "id", json_str(obj, "id") ?: "");
-	add_str(&b, "title", json_str(obj, "title") ?: "");
-	add_str(&b, "message", json_str(obj, "message") ?: "");
-	add_str(&b, "date", json_str(obj, "date") ?: "");
+	add_str(&b, "id", hubd_json_get_string(obj, "id") ?: "");
+	add_str(&b, "title", hubd_json_get_string(obj, "title") ?: "");
+	add_str(&b, "message", hubd_json_get_string(obj, "message") ?: "");
+	add_str(&b, "date", hubd_json_get_string(obj, "date") ?: "");
 	g_variant_builder_add(&b, "{sv}", "authors", g_variant_builder_end(&ab));
 	return g_variant_builder_end(&b);
 }
@@ -292,12 +245,12 @@ refs_variant(JsonArray *a)
 		JsonNode *e = json_array_get_element(a, i);
 		JsonObject *o = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
 
-		if (o == NULL || json_str(o, "name") == NULL)
+		if (o == NULL || hubd_json_get_string(o, "name") == NULL)
 			continue;
 		g_variant_builder_open(&rb, G_VARIANT_TYPE_VARDICT);
-		add_str(&rb, "name", json_str(o, "name"));
-		add_str(&rb, "ref", json_str(o, "ref") ?: "");
-		add_str(&rb, "target_commit", json_str(o, "targetCommit") ?: "");
+		add_str(&rb, "name", hubd_json_get_string(o, "name"));
+		add_str(&rb, "ref", hubd_json_get_string(o, "ref") ?: "");
+		add_str(&rb, "target_commit", hubd_json_get_string(o, "targetCommit") ?: "");
 		g_variant_builder_close(&rb);
 	}
 	return g_variant_builder_end(&rb);
@@ -310,12 +263,15 @@ hubd_repos_json_refs(JsonNode *node, gboolean include_prs)
 	GVariantBuilder b;
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&b, "{sv}", "branches", refs_variant(json_arr(obj, "branches")));
-	g_variant_builder_add(&b, "{sv}", "tags", refs_variant(json_arr(obj, "tags")));
+	g_variant_builder_add(&b,
+			      "{sv}",
+			      "branches",
+			      refs_variant(hubd_json_get_array(obj, "branches")));
+	g_variant_builder_add(&b, "{sv}", "tags", refs_variant(hubd_json_get_array(obj, "tags")));
 	if (include_prs)
 		g_variant_builder_add(&b,
 				      "{sv}",
 				      "pull_requests",
-				      refs_variant(json_arr(obj, "pullRequests")));
+				      refs_variant(hubd_json_get_array(obj, "pullRequests")));
 	return g_variant_builder_end(&b);
 }

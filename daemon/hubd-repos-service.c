@@ -483,34 +483,51 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 
 /* ---- branches and tags ---- */
 
+/* CreateBranch, DeleteBranch, CreateTag and DeleteTag share one handler; the
+ * method name picks the row. */
+static const struct {
+	const gchar *method;
+	gboolean is_tag;
+	gboolean create;
+	void (*complete)(HubdDbusRepos *skeleton, GDBusMethodInvocation *invocation);
+} ref_methods[] = {
+	{"CreateBranch", FALSE, TRUE, hubd_dbus_repos_complete_create_branch},
+	{"DeleteBranch", FALSE, FALSE, hubd_dbus_repos_complete_delete_branch},
+	{"CreateTag", TRUE, TRUE, hubd_dbus_repos_complete_create_tag},
+	{"DeleteTag", TRUE, FALSE, hubd_dbus_repos_complete_delete_tag},
+};
+
+static guint
+hubd_repos_ref_method(GDBusMethodInvocation *invocation)
+{
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	guint i = 0;
+
+	/* only these four are connected: the last row is DeleteTag */
+	while (i + 1 < G_N_ELEMENTS(ref_methods) && g_strcmp0(method, ref_methods[i].method) != 0)
+		i++;
+	return i;
+}
+
 static void
 hubd_repos_ref_done(HubdReposCall *call, HubdHubResponse *response)
 {
-	HubdDbusRepos *skeleton = hubd_repos_service_skeleton(call->self);
-	const gchar *method = g_dbus_method_invocation_get_method_name(call->invocation);
-
-	if (g_strcmp0(method, "CreateBranch") == 0)
-		hubd_dbus_repos_complete_create_branch(skeleton, call->invocation);
-	else if (g_strcmp0(method, "DeleteBranch") == 0)
-		hubd_dbus_repos_complete_delete_branch(skeleton, call->invocation);
-	else if (g_strcmp0(method, "CreateTag") == 0)
-		hubd_dbus_repos_complete_create_tag(skeleton, call->invocation);
-	else
-		hubd_dbus_repos_complete_delete_tag(skeleton, call->invocation);
+	ref_methods[hubd_repos_ref_method(call->invocation)].complete(
+		hubd_repos_service_skeleton(call->self),
+		call->invocation);
 	hubd_repos_call_free(call);
 }
 
-/* CreateBranch, DeleteBranch, CreateTag and DeleteTag: `name` is the branch
- * or tag; the revision and message come from the options. */
+/* `name` is the branch or tag; the revision and message come from the
+ * options. */
 static gboolean
-hubd_repos_handle_ref(GDBusMethodInvocation *invocation,
+hubd_repos_handle_ref(HubdDbusRepos *skeleton,
+		      GDBusMethodInvocation *invocation,
 		      const gchar *repo_type,
 		      const gchar *repo_id,
 		      const gchar *name,
 		      GVariant *options,
-		      gpointer user_data,
-		      gboolean is_tag,
-		      gboolean create)
+		      gpointer user_data)
 {
 	static const HubdReposOption branch_options[] = {{"revision", "s"},
 							 {"exist_ok", "b"},
@@ -519,6 +536,9 @@ hubd_repos_handle_ref(GDBusMethodInvocation *invocation,
 						      {"message", "s"},
 						      {"exist_ok", "b"},
 						      {NULL, NULL}};
+	guint row = hubd_repos_ref_method(invocation);
+	gboolean is_tag = ref_methods[row].is_tag;
+	gboolean create = ref_methods[row].create;
 	const gchar *what = is_tag ? _("tag name") : _("branch name");
 	HubdReposCall *call;
 	g_autoptr(JsonBuilder) body = NULL;
@@ -584,82 +604,6 @@ hubd_repos_handle_ref(GDBusMethodInvocation *invocation,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean
-hubd_repos_handle_create_branch(HubdDbusRepos *skeleton,
-				GDBusMethodInvocation *invocation,
-				const gchar *repo_type,
-				const gchar *repo_id,
-				const gchar *branch,
-				GVariant *options,
-				gpointer user_data)
-{
-	return hubd_repos_handle_ref(invocation,
-				     repo_type,
-				     repo_id,
-				     branch,
-				     options,
-				     user_data,
-				     FALSE,
-				     TRUE);
-}
-
-static gboolean
-hubd_repos_handle_delete_branch(HubdDbusRepos *skeleton,
-				GDBusMethodInvocation *invocation,
-				const gchar *repo_type,
-				const gchar *repo_id,
-				const gchar *branch,
-				GVariant *options,
-				gpointer user_data)
-{
-	return hubd_repos_handle_ref(invocation,
-				     repo_type,
-				     repo_id,
-				     branch,
-				     options,
-				     user_data,
-				     FALSE,
-				     FALSE);
-}
-
-static gboolean
-hubd_repos_handle_create_tag(HubdDbusRepos *skeleton,
-			     GDBusMethodInvocation *invocation,
-			     const gchar *repo_type,
-			     const gchar *repo_id,
-			     const gchar *tag,
-			     GVariant *options,
-			     gpointer user_data)
-{
-	return hubd_repos_handle_ref(invocation,
-				     repo_type,
-				     repo_id,
-				     tag,
-				     options,
-				     user_data,
-				     TRUE,
-				     TRUE);
-}
-
-static gboolean
-hubd_repos_handle_delete_tag(HubdDbusRepos *skeleton,
-			     GDBusMethodInvocation *invocation,
-			     const gchar *repo_type,
-			     const gchar *repo_id,
-			     const gchar *tag,
-			     GVariant *options,
-			     gpointer user_data)
-{
-	return hubd_repos_handle_ref(invocation,
-				     repo_type,
-				     repo_id,
-				     tag,
-				     options,
-				     user_data,
-				     TRUE,
-				     FALSE);
-}
-
 /* ---- HubdService ---- */
 
 static GDBusInterfaceSkeleton *
@@ -679,10 +623,10 @@ hubd_repos_service_create_skeleton(HubdService *service)
 		{"handle-list-files", G_CALLBACK(hubd_repos_handle_list_files)},
 		{"handle-list-refs", G_CALLBACK(hubd_repos_handle_list_refs)},
 		{"handle-list-commits", G_CALLBACK(hubd_repos_handle_list_commits)},
-		{"handle-create-branch", G_CALLBACK(hubd_repos_handle_create_branch)},
-		{"handle-delete-branch", G_CALLBACK(hubd_repos_handle_delete_branch)},
-		{"handle-create-tag", G_CALLBACK(hubd_repos_handle_create_tag)},
-		{"handle-delete-tag", G_CALLBACK(hubd_repos_handle_delete_tag)},
+		{"handle-create-branch", G_CALLBACK(hubd_repos_handle_ref)},
+		{"handle-delete-branch", G_CALLBACK(hubd_repos_handle_ref)},
+		{"handle-create-tag", G_CALLBACK(hubd_repos_handle_ref)},
+		{"handle-delete-tag", G_CALLBACK(hubd_repos_handle_ref)},
 		{"handle-hub-url", G_CALLBACK(hubd_repos_handle_hub_url)},
 	};
 

@@ -339,16 +339,6 @@ snap_offline_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	snap_return(task);
 }
 
-static void
-snap_run_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb)
-{
-	GTask *inner = g_task_new(NULL, g_task_get_cancellable(task), cb, g_object_ref(task));
-
-	g_task_set_task_data(inner, g_task_get_task_data(task), NULL);
-	g_task_run_in_thread(inner, func);
-	g_object_unref(inner);
-}
-
 /* ---- downloading, max_workers at a time ---- */
 
 static void
@@ -538,7 +528,7 @@ snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		snap_list_page(g_steal_pointer(&task), next);
 		return;
 	}
-	snap_run_thread(task, snap_ref_thread, snap_ref_cb);
+	hubd_download_run_in_thread(task, snap_ref_thread, snap_ref_cb);
 }
 
 static void
@@ -585,7 +575,7 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
 			g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
 			g_clear_error(&error);
-			snap_run_thread(task, snap_offline_thread, snap_offline_cb);
+			hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
 			g_object_unref(task);
 			return;
 		}
@@ -638,7 +628,7 @@ hubd_snapshot_async(HubdDaemon *daemon,
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
 	if (req->offline || hubd_hub_client_is_offline(s->client)) {
-		snap_run_thread(task, snap_offline_thread, snap_offline_cb);
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
 		g_object_unref(task);
 		return;
 	}

@@ -29,18 +29,22 @@ G_DEFINE_TYPE_WITH_CODE(HubdTransfersService,
 						       "transfers",
 						       800))
 
+/* A job in flight; `finish` is hubd_download_file_finish or
+ * hubd_snapshot_finish. */
 typedef struct {
 	HubdTransfersService *self;
 	HubdJob *job;
+	GVariant *(*finish)(GAsyncResult *result, GError **error);
 } Run;
 
 static Run *
-run_new(HubdTransfersService *self, HubdJob *job)
+run_new(HubdTransfersService *self, HubdJob *job, GVariant *(*finish)(GAsyncResult *, GError **))
 {
 	Run *run = g_new0(Run, 1);
 
 	run->self = g_object_ref(self);
 	run->job = g_object_ref(job);
+	run->finish = finish;
 	self->busy++;
 	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
 	return run;
@@ -150,14 +154,14 @@ lookup_string(GVariant *options, const gchar *key)
 	return g_variant_lookup(options, key, "&s", &v) && v[0] != '\0' ? g_strdup(v) : NULL;
 }
 
-/* ---- Download ---- */
+/* ---- a job's answer (Download and Snapshot) ---- */
 
 static void
-hubd_transfers_service_download_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_transfers_service_job_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(Run) run = user_data;
 	GError *error = NULL;
-	GVariant *result = hubd_download_file_finish(res, &error);
+	GVariant *result = run->finish(res, &error);
 
 	if (result == NULL) {
 		hubd_job_fail(run->job, error);
@@ -166,6 +170,8 @@ hubd_transfers_service_download_cb(GObject *source, GAsyncResult *res, gpointer 
 	hubd_job_complete(run->job, result);
 	g_variant_unref(result);
 }
+
+/* ---- Download ---- */
 
 static gboolean
 hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
@@ -215,27 +221,12 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 				 job,
 				 TRUE,
 				 hubd_job_get_cancellable(job),
-				 hubd_transfers_service_download_cb,
-				 run_new(self, job));
+				 hubd_transfers_service_job_cb,
+				 run_new(self, job, hubd_download_file_finish));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- Snapshot ---- */
-
-static void
-hubd_transfers_service_snapshot_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(Run) run = user_data;
-	GError *error = NULL;
-	GVariant *result = hubd_snapshot_finish(res, &error);
-
-	if (result == NULL) {
-		hubd_job_fail(run->job, error);
-		return;
-	}
-	hubd_job_complete(run->job, result);
-	g_variant_unref(result);
-}
 
 static gboolean
 hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
@@ -279,8 +270,8 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 			    g_steal_pointer(&req),
 			    job,
 			    hubd_job_get_cancellable(job),
-			    hubd_transfers_service_snapshot_cb,
-			    run_new(self, job));
+			    hubd_transfers_service_job_cb,
+			    run_new(self, job, hubd_snapshot_finish));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

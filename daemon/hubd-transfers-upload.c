@@ -12,67 +12,56 @@
 #include "hubd-job.h"
 #include "hubd-upload.h"
 
-static const gchar *
+typedef void (*HubdTransfersUploadComplete)(HubdDbusTransfers *skeleton,
+					    GDBusMethodInvocation *invocation,
+					    const gchar *job);
+
+/* What Upload, UploadFolder and Commit share once their own input is added:
+ * `error` (taken) goes back to the caller; else `upload` runs as a job and
+ * the caller gets its path at once. */
+static gboolean
 hubd_transfers_upload_start(HubdService *service,
+			    HubdDbusTransfers *skeleton,
 			    GDBusMethodInvocation *invocation,
 			    HubdUpload *upload,
-			    const gchar *repo_id)
+			    const gchar *repo_id,
+			    GError *error,
+			    HubdTransfersUploadComplete complete)
 {
-	HubdDaemon *daemon = hubd_service_get_daemon(service);
-	g_autoptr(HubdJob) job = hubd_job_new(daemon, "upload", repo_id);
-	const gchar *path = hubd_job_get_object_path(job);
+	g_autoptr(HubdJob) job = NULL;
 
+	if (error != NULL) {
+		hubd_service_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	job = hubd_job_new(hubd_service_get_daemon(service), "upload", repo_id);
 	hubd_job_set_owner(job, invocation);
 	hubd_upload_run(upload, job);
 	/* the daemon keeps the exported job alive; the path stays valid */
-	return path;
+	complete(skeleton, invocation, hubd_job_get_object_path(job));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
-handle_upload(HubdDbusTransfers *skeleton,
-	      GDBusMethodInvocation *invocation,
-	      const gchar *repo_type,
-	      const gchar *repo_id,
-	      const gchar *revision,
-	      GVariant *files,
-	      GVariant *options,
-	      gpointer user_data)
+hubd_transfers_upload_add_files(HubdUpload *upload, GVariant *files, GError **error)
 {
-	HubdService *service = HUBD_SERVICE(user_data);
-	GError *error = NULL;
-	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(service),
-						       repo_type,
-						       repo_id,
-						       revision,
-						       options,
-						       &error);
 	GVariantIter iter;
 	const gchar *local = NULL;
 	const gchar *path = NULL;
 
-	if (upload == NULL) {
-		hubd_service_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
 	if (g_variant_n_children(files) == 0) {
-		hubd_service_return_error(invocation,
-					  g_error_new(HUBD_ERROR,
-						      HUBD_ERROR_INVALID_ARGUMENT,
-						      _("No file to upload")));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("No file to upload"));
+		return FALSE;
 	}
 	g_variant_iter_init(&iter, files);
 	while (g_variant_iter_next(&iter, "(&s&s)", &local, &path)) {
-		if (!hubd_upload_add_file(upload, local, path, &error)) {
-			hubd_service_return_error(invocation, error);
-			return G_DBUS_METHOD_INVOCATION_HANDLED;
-		}
+		if (!hubd_upload_add_file(upload, local, path, error))
+			return FALSE;
 	}
-	hubd_dbus_transfers_complete_upload(
-		skeleton,
-		invocation,
-		hubd_transfers_upload_start(service, invocation, upload, repo_id));
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
+	return TRUE;
 }
 
 static gboolean
@@ -86,32 +75,28 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 		     GVariant *options,
 		     gpointer user_data)
 {
-	HubdService *service = HUBD_SERVICE(user_data);
 	GError *error = NULL;
-	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(service),
+	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(user_data),
 						       repo_type,
 						       repo_id,
 						       revision,
 						       options,
 						       &error);
 
-	if (upload == NULL || !hubd_upload_set_folder(upload, folder, path_in_repo, &error)) {
-		hubd_service_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	if (!g_file_test(folder, G_FILE_TEST_IS_DIR)) {
-		hubd_service_return_error(invocation,
-					  g_error_new(HUBD_ERROR,
-						      HUBD_ERROR_INVALID_ARGUMENT,
-						      _("%s is not a folder"),
-						      folder));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	hubd_dbus_transfers_complete_upload_folder(
-		skeleton,
-		invocation,
-		hubd_transfers_upload_start(service, invocation, upload, repo_id));
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (upload != NULL && hubd_upload_set_folder(upload, folder, path_in_repo, &error) &&
+	    !g_file_test(folder, G_FILE_TEST_IS_DIR))
+		g_set_error(&error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("%s is not a folder"),
+			    folder);
+	return hubd_transfers_upload_start(user_data,
+					   skeleton,
+					   invocation,
+					   upload,
+					   repo_id,
+					   error,
+					   hubd_dbus_transfers_complete_upload_folder);
 }
 
 static gboolean
@@ -169,57 +154,77 @@ hubd_transfers_upload_add_operation(HubdUpload *upload, GVariant *op, GError **e
 }
 
 static gboolean
-handle_commit(HubdDbusTransfers *skeleton,
-	      GDBusMethodInvocation *invocation,
-	      const gchar *repo_type,
-	      const gchar *repo_id,
-	      const gchar *revision,
-	      GVariant *operations,
-	      GVariant *options,
-	      gpointer user_data)
+hubd_transfers_upload_add_operations(HubdUpload *upload, GVariant *operations, GError **error)
 {
-	HubdService *service = HUBD_SERVICE(user_data);
+	if (g_variant_n_children(operations) == 0) {
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("A commit needs at least one operation"));
+		return FALSE;
+	}
+	for (gsize i = 0; i < g_variant_n_children(operations); i++) {
+		g_autoptr(GVariant) op = g_variant_get_child_value(operations, i);
+
+		if (!hubd_transfers_upload_add_operation(upload, op, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Upload and Commit take the same arguments: the method name picks the row. */
+static const struct {
+	const gchar *method;
+	gboolean (*add)(HubdUpload *upload, GVariant *input, GError **error);
+	HubdTransfersUploadComplete complete;
+} upload_methods[] = {
+	{"Upload", hubd_transfers_upload_add_files, hubd_dbus_transfers_complete_upload},
+	{"Commit", hubd_transfers_upload_add_operations, hubd_dbus_transfers_complete_commit},
+};
+
+/* `input` is Upload's files or Commit's operations */
+static gboolean
+handle_upload_or_commit(HubdDbusTransfers *skeleton,
+			GDBusMethodInvocation *invocation,
+			const gchar *repo_type,
+			const gchar *repo_id,
+			const gchar *revision,
+			GVariant *input,
+			GVariant *options,
+			gpointer user_data)
+{
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	guint row = 0;
 	GError *error = NULL;
-	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(service),
+	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(user_data),
 						       repo_type,
 						       repo_id,
 						       revision,
 						       options,
 						       &error);
 
-	if (upload == NULL) {
-		hubd_service_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	if (g_variant_n_children(operations) == 0) {
-		hubd_service_return_error(invocation,
-					  g_error_new(HUBD_ERROR,
-						      HUBD_ERROR_INVALID_ARGUMENT,
-						      _("A commit needs at least one operation")));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	for (gsize i = 0; i < g_variant_n_children(operations); i++) {
-		g_autoptr(GVariant) op = g_variant_get_child_value(operations, i);
-
-		if (!hubd_transfers_upload_add_operation(upload, op, &error)) {
-			hubd_service_return_error(invocation, error);
-			return G_DBUS_METHOD_INVOCATION_HANDLED;
-		}
-	}
-	hubd_dbus_transfers_complete_commit(
-		skeleton,
-		invocation,
-		hubd_transfers_upload_start(service, invocation, upload, repo_id));
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
+	/* only Upload and Commit are connected here: the last row is Commit */
+	while (row + 1 < G_N_ELEMENTS(upload_methods) &&
+	       g_strcmp0(method, upload_methods[row].method) != 0)
+		row++;
+	if (upload != NULL)
+		upload_methods[row].add(upload, input, &error);
+	return hubd_transfers_upload_start(user_data,
+					   skeleton,
+					   invocation,
+					   upload,
+					   repo_id,
+					   error,
+					   upload_methods[row].complete);
 }
 
 void
 hubd_transfers_upload_connect(HubdService *service, HubdDbusTransfers *skeleton)
 {
-	g_signal_connect(skeleton, "handle-upload", G_CALLBACK(handle_upload), service);
+	g_signal_connect(skeleton, "handle-upload", G_CALLBACK(handle_upload_or_commit), service);
 	g_signal_connect(skeleton,
 			 "handle-upload-folder",
 			 G_CALLBACK(handle_upload_folder),
 			 service);
-	g_signal_connect(skeleton, "handle-commit", G_CALLBACK(handle_commit), service);
+	g_signal_connect(skeleton, "handle-commit", G_CALLBACK(handle_upload_or_commit), service);
 }

@@ -9,6 +9,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-error-map.h"
+#include "hubd-json.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
 #include "hubd-upload-private.h"
@@ -537,7 +538,7 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					copy->src_revision));
 		return;
 	}
-	lfs = hubd_lfs_json_object(entry, "lfs");
+	lfs = hubd_json_get_object(entry, "lfs");
 	if (lfs != NULL) {
 		/* an LFS source is referenced, not uploaded again */
 		hubd_commit_payload_add_lfs(

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
+#include "hubd-json.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
 #include "hubd-upload-private.h"
@@ -562,7 +563,7 @@ hubd_upload_preupload_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		const gchar *head =
 			json_object_get_string_member_with_default(obj, "commitOid", NULL);
 
-		files = hubd_lfs_json_array(obj, "files");
+		files = hubd_json_get_array(obj, "files");
 		if (head != NULL && self->head_oid == NULL)
 			self->head_oid = g_strdup(head);
 	}
