@@ -19,6 +19,9 @@
 #define HUBCTL_JOB_CANCEL_WAIT_S   5 /* how long Ctrl-C waits for Completed(cancelled) */
 #define HUBCTL_JOB_DEFAULT_COLUMNS 80
 #define HUBCTL_JOB_MIN_BAR_WIDTH   6
+#define HUBCTL_JOB_FILE_BAR_WIDTH  20
+#define HUBCTL_JOB_MAX_NAME_WIDTH  40
+#define HUBCTL_JOB_MAX_FILE_LINES  16
 #define HUBCTL_JOB_CANCELLED_ERROR HUBD_DBUS_ERROR_PREFIX "Cancelled"
 
 typedef struct {
@@ -28,7 +31,7 @@ typedef struct {
 	HubdDbusJob *job;
 	gchar *job_path;
 	gboolean draw;           /* stderr is a TTY and not quiet */
-	gboolean bar_shown;      /* a bar is on the screen and must be cleared */
+	guint lines_shown;       /* lines of bars on the screen, to be cleared */
 	gboolean done;           /* the outcome is known; the loop is quitting */
 	gboolean cancelling;     /* Ctrl-C was pressed once */
 	gboolean cancel_pending; /* Ctrl-C before the proxy was ready */
@@ -58,12 +61,15 @@ hubctl_job_bars_enabled(gboolean quiet)
 }
 
 static guint
-hubctl_job_columns(void)
+hubctl_job_columns(guint *rows)
 {
 	struct winsize ws = {0};
 
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		*rows = ws.ws_row;
 		return ws.ws_col;
+	}
+	*rows = 0;
 	return HUBCTL_JOB_DEFAULT_COLUMNS;
 }
 
@@ -167,26 +173,132 @@ hubctl_job_format_line(HubdDbusJob *job, guint columns)
 	return g_string_free(g_steal_pointer(&line), FALSE);
 }
 
+/* `path` in at most `width` characters: a long one keeps its end (the file
+ * name) behind an ellipsis. Padded to `width`. */
+static void
+hubctl_job_append_name(GString *line, const gchar *path, glong width)
+{
+	glong len = (glong)g_utf8_strlen(path, -1);
+
+	if (len > width && width > 1) {
+		g_string_append(line, "…");
+		g_string_append(line, g_utf8_offset_to_pointer(path, len - (width - 1)));
+		return;
+	}
+	if (len > width)
+		len = width;
+	g_string_append_len(line, path, g_utf8_offset_to_pointer(path, len) - path);
+	for (glong n = len; n < width; n++)
+		g_string_append_c(line, ' ');
+}
+
+/* "  sub/model.safetensors [#####-----]  42%   1.2 GB /   3.0 GB" */
+static gchar *
+hubctl_job_format_file_line(const gchar *path,
+			    guint64 done,
+			    guint64 total,
+			    glong name_width,
+			    guint columns)
+{
+	g_autoptr(GString) tail = g_string_new(NULL);
+	g_autoptr(GString) line = g_string_new("  ");
+	g_autofree gchar *done_text = g_format_size(done);
+	glong avail;
+	glong bar_width = 0;
+
+	if (total > 0) {
+		g_autofree gchar *total_text = g_format_size(total);
+		g_string_append_printf(tail, " %3u%% ", (guint)(MIN(done, total) * 100 / total));
+		hubctl_job_append_padded(tail, done_text, 8);
+		g_string_append(tail, " / ");
+		hubctl_job_append_padded(tail, total_text, 8);
+	} else {
+		g_string_append(tail, " ");
+		hubctl_job_append_padded(tail, done_text, 8);
+	}
+	/* the name and the bar share what the numbers leave */
+	avail = (glong)columns - 1 - 2 - (glong)g_utf8_strlen(tail->str, -1);
+	if (total > 0)
+		bar_width = MIN(HUBCTL_JOB_FILE_BAR_WIDTH, avail - name_width - 3);
+	if (bar_width < HUBCTL_JOB_MIN_BAR_WIDTH)
+		bar_width = 0;
+	name_width = MAX(MIN(name_width, avail - (bar_width > 0 ? bar_width + 3 : 0)), 1);
+	hubctl_job_append_name(line, path, name_width);
+	if (bar_width > 0) {
+		glong filled =
+			(glong)((gdouble)MIN(done, total) / (gdouble)total * (gdouble)bar_width);
+		g_string_append(line, " [");
+		for (glong i = 0; i < bar_width; i++)
+			g_string_append_c(line, i < filled ? '#' : '-');
+		g_string_append_c(line, ']');
+	}
+	g_string_append(line, tail->str);
+	if ((glong)g_utf8_strlen(line->str, -1) >= (glong)columns)
+		g_string_truncate(line,
+				  g_utf8_offset_to_pointer(line->str, MAX((glong)columns - 1, 0)) -
+					  line->str);
+	return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+/* Moves back to where the bars began and erases them all. */
 static void
 hubctl_job_clear_bar(HubctlJobWait *w)
 {
-	if (!w->bar_shown)
+	if (w->lines_shown == 0)
 		return;
-	g_printerr("\r\033[K");
-	w->bar_shown = FALSE;
+	if (w->lines_shown > 1)
+		g_printerr("\r\033[%uA\033[J", w->lines_shown - 1);
+	else
+		g_printerr("\r\033[J");
+	w->lines_shown = 0;
 }
 
 static void
 hubctl_job_draw_now(HubctlJobWait *w)
 {
 	g_autofree gchar *line = NULL;
+	g_autoptr(GString) out = g_string_new("\r");
+	GVariant *files;
+	guint rows = 0;
+	guint columns;
+	guint max_lines = HUBCTL_JOB_MAX_FILE_LINES;
+	guint n = 0;
 
 	if (!w->draw || w->done || w->job == NULL)
 		return;
-	line = hubctl_job_format_line(w->job, hubctl_job_columns());
-	/* \r + erase to the end of line: one line redrawn in place */
-	g_printerr("\r%s\033[K", line);
-	w->bar_shown = TRUE;
+	columns = hubctl_job_columns(&rows);
+	/* cursor-up cannot reach above the screen: keep the block on it */
+	if (rows > 0)
+		max_lines = MIN(max_lines, rows > 2 ? rows - 2 : 0);
+	line = hubctl_job_format_line(w->job, columns);
+	if (w->lines_shown > 1)
+		g_string_append_printf(out, "\033[%uA", w->lines_shown - 1);
+	files = hubd_dbus_job_get_files(w->job);
+	if (files != NULL && g_variant_is_of_type(files, G_VARIANT_TYPE("a(stt)"))) {
+		GVariantIter iter;
+		const gchar *path;
+		guint64 done;
+		guint64 total;
+		glong name_width = 0;
+
+		g_variant_iter_init(&iter, files);
+		while (g_variant_iter_next(&iter, "(&stt)", &path, &done, &total))
+			name_width = MAX(name_width, (glong)g_utf8_strlen(path, -1));
+		name_width = MIN(name_width, HUBCTL_JOB_MAX_NAME_WIDTH);
+		g_variant_iter_init(&iter, files);
+		while (n < max_lines &&
+		       g_variant_iter_next(&iter, "(&stt)", &path, &done, &total)) {
+			g_autofree gchar *file_line =
+				hubctl_job_format_file_line(path, done, total, name_width, columns);
+			/* \033[2K: erase the whole line, then write it anew */
+			g_string_append_printf(out, "\033[2K%s\n", file_line);
+			n++;
+		}
+	}
+	/* the total line last; \033[J erases what an earlier, longer block left */
+	g_string_append_printf(out, "\033[2K%s\033[J", line);
+	g_printerr("%s", out->str);
+	w->lines_shown = n + 1;
 	w->last_draw_us = g_get_monotonic_time();
 }
 

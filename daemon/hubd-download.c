@@ -294,6 +294,8 @@ dl_transfer_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GError *error = NULL;
 	gboolean fetched = FALSE;
 
+	if (dl->job != NULL)
+		hubd_job_file_end(dl->job, dl->req->filename);
 	if (!hubd_transfer_wait_finish(HUBD_TRANSFER(source), res, &fetched, &error)) {
 		g_task_return_error(task, error);
 		return;
@@ -323,8 +325,12 @@ dl_start_transfer(GTask *task)
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_phase(dl->job, "downloading");
 	dl->transfer = hubd_transfer_lookup_or_new(dl->client, dl->cache, &spec);
+	/* before the wait: a late joiner is told the bytes already there at once */
+	if (dl->job != NULL)
+		hubd_job_file_begin(dl->job, dl->req->filename, dl->size);
 	hubd_transfer_wait_async(dl->transfer,
 				 dl->job,
+				 dl->req->filename,
 				 g_task_get_cancellable(task),
 				 dl_transfer_cb,
 				 g_object_ref(task));

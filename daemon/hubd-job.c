@@ -4,6 +4,7 @@
 #include "hubd-job.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "hubd-daemon.h"
 #include "hubd-dbus-generated.h"
@@ -17,6 +18,8 @@
 #define DEFAULT_LINGER_S 5
 /* A cancelled job whose work has not ended by then is ended here. */
 #define CANCEL_GRACE_S 5
+/* Files lists at most this many (the most recently active). */
+#define MAX_FILES_SHOWN 16
 
 /* The jobs of one daemon, attached to it with g_object_set_data. */
 typedef struct {
@@ -30,6 +33,13 @@ typedef struct {
 	gint64 time;
 	guint64 bytes;
 } RateSample;
+
+typedef struct {
+	gchar *path;
+	guint64 done;
+	guint64 total;
+	guint64 active; /* a tick: higher is more recent */
+} FileEntry;
 
 struct _HubdJob {
 	GObject parent_instance;
@@ -52,6 +62,8 @@ struct _HubdJob {
 	guint flush_id;
 	gboolean flush_is_refresh; /* flush_id is the slow rate refresh */
 	GQueue samples;            /* RateSample* */
+	GQueue files;              /* FileEntry*, in the order they began */
+	guint64 file_tick;
 
 	/* the owner */
 	GDBusConnection *owner_connection;
@@ -94,11 +106,21 @@ hubd_job_dispose(GObject *object)
 }
 
 static void
+file_entry_free(gpointer data)
+{
+	FileEntry *e = data;
+
+	g_free(e->path);
+	g_free(e);
+}
+
+static void
 hubd_job_finalize(GObject *object)
 {
 	HubdJob *self = HUBD_JOB(object);
 
 	g_queue_clear_full(&self->samples, g_free);
+	g_queue_clear_full(&self->files, file_entry_free);
 	g_clear_object(&self->skeleton);
 	g_clear_object(&self->object);
 	g_clear_object(&self->cancellable);
@@ -118,6 +140,7 @@ hubd_job_init(HubdJob *self)
 {
 	self->cancellable = g_cancellable_new();
 	g_queue_init(&self->samples);
+	g_queue_init(&self->files);
 }
 
 /* ---- the daemon's list ---- */
@@ -212,6 +235,45 @@ hubd_job_update_rate(HubdJob *self)
 			       (gdouble)(now - oldest->time));
 }
 
+static gint
+cmp_tick_desc(gconstpointer a, gconstpointer b)
+{
+	guint64 x = *(const guint64 *)a;
+	guint64 y = *(const guint64 *)b;
+
+	return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+/* a(stt): the most recently active files, in the order they began (so a
+ * client's lines do not jump around). */
+static GVariant *
+hubd_job_files_variant(HubdJob *self)
+{
+	GVariantBuilder b;
+	guint64 threshold = 0;
+	guint n = 0;
+
+	if (self->files.length > MAX_FILES_SHOWN) {
+		g_autofree guint64 *ticks = g_new(guint64, self->files.length);
+		guint i = 0;
+
+		for (GList *l = self->files.head; l != NULL; l = l->next)
+			ticks[i++] = ((FileEntry *)l->data)->active;
+		qsort(ticks, self->files.length, sizeof(guint64), cmp_tick_desc);
+		threshold = ticks[MAX_FILES_SHOWN - 1];
+	}
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(stt)"));
+	for (GList *l = self->files.head; l != NULL && n < MAX_FILES_SHOWN; l = l->next) {
+		FileEntry *e = l->data;
+
+		if (e->active < threshold)
+			continue;
+		g_variant_builder_add(&b, "(stt)", e->path, e->done, e->total);
+		n++;
+	}
+	return g_variant_builder_end(&b);
+}
+
 /* Pushes the values to the skeleton, which emits one PropertiesChanged. */
 static void
 hubd_job_push(HubdJob *self)
@@ -222,6 +284,7 @@ hubd_job_push(HubdJob *self)
 	hubd_dbus_job_set_files_done(self->skeleton, self->files_done);
 	hubd_dbus_job_set_files_total(self->skeleton, self->files_total);
 	hubd_dbus_job_set_rate(self->skeleton, self->finished ? 0 : self->rate);
+	hubd_dbus_job_set_files(self->skeleton, hubd_job_files_variant(self));
 	self->dirty = FALSE;
 }
 
@@ -296,6 +359,73 @@ hubd_job_get_bytes_done(HubdJob *self)
 {
 	g_return_val_if_fail(HUBD_IS_JOB(self), 0);
 	return self->bytes_done;
+}
+
+static GList *
+hubd_job_find_file(HubdJob *self, const gchar *path)
+{
+	for (GList *l = self->files.head; l != NULL; l = l->next)
+		if (g_strcmp0(((FileEntry *)l->data)->path, path) == 0)
+			return l;
+	return NULL;
+}
+
+void
+hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total)
+{
+	GList *l;
+	FileEntry *e;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	g_return_if_fail(path != NULL);
+	if (self->finished)
+		return;
+	l = hubd_job_find_file(self, path);
+	if (l != NULL) {
+		e = l->data;
+	} else {
+		e = g_new0(FileEntry, 1);
+		e->path = g_strdup(path);
+		g_queue_push_tail(&self->files, e);
+	}
+	e->done = 0;
+	e->total = total;
+	e->active = ++self->file_tick;
+	hubd_job_mark_dirty(self);
+}
+
+void
+hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta)
+{
+	GList *l;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	l = path != NULL ? hubd_job_find_file(self, path) : NULL;
+	if (l != NULL) {
+		FileEntry *e = l->data;
+
+		/* a restart (negative delta) goes back, never below zero */
+		if (delta < 0 && (guint64)(-delta) > e->done)
+			e->done = 0;
+		else
+			e->done += (guint64)delta;
+		e->active = ++self->file_tick;
+	}
+	hubd_job_add_bytes(self, delta);
+}
+
+void
+hubd_job_file_end(HubdJob *self, const gchar *path)
+{
+	GList *l;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	l = path != NULL ? hubd_job_find_file(self, path) : NULL;
+	if (l == NULL)
+		return;
+	file_entry_free(l->data);
+	g_queue_delete_link(&self->files, l);
+	hubd_job_mark_dirty(self);
 }
 
 void
@@ -444,6 +574,8 @@ hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description)
 				 g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
 	hubd_dbus_job_set_error_name(self->skeleton, "");
 	hubd_dbus_job_set_error_message(self->skeleton, "");
+	hubd_dbus_job_set_files(self->skeleton,
+				g_variant_new_array(G_VARIANT_TYPE("(stt)"), NULL, 0));
 	g_signal_connect(self->skeleton, "handle-cancel", G_CALLBACK(hubd_job_handle_cancel), self);
 	self->object = hubd_dbus_object_skeleton_new(self->path);
 	hubd_dbus_object_skeleton_set_job(self->object, self->skeleton);
@@ -504,6 +636,9 @@ hubd_job_finish(HubdJob *self,
 		GVariant *result)
 {
 	self->finished = TRUE;
+	/* an ended job has nothing in flight */
+	g_queue_clear_full(&self->files, file_entry_free);
+	g_queue_init(&self->files);
 	hubd_job_drop_owner(self);
 	g_clear_handle_id(&self->flush_id, g_source_remove);
 	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);

@@ -56,6 +56,17 @@ hubd_job_add_bytes_total(HubdJob *self, guint64 delta);
 HUBD_EXPORT guint64
 hubd_job_get_bytes_done(HubdJob *self);
 
+/* Per-file progress (the Files property): a file in flight, by its path in
+ * the repo. file_progress also adds `delta` to BytesDone (callers do not call
+ * hubd_job_add_bytes as well); with a NULL or unknown path it only does that.
+ * file_end drops the file from Files. Main thread only. */
+HUBD_EXPORT void
+hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total);
+HUBD_EXPORT void
+hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta);
+HUBD_EXPORT void
+hubd_job_file_end(HubdJob *self, const gchar *path);
+
 /* Ends the job: sets Result (or ErrorName/ErrorMessage), the final state,
  * emits Completed, and schedules the unexport. Exactly one of these, once;
  * later calls are ignored. `result` is an a{sv} (floating refs are sunk);

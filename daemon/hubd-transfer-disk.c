@@ -141,13 +141,9 @@ hubd_transfer_write_thread(GTask *task, gpointer source, gpointer task_data, GCa
 						g_strerror(e));
 			return;
 		}
-		if (self->sha != NULL) {
-			hubd_sha256_free(self->sha);
-			self->sha = hubd_sha256_new();
-		}
 	}
 	while (left > 0) {
-		gssize n = write(self->fd, p, left);
+		gssize n = write(self->fd, p, MIN(left, HUBD_TRANSFER_WRITE_MAX));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -163,8 +159,16 @@ hubd_transfer_write_thread(GTask *task, gpointer source, gpointer task_data, GCa
 		p += n;
 		left -= (gsize)n;
 	}
-	if (self->sha != NULL)
-		hubd_sha256_update(self->sha, op->data, op->len);
+	g_task_return_boolean(task, TRUE);
+}
+
+void
+hubd_transfer_hash_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	HubdTransfer *self = HUBD_TRANSFER(source);
+	HubdTransferWriteOp *op = task_data;
+
+	hubd_sha256_update(self->sha, op->data, op->len);
 	g_task_return_boolean(task, TRUE);
 }
 

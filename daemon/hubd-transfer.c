@@ -6,9 +6,10 @@
  * once the size (and the sha256, for LFS blobs) is right, so nothing partial
  * is ever visible (hub-protocol §3.4, §3.6). An .incomplete left by a killed
  * daemon is resumed with Range: bytes=N- (its prefix hashed first, in a
- * thread). The body streams through two buffers: one is written (and
- * hashed) in a worker thread while the next one is read, so memory stays
- * constant and the main loop never blocks on the disk. */
+ * thread). The body streams through a small ring of buffers: while one is
+ * read, the ones before it are written and hashed in two worker threads at
+ * once, so memory stays constant, the main loop never blocks on the disk,
+ * and the sha256 (as costly as the write) does not slow the download. */
 #define G_LOG_DOMAIN "HubdTransfer"
 
 #include "hubd-transfer.h"
@@ -35,6 +36,7 @@ typedef struct {
 	HubdTransfer *self;
 	GTask *task;
 	HubdJob *job;
+	gchar *file; /* the job's name for this blob: its path in the repo */
 	GCancellable *cancellable;
 	gulong cancel_id;
 	guint idle_id;
@@ -63,8 +65,9 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
-	g_free(self->buf[0]);
-	g_free(self->buf[1]);
+	g_clear_error(&self->disk_err);
+	for (guint i = 0; i < HUBD_TRANSFER_NBUF; i++)
+		g_free(self->buf[i]);
 	g_free(self->repo_id);
 	g_free(self->etag);
 	g_free(self->url);
@@ -148,6 +151,7 @@ waiter_free(Waiter *w)
 	g_clear_handle_id(&w->idle_id, g_source_remove);
 	g_clear_object(&w->cancellable);
 	g_clear_object(&w->job);
+	g_free(w->file);
 	g_clear_object(&w->task);
 	g_free(w);
 }
@@ -221,7 +225,7 @@ hubd_transfer_progress(HubdTransfer *self, gint64 delta)
 	for (GList *l = self->waiters; l != NULL; l = l->next) {
 		Waiter *w = l->data;
 		if (w->job != NULL)
-			hubd_job_add_bytes(w->job, delta);
+			hubd_job_file_progress(w->job, w->file, delta);
 	}
 }
 
@@ -338,21 +342,30 @@ hubd_transfer_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 	self->writing = FALSE;
 	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
-		/* a disk error is not worth a retry; wait for the read to end */
+		/* a disk error is not worth a retry: stop reading, end once
+		 * nothing is in flight */
 		g_cancellable_cancel(self->cancellable);
 		hubd_error_convert(&error);
-		if (!self->reading) {
-			g_clear_object(&self->stream);
-			hubd_transfer_fail(self, error);
-		} else {
-			g_clear_error(&self->got_err);
-			self->got_err = error;
-			self->body_done = TRUE;
-		}
-		return;
+		if (self->disk_err == NULL)
+			self->disk_err = error;
+		else
+			g_error_free(error);
+	} else {
+		self->written++;
+		self->offset += op->len;
+		hubd_transfer_progress(self, (gint64)op->len);
 	}
-	self->offset += op->len;
-	hubd_transfer_progress(self, (gint64)op->len);
+	hubd_transfer_pump(self);
+}
+
+static void
+hubd_transfer_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(source);
+
+	self->hashing = FALSE;
+	g_task_propagate_boolean(G_TASK(res), NULL);
+	self->hashed++;
 	hubd_transfer_pump(self);
 }
 
@@ -365,57 +378,77 @@ hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 	self->reading = FALSE;
 	g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &n, &error);
-	if (self->body_done) {
-		/* a write failed meanwhile: that error wins */
-		g_clear_error(&error);
-		g_clear_object(&self->stream);
-		hubd_transfer_fail(self, g_steal_pointer(&self->got_err));
-		return;
+	if (n > 0) {
+		self->len[self->filled % HUBD_TRANSFER_NBUF] = n;
+		self->filled++;
 	}
-	self->got_len = n;
+	g_clear_error(&self->got_err);
 	self->got_err = error;
-	self->got_eof = error == NULL && n < HUBD_TRANSFER_CHUNK;
-	self->have_chunk = n > 0;
+	self->read_ended = error != NULL || n < HUBD_TRANSFER_CHUNK;
 	hubd_transfer_pump(self);
 }
 
 static void
-hubd_transfer_start_read(HubdTransfer *self)
+hubd_transfer_start_op(HubdTransfer *self,
+		       guint64 chunk,
+		       GTaskThreadFunc func,
+		       GAsyncReadyCallback callback)
 {
-	self->reading = TRUE;
-	g_input_stream_read_all_async(self->stream,
-				      self->buf[self->ri],
-				      HUBD_TRANSFER_CHUNK,
-				      G_PRIORITY_DEFAULT,
-				      self->cancellable,
-				      hubd_transfer_read_cb,
-				      self);
+	g_autoptr(GTask) task = g_task_new(self, NULL, callback, NULL);
+	HubdTransferWriteOp *op = g_new0(HubdTransferWriteOp, 1);
+
+	op->data = self->buf[chunk % HUBD_TRANSFER_NBUF];
+	op->len = self->len[chunk % HUBD_TRANSFER_NBUF];
+	g_task_set_task_data(task, op, g_free);
+	g_task_run_in_thread(task, func);
 }
 
-/* At most one read and one write in flight, on different buffers. */
+/* At most one read, one write and one hash in flight, each in chunk order;
+ * a buffer is read into again only once written and hashed. */
 static void
 hubd_transfer_pump(HubdTransfer *self)
 {
-	if (self->writing)
-		return;
-	if (self->have_chunk) {
-		g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_written_cb, NULL);
-		HubdTransferWriteOp *op = g_new0(HubdTransferWriteOp, 1);
+	/* chunks without a hash to wait for count as hashed */
+	guint64 hashed = self->sha != NULL ? self->hashed : self->filled;
 
-		self->have_chunk = FALSE;
-		op->data = self->buf[self->ri];
-		op->len = self->got_len;
-		g_task_set_task_data(task, op, g_free);
-		self->writing = TRUE;
-		g_task_run_in_thread(task, hubd_transfer_write_thread);
-		self->ri ^= 1;
-		if (!self->got_eof && self->got_err == NULL)
-			hubd_transfer_start_read(self);
+	if (self->disk_err != NULL) {
+		if (self->reading || self->writing || self->hashing)
+			return;
+		g_clear_object(&self->stream);
+		hubd_transfer_fail(self, g_steal_pointer(&self->disk_err));
 		return;
+	}
+	if (!self->writing && self->written < self->filled) {
+		self->writing = TRUE;
+		hubd_transfer_start_op(self,
+				       self->written,
+				       hubd_transfer_write_thread,
+				       hubd_transfer_written_cb);
+	}
+	if (!self->hashing && hashed < self->filled) {
+		self->hashing = TRUE;
+		hubd_transfer_start_op(self,
+				       self->hashed,
+				       hubd_transfer_hash_thread,
+				       hubd_transfer_hashed_cb);
 	}
 	if (self->reading)
 		return;
-	hubd_transfer_body_ended(self);
+	if (!self->read_ended) {
+		if (self->filled - MIN(self->written, hashed) < HUBD_TRANSFER_NBUF) {
+			self->reading = TRUE;
+			g_input_stream_read_all_async(self->stream,
+						      self->buf[self->filled % HUBD_TRANSFER_NBUF],
+						      HUBD_TRANSFER_CHUNK,
+						      G_PRIORITY_DEFAULT,
+						      self->cancellable,
+						      hubd_transfer_read_cb,
+						      self);
+		}
+		return;
+	}
+	if (!self->writing && !self->hashing)
+		hubd_transfer_body_ended(self);
 }
 
 static gboolean
@@ -472,9 +505,13 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					       self->filename));
 		return;
 	}
-	self->got_eof = FALSE;
-	self->have_chunk = FALSE;
-	hubd_transfer_start_read(self);
+	if (self->truncate_next && self->sha != NULL) {
+		/* nothing is in flight: the hash starts again with the file */
+		hubd_sha256_free(self->sha);
+		self->sha = hubd_sha256_new();
+	}
+	self->read_ended = FALSE;
+	hubd_transfer_pump(self);
 }
 
 static void
@@ -529,14 +566,15 @@ hubd_transfer_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		hubd_transfer_complete_file(self);
 		return;
 	}
-	self->buf[0] = g_malloc(HUBD_TRANSFER_CHUNK);
-	self->buf[1] = g_malloc(HUBD_TRANSFER_CHUNK);
+	for (guint i = 0; i < HUBD_TRANSFER_NBUF; i++)
+		self->buf[i] = g_malloc(HUBD_TRANSFER_CHUNK);
 	hubd_transfer_send(self);
 }
 
 void
 hubd_transfer_wait_async(HubdTransfer *self,
 			 HubdJob *job,
+			 const gchar *file,
 			 GCancellable *cancellable,
 			 GAsyncReadyCallback callback,
 			 gpointer user_data)
@@ -548,6 +586,7 @@ hubd_transfer_wait_async(HubdTransfer *self,
 	w->task = g_task_new(self, NULL, callback, user_data);
 	g_task_set_source_tag(w->task, hubd_transfer_wait_async);
 	w->job = job != NULL ? g_object_ref(job) : NULL;
+	w->file = g_strdup(file);
 	self->waiters = g_list_append(self->waiters, w);
 	if (cancellable != NULL) {
 		w->cancellable = g_object_ref(cancellable);
@@ -564,7 +603,7 @@ hubd_transfer_wait_async(HubdTransfer *self,
 		g_task_run_in_thread(task, hubd_transfer_prepare_thread);
 	} else if (w->job != NULL && self->offset > 0) {
 		/* a late joiner starts where the transfer is */
-		hubd_job_add_bytes(w->job, (gint64)self->offset);
+		hubd_job_file_progress(w->job, w->file, (gint64)self->offset);
 	}
 }
 

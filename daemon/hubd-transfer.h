@@ -32,12 +32,15 @@ typedef struct {
 HubdTransfer *
 hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec);
 
-/* Registers interest: `job` (may be NULL) gets the bytes as they arrive;
+/* Registers interest: `job` (may be NULL) gets the bytes as they arrive,
+ * per file under `file` (its path in the repo; may be NULL, see
+ * hubd_job_file_progress);
  * cancelling `cancellable` withdraws only this interest (the transfer stops
  * when none is left). Succeeds when blobs/<etag> is in place. */
 void
 hubd_transfer_wait_async(HubdTransfer *self,
 			 HubdJob *job,
+			 const gchar *file,
 			 GCancellable *cancellable,
 			 GAsyncReadyCallback callback,
 			 gpointer user_data);

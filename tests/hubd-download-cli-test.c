@@ -525,9 +525,12 @@ test_tty_progress(Fixture *f, gconstpointer data)
 	g_test_message("tty output: %s", out);
 	g_assert_nonnull(strstr(out, "downloading"));
 	g_assert_nonnull(strstr(out, "%"));
-	g_assert_nonnull(strstr(out, "\033[K"));
-	/* the bar is wiped before the path is printed */
-	g_assert_nonnull(strstr(out, "\r\033[K"));
+	g_assert_nonnull(strstr(out, "\033[2K"));
+	/* a line for the file in flight above the total, redrawn in place */
+	g_assert_nonnull(strstr(out, "\033[2K  big.bin ["));
+	g_assert_nonnull(strstr(out, "\033[1A"));
+	/* the bars are wiped before the path is printed */
+	g_assert_true(g_str_has_prefix(g_strrstr(out, "\033[J") + 3, expected));
 	g_assert_true(g_str_has_suffix(out, "\r\n"));
 	g_assert_nonnull(strstr(out, expected));
 	g_assert_true(g_str_has_suffix(strstr(out, expected), "big.bin\r\n"));

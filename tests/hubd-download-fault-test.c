@@ -322,6 +322,75 @@ test_cancel(Fixture *f, gconstpointer data)
 	g_assert_false(g_file_test(blob, G_FILE_TEST_EXISTS));
 }
 
+/* The job's Files property (a(stt)) as it is now. */
+static GVariant *
+job_files(GDBusConnection *c, const gchar *job)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	GVariant *value = NULL;
+
+	reply = g_dbus_connection_call_sync(c,
+					    HUBD_TEST_BUS_NAME,
+					    job,
+					    "org.freedesktop.DBus.Properties",
+					    "Get",
+					    g_variant_new("(ss)", "org.hubd.Hub1.Job", "Files"),
+					    G_VARIANT_TYPE("(v)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(v)", &value);
+	g_assert_cmpstr(g_variant_get_type_string(value), ==, "a(stt)");
+	return value;
+}
+
+/* While a file is in flight the job lists it in Files, with its path in the
+ * repo and done <= total; once the job has ended Files is empty. */
+static void
+test_file_progress(Fixture *f, gconstpointer data)
+{
+	const gsize size = 1024 * 1024;
+	g_autofree gchar *big = commit_big(f, size);
+	g_autofree gchar *job = NULL;
+	g_autoptr(GVariant) files = NULL;
+	g_autoptr(GVariant) after = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	const gchar *path = NULL;
+	guint64 done = 0;
+	guint64 total = 0;
+
+	hubd_test_hub_add_fault(
+		f->hub,
+		"{\"action\":\"slow\",\"path_regex\":\"^/lfs/\",\"chunk_size\":65536,"
+		"\"delay_ms\":100,\"times\":0}");
+	job = start_download(f, NULL, "main", "big.bin", NULL);
+	/* until some bytes of the file have arrived */
+	do {
+		g_clear_pointer(&files, g_variant_unref);
+		g_usleep(20000);
+		files = job_files(f->bus, job);
+		if (g_variant_n_children(files) == 1)
+			g_variant_get_child(files, 0, "(&stt)", &path, &done, &total);
+	} while (done == 0 && g_get_monotonic_time() < deadline);
+	g_assert_cmpuint(g_variant_n_children(files), ==, 1);
+	g_assert_cmpstr(path, ==, "big.bin");
+	g_assert_cmpuint(total, ==, size);
+	g_assert_cmpuint(done, >, 0);
+	g_assert_cmpuint(done, <=, total);
+
+	r = hubd_test_job_wait(f->bus, job, JOB_MS);
+	assert_ok(r);
+	assert_fetched(r);
+	/* the job lingers a few seconds after Completed: read it now */
+	after = job_files(f->bus, job);
+	g_assert_cmpuint(g_variant_n_children(after), ==, 0);
+	hubd_test_hub_clear_faults(f->hub);
+}
+
 /* The Hub answers 503: a cached file is served after one HEAD (no retry
  * storm before the cache), an uncached one gets the HEAD's retries. */
 static void
@@ -369,6 +438,7 @@ main(int argc, char **argv)
 	ADD("malicious-path", test_malicious_path);
 	ADD("shared-transfer", test_shared_transfer);
 	ADD("cancel", test_cancel);
+	ADD("file-progress", test_file_progress);
 	ADD("hub-down", test_hub_down);
 	return g_test_run();
 }
