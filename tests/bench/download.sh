@@ -9,7 +9,8 @@
 # BENCH_FILES (default 1000) the number of small files, BENCH_WORKERS (default
 # 8) files at once for both snapshot clients, BENCH_RUNS (default 1): each big
 # file measurement is repeated, interleaved, and the best time kept (a shared
-# or busy machine makes single runs noisy).
+# or busy machine makes single runs noisy); BENCH_SETTLE_S (default 3)
+# seconds of sync + pause before every measured download.
 #
 # It re-runs itself under tests/hubd-test-env.sh (private session bus, unlocked
 # keyring, temporary HOME), starts the local Hub and uploads the fixtures with
@@ -98,16 +99,23 @@ hubd_s=""
 js_s=""
 hwm_before=""
 hwm_after=0
+# Every client starts from the same state: dirty pages written back and a
+# pause, because on a VM pages freed by the previous client's delete are
+# slower to write for a while (free-page reporting) and would penalise
+# whoever comes next.
+settle() { sync; sleep "${BENCH_SETTLE_S:-3}"; }
 for _ in $(seq "$runs"); do
+	start_hubd
+	settle
 	t=$(now)
 	curl -sS -o "$TMPDIR/curl.out" "$cdn_url"
 	curl_s=$(best "$curl_s" "$(elapsed "$t")")
 	check_same "$TMPDIR/curl.out" curl
 	rm -f "$TMPDIR/curl.out"
 
-	start_hubd
 	hwm=$(vm_hwm_kib "$hubd_pid")
 	hwm_before=${hwm_before:-$hwm}
+	settle
 	t=$(now)
 	hubd_path=$("$hubctl" download alice/bench-big big.bin --quiet)
 	hubd_s=$(best "$hubd_s" "$(elapsed "$t")")
@@ -116,6 +124,7 @@ for _ in $(seq "$runs"); do
 	check_same "$hubd_path" hubd
 	rm -rf "$TMPDIR/hf-cache"
 
+	settle
 	t=$(now)
 	node "$js" download "$url" alice/bench-big big.bin "$TMPDIR/js.out"
 	js_s=$(best "$js_s" "$(elapsed "$t")")
