@@ -425,11 +425,10 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 			g_set_error(error,
 				    HUBD_ERROR,
 				    HUBD_ERROR_SERVER,
-				    _("The LFS batch API gave %u parts for %s, expected "
-				      "%" G_GUINT64_FORMAT),
+				    _("The LFS batch API gave %u parts for %s, expected %u"),
 				    keys->len,
 				    src->local_path,
-				    expected);
+				    (guint)MIN(expected, (guint64)G_MAXUINT));
 			return FALSE;
 		}
 		up->urls = g_ptr_array_new_with_free_func(g_free);
