@@ -149,8 +149,6 @@ hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store)
 						      io_timeout,
 						      "idle-timeout",
 						      60,
-						      "user-agent",
-						      self->user_agent,
 						      NULL);
 	return self;
 }
@@ -543,12 +541,16 @@ hubd_hub_client_send_attempt(GTask *task)
 	data->msg = soup_message_new_from_uri(data->method, data->uri);
 	soup_message_add_flags(data->msg, SOUP_MESSAGE_NO_REDIRECT);
 	headers = soup_message_get_request_headers(data->msg);
+	/* per message, not the session's user-agent property: libsoup would
+	 * overwrite the library's name with it */
 	if (req->library != NULL) {
 		g_autofree gchar *ua = g_strdup_printf("%s; %s; %s",
 						       self->user_agent_base,
 						       req->library,
 						       self->user_agent_tail);
 		soup_message_headers_replace(headers, "User-Agent", ua);
+	} else {
+		soup_message_headers_replace(headers, "User-Agent", self->user_agent);
 	}
 	soup_message_headers_replace(headers, "X-Amzn-Trace-Id", trace);
 	for (guint i = 0; i + 1 < req->headers->len; i += 2)

@@ -64,6 +64,28 @@ test_regular_and_lfs(Fixture *f, gconstpointer data)
 			==,
 			"cdn");
 	g_assert_false(json_object_get_boolean_member(g_ptr_array_index(cdn, 0), "authorization"));
+	/* the metadata HEAD and the bytes name the app, as huggingface_hub's
+	 * library_name/library_version do */
+	{
+		g_autoptr(GPtrArray) heads = log_entries(f, "HEAD", "/resolve/");
+		GPtrArray *both[] = {heads, cdn};
+		g_autofree gchar *glib_ua = g_strdup_printf("; glib/%u.%u.%u",
+							    glib_major_version,
+							    glib_minor_version,
+							    glib_micro_version);
+
+		g_assert_cmpuint(heads->len, ==, 1);
+		for (guint i = 0; i < G_N_ELEMENTS(both); i++) {
+			const gchar *ua = json_object_get_string_member_with_default(
+				g_ptr_array_index(both[i], 0),
+				"user_agent",
+				"");
+			g_test_message("user agent %u: %s", i, ua);
+			g_assert_true(g_str_has_prefix(ua, "hubd/"));
+			g_assert_nonnull(strstr(ua, "; myapp/1.2"));
+			g_assert_nonnull(strstr(ua, glib_ua));
+		}
+	}
 
 	/* a commit-hash revision already cached: no request at all */
 	hubd_test_hub_clear_requests(f->hub);

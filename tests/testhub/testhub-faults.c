@@ -404,6 +404,12 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 		json_object_set_string_member(st->log, "range", range);
 	else
 		json_object_set_null_member(st->log, "range");
+	if (soup_message_headers_get_one(h, "User-Agent") != NULL)
+		json_object_set_string_member(st->log,
+					      "user_agent",
+					      soup_message_headers_get_one(h, "User-Agent"));
+	else
+		json_object_set_null_member(st->log, "user_agent");
 
 	if (soup_server_message_get_status(msg) != 0)
 		return;
