@@ -95,6 +95,23 @@ hubd_download_retry_base_ms(HubdDaemon *daemon)
 	return 1000;
 }
 
+/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
+ * default 64 MiB): which blobs bypass the page cache (hubd-transfer-disk) */
+static guint64
+hubd_download_direct_min_size(HubdDaemon *daemon)
+{
+	HubdConfig *config = hubd_daemon_get_config(daemon);
+	g_autofree gchar *v =
+		hubd_config_get_string(config, "downloads", "direct-io-min-size", NULL);
+	guint64 n = 64 * 1024 * 1024;
+
+	if (!hubd_config_get_boolean(config, "downloads", "direct-io", TRUE))
+		return G_MAXUINT64;
+	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
+		g_warning("[downloads] direct-io-min-size is not a number of bytes: %s", v);
+	return n;
+}
+
 typedef struct {
 	HubdDaemon *daemon;
 	HubdHubClient *client;
@@ -320,6 +337,7 @@ dl_start_transfer(GTask *task)
 		.force = dl->req->force,
 		.local_dir = dl->req->local_dir,
 		.retry_base_ms = hubd_download_retry_base_ms(dl->daemon),
+		.direct_min_size = hubd_download_direct_min_size(dl->daemon),
 	};
 
 	if (dl->job != NULL && dl->set_totals)

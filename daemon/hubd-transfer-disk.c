@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "hubd-error.h"
@@ -23,6 +25,41 @@ hubd_transfer_unlock(HubdTransfer *self)
 		close(self->local_lock_fd);
 		self->local_lock_fd = -1;
 	}
+}
+
+/* Local block filesystems only: on tmpfs O_DIRECT saves nothing, and on
+ * network or FUSE filesystems it turns every write into a round trip. */
+static gboolean
+hubd_transfer_fs_wants_direct(gint fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) != 0)
+		return FALSE;
+	switch ((gulong)sfs.f_type) {
+	case EXT4_SUPER_MAGIC: /* also ext2 and ext3 */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* Turns O_DIRECT on or off for the writes that follow. */
+static gboolean
+hubd_transfer_set_direct(HubdTransfer *self, gboolean on)
+{
+	gint fl;
+
+	if (self->fd_direct == on)
+		return TRUE;
+	fl = fcntl(self->fd, F_GETFL);
+	if (fl < 0 || fcntl(self->fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) != 0)
+		return FALSE;
+	self->fd_direct = on;
+	return TRUE;
 }
 
 void
@@ -86,6 +123,15 @@ hubd_transfer_prepare_thread(GTask *task, gpointer source, gpointer task_data, G
 		self->offset = 0;
 	}
 	lseek(self->fd, (off_t)self->offset, SEEK_SET);
+	self->disk_pos = self->offset;
+	/* A big blob is written around the page cache: the copy into it costs
+	 * as much CPU as the sha256, and a model of many GiB would push the
+	 * desktop's working set out of memory. The fd is switched per write:
+	 * an unaligned head or tail goes through the cache. */
+	self->fd_direct = FALSE;
+	self->direct =
+		self->size >= self->direct_min_size && hubd_transfer_fs_wants_direct(self->fd) &&
+		hubd_transfer_set_direct(self, TRUE) && hubd_transfer_set_direct(self, FALSE);
 	if (self->is_lfs) {
 		self->sha = hubd_sha256_new();
 		if (self->offset > 0) {
@@ -121,55 +167,77 @@ hubd_transfer_prepare_thread(GTask *task, gpointer source, gpointer task_data, G
 	g_task_return_int(task, 0);
 }
 
-void
-hubd_transfer_write_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+gboolean
+hubd_transfer_write_chunk(const guint8 *data, gsize len, gpointer user_data, GError **error)
 {
-	HubdTransfer *self = HUBD_TRANSFER(source);
-	HubdTransferWriteOp *op = task_data;
-	const guint8 *p = op->data;
-	gsize left = op->len;
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+	const guint8 *p = data;
+	gsize left = len;
+	gboolean direct;
 
 	if (self->truncate_next) {
 		self->truncate_next = FALSE;
+		self->disk_pos = 0;
 		if (ftruncate(self->fd, 0) != 0 || lseek(self->fd, 0, SEEK_SET) != 0) {
 			gint e = errno;
-			g_task_return_new_error(task,
-						G_IO_ERROR,
-						g_io_error_from_errno(e),
-						_("Cannot truncate %s: %s"),
-						self->incomplete,
-						g_strerror(e));
-			return;
+			g_set_error(error,
+				    G_IO_ERROR,
+				    g_io_error_from_errno(e),
+				    _("Cannot truncate %s: %s"),
+				    self->incomplete,
+				    g_strerror(e));
+			return FALSE;
 		}
 	}
+	direct = self->direct && self->disk_pos % HUBD_TRANSFER_DIO_ALIGN == 0 &&
+		 len % HUBD_TRANSFER_DIO_ALIGN == 0 &&
+		 GPOINTER_TO_SIZE(data) % HUBD_TRANSFER_DIO_ALIGN == 0;
+	if (!hubd_transfer_set_direct(self, direct) && direct) {
+		self->direct = direct = FALSE;
+		hubd_transfer_set_direct(self, FALSE);
+	}
 	while (left > 0) {
-		gssize n = write(self->fd, p, MIN(left, HUBD_TRANSFER_WRITE_MAX));
+		gssize n = write(self->fd, p, direct ? left : MIN(left, HUBD_TRANSFER_WRITE_MAX));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EINVAL && direct) {
+			/* the filesystem took the flag but not the write:
+			 * through the page cache from now on */
+			g_debug("%s: O_DIRECT refused, writing through the page cache",
+				self->incomplete);
+			self->direct = direct = FALSE;
+			if (hubd_transfer_set_direct(self, FALSE))
+				continue;
+		}
 		if (n < 0) {
 			gint e = errno;
-			g_task_return_new_error(task,
-						G_IO_ERROR,
-						g_io_error_from_errno(e),
-						_("Cannot write %s: %s"),
-						self->incomplete,
-						g_strerror(e));
-			return;
+			g_set_error(error,
+				    G_IO_ERROR,
+				    g_io_error_from_errno(e),
+				    _("Cannot write %s: %s"),
+				    self->incomplete,
+				    g_strerror(e));
+			return FALSE;
 		}
 		p += n;
 		left -= (gsize)n;
+		self->disk_pos += (guint64)n;
+		/* a short direct write leaves the rest unaligned */
+		if (direct && (gsize)n % HUBD_TRANSFER_DIO_ALIGN != 0) {
+			direct = FALSE;
+			hubd_transfer_set_direct(self, FALSE);
+		}
 	}
-	g_task_return_boolean(task, TRUE);
+	return TRUE;
 }
 
-void
-hubd_transfer_hash_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+gboolean
+hubd_transfer_hash_chunk(const guint8 *data, gsize len, gpointer user_data, GError **error)
 {
-	HubdTransfer *self = HUBD_TRANSFER(source);
-	HubdTransferWriteOp *op = task_data;
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
 
-	hubd_sha256_update(self->sha, op->data, op->len);
-	g_task_return_boolean(task, TRUE);
+	hubd_sha256_update(self->sha, data, len);
+	return TRUE;
 }
 
 void

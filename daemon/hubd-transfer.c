@@ -6,10 +6,11 @@
  * once the size (and the sha256, for LFS blobs) is right, so nothing partial
  * is ever visible (hub-protocol §3.4, §3.6). An .incomplete left by a killed
  * daemon is resumed with Range: bytes=N- (its prefix hashed first, in a
- * thread). The body streams through a small ring of buffers: while one is
- * read, the ones before it are written and hashed in two worker threads at
- * once, so memory stays constant, the main loop never blocks on the disk,
- * and the sha256 (as costly as the write) does not slow the download. */
+ * thread). The body streams through a small ring of buffers (hubd-ring):
+ * while one is read, the ones before it are written and hashed by two
+ * workers at once, so memory stays constant, the main loop never blocks on
+ * the disk, and the sha256 (as costly as the write) does not slow the
+ * download. */
 #define G_LOG_DOMAIN "HubdTransfer"
 
 #include "hubd-transfer.h"
@@ -66,8 +67,7 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
 	g_clear_error(&self->disk_err);
-	for (guint i = 0; i < HUBD_TRANSFER_NBUF; i++)
-		g_free(self->buf[i]);
+	g_clear_pointer(&self->ring, hubd_ring_free);
 	g_free(self->repo_id);
 	g_free(self->etag);
 	g_free(self->url);
@@ -121,6 +121,7 @@ hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdT
 	self->library_version = g_strdup(spec->library_version);
 	self->force = spec->force;
 	self->retry_base_ms = spec->retry_base_ms;
+	self->direct_min_size = spec->direct_min_size;
 	self->is_lfs = strlen(spec->etag) == 64;
 	self->key = g_steal_pointer(&key);
 	self->local = spec->local_dir != NULL;
@@ -333,40 +334,16 @@ hubd_transfer_body_ended(HubdTransfer *self)
 static void
 hubd_transfer_pump(HubdTransfer *self);
 
+/* Reports what the writer has put on disk since the last call. */
 static void
-hubd_transfer_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_transfer_sync_offset(HubdTransfer *self)
 {
-	HubdTransfer *self = HUBD_TRANSFER(source);
-	HubdTransferWriteOp *op = g_task_get_task_data(G_TASK(res));
-	GError *error = NULL;
+	guint64 now = self->offset_at_attempt + hubd_ring_get_consumed(self->ring, 0);
 
-	self->writing = FALSE;
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
-		/* a disk error is not worth a retry: stop reading, end once
-		 * nothing is in flight */
-		g_cancellable_cancel(self->cancellable);
-		hubd_error_convert(&error);
-		if (self->disk_err == NULL)
-			self->disk_err = error;
-		else
-			g_error_free(error);
-	} else {
-		self->written++;
-		self->offset += op->len;
-		hubd_transfer_progress(self, (gint64)op->len);
-	}
-	hubd_transfer_pump(self);
-}
-
-static void
-hubd_transfer_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	HubdTransfer *self = HUBD_TRANSFER(source);
-
-	self->hashing = FALSE;
-	g_task_propagate_boolean(G_TASK(res), NULL);
-	self->hashed++;
-	hubd_transfer_pump(self);
+	if (now == self->offset)
+		return;
+	hubd_transfer_progress(self, (gint64)(now - self->offset));
+	self->offset = now;
 }
 
 static void
@@ -378,68 +355,45 @@ hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 	self->reading = FALSE;
 	g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &n, &error);
-	if (n > 0) {
-		self->len[self->filled % HUBD_TRANSFER_NBUF] = n;
-		self->filled++;
-	}
+	if (n > 0)
+		hubd_ring_push(self->ring, n);
+	self->read_pos += n;
 	g_clear_error(&self->got_err);
 	self->got_err = error;
-	self->read_ended = error != NULL || n < HUBD_TRANSFER_CHUNK;
+	self->read_ended = error != NULL || n < self->read_want;
 	hubd_transfer_pump(self);
 }
 
-static void
-hubd_transfer_start_op(HubdTransfer *self,
-		       guint64 chunk,
-		       GTaskThreadFunc func,
-		       GAsyncReadyCallback callback)
-{
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, NULL);
-	HubdTransferWriteOp *op = g_new0(HubdTransferWriteOp, 1);
-
-	op->data = self->buf[chunk % HUBD_TRANSFER_NBUF];
-	op->len = self->len[chunk % HUBD_TRANSFER_NBUF];
-	g_task_set_task_data(task, op, g_free);
-	g_task_run_in_thread(task, func);
-}
-
-/* At most one read, one write and one hash in flight, each in chunk order;
- * a buffer is read into again only once written and hashed. */
+/* Called after every read and whenever the ring wakes us: read into the
+ * next free buffer; once the body ended and the workers are done, end. */
 static void
 hubd_transfer_pump(HubdTransfer *self)
 {
-	/* chunks without a hash to wait for count as hashed */
-	guint64 hashed = self->sha != NULL ? self->hashed : self->filled;
-
-	if (self->disk_err != NULL) {
-		if (self->reading || self->writing || self->hashing)
-			return;
-		g_clear_object(&self->stream);
-		hubd_transfer_fail(self, g_steal_pointer(&self->disk_err));
-		return;
-	}
-	if (!self->writing && self->written < self->filled) {
-		self->writing = TRUE;
-		hubd_transfer_start_op(self,
-				       self->written,
-				       hubd_transfer_write_thread,
-				       hubd_transfer_written_cb);
-	}
-	if (!self->hashing && hashed < self->filled) {
-		self->hashing = TRUE;
-		hubd_transfer_start_op(self,
-				       self->hashed,
-				       hubd_transfer_hash_thread,
-				       hubd_transfer_hashed_cb);
+	hubd_transfer_sync_offset(self);
+	if (self->disk_err == NULL) {
+		self->disk_err = hubd_ring_dup_error(self->ring);
+		if (self->disk_err != NULL) {
+			/* not worth a retry: stop reading, end once nothing
+			 * is in flight */
+			hubd_error_convert(&self->disk_err);
+			g_cancellable_cancel(self->cancellable);
+		}
 	}
 	if (self->reading)
 		return;
-	if (!self->read_ended) {
-		if (self->filled - MIN(self->written, hashed) < HUBD_TRANSFER_NBUF) {
+	if (self->disk_err == NULL && !self->read_ended) {
+		guint8 *buf = hubd_ring_get_free(self->ring);
+
+		/* NULL: every buffer is busy, the ring calls back */
+		if (buf != NULL) {
+			/* a resume from an odd offset reads a shorter first
+			 * chunk, so the writes after it are aligned again */
+			self->read_want =
+				HUBD_TRANSFER_CHUNK - self->read_pos % HUBD_TRANSFER_DIO_ALIGN;
 			self->reading = TRUE;
 			g_input_stream_read_all_async(self->stream,
-						      self->buf[self->filled % HUBD_TRANSFER_NBUF],
-						      HUBD_TRANSFER_CHUNK,
+						      buf,
+						      self->read_want,
 						      G_PRIORITY_DEFAULT,
 						      self->cancellable,
 						      hubd_transfer_read_cb,
@@ -447,8 +401,23 @@ hubd_transfer_pump(HubdTransfer *self)
 		}
 		return;
 	}
-	if (!self->writing && !self->hashing)
-		hubd_transfer_body_ended(self);
+	hubd_ring_close(self->ring);
+	if (!hubd_ring_is_drained(self->ring))
+		return;
+	hubd_transfer_sync_offset(self);
+	g_clear_pointer(&self->ring, hubd_ring_free);
+	if (self->disk_err != NULL) {
+		g_clear_object(&self->stream);
+		hubd_transfer_fail(self, g_steal_pointer(&self->disk_err));
+		return;
+	}
+	hubd_transfer_body_ended(self);
+}
+
+static void
+hubd_transfer_ring_cb(gpointer user_data)
+{
+	hubd_transfer_pump(HUBD_TRANSFER(user_data));
 }
 
 static gboolean
@@ -511,6 +480,12 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		self->sha = hubd_sha256_new();
 	}
 	self->read_ended = FALSE;
+	self->read_pos = self->offset;
+	self->ring =
+		hubd_ring_new(HUBD_TRANSFER_NBUF, HUBD_TRANSFER_CHUNK, hubd_transfer_ring_cb, self);
+	hubd_ring_add_consumer(self->ring, hubd_transfer_write_chunk, self);
+	if (self->sha != NULL)
+		hubd_ring_add_consumer(self->ring, hubd_transfer_hash_chunk, self);
 	hubd_transfer_pump(self);
 }
 
@@ -566,8 +541,6 @@ hubd_transfer_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		hubd_transfer_complete_file(self);
 		return;
 	}
-	for (guint i = 0; i < HUBD_TRANSFER_NBUF; i++)
-		self->buf[i] = g_malloc(HUBD_TRANSFER_CHUNK);
 	hubd_transfer_send(self);
 }
 

@@ -25,6 +25,9 @@ typedef struct {
 	 * cache is not touched) instead of blobs/<etag> */
 	const gchar *local_dir;
 	guint retry_base_ms;
+	/* blobs this big or bigger are written with O_DIRECT where the
+	 * filesystem allows (G_MAXUINT64: never) */
+	guint64 direct_min_size;
 } HubdTransferSpec;
 
 /* The running transfer of this blob (or local file), or a new one (started

@@ -429,8 +429,15 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-#define ADD(name, fn) \
-	g_test_add("/download/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+	/* every blob written with O_DIRECT where the filesystem allows, so the
+	 * resumes below also cover unaligned offsets on that path */
+#define ADD(name, fn)                           \
+	g_test_add("/download/" name,           \
+		   Fixture,                     \
+		   FIXTURE(FIXTURE_DIRECT_ALL), \
+		   fixture_setup,               \
+		   fn,                          \
+		   fixture_teardown)
 	ADD("resume-after-kill", test_resume_after_kill);
 	ADD("retries", test_retries);
 	ADD("truncated", test_truncated);

@@ -7,7 +7,16 @@ void
 daemon_start(Fixture *f)
 {
 	g_autofree gchar *cache_env = g_strdup_printf("HF_HUB_CACHE=%s", f->cache);
-	const gchar *args[] = {"--endpoint", f->hub->url, "--set", "http.retry-base-ms=50", NULL};
+	const gchar *direct = f->direct == FIXTURE_DIRECT_ALL   ? "downloads.direct-io-min-size=1"
+			      : f->direct == FIXTURE_DIRECT_OFF ? "downloads.direct-io=false"
+								: "downloads.direct-io=true";
+	const gchar *args[] = {"--endpoint",
+			       f->hub->url,
+			       "--set",
+			       "http.retry-base-ms=50",
+			       "--set",
+			       direct,
+			       NULL};
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, cache_env, NULL};
 
 	f->daemon = hubd_test_daemon_start(args, env);
@@ -19,6 +28,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_autofree gchar *reply = NULL;
 	guint status;
 
+	f->direct = (FixtureDirect)GPOINTER_TO_INT(data);
 	f->tmp = g_dir_make_tmp("hubd-dl-XXXXXX", NULL);
 	f->cache = g_build_filename(f->tmp, "cache", NULL);
 	f->hub = hubd_test_hub_start(NULL);

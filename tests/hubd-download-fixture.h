@@ -16,7 +16,16 @@
 #define LFS_MIN     1000
 #define JOB_MS      60000
 
+/* fixture data: how the daemon writes blobs ([downloads] in hubd.conf) */
+typedef enum {
+	FIXTURE_DIRECT_DEFAULT, /* O_DIRECT from 64 MiB: these tests' blobs are buffered */
+	FIXTURE_DIRECT_ALL,     /* O_DIRECT for every blob the filesystem allows */
+	FIXTURE_DIRECT_OFF,     /* never */
+} FixtureDirect;
+#define FIXTURE(mode) GINT_TO_POINTER(mode)
+
 typedef struct {
+	FixtureDirect direct;
 	HubdTestHub *hub;
 	HubdTestDaemon *daemon;
 	GDBusConnection *bus;
