@@ -51,16 +51,6 @@ hubd_repos_service_endpoint(HubdReposService *self);
 gboolean
 hubd_repos_refuse(GDBusMethodInvocation *invocation, GError *error);
 
-/* One allowed option: its key and GVariant type string. */
-typedef struct {
-	const gchar *key;
-	const gchar *type;
-} HubdReposOption;
-
-/* Refuses keys not in `allowed` (NULL-key terminated; NULL: none allowed)
- * and values of another type, with INVALID_ARGUMENT naming the key. */
-gboolean
-hubd_repos_check_options(GVariant *options, const HubdReposOption *allowed, GError **error);
 /* The type and id checks every method starts with. */
 gboolean
 hubd_repos_parse_repo(const gchar *type_str,

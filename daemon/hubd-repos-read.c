@@ -58,7 +58,7 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_repos_check_options(options, NULL, &error))
+	    !hubd_service_check_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
 	if (revision[0] != '\0') {
 		g_autofree gchar *escaped = g_uri_escape_string(revision, NULL, FALSE);
@@ -125,13 +125,13 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 		       GVariant *options,
 		       gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"search", "s"},
-						  {"author", "s"},
-						  {"filter", "as"},
-						  {"sort", "s"},
-						  {"direction", "i"},
-						  {"limit", "u"},
-						  {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"search", "s"},
+						    {"author", "s"},
+						    {"filter", "as"},
+						    {"sort", "s"},
+						    {"direction", "i"},
+						    {"limit", "u"},
+						    {NULL, NULL}};
 	static const gchar *const text_keys[] = {"search", "author", "sort"};
 	HubdReposCall *call;
 	g_autoptr(HubdHubRequest) req = NULL;
@@ -145,7 +145,7 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 	guint32 limit = LIST_DEFAULT_LIMIT;
 
 	if (!hubd_repo_type_from_string(repo_type, &type, &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	has_direction = g_variant_lookup(options, "direction", "i", &direction);
 	if (has_direction && direction != 1 && direction != -1)
@@ -193,7 +193,7 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 			     GVariant *options,
 			     gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"recursive", "b"}, {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"recursive", "b"}, {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(HubdHubRequest) req = NULL;
 	g_autoptr(GString) suffix = g_string_new("/tree/");
@@ -206,7 +206,7 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	folder = hubd_repos_clean_read_path(path, &error);
 	if (folder == NULL)
@@ -237,7 +237,7 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 			       GVariant *options,
 			       gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"limit", "u"}, {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"limit", "u"}, {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(HubdHubRequest) req = NULL;
 	g_autofree gchar *rev_escaped = NULL;
@@ -249,7 +249,7 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "limit", "u", &limit);
 	rev_escaped = g_uri_escape_string(revision[0] != '\0' ? revision : "main", NULL, FALSE);
@@ -289,7 +289,7 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 			    GVariant *options,
 			    gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"include_prs", "b"}, {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"include_prs", "b"}, {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(HubdHubRequest) req = NULL;
 	g_autofree gchar *path = NULL;
@@ -298,7 +298,7 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 	gboolean include_prs = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "include_prs", "b", &include_prs);
 	path = hubd_repos_api_path(type, repo_id, "/refs");

@@ -251,11 +251,11 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 			 GVariant *options,
 			 gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"private", "b"},
-						  {"exist_ok", "b"},
-						  {"space_sdk", "s"},
-						  {"space_hardware", "s"},
-						  {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"private", "b"},
+						    {"exist_ok", "b"},
+						    {"space_sdk", "s"},
+						    {"space_hardware", "s"},
+						    {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(JsonBuilder) body = NULL;
 	GError *error = NULL;
@@ -265,7 +265,7 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 	const gchar *hardware = NULL;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, TRUE, &type, &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "space_sdk", "&s", &sdk);
 	g_variant_lookup(options, "space_hardware", "&s", &hardware);
@@ -328,14 +328,14 @@ hubd_repos_handle_delete(HubdDbusRepos *skeleton,
 			 GVariant *options,
 			 gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"missing_ok", "b"}, {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"missing_ok", "b"}, {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(JsonBuilder) body = NULL;
 	GError *error = NULL;
 	HubdRepoType type;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
 	call->type = type;
@@ -381,7 +381,7 @@ hubd_repos_handle_move(HubdDbusRepos *skeleton,
 	/* both ids need a namespace, as huggingface_hub's move_repo */
 	if (!hubd_repos_parse_repo(repo_type, from_id, TRUE, &type, &error) ||
 	    !hubd_repo_id_validate(to_id, TRUE, &error) ||
-	    !hubd_repos_check_options(options, NULL, &error))
+	    !hubd_service_check_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
 	if (g_strcmp0(from_id, to_id) == 0)
 		return hubd_repos_refuse(invocation,
@@ -426,10 +426,10 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 				  GVariant *options,
 				  gpointer user_data)
 {
-	static const HubdReposOption allowed[] = {{"private", "b"},
-						  {"gated", "s"},
-						  {"discussions_disabled", "b"},
-						  {NULL, NULL}};
+	static const HubdServiceOption allowed[] = {{"private", "b"},
+						    {"gated", "s"},
+						    {"discussions_disabled", "b"},
+						    {NULL, NULL}};
 	HubdReposCall *call;
 	g_autoptr(JsonBuilder) body = json_builder_new();
 	g_autofree gchar *path = NULL;
@@ -439,7 +439,7 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 	gboolean flag = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_repos_check_options(options, allowed, &error))
+	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	if (g_variant_n_children(options) == 0)
 		return hubd_repos_refuse(
@@ -529,13 +529,13 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 		      GVariant *options,
 		      gpointer user_data)
 {
-	static const HubdReposOption branch_options[] = {{"revision", "s"},
-							 {"exist_ok", "b"},
-							 {NULL, NULL}};
-	static const HubdReposOption tag_options[] = {{"revision", "s"},
-						      {"message", "s"},
-						      {"exist_ok", "b"},
-						      {NULL, NULL}};
+	static const HubdServiceOption branch_options[] = {{"revision", "s"},
+							   {"exist_ok", "b"},
+							   {NULL, NULL}};
+	static const HubdServiceOption tag_options[] = {{"revision", "s"},
+							{"message", "s"},
+							{"exist_ok", "b"},
+							{NULL, NULL}};
 	guint row = hubd_repos_ref_method(invocation);
 	gboolean is_tag = ref_methods[row].is_tag;
 	gboolean create = ref_methods[row].create;
@@ -551,11 +551,11 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 	const gchar *message = NULL;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_repos_check_options(options,
-				      !create  ? NULL
-				      : is_tag ? tag_options
-					       : branch_options,
-				      &error))
+	    !hubd_service_check_options(options,
+					!create  ? NULL
+					: is_tag ? tag_options
+						 : branch_options,
+					&error))
 		return hubd_repos_refuse(invocation, error);
 	if (name[0] == '\0')
 		return hubd_repos_refuse(invocation,

@@ -3,6 +3,8 @@
 
 #include "hubd-service.h"
 
+#include <glib/gi18n.h>
+
 #include "hubd-daemon.h"
 #include "hubd-error.h"
 
@@ -204,4 +206,57 @@ hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error)
 	hubd_error_convert(&owned);
 	/* HUBD_ERROR is registered with GDBus, so the name goes on the wire */
 	g_dbus_method_invocation_return_gerror(invocation, owned);
+}
+
+gboolean
+hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error)
+{
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *value;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) v = value;
+		const HubdServiceOption *o = NULL;
+
+		for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++) {
+			if (g_strcmp0(allowed[i].key, key) == 0)
+				o = &allowed[i];
+		}
+		if (o == NULL) {
+			g_autoptr(GString) known = g_string_new(NULL);
+
+			for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++)
+				g_string_append_printf(known,
+						       "%s“%s”",
+						       i > 0 ? ", " : "",
+						       allowed[i].key);
+			if (known->len == 0)
+				g_set_error(error,
+					    HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("Unknown option “%s”: this method takes no options"),
+					    key);
+			else
+				g_set_error(error,
+					    HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("Unknown option “%s” (known options: %s)"),
+					    key,
+					    known->str);
+			return FALSE;
+		}
+		if (!g_variant_is_of_type(v, G_VARIANT_TYPE(o->type))) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("Option “%s” must be of D-Bus type “%s”, not “%s”"),
+				    key,
+				    o->type,
+				    g_variant_get_type_string(v));
+			return FALSE;
+		}
+	}
+	return TRUE;
 }

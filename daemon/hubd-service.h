@@ -58,4 +58,16 @@ hubd_service_is_busy(HubdService *self);
 HUBD_EXPORT void
 hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error);
 
+/* One option a method takes: its key and GVariant type string. */
+typedef struct {
+	const gchar *key;
+	const gchar *type;
+} HubdServiceOption;
+
+/* Refuses keys of `options` (a{sv}) not in `allowed` (NULL-key terminated;
+ * NULL: none allowed) and values of another type, with INVALID_ARGUMENT
+ * naming the key and the known ones. */
+HUBD_EXPORT gboolean
+hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
+
 G_END_DECLS

@@ -61,46 +61,26 @@ run_free(Run *run)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Run, run_free)
 
-/* Option keys and their types: a wrong type is refused, not a critical. */
-static const struct {
-	const gchar *key;
-	const gchar *type;
-	gboolean snapshot_only;
-} known_options[] = {
-	{"local_dir", "s", FALSE},
-	{"force", "b", FALSE},
-	{"offline", "b", FALSE},
-	{"library_name", "s", FALSE},
-	{"library_version", "s", FALSE},
-	{"allow_patterns", "as", TRUE},
-	{"ignore_patterns", "as", TRUE},
-	{"max_workers", "u", TRUE},
+/* The options each method takes (org.hubd.Hub1.Transfers.xml). */
+static const HubdServiceOption snapshot_options[] = {
+	{"local_dir", "s"},
+	{"force", "b"},
+	{"offline", "b"},
+	{"library_name", "s"},
+	{"library_version", "s"},
+	{"allow_patterns", "as"},
+	{"ignore_patterns", "as"},
+	{"max_workers", "u"},
+	{NULL, NULL},
 };
-
-static gboolean
-hubd_transfers_service_check_options(GVariant *options, gboolean snapshot, GError **error)
-{
-	for (guint i = 0; i < G_N_ELEMENTS(known_options); i++) {
-		g_autoptr(GVariant) v = g_variant_lookup_value(options, known_options[i].key, NULL);
-		if (v == NULL)
-			continue;
-		if (known_options[i].snapshot_only && !snapshot) {
-			g_debug("option %s ignored by Download", known_options[i].key);
-			continue;
-		}
-		if (!g_variant_is_of_type(v, G_VARIANT_TYPE(known_options[i].type))) {
-			g_set_error(error,
-				    HUBD_ERROR,
-				    HUBD_ERROR_INVALID_ARGUMENT,
-				    _("The option “%s” must be of D-Bus type “%s”, not “%s”"),
-				    known_options[i].key,
-				    known_options[i].type,
-				    g_variant_get_type_string(v));
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
+static const HubdServiceOption download_options[] = {
+	{"local_dir", "s"},
+	{"force", "b"},
+	{"offline", "b"},
+	{"library_name", "s"},
+	{"library_version", "s"},
+	{NULL, NULL},
+};
 
 /* The checks both methods share; an error is returned to the caller. */
 static gboolean
@@ -116,7 +96,9 @@ hubd_transfers_service_check(GDBusMethodInvocation *invocation,
 	GError *error = NULL;
 	const gchar *dir = NULL;
 
-	if (!hubd_transfers_service_check_options(options, snapshot, &error) ||
+	if (!hubd_service_check_options(options,
+					snapshot ? snapshot_options : download_options,
+					&error) ||
 	    !hubd_repo_type_from_string(repo_type, type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
 	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {

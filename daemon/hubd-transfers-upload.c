@@ -42,6 +42,43 @@ hubd_transfers_upload_start(HubdService *service,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The options of UploadFolder; Upload and Commit take all but the first two
+ * (org.hubd.Hub1.Transfers.xml) */
+static const HubdServiceOption folder_options[] = {
+	{"allow_patterns", "as"},
+	{"ignore_patterns", "as"},
+	{"commit_message", "s"},
+	{"commit_description", "s"},
+	{"create_pr", "b"},
+	{"parent_commit", "s"},
+	{"delete_patterns", "as"},
+	{"no_policy", "b"},
+	{"create_repo", "b"},
+	{"private", "b"},
+	{NULL, NULL},
+};
+static const HubdServiceOption *const upload_options = &folder_options[2];
+
+/* hubd_upload_new() once the option keys and types are known good */
+static HubdUpload *
+hubd_transfers_upload_new(gpointer service,
+			  const gchar *repo_type,
+			  const gchar *repo_id,
+			  const gchar *revision,
+			  GVariant *options,
+			  const HubdServiceOption *allowed,
+			  GError **error)
+{
+	if (!hubd_service_check_options(options, allowed, error))
+		return NULL;
+	return hubd_upload_new(hubd_service_get_daemon(service),
+			       repo_type,
+			       repo_id,
+			       revision,
+			       options,
+			       error);
+}
+
 static gboolean
 hubd_transfers_upload_add_files(HubdUpload *upload, GVariant *files, GError **error)
 {
@@ -76,12 +113,13 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 		     gpointer user_data)
 {
 	GError *error = NULL;
-	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(user_data),
-						       repo_type,
-						       repo_id,
-						       revision,
-						       options,
-						       &error);
+	g_autoptr(HubdUpload) upload = hubd_transfers_upload_new(user_data,
+								 repo_type,
+								 repo_id,
+								 revision,
+								 options,
+								 folder_options,
+								 &error);
 
 	if (upload != NULL && hubd_upload_set_folder(upload, folder, path_in_repo, &error) &&
 	    !g_file_test(folder, G_FILE_TEST_IS_DIR))
@@ -196,12 +234,13 @@ handle_upload_or_commit(HubdDbusTransfers *skeleton,
 	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
 	guint row = 0;
 	GError *error = NULL;
-	g_autoptr(HubdUpload) upload = hubd_upload_new(hubd_service_get_daemon(user_data),
-						       repo_type,
-						       repo_id,
-						       revision,
-						       options,
-						       &error);
+	g_autoptr(HubdUpload) upload = hubd_transfers_upload_new(user_data,
+								 repo_type,
+								 repo_id,
+								 revision,
+								 options,
+								 upload_options,
+								 &error);
 
 	/* only Upload and Commit are connected here: the last row is Commit */
 	while (row + 1 < G_N_ELEMENTS(upload_methods) &&

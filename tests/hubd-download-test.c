@@ -567,42 +567,32 @@ test_bad_input(Fixture *f, gconstpointer data)
 	g_autofree gchar *job = NULL;
 	gboolean found = FALSE;
 
-	assert_refused(f,
-		       "Download",
-		       g_variant_new("(ssss@a{sv})", "model", REPO, "main", "../x", opts(NULL)),
-		       "../x");
-	assert_refused(
-		f,
-		"Download",
-		g_variant_new("(ssss@a{sv})", "model", REPO, "main", "/etc/passwd", opts(NULL)),
-		"/etc/passwd");
-	assert_refused(f,
-		       "Download",
-		       g_variant_new("(ssss@a{sv})",
-				     "model",
-				     REPO,
-				     "main",
-				     "a.txt",
-				     opts("{'force': <'yes'>}")),
-		       "force");
-	assert_refused(f,
-		       "Download",
-		       g_variant_new("(ssss@a{sv})",
-				     "model",
-				     REPO,
-				     "main",
-				     "a.txt",
-				     opts("{'local_dir': <'rel/dir'>}")),
-		       "rel/dir");
-	assert_refused(
-		f,
-		"Snapshot",
-		g_variant_new("(sss@a{sv})", "model", REPO, "main", opts("{'max_workers': <-1>}")),
-		"max_workers");
-	assert_refused(f,
-		       "Snapshot",
-		       g_variant_new("(sss@a{sv})", "models", REPO, "main", opts(NULL)),
-		       "model");
+	/* method, its arguments, what the error must mention */
+	static const gchar *const refusals[][3] = {
+		{"Download", "('model', '" REPO "', 'main', '../x', @a{sv} {})", "../x"},
+		{"Download",
+		 "('model', '" REPO "', 'main', '/etc/passwd', @a{sv} {})",
+		 "/etc/passwd"},
+		{"Download", "('model', '" REPO "', 'main', 'a.txt', {'force': <'yes'>})", "force"},
+		{"Download",
+		 "('model', '" REPO "', 'main', 'a.txt', {'local_dir': <'rel/dir'>})",
+		 "rel/dir"},
+		{"Snapshot", "('model', '" REPO "', 'main', {'max_workers': <-1>})", "max_workers"},
+		/* a misspelt or misplaced option is an error, not silently ignored */
+		{"Snapshot",
+		 "('model', '" REPO "', 'main', {'allow_pattern': <['*.json']>})",
+		 "Unknown option “allow_pattern” (known options: “local_dir”"},
+		{"Download",
+		 "('model', '" REPO "', 'main', 'a.txt', {'max_workers': <@u 2>})",
+		 "Unknown option “max_workers”"},
+		{"Snapshot", "('models', '" REPO "', 'main', @a{sv} {})", "model"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(refusals); i++)
+		assert_refused(f,
+			       refusals[i][0],
+			       g_variant_new_parsed(refusals[i][1]),
+			       refusals[i][2]);
 
 	/* the finished job lingers and is listed */
 	assert_ok(r);

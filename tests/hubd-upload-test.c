@@ -351,6 +351,23 @@ test_bad_input(Fixture *f, gconstpointer data)
 		&error);
 	g_assert_null(path);
 	assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
+	/* options: unknown keys and wrong types are refused, naming the key;
+	 * the folder-only patterns are unknown to Upload */
+	for (guint i = 0; i < 3; i++) {
+		const gchar *bad[] = {"{'commit_mesage': <'typo'>}",
+				      "{'create_pr': <'yes'>}",
+				      "{'allow_patterns': <['*.txt']>}"};
+		const gchar *named[] = {"commit_mesage", "create_pr", "allow_patterns"};
+		g_autofree gchar *args =
+			g_strdup_printf("('model', 'alice/up', '', [('/etc/hostname', 'h')], %s)",
+					bad[i]);
+
+		g_clear_error(&error);
+		path = hubd_test_start_job(f->bus, "Upload", g_variant_new_parsed(args), &error);
+		g_assert_null(path);
+		assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
+		g_assert_nonnull(strstr(error->message, named[i]));
+	}
 }
 
 int
