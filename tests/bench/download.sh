@@ -7,7 +7,7 @@
 #   tests/bench/download.sh BUILD
 # Environment: BENCH_SIZE_MB (default 1024) the size of the big LFS file,
 # BENCH_FILES (default 1000) the number of small files, BENCH_WORKERS (default
-# 8) files at once for both snapshot clients, BENCH_RUNS (default 1): each big
+# 8) files at once for both snapshot clients, BENCH_RUNS (default 3): each big
 # file measurement is repeated, interleaved, and the best time kept (a shared
 # or busy machine makes single runs noisy); BENCH_SETTLE_S (default 3)
 # seconds of sync + pause before every measured download.
@@ -31,7 +31,7 @@ build=$(cd "${1:?usage: download.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 n_files=${BENCH_FILES:-1000}
 workers=${BENCH_WORKERS:-8}
-runs=${BENCH_RUNS:-1}
+runs=${BENCH_RUNS:-3}
 
 if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
 	exec "$src/tests/hubd-test-env.sh" "$0" "$build"
