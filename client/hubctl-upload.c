@@ -7,6 +7,7 @@
  * missing, as hf does. The commit URL is printed on stdout (and the PR's URL
  * with --create-pr). */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hubctl.h"
 
@@ -348,6 +349,7 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 	g_autoptr(HubdDbusTransfers) proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
+	g_autoptr(GPtrArray) patterns = g_ptr_array_new();
 	GVariantBuilder ops;
 	GVariantBuilder options;
 
@@ -358,6 +360,12 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 	for (gint i = 3; i < argc; i++) {
 		GVariantBuilder op;
 
+		/* wildcards match the repo's files in the daemon, as hf's
+		 * delete_patterns (`*` crosses '/') */
+		if (strpbrk(argv[i], "*?[") != NULL) {
+			g_ptr_array_add(patterns, argv[i]);
+			continue;
+		}
 		g_variant_builder_init(&op, G_VARIANT_TYPE_VARDICT);
 		g_variant_builder_add(&op, "{sv}", "op", g_variant_new_string("delete"));
 		g_variant_builder_add(&op, "{sv}", "path", g_variant_new_string(argv[i]));
@@ -369,6 +377,12 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 	}
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	hubctl_upload_add_common(&options, o);
+	if (patterns->len > 0)
+		g_variant_builder_add(
+			&options,
+			"{sv}",
+			"delete_patterns",
+			g_variant_new_strv((const gchar *const *)patterns->pdata, patterns->len));
 	if (!hubd_dbus_transfers_call_commit_sync(proxy,
 						  o->type,
 						  argv[2],
@@ -389,8 +403,9 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 	gint exit_code = hubctl_upload_parse(
 		"repo-files",
 		_("delete REPO_ID PATH…"),
-		_("Delete files (or folders, with a trailing '/') from a repo in one commit and "
-		  "print the commit URL."),
+		_("Delete files (or folders, with a trailing '/', or every file matching a "
+		  "wildcard such as '*.bin' — quote it from the shell) from a repo in one commit "
+		  "and print the commit URL."),
 		&o,
 		FALSE,
 		&argc,

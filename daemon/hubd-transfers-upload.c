@@ -210,6 +210,15 @@ hubd_transfers_upload_add_operations(HubdUpload *upload, GVariant *operations, G
 	return TRUE;
 }
 
+static gboolean
+hubd_transfers_upload_has_delete_patterns(GVariant *options)
+{
+	g_autoptr(GVariant) v =
+		g_variant_lookup_value(options, "delete_patterns", G_VARIANT_TYPE_STRING_ARRAY);
+
+	return v != NULL && g_variant_n_children(v) > 0;
+}
+
 /* Upload and Commit take the same arguments: the method name picks the row. */
 static const struct {
 	const gchar *method;
@@ -246,7 +255,10 @@ handle_upload_or_commit(HubdDbusTransfers *skeleton,
 	while (row + 1 < G_N_ELEMENTS(upload_methods) &&
 	       g_strcmp0(method, upload_methods[row].method) != 0)
 		row++;
-	if (upload != NULL)
+	/* files or operations may be left out when delete_patterns say what
+	 * to delete, as `hf repo-files delete` with wildcards */
+	if (upload != NULL && !(g_variant_n_children(input) == 0 &&
+				hubd_transfers_upload_has_delete_patterns(options)))
 		upload_methods[row].add(upload, input, &error);
 	return hubd_transfers_upload_start(user_data,
 					   skeleton,

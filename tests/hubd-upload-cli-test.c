@@ -122,6 +122,22 @@ test_cli_create_json_pr(Fixture *f, gconstpointer data)
 		g_str_has_suffix(json_object_get_string_member(obj, "pr_url"), "/discussions/1"));
 }
 
+/* Upload's (local, path in repo) pairs: `local` at every path given */
+static GVariant *
+same_file_at(const gchar *local, ...)
+{
+	GVariantBuilder b;
+	const gchar *path;
+	va_list ap;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(ss)"));
+	va_start(ap, local);
+	while ((path = va_arg(ap, const gchar *)) != NULL)
+		g_variant_builder_add(&b, "(ss)", local, path);
+	va_end(ap);
+	return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
 static void
 test_cli_repo_files_delete(Fixture *f, gconstpointer data)
 {
@@ -131,13 +147,8 @@ test_cli_repo_files_delete(Fixture *f, gconstpointer data)
 		{"repo-files", "delete", "alice/up", "top.txt", "dir/", "--quiet", NULL};
 	const gchar *bad[] = {"repo-files", "remove", "alice/up", "x", NULL};
 	g_autofree gchar *tree = NULL;
-	g_autoptr(GVariant) pairs = g_variant_ref_sink(
-		g_variant_new_parsed("[(%s, 'top.txt'), (%s, 'dir/one.txt'), "
-				     "(%s, 'dir/sub/two.txt'), (%s, 'other.txt')]",
-				     a,
-				     a,
-				     a,
-				     a));
+	g_autoptr(GVariant) pairs =
+		same_file_at(a, "top.txt", "dir/one.txt", "dir/sub/two.txt", "other.txt", NULL);
 
 	r = upload_pairs(f, "alice/up", pairs, "{}");
 	assert_job_ok(r);
@@ -149,6 +160,39 @@ test_cli_repo_files_delete(Fixture *f, gconstpointer data)
 	g_assert_cmpint(hubctl(bad, NULL, NULL), ==, 64);
 }
 
+/* wildcards are matched against the repo's files, `*` across folders */
+static void
+test_cli_repo_files_delete_wildcard(Fixture *f, gconstpointer data)
+{
+	const gchar *a = fixture_write(f, "a.txt", "a\n");
+	g_autoptr(HubdTestJobResult) r = NULL;
+	const gchar *argv[] = {"repo-files", "delete", "alice/up", "*.bin", "keep/*.md", NULL};
+	const gchar *before;
+	g_autofree gchar *tree = NULL;
+	g_autofree gchar *out = NULL;
+	g_autoptr(GVariant) pairs = same_file_at(a,
+						 "w.bin",
+						 "deep/er/v.bin",
+						 "keep/x.md",
+						 "keep/y.txt",
+						 "bin.txt",
+						 NULL);
+
+	r = upload_pairs(f, "alice/up", pairs, "{}");
+	assert_job_ok(r);
+	before = head_of(f, "alice/up");
+	g_assert_cmpint(hubctl(argv, &out, NULL), ==, 0);
+	tree = tree_paths(f, "alice/up");
+	g_assert_null(strstr(tree, ".bin|"));
+	g_assert_null(strstr(tree, "keep/x.md"));
+	g_assert_nonnull(strstr(tree, "|keep/y.txt|"));
+	g_assert_nonnull(strstr(tree, "|bin.txt|"));
+	/* one new commit, whose URL is printed */
+	g_assert_true(g_str_has_prefix(last_commit_message(f, "alice/up"), "Commit with hubd\n"));
+	g_assert_cmpstr(head_of(f, "alice/up"), !=, before);
+	g_assert_nonnull(strstr(out, head_of(f, "alice/up")));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -158,5 +202,6 @@ main(int argc, char **argv)
 	fixture_add("/upload-cli/policy", test_cli_policy);
 	fixture_add("/upload-cli/create-json-pr", test_cli_create_json_pr);
 	fixture_add("/upload-cli/repo-files-delete", test_cli_repo_files_delete);
+	fixture_add("/upload-cli/repo-files-delete-wildcard", test_cli_repo_files_delete_wildcard);
 	return g_test_run();
 }
