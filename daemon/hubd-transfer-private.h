@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-#define HUBD_TRANSFER_CHUNK (256 * 1024)
+#define HUBD_TRANSFER_CHUNK (512 * 1024)
 /* buffers in the ring: one being read while others are written and hashed */
-#define HUBD_TRANSFER_NBUF 16
+#define HUBD_TRANSFER_NBUF 4
 /* largest write(): bigger ones make ext4 allocate large page-cache folios,
  * which cost more to fill on a VM whose free memory went back to the host */
 #define HUBD_TRANSFER_WRITE_MAX (128 * 1024)
@@ -70,8 +70,11 @@ struct _HubdTransfer {
 	GError *disk_err; /* a write failed: stop once nothing is in flight */
 	gboolean read_ended;
 	gboolean reading;
-	gsize read_want;  /* the size asked of the read in flight */
-	guint64 read_pos; /* the file offset the next read starts at */
+	guint8 *read_buf; /* the ring buffer being filled */
+	gsize read_want;  /* its size for this chunk */
+	gsize read_have;  /* bytes in it so far */
+	guint64 read_pos; /* the file offset of read_buf[0] */
+	guint64 received; /* bytes reported as progress */
 	guint retry_id;
 };
 

@@ -220,9 +220,12 @@ waiter_cancelled_cb(GCancellable *cancellable, gpointer user_data)
 		w->idle_id = g_idle_add(waiter_cancel_idle, w);
 }
 
+/* Progress counts bytes received (written soon after), so a slow
+ * connection moves the bar with every socket read, not every chunk. */
 static void
 hubd_transfer_progress(HubdTransfer *self, gint64 delta)
 {
+	self->received = (guint64)((gint64)self->received + delta);
 	for (GList *l = self->waiters; l != NULL; l = l->next) {
 		Waiter *w = l->data;
 		if (w->job != NULL)
@@ -334,33 +337,54 @@ hubd_transfer_body_ended(HubdTransfer *self)
 static void
 hubd_transfer_pump(HubdTransfer *self);
 
-/* Reports what the writer has put on disk since the last call. */
+/* What the writer has put on disk so far. */
 static void
 hubd_transfer_sync_offset(HubdTransfer *self)
 {
-	guint64 now = self->offset_at_attempt + hubd_ring_get_consumed(self->ring, 0);
-
-	if (now == self->offset)
-		return;
-	hubd_transfer_progress(self, (gint64)(now - self->offset));
-	self->offset = now;
+	self->offset = self->offset_at_attempt + hubd_ring_get_consumed(self->ring, 0);
 }
 
+static void
+hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+hubd_transfer_read_more(HubdTransfer *self)
+{
+	self->reading = TRUE;
+	g_input_stream_read_async(self->stream,
+				  self->read_buf + self->read_have,
+				  self->read_want - self->read_have,
+				  G_PRIORITY_DEFAULT,
+				  self->cancellable,
+				  hubd_transfer_read_cb,
+				  self);
+}
+
+/* Fills the buffer with as many socket reads as it takes; a full buffer,
+ * the end of the body or an error hands it to the ring. */
 static void
 hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
-	gsize n = 0;
 	GError *error = NULL;
+	gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &error);
 
 	self->reading = FALSE;
-	g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &n, &error);
-	if (n > 0)
-		hubd_ring_push(self->ring, n);
-	self->read_pos += n;
+	if (n > 0) {
+		self->read_have += (gsize)n;
+		hubd_transfer_progress(self, n);
+		if (self->read_have < self->read_want) {
+			hubd_transfer_read_more(self);
+			return;
+		}
+	}
+	if (self->read_have > 0)
+		hubd_ring_push(self->ring, self->read_have);
+	self->read_pos += self->read_have;
+	self->read_have = 0;
 	g_clear_error(&self->got_err);
 	self->got_err = error;
-	self->read_ended = error != NULL || n < self->read_want;
+	self->read_ended = n <= 0;
 	hubd_transfer_pump(self);
 }
 
@@ -388,16 +412,10 @@ hubd_transfer_pump(HubdTransfer *self)
 		if (buf != NULL) {
 			/* a resume from an odd offset reads a shorter first
 			 * chunk, so the writes after it are aligned again */
+			self->read_buf = buf;
 			self->read_want =
 				HUBD_TRANSFER_CHUNK - self->read_pos % HUBD_TRANSFER_DIO_ALIGN;
-			self->reading = TRUE;
-			g_input_stream_read_all_async(self->stream,
-						      buf,
-						      self->read_want,
-						      G_PRIORITY_DEFAULT,
-						      self->cancellable,
-						      hubd_transfer_read_cb,
-						      self);
+			hubd_transfer_read_more(self);
 		}
 		return;
 	}
@@ -460,7 +478,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (status == 200 && self->offset > 0) {
 		/* a 200 to a Range request: start again from zero */
 		g_debug("%s: the server ignored the range, restarting", self->filename);
-		hubd_transfer_progress(self, -(gint64)self->offset);
+		hubd_transfer_progress(self, -(gint64)self->received);
 		self->offset = 0;
 		self->offset_at_attempt = 0;
 		self->truncate_next = TRUE;
@@ -574,9 +592,9 @@ hubd_transfer_wait_async(HubdTransfer *self,
 		self->started = TRUE;
 		g_object_ref(self); /* the running transfer */
 		g_task_run_in_thread(task, hubd_transfer_prepare_thread);
-	} else if (w->job != NULL && self->offset > 0) {
+	} else if (w->job != NULL && self->received > 0) {
 		/* a late joiner starts where the transfer is */
-		hubd_job_file_progress(w->job, w->file, (gint64)self->offset);
+		hubd_job_file_progress(w->job, w->file, (gint64)self->received);
 	}
 }
 
