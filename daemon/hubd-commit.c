@@ -16,6 +16,7 @@ typedef struct {
 	gchar *text;       /* JSON text, or NULL */
 	gchar *local_path; /* a file to base64-encode, or NULL */
 	guint64 size;
+	HubdFileProgress *progress; /* or NULL */
 } Piece;
 
 struct _HubdCommitPayload {
@@ -28,6 +29,7 @@ piece_free(Piece *p)
 {
 	g_free(p->text);
 	g_free(p->local_path);
+	g_clear_pointer(&p->progress, hubd_file_progress_unref);
 	g_free(p);
 }
 
@@ -110,7 +112,8 @@ void
 hubd_commit_payload_add_file(HubdCommitPayload *self,
 			     const gchar *path,
 			     const gchar *local_path,
-			     guint64 size)
+			     guint64 size,
+			     HubdFileProgress *progress)
 {
 	g_autofree gchar *quoted = json_quote(path);
 	Piece *p = g_new0(Piece, 1);
@@ -120,6 +123,8 @@ hubd_commit_payload_add_file(HubdCommitPayload *self,
 		g_strdup_printf("{\"key\":\"file\",\"value\":{\"path\":%s,\"content\":\"", quoted));
 	p->local_path = g_strdup(local_path);
 	p->size = size;
+	if (progress != NULL)
+		p->progress = hubd_file_progress_ref(progress);
 	g_ptr_array_add(self->pieces, p);
 	hubd_commit_payload_add_text(self, g_strdup("\",\"encoding\":\"base64\"}}\n"));
 	self->n_ops++;
@@ -194,8 +199,9 @@ body_data_free(BodyData *bd)
 	g_free(bd);
 }
 
+/* `counting`: the stream sends the commit (progress is counted) */
 static HubdUploadStream *
-hubd_commit_payload_stream(HubdCommitPayload *self, gint64 *counter)
+hubd_commit_payload_stream(HubdCommitPayload *self, gboolean counting, gint64 *counter)
 {
 	HubdUploadStream *stream = hubd_upload_stream_new(counter);
 
@@ -205,7 +211,10 @@ hubd_commit_payload_stream(HubdCommitPayload *self, gint64 *counter)
 		if (p->text != NULL)
 			hubd_upload_stream_add_string(stream, p->text);
 		else
-			hubd_upload_stream_add_file_base64(stream, p->local_path, p->size);
+			hubd_upload_stream_add_file_base64(stream,
+							   p->local_path,
+							   p->size,
+							   counting ? p->progress : NULL);
 	}
 	return stream;
 }
@@ -215,19 +224,17 @@ body_factory(gpointer user_data)
 {
 	BodyData *bd = user_data;
 
-	if (bd->last != NULL && bd->counter != NULL)
-		__atomic_sub_fetch(bd->counter,
-				   (gint64)hubd_upload_stream_get_file_bytes_read(bd->last),
-				   __ATOMIC_RELAXED);
+	if (bd->last != NULL)
+		hubd_upload_stream_uncount(bd->last);
 	g_clear_object(&bd->last);
-	bd->last = hubd_commit_payload_stream(bd->payload, bd->counter);
+	bd->last = hubd_commit_payload_stream(bd->payload, TRUE, bd->counter);
 	return G_INPUT_STREAM(g_object_ref(bd->last));
 }
 
 GBytes *
 hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error)
 {
-	g_autoptr(HubdUploadStream) stream = hubd_commit_payload_stream(self, NULL);
+	g_autoptr(HubdUploadStream) stream = hubd_commit_payload_stream(self, FALSE, NULL);
 	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
 
 	if (g_output_stream_splice(out,
@@ -285,7 +292,7 @@ hubd_commit_send_async(HubdHubClient *client,
 						 repo_id,
 						 rev);
 	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", path);
-	g_autoptr(HubdUploadStream) probe = hubd_commit_payload_stream(payload, NULL);
+	g_autoptr(HubdUploadStream) probe = hubd_commit_payload_stream(payload, FALSE, NULL);
 	BodyData *bd = g_new0(BodyData, 1);
 
 	g_task_set_source_tag(task, hubd_commit_send_async);

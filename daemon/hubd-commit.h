@@ -7,6 +7,7 @@
 #include "hubd-export.h"
 #include "hubd-hub-client.h"
 #include "hubd-repo-id.h"
+#include "hubd-upload-stream.h"
 
 G_BEGIN_DECLS
 
@@ -21,12 +22,15 @@ HUBD_EXPORT void
 hubd_commit_payload_unref(HubdCommitPayload *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdCommitPayload, hubd_commit_payload_unref)
 
-/* a regular file, read from `local_path` (`size` bytes) when sent */
+/* a regular file, read from `local_path` (`size` bytes) when sent;
+ * `progress` (may be NULL) counts its bytes as they are read into the body
+ * and is active while they are */
 HUBD_EXPORT void
 hubd_commit_payload_add_file(HubdCommitPayload *self,
 			     const gchar *path,
 			     const gchar *local_path,
-			     guint64 size);
+			     guint64 size,
+			     HubdFileProgress *progress);
 /* a regular file from memory (copies of regular files) */
 HUBD_EXPORT void
 hubd_commit_payload_add_file_bytes(HubdCommitPayload *self, const gchar *path, GBytes *content);

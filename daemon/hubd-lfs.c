@@ -27,6 +27,8 @@ typedef struct {
 	GPtrArray *urls;  /* part URLs, in part order (multipart) */
 	GPtrArray *etags; /* per part */
 	guint parts_left;
+	HubdFileProgress *progress; /* or NULL */
+	gboolean marked;            /* progress->active taken by this object */
 } ObjUp;
 
 typedef struct {
@@ -53,9 +55,24 @@ struct _LfsRun {
 	GCancellable *caller;
 };
 
+/* the object is being sent (TRUE) or stored or given up (FALSE) */
+static void
+obj_up_mark(ObjUp *up, gboolean on)
+{
+	if (up->progress == NULL || up->marked == on)
+		return;
+	if (on)
+		__atomic_add_fetch(&up->progress->active, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(&up->progress->active, 1, __ATOMIC_RELAXED);
+	up->marked = on;
+}
+
 static void
 obj_up_free(ObjUp *up)
 {
+	obj_up_mark(up, FALSE);
+	g_clear_pointer(&up->progress, hubd_file_progress_unref);
 	g_free(up->oid);
 	g_free(up->path);
 	g_free(up->href);
@@ -74,8 +91,10 @@ lfs_run_free(LfsRun *run)
 	g_object_unref(run->client);
 	g_free(run->batch_path);
 	g_free(run->revision);
-	for (guint i = 0; i < run->n_objects; i++)
+	for (guint i = 0; i < run->n_objects; i++) {
 		g_free(run->objects[i].local_path);
+		g_clear_pointer(&run->objects[i].progress, hubd_file_progress_unref);
+	}
 	g_free(run->objects);
 	g_queue_clear_full(&run->queue, g_free);
 	g_ptr_array_unref(run->ups);
@@ -161,6 +180,7 @@ lfs_object_stored(GTask *task, ObjUp *up)
 	g_autoptr(HubdHubRequest) req = NULL;
 
 	run->n_transferred++;
+	obj_up_mark(up, FALSE);
 	if (up->verify_href == NULL)
 		return;
 	b = json_builder_new();
@@ -240,12 +260,14 @@ typedef struct {
 	guint64 offset;
 	guint64 length;
 	gint64 *counter;
+	HubdFileProgress *progress;
 	HubdUploadStream *last;
 } PutBody;
 
 static void
 put_body_free(PutBody *body)
 {
+	g_clear_pointer(&body->progress, hubd_file_progress_unref);
 	g_free(body->path);
 	g_clear_object(&body->last);
 	g_free(body);
@@ -257,13 +279,15 @@ put_body_factory(gpointer user_data)
 	PutBody *body = user_data;
 
 	/* a retry sends the bytes again: take back what the last try counted */
-	if (body->last != NULL && body->counter != NULL)
-		__atomic_sub_fetch(body->counter,
-				   (gint64)hubd_upload_stream_get_file_bytes_read(body->last),
-				   __ATOMIC_RELAXED);
+	if (body->last != NULL)
+		hubd_upload_stream_uncount(body->last);
 	g_clear_object(&body->last);
 	body->last = hubd_upload_stream_new(body->counter);
-	hubd_upload_stream_add_file_range(body->last, body->path, body->offset, body->length);
+	hubd_upload_stream_add_file_range(body->last,
+					  body->path,
+					  body->offset,
+					  body->length,
+					  body->progress);
 	return G_INPUT_STREAM(g_object_ref(body->last));
 }
 
@@ -316,6 +340,9 @@ lfs_start_put(GTask *task, PutJob *job)
 
 	body->path = g_strdup(up->path);
 	body->counter = run->counter;
+	if (up->progress != NULL)
+		body->progress = hubd_file_progress_ref(up->progress);
+	obj_up_mark(up, TRUE);
 	if (job->part == 0) {
 		body->length = up->size;
 	} else {
@@ -403,6 +430,8 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 	up->oid = g_strdup(src->sha256);
 	up->size = src->size;
 	up->path = g_strdup(src->local_path);
+	if (src->progress != NULL)
+		up->progress = hubd_file_progress_ref(src->progress);
 	up->href = g_strdup(json_object_get_string_member_with_default(upload, "href", ""));
 	if (verify != NULL)
 		up->verify_href =
@@ -592,6 +621,8 @@ hubd_lfs_upload_async(HubdHubClient *client,
 	for (guint i = 0; i < n_objects; i++) {
 		run->objects[i] = objects[i];
 		run->objects[i].local_path = g_strdup(objects[i].local_path);
+		if (objects[i].progress != NULL)
+			run->objects[i].progress = hubd_file_progress_ref(objects[i].progress);
 	}
 	run->n_objects = n_objects;
 	run->counter = counter;

@@ -7,6 +7,7 @@
 #include "hubd-export.h"
 #include "hubd-hub-client.h"
 #include "hubd-repo-id.h"
+#include "hubd-upload-stream.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,9 @@ typedef struct {
 	gchar *local_path;
 	gchar sha256[65];
 	guint64 size;
+	/* may be NULL: counts the bytes sent (taken back when a PUT restarts),
+	 * active from the first PUT until the object is stored */
+	HubdFileProgress *progress;
 } HubdLfsObject;
 
 /* Uploads the objects the Hub does not have yet. `revision` is the branch

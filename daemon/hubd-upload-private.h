@@ -18,6 +18,11 @@ typedef struct {
 	gboolean lfs;
 	gboolean noop;   /* the Hub has this content at this path */
 	gboolean ignore; /* shouldIgnore (.gitignore) */
+	/* per-file progress of the current phase, from worker threads; the
+	 * main-loop timer turns it into the job's Files (hubd-upload-progress.c) */
+	HubdFileProgress *progress;
+	gint64 reported; /* progress->bytes given to the job's Files entry */
+	gboolean listed; /* in the job's Files */
 } HubdUploadAdd;
 
 typedef struct {
@@ -74,6 +79,19 @@ void
 hubd_upload_delete_free(HubdUploadDelete *del);
 void
 hubd_upload_copy_free(HubdUploadCopy *copy);
+
+/* progress, in hubd-upload-progress.c (main thread): moves the byte counts
+ * of the worker threads into the job — BytesDone, and the Files entries of
+ * the files whose progress is active */
+void
+hubd_upload_progress_sync(HubdUpload *self);
+gboolean
+hubd_upload_progress_cb(gpointer user_data);
+/* a new phase; with `reset`, BytesDone (and every file's count) starts
+ * again from 0 against `bytes_total` (hashing counts bytes read; uploading
+ * and committing together count the bytes sent) */
+void
+hubd_upload_phase(HubdUpload *self, const gchar *phase, gboolean reset, guint64 bytes_total);
 
 /* steps, in hubd-upload-prepare.c; each calls its `done` when finished
  * (with an error, or NULL) */

@@ -21,6 +21,8 @@ typedef struct {
 	gchar *path;
 	guint64 offset;
 	guint64 length; /* raw bytes of the file to read */
+	HubdFileProgress *progress;
+	guint64 counted; /* bytes added to `progress` by this stream */
 } Segment;
 
 struct _HubdUploadStream {
@@ -35,7 +37,8 @@ struct _HubdUploadStream {
 	gsize pending_pos;
 	gint64 *counter;
 	guint64 file_bytes_read;
-	guint8 *ahead; /* read-ahead: AHEAD bytes of output */
+	gboolean marked; /* the current segment's progress is active */
+	guint8 *ahead;   /* read-ahead: AHEAD bytes of output */
 	gsize ahead_len;
 	gsize ahead_pos;
 };
@@ -47,11 +50,43 @@ segment_clear(Segment *seg)
 {
 	g_clear_pointer(&seg->bytes, g_bytes_unref);
 	g_clear_pointer(&seg->path, g_free);
+	g_clear_pointer(&seg->progress, hubd_file_progress_unref);
+}
+
+HubdFileProgress *
+hubd_file_progress_new(void)
+{
+	return g_atomic_rc_box_new0(HubdFileProgress);
+}
+
+HubdFileProgress *
+hubd_file_progress_ref(HubdFileProgress *self)
+{
+	return g_atomic_rc_box_acquire(self);
+}
+
+void
+hubd_file_progress_unref(HubdFileProgress *self)
+{
+	g_atomic_rc_box_release(self);
+}
+
+/* the current segment's file is no longer being read by this stream */
+static void
+hubd_upload_stream_unmark(HubdUploadStream *self)
+{
+	if (!self->marked)
+		return;
+	__atomic_sub_fetch(&g_array_index(self->segments, Segment, self->current).progress->active,
+			   1,
+			   __ATOMIC_RELAXED);
+	self->marked = FALSE;
 }
 
 static void
 hubd_upload_stream_next_segment(HubdUploadStream *self)
 {
+	hubd_upload_stream_unmark(self);
 	if (self->file != NULL)
 		g_input_stream_close(self->file, NULL, NULL);
 	g_clear_object(&self->file);
@@ -100,6 +135,10 @@ hubd_upload_stream_read_raw(HubdUploadStream *self,
 		return 0;
 	if (!hubd_upload_stream_open(self, seg, cancellable, error))
 		return -1;
+	if (seg->progress != NULL && !self->marked) {
+		__atomic_add_fetch(&seg->progress->active, 1, __ATOMIC_RELAXED);
+		self->marked = TRUE;
+	}
 	n = g_input_stream_read(self->file, buffer, MIN(count, left), cancellable, error);
 	if (n < 0)
 		return -1;
@@ -115,6 +154,10 @@ hubd_upload_stream_read_raw(HubdUploadStream *self,
 	self->file_bytes_read += (guint64)n;
 	if (self->counter != NULL)
 		__atomic_add_fetch(self->counter, (gint64)n, __ATOMIC_RELAXED);
+	if (seg->progress != NULL) {
+		seg->counted += (guint64)n;
+		__atomic_add_fetch(&seg->progress->bytes, (gint64)n, __ATOMIC_RELAXED);
+	}
 	return n;
 }
 
@@ -316,6 +359,7 @@ hubd_upload_stream_finalize(GObject *object)
 {
 	HubdUploadStream *self = HUBD_UPLOAD_STREAM(object);
 
+	hubd_upload_stream_unmark(self);
 	g_clear_object(&self->file);
 	g_free(self->pending);
 	g_free(self->ahead);
@@ -352,7 +396,7 @@ hubd_upload_stream_new(gint64 *counter)
 void
 hubd_upload_stream_add_bytes(HubdUploadStream *self, GBytes *bytes)
 {
-	Segment seg = {SEG_BYTES, g_bytes_ref(bytes), NULL, 0, 0};
+	Segment seg = {SEG_BYTES, g_bytes_ref(bytes), NULL, 0, 0, NULL, 0};
 
 	g_array_append_val(self->segments, seg);
 }
@@ -369,17 +413,33 @@ void
 hubd_upload_stream_add_file_range(HubdUploadStream *self,
 				  const gchar *path,
 				  guint64 offset,
-				  guint64 length)
+				  guint64 length,
+				  HubdFileProgress *progress)
 {
-	Segment seg = {SEG_RANGE, NULL, g_strdup(path), offset, length};
+	Segment seg = {SEG_RANGE,
+		       NULL,
+		       g_strdup(path),
+		       offset,
+		       length,
+		       progress != NULL ? hubd_file_progress_ref(progress) : NULL,
+		       0};
 
 	g_array_append_val(self->segments, seg);
 }
 
 void
-hubd_upload_stream_add_file_base64(HubdUploadStream *self, const gchar *path, guint64 size)
+hubd_upload_stream_add_file_base64(HubdUploadStream *self,
+				   const gchar *path,
+				   guint64 size,
+				   HubdFileProgress *progress)
 {
-	Segment seg = {SEG_BASE64, NULL, g_strdup(path), 0, size};
+	Segment seg = {SEG_BASE64,
+		       NULL,
+		       g_strdup(path),
+		       0,
+		       size,
+		       progress != NULL ? hubd_file_progress_ref(progress) : NULL,
+		       0};
 
 	g_array_append_val(self->segments, seg);
 }
@@ -406,4 +466,23 @@ guint64
 hubd_upload_stream_get_file_bytes_read(HubdUploadStream *self)
 {
 	return self->file_bytes_read;
+}
+
+void
+hubd_upload_stream_uncount(HubdUploadStream *self)
+{
+	g_return_if_fail(HUBD_IS_UPLOAD_STREAM(self));
+	hubd_upload_stream_unmark(self);
+	if (self->counter != NULL)
+		__atomic_sub_fetch(self->counter, (gint64)self->file_bytes_read, __ATOMIC_RELAXED);
+	self->file_bytes_read = 0;
+	for (guint i = 0; i < self->segments->len; i++) {
+		Segment *seg = &g_array_index(self->segments, Segment, i);
+
+		if (seg->progress != NULL && seg->counted > 0)
+			__atomic_sub_fetch(&seg->progress->bytes,
+					   (gint64)seg->counted,
+					   __ATOMIC_RELAXED);
+		seg->counted = 0;
+	}
 }

@@ -25,6 +25,7 @@ hubd_upload_add_free(HubdUploadAdd *add)
 {
 	g_free(add->local_path);
 	g_free(add->path);
+	g_clear_pointer(&add->progress, hubd_file_progress_unref);
 	g_free(add);
 }
 
@@ -284,37 +285,6 @@ hubd_upload_set_folder(HubdUpload *self,
 	return TRUE;
 }
 
-/* ---- progress ---- */
-
-static gboolean
-hubd_upload_progress_cb(gpointer user_data)
-{
-	HubdUpload *self = user_data;
-	gint64 now = __atomic_load_n(&self->counter, __ATOMIC_RELAXED);
-
-	if (now != self->reported) {
-		hubd_job_add_bytes(self->job, now - self->reported);
-		self->reported = now;
-	}
-	return G_SOURCE_CONTINUE;
-}
-
-/* a new phase; with `reset`, BytesDone starts again from 0 against
- * `bytes_total` (hashing counts bytes read; uploading and committing
- * together count the bytes sent) */
-static void
-hubd_upload_phase(HubdUpload *self, const gchar *phase, gboolean reset, guint64 bytes_total)
-{
-	hubd_upload_progress_cb(self);
-	if (reset) {
-		hubd_job_add_bytes(self->job, -(gint64)hubd_job_get_bytes_done(self->job));
-		__atomic_store_n(&self->counter, 0, __ATOMIC_RELAXED);
-		self->reported = 0;
-		hubd_job_set_totals(self->job, bytes_total, self->adds->len + self->copies->len);
-	}
-	hubd_job_set_phase(self->job, phase);
-}
-
 /* ---- the end ---- */
 
 static void
@@ -341,7 +311,7 @@ hubd_upload_complete(HubdUpload *self, const gchar *oid, const gchar *url, const
 	g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	g_autofree gchar *fallback = url == NULL ? hubd_upload_commit_url(self, oid) : NULL;
 
-	hubd_upload_progress_cb(self);
+	hubd_upload_progress_sync(self);
 	g_clear_handle_id(&self->progress_id, g_source_remove);
 	g_variant_builder_add(&b, "{sv}", "commit_oid", g_variant_new_string(oid));
 	g_variant_builder_add(&b,
@@ -426,7 +396,8 @@ hubd_upload_copies_done(HubdUpload *self, GError *error)
 			hubd_commit_payload_add_file(self->payload,
 						     add->path,
 						     add->local_path,
-						     add->hash.size);
+						     add->hash.size,
+						     add->progress);
 		}
 	}
 	if (hubd_commit_payload_get_n_operations(self->payload) == 0 && self->head_oid == NULL) {
@@ -501,23 +472,32 @@ hubd_upload_send_lfs(HubdUpload *self)
 
 	for (guint i = 0; i < self->adds->len; i++) {
 		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
+
+		if (add->noop || add->ignore)
+			continue;
+		/* regular files are sent within the commit */
+		if (!add->lfs || g_hash_table_add(seen, add->hash.sha256))
+			total += add->hash.size;
+	}
+	hubd_upload_phase(self, "uploading", TRUE, total);
+	g_hash_table_remove_all(seen);
+	for (guint i = 0; i < self->adds->len; i++) {
+		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
 		HubdLfsObject obj = {0};
 
 		if (add->noop || add->ignore)
 			continue;
-		if (!add->lfs) {
-			total += add->hash.size; /* sent within the commit */
-			continue;
-		}
-		if (!g_hash_table_add(seen, add->hash.sha256))
+		/* skipped files get none: they never show in Files */
+		add->progress = hubd_file_progress_new();
+		add->progress->total = add->hash.size;
+		if (!add->lfs || !g_hash_table_add(seen, add->hash.sha256))
 			continue;
 		obj.local_path = add->local_path; /* copied by hubd_lfs_upload_async */
 		memcpy(obj.sha256, add->hash.sha256, sizeof(obj.sha256));
 		obj.size = add->hash.size;
-		total += obj.size;
+		obj.progress = add->progress; /* referenced by hubd_lfs_upload_async */
 		g_array_append_val(objects, obj);
 	}
-	hubd_upload_phase(self, "uploading", TRUE, total);
 	hubd_lfs_upload_async(self->client,
 			      self->type,
 			      self->repo_id,
@@ -664,18 +644,20 @@ hubd_upload_preupload_batch(HubdUpload *self)
 static void
 hubd_upload_hash_next(HubdUpload *self);
 
-static void
-hubd_upload_hash_progress(guint64 bytes_delta, gpointer user_data)
-{
-	HubdUpload *self = user_data;
-
-	__atomic_add_fetch(&self->counter, (gint64)bytes_delta, __ATOMIC_RELAXED);
-}
-
 typedef struct {
 	HubdUpload *self;
 	HubdUploadAdd *add;
+	HubdFileProgress *progress;
 } HashData;
+
+static void
+hubd_upload_hash_progress(guint64 bytes_delta, gpointer user_data)
+{
+	HashData *hd = user_data;
+
+	__atomic_add_fetch(&hd->self->counter, (gint64)bytes_delta, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&hd->progress->bytes, (gint64)bytes_delta, __ATOMIC_RELAXED);
+}
 
 static void
 hubd_upload_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -685,6 +667,8 @@ hubd_upload_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GError *error = NULL;
 
 	self->running--;
+	__atomic_sub_fetch(&hd->progress->active, 1, __ATOMIC_RELAXED);
+	hubd_file_progress_unref(hd->progress);
 	if (!hubd_hash_file_finish(res, &hd->add->hash, &error)) {
 		if (self->error == NULL)
 			self->error = error;
@@ -715,11 +699,17 @@ hubd_upload_hash_next(HubdUpload *self)
 
 		hd->self = self;
 		hd->add = g_ptr_array_index(self->adds, self->next++);
+		/* listed in Files while it is hashed */
+		g_clear_pointer(&hd->add->progress, hubd_file_progress_unref);
+		hd->add->progress = hubd_file_progress_new();
+		hd->add->progress->total = hd->add->local_size;
+		hd->add->progress->active = 1;
+		hd->progress = hubd_file_progress_ref(hd->add->progress);
 		self->running++;
 		hubd_hash_file_async(hd->add->local_path,
 				     hubd_upload_hash_flags(hd->add),
 				     hubd_upload_hash_progress,
-				     self,
+				     hd,
 				     self->cancellable,
 				     hubd_upload_hashed_cb,
 				     hd);

@@ -57,7 +57,7 @@ test_payload_lines(void)
 		for (gsize j = 0; j < sizes[i]; j++)
 			data[j] = (guint8)g_random_int();
 		path = write_tmp(dir, name, data, sizes[i]);
-		hubd_commit_payload_add_file(payload, name, path, sizes[i]);
+		hubd_commit_payload_add_file(payload, name, path, sizes[i], NULL);
 		b64 = g_base64_encode(data, sizes[i]);
 		g_string_append_printf(
 			expected,
@@ -103,7 +103,7 @@ test_stream_ranges(void)
 		data[i] = (guint8)(i * 31 + 7);
 	path = write_tmp(dir, "big", data, size);
 	hubd_upload_stream_add_bytes(stream, prefix);
-	hubd_upload_stream_add_file_range(stream, path, 1000, 2 * 1024 * 1024);
+	hubd_upload_stream_add_file_range(stream, path, 1000, 2 * 1024 * 1024, NULL);
 	hubd_upload_stream_add_string(stream, ">");
 	g_assert_cmpuint(hubd_upload_stream_get_length(stream), ==, 2 * 1024 * 1024 + 2);
 	got = read_all(G_INPUT_STREAM(stream));
@@ -126,10 +126,73 @@ test_stream_file_shrank(void)
 	g_autoptr(GError) error = NULL;
 
 	/* the file is shorter than announced: an error, not a short body */
-	hubd_upload_stream_add_file_range(stream, path, 0, 10);
+	hubd_upload_stream_add_file_range(stream, path, 0, 10, NULL);
 	g_assert_cmpint(g_output_stream_splice(out, G_INPUT_STREAM(stream), 0, NULL, &error), <, 0);
 	g_assert_nonnull(error);
 	g_assert_nonnull(strstr(error->message, "changed"));
+	hubd_test_rm_rf(dir);
+}
+
+/* A file's progress: counted as its bytes are read into the body, active
+ * while they are, and taken back whole by a retry (hubd_upload_stream_uncount) */
+static void
+test_stream_file_progress(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 3 * 1024 * 1024; /* more than the read-ahead buffer */
+	g_autofree guint8 *data = g_malloc0(size);
+	g_autofree gchar *path = write_tmp(dir, "f", data, size);
+	g_autoptr(HubdFileProgress) progress = hubd_file_progress_new();
+	g_autoptr(HubdFileProgress) other = hubd_file_progress_new();
+	gint64 counter = 0;
+	g_autoptr(HubdUploadStream) stream = hubd_upload_stream_new(&counter);
+	g_autoptr(GBytes) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	guint8 buf[16];
+
+	hubd_upload_stream_add_string(stream, "{");
+	hubd_upload_stream_add_file_base64(stream, path, size, progress);
+	hubd_upload_stream_add_file_range(stream, path, 0, 10, other);
+	g_assert_cmpint(progress->active, ==, 0);
+	g_assert_cmpint(g_input_stream_read(G_INPUT_STREAM(stream), buf, 16, NULL, &error), ==, 16);
+	g_assert_no_error(error);
+	/* part of the file is read: active, counted like the total */
+	g_assert_cmpint(progress->active, ==, 1);
+	g_assert_cmpint(progress->bytes, >, 0);
+	g_assert_cmpint(progress->bytes, <, (gint64)size);
+	g_assert_cmpint(progress->bytes, ==, counter);
+	g_assert_cmpint(other->active, ==, 0);
+	rest = read_all(G_INPUT_STREAM(stream));
+	g_assert_cmpint(progress->bytes, ==, (gint64)size);
+	g_assert_cmpint(progress->active, ==, 0);
+	g_assert_cmpint(other->bytes, ==, 10);
+	g_assert_cmpint(other->active, ==, 0);
+	g_assert_cmpint(counter, ==, (gint64)size + 10);
+	/* a retry starts again from zero */
+	hubd_upload_stream_uncount(stream);
+	g_assert_cmpint(progress->bytes, ==, 0);
+	g_assert_cmpint(other->bytes, ==, 0);
+	g_assert_cmpint(counter, ==, 0);
+	hubd_test_rm_rf(dir);
+}
+
+/* A stream dropped in the middle of a file (a failed try) ends its activity. */
+static void
+test_stream_progress_dropped(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 2 * 1024 * 1024;
+	g_autofree guint8 *data = g_malloc0(size);
+	g_autofree gchar *path = write_tmp(dir, "f", data, size);
+	g_autoptr(HubdFileProgress) progress = hubd_file_progress_new();
+	HubdUploadStream *stream = hubd_upload_stream_new(NULL);
+	guint8 buf[16];
+
+	hubd_upload_stream_add_file_range(stream, path, 0, size, progress);
+	g_assert_cmpint(g_input_stream_read(G_INPUT_STREAM(stream), buf, 16, NULL, NULL), ==, 16);
+	g_assert_cmpint(progress->active, ==, 1);
+	g_object_unref(stream);
+	g_assert_cmpint(progress->active, ==, 0);
 	hubd_test_rm_rf(dir);
 }
 
@@ -157,6 +220,8 @@ main(int argc, char **argv)
 	g_test_add_func("/upload-payload/ndjson-lines", test_payload_lines);
 	g_test_add_func("/upload-payload/stream-ranges", test_stream_ranges);
 	g_test_add_func("/upload-payload/stream-file-shrank", test_stream_file_shrank);
+	g_test_add_func("/upload-payload/stream-file-progress", test_stream_file_progress);
+	g_test_add_func("/upload-payload/stream-progress-dropped", test_stream_progress_dropped);
 	g_test_add_func("/upload-payload/patterns", test_patterns);
 	return g_test_run();
 }

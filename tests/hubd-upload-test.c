@@ -370,6 +370,112 @@ test_bad_input(Fixture *f, gconstpointer data)
 	}
 }
 
+/* Job.GetAll: BytesTotal, whether the job has ended, and Files (a(stt)) in
+ * one snapshot */
+static GVariant *
+job_snapshot(Fixture *f, const gchar *job, guint64 *bytes_total, gboolean *ended)
+{
+	const gchar *state = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) props = NULL;
+	GVariant *files = NULL;
+
+	reply = g_dbus_connection_call_sync(f->bus,
+					    HUBD_TEST_BUS_NAME,
+					    job,
+					    "org.freedesktop.DBus.Properties",
+					    "GetAll",
+					    g_variant_new("(s)", "org.hubd.Hub1.Job"),
+					    G_VARIANT_TYPE("(a{sv})"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	g_assert_no_error(error);
+	props = g_variant_get_child_value(reply, 0);
+	g_assert_true(g_variant_lookup(props, "BytesTotal", "t", bytes_total));
+	g_assert_true(g_variant_lookup(props, "State", "&s", &state));
+	*ended = g_strcmp0(state, "queued") != 0 && g_strcmp0(state, "running") != 0;
+	g_assert_true(g_variant_lookup(props, "Files", "@a(stt)", &files));
+	return files;
+}
+
+/* Per-file progress: while an LFS file is being sent (its multipart
+ * completion is held back by the Hub) the job lists it in Files by its path
+ * in the repo with its size; a file already on the Hub never shows while
+ * uploading; once the job has ended Files is empty. */
+static void
+test_file_progress(Fixture *f, gconstpointer data)
+{
+	const gsize big_size = 1536 * 1024;
+	const gchar *skip = fixture_random_file(f, "skip.bin", 100 * 1024, 5);
+	const gchar *big = fixture_random_file(f, "big.bin", big_size, 6);
+	const gchar *reg = fixture_write(f, "config.json", "{\"hidden_size\": 32}\n");
+	g_autoptr(HubdTestJobResult) first = upload_files(f, "alice/up", skip, "skip.bin", "{}");
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(GVariant) after = NULL;
+	g_autofree gchar *job = NULL;
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	guint64 uploading_total = big_size + strlen("{\"hidden_size\": 32}\n");
+	guint64 done = 0;
+	guint64 total = 0;
+	guint64 bytes_total = 0;
+	gboolean seen = FALSE;
+	gboolean ended = FALSE;
+
+	assert_job_ok(first);
+	hubd_test_hub_add_fault(f->hub,
+				"{\"method\":\"POST\",\"path_regex\":\"^/_lfs/complete/\","
+				"\"origin\":\"hub\",\"action\":\"slow\",\"delay_ms\":2000}");
+	job = hubd_test_start_job(
+		f->bus,
+		"Upload",
+		g_variant_new_parsed("('model', 'alice/up', '', "
+				     "[(%s, 'weights/big.bin'), (%s, 'config.json'), "
+				     "(%s, 'skip.bin')], @a{sv} {})",
+				     big,
+				     reg,
+				     skip),
+		NULL);
+	/* a snapshot of the uploading phase: BytesTotal counts the files to
+	 * send (skip.bin is on the Hub), while hashing counted all three */
+	while (!seen && !ended && g_get_monotonic_time() < deadline) {
+		g_autoptr(GVariant) files = job_snapshot(f, job, &bytes_total, &ended);
+
+		for (gsize i = 0; bytes_total == uploading_total && i < g_variant_n_children(files);
+		     i++) {
+			const gchar *path = NULL;
+			guint64 d = 0;
+			guint64 t = 0;
+
+			g_variant_get_child(files, i, "(&stt)", &path, &d, &t);
+			g_assert_cmpstr(path, !=, "skip.bin");
+			if (g_strcmp0(path, "weights/big.bin") == 0 && d > 0) {
+				seen = TRUE;
+				done = d;
+				total = t;
+			}
+		}
+		if (!seen)
+			g_usleep(20000);
+	}
+	g_assert_true(seen);
+	g_assert_cmpuint(total, ==, big_size);
+	g_assert_cmpuint(done, >, 0);
+	g_assert_cmpuint(done, <=, total);
+
+	r = hubd_test_job_wait(f->bus, job, JOB_TIMEOUT_MS);
+	assert_job_ok(r);
+	/* the job lingers a few seconds after Completed: read it now */
+	after = job_snapshot(f, job, &bytes_total, &ended);
+	g_assert_true(ended);
+	g_assert_cmpuint(g_variant_n_children(after), ==, 0);
+	assert_same_bytes(f, "alice/up", "main", "weights/big.bin", big);
+	assert_same_bytes(f, "alice/up", "main", "config.json", reg);
+	hubd_test_hub_clear_faults(f->hub);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -387,5 +493,6 @@ main(int argc, char **argv)
 	fixture_add("/upload/commit-ops", test_commit_ops);
 	fixture_add("/upload/create-repo", test_create_repo);
 	fixture_add("/upload/bad-input", test_bad_input);
+	fixture_add("/upload/file-progress", test_file_progress);
 	return g_test_run();
 }
