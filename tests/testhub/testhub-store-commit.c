@@ -171,20 +171,6 @@ testhub_op_free(TesthubOp *op)
 	g_free(op);
 }
 
-void
-testhub_commit_free(TesthubCommit *c)
-{
-	if (c == NULL)
-		return;
-	g_free(c->id);
-	g_free(c->parent);
-	g_free(c->title);
-	g_free(c->message);
-	g_free(c->author);
-	g_clear_pointer(&c->tree, g_hash_table_unref);
-	g_free(c);
-}
-
 static GHashTable *
 tree_new(void)
 {
@@ -192,6 +178,42 @@ tree_new(void)
 				     g_str_equal,
 				     NULL,
 				     (GDestroyNotify)testhub_entry_free);
+}
+
+TesthubCommit *
+testhub_commit_new(void)
+{
+	TesthubCommit *c = g_rc_box_new0(TesthubCommit);
+
+	c->tree = tree_new();
+	return c;
+}
+
+TesthubCommit *
+testhub_commit_ref(TesthubCommit *c)
+{
+	return g_rc_box_acquire(c);
+}
+
+static void
+commit_clear(gpointer data)
+{
+	TesthubCommit *c = data;
+
+	g_free(c->id);
+	g_free(c->parent);
+	g_free(c->title);
+	g_free(c->message);
+	g_free(c->author);
+	g_clear_pointer(&c->tree, g_hash_table_unref);
+}
+
+void
+testhub_commit_free(TesthubCommit *c)
+{
+	if (c == NULL)
+		return;
+	g_rc_box_release_full(c, commit_clear);
 }
 
 static void
@@ -245,8 +267,72 @@ is_sha1_hex(const gchar *s)
 	return TRUE;
 }
 
-TesthubCommit *
-testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **error)
+/* ---- the commit cache ----
+ * Parsing a commit is O(tree size) and every request loads one; commit files are
+ * content-addressed and never change, so the store keeps the last few parsed
+ * commits. Callers share them read-only. The test Hub is single-threaded (one
+ * main loop), so the cache needs no lock. */
+
+#define COMMIT_CACHE_SIZE 16
+
+void
+testhub_store_clear_commit_cache(TesthubStore *self)
+{
+	if (self->commit_links != NULL)
+		g_hash_table_remove_all(self->commit_links);
+	g_queue_clear_full(&self->commit_lru, (GDestroyNotify)testhub_commit_free);
+}
+
+static void
+commit_cache_remove(TesthubStore *self, const gchar *commit_id)
+{
+	GList *link = g_hash_table_lookup(self->commit_links, commit_id);
+
+	if (link == NULL)
+		return;
+	g_hash_table_remove(self->commit_links, commit_id);
+	g_queue_unlink(&self->commit_lru, link);
+	testhub_commit_free(link->data);
+	g_list_free_1(link);
+}
+
+/* a new reference to the cached commit (now the most recent), or NULL */
+static TesthubCommit *
+commit_cache_lookup(TesthubStore *self, const gchar *commit_id)
+{
+	GList *link = g_hash_table_lookup(self->commit_links, commit_id);
+
+	if (link == NULL)
+		return NULL;
+	g_queue_unlink(&self->commit_lru, link);
+	g_queue_push_head_link(&self->commit_lru, link);
+	return testhub_commit_ref(link->data);
+}
+
+static void
+commit_cache_insert(TesthubStore *self, TesthubCommit *c)
+{
+	commit_cache_remove(self, c->id);
+	g_queue_push_head(&self->commit_lru, testhub_commit_ref(c));
+	g_hash_table_insert(self->commit_links, c->id, self->commit_lru.head);
+	while (self->commit_lru.length > COMMIT_CACHE_SIZE) {
+		TesthubCommit *old = g_queue_pop_tail(&self->commit_lru);
+
+		g_hash_table_remove(self->commit_links, old->id);
+		testhub_commit_free(old);
+	}
+}
+
+static void
+note_parent(TesthubStore *self, TesthubCommit *c)
+{
+	g_hash_table_replace(self->parents,
+			     g_strdup(c->id),
+			     g_strdup(c->parent != NULL ? c->parent : ""));
+}
+
+static TesthubCommit *
+parse_commit(TesthubStore *self, const gchar *commit_id, GError **error)
 {
 	g_autoptr(TesthubCommit) c = NULL;
 	g_autoptr(JsonNode) node = NULL;
@@ -254,14 +340,6 @@ testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **e
 	JsonObject *o;
 	JsonArray *tree;
 
-	if (!is_sha1_hex(commit_id)) {
-		g_set_error(error,
-			    G_IO_ERROR,
-			    G_IO_ERROR_NOT_FOUND,
-			    "invalid commit id %s",
-			    commit_id);
-		return NULL;
-	}
 	path = commit_file(self, commit_id);
 	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 		g_set_error(error,
@@ -275,14 +353,13 @@ testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **e
 	if (node == NULL)
 		return NULL;
 	o = json_node_get_object(node);
-	c = g_new0(TesthubCommit, 1);
+	c = testhub_commit_new();
 	c->id = g_strdup(commit_id);
 	c->parent = g_strdup(json_object_get_string_member_with_default(o, "parent", NULL));
 	c->title = g_strdup(json_object_get_string_member_with_default(o, "title", ""));
 	c->message = g_strdup(json_object_get_string_member_with_default(o, "message", ""));
 	c->author = g_strdup(json_object_get_string_member_with_default(o, "author", "system"));
 	c->date = json_object_get_int_member_with_default(o, "date", 0);
-	c->tree = tree_new();
 	tree = json_object_get_array_member(o, "tree");
 	for (guint i = 0; tree != NULL && i < json_array_get_length(tree); i++) {
 		JsonObject *eo = json_array_get_object_element(tree, i);
@@ -302,10 +379,33 @@ testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **e
 			json_object_get_string_member_with_default(eo, "lastCommit", NULL));
 		tree_put(c->tree, e);
 	}
-	g_hash_table_replace(self->parents,
-			     g_strdup(commit_id),
-			     g_strdup(c->parent != NULL ? c->parent : ""));
 	return g_steal_pointer(&c);
+}
+
+TesthubCommit *
+testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **error)
+{
+	TesthubCommit *c;
+
+	if (!is_sha1_hex(commit_id)) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_FOUND,
+			    "invalid commit id %s",
+			    commit_id);
+		return NULL;
+	}
+	c = commit_cache_lookup(self, commit_id);
+	if (c == NULL) {
+		c = parse_commit(self, commit_id, error);
+		if (c == NULL)
+			return NULL;
+		commit_cache_insert(self, c);
+	}
+	/* loading a commit records its parent, as it always did */
+	if (!g_hash_table_contains(self->parents, commit_id))
+		note_parent(self, c);
+	return c;
 }
 
 const gchar *
@@ -372,11 +472,12 @@ save_commit(TesthubStore *self, TesthubCommit *c, GError **error)
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
+	/* the same id means the same content, but never serve a parse of the
+	 * file this replaces */
+	commit_cache_remove(self, c->id);
 	if (!testhub_store_write_json(path, root, error))
 		return FALSE;
-	g_hash_table_replace(self->parents,
-			     g_strdup(c->id),
-			     g_strdup(c->parent != NULL ? c->parent : ""));
+	note_parent(self, c);
 	return TRUE;
 }
 
@@ -585,14 +686,14 @@ testhub_store_write_commit(TesthubStore *self,
 			   const gchar *author,
 			   GError **error)
 {
-	g_autoptr(TesthubCommit) c = g_new0(TesthubCommit, 1);
+	g_autoptr(TesthubCommit) c = testhub_commit_new();
 	g_autoptr(GHashTable) changed =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GHashTableIter iter;
 	gpointer k;
 
-	c->tree = tree_new();
 	if (parent != NULL) {
+		/* p may be shared with the cache: copy its entries, never touch them */
 		g_autoptr(TesthubCommit) p = testhub_store_load_commit(self, parent, error);
 		GHashTableIter piter;
 		gpointer v;

@@ -14,7 +14,15 @@ struct _TesthubStore {
 	GHashTable *moved[3];  /* old id -> new id */
 	GPtrArray *listing[3]; /* last testhub_store_list_repos() answer */
 	GHashTable *parents;   /* commit id -> parent id ("" for a root commit) */
+	/* most recently loaded commits, newest at the head (TesthubCommit*, one
+	 * reference each); commit_links maps id -> its GList link in the queue */
+	GQueue commit_lru;
+	GHashTable *commit_links;
 };
+
+/* drops every cached commit (finalize) */
+void
+testhub_store_clear_commit_cache(TesthubStore *self);
 
 gboolean
 testhub_store_write_json(const gchar *path, JsonNode *node, GError **error);

@@ -375,6 +375,127 @@ test_move(Fixture *f, gconstpointer data)
 	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* ---- the commit cache ---- */
+
+static gchar *
+commit_one(Fixture *f, const gchar *parent, GPtrArray *ops, const gchar *title)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *id = testhub_store_write_commit(f->store, parent, ops, title, "", "alice", &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(id);
+	return id;
+}
+
+static TesthubCommit *
+load_one(Fixture *f, const gchar *id)
+{
+	g_autoptr(GError) error = NULL;
+	TesthubCommit *c = testhub_store_load_commit(f->store, id, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(c);
+	g_assert_cmpstr(c->id, ==, id);
+	return c;
+}
+
+static void
+assert_parent_tree(TesthubCommit *c, const gchar *id, const gchar *sha1)
+{
+	TesthubEntry *e = g_hash_table_lookup(c->tree, "one.txt");
+
+	g_assert_cmpuint(g_hash_table_size(c->tree), ==, 3);
+	g_assert_nonnull(e);
+	g_assert_cmpstr(e->blob_sha1, ==, sha1);
+	g_assert_cmpuint(e->size, ==, 3);
+	g_assert_cmpstr(e->last_commit, ==, id);
+	g_assert_true(g_hash_table_contains(c->tree, "keep.txt"));
+	g_assert_false(g_hash_table_contains(c->tree, "new.txt"));
+}
+
+static void
+test_commit_cache(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) ops = ops_new();
+	g_autoptr(GPtrArray) child_ops = ops_new();
+	g_autoptr(GPtrArray) history = NULL;
+	g_autofree gchar *s1 = put_text(f->store, "one");
+	g_autofree gchar *s2 = put_text(f->store, "two");
+	g_autofree gchar *parent = NULL;
+	g_autofree gchar *child = NULL;
+	g_autofree gchar *head = NULL;
+	g_autoptr(TesthubCommit) a = NULL;
+	g_autoptr(TesthubCommit) b = NULL;
+	g_autoptr(TesthubCommit) c = NULL;
+	g_autoptr(TesthubCommit) again = NULL;
+	TesthubEntry *e;
+	TesthubRepo *repo = testhub_store_create_repo(f->store,
+						      TESTHUB_REPO_MODEL,
+						      "alice/cache",
+						      FALSE,
+						      NULL,
+						      &error);
+
+	g_assert_no_error(error);
+	g_ptr_array_add(ops, op_new(TESTHUB_OP_ADD_REGULAR, "one.txt", s1, 3));
+	g_ptr_array_add(ops, op_new(TESTHUB_OP_ADD_REGULAR, "keep.txt", s1, 3));
+	parent = commit_one(f, testhub_store_find_branch(repo, "main")->target, ops, "parent");
+
+	/* a second load answers the same, shared commit */
+	a = load_one(f, parent);
+	b = load_one(f, parent);
+	g_assert_true(a == b);
+	g_assert_cmpstr(b->title, ==, "parent");
+	assert_parent_tree(b, parent, s1);
+
+	/* a child changing, deleting and adding paths leaves the cached parent alone */
+	g_ptr_array_add(child_ops, op_new(TESTHUB_OP_ADD_REGULAR, "one.txt", s2, 3));
+	g_ptr_array_add(child_ops, op_new(TESTHUB_OP_DELETE_FILE, "keep.txt", NULL, 0));
+	g_ptr_array_add(child_ops, op_new(TESTHUB_OP_ADD_REGULAR, "new.txt", s2, 3));
+	child = commit_one(f, parent, child_ops, "child");
+	c = load_one(f, child);
+	g_assert_cmpstr(c->parent, ==, parent);
+	g_assert_cmpuint(g_hash_table_size(c->tree), ==, 3);
+	e = g_hash_table_lookup(c->tree, "one.txt");
+	g_assert_cmpstr(e->blob_sha1, ==, s2);
+	g_assert_cmpstr(e->last_commit, ==, child);
+	g_clear_pointer(&b, testhub_commit_free);
+	b = load_one(f, parent);
+	g_assert_true(b == a);
+	assert_parent_tree(b, parent, s1);
+
+	/* loading more commits than the cache holds evicts the parent; it loads
+	 * again from disk, equal to the reference still held */
+	head = g_strdup(child);
+	for (guint i = 0; i < 20; i++) {
+		g_autoptr(GPtrArray) step = ops_new();
+		g_autofree gchar *name = g_strdup_printf("f%u.txt", i);
+		g_autoptr(TesthubCommit) loaded = NULL;
+		gchar *next;
+
+		g_ptr_array_add(step, op_new(TESTHUB_OP_ADD_REGULAR, name, s1, 3));
+		next = commit_one(f, head, step, name);
+		loaded = load_one(f, next);
+		g_assert_true(g_hash_table_contains(loaded->tree, name));
+		g_free(head);
+		head = next;
+	}
+	again = load_one(f, parent);
+	g_assert_true(again != a);
+	g_assert_cmpstr(again->parent, ==, a->parent);
+	g_assert_cmpstr(again->title, ==, a->title);
+	g_assert_cmpint(again->date, ==, a->date);
+	assert_parent_tree(again, parent, s1);
+	assert_parent_tree(a, parent, s1);
+
+	history = testhub_store_history(f->store, head, 0, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(history->len, ==, 23);
+	g_assert_cmpstr(((TesthubCommit *)g_ptr_array_index(history, 21))->id, ==, parent);
+}
+
 /* ---- pure request helpers ---- */
 
 static void
@@ -512,6 +633,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_move,
+		   fixture_teardown);
+	g_test_add("/testhub/store/commit-cache",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_commit_cache,
 		   fixture_teardown);
 	g_test_add_func("/testhub/http/path-split", test_path_split);
 	g_test_add_func("/testhub/http/range", test_range);

@@ -123,6 +123,8 @@ testhub_store_finalize(GObject *obj)
 		g_clear_pointer(&self->listing[i], g_ptr_array_unref);
 	}
 	g_clear_pointer(&self->parents, g_hash_table_unref);
+	testhub_store_clear_commit_cache(self);
+	g_clear_pointer(&self->commit_links, g_hash_table_unref);
 	g_free(self->root);
 	G_OBJECT_CLASS(testhub_store_parent_class)->finalize(obj);
 }
@@ -144,6 +146,9 @@ testhub_store_init(TesthubStore *self)
 		self->moved[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	}
 	self->parents = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	/* keys borrow the cached commit's id */
+	self->commit_links = g_hash_table_new(g_str_hash, g_str_equal);
+	g_queue_init(&self->commit_lru);
 }
 
 const gchar *

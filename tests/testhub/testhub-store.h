@@ -63,6 +63,14 @@ typedef struct {
 	GHashTable *tree;	/* path -> TesthubEntry* (owned) */
 } TesthubCommit;
 
+/* Commits are reference-counted (g_rc_box): testhub_store_load_commit() hands out
+ * references to commits it caches, so a loaded commit is shared and read-only;
+ * build a changed tree on a copy. new: refcount 1, empty tree. free drops one
+ * reference (NULL is ignored). */
+TesthubCommit *
+testhub_commit_new(void);
+TesthubCommit *
+testhub_commit_ref(TesthubCommit *c);
 void
 testhub_commit_free(TesthubCommit *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TesthubCommit, testhub_commit_free)
@@ -165,8 +173,9 @@ testhub_store_set_tag(TesthubStore *self,
 gboolean
 testhub_store_delete_tag(TesthubStore *self, TesthubRepo *repo, const gchar *name, GError **error);
 
-/* Commits. load returns a new TesthubCommit or NULL + error. History walks
- * parents newest first, at most `limit` (0 = all). */
+/* Commits. load returns a new reference to the commit (shared with the store's
+ * small cache of recently loaded commits: do not modify it) or NULL + error.
+ * History walks parents newest first, at most `limit` (0 = all). */
 TesthubCommit *
 testhub_store_load_commit(TesthubStore *self, const gchar *commit_id, GError **error);
 GPtrArray * /* TesthubCommit*, owned */
