@@ -5,7 +5,6 @@
 #include <gio/gio.h>
 
 #include "hubd-config.h"
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -27,56 +26,55 @@ typedef struct {
 	gboolean active;
 } HubdTokenInfo;
 
-HUBD_EXPORT void
+void
 hubd_token_info_free(HubdTokenInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdTokenInfo, hubd_token_info_free)
 
 #define HUBD_TYPE_TOKEN_STORE (hubd_token_store_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdTokenStore, hubd_token_store, HUBD, TOKEN_STORE, GObject)
 
 /* Backend from `[auth] backend` = auto (default) | keyring | file; "auto"
  * picks the keyring when org.freedesktop.secrets is owned or activatable.
  * `[auth] file` overrides the token file path (default
  * $XDG_CONFIG_HOME/hubd/tokens). */
-HUBD_EXPORT HubdTokenStore *
+HubdTokenStore *
 hubd_token_store_new(HubdConfig *config);
 
 /* Picks the backend and reads every stored token. Idempotent: later calls
  * complete at once; concurrent calls share one load. */
-HUBD_EXPORT void
+void
 hubd_token_store_load_async(HubdTokenStore *self,
 			    GCancellable *cancellable,
 			    GAsyncReadyCallback callback,
 			    gpointer user_data);
-HUBD_EXPORT gboolean
+gboolean
 hubd_token_store_load_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
-HUBD_EXPORT gboolean
+gboolean
 hubd_token_store_is_loaded(HubdTokenStore *self);
 
 /* "keyring" or "file:PATH" (where Save puts tokens) */
-HUBD_EXPORT gchar *
+gchar *
 hubd_token_store_dup_storage_label(HubdTokenStore *self);
 
 /* The token requests to `endpoint` use: HF_TOKEN, else the active stored
  * token, else the systemd credential. NULL when none (or not loaded). */
-HUBD_EXPORT gchar *
+gchar *
 hubd_token_store_dup_token(HubdTokenStore *self,
 			   const gchar *endpoint,
 			   HubdTokenSource *source_out,
 			   gchar **name_out);
 /* The secret of a stored token (for GetToken and re-use checks). */
-HUBD_EXPORT gchar *
+gchar *
 hubd_token_store_dup_secret(HubdTokenStore *self, const gchar *endpoint, const gchar *name);
 /* Name of the active stored token of `endpoint`, or NULL. */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_token_store_get_active(HubdTokenStore *self, const gchar *endpoint);
 /* Stored tokens of `endpoint` (NULL = every endpoint), sorted; HubdTokenInfo*. */
-HUBD_EXPORT GPtrArray *
+GPtrArray *
 hubd_token_store_list(HubdTokenStore *self, const gchar *endpoint);
 
 /* Stores (or replaces) a token and makes it active. */
-HUBD_EXPORT void
+void
 hubd_token_store_save_async(HubdTokenStore *self,
 			    const gchar *endpoint,
 			    const gchar *name,
@@ -86,34 +84,34 @@ hubd_token_store_save_async(HubdTokenStore *self,
 			    GCancellable *cancellable,
 			    GAsyncReadyCallback callback,
 			    gpointer user_data);
-HUBD_EXPORT gboolean
+gboolean
 hubd_token_store_save_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
 
 /* Removes a stored token; NOT_LOGGED_IN when there is none by that name. */
-HUBD_EXPORT void
+void
 hubd_token_store_remove_async(HubdTokenStore *self,
 			      const gchar *endpoint,
 			      const gchar *name,
 			      GCancellable *cancellable,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data);
-HUBD_EXPORT gboolean
+gboolean
 hubd_token_store_remove_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
 
 /* Makes a stored token active; INVALID_ARGUMENT when unknown. */
-HUBD_EXPORT void
+void
 hubd_token_store_set_active_async(HubdTokenStore *self,
 				  const gchar *endpoint,
 				  const gchar *name,
 				  GCancellable *cancellable,
 				  GAsyncReadyCallback callback,
 				  gpointer user_data);
-HUBD_EXPORT gboolean
+gboolean
 hubd_token_store_set_active_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
 
 /* huggingface_hub's _clean_token: CR/LF removed, whitespace stripped; NULL if
  * nothing is left. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_token_clean(const gchar *raw);
 
 G_END_DECLS

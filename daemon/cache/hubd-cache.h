@@ -8,33 +8,31 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 #include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_CACHE (hubd_cache_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdCache, hubd_cache, HUBD, CACHE, GObject)
 
 /* `root` NULL: $HF_HUB_CACHE, else $HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub,
  * else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub. */
-HUBD_EXPORT HubdCache *
+HubdCache *
 hubd_cache_new(const gchar *root);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_cache_get_root(HubdCache *self);
 
 /* "models--ns--name" */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_repo_folder_name(HubdRepoType type, const gchar *repo_id);
 /* {root}/{folder} */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_repo_path(HubdCache *self, HubdRepoType type, const gchar *repo_id);
 /* {repo}/blobs/{etag} */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_blob_path(HubdCache *self, HubdRepoType type, const gchar *repo_id, const gchar *etag);
 /* {repo}/snapshots/{commit}[/{filename}] (filename may be NULL) */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_snapshot_path(HubdCache *self,
 			 HubdRepoType type,
 			 const gchar *repo_id,
@@ -43,21 +41,21 @@ hubd_cache_snapshot_path(HubdCache *self,
 
 /* Creates root (with CACHEDIR.TAG), the repo folder and blobs/, refs/,
  * snapshots/. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_ensure_repo(HubdCache *self, HubdRepoType type, const gchar *repo_id, GError **error);
 
 /* TRUE for a full 40-char lowercase hex commit id. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_is_commit_hash(const gchar *revision);
 /* The commit refs/{revision} holds, or NULL. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_read_ref(HubdCache *self,
 		    HubdRepoType type,
 		    const gchar *repo_id,
 		    const gchar *revision);
 /* Writes refs/{revision} atomically (tmp + rename, no trailing newline), only
  * when it changed; does nothing when revision == commit. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_write_ref(HubdCache *self,
 		     HubdRepoType type,
 		     const gchar *repo_id,
@@ -65,21 +63,21 @@ hubd_cache_write_ref(HubdCache *self,
 		     const gchar *commit,
 		     GError **error);
 /* revision itself when it is a commit hash, else the ref, else NULL */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_resolve_revision(HubdCache *self,
 			    HubdRepoType type,
 			    const gchar *repo_id,
 			    const gchar *revision);
 
 /* .no_exist/{commit}/{filename}: an empty marker. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_mark_no_exist(HubdCache *self,
 			 HubdRepoType type,
 			 const gchar *repo_id,
 			 const gchar *commit,
 			 const gchar *filename,
 			 GError **error);
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_is_no_exist(HubdCache *self,
 		       HubdRepoType type,
 		       const gchar *repo_id,
@@ -89,30 +87,30 @@ hubd_cache_is_no_exist(HubdCache *self,
 /* flock(LOCK_EX) on .locks/{folder}/{etag}.lock (0664), waiting until it is
  * free or `cancellable` fires (polls; blocks the calling thread). */
 typedef struct _HubdCacheLock HubdCacheLock;
-HUBD_EXPORT HubdCacheLock *
+HubdCacheLock *
 hubd_cache_lock_blob(HubdCache *self,
 		     HubdRepoType type,
 		     const gchar *repo_id,
 		     const gchar *etag,
 		     GCancellable *cancellable,
 		     GError **error);
-HUBD_EXPORT void
+void
 hubd_cache_lock_release(HubdCacheLock *lock);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdCacheLock, hubd_cache_lock_release)
 
 /* blobs/{etag}.incomplete: the resumable temp file (taken under the lock). */
-HUBD_EXPORT gchar *
+gchar *
 hubd_cache_incomplete_path(HubdCache *self,
 			   HubdRepoType type,
 			   const gchar *repo_id,
 			   const gchar *etag);
 /* Gives `tmp_path` the mode a new file gets under the umask and renames it
  * to `final_path` (same filesystem). */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_move_into_place(const gchar *tmp_path, const gchar *final_path, GError **error);
 /* snapshots/{commit}/{filename} -> relative link to ../../blobs/{etag}
  * (one more ../ per folder level), parents created, replaced atomically. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_cache_link_snapshot(HubdCache *self,
 			 HubdRepoType type,
 			 const gchar *repo_id,
@@ -122,11 +120,11 @@ hubd_cache_link_snapshot(HubdCache *self,
 			 GError **error);
 
 /* As `hf cache scan` (see org.hubd.Hub1.Cache.Scan): an a{sv}. */
-HUBD_EXPORT GVariant *
+GVariant *
 hubd_cache_scan(HubdCache *self, GCancellable *cancellable, GError **error);
 /* As org.hubd.Hub1.Cache.Delete: an a{sv}. Unknown revision →
  * HUBD_ERROR_REVISION_NOT_FOUND and nothing deleted. */
-HUBD_EXPORT GVariant *
+GVariant *
 hubd_cache_delete_revisions(HubdCache *self,
 			    const gchar *const *revisions,
 			    gboolean dry_run,

@@ -5,7 +5,6 @@
 
 #include "hubd-cache.h"
 #include "hubd-config.h"
-#include "hubd-export.h"
 #include "hubd-hub-client.h"
 #include "hubd-service.h"
 #include "hubd-token-store.h"
@@ -15,7 +14,7 @@ G_BEGIN_DECLS
 #define HUBD_BUS_NAME "org.hubd.Hub1"
 
 #define HUBD_TYPE_DAEMON (hubd_daemon_get_type())
-HUBD_EXPORT G_DECLARE_FINAL_TYPE(HubdDaemon, hubd_daemon, HUBD, DAEMON, GObject)
+G_DECLARE_FINAL_TYPE(HubdDaemon, hubd_daemon, HUBD, DAEMON, GObject)
 
 	typedef enum {
 		HUBD_DAEMON_FLAG_NONE = 0,
@@ -23,68 +22,68 @@ HUBD_EXPORT G_DECLARE_FINAL_TYPE(HubdDaemon, hubd_daemon, HUBD, DAEMON, GObject)
 		HUBD_DAEMON_FLAG_REPLACE = 1 << 1, /* take the name (and socket) over */
 	} HubdDaemonFlags;
 
-HUBD_EXPORT HubdDaemon *
+HubdDaemon *
 hubd_daemon_new(HubdConfig *config, HubdDaemonFlags flags);
 
 /* Before hubd_daemon_run(): where to listen (NULL = $XDG_RUNTIME_DIR/hubd/bus),
  * where plugins live, and the idle timeout in seconds (0 = never). */
-HUBD_EXPORT void
+void
 hubd_daemon_set_socket_path(HubdDaemon *self, const gchar *path);
-HUBD_EXPORT void
+void
 hubd_daemon_set_plugin_dir(HubdDaemon *self, const gchar *dir);
-HUBD_EXPORT void
+void
 hubd_daemon_set_idle_timeout(HubdDaemon *self, guint seconds);
 
 /* Loads plugins, starts services, listens, owns the name, and runs the main
  * loop until hubd_daemon_stop(). Returns the process exit code. */
-HUBD_EXPORT gint
+gint
 hubd_daemon_run(HubdDaemon *self, GError **error);
 /* Unexports everything, releases the name and the socket, ends run(). */
-HUBD_EXPORT void
+void
 hubd_daemon_stop(HubdDaemon *self, gint exit_code);
 
-HUBD_EXPORT HubdConfig *
+HubdConfig *
 hubd_daemon_get_config(HubdDaemon *self);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_daemon_get_endpoint(HubdDaemon *self);
 /* The one Hub client and the one token store, shared by every service. */
-HUBD_EXPORT HubdHubClient *
+HubdHubClient *
 hubd_daemon_get_hub_client(HubdDaemon *self);
-HUBD_EXPORT HubdTokenStore *
+HubdTokenStore *
 hubd_daemon_get_token_store(HubdDaemon *self);
 /* The shared download cache: [cache] dir in hubd.conf, else the
  * huggingface_hub environment (see hubd_cache_new). Made on first use. */
-HUBD_EXPORT HubdCache *
+HubdCache *
 hubd_daemon_get_cache(HubdDaemon *self);
 /* loaded plugin names (sorted) and plugin file name -> error for those that failed */
-HUBD_EXPORT GStrv
+GStrv
 hubd_daemon_dup_plugins(HubdDaemon *self);
-HUBD_EXPORT GHashTable *
+GHashTable *
 hubd_daemon_get_plugin_errors(HubdDaemon *self);
-HUBD_EXPORT GStrv
+GStrv
 hubd_daemon_dup_service_names(HubdDaemon *self);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_daemon_get_socket_path(HubdDaemon *self);
-HUBD_EXPORT gboolean
+gboolean
 hubd_daemon_get_bus_name_owned(HubdDaemon *self);
-HUBD_EXPORT gboolean
+gboolean
 hubd_daemon_is_bus_connection(HubdDaemon *self, GDBusConnection *connection);
-HUBD_EXPORT guint
+guint
 hubd_daemon_get_n_peers(HubdDaemon *self);
-HUBD_EXPORT gint64
+gint64
 hubd_daemon_get_start_time(HubdDaemon *self);
 
 /* Objects below /org/hubd/Hub1 (jobs): exported through the ObjectManager
  * of every connection, present and future. */
-HUBD_EXPORT void
+void
 hubd_daemon_export_object(HubdDaemon *self, GDBusObjectSkeleton *object);
-HUBD_EXPORT void
+void
 hubd_daemon_unexport_object(HubdDaemon *self, const gchar *object_path);
 
 /* Work in flight keeps the idle timer away; every hold needs a release. */
-HUBD_EXPORT void
+void
 hubd_daemon_hold(HubdDaemon *self);
-HUBD_EXPORT void
+void
 hubd_daemon_release(HubdDaemon *self);
 
 G_END_DECLS

@@ -6,7 +6,6 @@
 #include <libsoup/soup.h>
 
 #include "hubd-config.h"
-#include "hubd-export.h"
 #include "hubd-hub-error-map.h"
 #include "hubd-hub-request.h"
 #include "hubd-token-store.h"
@@ -16,47 +15,46 @@ G_BEGIN_DECLS
 /* ---- the client ---- */
 
 #define HUBD_TYPE_HUB_CLIENT (hubd_hub_client_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdHubClient, hubd_hub_client, HUBD, HUB_CLIENT, GObject)
 
 /* `token_store` may be NULL (anonymous only, or explicit tokens). Reads
  * HF_HUB_OFFLINE, HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT and
  * HF_HUB_USER_AGENT_ORIGIN once, here, like huggingface_hub at import. */
-HUBD_EXPORT HubdHubClient *
+HubdHubClient *
 hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store);
 
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_hub_client_get_endpoint(HubdHubClient *self);
-HUBD_EXPORT gboolean
+gboolean
 hubd_hub_client_is_offline(HubdHubClient *self);
 /* seconds, for metadata HEADs and for download reads */
-HUBD_EXPORT guint
+guint
 hubd_hub_client_get_etag_timeout(HubdHubClient *self);
-HUBD_EXPORT guint
+guint
 hubd_hub_client_get_download_timeout(HubdHubClient *self);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_hub_client_get_user_agent(HubdHubClient *self);
 
 /* Sends `req` and reads the whole (bounded) body. HTTP errors become HUBD_ERROR
  * (see hubd_hub_client_error_from_response) unless NO_HTTP_ERROR is set. */
-HUBD_EXPORT void
+void
 hubd_hub_client_request_async(HubdHubClient *self,
 			      HubdHubRequest *req,
 			      GCancellable *cancellable,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data);
-HUBD_EXPORT HubdHubResponse *
+HubdHubResponse *
 hubd_hub_client_request_finish(HubdHubClient *self, GAsyncResult *result, GError **error);
 
 /* As request_async, then parses the body as JSON. */
-HUBD_EXPORT void
+void
 hubd_hub_client_get_json_async(HubdHubClient *self,
 			       HubdHubRequest *req,
 			       GCancellable *cancellable,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data);
 /* `response_out` (optional) gets the answer's status and headers. */
-HUBD_EXPORT JsonNode *
+JsonNode *
 hubd_hub_client_get_json_finish(HubdHubClient *self,
 				GAsyncResult *result,
 				HubdHubResponse **response_out,
@@ -64,13 +62,13 @@ hubd_hub_client_get_json_finish(HubdHubClient *self,
 
 /* For downloads: retries and redirects happen until a final status arrives,
  * then the body is handed over as a stream, unread. */
-HUBD_EXPORT void
+void
 hubd_hub_client_send_async(HubdHubClient *self,
 			   HubdHubRequest *req,
 			   GCancellable *cancellable,
 			   GAsyncReadyCallback callback,
 			   gpointer user_data);
-HUBD_EXPORT GInputStream *
+GInputStream *
 hubd_hub_client_send_finish(HubdHubClient *self,
 			    GAsyncResult *result,
 			    HubdHubResponse **response_out,
@@ -78,7 +76,7 @@ hubd_hub_client_send_finish(HubdHubClient *self,
 
 /* The Hub's whoami answer for `token` (NULL: the current token), cached per
  * token for a minute unless `refresh`, because whoami-v2 is rate-limited. */
-HUBD_EXPORT void
+void
 hubd_hub_client_whoami_async(HubdHubClient *self,
 			     const gchar *token,
 			     const gchar *endpoint,
@@ -86,7 +84,7 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 			     GCancellable *cancellable,
 			     GAsyncReadyCallback callback,
 			     gpointer user_data);
-HUBD_EXPORT JsonNode *
+JsonNode *
 hubd_hub_client_whoami_finish(HubdHubClient *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

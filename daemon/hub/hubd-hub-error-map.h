@@ -3,13 +3,12 @@
 
 #include <libsoup/soup.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
 /* Hub answer -> HUBD_ERROR, in huggingface_hub's order (hub-protocol §3.3).
  * `body` may be NULL. Returns FALSE (and sets nothing) for status < 400. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_hub_client_error_from_response(guint status,
 				    SoupMessageHeaders *headers,
 				    GBytes *body,

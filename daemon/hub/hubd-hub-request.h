@@ -4,7 +4,6 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -29,51 +28,51 @@ typedef enum {
 typedef struct _HubdHubRequest HubdHubRequest;
 
 #define HUBD_TYPE_HUB_REQUEST (hubd_hub_request_get_type())
-HUBD_EXPORT GType
+GType
 hubd_hub_request_get_type(void);
 
 /* `path_or_url` is "/api/..." (relative to the endpoint) or an absolute URL. */
-HUBD_EXPORT HubdHubRequest *
+HubdHubRequest *
 hubd_hub_request_new(const gchar *method, const gchar *path_or_url);
-HUBD_EXPORT HubdHubRequest *
+HubdHubRequest *
 hubd_hub_request_ref(HubdHubRequest *req);
-HUBD_EXPORT void
+void
 hubd_hub_request_unref(HubdHubRequest *req);
 /* appends key=value to the query (both escaped here) */
-HUBD_EXPORT void
+void
 hubd_hub_request_add_query(HubdHubRequest *req, const gchar *key, const gchar *value);
-HUBD_EXPORT void
+void
 hubd_hub_request_set_body(HubdHubRequest *req, const gchar *content_type, GBytes *body);
 /* serialises `node` (not taken) as application/json */
-HUBD_EXPORT void
+void
 hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node);
 /* A streamed body (uploads): `factory` makes a fresh stream for every
  * attempt, so retries resend from the start; `length` is the exact size
  * (-1: chunked). Replaces any body set before. */
 typedef GInputStream *(*HubdHubBodyFactory)(gpointer user_data);
-HUBD_EXPORT void
+void
 hubd_hub_request_set_body_stream(HubdHubRequest *req,
 				 const gchar *content_type,
 				 HubdHubBodyFactory factory,
 				 gpointer user_data,
 				 GDestroyNotify destroy,
 				 goffset length);
-HUBD_EXPORT void
+void
 hubd_hub_request_set_header(HubdHubRequest *req, const gchar *name, const gchar *value);
-HUBD_EXPORT void
+void
 hubd_hub_request_set_flags(HubdHubRequest *req, HubdHubRequestFlags flags);
 /* Use this token instead of the current one (Login validates a new token). */
-HUBD_EXPORT void
+void
 hubd_hub_request_set_token(HubdHubRequest *req, const gchar *token);
 /* Talk to this Hub instead of the configured one: relative paths resolve
  * against it and the token goes only to its origin. */
-HUBD_EXPORT void
+void
 hubd_hub_request_set_endpoint(HubdHubRequest *req, const gchar *endpoint);
 /* The calling application, added to the user agent as NAME/VERSION. */
-HUBD_EXPORT void
+void
 hubd_hub_request_set_library(HubdHubRequest *req, const gchar *name, const gchar *version);
 /* Whole-attempt deadline in seconds (0 = only the session's I/O timeout). */
-HUBD_EXPORT void
+void
 hubd_hub_request_set_timeout(HubdHubRequest *req, guint seconds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdHubRequest, hubd_hub_request_unref)
 
@@ -82,26 +81,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdHubRequest, hubd_hub_request_unref)
 typedef struct _HubdHubResponse HubdHubResponse;
 
 #define HUBD_TYPE_HUB_RESPONSE (hubd_hub_response_get_type())
-HUBD_EXPORT GType
+GType
 hubd_hub_response_get_type(void);
-HUBD_EXPORT HubdHubResponse *
+HubdHubResponse *
 hubd_hub_response_ref(HubdHubResponse *resp);
-HUBD_EXPORT void
+void
 hubd_hub_response_unref(HubdHubResponse *resp);
-HUBD_EXPORT guint
+guint
 hubd_hub_response_get_status(HubdHubResponse *resp);
-HUBD_EXPORT SoupMessageHeaders *
+SoupMessageHeaders *
 hubd_hub_response_get_headers(HubdHubResponse *resp);
 /* NULL for streamed answers */
-HUBD_EXPORT GBytes *
+GBytes *
 hubd_hub_response_get_body(HubdHubResponse *resp);
 /* the URL that answered, after redirects */
-HUBD_EXPORT GUri *
+GUri *
 hubd_hub_response_get_uri(HubdHubResponse *resp);
 /* the last SoupMessage sent (for streamed downloads) */
-HUBD_EXPORT SoupMessage *
+SoupMessage *
 hubd_hub_response_get_message(HubdHubResponse *resp);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_hub_response_get_request_id(HubdHubResponse *resp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdHubResponse, hubd_hub_response_unref)
 

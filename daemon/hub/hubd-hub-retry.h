@@ -3,7 +3,6 @@
 
 #include <libsoup/soup.h>
 
-#include "hubd-export.h"
 #include "hubd-hub-request.h"
 
 G_BEGIN_DECLS
@@ -13,12 +12,12 @@ G_BEGIN_DECLS
 
 /* TRUE if a request with `method` and `flags` may be sent again at all:
  * idempotent methods unless NO_RETRY, others only with RETRY. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_hub_retry_is_allowed(const gchar *method, HubdHubRequestFlags flags);
 
 /* TRUE for the answers worth another attempt: 0 (a transport failure), 408,
  * 429, 500, 502, 503 and 504. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_hub_retry_status_is_transient(guint status);
 
 /* The delay in ms before the next attempt, or -1 when no retry may happen.
@@ -27,7 +26,7 @@ hubd_hub_retry_status_is_transient(guint status);
  * (may be NULL). Exponential from `base_ms` (doubling up to 8x), unless
  * RateLimit (429 with r=0) or Retry-After says otherwise, as huggingface_hub
  * does; a wait beyond HUBD_HUB_RETRY_MAX_WAIT_S means no retry. */
-HUBD_EXPORT gint64
+gint64
 hubd_hub_retry_delay(const gchar *method,
 		     HubdHubRequestFlags flags,
 		     guint attempt,

@@ -3,7 +3,6 @@
 
 #include <glib.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -23,44 +22,44 @@ typedef enum {
 
 /* "model", "dataset" or "space"; NULL or "" mean model. Plural forms are
  * refused with a hint. Sets HUBD_ERROR_INVALID_ARGUMENT. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_repo_type_from_string(const gchar *s, HubdRepoType *out, GError **error);
 
 /* "model", "dataset", "space" */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_repo_type_to_string(HubdRepoType type);
 
 /* The /api/{models|datasets|spaces}/… segment */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_repo_type_to_api_plural(HubdRepoType type);
 
 /* The web and resolve URL prefix: "", "datasets/" or "spaces/" */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_repo_type_to_url_prefix(HubdRepoType type);
 
 /* huggingface_hub's validate_repo_id, plus hfjs's refusal of type prefixes
  * ("datasets/…") and, with `require_namespace` (creation), of bare names. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_repo_id_validate(const gchar *repo_id, gboolean require_namespace, GError **error);
 
 /* A branch, tag, refs/pr/N, refs/convert/… or commit hash: non-empty UTF-8,
  * at most HUBD_REVISION_MAX bytes, no control chars, no leading '/', no empty,
  * '.' or '..' segment. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_revision_validate(const gchar *rev, GError **error);
 
 /* huggingface_hub's _validate_path_in_repo for uploads: strips leading '/'
  * and './', refuses '.'/'..'/empty segments, backslashes, control chars,
  * invalid UTF-8 and any '.git' or '.cache' segment. Returns the cleaned path,
  * which passes this function again unchanged. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_path_in_repo_normalize(const gchar *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* For a path that came from the Hub, before it is joined to a local
  * directory: relative, no empty, '.' or '..' segment, no backslash, no control
  * char, valid UTF-8, segments ≤ HUBD_PATH_SEGMENT_MAX and the whole ≤
  * HUBD_PATH_MAX bytes. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_path_is_safe_relative(const gchar *path, GError **error);
 
 /* huggingface_hub's hf_hub_url:
@@ -68,7 +67,7 @@ hubd_path_is_safe_relative(const gchar *path, GError **error);
  * (default "main") percent-encoded with no safe chars ('/' → %2F), the
  * filename with '/' kept; each exactly once. `endpoint` NULL means the
  * default Hub; a trailing '/' is dropped. Does not validate. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_hub_url(const gchar *endpoint,
 	     HubdRepoType type,
 	     const gchar *repo_id,

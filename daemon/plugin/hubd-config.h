@@ -3,45 +3,43 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_CONFIG (hubd_config_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdConfig, hubd_config, HUBD, CONFIG, GObject)
 
 /* Loads `path`, or $XDG_CONFIG_HOME/hubd/hubd.conf when NULL. A missing file
  * is fine (defaults apply); an unreadable or malformed one is an error. */
-HUBD_EXPORT HubdConfig *
+HubdConfig *
 hubd_config_new(const gchar *path, GError **error);
 
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_config_get_path(HubdConfig *self);
 
 /* Sets GROUP.KEY=VALUE as given on the command line (wins over the file). */
-HUBD_EXPORT gboolean
+gboolean
 hubd_config_set_override(HubdConfig *self, const gchar *assignment, GError **error);
 
 /* NULL (or `fallback`) when unset. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_config_get_string(HubdConfig *self,
 		       const gchar *group,
 		       const gchar *key,
 		       const gchar *fallback);
-HUBD_EXPORT gboolean
+gboolean
 hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback);
 
 /* The Hub endpoint, by increasing precedence: built-in default, [hub] endpoint,
  * HF_ENDPOINT, the value given to hubd_config_set_endpoint() (--endpoint).
  * Always an absolute http(s) URL without trailing slash. */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_config_get_endpoint(HubdConfig *self);
-HUBD_EXPORT gboolean
+gboolean
 hubd_config_set_endpoint(HubdConfig *self, const gchar *endpoint, GError **error);
 
 /* Checks and normalises an endpoint URL (strips trailing slashes). */
-HUBD_EXPORT gchar *
+gchar *
 hubd_config_normalize_endpoint(const gchar *endpoint, GError **error);
 
 G_END_DECLS

@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -31,22 +30,22 @@ typedef enum {
 	HUBD_ERROR_LAST,
 } HubdErrorCode;
 
-HUBD_EXPORT GQuark
+GQuark
 hubd_error_quark(void);
 
 /* "RepoNotFound" for HUBD_ERROR_REPO_NOT_FOUND; NULL when out of range. */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_error_code_to_name(HubdErrorCode code);
 
 /* Converts any GError (GIO, GDBus, libsoup, libsecret, json-glib, GKeyFile,
  * GFile, GUri) into HUBD_ERROR in place, keeping the message. A HUBD_ERROR is
  * left alone. This is the one place foreign error domains are mapped. */
-HUBD_EXPORT void
+void
 hubd_error_convert(GError **error);
 
 /* Client side: a GError received over D-Bus with an org.hubd.Hub1.Error.* name
  * becomes HUBD_ERROR with the remote prefix stripped from the message. */
-HUBD_EXPORT void
+void
 hubd_error_fixup_remote(GError **error);
 
 G_END_DECLS

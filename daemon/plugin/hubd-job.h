@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -12,59 +11,58 @@ typedef struct _HubdDaemon HubdDaemon;
 #define HUBD_JOB_PATH_PREFIX "/org/hubd/Hub1/jobs/"
 
 #define HUBD_TYPE_JOB (hubd_job_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdJob, hubd_job, HUBD, JOB, GObject)
 
 /* Creates a job ("download", "snapshot", "upload") and exports it at once
  * at /org/hubd/Hub1/jobs/N on every connection. The daemon is held until the
  * job is unexported, [jobs] linger-seconds (default 5) after it completes.
  * The daemon keeps a reference while the job is exported. State: "queued". */
-HUBD_EXPORT HubdJob *
+HubdJob *
 hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description);
 
 /* The caller whose interest this job is: when it leaves the bus (or its
  * socket connection closes) the job is cancelled, as with Cancel(). */
-HUBD_EXPORT void
+void
 hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation);
 
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_job_get_object_path(HubdJob *self);
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_job_get_kind(HubdJob *self);
 /* Cancelled by Cancel(), by the owner leaving, or by daemon shutdown. */
-HUBD_EXPORT GCancellable *
+GCancellable *
 hubd_job_get_cancellable(HubdJob *self);
-HUBD_EXPORT gboolean
+gboolean
 hubd_job_is_finished(HubdJob *self);
 
 /* State "running" and a phase ("resolving", "hashing", "uploading",
  * "downloading", "committing"). */
-HUBD_EXPORT void
+void
 hubd_job_set_phase(HubdJob *self, const gchar *phase);
 
 /* Progress; D-Bus property changes are coalesced to at most 10 per second
  * (the last values are always flushed before Completed). Rate is computed
  * here from BytesDone over a sliding window. Main thread only. */
-HUBD_EXPORT void
+void
 hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total);
-HUBD_EXPORT void
+void
 hubd_job_add_bytes(HubdJob *self, gint64 delta); /* may be negative (restart) */
-HUBD_EXPORT void
+void
 hubd_job_add_files(HubdJob *self, guint n);
-HUBD_EXPORT void
+void
 hubd_job_add_bytes_total(HubdJob *self, guint64 delta);
-HUBD_EXPORT guint64
+guint64
 hubd_job_get_bytes_done(HubdJob *self);
 
 /* Per-file progress (the Files property): a file in flight, by its path in
  * the repo. file_progress also adds `delta` to BytesDone (callers do not call
  * hubd_job_add_bytes as well); with a NULL or unknown path it only does that.
  * file_end drops the file from Files. Main thread only. */
-HUBD_EXPORT void
+void
 hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total);
-HUBD_EXPORT void
+void
 hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta);
-HUBD_EXPORT void
+void
 hubd_job_file_end(HubdJob *self, const gchar *path);
 
 /* Ends the job: sets Result (or ErrorName/ErrorMessage), the final state,
@@ -72,13 +70,13 @@ hubd_job_file_end(HubdJob *self, const gchar *path);
  * later calls are ignored. `result` is an a{sv} (floating refs are sunk);
  * `error` is taken, converted with hubd_error_convert; a CANCELLED error
  * gives state "cancelled". */
-HUBD_EXPORT void
+void
 hubd_job_complete(HubdJob *self, GVariant *result);
-HUBD_EXPORT void
+void
 hubd_job_fail(HubdJob *self, GError *error);
 
 /* The jobs still exported by `daemon`, oldest first. */
-HUBD_EXPORT GStrv
+GStrv
 hubd_job_dup_paths(HubdDaemon *daemon);
 
 G_END_DECLS

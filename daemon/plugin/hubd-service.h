@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +14,6 @@ G_BEGIN_DECLS
 typedef struct _HubdDaemon HubdDaemon;
 
 #define HUBD_TYPE_SERVICE (hubd_service_get_type())
-HUBD_EXPORT
 G_DECLARE_DERIVABLE_TYPE(HubdService, hubd_service, HUBD, SERVICE, GObject)
 
 struct _HubdServiceClass {
@@ -33,29 +31,29 @@ struct _HubdServiceClass {
 };
 
 /* Registers both extension points; idempotent. */
-HUBD_EXPORT void
+void
 hubd_service_register_extension_points(void);
 
-HUBD_EXPORT HubdDaemon *
+HubdDaemon *
 hubd_service_get_daemon(HubdService *self);
-HUBD_EXPORT GDBusInterfaceSkeleton *
+GDBusInterfaceSkeleton *
 hubd_service_get_skeleton(HubdService *self);
 /* e.g. "org.hubd.Hub1.Daemon" */
-HUBD_EXPORT const gchar *
+const gchar *
 hubd_service_get_interface_name(HubdService *self);
 
-HUBD_EXPORT gboolean
+gboolean
 hubd_service_start(HubdService *self, GError **error);
-HUBD_EXPORT gboolean
+gboolean
 hubd_service_export(HubdService *self, GDBusConnection *connection, GError **error);
-HUBD_EXPORT void
+void
 hubd_service_unexport(HubdService *self, GDBusConnection *connection);
-HUBD_EXPORT gboolean
+gboolean
 hubd_service_is_busy(HubdService *self);
 
 /* For method handlers: finishes `invocation` with `error` converted to a
  * typed org.hubd.Hub1.Error.* (see hubd_error_convert). Takes `error`. */
-HUBD_EXPORT void
+void
 hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error);
 
 /* One option a method takes: its key and GVariant type string. */
@@ -67,7 +65,7 @@ typedef struct {
 /* Refuses keys of `options` (a{sv}) not in `allowed` (NULL-key terminated;
  * NULL: none allowed) and values of another type, with INVALID_ARGUMENT
  * naming the key and the known ones. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
 
 G_END_DECLS

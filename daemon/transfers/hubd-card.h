@@ -4,7 +4,6 @@
 
 #include <json-glib/json-glib.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -13,11 +12,11 @@ G_BEGIN_DECLS
  * JSON object node. No front matter: NULL, no error. Malformed YAML, or YAML
  * that is not a mapping, or too deep / too large: NULL and
  * HUBD_ERROR_INVALID_ARGUMENT naming the line. Anchors and aliases are refused. */
-HUBD_EXPORT JsonNode *
+JsonNode *
 hubd_card_parse_front_matter(const gchar *text, gsize len, GError **error);
 
 /* The `license` value ("apache-2.0", or "other" + license_name), or NULL. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_card_dup_license(JsonNode *front_matter);
 
 G_END_DECLS

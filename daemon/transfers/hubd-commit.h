@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 #include "hubd-hub-client.h"
 #include "hubd-repo-id.h"
 #include "hubd-upload-stream.h"
@@ -14,38 +13,38 @@ G_BEGIN_DECLS
 typedef struct _HubdCommitPayload HubdCommitPayload;
 
 /* `description` and `parent_commit` may be NULL. */
-HUBD_EXPORT HubdCommitPayload *
+HubdCommitPayload *
 hubd_commit_payload_new(const gchar *summary, const gchar *description, const gchar *parent_commit);
-HUBD_EXPORT HubdCommitPayload *
+HubdCommitPayload *
 hubd_commit_payload_ref(HubdCommitPayload *self);
-HUBD_EXPORT void
+void
 hubd_commit_payload_unref(HubdCommitPayload *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdCommitPayload, hubd_commit_payload_unref)
 
 /* a regular file, read from `local_path` (`size` bytes) when sent;
  * `progress` (may be NULL) counts its bytes as they are read into the body
  * and is active while they are */
-HUBD_EXPORT void
+void
 hubd_commit_payload_add_file(HubdCommitPayload *self,
 			     const gchar *path,
 			     const gchar *local_path,
 			     guint64 size,
 			     HubdFileProgress *progress);
 /* a regular file from memory (copies of regular files) */
-HUBD_EXPORT void
+void
 hubd_commit_payload_add_file_bytes(HubdCommitPayload *self, const gchar *path, GBytes *content);
-HUBD_EXPORT void
+void
 hubd_commit_payload_add_lfs(HubdCommitPayload *self,
 			    const gchar *path,
 			    const gchar *sha256,
 			    guint64 size);
 /* a folder path gets a trailing '/' */
-HUBD_EXPORT void
+void
 hubd_commit_payload_add_delete(HubdCommitPayload *self, const gchar *path, gboolean is_folder);
-HUBD_EXPORT guint
+guint
 hubd_commit_payload_get_n_operations(HubdCommitPayload *self);
 /* The whole body in memory, for tests. */
-HUBD_EXPORT GBytes *
+GBytes *
 hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error);
 
 /* POST /api/{type}s/{id}/commit/{revision}[?create_pr=1] with the payload
@@ -53,7 +52,7 @@ hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error);
  * read. The answer is the Hub's JSON (commitOid, commitUrl,
  * pullRequestUrl). A parent_commit that is not the branch head is
  * HUBD_ERROR_CONFLICT (412). */
-HUBD_EXPORT void
+void
 hubd_commit_send_async(HubdHubClient *client,
 		       HubdRepoType type,
 		       const gchar *repo_id,
@@ -64,7 +63,7 @@ hubd_commit_send_async(HubdHubClient *client,
 		       GCancellable *cancellable,
 		       GAsyncReadyCallback callback,
 		       gpointer user_data);
-HUBD_EXPORT JsonNode *
+JsonNode *
 hubd_commit_send_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS

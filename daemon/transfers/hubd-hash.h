@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +25,7 @@ typedef void (*HubdHashProgressFunc)(guint64 bytes_delta, gpointer user_data);
 
 /* Hashes `path` in a worker thread (GTask); `progress` may be NULL. A file that
  * changes size while being read is an error (HUBD_ERROR_INVALID_ARGUMENT). */
-HUBD_EXPORT void
+void
 hubd_hash_file_async(const gchar *path,
 		     HubdHashFlags flags,
 		     HubdHashProgressFunc progress,
@@ -34,11 +33,11 @@ hubd_hash_file_async(const gchar *path,
 		     GCancellable *cancellable,
 		     GAsyncReadyCallback callback,
 		     gpointer user_data);
-HUBD_EXPORT gboolean
+gboolean
 hubd_hash_file_finish(GAsyncResult *result, HubdFileHash *out, GError **error);
 
 /* The same, synchronously, for code already in a worker thread. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_hash_file(const gchar *path,
 	       HubdHashFlags flags,
 	       HubdHashProgressFunc progress,
@@ -49,14 +48,14 @@ hubd_hash_file(const gchar *path,
 
 /* Incremental SHA-256 for streams (downloads hash while they write). */
 typedef struct _HubdSha256 HubdSha256;
-HUBD_EXPORT HubdSha256 *
+HubdSha256 *
 hubd_sha256_new(void);
-HUBD_EXPORT void
+void
 hubd_sha256_update(HubdSha256 *self, const void *data, gsize len);
 /* 64 lowercase hex chars; the state is reset afterwards. */
-HUBD_EXPORT gchar *
+gchar *
 hubd_sha256_finish_hex(HubdSha256 *self);
-HUBD_EXPORT void
+void
 hubd_sha256_free(HubdSha256 *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdSha256, hubd_sha256_free)
 

@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 #include "hubd-hub-client.h"
 #include "hubd-repo-id.h"
 #include "hubd-upload-stream.h"
@@ -30,7 +29,7 @@ typedef struct {
  * the Hub's origin only: upload targets and the multipart completion get no
  * Authorization, verify gets it. `counter` (may be NULL) is increased
  * atomically by every byte sent (and decreased when a PUT restarts). */
-HUBD_EXPORT void
+void
 hubd_lfs_upload_async(HubdHubClient *client,
 		      HubdRepoType type,
 		      const gchar *repo_id,
@@ -42,11 +41,11 @@ hubd_lfs_upload_async(HubdHubClient *client,
 		      GAsyncReadyCallback callback,
 		      gpointer user_data);
 /* `n_transferred`: objects that had to be sent (the others were on the Hub). */
-HUBD_EXPORT gboolean
+gboolean
 hubd_lfs_upload_finish(GAsyncResult *result, guint *n_transferred, GError **error);
 
 /* A Hub answer's body as JSON (any content type). */
-HUBD_EXPORT JsonNode *
+JsonNode *
 hubd_lfs_parse_response(HubdHubResponse *resp, GError **error);
 
 G_END_DECLS

@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 #include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
@@ -18,12 +17,12 @@ G_BEGIN_DECLS
  * HUBD_ERROR_POLICY "PATH:LINE: contains what looks like a Hugging Face access
  * token" (never the secret itself). `path_in_repo` names the file.
  * Binary data (a NUL in the first 8 KiB) is not scanned. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_policy_scan_buffer(const gchar *path_in_repo, const gchar *data, gsize len, GError **error);
 
 /* Streams a local file through hubd_policy_scan_buffer line-safely (a token
  * split across read chunks is still found), in the calling thread. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_policy_scan_file(const gchar *local_path,
 		      const gchar *path_in_repo,
 		      GCancellable *cancellable,
@@ -34,7 +33,7 @@ hubd_policy_scan_file(const gchar *local_path,
  * the repo after the commit (NULL when there will be none). Spaces pass.
  * Refusal: HUBD_ERROR_POLICY with a message saying how to add the card or
  * the licence (and that --no-policy overrides). */
-HUBD_EXPORT gboolean
+gboolean
 hubd_policy_check_card(HubdRepoType type, const gchar *readme, gsize readme_len, GError **error);
 
 /* The line appended to the commit description when the policy is skipped. */

@@ -11,7 +11,6 @@
 
 #include <glib.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
@@ -26,34 +25,34 @@ typedef gboolean (*HubdRingConsumeFunc)(const guint8 *data,
 /* Called on the ring's main context; look at the ring to see why. */
 typedef void (*HubdRingNotifyFunc)(gpointer user_data);
 
-HUBD_EXPORT HubdRing *
+HubdRing *
 hubd_ring_new(guint n_buffers, gsize chunk_size, HubdRingNotifyFunc notify, gpointer user_data);
 /* Before the first chunk is pushed; at most 4 consumers. */
-HUBD_EXPORT void
+void
 hubd_ring_add_consumer(HubdRing *ring, HubdRingConsumeFunc func, gpointer user_data);
 /* A free buffer of chunk_size bytes, or NULL when every buffer still waits
  * for a consumer (notify fires once one frees) or the ring has stopped. */
-HUBD_EXPORT guint8 *
+guint8 *
 hubd_ring_get_free(HubdRing *ring);
 /* The buffer from the last get_free now holds `len` bytes (> 0). */
-HUBD_EXPORT void
+void
 hubd_ring_push(HubdRing *ring, gsize len);
 /* No more pushes: notify fires once every consumer has finished (or
  * stopped on an error). */
-HUBD_EXPORT void
+void
 hubd_ring_close(HubdRing *ring);
-HUBD_EXPORT gboolean
+gboolean
 hubd_ring_is_drained(HubdRing *ring);
 /* Bytes the consumer added `index`-th has consumed so far. */
-HUBD_EXPORT guint64
+guint64
 hubd_ring_get_consumed(HubdRing *ring, guint index);
 /* The first consumer error, or NULL; transfer full. */
-HUBD_EXPORT GError *
+GError *
 hubd_ring_dup_error(HubdRing *ring);
 /* Stops the consumers after their current chunk, waits for them and frees
  * the ring; notify is never called afterwards. From the thread that made
  * the ring, as every call but the consumers'. */
-HUBD_EXPORT void
+void
 hubd_ring_free(HubdRing *ring);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdRing, hubd_ring_free)

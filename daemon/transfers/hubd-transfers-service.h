@@ -8,7 +8,6 @@
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_TRANSFERS_SERVICE (hubd_transfers_service_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdTransfersService,
 		     hubd_transfers_service,
 		     HUBD,

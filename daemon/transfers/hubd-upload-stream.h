@@ -5,12 +5,10 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_UPLOAD_STREAM (hubd_upload_stream_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdUploadStream, hubd_upload_stream, HUBD, UPLOAD_STREAM, GInputStream)
 
 /* One file's progress, shared between the streams that read it (worker
@@ -22,26 +20,26 @@ typedef struct {
 	guint64 total; /* the owner's; streams do not use it */
 } HubdFileProgress;
 
-HUBD_EXPORT HubdFileProgress *
+HubdFileProgress *
 hubd_file_progress_new(void);
-HUBD_EXPORT HubdFileProgress *
+HubdFileProgress *
 hubd_file_progress_ref(HubdFileProgress *self);
-HUBD_EXPORT void
+void
 hubd_file_progress_unref(HubdFileProgress *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdFileProgress, hubd_file_progress_unref)
 
 /* `counter` (may be NULL) is incremented atomically by every byte of file
  * content read (not by the base64 expansion), for progress. */
-HUBD_EXPORT HubdUploadStream *
+HubdUploadStream *
 hubd_upload_stream_new(gint64 *counter);
-HUBD_EXPORT void
+void
 hubd_upload_stream_add_bytes(HubdUploadStream *self, GBytes *bytes);
-HUBD_EXPORT void
+void
 hubd_upload_stream_add_string(HubdUploadStream *self, const gchar *text);
 /* [offset, offset + length) of `path`; the file must still be that long.
  * `progress` (may be NULL) counts the bytes read like `counter`, and is
  * active from the first byte read until the range is read whole. */
-HUBD_EXPORT void
+void
 hubd_upload_stream_add_file_range(HubdUploadStream *self,
 				  const gchar *path,
 				  guint64 offset,
@@ -49,21 +47,21 @@ hubd_upload_stream_add_file_range(HubdUploadStream *self,
 				  HubdFileProgress *progress);
 /* the whole of `path` (`size` bytes), base64-encoded without line breaks;
  * `progress` as above */
-HUBD_EXPORT void
+void
 hubd_upload_stream_add_file_base64(HubdUploadStream *self,
 				   const gchar *path,
 				   guint64 size,
 				   HubdFileProgress *progress);
 /* The exact number of bytes the stream will give. */
-HUBD_EXPORT guint64
+guint64
 hubd_upload_stream_get_length(HubdUploadStream *self);
 /* Bytes of file content read so far by this stream. */
-HUBD_EXPORT guint64
+guint64
 hubd_upload_stream_get_file_bytes_read(HubdUploadStream *self);
 /* Takes back from `counter` and every file's progress what this stream
  * counted (a retry sends the bytes again with a fresh stream), and ends its
  * activity. Not while the stream is being read. */
-HUBD_EXPORT void
+void
 hubd_upload_stream_uncount(HubdUploadStream *self);
 
 /* base64 length of n bytes */

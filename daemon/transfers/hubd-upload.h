@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-#include "hubd-export.h"
 #include "hubd-job.h"
 #include "hubd-repo-id.h"
 
@@ -13,13 +12,12 @@ G_BEGIN_DECLS
 typedef struct _HubdDaemon HubdDaemon;
 
 #define HUBD_TYPE_UPLOAD (hubd_upload_get_type())
-HUBD_EXPORT
 G_DECLARE_FINAL_TYPE(HubdUpload, hubd_upload, HUBD, UPLOAD, GObject)
 
 /* Checks repo type, id, revision and `options` (the a{sv} of
  * org.hubd.Hub1.Transfers.Upload); HUBD_ERROR_INVALID_ARGUMENT naming the
  * rule broken. */
-HUBD_EXPORT HubdUpload *
+HubdUpload *
 hubd_upload_new(HubdDaemon *daemon,
 		const gchar *repo_type,
 		const gchar *repo_id,
@@ -29,24 +27,24 @@ hubd_upload_new(HubdDaemon *daemon,
 
 /* Operations; each checks its arguments (local paths absolute, paths in the
  * repo cleaned as huggingface_hub does). */
-HUBD_EXPORT gboolean
+gboolean
 hubd_upload_add_file(HubdUpload *self,
 		     const gchar *local_path,
 		     const gchar *path_in_repo,
 		     GError **error);
-HUBD_EXPORT gboolean
+gboolean
 hubd_upload_add_delete(HubdUpload *self,
 		       const gchar *path_in_repo,
 		       gboolean is_folder,
 		       GError **error);
-HUBD_EXPORT gboolean
+gboolean
 hubd_upload_add_copy(HubdUpload *self,
 		     const gchar *src_path,
 		     const gchar *src_revision,
 		     const gchar *path_in_repo,
 		     GError **error);
 /* The folder is walked when the job runs. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_upload_set_folder(HubdUpload *self,
 		       const gchar *folder,
 		       const gchar *path_in_repo,
@@ -54,12 +52,12 @@ hubd_upload_set_folder(HubdUpload *self,
 
 /* Runs the upload as `job` (kind "upload") and completes it with
  * commit_oid, commit_url and, for a PR, pr_url. */
-HUBD_EXPORT void
+void
 hubd_upload_run(HubdUpload *self, HubdJob *job);
 
 /* fnmatch without FNM_PATHNAME as huggingface_hub's filter_repo_objects
  * (a trailing "/" means the whole folder); NULL or empty allow means everything. */
-HUBD_EXPORT gboolean
+gboolean
 hubd_upload_path_is_wanted(const gchar *path,
 			   const gchar *const *allow,
 			   const gchar *const *ignore);
