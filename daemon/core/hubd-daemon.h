@@ -16,11 +16,11 @@ G_BEGIN_DECLS
 #define HUBD_TYPE_DAEMON (hubd_daemon_get_type())
 G_DECLARE_FINAL_TYPE(HubdDaemon, hubd_daemon, HUBD, DAEMON, GObject)
 
-	typedef enum {
-		HUBD_DAEMON_FLAG_NONE = 0,
-		HUBD_DAEMON_FLAG_NO_BUS = 1 << 0,  /* serve on the socket only */
-		HUBD_DAEMON_FLAG_REPLACE = 1 << 1, /* take the name (and socket) over */
-	} HubdDaemonFlags;
+typedef enum {
+	HUBD_DAEMON_FLAG_NONE = 0,
+	HUBD_DAEMON_FLAG_NO_BUS = 1 << 0,  /* serve on the socket only */
+	HUBD_DAEMON_FLAG_REPLACE = 1 << 1, /* take the name (and socket) over */
+} HubdDaemonFlags;
 
 HubdDaemon *
 hubd_daemon_new(HubdConfig *config, HubdDaemonFlags flags);

@@ -1,13 +1,14 @@
 /* hubd-main.c: hubd's entry point — options, logging, signals, then the daemon's loop */
 #define G_LOG_DOMAIN "HubdMain"
 
+#include "hubd-main.h"
+
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
 
 #include "hubd-daemon.h"
-#include "hubd-main.h"
 #include "hubd-error.h"
 
 static gboolean

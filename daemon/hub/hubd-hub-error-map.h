@@ -3,7 +3,6 @@
 
 #include <libsoup/soup.h>
 
-
 G_BEGIN_DECLS
 
 /* Hub answer -> HUBD_ERROR, in huggingface_hub's order (hub-protocol §3.3).

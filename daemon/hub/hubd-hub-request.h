@@ -4,7 +4,6 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-
 G_BEGIN_DECLS
 
 typedef enum {

@@ -3,7 +3,6 @@
 
 #include <glib.h>
 
-
 G_BEGIN_DECLS
 
 /* Longest repo name (and namespace) the Hub accepts, as huggingface_hub. */

@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_CONFIG (hubd_config_get_type())

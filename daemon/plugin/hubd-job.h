@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-
 G_BEGIN_DECLS
 
 typedef struct _HubdDaemon HubdDaemon;

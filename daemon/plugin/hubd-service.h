@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-
 G_BEGIN_DECLS
 
 #define HUBD_OBJECT_PATH "/org/hubd/Hub1"

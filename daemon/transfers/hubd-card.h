@@ -4,7 +4,6 @@
 
 #include <json-glib/json-glib.h>
 
-
 G_BEGIN_DECLS
 
 /* Finds the front matter (the file starts with "---" then a newline, ends at

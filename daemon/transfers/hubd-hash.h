@@ -4,7 +4,6 @@
 
 #include <gio/gio.h>
 
-
 G_BEGIN_DECLS
 
 typedef enum {

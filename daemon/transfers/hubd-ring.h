@@ -11,7 +11,6 @@
 
 #include <glib.h>
 
-
 G_BEGIN_DECLS
 
 typedef struct _HubdRing HubdRing;

@@ -5,7 +5,6 @@
 
 #include <gio/gio.h>
 
-
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_UPLOAD_STREAM (hubd_upload_stream_get_type())

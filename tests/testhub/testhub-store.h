@@ -41,9 +41,9 @@ testhub_repo_type_to_url_prefix(TesthubRepoType t);
 /* One file in a tree. LFS files keep the pointer's git sha1 in blob_sha1 and the
  * content's sha256 + size in lfs_sha256 / size; pointer_size is the pointer's length. */
 typedef struct {
-	gchar *path;	   /* "dir/file.bin", no leading slash */
+	gchar *path;       /* "dir/file.bin", no leading slash */
 	gchar *blob_sha1;  /* git blob sha1 of the stored git blob (pointer text for LFS) */
-	guint64 size;	   /* content size (LFS: the real object size) */
+	guint64 size;      /* content size (LFS: the real object size) */
 	gchar *lfs_sha256; /* NULL for regular files */
 	guint64 pointer_size;
 	gchar *last_commit; /* commit id that last changed this path */
@@ -54,13 +54,13 @@ testhub_entry_free(TesthubEntry *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TesthubEntry, testhub_entry_free)
 
 typedef struct {
-	gchar *id;		/* 40-hex sha1 of the canonical commit text */
-	gchar *parent;		/* NULL for the first commit */
-	gchar *title;		/* summary line */
-	gchar *message;		/* description (may be empty) */
-	gchar *author;		/* user name; "system" for the initial commit */
-	gint64 date;		/* unix seconds */
-	GHashTable *tree;	/* path -> TesthubEntry* (owned) */
+	gchar *id;        /* 40-hex sha1 of the canonical commit text */
+	gchar *parent;    /* NULL for the first commit */
+	gchar *title;     /* summary line */
+	gchar *message;   /* description (may be empty) */
+	gchar *author;    /* user name; "system" for the initial commit */
+	gint64 date;      /* unix seconds */
+	GHashTable *tree; /* path -> TesthubEntry* (owned) */
 } TesthubCommit;
 
 /* Commits are reference-counted (g_rc_box): testhub_store_load_commit() hands out
@@ -80,25 +80,25 @@ GPtrArray *
 testhub_commit_sorted_entries(TesthubCommit *c);
 
 typedef struct {
-	gchar *name;	/* "v1.0" / "main" / "1" (for refs/pr/1) */
-	gchar *target;	/* commit id */
+	gchar *name;    /* "v1.0" / "main" / "1" (for refs/pr/1) */
+	gchar *target;  /* commit id */
 	gchar *message; /* tags only, may be NULL */
 } TesthubRef;
 
 typedef struct {
 	TesthubRepoType type;
-	gchar *id;	  /* "ns/name" */
-	gchar *ns;	  /* owner: user or org name */
+	gchar *id; /* "ns/name" */
+	gchar *ns; /* owner: user or org name */
 	gchar *name;
 	gboolean private_;
-	gchar *gated;	  /* NULL (= false), "auto" or "manual" */
+	gchar *gated; /* NULL (= false), "auto" or "manual" */
 	gboolean discussions_disabled;
-	gchar *sdk;	  /* spaces only, NULL otherwise */
+	gchar *sdk; /* spaces only, NULL otherwise */
 	gint64 created_at;
 	gint64 last_modified;
 	GPtrArray *branches; /* TesthubRef*, "main" first */
 	GPtrArray *tags;     /* TesthubRef* */
-	GPtrArray *prs;	     /* TesthubRef* (name is the PR number as text) */
+	GPtrArray *prs;      /* TesthubRef* (name is the PR number as text) */
 	guint next_pr;
 } TesthubRepo;
 
@@ -129,7 +129,10 @@ testhub_store_create_repo(TesthubStore *self,
 			  const gchar *sdk,
 			  GError **error);
 gboolean
-testhub_store_delete_repo(TesthubStore *self, TesthubRepoType type, const gchar *id, GError **error);
+testhub_store_delete_repo(TesthubStore *self,
+			  TesthubRepoType type,
+			  const gchar *id,
+			  GError **error);
 /* Moves and remembers the old id so that testhub_store_lookup_moved() can redirect. */
 gboolean
 testhub_store_move_repo(TesthubStore *self,
@@ -162,7 +165,10 @@ testhub_store_set_branch(TesthubStore *self,
 			 const gchar *commit_id,
 			 GError **error);
 gboolean
-testhub_store_delete_branch(TesthubStore *self, TesthubRepo *repo, const gchar *name, GError **error);
+testhub_store_delete_branch(TesthubStore *self,
+			    TesthubRepo *repo,
+			    const gchar *name,
+			    GError **error);
 gboolean
 testhub_store_set_tag(TesthubStore *self,
 		      TesthubRepo *repo,
@@ -209,7 +215,7 @@ testhub_store_commit_lfs_file(TesthubStore *self,
 /* One change in a commit. */
 typedef enum {
 	TESTHUB_OP_ADD_REGULAR, /* content_sha1 + size set; blob already stored */
-	TESTHUB_OP_ADD_LFS,	/* lfs_sha256 + size set; object must exist */
+	TESTHUB_OP_ADD_LFS,     /* lfs_sha256 + size set; object must exist */
 	TESTHUB_OP_DELETE_FILE,
 	TESTHUB_OP_DELETE_FOLDER, /* path is a prefix; trailing "/" optional */
 } TesthubOpKind;

@@ -22,9 +22,9 @@ G_BEGIN_DECLS
 /* ---- users, orgs, tokens (testhub-users.c) ---- */
 
 typedef struct {
-	gchar *token;	     /* "hf_..." */
+	gchar *token;        /* "hf_..." */
 	gchar *display_name; /* auth.accessToken.displayName */
-	gchar *role;	     /* "read" | "write" */
+	gchar *role;         /* "read" | "write" */
 	gchar *created_at;   /* ISO 8601 */
 } TesthubToken;
 
@@ -63,10 +63,10 @@ typedef struct {
 	TesthubStore *store;
 	TesthubUsers *users;
 	TesthubFaults *faults;
-	gchar *base_url; /* "http://127.0.0.1:PORT", no trailing slash */
-	gchar *cdn_url;	 /* "http://127.0.0.1:CDNPORT": LFS downloads + upload targets */
+	gchar *base_url;        /* "http://127.0.0.1:PORT", no trailing slash */
+	gchar *cdn_url;         /* "http://127.0.0.1:CDNPORT": LFS downloads + upload targets */
 	guint64 lfs_chunk_size; /* objects larger than this go multipart, parts of this size */
-	gchar *admin_secret;	/* NULL: admin surface disabled */
+	gchar *admin_secret;    /* NULL: admin surface disabled */
 } TesthubContext;
 
 /* ---- reply helpers (testhub-http.c) ---- */
@@ -106,14 +106,17 @@ testhub_request_repo(TesthubContext *ctx,
 JsonObject *
 testhub_request_json_object(SoupServerMessage *msg);
 
-#define TESTHUB_MAX_BODY (64 * 1024 * 1024) /* NDJSON commits carry base64 files */
+#define TESTHUB_MAX_BODY       (64 * 1024 * 1024) /* NDJSON commits carry base64 files */
 #define TESTHUB_MAX_JSON_DEPTH 32
 
 /* ---- upload side, called by the router ---- */
 
 /* POST /api/{type}s/{id}/preupload/{rev} (rev already percent-decoded) */
 void
-testhub_handle_preupload(TesthubContext *ctx, SoupServerMessage *msg, TesthubRepo *repo, const gchar *rev);
+testhub_handle_preupload(TesthubContext *ctx,
+			 SoupServerMessage *msg,
+			 TesthubRepo *repo,
+			 const gchar *rev);
 /* POST /api/{type}s/{id}/commit/{rev}[?create_pr=1] */
 void
 testhub_handle_commit(TesthubContext *ctx,
