@@ -1,7 +1,7 @@
 // testhub-http.test.mjs: HTTP-level tests of hubd-testhub with plain fetch (and
 // raw sockets where fetch would normalise the request). Every endpoint family
-// of hub-protocol.md §6 is checked on headers and bodies, not only on status
-// codes, against what the real Hub answers (the protocol doc cites it).
+// of docs/README.md §4 is checked on headers and bodies, not only on status
+// codes, against what the real Hub answers (the docs cite it).
 //
 // Run: meson test -C <build> --suite testhub   (no npm packages needed)
 
@@ -39,7 +39,7 @@ function authHeaders(token) {
 	return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-// fetch on the Hub origin; every Hub response carries X-Request-Id (§6.12).
+// fetch on the Hub origin; every Hub response carries X-Request-Id (docs/hub-http.md §4.1).
 async function api(path, { method = "GET", token, headers = {}, body, json, redirect = "manual" } = {}) {
 	const h = { ...authHeaders(token), ...headers };
 	if (json !== undefined) {
@@ -71,7 +71,7 @@ async function ok(res, what) {
 	return jsonBody(res, what);
 }
 
-// The Hub's error shape (§1.3, §3.3): status, JSON {"error": msg}, X-Error-Message,
+// The Hub's error shape (docs/hub-http.md §4.2, §6): status, JSON {"error": msg}, X-Error-Message,
 // X-Error-Code where the protocol names one.
 async function hubError(res, status, { code, message, what = "", requireMessageHeader = true } = {}) {
 	const statuses = Array.isArray(status) ? status : [status];

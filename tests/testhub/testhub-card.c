@@ -7,7 +7,7 @@
 #include "testhub-http.h"
 #include "testhub.h"
 
-/* hub-protocol-extras.md §6.5 (docs:docs/hub/repositories-licenses.md) */
+/* docs/hub-cards.md §2.2 */
 static const gchar *const licenses[] = {
 	"apache-2.0",
 	"mit",

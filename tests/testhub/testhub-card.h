@@ -1,5 +1,5 @@
 /* testhub-card.h: README.md front matter (YAML → JSON) and the metadata checks
- * of POST /api/validate-yaml (hub-protocol-extras.md §6.1, §6.5, §6.7).
+ * of POST /api/validate-yaml (docs/hub-cards.md §1, §2, §3).
  */
 #pragma once
 

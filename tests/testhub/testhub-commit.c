@@ -6,7 +6,7 @@
 #include "testhub-upload.h"
 #include "testhub.h"
 
-/* Texts of the real Hub's rejections (hub-protocol.md §4.5, §4.6). */
+/* Texts of the real Hub's rejections (docs/hub-upload.md §4.7). */
 #define MSG_MISSING_LFS                                                                         \
 	"Your push was rejected because an LFS pointer pointed to a file that does not exist. " \
 	"For instance, this can happen if you used git push --no-verify to push your changes. " \

@@ -1,4 +1,4 @@
-/* testhub-commit.h: parsing and validating the commit payload (hub-protocol.md §4.5).
+/* testhub-commit.h: parsing and validating the commit payload (docs/hub-upload.md §4).
  *
  * Pure functions, so that the unit tests can call them without a server. All
  * errors are G_IO_ERROR_INVALID_DATA with a message fit for a 400 answer.

@@ -1,5 +1,5 @@
 /* testhub-lfs.c: LFS batch API, CDN upload targets (basic + multipart parts),
- * multipart completion and verify (hub-protocol.md §4.3).
+ * multipart completion and verify (docs/hub-upload.md §3).
  *
  * Request bodies of CDN PUTs are streamed to temp files from "got-chunk", so a
  * multi-GiB upload never sits in memory. In-flight uploads (upload id → oid,

@@ -1,4 +1,4 @@
-/* testhub-lfs.h: pure pieces of the LFS batch / multipart logic (hub-protocol.md §4.3). */
+/* testhub-lfs.h: pure pieces of the LFS batch / multipart logic (docs/hub-upload.md §3). */
 #pragma once
 
 #include <json-glib/json-glib.h>

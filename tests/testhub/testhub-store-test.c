@@ -89,7 +89,7 @@ ops_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)testhub_op_free);
 }
 
-/* ---- hashes (hub-protocol §5) ---- */
+/* ---- hashes (docs/hub-upload.md §7) ---- */
 
 static void
 test_hashes(void)

@@ -267,7 +267,7 @@ testhub_upload_mode(const gchar *path,
 		    gsize sample_len,
 		    const gchar *gitattributes)
 {
-	/* empty files cannot go through LFS/S3 (Gotcha 13) */
+	/* empty files cannot go through LFS/S3 (docs/hub-upload.md §2.3) */
 	if (size == 0)
 		return TESTHUB_UPLOAD_REGULAR;
 	if (testhub_gitattributes_is_lfs(gitattributes, path))
@@ -361,7 +361,7 @@ preupload_file(JsonNode *item,
 	json_builder_set_member_name(b, "shouldIgnore");
 	json_builder_add_boolean_value(b, testhub_gitignore_matches(gitignore, path));
 	if (existing != NULL) {
-		/* the remote oid lets clients skip no-op uploads (§4.1 step 6) */
+		/* the remote oid lets clients skip no-op uploads (docs/hub-upload.md §1.2) */
 		json_builder_set_member_name(b, "oid");
 		json_builder_add_string_value(b,
 					      existing->lfs_sha256 != NULL ? existing->lfs_sha256

@@ -1,7 +1,7 @@
 /* testhub-upload.h: the preupload decision (upload mode, ignore) as pure functions.
  *
- * The Hub's server code is not public; the rule follows hub-protocol.md §4.2, §4.6
- * and Gotchas 13/14: empty → regular; LFS rule in .gitattributes → lfs;
+ * The Hub's server code is not public; the rule follows docs/hub-upload.md §2.3,
+ * §2.4 and §5.1: empty → regular; LFS rule in .gitattributes → lfs;
  * > 10 MiB → lfs; binary sample (NUL byte) and > 1 MB → lfs; else regular.
  */
 #pragma once
