@@ -302,8 +302,17 @@ test_conflict(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	over = put_text(f->storage, "d", "over", &error);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_CONFLICT);
+	g_clear_error(&error);
 	contents = read_file(f->root, "f");
 	g_assert_cmpstr(contents, ==, "file");
+
+	/* a folder holds names of 255 bytes at most: a clear refusal */
+	{
+		g_autofree gchar *segment = g_strnfill(300, 's');
+		g_autoptr(HubdStorageObject) long_name = put_text(f->storage, segment, "x", &error);
+		g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+		g_test_message("%s", error->message);
+	}
 	left = folder_names(staging);
 	g_assert_cmpstr(left, ==, "");
 }
