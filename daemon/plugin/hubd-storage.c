@@ -295,6 +295,10 @@ hubd_storage_new(const gchar *name,
 	GType type;
 	GObject *storage;
 
+	/* sunk first, so no early return leaks a floating reference */
+	if (options == NULL)
+		options = g_variant_new("a{sv}", NULL);
+	options_ref = g_variant_ref_sink(options);
 	if (!hubd_storage_name_validate(name, error))
 		return NULL;
 	if (url == NULL || url[0] == '\0') {
@@ -331,9 +335,6 @@ hubd_storage_new(const gchar *name,
 			known);
 		return NULL;
 	}
-	if (options == NULL)
-		options = g_variant_new("a{sv}", NULL);
-	options_ref = g_variant_ref_sink(options);
 	if (!g_variant_is_of_type(options_ref, G_VARIANT_TYPE_VARDICT)) {
 		g_set_error(error,
 			    HUBD_ERROR,
