@@ -543,6 +543,72 @@ hubd_storage_check_length(HubdStorage *self,
 	return FALSE;
 }
 
+/* The vfuncs of head, delete and multipart_begin: a key and nothing else. */
+typedef void (*HubdStorageKeyFunc)(HubdStorage *self,
+				   const gchar *key,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+typedef HubdStorageObject *(*HubdStorageObjectFinishFunc)(HubdStorage *self,
+							  GAsyncResult *result,
+							  GError **error);
+typedef gboolean (*HubdStorageBooleanFinishFunc)(HubdStorage *self,
+						 GAsyncResult *result,
+						 GError **error);
+
+static void
+hubd_storage_call_with_key(HubdStorage *self,
+			   const gchar *key,
+			   HubdStorageKeyFunc vfunc,
+			   const gchar *operation,
+			   gpointer tag,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data)
+{
+	if (!hubd_storage_check_key(self, key, tag, callback, user_data) ||
+	    !hubd_storage_check_vfunc(self, vfunc, operation, tag, callback, user_data))
+		return;
+	vfunc(self, key, cancellable, callback, user_data);
+}
+
+/* Finishes put, head and multipart_complete: an early refusal of the
+ * wrapper tagged `tag`, or the backend's result. */
+static HubdStorageObject *
+hubd_storage_finish_object(HubdStorage *self,
+			   GAsyncResult *result,
+			   gpointer tag,
+			   HubdStorageObjectFinishFunc vfunc,
+			   GError **error)
+{
+	GError *error_local = NULL;
+	HubdStorageObject *object;
+
+	if (g_async_result_is_tagged(result, tag))
+		return g_task_propagate_pointer(G_TASK(result), error);
+	object = vfunc(self, result, &error_local);
+	hubd_storage_propagate(error_local, error);
+	return object;
+}
+
+/* Finishes delete and multipart_abort, as above. */
+static gboolean
+hubd_storage_finish_boolean(HubdStorage *self,
+			    GAsyncResult *result,
+			    gpointer tag,
+			    HubdStorageBooleanFinishFunc vfunc,
+			    GError **error)
+{
+	GError *error_local = NULL;
+	gboolean ok;
+
+	if (g_async_result_is_tagged(result, tag))
+		return g_task_propagate_boolean(G_TASK(result), error);
+	ok = vfunc(self, result, &error_local);
+	hubd_storage_propagate(error_local, error);
+	return ok;
+}
+
 /**
  * hubd_storage_put_async:
  * @self: a #HubdStorage
@@ -607,15 +673,12 @@ hubd_storage_put_async(HubdStorage *self,
 HubdStorageObject *
 hubd_storage_put_finish(HubdStorage *self, GAsyncResult *result, GError **error)
 {
-	GError *error_local = NULL;
-	HubdStorageObject *object;
-
 	g_return_val_if_fail(HUBD_IS_STORAGE(self), NULL);
-	if (g_async_result_is_tagged(result, hubd_storage_put_async))
-		return g_task_propagate_pointer(G_TASK(result), error);
-	object = HUBD_STORAGE_GET_IFACE(self)->put_finish(self, result, &error_local);
-	hubd_storage_propagate(error_local, error);
-	return object;
+	return hubd_storage_finish_object(self,
+					  result,
+					  hubd_storage_put_async,
+					  HUBD_STORAGE_GET_IFACE(self)->put_finish,
+					  error);
 }
 
 /**
@@ -734,20 +797,15 @@ hubd_storage_head_async(HubdStorage *self,
 			GAsyncReadyCallback callback,
 			gpointer user_data)
 {
-	HubdStorageInterface *iface;
-
 	g_return_if_fail(HUBD_IS_STORAGE(self));
-
-	iface = HUBD_STORAGE_GET_IFACE(self);
-	if (!hubd_storage_check_key(self, key, hubd_storage_head_async, callback, user_data) ||
-	    !hubd_storage_check_vfunc(self,
-				      iface->head_async,
-				      "head",
-				      hubd_storage_head_async,
-				      callback,
-				      user_data))
-		return;
-	iface->head_async(self, key, cancellable, callback, user_data);
+	hubd_storage_call_with_key(self,
+				   key,
+				   HUBD_STORAGE_GET_IFACE(self)->head_async,
+				   "head",
+				   hubd_storage_head_async,
+				   cancellable,
+				   callback,
+				   user_data);
 }
 
 /**
@@ -764,15 +822,12 @@ hubd_storage_head_async(HubdStorage *self,
 HubdStorageObject *
 hubd_storage_head_finish(HubdStorage *self, GAsyncResult *result, GError **error)
 {
-	GError *error_local = NULL;
-	HubdStorageObject *object;
-
 	g_return_val_if_fail(HUBD_IS_STORAGE(self), NULL);
-	if (g_async_result_is_tagged(result, hubd_storage_head_async))
-		return g_task_propagate_pointer(G_TASK(result), error);
-	object = HUBD_STORAGE_GET_IFACE(self)->head_finish(self, result, &error_local);
-	hubd_storage_propagate(error_local, error);
-	return object;
+	return hubd_storage_finish_object(self,
+					  result,
+					  hubd_storage_head_async,
+					  HUBD_STORAGE_GET_IFACE(self)->head_finish,
+					  error);
 }
 
 /**
@@ -886,20 +941,15 @@ hubd_storage_delete_async(HubdStorage *self,
 			  GAsyncReadyCallback callback,
 			  gpointer user_data)
 {
-	HubdStorageInterface *iface;
-
 	g_return_if_fail(HUBD_IS_STORAGE(self));
-
-	iface = HUBD_STORAGE_GET_IFACE(self);
-	if (!hubd_storage_check_key(self, key, hubd_storage_delete_async, callback, user_data) ||
-	    !hubd_storage_check_vfunc(self,
-				      iface->delete_async,
-				      "delete",
-				      hubd_storage_delete_async,
-				      callback,
-				      user_data))
-		return;
-	iface->delete_async(self, key, cancellable, callback, user_data);
+	hubd_storage_call_with_key(self,
+				   key,
+				   HUBD_STORAGE_GET_IFACE(self)->delete_async,
+				   "delete",
+				   hubd_storage_delete_async,
+				   cancellable,
+				   callback,
+				   user_data);
 }
 
 /**
@@ -916,15 +966,12 @@ hubd_storage_delete_async(HubdStorage *self,
 gboolean
 hubd_storage_delete_finish(HubdStorage *self, GAsyncResult *result, GError **error)
 {
-	GError *error_local = NULL;
-	gboolean ok;
-
 	g_return_val_if_fail(HUBD_IS_STORAGE(self), FALSE);
-	if (g_async_result_is_tagged(result, hubd_storage_delete_async))
-		return g_task_propagate_boolean(G_TASK(result), error);
-	ok = HUBD_STORAGE_GET_IFACE(self)->delete_finish(self, result, &error_local);
-	hubd_storage_propagate(error_local, error);
-	return ok;
+	return hubd_storage_finish_boolean(self,
+					   result,
+					   hubd_storage_delete_async,
+					   HUBD_STORAGE_GET_IFACE(self)->delete_finish,
+					   error);
 }
 
 /**
@@ -948,24 +995,15 @@ hubd_storage_multipart_begin_async(HubdStorage *self,
 				   GAsyncReadyCallback callback,
 				   gpointer user_data)
 {
-	HubdStorageInterface *iface;
-
 	g_return_if_fail(HUBD_IS_STORAGE(self));
-
-	iface = HUBD_STORAGE_GET_IFACE(self);
-	if (!hubd_storage_check_key(self,
-				    key,
-				    hubd_storage_multipart_begin_async,
-				    callback,
-				    user_data) ||
-	    !hubd_storage_check_vfunc(self,
-				      iface->multipart_begin_async,
-				      "multipart puts",
-				      hubd_storage_multipart_begin_async,
-				      callback,
-				      user_data))
-		return;
-	iface->multipart_begin_async(self, key, cancellable, callback, user_data);
+	hubd_storage_call_with_key(self,
+				   key,
+				   HUBD_STORAGE_GET_IFACE(self)->multipart_begin_async,
+				   "multipart puts",
+				   hubd_storage_multipart_begin_async,
+				   cancellable,
+				   callback,
+				   user_data);
 }
 
 /**
@@ -1219,16 +1257,12 @@ hubd_storage_multipart_complete_async(HubdStorage *self,
 HubdStorageObject *
 hubd_storage_multipart_complete_finish(HubdStorage *self, GAsyncResult *result, GError **error)
 {
-	GError *error_local = NULL;
-	HubdStorageObject *object;
-
 	g_return_val_if_fail(HUBD_IS_STORAGE(self), NULL);
-	if (g_async_result_is_tagged(result, hubd_storage_multipart_complete_async))
-		return g_task_propagate_pointer(G_TASK(result), error);
-	object =
-		HUBD_STORAGE_GET_IFACE(self)->multipart_complete_finish(self, result, &error_local);
-	hubd_storage_propagate(error_local, error);
-	return object;
+	return hubd_storage_finish_object(self,
+					  result,
+					  hubd_storage_multipart_complete_async,
+					  HUBD_STORAGE_GET_IFACE(self)->multipart_complete_finish,
+					  error);
 }
 
 /**
@@ -1282,13 +1316,10 @@ hubd_storage_multipart_abort_async(HubdStorage *self,
 gboolean
 hubd_storage_multipart_abort_finish(HubdStorage *self, GAsyncResult *result, GError **error)
 {
-	GError *error_local = NULL;
-	gboolean ok;
-
 	g_return_val_if_fail(HUBD_IS_STORAGE(self), FALSE);
-	if (g_async_result_is_tagged(result, hubd_storage_multipart_abort_async))
-		return g_task_propagate_boolean(G_TASK(result), error);
-	ok = HUBD_STORAGE_GET_IFACE(self)->multipart_abort_finish(self, result, &error_local);
-	hubd_storage_propagate(error_local, error);
-	return ok;
+	return hubd_storage_finish_boolean(self,
+					   result,
+					   hubd_storage_multipart_abort_async,
+					   HUBD_STORAGE_GET_IFACE(self)->multipart_abort_finish,
+					   error);
 }
