@@ -39,6 +39,14 @@ G_BEGIN_DECLS
  */
 #define HUBD_STORAGE_EXTENSION_POINT "hubd-storage"
 
+/**
+ * HubdStorage:
+ *
+ * An object storage backend: a folder (`file://`), a bucket (`s3://`). See
+ * #HubdStorageInterface for what every backend guarantees.
+ *
+ * Since: 0.1
+ */
 #define HUBD_TYPE_STORAGE (hubd_storage_get_type())
 G_DECLARE_INTERFACE(HubdStorage, hubd_storage, HUBD, STORAGE, GObject)
 
