@@ -12,6 +12,7 @@
 #include "hubd-plugin-loader.h"
 #include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
+#include "hubd-storage-file.h"
 #include "hubd-transfers-service.h"
 
 struct _HubdDaemon {
@@ -364,6 +365,8 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
+	/* storage backends register on their extension point the same way */
+	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }
 
 static gboolean

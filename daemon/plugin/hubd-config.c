@@ -154,8 +154,10 @@ hubd_config_set_override(HubdConfig *self, const gchar *assignment, GError **err
 
 	g_return_val_if_fail(HUBD_IS_CONFIG(self), FALSE);
 	eq = strchr(assignment, '=');
-	dot = strchr(assignment, '.');
-	if (eq == NULL || dot == NULL || dot > eq || dot == assignment || dot + 1 == eq) {
+	/* the last dot before '=': groups may hold dots ("storage.NAME.url"),
+	 * keys never do */
+	dot = eq != NULL ? g_strrstr_len(assignment, eq - assignment, ".") : NULL;
+	if (eq == NULL || dot == NULL || dot == assignment || dot + 1 == eq) {
 		g_set_error(error,
 			    HUBD_ERROR,
 			    HUBD_ERROR_INVALID_ARGUMENT,
@@ -187,6 +189,32 @@ hubd_config_get_string(HubdConfig *self,
 	if (value == NULL)
 		return g_strdup(fallback);
 	return value;
+}
+
+/* g_ptr_array_sort() hands out pointers to the elements */
+static gint
+hubd_config_strcmp_indirect(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+gchar **
+hubd_config_get_keys(HubdConfig *self, const gchar *group)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	GKeyFile *sources[] = {self->overrides, self->file};
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
+		g_auto(GStrv) names = g_key_file_get_keys(sources[i], group, NULL, NULL);
+		for (guint j = 0; names != NULL && names[j] != NULL; j++) {
+			if (!g_ptr_array_find_with_equal_func(keys, names[j], g_str_equal, NULL))
+				g_ptr_array_add(keys, g_strdup(names[j]));
+		}
+	}
+	g_ptr_array_sort(keys, hubd_config_strcmp_indirect);
+	g_ptr_array_add(keys, NULL);
+	return (gchar **)g_ptr_array_free(g_steal_pointer(&keys), FALSE);
 }
 
 gboolean

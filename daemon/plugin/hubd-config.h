@@ -16,7 +16,8 @@ hubd_config_new(const gchar *path, GError **error);
 const gchar *
 hubd_config_get_path(HubdConfig *self);
 
-/* Sets GROUP.KEY=VALUE as given on the command line (wins over the file). */
+/* Sets GROUP.KEY=VALUE as given on the command line (wins over the file).
+ * GROUP may hold dots (storage.NAME.url=…): the key is after the last one. */
 gboolean
 hubd_config_set_override(HubdConfig *self, const gchar *assignment, GError **error);
 
@@ -26,6 +27,10 @@ hubd_config_get_string(HubdConfig *self,
 		       const gchar *group,
 		       const gchar *key,
 		       const gchar *fallback);
+/* The keys of `group` in the file and the overrides, sorted, once each;
+ * empty (never NULL) when the group is missing. */
+gchar **
+hubd_config_get_keys(HubdConfig *self, const gchar *group);
 gboolean
 hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback);
 

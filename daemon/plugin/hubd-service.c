@@ -26,9 +26,6 @@ hubd_service_register_extension_points(void)
 	if (g_once_init_enter(&once)) {
 		GIOExtensionPoint *ep = g_io_extension_point_register(HUBD_SERVICE_EXTENSION_POINT);
 		g_io_extension_point_set_required_type(ep, HUBD_TYPE_SERVICE);
-		/* storage backends (S3 and friends) land on this point; they are
-		 * looked up by name, so no required type is imposed yet */
-		g_io_extension_point_register(HUBD_STORAGE_EXTENSION_POINT);
 		g_once_init_leave(&once, 1);
 	}
 }

@@ -6,9 +6,9 @@
 G_BEGIN_DECLS
 
 #define HUBD_OBJECT_PATH "/org/hubd/Hub1"
-/* GIO extension points: HubdService subclasses, and (later) storage backends */
+/* GIO extension point of HubdService subclasses (storage backends have
+ * theirs in hubd-storage.h) */
 #define HUBD_SERVICE_EXTENSION_POINT "hubd-service"
-#define HUBD_STORAGE_EXTENSION_POINT "hubd-storage"
 
 typedef struct _HubdDaemon HubdDaemon;
 
@@ -29,7 +29,7 @@ struct _HubdServiceClass {
 	gpointer padding[8];
 };
 
-/* Registers both extension points; idempotent. */
+/* Registers the extension point; idempotent. */
 void
 hubd_service_register_extension_points(void);
 
