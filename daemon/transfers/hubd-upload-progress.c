@@ -37,7 +37,6 @@ hubd_upload_progress_new(HubdJob *job, HubdCommitOps *ops)
 	self->job = g_object_ref(job);
 	self->ops = hubd_commit_ops_ref(ops);
 	self->files = g_array_new(FALSE, TRUE, sizeof(FileState));
-	self->timeout_id = g_timeout_add(100, hubd_upload_progress_cb, self);
 	return self;
 }
 
@@ -122,6 +121,11 @@ hubd_upload_progress_phase(HubdUploadProgress *self,
 			   gboolean reset,
 			   guint64 bytes_total)
 {
+	/* Nothing counts before the first phase, and until then a worker
+	 * thread may still be adding a folder's files to the ops: the timer
+	 * starts here, not before. */
+	if (self->timeout_id == 0)
+		self->timeout_id = g_timeout_add(100, hubd_upload_progress_cb, self);
 	hubd_upload_progress_sync(self);
 	if (reset) {
 		GPtrArray *adds = hubd_upload_progress_get_adds(self);

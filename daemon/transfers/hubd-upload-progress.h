@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 typedef struct _HubdUploadProgress HubdUploadProgress;
 
-/* Moves the counts into `job` every 100 ms until stopped: BytesDone, and
- * the job's Files entry of every add whose progress is active. */
+/* Moves the counts into `job` every 100 ms from the first phase until
+ * stopped: BytesDone, and the job's Files entry of every add whose progress
+ * is active. */
 HubdUploadProgress *
 hubd_upload_progress_new(HubdJob *job, HubdCommitOps *ops);
 void
