@@ -16,7 +16,7 @@
 #define BIG_SIZE (2 * 1024 * 1024 + 1234)
 #define PAGE     4096
 
-/* The filesystems hubd writes to with O_DIRECT (hubd-transfer-disk.c). */
+/* The filesystems hubd writes to with O_DIRECT (hubd-blob-writer.c). */
 static gboolean
 skip_unless_direct_fs(Fixture *f)
 {

@@ -96,7 +96,7 @@ hubd_download_retry_base_ms(HubdDaemon *daemon)
 }
 
 /* [downloads] direct-io (default true) and direct-io-min-size (bytes,
- * default 64 MiB): which blobs bypass the page cache (hubd-transfer-disk) */
+ * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
 static guint64
 hubd_download_direct_min_size(HubdDaemon *daemon)
 {

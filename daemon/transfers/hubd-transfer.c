@@ -1,10 +1,8 @@
 /* hubd-transfer.c: one blob being fetched into the cache, shared by every
- * job that wants it.
+ * job that wants it — the network side, on the main loop.
  *
- * Under the blob's flock (.locks/<repo>/<etag>.lock, shared with Python),
- * bytes go to blobs/<etag>.incomplete and are renamed to blobs/<etag> only
- * once the size (and the sha256, for LFS blobs) is right, so nothing partial
- * is ever visible (hub-protocol §3.4, §3.6). An .incomplete left by a killed
+ * The disk side (the flock, blobs/<etag>.incomplete, the sha256 check, the
+ * move into place) is a HubdBlobWriter. An .incomplete left by a killed
  * daemon is resumed with Range: bytes=N- (its prefix hashed first, in a
  * thread). The body streams through a small ring of buffers (hubd-ring):
  * while one is read, the ones before it are written and hashed by two
@@ -15,19 +13,53 @@
 
 #include "hubd-transfer.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "hubd-blob-writer.h"
 #include "hubd-error.h"
-#include "hubd-hash.h"
-#include "hubd-local-dir.h"
-#include "hubd-transfer-private.h"
+#include "hubd-ring.h"
 
 #define MAX_STALLED 5 /* attempts in a row without a byte of progress */
+#define CHUNK       (512 * 1024)
+/* buffers in the ring: one being read while others are written and hashed */
+#define NBUF 4
+
+struct _HubdTransfer {
+	GObject parent_instance;
+	HubdHubClient *client;
+	HubdBlobWriter *writer;
+	gchar *url;
+	gchar *filename;
+	gchar *library_name;
+	gchar *library_version;
+	guint64 size;
+	guint retry_base_ms;
+
+	gboolean started;
+	gboolean finished;
+	gboolean fetched;
+	GCancellable *cancellable;
+	GList *waiters;
+
+	guint64 offset; /* bytes in .incomplete */
+	guint64 offset_at_attempt;
+	guint stalled;
+	GInputStream *stream;
+	/* The body streams through this ring: the main loop reads into it
+	 * while the writer's consumers write and (LFS only) hash each chunk in
+	 * worker threads. */
+	HubdRing *ring;
+	GError *got_err;  /* the read error that ended the body */
+	GError *disk_err; /* a write failed: stop once nothing is in flight */
+	gboolean read_ended;
+	gboolean reading;
+	guint8 *read_buf; /* the ring buffer being filled */
+	gsize read_want;  /* its size for this chunk */
+	gsize read_have;  /* bytes in it so far */
+	guint64 read_pos; /* the file offset of read_buf[0] */
+	guint64 received; /* bytes reported as progress */
+	guint retry_id;
+};
 
 G_DEFINE_TYPE(HubdTransfer, hubd_transfer, G_TYPE_OBJECT)
 
@@ -46,8 +78,10 @@ typedef struct {
 static void
 hubd_transfer_unregister(HubdTransfer *self)
 {
-	if (registry != NULL && g_hash_table_lookup(registry, self->key) == self)
-		g_hash_table_remove(registry, self->key);
+	const gchar *key = hubd_blob_writer_get_path(self->writer);
+
+	if (registry != NULL && g_hash_table_lookup(registry, key) == self)
+		g_hash_table_remove(registry, key);
 }
 
 static void
@@ -57,26 +91,18 @@ hubd_transfer_finalize(GObject *object)
 
 	hubd_transfer_unregister(self);
 	g_clear_handle_id(&self->retry_id, g_source_remove);
-	if (self->fd >= 0)
-		close(self->fd);
-	hubd_transfer_unlock(self);
-	g_clear_pointer(&self->sha, hubd_sha256_free);
+	/* the ring's consumers use the writer: the ring goes first */
+	g_clear_pointer(&self->ring, hubd_ring_free);
+	g_clear_object(&self->writer);
 	g_clear_object(&self->client);
-	g_clear_object(&self->cache);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
 	g_clear_error(&self->disk_err);
-	g_clear_pointer(&self->ring, hubd_ring_free);
-	g_free(self->repo_id);
-	g_free(self->etag);
 	g_free(self->url);
 	g_free(self->filename);
-	g_free(self->local_dir);
 	g_free(self->library_name);
 	g_free(self->library_version);
-	g_free(self->key);
-	g_free(self->incomplete);
 	G_OBJECT_CLASS(hubd_transfer_parent_class)->finalize(object);
 }
 
@@ -89,18 +115,25 @@ hubd_transfer_class_init(HubdTransferClass *klass)
 static void
 hubd_transfer_init(HubdTransfer *self)
 {
-	self->fd = -1;
-	self->local_lock_fd = -1;
 	self->cancellable = g_cancellable_new();
 }
 
 HubdTransfer *
 hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec)
 {
-	g_autofree gchar *key =
-		spec->local_dir != NULL
-			? hubd_local_dir_file_path(spec->local_dir, spec->filename)
-			: hubd_cache_blob_path(cache, spec->type, spec->repo_id, spec->etag);
+	HubdBlobWriterSpec wspec = {
+		.type = spec->type,
+		.repo_id = spec->repo_id,
+		.etag = spec->etag,
+		.size = spec->size,
+		.filename = spec->filename,
+		.local_dir = spec->local_dir,
+		.force = spec->force,
+		.direct_min_size = spec->direct_min_size,
+	};
+	/* not opened yet: nothing is locked or created */
+	g_autoptr(HubdBlobWriter) writer = hubd_blob_writer_new(cache, &wspec);
+	const gchar *key = hubd_blob_writer_get_path(writer);
 	HubdTransfer *self;
 
 	if (registry == NULL)
@@ -110,29 +143,14 @@ hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdT
 		return g_object_ref(self);
 	self = g_object_new(HUBD_TYPE_TRANSFER, NULL);
 	self->client = g_object_ref(client);
-	self->cache = g_object_ref(cache);
-	self->type = spec->type;
-	self->repo_id = g_strdup(spec->repo_id);
-	self->etag = g_strdup(spec->etag);
+	self->writer = g_steal_pointer(&writer);
 	self->size = spec->size;
 	self->url = g_strdup(spec->url);
 	self->filename = g_strdup(spec->filename);
 	self->library_name = g_strdup(spec->library_name);
 	self->library_version = g_strdup(spec->library_version);
-	self->force = spec->force;
 	self->retry_base_ms = spec->retry_base_ms;
-	self->direct_min_size = spec->direct_min_size;
-	self->is_lfs = strlen(spec->etag) == 64;
-	self->key = g_steal_pointer(&key);
-	self->local = spec->local_dir != NULL;
-	self->local_dir = g_strdup(spec->local_dir);
-	self->incomplete =
-		self->local
-			? hubd_local_dir_incomplete_path(spec->local_dir,
-							 spec->filename,
-							 spec->etag)
-			: hubd_cache_incomplete_path(cache, spec->type, spec->repo_id, spec->etag);
-	g_hash_table_insert(registry, g_strdup(self->key), self);
+	g_hash_table_insert(registry, g_strdup(key), self);
 	return self;
 }
 
@@ -165,11 +183,7 @@ hubd_transfer_finish_all(HubdTransfer *self, GError *error)
 
 	self->finished = TRUE;
 	hubd_transfer_unregister(self);
-	if (self->fd >= 0) {
-		close(self->fd);
-		self->fd = -1;
-	}
-	hubd_transfer_unlock(self);
+	hubd_blob_writer_release(self->writer);
 	if (error != NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_CANCELLED))
 		g_message("%s: %s", self->filename, error->message);
 	for (GList *l = waiters; l != NULL; l = l->next) {
@@ -236,12 +250,12 @@ hubd_transfer_progress(HubdTransfer *self, gint64 delta)
 /* ---- finishing ---- */
 
 static void
-hubd_transfer_finalized_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_transfer_completed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdTransfer *self = HUBD_TRANSFER(source);
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
 	GError *error = NULL;
 
-	if (!g_task_propagate_boolean(G_TASK(res), &error))
+	if (!hubd_blob_writer_complete_finish(HUBD_BLOB_WRITER(source), res, &error))
 		hubd_transfer_finish_all(self, error);
 	else
 		hubd_transfer_finish_all(self, NULL);
@@ -251,9 +265,7 @@ hubd_transfer_finalized_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 static void
 hubd_transfer_complete_file(HubdTransfer *self)
 {
-	g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_finalized_cb, NULL);
-
-	g_task_run_in_thread(task, hubd_transfer_finalize_thread);
+	hubd_blob_writer_complete_async(self->writer, NULL, hubd_transfer_completed_cb, self);
 }
 
 /* ---- the body loop ---- */
@@ -297,7 +309,7 @@ hubd_transfer_body_ended(HubdTransfer *self)
 	}
 	if (self->offset > self->size) {
 		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
-		g_unlink(self->incomplete);
+		hubd_blob_writer_discard(self->writer);
 		hubd_transfer_fail(self,
 				   g_error_new(HUBD_ERROR,
 					       HUBD_ERROR_SERVER,
@@ -413,8 +425,7 @@ hubd_transfer_pump(HubdTransfer *self)
 			/* a resume from an odd offset reads a shorter first
 			 * chunk, so the writes after it are aligned again */
 			self->read_buf = buf;
-			self->read_want =
-				HUBD_TRANSFER_CHUNK - self->read_pos % HUBD_TRANSFER_DIO_ALIGN;
+			self->read_want = CHUNK - self->read_pos % HUBD_BLOB_WRITER_ALIGN;
 			hubd_transfer_read_more(self);
 		}
 		return;
@@ -481,7 +492,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_transfer_progress(self, -(gint64)self->received);
 		self->offset = 0;
 		self->offset_at_attempt = 0;
-		self->truncate_next = TRUE;
+		hubd_blob_writer_restart(self->writer);
 	} else if (status != 200 && status != 206) {
 		g_clear_object(&self->stream);
 		hubd_transfer_fail(self,
@@ -492,18 +503,10 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					       self->filename));
 		return;
 	}
-	if (self->truncate_next && self->sha != NULL) {
-		/* nothing is in flight: the hash starts again with the file */
-		hubd_sha256_free(self->sha);
-		self->sha = hubd_sha256_new();
-	}
 	self->read_ended = FALSE;
 	self->read_pos = self->offset;
-	self->ring =
-		hubd_ring_new(HUBD_TRANSFER_NBUF, HUBD_TRANSFER_CHUNK, hubd_transfer_ring_cb, self);
-	hubd_ring_add_consumer(self->ring, hubd_transfer_write_chunk, self);
-	if (self->sha != NULL)
-		hubd_ring_add_consumer(self->ring, hubd_transfer_hash_chunk, self);
+	self->ring = hubd_ring_new(NBUF, CHUNK, hubd_transfer_ring_cb, self);
+	hubd_blob_writer_attach(self->writer, self->ring);
 	hubd_transfer_pump(self);
 }
 
@@ -530,13 +533,17 @@ hubd_transfer_send(HubdTransfer *self)
 /* ---- start: lock, look, open, hash what is there ---- */
 
 static void
-hubd_transfer_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_transfer_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdTransfer *self = HUBD_TRANSFER(source);
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
 	GError *error = NULL;
-	gssize r = g_task_propagate_int(G_TASK(res), &error);
+	gboolean present = FALSE;
 
-	if (error != NULL) {
+	if (!hubd_blob_writer_open_finish(HUBD_BLOB_WRITER(source),
+					  res,
+					  &present,
+					  &self->offset,
+					  &error)) {
 		if (g_cancellable_is_cancelled(self->cancellable)) {
 			g_clear_error(&error);
 			error = g_error_new_literal(HUBD_ERROR,
@@ -547,7 +554,7 @@ hubd_transfer_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		hubd_transfer_fail(self, error);
 		return;
 	}
-	if (r == 1) {
+	if (present) {
 		hubd_transfer_fail(self, NULL);
 		return;
 	}
@@ -587,11 +594,12 @@ hubd_transfer_wait_async(HubdTransfer *self,
 						     NULL);
 	}
 	if (!self->started) {
-		g_autoptr(GTask) task = g_task_new(self, NULL, hubd_transfer_prepared_cb, NULL);
-
 		self->started = TRUE;
 		g_object_ref(self); /* the running transfer */
-		g_task_run_in_thread(task, hubd_transfer_prepare_thread);
+		hubd_blob_writer_open_async(self->writer,
+					    self->cancellable,
+					    hubd_transfer_opened_cb,
+					    self);
 	} else if (w->job != NULL && self->received > 0) {
 		/* a late joiner starts where the transfer is */
 		hubd_job_file_progress(w->job, w->file, (gint64)self->received);

@@ -1,60 +1,77 @@
-/* hubd-upload-prepare.c: HubdUpload's preparation steps — creating the repo,
- * walking a folder, the publishing policy (secrets in a thread, the card rule
- * on the README.md the repo will have), remote deletions by pattern, and
- * resolving copies (hub-protocol §4.1, §4.7) */
+/* hubd-upload-prepare.c: what an upload looks up before it sends — the
+ * local folder walk, creating the repo, the remote tree (for deletions by
+ * pattern), the README.md the card rule needs, resolving copies and
+ * preupload in batches of 256 (hub-protocol §4.1, §4.2, §4.7) */
 #define G_LOG_DOMAIN "HubdUpload"
 
+#include "hubd-upload-prepare.h"
+
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "hubd-error.h"
 #include "hubd-hub-error-map.h"
 #include "hubd-json.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
-#include "hubd-upload-private.h"
 
-#define MAX_README_SIZE (16 * 1024 * 1024)
+#define PREUPLOAD_BATCH 256
 
-/* huggingface_hub's DEFAULT_IGNORE_PATTERNS */
-static const gchar *const default_ignore[] = {".git",
-					      ".git/*",
-					      "*/.git",
-					      "**/.git/**",
-					      ".cache/huggingface",
-					      ".cache/huggingface/*",
-					      "*/.cache/huggingface",
-					      "**/.cache/huggingface/**",
-					      NULL};
-
+/* the state of one step, the data of its task */
 typedef struct {
-	HubdUpload *self;
-	HubdUploadStepDone done;
+	HubdHubClient *client;
+	HubdRepoType type;
+	gchar *repo_id;
+	gchar *revision;
+	gboolean create_pr;
+	HubdCommitOps *ops;
+	HubdCommitPayload *payload;
+	GBytes *readme;
 	GPtrArray *items; /* tree listing: paths */
 	gchar *next_url;
-	guint index;
+	guint index;     /* the next copy to resolve, or add to preupload */
+	gchar *head_oid; /* from preupload */
 } Step;
 
+static void
+step_free(Step *step)
+{
+	g_object_unref(step->client);
+	g_free(step->repo_id);
+	g_free(step->revision);
+	g_clear_pointer(&step->ops, hubd_commit_ops_unref);
+	g_clear_pointer(&step->payload, hubd_commit_payload_unref);
+	g_clear_pointer(&step->readme, g_bytes_unref);
+	g_clear_pointer(&step->items, g_ptr_array_unref);
+	g_free(step->next_url);
+	g_free(step->head_oid);
+	g_free(step);
+}
+
+/* The state of a step of `task` (whose source object is the client). */
 static Step *
-step_new(HubdUpload *self, HubdUploadStepDone done)
+step_new(GTask *task, HubdRepoType type, const gchar *repo_id, gpointer source_tag)
 {
 	Step *step = g_new0(Step, 1);
 
-	step->self = self;
-	step->done = done;
+	g_task_set_source_tag(task, source_tag);
+	/* what the step ended with, even when a cancel came meanwhile */
+	g_task_set_check_cancellable(task, FALSE);
+	step->client = g_object_ref(g_task_get_source_object(task));
+	step->type = type;
+	step->repo_id = g_strdup(repo_id);
+	g_task_set_task_data(task, step, (GDestroyNotify)step_free);
 	return step;
 }
 
+/* Ends the step (and drops the reference its callbacks held). */
 static void
-step_finish(Step *step, GError *error)
+step_finish(GTask *task, GError *error)
 {
-	HubdUpload *self = step->self;
-	HubdUploadStepDone done = step->done;
-
-	g_clear_pointer(&step->items, g_ptr_array_unref);
-	g_free(step->next_url);
-	g_free(step);
-	done(self, error);
+	if (error != NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
 }
 
 static GError *
@@ -70,64 +87,7 @@ error_from_response(HubdHubResponse *resp)
 	return error;
 }
 
-/* ---- create the repo ---- */
-
-static void
-create_repo_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	Step *step = user_data;
-	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-
-	/* 409: it exists already, which is fine (exist_ok) */
-	if (resp != NULL && hubd_hub_response_get_status(resp) >= 400 &&
-	    hubd_hub_response_get_status(resp) != 409)
-		error = error_from_response(resp);
-	step_finish(step, error);
-}
-
-void
-hubd_upload_create_repo(HubdUpload *self, HubdUploadStepDone done)
-{
-	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", "/api/repos/create");
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_auto(GStrv) parts = g_strsplit(self->repo_id, "/", 2);
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, parts[1] != NULL ? parts[1] : parts[0]);
-	json_builder_set_member_name(b, "organization");
-	if (parts[1] != NULL)
-		json_builder_add_string_value(b, parts[0]);
-	else
-		json_builder_add_null_value(b);
-	if (self->type != HUBD_REPO_TYPE_MODEL) {
-		json_builder_set_member_name(b, "type");
-		json_builder_add_string_value(b, hubd_repo_type_to_string(self->type));
-	}
-	if (self->type == HUBD_REPO_TYPE_SPACE) {
-		/* as `hf upload` */
-		json_builder_set_member_name(b, "sdk");
-		json_builder_add_string_value(b, "gradio");
-	}
-	json_builder_set_member_name(b, "private");
-	json_builder_add_boolean_value(b, self->private_repo);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	hubd_hub_request_set_json_body(req, root);
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN |
-					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	hubd_hub_client_request_async(self->client,
-				      req,
-				      self->cancellable,
-				      create_repo_cb,
-				      step_new(self, done));
-}
-
-/* ---- local: folder walk, file checks, secrets, local README ---- */
+/* ---- the local folder ---- */
 
 static gboolean
 walk_folder(GFile *root, GFile *dir, GPtrArray *out, GCancellable *cancellable, GError **error)
@@ -165,232 +125,89 @@ str_ptr_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
-static gboolean
-add_folder_files(HubdUpload *self, GCancellable *cancellable, GError **error)
+GPtrArray *
+hubd_upload_prepare_list_folder(const gchar *folder, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GFile) root = g_file_new_for_path(self->folder);
+	g_autoptr(GFile) root = g_file_new_for_path(folder);
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GStrvBuilder) ignore = g_strv_builder_new();
-	g_auto(GStrv) ignore_all = NULL;
 
 	if (!walk_folder(root, root, files, cancellable, error))
-		return FALSE;
+		return NULL;
 	g_ptr_array_sort(files, str_ptr_cmp);
-	g_strv_builder_addv(ignore, (const gchar **)default_ignore);
-	if (self->ignore_patterns != NULL)
-		g_strv_builder_addv(ignore, (const gchar **)self->ignore_patterns);
-	ignore_all = g_strv_builder_end(ignore);
-	for (guint i = 0; i < files->len; i++) {
-		const gchar *rel = g_ptr_array_index(files, i);
-		g_autofree gchar *local = NULL;
-		g_autofree gchar *path = NULL;
-
-		if (!hubd_upload_path_is_wanted(rel,
-						(const gchar *const *)self->allow_patterns,
-						(const gchar *const *)ignore_all))
-			continue;
-		local = g_build_filename(self->folder, rel, NULL);
-		path = self->folder_path_in_repo[0] != '\0'
-			       ? g_strconcat(self->folder_path_in_repo, "/", rel, NULL)
-			       : g_strdup(rel);
-		if (!hubd_upload_add_file(self, local, path, error))
-			return FALSE;
-	}
-	return TRUE;
+	return g_steal_pointer(&files);
 }
+
+/* ---- create the repo ---- */
 
 static void
-prepare_local_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+create_repo_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdUpload *self = task_data;
-	GError *error = NULL;
-
-	if (self->folder != NULL && !add_folder_files(self, cancellable, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	for (guint i = 0; i < self->adds->len; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-
-		GStatBuf st;
-
-		if (g_stat(add->local_path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			g_task_return_new_error(task,
-						HUBD_ERROR,
-						HUBD_ERROR_INVALID_ARGUMENT,
-						_("%s is not a readable file"),
-						add->local_path);
-			return;
-		}
-		add->local_size = (guint64)st.st_size;
-		if (!self->no_policy &&
-		    !hubd_policy_scan_file(add->local_path, add->path, cancellable, &error)) {
-			g_task_return_error(task, error);
-			return;
-		}
-		if (g_strcmp0(add->path, "README.md") == 0) {
-			gchar *data = NULL;
-			gsize len = 0;
-
-			if (!g_file_get_contents(add->local_path, &data, &len, &error)) {
-				g_task_return_error(task, error);
-				return;
-			}
-			g_clear_pointer(&self->readme, g_bytes_unref);
-			self->readme = g_bytes_new_take(data, len);
-			self->readme_known = TRUE;
-		}
-	}
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-prepare_local_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	Step *step = user_data;
-	GError *error = NULL;
-
-	g_task_propagate_boolean(G_TASK(res), &error);
-	step_finish(step, error);
-}
-
-void
-hubd_upload_prepare_local(HubdUpload *self, HubdUploadStepDone done)
-{
-	g_autoptr(GTask) task =
-		g_task_new(NULL, self->cancellable, prepare_local_cb, step_new(self, done));
-
-	g_task_set_task_data(task, g_object_ref(self), g_object_unref);
-	g_task_run_in_thread(task, prepare_local_thread);
-}
-
-/* ---- remote: deletions by pattern, then the card ---- */
-
-static void
-card_check(Step *step)
-{
-	HubdUpload *self = step->self;
-	GError *error = NULL;
-	gsize len = 0;
-	const gchar *data = self->readme != NULL ? g_bytes_get_data(self->readme, &len) : NULL;
-
-	if (!hubd_policy_check_card(self->type, data, len, &error)) {
-		step_finish(step, error);
-		return;
-	}
-	step_finish(step, NULL);
-}
-
-static void
-readme_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	Step *step = user_data;
-	HubdUpload *self = step->self;
+	GTask *task = user_data;
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
 		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	guint status;
 
-	if (resp == NULL) {
-		step_finish(step, error);
-		return;
-	}
-	status = hubd_hub_response_get_status(resp);
-	if (status >= 400 && status != 404) {
-		/* a repo that does not exist yet at that revision has no card */
+	/* 409: it exists already, which is fine (exist_ok) */
+	if (resp != NULL && hubd_hub_response_get_status(resp) >= 400 &&
+	    hubd_hub_response_get_status(resp) != 409)
 		error = error_from_response(resp);
-		if (!g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND) &&
-		    !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REVISION_NOT_FOUND) &&
-		    !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
-			step_finish(step, error);
-			return;
-		}
-		g_clear_error(&error);
-	}
-	if (status < 400 && hubd_hub_response_get_body(resp) != NULL)
-		self->readme = g_bytes_ref(hubd_hub_response_get_body(resp));
-	self->readme_known = TRUE;
-	card_check(step);
+	step_finish(task, error);
 }
 
-static gboolean
-readme_deleted(HubdUpload *self)
+void
+hubd_upload_prepare_create_repo_async(HubdHubClient *client,
+				      HubdRepoType type,
+				      const gchar *repo_id,
+				      gboolean private_repo,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data)
 {
-	for (guint i = 0; i < self->deletes->len; i++) {
-		HubdUploadDelete *del = g_ptr_array_index(self->deletes, i);
-		if (!del->is_folder && g_strcmp0(del->path, "README.md") == 0)
-			return TRUE;
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", "/api/repos/create");
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_auto(GStrv) parts = g_strsplit(repo_id, "/", 2);
+
+	step_new(task, type, repo_id, hubd_upload_prepare_create_repo_async);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, parts[1] != NULL ? parts[1] : parts[0]);
+	json_builder_set_member_name(b, "organization");
+	if (parts[1] != NULL)
+		json_builder_add_string_value(b, parts[0]);
+	else
+		json_builder_add_null_value(b);
+	if (type != HUBD_REPO_TYPE_MODEL) {
+		json_builder_set_member_name(b, "type");
+		json_builder_add_string_value(b, hubd_repo_type_to_string(type));
 	}
-	return FALSE;
+	if (type == HUBD_REPO_TYPE_SPACE) {
+		/* as `hf upload` */
+		json_builder_set_member_name(b, "sdk");
+		json_builder_add_string_value(b, "gradio");
+	}
+	json_builder_set_member_name(b, "private");
+	json_builder_add_boolean_value(b, private_repo);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	hubd_hub_request_set_json_body(req, root);
+	hubd_hub_request_set_flags(req,
+				   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN |
+					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
+	hubd_hub_client_request_async(client, req, cancellable, create_repo_cb, task);
 }
+
+gboolean
+hubd_upload_prepare_create_repo_finish(GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---- the remote tree ---- */
 
 static void
-remote_card(Step *step)
-{
-	HubdUpload *self = step->self;
-	g_autofree gchar *url = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
-
-	/* a commit that only deletes publishes nothing new */
-	if (self->no_policy || self->type == HUBD_REPO_TYPE_SPACE ||
-	    (self->adds->len == 0 && self->copies->len == 0)) {
-		step_finish(step, NULL);
-		return;
-	}
-	if (self->readme_known || readme_deleted(self)) {
-		card_check(step);
-		return;
-	}
-	url = hubd_hub_url(hubd_hub_client_get_endpoint(self->client),
-			   self->type,
-			   self->repo_id,
-			   "README.md",
-			   self->revision);
-	req = hubd_hub_request_new("GET", url);
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	hubd_hub_client_request_async(self->client, req, self->cancellable, readme_cb, step);
-}
-
-static gboolean
-is_readded(HubdUpload *self, const gchar *path)
-{
-	for (guint i = 0; i < self->adds->len; i++)
-		if (g_strcmp0(((HubdUploadAdd *)g_ptr_array_index(self->adds, i))->path, path) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-static void
-apply_delete_patterns(Step *step)
-{
-	HubdUpload *self = step->self;
-	const gchar *prefix = self->folder_path_in_repo != NULL ? self->folder_path_in_repo : "";
-	gsize plen = strlen(prefix);
-
-	for (guint i = 0; i < step->items->len; i++) {
-		const gchar *path = g_ptr_array_index(step->items, i);
-		const gchar *rel = path;
-		HubdUploadDelete *del;
-
-		if (plen > 0) {
-			if (strncmp(path, prefix, plen) != 0 || path[plen] != '/')
-				continue;
-			rel = path + plen + 1;
-		}
-		if (g_strcmp0(rel, ".gitattributes") == 0 || is_readded(self, path) ||
-		    !hubd_upload_path_is_wanted(rel,
-						(const gchar *const *)self->delete_patterns,
-						NULL))
-			continue;
-		del = g_new0(HubdUploadDelete, 1);
-		del->path = g_strdup(path);
-		g_ptr_array_add(self->deletes, del);
-	}
-	remote_card(step);
-}
-
-static void
-tree_page(Step *step);
+tree_page(GTask *task);
 
 static gchar *
 next_link(SoupMessageHeaders *headers)
@@ -409,7 +226,8 @@ next_link(SoupMessageHeaders *headers)
 static void
 tree_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Step *step = user_data;
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
 		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
@@ -418,7 +236,7 @@ tree_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (resp != NULL)
 		root = hubd_lfs_parse_response(resp, &error);
 	if (root == NULL) {
-		step_finish(step, error);
+		step_finish(task, error);
 		return;
 	}
 	if (JSON_NODE_HOLDS_ARRAY(root)) {
@@ -439,75 +257,181 @@ tree_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_free(step->next_url);
 	step->next_url = next_link(hubd_hub_response_get_headers(resp));
 	if (step->next_url != NULL)
-		tree_page(step);
+		tree_page(task);
 	else
-		apply_delete_patterns(step);
+		step_finish(task, NULL);
 }
 
 static void
-tree_page(Step *step)
+tree_page(GTask *task)
 {
-	HubdUpload *self = step->self;
+	Step *step = g_task_get_task_data(task);
 	g_autoptr(HubdHubRequest) req = NULL;
 
 	if (step->next_url != NULL) {
 		req = hubd_hub_request_new("GET", step->next_url);
 	} else {
-		g_autofree gchar *rev = g_uri_escape_string(self->revision, NULL, FALSE);
+		g_autofree gchar *rev = g_uri_escape_string(step->revision, NULL, FALSE);
 		g_autofree gchar *path = g_strdup_printf("/api/%s/%s/tree/%s",
-							 hubd_repo_type_to_api_plural(self->type),
-							 self->repo_id,
+							 hubd_repo_type_to_api_plural(step->type),
+							 step->repo_id,
 							 rev);
 		req = hubd_hub_request_new("GET", path);
 		hubd_hub_request_add_query(req, "recursive", "true");
 	}
 	hubd_hub_request_set_header(req, "Accept", "application/json");
-	hubd_hub_client_request_async(self->client, req, self->cancellable, tree_cb, step);
+	hubd_hub_client_request_async(step->client,
+				      req,
+				      g_task_get_cancellable(task),
+				      tree_cb,
+				      task);
 }
 
 void
-hubd_upload_prepare_remote(HubdUpload *self, HubdUploadStepDone done)
+hubd_upload_prepare_list_tree_async(HubdHubClient *client,
+				    HubdRepoType type,
+				    const gchar *repo_id,
+				    const gchar *revision,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
 {
-	Step *step = step_new(self, done);
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_list_tree_async);
 
-	if (self->delete_patterns != NULL && self->delete_patterns[0] != NULL) {
-		step->items = g_ptr_array_new_with_free_func(g_free);
-		tree_page(step);
+	step->revision = g_strdup(revision);
+	step->items = g_ptr_array_new_with_free_func(g_free);
+	tree_page(task);
+}
+
+GPtrArray *
+hubd_upload_prepare_list_tree_finish(GAsyncResult *result, GError **error)
+{
+	Step *step = g_task_get_task_data(G_TASK(result));
+
+	if (!g_task_propagate_boolean(G_TASK(result), error))
+		return NULL;
+	return g_steal_pointer(&step->items);
+}
+
+/* ---- the card ---- */
+
+static void
+card_check(GTask *task)
+{
+	Step *step = g_task_get_task_data(task);
+	GError *error = NULL;
+	gsize len = 0;
+	const gchar *data = step->readme != NULL ? g_bytes_get_data(step->readme, &len) : NULL;
+
+	if (!hubd_policy_check_card(step->type, data, len, &error)) {
+		step_finish(task, error);
 		return;
 	}
-	remote_card(step);
+	step_finish(task, NULL);
+}
+
+static void
+readme_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(HubdHubResponse) resp =
+		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+	guint status;
+
+	if (resp == NULL) {
+		step_finish(task, error);
+		return;
+	}
+	status = hubd_hub_response_get_status(resp);
+	if (status >= 400 && status != 404) {
+		/* a repo that does not exist yet at that revision has no card */
+		error = error_from_response(resp);
+		if (!g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND) &&
+		    !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REVISION_NOT_FOUND) &&
+		    !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
+			step_finish(task, error);
+			return;
+		}
+		g_clear_error(&error);
+	}
+	if (status < 400 && hubd_hub_response_get_body(resp) != NULL)
+		step->readme = g_bytes_ref(hubd_hub_response_get_body(resp));
+	card_check(task);
+}
+
+void
+hubd_upload_prepare_check_card_async(HubdHubClient *client,
+				     HubdRepoType type,
+				     const gchar *repo_id,
+				     const gchar *revision,
+				     HubdCommitOps *ops,
+				     GBytes *readme,
+				     GCancellable *cancellable,
+				     GAsyncReadyCallback callback,
+				     gpointer user_data)
+{
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_check_card_async);
+	g_autofree gchar *url = NULL;
+	g_autoptr(HubdHubRequest) req = NULL;
+
+	if (readme != NULL || hubd_commit_ops_deletes_file(ops, "README.md")) {
+		step->readme = readme != NULL ? g_bytes_ref(readme) : NULL;
+		card_check(task);
+		return;
+	}
+	url = hubd_hub_url(hubd_hub_client_get_endpoint(client),
+			   type,
+			   repo_id,
+			   "README.md",
+			   revision);
+	req = hubd_hub_request_new("GET", url);
+	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
+	hubd_hub_client_request_async(client, req, cancellable, readme_cb, task);
+}
+
+gboolean
+hubd_upload_prepare_check_card_finish(GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 /* ---- copies ---- */
 
 static void
-copy_next(Step *step);
+copy_next(GTask *task);
 
 static void
 copy_content_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Step *step = user_data;
-	HubdUploadCopy *copy = g_ptr_array_index(step->self->copies, step->index - 1);
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
+	HubdCommitCopy *copy =
+		g_ptr_array_index(hubd_commit_ops_get_copies(step->ops), step->index - 1);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
 		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
 
 	if (resp == NULL) {
-		step_finish(step, error);
+		step_finish(task, error);
 		return;
 	}
-	hubd_commit_payload_add_file_bytes(step->self->payload,
+	hubd_commit_payload_add_file_bytes(step->payload,
 					   copy->path,
 					   hubd_hub_response_get_body(resp));
-	copy_next(step);
+	copy_next(task);
 }
 
 static void
 copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Step *step = user_data;
-	HubdUpload *self = step->self;
-	HubdUploadCopy *copy = g_ptr_array_index(self->copies, step->index - 1);
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
+	HubdCommitCopy *copy =
+		g_ptr_array_index(hubd_commit_ops_get_copies(step->ops), step->index - 1);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
 		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
@@ -520,7 +444,7 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (resp != NULL)
 		root = hubd_lfs_parse_response(resp, &error);
 	if (root == NULL) {
-		step_finish(step, error);
+		step_finish(task, error);
 		return;
 	}
 	if (JSON_NODE_HOLDS_ARRAY(root) && json_array_get_length(json_node_get_array(root)) > 0) {
@@ -530,7 +454,7 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (entry == NULL ||
 	    g_strcmp0(json_object_get_string_member_with_default(entry, "type", "file"), "file") !=
 		    0) {
-		step_finish(step,
+		step_finish(task,
 			    g_error_new(HUBD_ERROR,
 					HUBD_ERROR_ENTRY_NOT_FOUND,
 					_("Cannot copy %s: no such file at revision %s"),
@@ -542,42 +466,47 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (lfs != NULL) {
 		/* an LFS source is referenced, not uploaded again */
 		hubd_commit_payload_add_lfs(
-			self->payload,
+			step->payload,
 			copy->path,
 			json_object_get_string_member_with_default(lfs, "oid", ""),
 			(guint64)json_object_get_int_member_with_default(lfs, "size", 0));
-		copy_next(step);
+		copy_next(task);
 		return;
 	}
-	url = hubd_hub_url(hubd_hub_client_get_endpoint(self->client),
-			   self->type,
-			   self->repo_id,
+	url = hubd_hub_url(hubd_hub_client_get_endpoint(step->client),
+			   step->type,
+			   step->repo_id,
 			   copy->src_path,
 			   copy->src_revision);
 	req = hubd_hub_request_new("GET", url);
-	hubd_hub_client_request_async(self->client, req, self->cancellable, copy_content_cb, step);
+	hubd_hub_client_request_async(step->client,
+				      req,
+				      g_task_get_cancellable(task),
+				      copy_content_cb,
+				      task);
 }
 
 static void
-copy_next(Step *step)
+copy_next(GTask *task)
 {
-	HubdUpload *self = step->self;
-	HubdUploadCopy *copy;
+	Step *step = g_task_get_task_data(task);
+	GPtrArray *copies = hubd_commit_ops_get_copies(step->ops);
+	HubdCommitCopy *copy;
 	g_autofree gchar *rev = NULL;
 	g_autofree gchar *path = NULL;
 	g_autoptr(HubdHubRequest) req = NULL;
 	g_autoptr(JsonBuilder) b = NULL;
 	g_autoptr(JsonNode) root = NULL;
 
-	if (step->index >= self->copies->len) {
-		step_finish(step, NULL);
+	if (step->index >= copies->len) {
+		step_finish(task, NULL);
 		return;
 	}
-	copy = g_ptr_array_index(self->copies, step->index++);
+	copy = g_ptr_array_index(copies, step->index++);
 	rev = g_uri_escape_string(copy->src_revision, NULL, FALSE);
 	path = g_strdup_printf("/api/%s/%s/paths-info/%s",
-			       hubd_repo_type_to_api_plural(self->type),
-			       self->repo_id,
+			       hubd_repo_type_to_api_plural(step->type),
+			       step->repo_id,
 			       rev);
 	req = hubd_hub_request_new("POST", path);
 	b = json_builder_new();
@@ -590,11 +519,185 @@ copy_next(Step *step)
 	root = json_builder_get_root(b);
 	hubd_hub_request_set_json_body(req, root);
 	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_RETRY);
-	hubd_hub_client_request_async(self->client, req, self->cancellable, copy_info_cb, step);
+	hubd_hub_client_request_async(step->client,
+				      req,
+				      g_task_get_cancellable(task),
+				      copy_info_cb,
+				      task);
 }
 
 void
-hubd_upload_resolve_copies(HubdUpload *self, HubdUploadStepDone done)
+hubd_upload_prepare_copies_async(HubdHubClient *client,
+				 HubdRepoType type,
+				 const gchar *repo_id,
+				 HubdCommitOps *ops,
+				 HubdCommitPayload *payload,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
 {
-	copy_next(step_new(self, done));
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_copies_async);
+
+	step->ops = hubd_commit_ops_ref(ops);
+	step->payload = hubd_commit_payload_ref(payload);
+	copy_next(task);
+}
+
+gboolean
+hubd_upload_prepare_copies_finish(GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---- preupload ---- */
+
+static void
+preupload_batch(GTask *task);
+
+static void
+preupload_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(HubdHubResponse) resp =
+		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *files = NULL;
+
+	if (resp != NULL)
+		root = hubd_lfs_parse_response(resp, &error);
+	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
+		JsonObject *obj = json_node_get_object(root);
+		const gchar *head =
+			json_object_get_string_member_with_default(obj, "commitOid", NULL);
+
+		files = hubd_json_get_array(obj, "files");
+		if (head != NULL && step->head_oid == NULL)
+			step->head_oid = g_strdup(head);
+	}
+	if (root != NULL && files == NULL)
+		error = g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_SERVER,
+				    _("The Hub's preupload answer has no files"));
+	if (error != NULL) {
+		step_finish(task, error);
+		return;
+	}
+	for (guint i = 0; i < json_array_get_length(files); i++) {
+		JsonNode *node = json_array_get_element(files, i);
+		JsonObject *f = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+		HubdCommitAdd *add =
+			f != NULL
+				? hubd_commit_ops_find_add(
+					  step->ops,
+					  json_object_get_string_member_with_default(f, "path", ""))
+				: NULL;
+		const gchar *mode;
+		const gchar *oid;
+
+		if (add == NULL)
+			continue;
+		mode = json_object_get_string_member_with_default(f, "uploadMode", "regular");
+		oid = json_object_get_string_member_with_default(f, "oid", NULL);
+		/* empty files are always regular; big ones always LFS (policy) */
+		add->lfs = add->hash.size > 0 && (g_strcmp0(mode, "lfs") == 0 ||
+						  add->hash.size > HUBD_POLICY_LFS_THRESHOLD);
+		add->ignore = json_object_get_boolean_member_with_default(f, "shouldIgnore", FALSE);
+		if (oid != NULL)
+			add->noop = g_ascii_strcasecmp(oid,
+						       add->lfs ? add->hash.sha256
+								: add->hash.git_sha1) == 0;
+	}
+	preupload_batch(task);
+}
+
+static void
+preupload_batch(GTask *task)
+{
+	Step *step = g_task_get_task_data(task);
+	GPtrArray *adds = hubd_commit_ops_get_adds(step->ops);
+	g_autoptr(JsonBuilder) b = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(HubdHubRequest) req = NULL;
+	g_autofree gchar *rev = NULL;
+	g_autofree gchar *path = NULL;
+	guint end;
+
+	if (step->index >= adds->len) {
+		step_finish(task, NULL);
+		return;
+	}
+	end = MIN(step->index + PREUPLOAD_BATCH, adds->len);
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "files");
+	json_builder_begin_array(b);
+	for (guint i = step->index; i < end; i++) {
+		HubdCommitAdd *add = g_ptr_array_index(adds, i);
+		g_autofree gchar *sample = g_base64_encode(add->hash.sample, add->hash.sample_len);
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "path");
+		json_builder_add_string_value(b, add->path);
+		json_builder_set_member_name(b, "sample");
+		json_builder_add_string_value(b, sample);
+		json_builder_set_member_name(b, "size");
+		json_builder_add_int_value(b, (gint64)add->hash.size);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	step->index = end;
+	rev = g_uri_escape_string(step->revision, NULL, FALSE);
+	path = g_strdup_printf("/api/%s/%s/preupload/%s",
+			       hubd_repo_type_to_api_plural(step->type),
+			       step->repo_id,
+			       rev);
+	req = hubd_hub_request_new("POST", path);
+	if (step->create_pr)
+		hubd_hub_request_add_query(req, "create_pr", "1");
+	root = json_builder_get_root(b);
+	hubd_hub_request_set_json_body(req, root);
+	hubd_hub_request_set_header(req, "Accept", "application/json");
+	hubd_hub_request_set_flags(req,
+				   HUBD_HUB_REQUEST_FLAG_RETRY |
+					   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
+	hubd_hub_client_request_async(step->client,
+				      req,
+				      g_task_get_cancellable(task),
+				      preupload_cb,
+				      task);
+}
+
+void
+hubd_upload_prepare_preupload_async(HubdHubClient *client,
+				    HubdRepoType type,
+				    const gchar *repo_id,
+				    const gchar *revision,
+				    gboolean create_pr,
+				    HubdCommitOps *ops,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
+{
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_preupload_async);
+
+	step->revision = g_strdup(revision);
+	step->create_pr = create_pr;
+	step->ops = hubd_commit_ops_ref(ops);
+	preupload_batch(task);
+}
+
+gboolean
+hubd_upload_prepare_preupload_finish(GAsyncResult *result, gchar **head_oid, GError **error)
+{
+	Step *step = g_task_get_task_data(G_TASK(result));
+
+	if (!g_task_propagate_boolean(G_TASK(result), error))
+		return FALSE;
+	*head_oid = g_steal_pointer(&step->head_oid);
+	return TRUE;
 }

@@ -1,7 +1,9 @@
 /* hubd-upload.c: HubdUpload — one upload or commit as a job (hub-protocol
- * §4.1): create the repo, prepare (folder walk, policy, deletions, card: see
- * hubd-upload-prepare.c), hash, preupload in batches of 256, LFS objects
- * (hubd-lfs.c), one streamed NDJSON commit (hubd-commit.c). */
+ * §4.1): create the repo, prepare (folder walk, policy, deletions, card),
+ * hash, preupload, LFS objects (hubd-lfs.c), one streamed NDJSON commit
+ * (hubd-commit.c). The operations are a HubdCommitOps; the lookups on the
+ * disk and the Hub are in hubd-upload-prepare.c; the job's byte counts in
+ * HubdUploadProgress. */
 #define G_LOG_DOMAIN "HubdUpload"
 
 #include "hubd-upload.h"
@@ -9,48 +11,63 @@
 #include <fnmatch.h>
 #include <glib/gi18n.h>
 
+#include "hubd-commit-ops.h"
+#include "hubd-commit.h"
+#include "hubd-daemon.h"
 #include "hubd-error.h"
-#include "hubd-json.h"
+#include "hubd-hub-client.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
-#include "hubd-upload-private.h"
+#include "hubd-upload-prepare.h"
+#include "hubd-upload-progress.h"
 
-#define PREUPLOAD_BATCH 256
-#define HASH_PARALLEL   4
+/* huggingface_hub's DEFAULT_IGNORE_PATTERNS */
+static const gchar *const default_ignore[] = {".git",
+					      ".git/*",
+					      "*/.git",
+					      "**/.git/**",
+					      ".cache/huggingface",
+					      ".cache/huggingface/*",
+					      "*/.cache/huggingface",
+					      "**/.cache/huggingface/**",
+					      NULL};
+
+struct _HubdUpload {
+	GObject parent_instance;
+	HubdDaemon *daemon;
+	HubdHubClient *client;
+	HubdJob *job;
+	GCancellable *cancellable;
+	HubdRepoType type;
+	gchar *repo_id;
+	gchar *revision;
+	gchar *message;
+	gchar *description;
+	gchar *parent_commit;
+	gboolean create_pr;
+	gboolean no_policy;
+	gboolean create_repo;
+	gboolean private_repo;
+	GStrv delete_patterns;
+	GStrv allow_patterns;
+	GStrv ignore_patterns;
+	gchar *folder;
+	gchar *folder_path_in_repo; /* "" or "dir" (no trailing '/') */
+	HubdCommitOps *ops;
+	GBytes *readme;  /* an added README.md, NULL: none */
+	gchar *head_oid; /* from preupload */
+	HubdCommitPayload *payload;
+	HubdUploadProgress *progress;
+};
 
 G_DEFINE_TYPE(HubdUpload, hubd_upload, G_TYPE_OBJECT)
-
-void
-hubd_upload_add_free(HubdUploadAdd *add)
-{
-	g_free(add->local_path);
-	g_free(add->path);
-	g_clear_pointer(&add->progress, hubd_file_progress_unref);
-	g_free(add);
-}
-
-void
-hubd_upload_delete_free(HubdUploadDelete *del)
-{
-	g_free(del->path);
-	g_free(del);
-}
-
-void
-hubd_upload_copy_free(HubdUploadCopy *copy)
-{
-	g_free(copy->src_path);
-	g_free(copy->src_revision);
-	g_free(copy->path);
-	g_free(copy);
-}
 
 static void
 hubd_upload_finalize(GObject *object)
 {
 	HubdUpload *self = HUBD_UPLOAD(object);
 
-	g_clear_handle_id(&self->progress_id, g_source_remove);
+	g_clear_pointer(&self->progress, hubd_upload_progress_free);
 	g_clear_object(&self->client);
 	g_clear_object(&self->job);
 	g_clear_object(&self->cancellable);
@@ -64,13 +81,10 @@ hubd_upload_finalize(GObject *object)
 	g_strfreev(self->ignore_patterns);
 	g_free(self->folder);
 	g_free(self->folder_path_in_repo);
-	g_ptr_array_unref(self->adds);
-	g_ptr_array_unref(self->deletes);
-	g_ptr_array_unref(self->copies);
+	hubd_commit_ops_unref(self->ops);
 	g_clear_pointer(&self->readme, g_bytes_unref);
 	g_free(self->head_oid);
 	g_clear_pointer(&self->payload, hubd_commit_payload_unref);
-	g_clear_error(&self->error);
 	G_OBJECT_CLASS(hubd_upload_parent_class)->finalize(object);
 }
 
@@ -83,9 +97,7 @@ hubd_upload_class_init(HubdUploadClass *klass)
 static void
 hubd_upload_init(HubdUpload *self)
 {
-	self->adds = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_upload_add_free);
-	self->deletes = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_upload_delete_free);
-	self->copies = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_upload_copy_free);
+	self->ops = hubd_commit_ops_new();
 }
 
 gboolean
@@ -193,19 +205,9 @@ hubd_upload_add_file(HubdUpload *self,
 		     const gchar *path_in_repo,
 		     GError **error)
 {
-	g_autofree gchar *path = NULL;
-	HubdUploadAdd *add;
-
 	if (!hubd_upload_check_local(local_path, error))
 		return FALSE;
-	path = hubd_path_in_repo_normalize(path_in_repo, error);
-	if (path == NULL)
-		return FALSE;
-	add = g_new0(HubdUploadAdd, 1);
-	add->local_path = g_strdup(local_path);
-	add->path = g_steal_pointer(&path);
-	g_ptr_array_add(self->adds, add);
-	return TRUE;
+	return hubd_commit_ops_add_file(self->ops, local_path, path_in_repo, error);
 }
 
 gboolean
@@ -214,23 +216,7 @@ hubd_upload_add_delete(HubdUpload *self,
 		       gboolean is_folder,
 		       GError **error)
 {
-	g_autofree gchar *trimmed = g_strdup(path_in_repo != NULL ? path_in_repo : "");
-	g_autofree gchar *path = NULL;
-	HubdUploadDelete *del;
-
-	/* "dir/" names a folder */
-	if (g_str_has_suffix(trimmed, "/")) {
-		is_folder = TRUE;
-		trimmed[strlen(trimmed) - 1] = '\0';
-	}
-	path = hubd_path_in_repo_normalize(trimmed, error);
-	if (path == NULL)
-		return FALSE;
-	del = g_new0(HubdUploadDelete, 1);
-	del->path = g_steal_pointer(&path);
-	del->is_folder = is_folder;
-	g_ptr_array_add(self->deletes, del);
-	return TRUE;
+	return hubd_commit_ops_add_delete(self->ops, path_in_repo, is_folder, error);
 }
 
 gboolean
@@ -240,25 +226,13 @@ hubd_upload_add_copy(HubdUpload *self,
 		     const gchar *path_in_repo,
 		     GError **error)
 {
-	g_autofree gchar *src = hubd_path_in_repo_normalize(src_path, error);
-	g_autofree gchar *dst = NULL;
-	HubdUploadCopy *copy;
-
-	if (src == NULL)
-		return FALSE;
-	dst = hubd_path_in_repo_normalize(path_in_repo, error);
-	if (dst == NULL)
-		return FALSE;
-	if (src_revision != NULL && src_revision[0] != '\0' &&
-	    !hubd_revision_validate(src_revision, error))
-		return FALSE;
-	copy = g_new0(HubdUploadCopy, 1);
-	copy->src_path = g_steal_pointer(&src);
-	copy->src_revision = g_strdup(
-		src_revision != NULL && src_revision[0] != '\0' ? src_revision : self->revision);
-	copy->path = g_steal_pointer(&dst);
-	g_ptr_array_add(self->copies, copy);
-	return TRUE;
+	/* the upload's revision is valid (checked by hubd_upload_new) */
+	return hubd_commit_ops_add_copy(
+		self->ops,
+		src_path,
+		src_revision != NULL && src_revision[0] != '\0' ? src_revision : self->revision,
+		path_in_repo,
+		error);
 }
 
 gboolean
@@ -290,7 +264,7 @@ hubd_upload_set_folder(HubdUpload *self,
 static void
 hubd_upload_fail(HubdUpload *self, GError *error)
 {
-	g_clear_handle_id(&self->progress_id, g_source_remove);
+	hubd_upload_progress_stop(self->progress);
 	hubd_job_fail(self->job, error);
 	g_object_unref(self);
 }
@@ -311,8 +285,8 @@ hubd_upload_complete(HubdUpload *self, const gchar *oid, const gchar *url, const
 	g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	g_autofree gchar *fallback = url == NULL ? hubd_upload_commit_url(self, oid) : NULL;
 
-	hubd_upload_progress_sync(self);
-	g_clear_handle_id(&self->progress_id, g_source_remove);
+	hubd_upload_progress_sync(self->progress);
+	hubd_upload_progress_stop(self->progress);
 	g_variant_builder_add(&b, "{sv}", "commit_oid", g_variant_new_string(oid));
 	g_variant_builder_add(&b,
 			      "{sv}",
@@ -322,6 +296,14 @@ hubd_upload_complete(HubdUpload *self, const gchar *oid, const gchar *url, const
 		g_variant_builder_add(&b, "{sv}", "pr_url", g_variant_new_string(pr_url));
 	hubd_job_complete(self->job, g_variant_builder_end(&b));
 	g_object_unref(self);
+}
+
+/* files the job counts as done: every add and copy */
+static guint
+hubd_upload_n_files(HubdUpload *self)
+{
+	return hubd_commit_ops_get_adds(self->ops)->len +
+	       hubd_commit_ops_get_copies(self->ops)->len;
 }
 
 /* ---- commit ---- */
@@ -348,7 +330,7 @@ hubd_upload_committed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					     _("The Hub's commit answer has no commitOid")));
 		return;
 	}
-	hubd_job_add_files(self->job, self->adds->len + self->copies->len);
+	hubd_job_add_files(self->job, hubd_upload_n_files(self));
 	hubd_upload_complete(
 		self,
 		oid,
@@ -356,50 +338,17 @@ hubd_upload_committed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		json_object_get_string_member_with_default(obj, "pullRequestUrl", NULL));
 }
 
-static gchar *
-hubd_upload_default_message(HubdUpload *self)
-{
-	if (self->folder != NULL)
-		return g_strdup(_("Upload folder using hubd"));
-	if (self->adds->len == 1 && self->deletes->len == 0 && self->copies->len == 0)
-		return g_strdup_printf(_("Upload %s with hubd"),
-				       ((HubdUploadAdd *)g_ptr_array_index(self->adds, 0))->path);
-	if (self->adds->len == 0 && self->copies->len == 0 && self->deletes->len == 1)
-		return g_strdup_printf(
-			_("Delete %s with hubd"),
-			((HubdUploadDelete *)g_ptr_array_index(self->deletes, 0))->path);
-	return g_strdup(_("Commit with hubd"));
-}
-
 static void
-hubd_upload_copies_done(HubdUpload *self, GError *error)
+hubd_upload_copies_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	if (error != NULL) {
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+
+	if (!hubd_upload_prepare_copies_finish(res, &error)) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	for (guint i = 0; i < self->deletes->len; i++) {
-		HubdUploadDelete *del = g_ptr_array_index(self->deletes, i);
-		hubd_commit_payload_add_delete(self->payload, del->path, del->is_folder);
-	}
-	for (guint i = 0; i < self->adds->len; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-
-		if (add->noop || add->ignore)
-			continue;
-		if (add->lfs) {
-			hubd_commit_payload_add_lfs(self->payload,
-						    add->path,
-						    add->hash.sha256,
-						    add->hash.size);
-		} else {
-			hubd_commit_payload_add_file(self->payload,
-						     add->path,
-						     add->local_path,
-						     add->hash.size,
-						     add->progress);
-		}
-	}
+	hubd_commit_ops_add_to_payload(self->ops, self->payload);
 	if (hubd_commit_payload_get_n_operations(self->payload) == 0 && self->head_oid == NULL) {
 		hubd_upload_fail(
 			self,
@@ -410,21 +359,21 @@ hubd_upload_copies_done(HubdUpload *self, GError *error)
 	}
 	if (hubd_commit_payload_get_n_operations(self->payload) == 0) {
 		/* nothing changes: no commit, as huggingface_hub */
-		hubd_job_add_files(self->job, self->adds->len + self->copies->len);
+		hubd_job_add_files(self->job, hubd_upload_n_files(self));
 		hubd_upload_complete(self,
 				     self->head_oid != NULL ? self->head_oid : "",
 				     NULL,
 				     NULL);
 		return;
 	}
-	hubd_upload_phase(self, "committing", FALSE, 0);
+	hubd_upload_progress_phase(self->progress, "committing", FALSE, 0);
 	hubd_commit_send_async(self->client,
 			       self->type,
 			       self->repo_id,
 			       self->revision,
 			       self->create_pr,
 			       self->payload,
-			       &self->counter,
+			       hubd_upload_progress_get_counter(self->progress),
 			       self->cancellable,
 			       hubd_upload_committed_cb,
 			       self);
@@ -434,7 +383,9 @@ static void
 hubd_upload_build_payload(HubdUpload *self)
 {
 	g_autofree gchar *message =
-		self->message != NULL ? g_strdup(self->message) : hubd_upload_default_message(self);
+		self->message != NULL
+			? g_strdup(self->message)
+			: hubd_commit_ops_dup_default_summary(self->ops, self->folder != NULL);
 	g_autofree gchar *description = NULL;
 
 	if (self->no_policy) {
@@ -445,7 +396,14 @@ hubd_upload_build_payload(HubdUpload *self)
 		description = g_strdup(self->description);
 	}
 	self->payload = hubd_commit_payload_new(message, description, self->parent_commit);
-	hubd_upload_resolve_copies(self, hubd_upload_copies_done);
+	hubd_upload_prepare_copies_async(self->client,
+					 self->type,
+					 self->repo_id,
+					 self->ops,
+					 self->payload,
+					 self->cancellable,
+					 hubd_upload_copies_cb,
+					 self);
 }
 
 /* ---- LFS ---- */
@@ -466,287 +424,220 @@ hubd_upload_lfs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 hubd_upload_send_lfs(HubdUpload *self)
 {
-	g_autoptr(GArray) objects = g_array_new(FALSE, TRUE, sizeof(HubdLfsObject));
-	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-	guint64 total = 0;
+	g_autoptr(GArray) objects = NULL;
 
-	for (guint i = 0; i < self->adds->len; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-
-		if (add->noop || add->ignore)
-			continue;
-		/* regular files are sent within the commit */
-		if (!add->lfs || g_hash_table_add(seen, add->hash.sha256))
-			total += add->hash.size;
-	}
-	hubd_upload_phase(self, "uploading", TRUE, total);
-	g_hash_table_remove_all(seen);
-	for (guint i = 0; i < self->adds->len; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-		HubdLfsObject obj = {0};
-
-		if (add->noop || add->ignore)
-			continue;
-		/* skipped files get none: they never show in Files */
-		add->progress = hubd_file_progress_new();
-		add->progress->total = add->hash.size;
-		if (!add->lfs || !g_hash_table_add(seen, add->hash.sha256))
-			continue;
-		obj.local_path = add->local_path; /* copied by hubd_lfs_upload_async */
-		memcpy(obj.sha256, add->hash.sha256, sizeof(obj.sha256));
-		obj.size = add->hash.size;
-		obj.progress = add->progress; /* referenced by hubd_lfs_upload_async */
-		g_array_append_val(objects, obj);
-	}
+	hubd_upload_progress_phase(self->progress,
+				   "uploading",
+				   TRUE,
+				   hubd_commit_ops_get_send_size(self->ops));
+	objects = hubd_commit_ops_dup_lfs_objects(self->ops);
 	hubd_lfs_upload_async(self->client,
 			      self->type,
 			      self->repo_id,
 			      self->create_pr ? NULL : self->revision,
 			      (const HubdLfsObject *)(gpointer)objects->data,
 			      objects->len,
-			      &self->counter,
+			      hubd_upload_progress_get_counter(self->progress),
 			      self->cancellable,
 			      hubd_upload_lfs_cb,
 			      self);
 }
 
-/* ---- preupload ---- */
-
-static void
-hubd_upload_preupload_batch(HubdUpload *self);
-
-static HubdUploadAdd *
-hubd_upload_find_add(HubdUpload *self, const gchar *path)
-{
-	for (guint i = 0; i < self->adds->len; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-		if (g_strcmp0(add->path, path) == 0)
-			return add;
-	}
-	return NULL;
-}
+/* ---- hash, preupload ---- */
 
 static void
 hubd_upload_preupload_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdUpload *self = user_data;
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	g_autoptr(JsonNode) root = NULL;
-	JsonArray *files = NULL;
 
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
-		JsonObject *obj = json_node_get_object(root);
-		const gchar *head =
-			json_object_get_string_member_with_default(obj, "commitOid", NULL);
-
-		files = hubd_json_get_array(obj, "files");
-		if (head != NULL && self->head_oid == NULL)
-			self->head_oid = g_strdup(head);
-	}
-	if (root != NULL && files == NULL)
-		error = g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_SERVER,
-				    _("The Hub's preupload answer has no files"));
-	if (error != NULL) {
+	if (!hubd_upload_prepare_preupload_finish(res, &self->head_oid, &error)) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	for (guint i = 0; i < json_array_get_length(files); i++) {
-		JsonNode *node = json_array_get_element(files, i);
-		JsonObject *f = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-		HubdUploadAdd *add =
-			f != NULL
-				? hubd_upload_find_add(
-					  self,
-					  json_object_get_string_member_with_default(f, "path", ""))
-				: NULL;
-		const gchar *mode;
-		const gchar *oid;
-
-		if (add == NULL)
-			continue;
-		mode = json_object_get_string_member_with_default(f, "uploadMode", "regular");
-		oid = json_object_get_string_member_with_default(f, "oid", NULL);
-		/* empty files are always regular; big ones always LFS (policy) */
-		add->lfs = add->hash.size > 0 && (g_strcmp0(mode, "lfs") == 0 ||
-						  add->hash.size > HUBD_POLICY_LFS_THRESHOLD);
-		add->ignore = json_object_get_boolean_member_with_default(f, "shouldIgnore", FALSE);
-		if (oid != NULL)
-			add->noop = g_ascii_strcasecmp(oid,
-						       add->lfs ? add->hash.sha256
-								: add->hash.git_sha1) == 0;
-	}
-	hubd_upload_preupload_batch(self);
-}
-
-static void
-hubd_upload_preupload_batch(HubdUpload *self)
-{
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *rev = NULL;
-	g_autofree gchar *path = NULL;
-	guint end;
-
-	if (self->preupload_next >= self->adds->len) {
-		hubd_upload_send_lfs(self);
-		return;
-	}
-	end = MIN(self->preupload_next + PREUPLOAD_BATCH, self->adds->len);
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "files");
-	json_builder_begin_array(b);
-	for (guint i = self->preupload_next; i < end; i++) {
-		HubdUploadAdd *add = g_ptr_array_index(self->adds, i);
-		g_autofree gchar *sample = g_base64_encode(add->hash.sample, add->hash.sample_len);
-
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "path");
-		json_builder_add_string_value(b, add->path);
-		json_builder_set_member_name(b, "sample");
-		json_builder_add_string_value(b, sample);
-		json_builder_set_member_name(b, "size");
-		json_builder_add_int_value(b, (gint64)add->hash.size);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	self->preupload_next = end;
-	rev = g_uri_escape_string(self->revision, NULL, FALSE);
-	path = g_strdup_printf("/api/%s/%s/preupload/%s",
-			       hubd_repo_type_to_api_plural(self->type),
-			       self->repo_id,
-			       rev);
-	req = hubd_hub_request_new("POST", path);
-	if (self->create_pr)
-		hubd_hub_request_add_query(req, "create_pr", "1");
-	root = json_builder_get_root(b);
-	hubd_hub_request_set_json_body(req, root);
-	hubd_hub_request_set_header(req, "Accept", "application/json");
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_RETRY |
-					   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
-	hubd_hub_client_request_async(self->client,
-				      req,
-				      self->cancellable,
-				      hubd_upload_preupload_cb,
-				      self);
-}
-
-/* ---- hashing ---- */
-
-static void
-hubd_upload_hash_next(HubdUpload *self);
-
-typedef struct {
-	HubdUpload *self;
-	HubdUploadAdd *add;
-	HubdFileProgress *progress;
-} HashData;
-
-static void
-hubd_upload_hash_progress(guint64 bytes_delta, gpointer user_data)
-{
-	HashData *hd = user_data;
-
-	__atomic_add_fetch(&hd->self->counter, (gint64)bytes_delta, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&hd->progress->bytes, (gint64)bytes_delta, __ATOMIC_RELAXED);
+	hubd_upload_send_lfs(self);
 }
 
 static void
 hubd_upload_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HashData *hd = user_data;
-	HubdUpload *self = hd->self;
+	HubdUpload *self = user_data;
 	GError *error = NULL;
 
-	self->running--;
-	__atomic_sub_fetch(&hd->progress->active, 1, __ATOMIC_RELAXED);
-	hubd_file_progress_unref(hd->progress);
-	if (!hubd_hash_file_finish(res, &hd->add->hash, &error)) {
-		if (self->error == NULL)
-			self->error = error;
-		else
-			g_error_free(error);
-		g_cancellable_cancel(self->cancellable);
+	if (!hubd_commit_ops_hash_finish(self->ops, res, &error)) {
+		hubd_upload_fail(self, error);
+		return;
 	}
-	g_free(hd);
-	hubd_upload_hash_next(self);
-}
-
-/* files above the LFS threshold always go LFS: their git SHA-1 is never
- * used, and skipping it saves a third of the hashing time */
-static HubdHashFlags
-hubd_upload_hash_flags(HubdUploadAdd *add)
-{
-	if (add->local_size > HUBD_POLICY_LFS_THRESHOLD)
-		return HUBD_HASH_SHA256;
-	return HUBD_HASH_SHA256 | HUBD_HASH_GIT_SHA1;
+	hubd_upload_prepare_preupload_async(self->client,
+					    self->type,
+					    self->repo_id,
+					    self->revision,
+					    self->create_pr,
+					    self->ops,
+					    self->cancellable,
+					    hubd_upload_preupload_cb,
+					    self);
 }
 
 static void
-hubd_upload_hash_next(HubdUpload *self)
+hubd_upload_remote_done(HubdUpload *self)
 {
-	while (self->error == NULL && self->running < HASH_PARALLEL &&
-	       self->next < self->adds->len) {
-		HashData *hd = g_new0(HashData, 1);
-
-		hd->self = self;
-		hd->add = g_ptr_array_index(self->adds, self->next++);
-		/* listed in Files while it is hashed */
-		g_clear_pointer(&hd->add->progress, hubd_file_progress_unref);
-		hd->add->progress = hubd_file_progress_new();
-		hd->add->progress->total = hd->add->local_size;
-		hd->add->progress->active = 1;
-		hd->progress = hubd_file_progress_ref(hd->add->progress);
-		self->running++;
-		hubd_hash_file_async(hd->add->local_path,
-				     hubd_upload_hash_flags(hd->add),
-				     hubd_upload_hash_progress,
-				     hd,
-				     self->cancellable,
-				     hubd_upload_hashed_cb,
-				     hd);
-	}
-	if (self->running > 0)
-		return;
-	if (self->error != NULL) {
-		hubd_upload_fail(self, g_steal_pointer(&self->error));
-		return;
-	}
-	hubd_upload_preupload_batch(self);
-}
-
-static void
-hubd_upload_remote_done(HubdUpload *self, GError *error)
-{
+	GPtrArray *adds = hubd_commit_ops_get_adds(self->ops);
 	guint64 total = 0;
 
-	if (error != NULL) {
+	for (guint i = 0; i < adds->len; i++)
+		total += ((HubdCommitAdd *)g_ptr_array_index(adds, i))->local_size;
+	hubd_upload_progress_phase(self->progress, "hashing", TRUE, total);
+	hubd_commit_ops_hash_async(self->ops,
+				   hubd_upload_progress_get_counter(self->progress),
+				   self->cancellable,
+				   hubd_upload_hashed_cb,
+				   self);
+}
+
+/* ---- remote: deletions by pattern, then the card ---- */
+
+static void
+hubd_upload_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+
+	if (!hubd_upload_prepare_check_card_finish(res, &error)) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	for (guint i = 0; i < self->adds->len; i++)
-		total += ((HubdUploadAdd *)g_ptr_array_index(self->adds, i))->local_size;
-	hubd_upload_phase(self, "hashing", TRUE, total);
-	self->next = 0;
-	hubd_upload_hash_next(self);
+	hubd_upload_remote_done(self);
 }
 
 static void
-hubd_upload_local_done(HubdUpload *self, GError *error)
+hubd_upload_check_card(HubdUpload *self)
 {
-	if (error != NULL) {
+	/* a commit that only deletes publishes nothing new */
+	if (self->no_policy || self->type == HUBD_REPO_TYPE_SPACE ||
+	    hubd_upload_n_files(self) == 0) {
+		hubd_upload_remote_done(self);
+		return;
+	}
+	hubd_upload_prepare_check_card_async(self->client,
+					     self->type,
+					     self->repo_id,
+					     self->revision,
+					     self->ops,
+					     self->readme,
+					     self->cancellable,
+					     hubd_upload_card_cb,
+					     self);
+}
+
+static void
+hubd_upload_tree_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+	g_autoptr(GPtrArray) paths = hubd_upload_prepare_list_tree_finish(res, &error);
+	const gchar *prefix = self->folder_path_in_repo != NULL ? self->folder_path_in_repo : "";
+	gsize plen = strlen(prefix);
+
+	if (paths == NULL) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	if (self->adds->len == 0 && self->deletes->len == 0 && self->copies->len == 0 &&
+	for (guint i = 0; i < paths->len; i++) {
+		const gchar *path = g_ptr_array_index(paths, i);
+		const gchar *rel = path;
+
+		if (plen > 0) {
+			if (strncmp(path, prefix, plen) != 0 || path[plen] != '/')
+				continue;
+			rel = path + plen + 1;
+		}
+		if (g_strcmp0(rel, ".gitattributes") == 0 ||
+		    hubd_commit_ops_find_add(self->ops, path) != NULL ||
+		    !hubd_upload_path_is_wanted(rel,
+						(const gchar *const *)self->delete_patterns,
+						NULL))
+			continue;
+		hubd_commit_ops_add_tree_delete(self->ops, path);
+	}
+	hubd_upload_check_card(self);
+}
+
+/* ---- local: folder walk, file checks, secrets, local README ---- */
+
+static gboolean
+hubd_upload_add_folder_files(HubdUpload *self, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GPtrArray) files =
+		hubd_upload_prepare_list_folder(self->folder, cancellable, error);
+	g_autoptr(GStrvBuilder) ignore = g_strv_builder_new();
+	g_auto(GStrv) ignore_all = NULL;
+
+	if (files == NULL)
+		return FALSE;
+	g_strv_builder_addv(ignore, (const gchar **)default_ignore);
+	if (self->ignore_patterns != NULL)
+		g_strv_builder_addv(ignore, (const gchar **)self->ignore_patterns);
+	ignore_all = g_strv_builder_end(ignore);
+	for (guint i = 0; i < files->len; i++) {
+		const gchar *rel = g_ptr_array_index(files, i);
+		g_autofree gchar *local = NULL;
+		g_autofree gchar *path = NULL;
+
+		if (!hubd_upload_path_is_wanted(rel,
+						(const gchar *const *)self->allow_patterns,
+						(const gchar *const *)ignore_all))
+			continue;
+		local = g_build_filename(self->folder, rel, NULL);
+		path = self->folder_path_in_repo[0] != '\0'
+			       ? g_strconcat(self->folder_path_in_repo, "/", rel, NULL)
+			       : g_strdup(rel);
+		if (!hubd_upload_add_file(self, local, path, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+hubd_upload_local_thread(GTask *task,
+			 gpointer source,
+			 gpointer task_data,
+			 GCancellable *cancellable)
+{
+	HubdUpload *self = task_data;
+	GError *error = NULL;
+	GBytes *readme = NULL;
+
+	if (self->folder != NULL && !hubd_upload_add_folder_files(self, cancellable, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!hubd_commit_ops_check_local(self->ops,
+					 !self->no_policy,
+					 &readme,
+					 cancellable,
+					 &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (readme != NULL) {
+		g_clear_pointer(&self->readme, g_bytes_unref);
+		self->readme = readme;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+hubd_upload_local_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		hubd_upload_fail(self, error);
+		return;
+	}
+	if (hubd_upload_n_files(self) == 0 && hubd_commit_ops_get_deletes(self->ops)->len == 0 &&
 	    self->delete_patterns == NULL) {
 		hubd_upload_fail(self,
 				 g_error_new(HUBD_ERROR,
@@ -754,17 +645,39 @@ hubd_upload_local_done(HubdUpload *self, GError *error)
 					     _("Nothing to upload: no file matched")));
 		return;
 	}
-	hubd_upload_prepare_remote(self, hubd_upload_remote_done);
+	if (self->delete_patterns != NULL && self->delete_patterns[0] != NULL) {
+		hubd_upload_prepare_list_tree_async(self->client,
+						    self->type,
+						    self->repo_id,
+						    self->revision,
+						    self->cancellable,
+						    hubd_upload_tree_cb,
+						    self);
+		return;
+	}
+	hubd_upload_check_card(self);
 }
 
 static void
-hubd_upload_repo_ready(HubdUpload *self, GError *error)
+hubd_upload_prepare_local(HubdUpload *self)
 {
-	if (error != NULL) {
+	g_autoptr(GTask) task = g_task_new(NULL, self->cancellable, hubd_upload_local_cb, self);
+
+	g_task_set_task_data(task, g_object_ref(self), g_object_unref);
+	g_task_run_in_thread(task, hubd_upload_local_thread);
+}
+
+static void
+hubd_upload_repo_created_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+
+	if (!hubd_upload_prepare_create_repo_finish(res, &error)) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	hubd_upload_prepare_local(self, hubd_upload_local_done);
+	hubd_upload_prepare_local(self);
 }
 
 void
@@ -773,12 +686,18 @@ hubd_upload_run(HubdUpload *self, HubdJob *job)
 	g_return_if_fail(HUBD_IS_UPLOAD(self));
 	self->job = g_object_ref(job);
 	self->cancellable = g_object_ref(hubd_job_get_cancellable(job));
-	self->progress_id = g_timeout_add(100, hubd_upload_progress_cb, self);
+	self->progress = hubd_upload_progress_new(job, self->ops);
 	/* the steps hold this reference until the job ends */
 	g_object_ref(self);
 	hubd_job_set_phase(job, "resolving");
 	if (self->create_repo)
-		hubd_upload_create_repo(self, hubd_upload_repo_ready);
+		hubd_upload_prepare_create_repo_async(self->client,
+						      self->type,
+						      self->repo_id,
+						      self->private_repo,
+						      self->cancellable,
+						      hubd_upload_repo_created_cb,
+						      self);
 	else
-		hubd_upload_repo_ready(self, NULL);
+		hubd_upload_prepare_local(self);
 }

@@ -1,0 +1,86 @@
+/* hubd-blob-writer.h: the disk side of one blob download — the flock, the
+ * .incomplete (opened, resumed, written around the page cache where that
+ * pays), the sha256 check and the move into place */
+#pragma once
+
+#include "hubd-cache.h"
+#include "hubd-ring.h"
+
+G_BEGIN_DECLS
+
+/* O_DIRECT wants file offsets, lengths and memory aligned to the logical
+ * block size; 4096 covers every common device. A producer that keeps its
+ * chunks aligned to this gets them written around the page cache. */
+#define HUBD_BLOB_WRITER_ALIGN 4096
+
+#define HUBD_TYPE_BLOB_WRITER (hubd_blob_writer_get_type())
+G_DECLARE_FINAL_TYPE(HubdBlobWriter, hubd_blob_writer, HUBD, BLOB_WRITER, GObject)
+
+typedef struct {
+	HubdRepoType type;
+	const gchar *repo_id;
+	const gchar *etag; /* a 64-hex sha256 (LFS) is checked at the end */
+	guint64 size;
+	/* the file's path in the repo: messages, and the local_dir target */
+	const gchar *filename;
+	/* non-NULL: the target is <local_dir>/<filename> under its own lock,
+	 * moved with a plain rename; else blobs/<etag> in `cache` */
+	const gchar *local_dir;
+	gboolean force; /* drop a resumable .incomplete */
+	/* blobs this big or bigger are written with O_DIRECT where the
+	 * filesystem allows (G_MAXUINT64: never) */
+	guint64 direct_min_size;
+} HubdBlobWriterSpec;
+
+HubdBlobWriter *
+hubd_blob_writer_new(HubdCache *cache, const HubdBlobWriterSpec *spec);
+/* Where the blob ends up. */
+const gchar *
+hubd_blob_writer_get_path(HubdBlobWriter *self);
+
+/* In a worker thread: takes the lock (waiting for another process that
+ * holds it; `cancellable` gives up), then opens the .incomplete and hashes
+ * what an earlier run left in it. `present`: the blob appeared while we
+ * waited (nothing to write; local_dir targets never are: the caller
+ * decided already); else `offset` is where the bytes resume. */
+void
+hubd_blob_writer_open_async(HubdBlobWriter *self,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data);
+gboolean
+hubd_blob_writer_open_finish(HubdBlobWriter *self,
+			     GAsyncResult *result,
+			     gboolean *present,
+			     guint64 *offset,
+			     GError **error);
+
+/* The next chunk starts the file again at byte 0 (the server ignored a
+ * Range). Only while nothing is in flight. */
+void
+hubd_blob_writer_restart(HubdBlobWriter *self);
+/* Adds the consumers of one body to a new `ring`: the write first (so
+ * hubd_ring_get_consumed(ring, 0) is what reached the disk), then, for an
+ * LFS blob, the sha256. The writer must outlive the ring. */
+void
+hubd_blob_writer_attach(HubdBlobWriter *self, HubdRing *ring);
+/* Deletes the .incomplete (bytes that cannot be right). */
+void
+hubd_blob_writer_discard(HubdBlobWriter *self);
+
+/* In a worker thread: closes the .incomplete, checks the sha256 (a
+ * mismatch deletes it: HUBD_ERROR_SERVER), moves it into place, unlocks. */
+void
+hubd_blob_writer_complete_async(HubdBlobWriter *self,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data);
+gboolean
+hubd_blob_writer_complete_finish(HubdBlobWriter *self, GAsyncResult *result, GError **error);
+
+/* Closes the .incomplete and drops the lock; what is written stays for a
+ * later resume. Not while a thread or ring works on the writer. */
+void
+hubd_blob_writer_release(HubdBlobWriter *self);
+
+G_END_DECLS
