@@ -378,14 +378,20 @@ hubd_hub_tree_entry_new_from_json(JsonNode *node, GError **error)
 		return NULL;
 	path = hubd_json_get_string(obj, "path");
 	/* untrusted: checked before anyone joins it to a folder */
-	if (path == NULL || !hubd_path_is_safe_relative(path, &unsafe)) {
-		g_autofree gchar *shown = path != NULL ? g_utf8_make_valid(path, 200) : NULL;
+	if (path == NULL) {
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_SERVER,
+				    _("The Hub listed a file without a name"));
+		return NULL;
+	}
+	if (!hubd_path_is_safe_relative(path, &unsafe)) {
+		/* the message quotes the path, escaped and cut short */
 		g_set_error(error,
 			    HUBD_ERROR,
 			    HUBD_ERROR_SERVER,
-			    _("The Hub listed an unsafe file name, refused: “%s” (%s)"),
-			    shown != NULL ? shown : _("(none)"),
-			    unsafe != NULL ? unsafe->message : _("no path"));
+			    _("The Hub listed an unsafe file name, refused: %s"),
+			    unsafe->message);
 		return NULL;
 	}
 	self = g_atomic_rc_box_new0(HubdHubTreeEntry);
