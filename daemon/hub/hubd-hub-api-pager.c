@@ -1,5 +1,4 @@
-/* hubd-hub-api-pager.c: HubdHubApi's one pager, for every listing the Hub pages with `Link: <…>;
- * rel="next"`
+/* hubd-hub-api-pager.c: HubdHubApi's one pager, for every listing the Hub pages by Link
  *
  * A chain of GETs, each page's elements parsed as they arrive, stopped at
  * the caller's limit; the next URL comes from hubd_hub_link_next() and is

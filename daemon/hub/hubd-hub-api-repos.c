@@ -1,5 +1,4 @@
-/* hubd-hub-api-repos.c: HubdHubApi's reads of accounts and repos — whoami, repo info, revision,
- * listings
+/* hubd-hub-api-repos.c: HubdHubApi's reads: whoami, repo info, revision, repo listings
  *
  * Wire formats follow huggingface_hub's hf_api.py (whoami, repo_info,
  * list_models). Uses only HubdHubApi's public functions. */

@@ -1,5 +1,4 @@
-/* hubd-hub-api-upload.c: HubdHubApi's upload endpoints — preupload, commit, LFS batch, verify,
- * complete
+/* hubd-hub-api-upload.c: HubdHubApi's upload endpoints: preupload, commit, LFS
  *
  * Wire formats follow huggingface_hub's _commit_api.py (_fetch_upload_modes,
  * _send_commit) and lfs.py (post_lfs_batch_info, _upload_multi_part,

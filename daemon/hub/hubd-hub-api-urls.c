@@ -1,4 +1,4 @@
-/* hubd-hub-api-urls.c: HubdHubApi's URL builders — every Hub API path and web URL hubd sends to
+/* hubd-hub-api-urls.c: HubdHubApi's URL builders, for every Hub path and web URL
  *
  * Repo ids are validated (so they hold nothing to escape); revisions, paths
  * and other segments are percent-encoded exactly once with no safe

@@ -1,4 +1,4 @@
-/* hubd-hub-api.c: HubdHubApi — one function per Hub endpoint, the only code that builds a Hub URL
+/* hubd-hub-api.c: HubdHubApi, one function per Hub endpoint; the only Hub URL builder
  *
  * This file holds the object and the generic authenticated requests (what
  * plugins use for endpoints the layer does not type yet). The URL builders

@@ -1,5 +1,4 @@
-/* hubd-hub-api.h: HubdHubApi — one function per Hub endpoint, the only code that builds a Hub URL
- */
+/* hubd-hub-api.h: HubdHubApi, one function per Hub endpoint; the only Hub URL builder */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,5 +1,4 @@
-/* hubd-hub-link.c: the RFC 8288 Link header parser of every paged Hub listing (pure; untrusted
- * input)
+/* hubd-hub-link.c: the RFC 8288 Link parser of every paged listing (pure; untrusted input)
  *
  * The Hub pages its listings as GitHub does: `Link: <URL>; rel="next"`, the
  * next URL carrying every query parameter (huggingface_hub's

@@ -1,5 +1,4 @@
-/* hubd-hub-link.h: the RFC 8288 Link header parser of every paged Hub listing (pure; untrusted
- * input) */
+/* hubd-hub-link.h: the RFC 8288 Link parser of every paged listing (pure; untrusted input) */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* hubd-hub-types.c: what HubdHubApi returns — small refcounted structs parsed from the Hub's JSON
+/* hubd-hub-types.c: what HubdHubApi returns, small refcounted structs parsed from JSON
  *
  * Everything here comes from the network: a member of the wrong type is
  * treated as missing, strings are made valid UTF-8, paths that would leave a

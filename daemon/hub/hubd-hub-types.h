@@ -1,5 +1,4 @@
-/* hubd-hub-types.h: what HubdHubApi returns — small refcounted structs parsed from the Hub's JSON
- */
+/* hubd-hub-types.h: what HubdHubApi returns, small refcounted structs parsed from JSON */
 #pragma once
 
 #include <json-glib/json-glib.h>

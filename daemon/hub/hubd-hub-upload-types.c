@@ -1,5 +1,4 @@
-/* hubd-hub-upload-types.c: what HubdHubApi's upload endpoints return — preupload, commit and LFS
- * batch answers
+/* hubd-hub-upload-types.c: preupload, commit and LFS batch answers, typed
  *
  * As hubd-hub-types.c: the network's JSON is read defensively, and what a
  * caller cannot do without makes the whole answer an error. */

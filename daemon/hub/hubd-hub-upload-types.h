@@ -1,5 +1,4 @@
-/* hubd-hub-upload-types.h: what HubdHubApi's upload endpoints return — preupload, commit and LFS
- * batch answers */
+/* hubd-hub-upload-types.h: preupload, commit and LFS batch answers, typed */
 #pragma once
 
 #include "hubd-hub-types.h"

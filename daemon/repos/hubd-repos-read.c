@@ -1,4 +1,4 @@
-/* hubd-repos-read.c: org.hubd.Hub1.Repos — Info, List, ListFiles, ListRefs, ListCommits, HubUrl
+/* hubd-repos-read.c: org.hubd.Hub1.Repos reads: Info, List*, HubUrl
  *
  * Checks the arguments, asks HubdHubApi, and turns its typed answer into the
  * method's a{sv}. Uses only HubdReposService's public functions. */

@@ -1,5 +1,4 @@
-/* hubd-repos-variant.c: HubdHubApi's typed repo results -> the a{sv} dictionaries of
- * org.hubd.Hub1.Repos
+/* hubd-repos-variant.c: typed Hub results -> the a{sv} of org.hubd.Hub1.Repos
  *
  * The typed results hold valid UTF-8 and say which fields the Hub gave; a
  * field the Hub did not give is left out, as the D-Bus contract says. */

@@ -1,5 +1,4 @@
-/* hubd-repos-variant.h: HubdHubApi's typed repo results -> the a{sv} dictionaries of
- * org.hubd.Hub1.Repos */
+/* hubd-repos-variant.h: typed Hub results -> the a{sv} of org.hubd.Hub1.Repos */
 #pragma once
 
 #include <glib.h>
