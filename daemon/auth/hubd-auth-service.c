@@ -8,8 +8,7 @@
 #include "hubd-daemon.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
-#include "hubd-hub-client.h"
-#include "hubd-json.h"
+#include "hubd-hub-api.h"
 #include "hubd-token-store.h"
 
 #define MAX_TOKEN_NAME 100
@@ -33,7 +32,7 @@ typedef struct {
 	gchar *name;
 	gchar *endpoint;
 	gboolean refresh;
-	JsonNode *whoami;
+	HubdHubWhoami *whoami;
 } Call;
 
 static void
@@ -48,7 +47,7 @@ call_free(Call *call)
 	g_free(call->token);
 	g_free(call->name);
 	g_free(call->endpoint);
-	g_clear_pointer(&call->whoami, json_node_unref);
+	g_clear_pointer(&call->whoami, hubd_hub_whoami_unref);
 	g_free(call);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
@@ -77,10 +76,10 @@ hubd_auth_service_store(HubdAuthService *self)
 	return hubd_daemon_get_token_store(hubd_auth_service_daemon(self));
 }
 
-static HubdHubClient *
-hubd_auth_service_client(HubdAuthService *self)
+static HubdHubApi *
+hubd_auth_service_api(HubdAuthService *self)
 {
-	return hubd_daemon_get_hub_client(hubd_auth_service_daemon(self));
+	return hubd_daemon_get_hub_api(hubd_auth_service_daemon(self));
 }
 
 static HubdDbusAuth *
@@ -114,15 +113,14 @@ hubd_auth_service_user_cb(GObject *source, GAsyncResult *res, gpointer user_data
 {
 	g_autoptr(HubdAuthService) self = HUBD_AUTH_SERVICE(user_data);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+	g_autoptr(HubdHubWhoami) whoami =
+		hubd_hub_api_whoami_finish(HUBD_HUB_API(source), res, &error);
 
-	if (node == NULL) {
+	if (whoami == NULL) {
 		g_debug("cannot learn the user of the current token: %s", error->message);
 		return;
 	}
-	hubd_dbus_auth_set_user(hubd_auth_service_skeleton(self),
-				hubd_json_get_string(json_node_get_object(node), "name") ?: "");
+	hubd_dbus_auth_set_user(hubd_auth_service_skeleton(self), whoami->name);
 }
 
 /* Recomputes LoggedIn and User from the store; the user comes from the stored
@@ -148,14 +146,14 @@ hubd_auth_service_update(HubdAuthService *self, gboolean emit_changed)
 		hubd_dbus_auth_set_user(skeleton, user);
 	} else if (token != NULL) {
 		/* keep the old value until the Hub tells us */
-		if (!hubd_hub_client_is_offline(hubd_auth_service_client(self)))
-			hubd_hub_client_whoami_async(hubd_auth_service_client(self),
-						     token,
-						     endpoint,
-						     FALSE,
-						     NULL,
-						     hubd_auth_service_user_cb,
-						     g_object_ref(self));
+		if (!hubd_hub_api_is_offline(hubd_auth_service_api(self)))
+			hubd_hub_api_whoami_async(hubd_auth_service_api(self),
+						  token,
+						  endpoint,
+						  FALSE,
+						  NULL,
+						  hubd_auth_service_user_cb,
+						  g_object_ref(self));
 	} else {
 		hubd_dbus_auth_set_user(skeleton, "");
 	}
@@ -201,59 +199,25 @@ hubd_auth_service_store_ready(Call *call, GAsyncResult *res)
 /* ---- WhoAmI ---- */
 
 static GVariant *
-hubd_auth_service_whoami_dict(JsonNode *node, HubdTokenSource source)
+hubd_auth_service_whoami_dict(HubdHubWhoami *whoami, HubdTokenSource source)
 {
-	JsonObject *obj = json_node_get_object(node);
-	JsonObject *access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
-	JsonNode *orgs = json_object_get_member(obj, "orgs");
-	g_autoptr(GStrvBuilder) org_names = g_strv_builder_new();
-	g_auto(GStrv) orgv = NULL;
-	g_autofree gchar *json = json_to_string(node, FALSE);
+	g_autofree gchar *json = json_to_string(whoami->json, FALSE);
 	GVariantBuilder b;
 
-	if (orgs != NULL && JSON_NODE_HOLDS_ARRAY(orgs)) {
-		JsonArray *a = json_node_get_array(orgs);
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonNode *o = json_array_get_element(a, i);
-			const gchar *n =
-				JSON_NODE_HOLDS_OBJECT(o)
-					? hubd_json_get_string(json_node_get_object(o), "name")
-					: NULL;
-			if (n != NULL)
-				g_strv_builder_add(org_names, n);
-		}
-	}
-	orgv = g_strv_builder_end(org_names);
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "name",
-			      g_variant_new_string(hubd_json_get_string(obj, "name") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "fullname",
-			      g_variant_new_string(hubd_json_get_string(obj, "fullname") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "email",
-			      g_variant_new_string(hubd_json_get_string(obj, "email") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "type",
-			      g_variant_new_string(hubd_json_get_string(obj, "type") ?: ""));
+	g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(whoami->name));
+	g_variant_builder_add(&b, "{sv}", "fullname", g_variant_new_string(whoami->fullname ?: ""));
+	g_variant_builder_add(&b, "{sv}", "email", g_variant_new_string(whoami->email ?: ""));
+	g_variant_builder_add(&b, "{sv}", "type", g_variant_new_string(whoami->type ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "orgs",
-			      g_variant_new_strv((const gchar *const *)orgv, -1));
+			      g_variant_new_strv((const gchar *const *)whoami->orgs, -1));
+	g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(whoami->token_role ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
-			      "role",
-			      g_variant_new_string(hubd_json_get_string(access, "role") ?: ""));
-	g_variant_builder_add(
-		&b,
-		"{sv}",
-		"token_name",
-		g_variant_new_string(hubd_json_get_string(access, "displayName") ?: ""));
+			      "token_name",
+			      g_variant_new_string(whoami->token_name ?: ""));
 	g_variant_builder_add(&b,
 			      "{sv}",
 			      "source",
@@ -267,14 +231,13 @@ hubd_auth_service_whoami_done_cb(GObject *source, GAsyncResult *res, gpointer us
 {
 	g_autoptr(Call) call = user_data;
 	GError *error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+	g_autoptr(HubdHubWhoami) whoami =
+		hubd_hub_api_whoami_finish(HUBD_HUB_API(source), res, &error);
 	HubdTokenSource token_source = HUBD_TOKEN_SOURCE_NONE;
 	g_autofree gchar *token = NULL;
 	HubdDbusAuth *skeleton = hubd_auth_service_skeleton(call->self);
-	const gchar *user;
 
-	if (node == NULL) {
+	if (whoami == NULL) {
 		hubd_service_return_error(call->invocation, error);
 		return;
 	}
@@ -283,12 +246,11 @@ hubd_auth_service_whoami_done_cb(GObject *source, GAsyncResult *res, gpointer us
 					   &token_source,
 					   NULL);
 	/* a fresh answer also keeps User current (HF_TOKEN has no stored user) */
-	user = hubd_json_get_string(json_node_get_object(node), "name");
-	if (user != NULL && g_strcmp0(hubd_dbus_auth_get_user(skeleton), user) != 0)
-		hubd_dbus_auth_set_user(skeleton, user);
+	if (g_strcmp0(hubd_dbus_auth_get_user(skeleton), whoami->name) != 0)
+		hubd_dbus_auth_set_user(skeleton, whoami->name);
 	hubd_dbus_auth_complete_who_am_i(skeleton,
 					 call->invocation,
-					 hubd_auth_service_whoami_dict(node, token_source));
+					 hubd_auth_service_whoami_dict(whoami, token_source));
 }
 
 static void
@@ -313,13 +275,13 @@ hubd_auth_service_whoami_loaded_cb(GObject *source, GAsyncResult *res, gpointer 
 		call_free(call);
 		return;
 	}
-	hubd_hub_client_whoami_async(hubd_auth_service_client(call->self),
-				     token,
-				     call->endpoint,
-				     call->refresh,
-				     NULL,
-				     hubd_auth_service_whoami_done_cb,
-				     call);
+	hubd_hub_api_whoami_async(hubd_auth_service_api(call->self),
+				  token,
+				  call->endpoint,
+				  call->refresh,
+				  NULL,
+				  hubd_auth_service_whoami_done_cb,
+				  call);
 }
 
 static gboolean
@@ -362,8 +324,7 @@ hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	g_autoptr(Call) call = user_data;
 	HubdTokenStore *store = HUBD_TOKEN_STORE(source);
 	GError *error = NULL;
-	JsonObject *obj = json_node_get_object(call->whoami);
-	JsonObject *access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
+	HubdHubWhoami *whoami = call->whoami;
 	g_autofree gchar *storage = hubd_token_store_dup_storage_label(store);
 	GVariantBuilder b;
 
@@ -373,24 +334,15 @@ hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	}
 	g_message("logged in to %s as %s (token “%s”, stored in %s)",
 		  call->endpoint,
-		  hubd_json_get_string(obj, "name"),
+		  whoami->name,
 		  call->name,
 		  storage);
 	hubd_auth_service_update(call->self, TRUE);
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(call->name));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "user",
-			      g_variant_new_string(hubd_json_get_string(obj, "name") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "fullname",
-			      g_variant_new_string(hubd_json_get_string(obj, "fullname") ?: ""));
-	g_variant_builder_add(&b,
-			      "{sv}",
-			      "role",
-			      g_variant_new_string(hubd_json_get_string(access, "role") ?: ""));
+	g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(whoami->name));
+	g_variant_builder_add(&b, "{sv}", "fullname", g_variant_new_string(whoami->fullname ?: ""));
+	g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(whoami->token_role ?: ""));
 	g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(call->endpoint));
 	g_variant_builder_add(&b, "{sv}", "storage", g_variant_new_string(storage));
 	hubd_dbus_auth_complete_login(hubd_auth_service_skeleton(call->self),
@@ -403,26 +355,19 @@ hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointe
 {
 	Call *call = user_data;
 	GError *error = NULL;
-	JsonObject *obj;
-	JsonObject *access;
-	const gchar *user;
 
-	call->whoami = hubd_hub_client_whoami_finish(HUBD_HUB_CLIENT(source), res, &error);
+	call->whoami = hubd_hub_api_whoami_finish(HUBD_HUB_API(source), res, &error);
 	if (call->whoami == NULL) {
 		g_prefix_error(&error, _("The token was not stored: "));
 		hubd_service_return_error(call->invocation, error);
 		call_free(call);
 		return;
 	}
-	obj = json_node_get_object(call->whoami);
-	access = hubd_json_get_object(hubd_json_get_object(obj, "auth"), "accessToken");
-	user = hubd_json_get_string(obj, "name");
 	if (call->name == NULL) {
 		/* as huggingface_hub: the token's name on the Hub, else oauth-USER */
-		const gchar *display = hubd_json_get_string(access, "displayName");
-		call->name = display != NULL
-				     ? g_strdup(display)
-				     : g_strdup_printf("oauth-%s", user != NULL ? user : "user");
+		call->name = call->whoami->token_name != NULL
+				     ? g_strdup(call->whoami->token_name)
+				     : g_strdup_printf("oauth-%s", call->whoami->name);
 	}
 	if (!hubd_auth_service_check_name(call->name, &error)) {
 		hubd_service_return_error(call->invocation, error);
@@ -433,8 +378,8 @@ hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointe
 				    call->endpoint,
 				    call->name,
 				    call->token,
-				    user,
-				    hubd_json_get_string(access, "role"),
+				    call->whoami->name,
+				    call->whoami->token_role,
 				    NULL,
 				    hubd_auth_service_saved_cb,
 				    call);
@@ -448,13 +393,13 @@ hubd_auth_service_login_loaded_cb(GObject *source, GAsyncResult *res, gpointer u
 	if (!hubd_auth_service_store_ready(call, res))
 		return;
 	/* refresh: a login must prove the token now, not a minute ago */
-	hubd_hub_client_whoami_async(hubd_auth_service_client(call->self),
-				     call->token,
-				     call->endpoint,
-				     TRUE,
-				     NULL,
-				     hubd_auth_service_login_validated_cb,
-				     call);
+	hubd_hub_api_whoami_async(hubd_auth_service_api(call->self),
+				  call->token,
+				  call->endpoint,
+				  TRUE,
+				  NULL,
+				  hubd_auth_service_login_validated_cb,
+				  call);
 }
 
 static gboolean

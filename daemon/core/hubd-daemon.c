@@ -20,6 +20,7 @@ struct _HubdDaemon {
 	HubdConfig *config;
 	HubdTokenStore *token_store;
 	HubdHubClient *hub_client;
+	HubdHubApi *hub_api;
 	HubdCache *cache; /* made on first use */
 	HubdDaemonFlags flags;
 	gchar *socket_path;
@@ -69,6 +70,7 @@ hubd_daemon_finalize(GObject *object)
 	g_clear_pointer(&self->loop, g_main_loop_unref);
 	g_free(self->socket_path);
 	g_free(self->plugin_dir);
+	g_clear_object(&self->hub_api);
 	g_clear_object(&self->hub_client);
 	g_clear_object(&self->cache);
 	g_clear_object(&self->token_store);
@@ -101,6 +103,7 @@ hubd_daemon_new(HubdConfig *config, HubdDaemonFlags flags)
 	self->config = g_object_ref(config);
 	self->token_store = hubd_token_store_new(config);
 	self->hub_client = hubd_hub_client_new(config, self->token_store);
+	self->hub_api = hubd_hub_api_new(self->hub_client);
 	self->flags = flags;
 	return self;
 }
@@ -546,6 +549,13 @@ hubd_daemon_get_hub_client(HubdDaemon *self)
 {
 	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
 	return self->hub_client;
+}
+
+HubdHubApi *
+hubd_daemon_get_hub_api(HubdDaemon *self)
+{
+	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
+	return self->hub_api;
 }
 
 HubdTokenStore *

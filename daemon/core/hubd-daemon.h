@@ -5,6 +5,7 @@
 
 #include "hubd-cache.h"
 #include "hubd-config.h"
+#include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
 #include "hubd-service.h"
 #include "hubd-token-store.h"
@@ -51,6 +52,9 @@ HubdHubClient *
 hubd_daemon_get_hub_client(HubdDaemon *self);
 HubdTokenStore *
 hubd_daemon_get_token_store(HubdDaemon *self);
+/* The Hub API over that client: every Hub endpoint a service calls. */
+HubdHubApi *
+hubd_daemon_get_hub_api(HubdDaemon *self);
 /* The shared download cache: [cache] dir in hubd.conf, else the
  * huggingface_hub environment (see hubd_cache_new). Made on first use. */
 HubdCache *

@@ -3,6 +3,10 @@
 
 #include "hubd-json.h"
 
+#include <glib/gi18n.h>
+
+#include "hubd-error.h"
+
 static JsonNode *
 hubd_json_get_member(JsonObject *obj, const gchar *member)
 {
@@ -64,4 +68,28 @@ hubd_json_get_boolean(JsonObject *obj, const gchar *member, gboolean *out)
 		return FALSE;
 	*out = json_node_get_boolean(node);
 	return TRUE;
+}
+
+gchar *
+hubd_json_dup_string(JsonObject *obj, const gchar *member)
+{
+	const gchar *s = hubd_json_get_string(obj, member);
+
+	if (s == NULL)
+		return NULL;
+	/* a copy either way */
+	return g_utf8_make_valid(s, -1);
+}
+
+JsonObject *
+hubd_json_expect_object(JsonNode *node, const gchar *what, GError **error)
+{
+	if (node != NULL && JSON_NODE_HOLDS_OBJECT(node))
+		return json_node_get_object(node);
+	g_set_error(error,
+		    HUBD_ERROR,
+		    HUBD_ERROR_SERVER,
+		    _("The Hub’s %s is not a JSON object"),
+		    what);
+	return NULL;
 }

@@ -22,4 +22,14 @@ hubd_json_get_number(JsonObject *obj, const gchar *member, gint64 *out);
 gboolean
 hubd_json_get_boolean(JsonObject *obj, const gchar *member, gboolean *out);
 
+/* A copy of the string member, made valid UTF-8 if it is not; NULL when
+ * missing or not a string. */
+gchar *
+hubd_json_dup_string(JsonObject *obj, const gchar *member);
+
+/* `node`'s object, else NULL and HUBD_ERROR_SERVER "The Hub's `what` is not
+ * a JSON object". */
+JsonObject *
+hubd_json_expect_object(JsonNode *node, const gchar *what, GError **error);
+
 G_END_DECLS

@@ -1,11 +1,10 @@
-/* hubd-repos-check.c: org.hubd.Hub1.Repos input checks (options, repo ids,
- * revisions) and Hub API paths, shared by the write and read sides */
+/* hubd-repos-check.c: org.hubd.Hub1.Repos input checks, made before anything is sent to the Hub */
 #define G_LOG_DOMAIN "HubdRepos"
+
+#include "hubd-repos-check.h"
 
 #include <glib/gi18n.h>
 
-#include "hubd-error.h"
-#include "hubd-repos-private.h"
 #include "hubd-service.h"
 
 gboolean
@@ -46,14 +45,4 @@ hubd_repos_clean_read_path(const gchar *path, GError **error)
 	if (*path != '\0' && !hubd_path_is_safe_relative(path, error))
 		return NULL;
 	return g_strdup(path);
-}
-
-gchar *
-hubd_repos_api_path(HubdRepoType type, const gchar *repo_id, const gchar *suffix)
-{
-	/* a validated id has only [A-Za-z0-9_.-] and one '/': nothing to escape */
-	return g_strdup_printf("/api/%s/%s%s",
-			       hubd_repo_type_to_api_plural(type),
-			       repo_id,
-			       suffix != NULL ? suffix : "");
 }

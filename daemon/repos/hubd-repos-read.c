@@ -1,47 +1,80 @@
-/* hubd-repos-read.c: org.hubd.Hub1.Repos — Info, List, ListFiles, ListRefs,
- * ListCommits and HubUrl (the read side) */
+/* hubd-repos-read.c: org.hubd.Hub1.Repos reads: Info, List*, HubUrl
+ *
+ * Checks the arguments, asks HubdHubApi, and turns its typed answer into the
+ * method's a{sv}. Uses only HubdReposService's public functions. */
 #define G_LOG_DOMAIN "HubdRepos"
+
+#include "hubd-repos-read.h"
 
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
-#include "hubd-repos-json.h"
-#include "hubd-repos-list.h"
-#include "hubd-repos-private.h"
+#include "hubd-repos-check.h"
+#include "hubd-repos-variant.h"
 
 /* Most repos one List returns without a "limit" option, as the contract says */
 #define LIST_DEFAULT_LIMIT 1000
-/* The Hub's largest page for listings */
-#define LIST_PAGE_MAX 1000
+
+/* One read in flight. */
+typedef struct {
+	HubdReposService *self;
+	GDBusMethodInvocation *invocation;
+	gboolean include_prs;
+} ReadCall;
+
+static ReadCall *
+read_call_new(gpointer service, GDBusMethodInvocation *invocation)
+{
+	ReadCall *call = g_new0(ReadCall, 1);
+
+	call->self = g_object_ref(HUBD_REPOS_SERVICE(service));
+	call->invocation = g_object_ref(invocation);
+	hubd_repos_service_hold(call->self);
+	return call;
+}
+
+static void
+read_call_free(ReadCall *call)
+{
+	hubd_repos_service_release(call->self);
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReadCall, read_call_free)
+
+static HubdHubApi *
+read_api(ReadCall *call)
+{
+	return hubd_repos_service_get_api(call->self);
+}
+
+static HubdDbusRepos *
+read_skeleton(ReadCall *call)
+{
+	return hubd_repos_service_get_skeleton(call->self);
+}
 
 /* ---- Info ---- */
 
 static void
 hubd_repos_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(HubdReposCall) call = user_data;
+	g_autoptr(ReadCall) call = user_data;
 	GError *error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, NULL, &error);
+	g_autoptr(HubdHubRepoInfo) info =
+		hubd_hub_api_repo_info_finish(HUBD_HUB_API(source), res, &error);
 
-	if (node == NULL) {
+	if (info == NULL) {
 		hubd_service_return_error(call->invocation, error);
 		return;
 	}
-	if (!JSON_NODE_HOLDS_OBJECT(node)) {
-		hubd_service_return_error(call->invocation,
-					  g_error_new_literal(HUBD_ERROR,
-							      HUBD_ERROR_SERVER,
-							      _("The Hub’s repo info is not a JSON "
-								"object")));
-		return;
-	}
-	hubd_dbus_repos_complete_info(hubd_repos_service_skeleton(call->self),
+	hubd_dbus_repos_complete_info(read_skeleton(call),
 				      call->invocation,
-				      hubd_repos_json_info(node));
+				      hubd_repos_variant_info(info));
 }
 
-gboolean
+static gboolean
 hubd_repos_handle_info(HubdDbusRepos *skeleton,
 		       GDBusMethodInvocation *invocation,
 		       const gchar *repo_type,
@@ -50,9 +83,7 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 		       GVariant *options,
 		       gpointer user_data)
 {
-	HubdReposCall *call;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *path = NULL;
+	ReadCall *call;
 	GError *error = NULL;
 	HubdRepoType type;
 
@@ -60,22 +91,16 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
 	    !hubd_service_check_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
-	if (revision[0] != '\0') {
-		g_autofree gchar *escaped = g_uri_escape_string(revision, NULL, FALSE);
-		g_autofree gchar *suffix = g_strconcat("/revision/", escaped, NULL);
-		path = hubd_repos_api_path(type, repo_id, suffix);
-	} else {
-		path = hubd_repos_api_path(type, repo_id, NULL);
-	}
-	req = hubd_hub_request_new("GET", path);
-	/* file sizes (and LFS info) in siblings */
-	hubd_hub_request_add_query(req, "blobs", "true");
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	hubd_hub_client_get_json_async(hubd_repos_service_client(call->self),
-				       req,
-				       NULL,
-				       hubd_repos_info_cb,
-				       call);
+	call = read_call_new(user_data, invocation);
+	/* file sizes (and LFS hashes) in siblings */
+	hubd_hub_api_repo_info_async(read_api(call),
+				     type,
+				     repo_id,
+				     revision,
+				     HUBD_HUB_API_FLAG_FILES_METADATA,
+				     NULL,
+				     hubd_repos_info_cb,
+				     call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -84,41 +109,32 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 static void
 hubd_repos_listed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(HubdReposCall) call = user_data;
-	HubdDbusRepos *skeleton = hubd_repos_service_skeleton(call->self);
+	g_autoptr(ReadCall) call = user_data;
+	HubdDbusRepos *skeleton = read_skeleton(call);
 	const gchar *method = g_dbus_method_invocation_get_method_name(call->invocation);
 	GError *error = NULL;
-	g_autoptr(GVariant) list = hubd_repos_list_fetch_finish(res, &error);
+	/* every listing ends in the pager: one finish for all */
+	g_autoptr(GPtrArray) items = hubd_hub_api_list_finish(HUBD_HUB_API(source), res, &error);
 
-	if (list == NULL) {
+	if (items == NULL) {
 		hubd_service_return_error(call->invocation, error);
 		return;
 	}
 	if (g_strcmp0(method, "List") == 0)
-		hubd_dbus_repos_complete_list(skeleton, call->invocation, list);
+		hubd_dbus_repos_complete_list(skeleton,
+					      call->invocation,
+					      hubd_repos_variant_list(items));
 	else if (g_strcmp0(method, "ListFiles") == 0)
-		hubd_dbus_repos_complete_list_files(skeleton, call->invocation, list);
+		hubd_dbus_repos_complete_list_files(skeleton,
+						    call->invocation,
+						    hubd_repos_variant_tree(items));
 	else
-		hubd_dbus_repos_complete_list_commits(skeleton, call->invocation, list);
+		hubd_dbus_repos_complete_list_commits(skeleton,
+						      call->invocation,
+						      hubd_repos_variant_commits(items));
 }
 
-static void
-hubd_repos_fetch(HubdReposCall *call,
-		 HubdHubRequest *req,
-		 guint limit,
-		 HubdReposListConvert convert)
-{
-	hubd_repos_list_fetch_async(hubd_repos_service_client(call->self),
-				    req,
-				    HUBD_HUB_REQUEST_FLAG_NONE,
-				    limit,
-				    convert,
-				    NULL,
-				    hubd_repos_listed_cb,
-				    call);
-}
-
-gboolean
+static gboolean
 hubd_repos_handle_list(HubdDbusRepos *skeleton,
 		       GDBusMethodInvocation *invocation,
 		       const gchar *repo_type,
@@ -132,58 +148,48 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 						    {"direction", "i"},
 						    {"limit", "u"},
 						    {NULL, NULL}};
-	static const gchar *const text_keys[] = {"search", "author", "sort"};
-	HubdReposCall *call;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *path = NULL;
+	ReadCall *call;
 	g_autofree const gchar **filter = NULL;
 	GError *error = NULL;
 	HubdRepoType type;
+	const gchar *search = NULL;
+	const gchar *author = NULL;
 	const gchar *sort = NULL;
 	gint32 direction = 0;
-	gboolean has_direction;
 	guint32 limit = LIST_DEFAULT_LIMIT;
 
 	if (!hubd_repo_type_from_string(repo_type, &type, &error) ||
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
-	has_direction = g_variant_lookup(options, "direction", "i", &direction);
-	if (has_direction && direction != 1 && direction != -1)
+	if (g_variant_lookup(options, "direction", "i", &direction) && direction != 1 &&
+	    direction != -1)
 		return hubd_repos_refuse(invocation,
 					 g_error_new(HUBD_ERROR,
 						     HUBD_ERROR_INVALID_ARGUMENT,
 						     _("“direction” must be -1 (descending) "
 						       "or 1 (ascending), not %d"),
 						     direction));
-	g_variant_lookup(options, "limit", "u", &limit);
+	g_variant_lookup(options, "search", "&s", &search);
+	g_variant_lookup(options, "author", "&s", &author);
 	g_variant_lookup(options, "sort", "&s", &sort);
-
-	path = g_strdup_printf("/api/%s", hubd_repo_type_to_api_plural(type));
-	req = hubd_hub_request_new("GET", path);
-	for (guint i = 0; i < G_N_ELEMENTS(text_keys); i++) {
-		const gchar *value = NULL;
-		if (g_variant_lookup(options, text_keys[i], "&s", &value) && value[0] != '\0')
-			hubd_hub_request_add_query(req, text_keys[i], value);
-	}
-	if (g_variant_lookup(options, "filter", "^a&s", &filter)) {
-		for (guint i = 0; filter[i] != NULL; i++) {
-			if (filter[i][0] != '\0')
-				hubd_hub_request_add_query(req, "filter", filter[i]);
-		}
-	}
-	/* descending is the default once a sort key is given */
-	if (has_direction || (sort != NULL && sort[0] != '\0'))
-		hubd_hub_request_add_query(req, "direction", direction == 1 ? "1" : "-1");
-	if (limit > 0) {
-		g_autofree gchar *per_page = g_strdup_printf("%u", MIN(limit, LIST_PAGE_MAX));
-		hubd_hub_request_add_query(req, "limit", per_page);
-	}
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	hubd_repos_fetch(call, req, limit, hubd_repos_json_list_item);
+	g_variant_lookup(options, "filter", "^a&s", &filter);
+	g_variant_lookup(options, "limit", "u", &limit);
+	call = read_call_new(user_data, invocation);
+	hubd_hub_api_list_repos_async(read_api(call),
+				      type,
+				      search,
+				      author,
+				      filter,
+				      sort,
+				      direction,
+				      limit,
+				      NULL,
+				      hubd_repos_listed_cb,
+				      call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-gboolean
+static gboolean
 hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 			     GDBusMethodInvocation *invocation,
 			     const gchar *repo_type,
@@ -194,11 +200,7 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 			     gpointer user_data)
 {
 	static const HubdServiceOption allowed[] = {{"recursive", "b"}, {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autoptr(GString) suffix = g_string_new("/tree/");
-	g_autofree gchar *api_path = NULL;
-	g_autofree gchar *rev_escaped = NULL;
+	ReadCall *call;
 	g_autofree gchar *folder = NULL;
 	GError *error = NULL;
 	HubdRepoType type;
@@ -212,23 +214,22 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 	if (folder == NULL)
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "recursive", "b", &recursive);
-	/* revision and path each escaped once with no safe chars, as huggingface_hub */
-	rev_escaped = g_uri_escape_string(revision[0] != '\0' ? revision : "main", NULL, FALSE);
-	g_string_append(suffix, rev_escaped);
-	if (folder != NULL && folder[0] != '\0') {
-		g_autofree gchar *p = g_uri_escape_string(folder, NULL, FALSE);
-		g_string_append_printf(suffix, "/%s", p);
-	}
-	api_path = hubd_repos_api_path(type, repo_id, suffix->str);
-	req = hubd_hub_request_new("GET", api_path);
-	hubd_hub_request_add_query(req, "recursive", recursive ? "true" : "false");
-	hubd_hub_request_add_query(req, "expand", "false");
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	hubd_repos_fetch(call, req, 0, hubd_repos_json_tree_entry);
+	call = read_call_new(user_data, invocation);
+	hubd_hub_api_list_tree_async(read_api(call),
+				     type,
+				     repo_id,
+				     revision,
+				     folder,
+				     recursive ? HUBD_HUB_API_FLAG_RECURSIVE
+					       : HUBD_HUB_API_FLAG_NONE,
+				     0,
+				     NULL,
+				     hubd_repos_listed_cb,
+				     call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-gboolean
+static gboolean
 hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 			       GDBusMethodInvocation *invocation,
 			       const gchar *repo_type,
@@ -238,11 +239,7 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 			       gpointer user_data)
 {
 	static const HubdServiceOption allowed[] = {{"limit", "u"}, {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *rev_escaped = NULL;
-	g_autofree gchar *suffix = NULL;
-	g_autofree gchar *api_path = NULL;
+	ReadCall *call;
 	GError *error = NULL;
 	HubdRepoType type;
 	guint32 limit = 0;
@@ -252,13 +249,15 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "limit", "u", &limit);
-	rev_escaped = g_uri_escape_string(revision[0] != '\0' ? revision : "main", NULL, FALSE);
-	suffix = g_strconcat("/commits/", rev_escaped, NULL);
-	api_path = hubd_repos_api_path(type, repo_id, suffix);
-	/* no per-page "limit": the Hub's own pages, followed until ours is met */
-	req = hubd_hub_request_new("GET", api_path);
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	hubd_repos_fetch(call, req, limit, hubd_repos_json_commit);
+	call = read_call_new(user_data, invocation);
+	hubd_hub_api_list_commits_async(read_api(call),
+					type,
+					repo_id,
+					revision,
+					limit,
+					NULL,
+					hubd_repos_listed_cb,
+					call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -267,21 +266,21 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 static void
 hubd_repos_refs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(HubdReposCall) call = user_data;
+	g_autoptr(ReadCall) call = user_data;
 	GError *error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, NULL, &error);
+	g_autoptr(HubdHubRefs) refs =
+		hubd_hub_api_list_refs_finish(HUBD_HUB_API(source), res, &error);
 
-	if (node == NULL) {
+	if (refs == NULL) {
 		hubd_service_return_error(call->invocation, error);
 		return;
 	}
-	hubd_dbus_repos_complete_list_refs(hubd_repos_service_skeleton(call->self),
+	hubd_dbus_repos_complete_list_refs(read_skeleton(call),
 					   call->invocation,
-					   hubd_repos_json_refs(node, call->include_prs));
+					   hubd_repos_variant_refs(refs, call->include_prs));
 }
 
-gboolean
+static gboolean
 hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 			    GDBusMethodInvocation *invocation,
 			    const gchar *repo_type,
@@ -290,9 +289,7 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 			    gpointer user_data)
 {
 	static const HubdServiceOption allowed[] = {{"include_prs", "b"}, {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *path = NULL;
+	ReadCall *call;
 	GError *error = NULL;
 	HubdRepoType type;
 	gboolean include_prs = FALSE;
@@ -301,23 +298,22 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "include_prs", "b", &include_prs);
-	path = hubd_repos_api_path(type, repo_id, "/refs");
-	req = hubd_hub_request_new("GET", path);
-	if (include_prs)
-		hubd_hub_request_add_query(req, "include_prs", "1");
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
+	call = read_call_new(user_data, invocation);
 	call->include_prs = include_prs;
-	hubd_hub_client_get_json_async(hubd_repos_service_client(call->self),
-				       req,
-				       NULL,
-				       hubd_repos_refs_cb,
-				       call);
+	hubd_hub_api_list_refs_async(read_api(call),
+				     type,
+				     repo_id,
+				     include_prs ? HUBD_HUB_API_FLAG_INCLUDE_PRS
+						 : HUBD_HUB_API_FLAG_NONE,
+				     NULL,
+				     hubd_repos_refs_cb,
+				     call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- HubUrl ---- */
 
-gboolean
+static gboolean
 hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 			  GDBusMethodInvocation *invocation,
 			  const gchar *repo_type,
@@ -343,7 +339,31 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 					 g_error_new_literal(HUBD_ERROR,
 							     HUBD_ERROR_INVALID_ARGUMENT,
 							     _("The file name is empty")));
-	url = hubd_hub_url(hubd_repos_service_endpoint(self), type, repo_id, path, revision);
+	/* sends nothing */
+	url = hubd_hub_api_file_url(hubd_repos_service_get_api(self),
+				    type,
+				    repo_id,
+				    revision,
+				    path);
 	hubd_dbus_repos_complete_hub_url(skeleton, invocation, url);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void
+hubd_repos_read_connect(HubdReposService *self, HubdDbusRepos *skeleton)
+{
+	static const struct {
+		const gchar *signal;
+		GCallback handler;
+	} handlers[] = {
+		{"handle-info", G_CALLBACK(hubd_repos_handle_info)},
+		{"handle-list", G_CALLBACK(hubd_repos_handle_list)},
+		{"handle-list-files", G_CALLBACK(hubd_repos_handle_list_files)},
+		{"handle-list-refs", G_CALLBACK(hubd_repos_handle_list_refs)},
+		{"handle-list-commits", G_CALLBACK(hubd_repos_handle_list_commits)},
+		{"handle-hub-url", G_CALLBACK(hubd_repos_handle_hub_url)},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
+		g_signal_connect(skeleton, handlers[i].signal, handlers[i].handler, self);
 }

@@ -1,5 +1,8 @@
 /* hubd-repos-service.c: org.hubd.Hub1.Repos — create, delete, move, settings,
- * branches and tags (the write side; listings are in hubd-repos-read.c) */
+ * branches and tags (the write side; the reads are in hubd-repos-read.c)
+ *
+ * Each handler checks its arguments (with messages that name the D-Bus
+ * options), then asks HubdHubApi, which owns the wire format. */
 #define G_LOG_DOMAIN "HubdRepos"
 
 #include "hubd-repos-service.h"
@@ -8,7 +11,8 @@
 
 #include "hubd-daemon.h"
 #include "hubd-error.h"
-#include "hubd-repos-private.h"
+#include "hubd-repos-check.h"
+#include "hubd-repos-read.h"
 
 struct _HubdReposService {
 	HubdService parent_instance;
@@ -26,221 +30,120 @@ G_DEFINE_TYPE_WITH_CODE(HubdReposService,
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};
 
-/* ---- shared helpers (hubd-repos-private.h) ---- */
+/* ---- for the read side ---- */
 
-HubdReposCall *
-hubd_repos_call_new(HubdReposService *self, GDBusMethodInvocation *invocation)
+HubdHubApi *
+hubd_repos_service_get_api(HubdReposService *self)
 {
-	HubdReposCall *call = g_new0(HubdReposCall, 1);
-
-	call->self = g_object_ref(self);
-	call->invocation = g_object_ref(invocation);
-	self->busy++;
-	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
-	return call;
-}
-
-void
-hubd_repos_call_free(HubdReposCall *call)
-{
-	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(call->self)));
-	call->self->busy--;
-	g_object_unref(call->self);
-	g_clear_object(&call->invocation);
-	g_free(call->repo_id);
-	g_free(call->other);
-	g_free(call->probe_path);
-	g_clear_error(&call->first_error);
-	g_free(call);
-}
-
-void
-hubd_repos_call_fail(HubdReposCall *call, GError *error)
-{
-	hubd_service_return_error(call->invocation, error);
-	hubd_repos_call_free(call);
+	g_return_val_if_fail(HUBD_IS_REPOS_SERVICE(self), NULL);
+	return hubd_daemon_get_hub_api(hubd_service_get_daemon(HUBD_SERVICE(self)));
 }
 
 HubdDbusRepos *
-hubd_repos_service_skeleton(HubdReposService *self)
+hubd_repos_service_get_skeleton(HubdReposService *self)
 {
+	g_return_val_if_fail(HUBD_IS_REPOS_SERVICE(self), NULL);
 	return HUBD_DBUS_REPOS(hubd_service_get_skeleton(HUBD_SERVICE(self)));
 }
 
-HubdHubClient *
-hubd_repos_service_client(HubdReposService *self)
+void
+hubd_repos_service_hold(HubdReposService *self)
 {
-	return hubd_daemon_get_hub_client(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
+	self->busy++;
+	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
 }
 
-const gchar *
-hubd_repos_service_endpoint(HubdReposService *self)
+void
+hubd_repos_service_release(HubdReposService *self)
 {
-	return hubd_daemon_get_endpoint(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
+	g_return_if_fail(self->busy > 0);
+	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	self->busy--;
 }
 
-/* The repo's web URL on our endpoint: the Hub's answer (rewritten from
- * huggingface.co like huggingface_hub's fix_hf_endpoint_in_url), else built. */
-static gchar *
-hubd_repos_web_url(HubdReposCall *call, const gchar *repo_id, HubdHubResponse *response)
+/* ---- a write in flight ---- */
+
+typedef struct {
+	HubdReposService *self;
+	GDBusMethodInvocation *invocation;
+	HubdRepoType type;
+	gchar *repo_id;
+	gchar *other; /* Move: the new id */
+} Call;
+
+static Call *
+call_new(gpointer service,
+	 GDBusMethodInvocation *invocation,
+	 HubdRepoType type,
+	 const gchar *repo_id)
 {
-	const gchar *endpoint = hubd_repos_service_endpoint(call->self);
-	GBytes *body = response != NULL ? hubd_hub_response_get_body(response) : NULL;
-	g_autoptr(JsonParser) parser = json_parser_new();
-	const gchar *url = NULL;
-	gsize len = 0;
-	const gchar *data = body != NULL ? g_bytes_get_data(body, &len) : NULL;
+	Call *call = g_new0(Call, 1);
 
-	if (data != NULL && len > 0 &&
-	    json_parser_load_from_data(parser, data, (gssize)len, NULL) &&
-	    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-		JsonObject *o = json_node_get_object(json_parser_get_root(parser));
-		url = json_object_get_string_member_with_default(o, "url", NULL);
-	}
-	if (url != NULL && g_utf8_validate(url, -1, NULL) &&
-	    (g_str_has_prefix(url, "https://") || g_str_has_prefix(url, "http://"))) {
-		if (g_str_has_prefix(url, "https://huggingface.co/"))
-			return g_strconcat(endpoint, url + strlen("https://huggingface.co"), NULL);
-		return g_strdup(url);
-	}
-	return g_strdup_printf("%s/%s%s",
-			       endpoint,
-			       hubd_repo_type_to_url_prefix(call->type),
-			       repo_id);
-}
-
-/* ---- sending a write ---- */
-
-static void
-hubd_repos_probe_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	HubdReposCall *call = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, NULL, &error);
-
-	if (node == NULL) {
-		g_debug("%s is not readable either: %s", call->repo_id, error->message);
-		hubd_repos_call_fail(call, g_steal_pointer(&call->first_error));
-		return;
-	}
-	g_clear_error(&call->first_error);
-	call->done(call, NULL);
+	call->self = g_object_ref(HUBD_REPOS_SERVICE(service));
+	call->invocation = g_object_ref(invocation);
+	call->type = type;
+	call->repo_id = g_strdup(repo_id);
+	hubd_repos_service_hold(call->self);
+	return call;
 }
 
 static void
-hubd_repos_write_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+call_free(Call *call)
 {
-	HubdReposCall *call = user_data;
-	GError *error = NULL;
-	g_autoptr(HubdHubResponse) response =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	guint status;
+	hubd_repos_service_release(call->self);
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	g_free(call->repo_id);
+	g_free(call->other);
+	g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
 
-	if (response == NULL) {
-		hubd_repos_call_fail(call, error);
-		return;
-	}
-	status = hubd_hub_response_get_status(response);
-	if (status == SOUP_STATUS_CONFLICT && call->exist_ok) {
-		call->done(call, response);
-		return;
-	}
-	if (hubd_hub_client_error_from_response(status,
-						hubd_hub_response_get_headers(response),
-						hubd_hub_response_get_body(response),
-						hubd_hub_response_get_uri(response),
-						&error)) {
-		/* as huggingface_hub's create_repo(exist_ok=True): no right to
-		 * create is fine if the repo is already there */
-		if (call->exist_ok && call->probe_path != NULL &&
-		    (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_PAYMENT_REQUIRED ||
-		     status == SOUP_STATUS_FORBIDDEN)) {
-			g_autoptr(HubdHubRequest) probe =
-				hubd_hub_request_new("GET", call->probe_path);
-
-			call->first_error = error;
-			hubd_hub_client_get_json_async(HUBD_HUB_CLIENT(source),
-						       probe,
-						       NULL,
-						       hubd_repos_probe_cb,
-						       call);
-			return;
-		}
-		if (call->missing_ok &&
-		    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND)) {
-			g_clear_error(&error);
-			call->done(call, NULL);
-			return;
-		}
-		hubd_repos_call_fail(call, error);
-		return;
-	}
-	call->done(call, response);
+static HubdHubApi *
+call_api(Call *call)
+{
+	return hubd_repos_service_get_api(call->self);
 }
 
-/* Sends a write with the token (NOT_LOGGED_IN without one), once; the answer
- * is classified in hubd_repos_write_cb. Takes `call`. */
-static void
-hubd_repos_send_write(HubdReposCall *call,
-		      const gchar *method,
-		      const gchar *path,
-		      JsonBuilder *body,
-		      HubdReposDone done)
+static HubdDbusRepos *
+call_skeleton(Call *call)
 {
-	g_autoptr(HubdHubRequest) req = hubd_hub_request_new(method, path);
-
-	if (body != NULL) {
-		g_autoptr(JsonNode) node = json_builder_get_root(body);
-		hubd_hub_request_set_json_body(req, node);
-	}
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN |
-					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	call->done = done;
-	hubd_hub_client_request_async(hubd_repos_service_client(call->self),
-				      req,
-				      NULL,
-				      hubd_repos_write_cb,
-				      call);
+	return hubd_repos_service_get_skeleton(call->self);
 }
 
-/* {"name": NAME, "organization": NS, "type": TYPE} of create and delete */
-static JsonBuilder *
-hubd_repos_name_body(HubdRepoType type, const gchar *repo_id)
+/* The "private" option, as a visibility to send (or not). */
+static HubdHubVisibility
+hubd_repos_visibility(GVariant *options)
 {
-	JsonBuilder *b = json_builder_new();
-	const gchar *slash = strchr(repo_id, '/');
-	g_autofree gchar *ns = slash != NULL ? g_strndup(repo_id, (gsize)(slash - repo_id)) : NULL;
+	gboolean private_ = FALSE;
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, slash != NULL ? slash + 1 : repo_id);
-	json_builder_set_member_name(b, "organization");
-	if (ns != NULL)
-		json_builder_add_string_value(b, ns);
-	else
-		json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "type");
-	json_builder_add_string_value(b, hubd_repo_type_to_string(type));
-	return b;
+	if (!g_variant_lookup(options, "private", "b", &private_))
+		return HUBD_HUB_VISIBILITY_UNSET;
+	return private_ ? HUBD_HUB_VISIBILITY_PRIVATE : HUBD_HUB_VISIBILITY_PUBLIC;
 }
 
 /* ---- Create ---- */
 
 static void
-hubd_repos_create_done(HubdReposCall *call, HubdHubResponse *response)
+hubd_repos_created_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autofree gchar *url = hubd_repos_web_url(call, call->repo_id, response);
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+	gboolean created = FALSE;
+	g_autofree gchar *url =
+		hubd_hub_api_create_repo_finish(HUBD_HUB_API(source), res, &created, &error);
 
-	if (response != NULL && hubd_hub_response_get_status(response) < 300)
+	if (url == NULL) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	if (created)
 		g_message("created %s %s", hubd_repo_type_to_string(call->type), call->repo_id);
 	else
 		g_debug("%s already exists: fine with exist_ok", call->repo_id);
-	hubd_dbus_repos_complete_create(hubd_repos_service_skeleton(call->self),
-					call->invocation,
-					url);
-	hubd_repos_call_free(call);
+	hubd_dbus_repos_complete_create(call_skeleton(call), call->invocation, url);
 }
 
 static gboolean
@@ -256,11 +159,10 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 						    {"space_sdk", "s"},
 						    {"space_hardware", "s"},
 						    {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(JsonBuilder) body = NULL;
+	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
-	gboolean private_ = FALSE;
+	gboolean exist_ok = FALSE;
 	const gchar *sdk = NULL;
 	const gchar *hardware = NULL;
 
@@ -284,40 +186,38 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 					    HUBD_ERROR_INVALID_ARGUMENT,
 					    _("The options “space_sdk” and “space_hardware” are "
 					      "for Spaces only")));
-
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	call->type = type;
-	call->repo_id = g_strdup(repo_id);
-	g_variant_lookup(options, "exist_ok", "b", &call->exist_ok);
-	call->probe_path = hubd_repos_api_path(type, repo_id, NULL);
-	body = hubd_repos_name_body(type, repo_id);
-	if (g_variant_lookup(options, "private", "b", &private_)) {
-		/* huggingface_hub 1.x sends visibility; the Hub also takes "private" */
-		json_builder_set_member_name(body, "visibility");
-		json_builder_add_string_value(body, private_ ? "private" : "public");
-	}
-	if (sdk != NULL) {
-		json_builder_set_member_name(body, "sdk");
-		json_builder_add_string_value(body, sdk);
-	}
-	if (hardware != NULL && hardware[0] != '\0') {
-		json_builder_set_member_name(body, "hardware");
-		json_builder_add_string_value(body, hardware);
-	}
-	json_builder_end_object(body);
-	hubd_repos_send_write(call, "POST", "/api/repos/create", body, hubd_repos_create_done);
+	g_variant_lookup(options, "exist_ok", "b", &exist_ok);
+	call = call_new(user_data, invocation, type, repo_id);
+	hubd_hub_api_create_repo_async(call_api(call),
+				       type,
+				       repo_id,
+				       hubd_repos_visibility(options),
+				       sdk,
+				       hardware != NULL && hardware[0] != '\0' ? hardware : NULL,
+				       exist_ok ? HUBD_HUB_API_FLAG_EXIST_OK
+						: HUBD_HUB_API_FLAG_NONE,
+				       NULL,
+				       hubd_repos_created_cb,
+				       call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- Delete ---- */
 
 static void
-hubd_repos_delete_done(HubdReposCall *call, HubdHubResponse *response)
+hubd_repos_deleted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	if (response != NULL)
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+	gboolean deleted = FALSE;
+
+	if (!hubd_hub_api_delete_repo_finish(HUBD_HUB_API(source), res, &deleted, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	if (deleted)
 		g_message("deleted %s %s", hubd_repo_type_to_string(call->type), call->repo_id);
-	hubd_dbus_repos_complete_delete(hubd_repos_service_skeleton(call->self), call->invocation);
-	hubd_repos_call_free(call);
+	hubd_dbus_repos_complete_delete(call_skeleton(call), call->invocation);
 }
 
 static gboolean
@@ -329,39 +229,45 @@ hubd_repos_handle_delete(HubdDbusRepos *skeleton,
 			 gpointer user_data)
 {
 	static const HubdServiceOption allowed[] = {{"missing_ok", "b"}, {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(JsonBuilder) body = NULL;
+	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
+	gboolean missing_ok = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	call->type = type;
-	call->repo_id = g_strdup(repo_id);
-	g_variant_lookup(options, "missing_ok", "b", &call->missing_ok);
-	body = hubd_repos_name_body(type, repo_id);
-	json_builder_end_object(body);
-	hubd_repos_send_write(call, "DELETE", "/api/repos/delete", body, hubd_repos_delete_done);
+	g_variant_lookup(options, "missing_ok", "b", &missing_ok);
+	call = call_new(user_data, invocation, type, repo_id);
+	hubd_hub_api_delete_repo_async(call_api(call),
+				       type,
+				       repo_id,
+				       missing_ok ? HUBD_HUB_API_FLAG_MISSING_OK
+						  : HUBD_HUB_API_FLAG_NONE,
+				       NULL,
+				       hubd_repos_deleted_cb,
+				       call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- Move ---- */
 
 static void
-hubd_repos_move_done(HubdReposCall *call, HubdHubResponse *response)
+hubd_repos_moved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autofree gchar *url = hubd_repos_web_url(call, call->other, response);
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+	g_autofree gchar *url = hubd_hub_api_move_repo_finish(HUBD_HUB_API(source), res, &error);
 
+	if (url == NULL) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
 	g_message("moved %s %s to %s",
 		  hubd_repo_type_to_string(call->type),
 		  call->repo_id,
 		  call->other);
-	hubd_dbus_repos_complete_move(hubd_repos_service_skeleton(call->self),
-				      call->invocation,
-				      url);
-	hubd_repos_call_free(call);
+	hubd_dbus_repos_complete_move(call_skeleton(call), call->invocation, url);
 }
 
 static gboolean
@@ -373,8 +279,7 @@ hubd_repos_handle_move(HubdDbusRepos *skeleton,
 		       GVariant *options,
 		       gpointer user_data)
 {
-	HubdReposCall *call;
-	g_autoptr(JsonBuilder) body = json_builder_new();
+	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
 
@@ -389,33 +294,34 @@ hubd_repos_handle_move(HubdDbusRepos *skeleton,
 						     HUBD_ERROR_INVALID_ARGUMENT,
 						     _("Cannot move %s onto itself: give a new id"),
 						     from_id));
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	call->type = type;
-	call->repo_id = g_strdup(from_id);
+	call = call_new(user_data, invocation, type, from_id);
 	call->other = g_strdup(to_id);
-	json_builder_begin_object(body);
-	json_builder_set_member_name(body, "fromRepo");
-	json_builder_add_string_value(body, from_id);
-	json_builder_set_member_name(body, "toRepo");
-	json_builder_add_string_value(body, to_id);
-	json_builder_set_member_name(body, "type");
-	json_builder_add_string_value(body, hubd_repo_type_to_string(type));
-	json_builder_end_object(body);
-	hubd_repos_send_write(call, "POST", "/api/repos/move", body, hubd_repos_move_done);
+	hubd_hub_api_move_repo_async(call_api(call),
+				     type,
+				     from_id,
+				     to_id,
+				     NULL,
+				     hubd_repos_moved_cb,
+				     call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- UpdateSettings ---- */
 
 static void
-hubd_repos_settings_done(HubdReposCall *call, HubdHubResponse *response)
+hubd_repos_settings_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	g_autoptr(Call) call = user_data;
+	GError *error = NULL;
+
+	if (!hubd_hub_api_update_repo_settings_finish(HUBD_HUB_API(source), res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
 	g_message("updated the settings of %s %s",
 		  hubd_repo_type_to_string(call->type),
 		  call->repo_id);
-	hubd_dbus_repos_complete_update_settings(hubd_repos_service_skeleton(call->self),
-						 call->invocation);
-	hubd_repos_call_free(call);
+	hubd_dbus_repos_complete_update_settings(call_skeleton(call), call->invocation);
 }
 
 static gboolean
@@ -430,13 +336,12 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 						    {"gated", "s"},
 						    {"discussions_disabled", "b"},
 						    {NULL, NULL}};
-	HubdReposCall *call;
-	g_autoptr(JsonBuilder) body = json_builder_new();
-	g_autofree gchar *path = NULL;
+	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
 	const gchar *gated = NULL;
-	gboolean flag = FALSE;
+	gboolean discussions_disabled = FALSE;
+	gboolean has_discussions;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_service_check_options(options, allowed, &error))
@@ -456,28 +361,18 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 						     _("“gated” must be “auto”, “manual” or "
 						       "“false”, not “%s”"),
 						     gated));
-	json_builder_begin_object(body);
-	if (gated != NULL) {
-		json_builder_set_member_name(body, "gated");
-		if (g_strcmp0(gated, "false") == 0)
-			json_builder_add_boolean_value(body, FALSE);
-		else
-			json_builder_add_string_value(body, gated);
-	}
-	if (g_variant_lookup(options, "private", "b", &flag)) {
-		json_builder_set_member_name(body, "visibility");
-		json_builder_add_string_value(body, flag ? "private" : "public");
-	}
-	if (g_variant_lookup(options, "discussions_disabled", "b", &flag)) {
-		json_builder_set_member_name(body, "discussionsDisabled");
-		json_builder_add_boolean_value(body, flag);
-	}
-	json_builder_end_object(body);
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	call->type = type;
-	call->repo_id = g_strdup(repo_id);
-	path = hubd_repos_api_path(type, repo_id, "/settings");
-	hubd_repos_send_write(call, "PUT", path, body, hubd_repos_settings_done);
+	has_discussions =
+		g_variant_lookup(options, "discussions_disabled", "b", &discussions_disabled);
+	call = call_new(user_data, invocation, type, repo_id);
+	hubd_hub_api_update_repo_settings_async(call_api(call),
+						type,
+						repo_id,
+						gated,
+						hubd_repos_visibility(options),
+						has_discussions ? discussions_disabled : -1,
+						NULL,
+						hubd_repos_settings_cb,
+						call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -489,12 +384,29 @@ static const struct {
 	const gchar *method;
 	gboolean is_tag;
 	gboolean create;
+	gboolean (*finish)(HubdHubApi *api, GAsyncResult *result, GError **error);
 	void (*complete)(HubdDbusRepos *skeleton, GDBusMethodInvocation *invocation);
 } ref_methods[] = {
-	{"CreateBranch", FALSE, TRUE, hubd_dbus_repos_complete_create_branch},
-	{"DeleteBranch", FALSE, FALSE, hubd_dbus_repos_complete_delete_branch},
-	{"CreateTag", TRUE, TRUE, hubd_dbus_repos_complete_create_tag},
-	{"DeleteTag", TRUE, FALSE, hubd_dbus_repos_complete_delete_tag},
+	{"CreateBranch",
+	 FALSE,
+	 TRUE,
+	 hubd_hub_api_create_branch_finish,
+	 hubd_dbus_repos_complete_create_branch},
+	{"DeleteBranch",
+	 FALSE,
+	 FALSE,
+	 hubd_hub_api_delete_branch_finish,
+	 hubd_dbus_repos_complete_delete_branch},
+	{"CreateTag",
+	 TRUE,
+	 TRUE,
+	 hubd_hub_api_create_tag_finish,
+	 hubd_dbus_repos_complete_create_tag},
+	{"DeleteTag",
+	 TRUE,
+	 FALSE,
+	 hubd_hub_api_delete_tag_finish,
+	 hubd_dbus_repos_complete_delete_tag},
 };
 
 static guint
@@ -510,12 +422,17 @@ hubd_repos_ref_method(GDBusMethodInvocation *invocation)
 }
 
 static void
-hubd_repos_ref_done(HubdReposCall *call, HubdHubResponse *response)
+hubd_repos_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	ref_methods[hubd_repos_ref_method(call->invocation)].complete(
-		hubd_repos_service_skeleton(call->self),
-		call->invocation);
-	hubd_repos_call_free(call);
+	g_autoptr(Call) call = user_data;
+	guint row = hubd_repos_ref_method(call->invocation);
+	GError *error = NULL;
+
+	if (!ref_methods[row].finish(HUBD_HUB_API(source), res, &error)) {
+		hubd_service_return_error(call->invocation, error);
+		return;
+	}
+	ref_methods[row].complete(call_skeleton(call), call->invocation);
 }
 
 /* `name` is the branch or tag; the revision and message come from the
@@ -540,15 +457,14 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 	gboolean is_tag = ref_methods[row].is_tag;
 	gboolean create = ref_methods[row].create;
 	const gchar *what = is_tag ? _("tag name") : _("branch name");
-	HubdReposCall *call;
-	g_autoptr(JsonBuilder) body = NULL;
-	g_autofree gchar *escaped = NULL;
-	g_autofree gchar *suffix = NULL;
-	g_autofree gchar *path = NULL;
+	HubdHubApiFlags flags = HUBD_HUB_API_FLAG_NONE;
+	HubdHubApi *api;
+	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
 	const gchar *revision = NULL;
 	const gchar *message = NULL;
+	gboolean exist_ok = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_service_check_options(options,
@@ -568,39 +484,48 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 	if (!hubd_repos_check_revision(name, what, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error))
 		return hubd_repos_refuse(invocation, error);
+	if (g_variant_lookup(options, "exist_ok", "b", &exist_ok) && exist_ok)
+		flags = HUBD_HUB_API_FLAG_EXIST_OK;
 
-	call = hubd_repos_call_new(HUBD_REPOS_SERVICE(user_data), invocation);
-	call->type = type;
-	call->repo_id = g_strdup(repo_id);
-	g_variant_lookup(options, "exist_ok", "b", &call->exist_ok);
-	/* once, with no safe characters: "feature/x" → "feature%2Fx" */
+	call = call_new(user_data, invocation, type, repo_id);
+	api = call_api(call);
 	if (is_tag && create)
-		/* the URL names what is tagged; the body names the tag */
-		escaped = g_uri_escape_string(revision != NULL && revision[0] != '\0' ? revision
-										      : "main",
+		hubd_hub_api_create_tag_async(api,
+					      type,
+					      repo_id,
+					      revision,
+					      name,
+					      message,
+					      flags,
 					      NULL,
-					      FALSE);
+					      hubd_repos_ref_cb,
+					      call);
+	else if (is_tag)
+		hubd_hub_api_delete_tag_async(api,
+					      type,
+					      repo_id,
+					      name,
+					      NULL,
+					      hubd_repos_ref_cb,
+					      call);
+	else if (create)
+		hubd_hub_api_create_branch_async(api,
+						 type,
+						 repo_id,
+						 revision,
+						 name,
+						 flags,
+						 NULL,
+						 hubd_repos_ref_cb,
+						 call);
 	else
-		escaped = g_uri_escape_string(name, NULL, FALSE);
-	suffix = g_strdup_printf("/%s/%s", is_tag ? "tag" : "branch", escaped);
-	path = hubd_repos_api_path(type, repo_id, suffix);
-	if (create) {
-		body = json_builder_new();
-		json_builder_begin_object(body);
-		if (is_tag) {
-			json_builder_set_member_name(body, "tag");
-			json_builder_add_string_value(body, name);
-			if (message != NULL && message[0] != '\0') {
-				json_builder_set_member_name(body, "message");
-				json_builder_add_string_value(body, message);
-			}
-		} else if (revision != NULL && revision[0] != '\0') {
-			json_builder_set_member_name(body, "startingPoint");
-			json_builder_add_string_value(body, revision);
-		}
-		json_builder_end_object(body);
-	}
-	hubd_repos_send_write(call, create ? "POST" : "DELETE", path, body, hubd_repos_ref_done);
+		hubd_hub_api_delete_branch_async(api,
+						 type,
+						 repo_id,
+						 name,
+						 NULL,
+						 hubd_repos_ref_cb,
+						 call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -618,20 +543,15 @@ hubd_repos_service_create_skeleton(HubdService *service)
 		{"handle-delete", G_CALLBACK(hubd_repos_handle_delete)},
 		{"handle-move", G_CALLBACK(hubd_repos_handle_move)},
 		{"handle-update-settings", G_CALLBACK(hubd_repos_handle_update_settings)},
-		{"handle-info", G_CALLBACK(hubd_repos_handle_info)},
-		{"handle-list", G_CALLBACK(hubd_repos_handle_list)},
-		{"handle-list-files", G_CALLBACK(hubd_repos_handle_list_files)},
-		{"handle-list-refs", G_CALLBACK(hubd_repos_handle_list_refs)},
-		{"handle-list-commits", G_CALLBACK(hubd_repos_handle_list_commits)},
 		{"handle-create-branch", G_CALLBACK(hubd_repos_handle_ref)},
 		{"handle-delete-branch", G_CALLBACK(hubd_repos_handle_ref)},
 		{"handle-create-tag", G_CALLBACK(hubd_repos_handle_ref)},
 		{"handle-delete-tag", G_CALLBACK(hubd_repos_handle_ref)},
-		{"handle-hub-url", G_CALLBACK(hubd_repos_handle_hub_url)},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
 		g_signal_connect(skeleton, handlers[i].signal, handlers[i].handler, service);
+	hubd_repos_read_connect(HUBD_REPOS_SERVICE(service), skeleton);
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }
 

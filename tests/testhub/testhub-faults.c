@@ -367,6 +367,36 @@ on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer user_dat
 	g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_wrote_body_data), NULL);
 }
 
+/* JSON request bodies, so that tests can check what a client sent (bounded:
+ * uploads are not JSON) */
+#define LOG_BODY_MAX (64 * 1024)
+
+static void
+log_json_body(JsonObject *log, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const gchar *ctype = soup_message_headers_get_content_type(h, NULL);
+	g_autoptr(GBytes) body = NULL;
+	g_autofree gchar *text = NULL;
+	const gchar *data;
+	gsize len = 0;
+
+	if (ctype == NULL ||
+	    (g_strcmp0(ctype, "application/json") != 0 && !g_str_has_suffix(ctype, "+json") &&
+	     g_strcmp0(ctype, "application/x-ndjson") != 0)) {
+		json_object_set_null_member(log, "body");
+		return;
+	}
+	body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
+	data = g_bytes_get_data(body, &len);
+	if (data == NULL || len > LOG_BODY_MAX || !g_utf8_validate(data, (gssize)len, NULL)) {
+		json_object_set_null_member(log, "body");
+		return;
+	}
+	text = g_strndup(data, len);
+	json_object_set_string_member(log, "body", text);
+}
+
 static void
 on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
@@ -410,6 +440,7 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 					      soup_message_headers_get_one(h, "User-Agent"));
 	else
 		json_object_set_null_member(st->log, "user_agent");
+	log_json_body(st->log, msg);
 
 	if (soup_server_message_get_status(msg) != 0)
 		return;
