@@ -301,6 +301,32 @@ hubctl_auth_whoami(HubctlContext *ctx, gint argc, gchar **argv)
 	return HUBCTL_EXIT_OK;
 }
 
+/* `auth list --json` has printed each token's "in-use" since before the
+ * D-Bus API took one key style ("in_use" now): the JSON keeps its member
+ * names, in their order. */
+static JsonNode *
+hubctl_auth_list_to_json(GVariant *tokens)
+{
+	g_autoptr(JsonNode) node = hubctl_variant_to_json(tokens);
+	JsonArray *items = json_node_get_array(node);
+	g_autoptr(JsonArray) out = json_array_new();
+
+	for (guint i = 0; i < json_array_get_length(items); i++) {
+		JsonObject *item = json_array_get_object_element(items, i);
+		g_autoptr(JsonObject) copy = json_object_new();
+		g_autoptr(GList) names = json_object_get_members(item);
+
+		for (GList *l = names; l != NULL; l = l->next) {
+			const gchar *name = l->data;
+			json_object_set_member(copy,
+					       g_strcmp0(name, "in_use") == 0 ? "in-use" : name,
+					       json_object_dup_member(item, name));
+		}
+		json_array_add_object_element(out, g_steal_pointer(&copy));
+	}
+	return json_node_init_array(json_node_alloc(), out);
+}
+
 static gint
 hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
@@ -332,7 +358,7 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
 		return hubctl_report_error(error);
 	if (json) {
-		g_autoptr(JsonNode) node = hubctl_variant_to_json(tokens);
+		g_autoptr(JsonNode) node = hubctl_auth_list_to_json(tokens);
 		hubctl_print_json(node);
 		return HUBCTL_EXIT_OK;
 	}

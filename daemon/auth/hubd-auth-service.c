@@ -645,7 +645,7 @@ hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer us
 		g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(info->name));
 		g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(info->endpoint));
 		g_variant_builder_add(&b, "{sv}", "active", g_variant_new_boolean(info->active));
-		g_variant_builder_add(&b, "{sv}", "in-use", g_variant_new_boolean(used));
+		g_variant_builder_add(&b, "{sv}", "in_use", g_variant_new_boolean(used));
 		g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(info->user));
 		g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(info->role));
 		g_variant_builder_add(
