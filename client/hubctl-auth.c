@@ -201,7 +201,11 @@ hubctl_auth_logout(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_logout_sync(proxy, name, NULL, &error))
+	if (!hubd_dbus_auth_call_logout_sync(proxy,
+					     name,
+					     g_variant_new("a{sv}", NULL),
+					     NULL,
+					     &error))
 		return hubctl_report_error(error);
 	if (name[0] != '\0')
 		g_print(_("Logged out: token “%s” removed."), name);
@@ -355,7 +359,11 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
+	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
+						  g_variant_new("a{sv}", NULL),
+						  &tokens,
+						  NULL,
+						  &error))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_auth_list_to_json(tokens);
@@ -413,7 +421,11 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_switch_token_sync(proxy, argv[1], NULL, &error))
+	if (!hubd_dbus_auth_call_switch_token_sync(proxy,
+						   argv[1],
+						   g_variant_new("a{sv}", NULL),
+						   NULL,
+						   &error))
 		return hubctl_report_error(error);
 	g_print(_("Token “%s” is now active."), argv[1]);
 	g_print("\n");
@@ -534,7 +546,11 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
+	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
+						  g_variant_new("a{sv}", NULL),
+						  &tokens,
+						  NULL,
+						  &error))
 		return hubctl_report_error(g_steal_pointer(&error));
 	g_variant_iter_init(&iter, tokens);
 	while ((raw_item = g_variant_iter_next_value(&iter)) != NULL) {
@@ -559,7 +575,11 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	if (active != NULL) {
 		const gchar *name = g_hash_table_lookup(seen, active);
 		if (name != NULL && name[0] != '\0') {
-			if (!hubd_dbus_auth_call_switch_token_sync(proxy, name, NULL, &error)) {
+			if (!hubd_dbus_auth_call_switch_token_sync(proxy,
+								   name,
+								   g_variant_new("a{sv}", NULL),
+								   NULL,
+								   &error)) {
 				g_dbus_error_strip_remote_error(error);
 				g_printerr("hubctl: %s\n", error->message);
 				g_clear_error(&error);

@@ -199,7 +199,11 @@ test_login_keyring(Fixture *f, gconstpointer data)
 		g_assert_cmpstr(u, ==, "bob");
 	}
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "SwitchToken", g_variant_new("(s)", "ci"), NULL, &error);
+	r = auth_call(f->bus,
+		      "SwitchToken",
+		      g_variant_new_parsed("('ci', @a{sv} {})"),
+		      NULL,
+		      &error);
 	g_assert_no_error(error);
 	{
 		g_autofree gchar *u = whoami_user(f->bus);
@@ -208,13 +212,21 @@ test_login_keyring(Fixture *f, gconstpointer data)
 		g_assert_cmpstr(g_variant_get_string(user, NULL), ==, "alice");
 	}
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "SwitchToken", g_variant_new("(s)", "nope"), NULL, &error);
+	r = auth_call(f->bus,
+		      "SwitchToken",
+		      g_variant_new_parsed("('nope', @a{sv} {})"),
+		      NULL,
+		      &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 	g_clear_error(&error);
 
 	/* ListTokens never carries a secret; "ci" is the one in use */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "ListTokens", NULL, "(aa{sv})", &error);
+	r = auth_call(f->bus,
+		      "ListTokens",
+		      g_variant_new_parsed("(@a{sv} {},)"),
+		      "(aa{sv})",
+		      &error);
 	g_assert_no_error(error);
 	{
 		g_autofree gchar *printed = g_variant_print(r, TRUE);
@@ -239,19 +251,19 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	}
 	/* GetToken is off by default */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "GetToken", NULL, "(s)", &error);
+	r = auth_call(f->bus, "GetToken", g_variant_new_parsed("(@a{sv} {},)"), "(s)", &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.Forbidden");
 	g_clear_error(&error);
 
 	/* logout of the active token removes the keyring item */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
+	r = auth_call(f->bus, "Logout", g_variant_new_parsed("('', @a{sv} {})"), NULL, &error);
 	g_assert_no_error(error);
 	g_assert_false(keyring_has(f, "ci"));
 	all = keyring_search_all(f);
 	g_assert_null(strstr(all, "name = ci"));
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
+	r = auth_call(f->bus, "Logout", g_variant_new_parsed("('', @a{sv} {})"), NULL, &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.NotLoggedIn");
 	g_clear_error(&error);
 	{

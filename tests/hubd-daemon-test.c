@@ -29,7 +29,7 @@ ping(GDBusConnection *connection, const gchar *text, GError **error)
 	g_autoptr(GVariant) reply = hubd_test_call(connection,
 						   HUBD_TEST_PLUGIN_IFACE,
 						   "Ping",
-						   g_variant_new("(s)", text),
+						   g_variant_new_parsed("(%s, @a{sv} {})", text),
 						   G_VARIANT_TYPE("(s)"),
 						   error);
 	gchar *answer = NULL;

@@ -604,7 +604,7 @@ test_bad_input(Fixture *f, gconstpointer data)
 	jobs = hubd_test_call(f->bus,
 			      "org.hubd.Hub1.Transfers",
 			      "ListJobs",
-			      NULL,
+			      g_variant_new_parsed("(@a{sv} {},)"),
 			      G_VARIANT_TYPE("(ao)"),
 			      &error);
 	g_assert_no_error(error);

@@ -59,12 +59,23 @@ private_bus(void)
 	return c;
 }
 
+/* StartJob's parameters; `options` in GVariant text format, NULL for none */
+static GVariant *
+start_job_params(guint steps, guint step_ms, gboolean fail, const gchar *options)
+{
+	return g_variant_new("(uub@a{sv})",
+			     steps,
+			     step_ms,
+			     fail,
+			     g_variant_new_parsed(options != NULL ? options : "@a{sv} {}"));
+}
+
 static gchar *
 start_job(GDBusConnection *c, guint steps, guint step_ms, gboolean fail)
 {
 	return hubd_test_start_job(c,
 				   START_JOB,
-				   g_variant_new("(uub)", steps, step_ms, fail),
+				   start_job_params(steps, step_ms, fail, NULL),
 				   NULL);
 }
 
@@ -104,7 +115,7 @@ cancel_job(GDBusConnection *c, const gchar *path)
 		path,
 		JOB_IFACE,
 		"Cancel",
-		NULL,
+		g_variant_new_parsed("(@a{sv} {},)"),
 		G_VARIANT_TYPE_UNIT,
 		G_DBUS_CALL_FLAGS_NONE,
 		WAIT_MS,
@@ -217,7 +228,7 @@ static void
 test_failed(Fixture *f, gconstpointer data)
 {
 	g_autoptr(HubdTestJobResult) r =
-		hubd_test_run_job(f->bus, START_JOB, g_variant_new("(uub)", 3, 10, TRUE), WAIT_MS);
+		hubd_test_run_job(f->bus, START_JOB, start_job_params(3, 10, TRUE, NULL), WAIT_MS);
 
 	g_assert_false(r->ok);
 	g_assert_cmpstr(r->state, ==, "failed");
@@ -330,7 +341,7 @@ test_no_idle_exit_while_running(void)
 	HubdTestDaemon *d = hubd_test_daemon_start(args, NULL);
 	g_autoptr(GDBusConnection) bus = hubd_test_session_bus();
 	g_autoptr(HubdTestJobResult) r =
-		hubd_test_run_job(bus, START_JOB, g_variant_new("(uub)", 30, 100, FALSE), WAIT_MS);
+		hubd_test_run_job(bus, START_JOB, start_job_params(30, 100, FALSE, NULL), WAIT_MS);
 	gint status = -1;
 
 	g_assert_true(r->ok);

@@ -368,6 +368,18 @@ test_bad_input(Fixture *f, gconstpointer data)
 		assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 		g_assert_nonnull(strstr(error->message, named[i]));
 	}
+	/* so are unknown keys of a Commit operation */
+	g_clear_error(&error);
+	path = hubd_test_start_job(
+		f->bus,
+		"Commit",
+		g_variant_new_parsed("('model', 'alice/up', '', [{'op': <'delete'>, "
+				     "'path': <'a.txt'>, 'folder': <true>}], "
+				     "@a{sv} {})"),
+		&error);
+	g_assert_null(path);
+	assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
+	g_assert_nonnull(strstr(error->message, "folder"));
 }
 
 /* Job.GetAll: BytesTotal, whether the job has ended, and Files (a(stt)) in

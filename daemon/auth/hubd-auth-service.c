@@ -328,9 +328,13 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 				  GVariant *options,
 				  gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"refresh", "b"}, {NULL, NULL}};
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	g_variant_lookup(options, "refresh", "b", &call->refresh);
 	hubd_auth_service_with_store(call, hubd_auth_service_whoami_loaded_cb);
@@ -464,12 +468,16 @@ hubd_auth_service_handle_login(HubdDbusAuth *skeleton,
 			       GVariant *options,
 			       gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"name", "s"}, {"endpoint", "s"}, {NULL, NULL}};
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	g_autoptr(Call) call = call_new(self, invocation);
+	g_autoptr(Call) call = NULL;
 	const gchar *name = NULL;
 	const gchar *endpoint = NULL;
 	GError *error = NULL;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->token = hubd_token_clean(token);
 	if (call->token == NULL || !g_str_has_prefix(call->token, "hf_") ||
 	    strpbrk(call->token, " \t") != NULL) {
@@ -558,11 +566,15 @@ static gboolean
 hubd_auth_service_handle_logout(HubdDbusAuth *skeleton,
 				GDBusMethodInvocation *invocation,
 				const gchar *name,
+				GVariant *options,
 				gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	call->name = name[0] != '\0' ? g_strdup(name) : NULL;
 	hubd_auth_service_with_store(call, hubd_auth_service_logout_loaded_cb);
@@ -604,11 +616,15 @@ static gboolean
 hubd_auth_service_handle_switch_token(HubdDbusAuth *skeleton,
 				      GDBusMethodInvocation *invocation,
 				      const gchar *name,
+				      GVariant *options,
 				      gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	call->name = g_strdup(name);
 	hubd_auth_service_with_store(call, hubd_auth_service_switch_loaded_cb);
@@ -665,11 +681,13 @@ hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer us
 static gboolean
 hubd_auth_service_handle_list_tokens(HubdDbusAuth *skeleton,
 				     GDBusMethodInvocation *invocation,
+				     GVariant *options,
 				     gpointer user_data)
 {
-	Call *call = call_new(HUBD_AUTH_SERVICE(user_data), invocation);
-
-	hubd_auth_service_with_store(call, hubd_auth_service_list_loaded_cb);
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	hubd_auth_service_with_store(call_new(HUBD_AUTH_SERVICE(user_data), invocation),
+				     hubd_auth_service_list_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -702,11 +720,14 @@ hubd_auth_service_get_token_loaded_cb(GObject *source, GAsyncResult *res, gpoint
 static gboolean
 hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 				   GDBusMethodInvocation *invocation,
+				   GVariant *options,
 				   gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
 	HubdConfig *config = hubd_daemon_get_config(hubd_auth_service_daemon(self));
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	if (!hubd_config_get_boolean(config, "auth", "expose-token", FALSE)) {
 		hubd_service_return_error(
 			invocation,

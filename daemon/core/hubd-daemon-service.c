@@ -85,6 +85,8 @@ hubd_daemon_service_handle_get_status(HubdDbusDaemon *skeleton,
 	HubdService *service = HUBD_SERVICE(user_data);
 	HubdDaemon *daemon = hubd_service_get_daemon(service);
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	hubd_dbus_daemon_complete_get_status(
 		skeleton,
 		invocation,

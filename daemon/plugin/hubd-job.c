@@ -9,6 +9,7 @@
 #include "hubd-daemon.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-service.h"
 
 /* PropertiesChanged at most every 100 ms (ten a second). */
 #define FLUSH_INTERVAL_MS 100
@@ -467,10 +468,15 @@ hubd_job_cancel(HubdJob *self)
 }
 
 static gboolean
-hubd_job_handle_cancel(HubdDbusJob *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+hubd_job_handle_cancel(HubdDbusJob *skeleton,
+		       GDBusMethodInvocation *invocation,
+		       GVariant *options,
+		       gpointer user_data)
 {
 	HubdJob *self = HUBD_JOB(user_data);
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	hubd_dbus_job_complete_cancel(skeleton, invocation);
 	hubd_job_cancel(self);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;

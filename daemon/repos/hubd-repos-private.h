@@ -114,8 +114,9 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 			  GDBusMethodInvocation *invocation,
 			  const gchar *repo_type,
 			  const gchar *repo_id,
-			  const gchar *filename,
 			  const gchar *revision,
+			  const gchar *filename,
+			  GVariant *options,
 			  gpointer user_data);
 
 G_END_DECLS

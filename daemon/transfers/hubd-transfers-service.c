@@ -262,11 +262,15 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 static gboolean
 hubd_transfers_service_handle_list_jobs(HubdDbusTransfers *skeleton,
 					GDBusMethodInvocation *invocation,
+					GVariant *options,
 					gpointer user_data)
 {
 	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
-	g_auto(GStrv) paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	g_auto(GStrv) paths = NULL;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
 	hubd_dbus_transfers_complete_list_jobs(skeleton, invocation, (const gchar *const *)paths);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

@@ -107,8 +107,8 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 		     const gchar *repo_type,
 		     const gchar *repo_id,
 		     const gchar *revision,
-		     const gchar *folder,
 		     const gchar *path_in_repo,
+		     const gchar *folder,
 		     GVariant *options,
 		     gpointer user_data)
 {
@@ -137,6 +137,17 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 					   hubd_dbus_transfers_complete_upload_folder);
 }
 
+/* The keys of one Commit operation (org.hubd.Hub1.Transfers.xml) */
+static const HubdServiceOption operation_keys[] = {
+	{"op", "s"},
+	{"path", "s"},
+	{"local_path", "s"},
+	{"is_folder", "b"},
+	{"src_path", "s"},
+	{"src_revision", "s"},
+	{NULL, NULL},
+};
+
 static gboolean
 hubd_transfers_upload_add_operation(HubdUpload *upload, GVariant *op, GError **error)
 {
@@ -148,6 +159,8 @@ hubd_transfers_upload_add_operation(HubdUpload *upload, GVariant *op, GError **e
 	const gchar *src_rev = NULL;
 	gboolean is_folder = FALSE;
 
+	if (!hubd_service_check_options(op, operation_keys, error))
+		return FALSE;
 	if (!g_variant_dict_lookup(&dict, "op", "&s", &kind) ||
 	    !g_variant_dict_lookup(&dict, "path", "&s", &path)) {
 		g_set_error(error,
