@@ -24,7 +24,9 @@ hubd_transfers_upload_start(HubdService *service,
 			    HubdDbusTransfers *skeleton,
 			    GDBusMethodInvocation *invocation,
 			    HubdUpload *upload,
+			    const gchar *repo_type,
 			    const gchar *repo_id,
+			    const gchar *revision,
 			    GError *error,
 			    HubdTransfersUploadComplete complete)
 {
@@ -35,6 +37,7 @@ hubd_transfers_upload_start(HubdService *service,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	job = hubd_job_new(hubd_service_get_daemon(service), "upload", repo_id);
+	hubd_job_add_repo(job, repo_type, repo_id, revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_upload_run(upload, job);
 	/* the daemon keeps the exported job alive; the path stays valid */
@@ -132,7 +135,9 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 					   skeleton,
 					   invocation,
 					   upload,
+					   repo_type,
 					   repo_id,
+					   revision,
 					   error,
 					   hubd_dbus_transfers_complete_upload_folder);
 }
@@ -277,7 +282,9 @@ handle_upload_or_commit(HubdDbusTransfers *skeleton,
 					   skeleton,
 					   invocation,
 					   upload,
+					   repo_type,
 					   repo_id,
+					   revision,
 					   error,
 					   upload_methods[row].complete);
 }

@@ -120,13 +120,18 @@ hubd_test_plugin_handle_start_job(HubdTestDbusTestPlugin *skeleton,
 				  GVariant *options,
 				  gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"cancelable", "b"}, {NULL, NULL}};
 	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(user_data));
+	gboolean cancelable = TRUE;
 	TickJob *t;
 
-	if (!hubd_service_accept_options(invocation, options, NULL))
+	if (!hubd_service_accept_options(invocation, options, allowed))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	g_variant_lookup(options, "cancelable", "b", &cancelable);
 	t = g_new0(TickJob, 1);
 	t->job = hubd_job_new(daemon, "download", "test: ticking job");
+	hubd_job_add_repo(t->job, "model", "test/ticking", "");
+	hubd_job_set_cancelable(t->job, cancelable);
 	t->steps = steps;
 	t->fail = fail;
 	hubd_job_set_owner(t->job, invocation);
