@@ -201,7 +201,11 @@ hubctl_auth_logout(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_logout_sync(proxy, name, NULL, &error))
+	if (!hubd_dbus_auth_call_logout_sync(proxy,
+					     name,
+					     g_variant_new("a{sv}", NULL),
+					     NULL,
+					     &error))
 		return hubctl_report_error(error);
 	if (name[0] != '\0')
 		g_print(_("Logged out: token “%s” removed."), name);
@@ -301,6 +305,32 @@ hubctl_auth_whoami(HubctlContext *ctx, gint argc, gchar **argv)
 	return HUBCTL_EXIT_OK;
 }
 
+/* `auth list --json` has printed each token's "in-use" since before the
+ * D-Bus API took one key style ("in_use" now): the JSON keeps its member
+ * names, in their order. */
+static JsonNode *
+hubctl_auth_list_to_json(GVariant *tokens)
+{
+	g_autoptr(JsonNode) node = hubctl_variant_to_json(tokens);
+	JsonArray *items = json_node_get_array(node);
+	g_autoptr(JsonArray) out = json_array_new();
+
+	for (guint i = 0; i < json_array_get_length(items); i++) {
+		JsonObject *item = json_array_get_object_element(items, i);
+		g_autoptr(JsonObject) copy = json_object_new();
+		g_autoptr(GList) names = json_object_get_members(item);
+
+		for (GList *l = names; l != NULL; l = l->next) {
+			const gchar *name = l->data;
+			json_object_set_member(copy,
+					       g_strcmp0(name, "in_use") == 0 ? "in-use" : name,
+					       json_object_dup_member(item, name));
+		}
+		json_array_add_object_element(out, g_steal_pointer(&copy));
+	}
+	return json_node_init_array(json_node_alloc(), out);
+}
+
 static gint
 hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
@@ -329,10 +359,14 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
+	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
+						  g_variant_new("a{sv}", NULL),
+						  &tokens,
+						  NULL,
+						  &error))
 		return hubctl_report_error(error);
 	if (json) {
-		g_autoptr(JsonNode) node = hubctl_variant_to_json(tokens);
+		g_autoptr(JsonNode) node = hubctl_auth_list_to_json(tokens);
 		hubctl_print_json(node);
 		return HUBCTL_EXIT_OK;
 	}
@@ -387,7 +421,11 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_switch_token_sync(proxy, argv[1], NULL, &error))
+	if (!hubd_dbus_auth_call_switch_token_sync(proxy,
+						   argv[1],
+						   g_variant_new("a{sv}", NULL),
+						   NULL,
+						   &error))
 		return hubctl_report_error(error);
 	g_print(_("Token “%s” is now active."), argv[1]);
 	g_print("\n");
@@ -508,7 +546,11 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy, &tokens, NULL, &error))
+	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
+						  g_variant_new("a{sv}", NULL),
+						  &tokens,
+						  NULL,
+						  &error))
 		return hubctl_report_error(g_steal_pointer(&error));
 	g_variant_iter_init(&iter, tokens);
 	while ((raw_item = g_variant_iter_next_value(&iter)) != NULL) {
@@ -533,7 +575,11 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	if (active != NULL) {
 		const gchar *name = g_hash_table_lookup(seen, active);
 		if (name != NULL && name[0] != '\0') {
-			if (!hubd_dbus_auth_call_switch_token_sync(proxy, name, NULL, &error)) {
+			if (!hubd_dbus_auth_call_switch_token_sync(proxy,
+								   name,
+								   g_variant_new("a{sv}", NULL),
+								   NULL,
+								   &error)) {
 				g_dbus_error_strip_remote_error(error);
 				g_printerr("hubctl: %s\n", error->message);
 				g_clear_error(&error);

@@ -485,7 +485,11 @@ hubctl_job_cancel_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 hubctl_job_send_cancel(HubctlJobWait *w)
 {
-	hubd_dbus_job_call_cancel(w->job, NULL, hubctl_job_cancel_cb, NULL);
+	hubd_dbus_job_call_cancel(w->job,
+				  g_variant_new("a{sv}", NULL),
+				  NULL,
+				  hubctl_job_cancel_cb,
+				  NULL);
 	w->cancel_timeout_id =
 		g_timeout_add_seconds(HUBCTL_JOB_CANCEL_WAIT_S, hubctl_job_cancel_timeout_cb, w);
 }

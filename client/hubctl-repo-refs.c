@@ -227,8 +227,6 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	if (revision != NULL)
-		g_variant_builder_add(&options, "{sv}", "revision", g_variant_new_string(revision));
 	if (message != NULL)
 		g_variant_builder_add(&options, "{sv}", "message", g_variant_new_string(message));
 	if (exist_ok)
@@ -237,6 +235,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 		ok = hubd_dbus_repos_call_create_tag_sync(proxy,
 							  type,
 							  argv[1],
+							  revision != NULL ? revision : "",
 							  argv[2],
 							  g_variant_builder_end(&options),
 							  NULL,
@@ -245,6 +244,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 		ok = hubd_dbus_repos_call_create_branch_sync(proxy,
 							     type,
 							     argv[1],
+							     revision != NULL ? revision : "",
 							     argv[2],
 							     g_variant_builder_end(&options),
 							     NULL,

@@ -573,8 +573,9 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 	if (!hubd_dbus_repos_call_hub_url_sync(proxy,
 					       type,
 					       argv[1],
-					       argv[2],
 					       revision != NULL ? revision : "",
+					       argv[2],
+					       g_variant_new("a{sv}", NULL),
 					       &url,
 					       NULL,
 					       &error))

@@ -3,30 +3,27 @@
 
 #include "hubctl.h"
 
-/* GetStatus keys in the order they are printed, with their --json names. The
- * JSON names are an interface (scripts and tests parse them): never rename. */
-static const struct {
-	const gchar *key;
-	const gchar *json;
-} hubctl_status_keys[] = {
-	{"version", "version"},
-	{"endpoint", "endpoint"},
-	{"plugins", "plugins"},
-	{"plugin-errors", "plugin_errors"},
-	{"services", "services"},
-	{"connection", "connection"},
-	{"socket", "socket"},
-	{"bus-name-owned", "bus_name_owned"},
-	{"pid", "pid"},
-	{"uptime", "uptime"},
-	{"peers", "peers"},
+/* GetStatus keys in the order they are printed; they are also the --json
+ * names, an interface (scripts and tests parse them): never rename. */
+static const gchar *const hubctl_status_keys[] = {
+	"version",
+	"endpoint",
+	"plugins",
+	"plugin_errors",
+	"services",
+	"connection",
+	"socket",
+	"bus_name_owned",
+	"pid",
+	"uptime",
+	"peers",
 };
 
 static gboolean
 hubctl_status_is_known_key(const gchar *key)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(hubctl_status_keys); i++) {
-		if (g_strcmp0(hubctl_status_keys[i].key, key) == 0)
+		if (g_strcmp0(hubctl_status_keys[i], key) == 0)
 			return TRUE;
 	}
 	return FALSE;
@@ -42,22 +39,20 @@ hubctl_status_to_json(HubctlContext *ctx, GVariant *status)
 
 	for (guint i = 0; i < G_N_ELEMENTS(hubctl_status_keys); i++) {
 		g_autoptr(GVariant) item =
-			g_variant_lookup_value(status, hubctl_status_keys[i].key, NULL);
+			g_variant_lookup_value(status, hubctl_status_keys[i], NULL);
 		/* an older hubd may lack a key: null, so the key set stays fixed */
 		json_object_set_member(object,
-				       hubctl_status_keys[i].json,
+				       hubctl_status_keys[i],
 				       item != NULL ? hubctl_variant_to_json(item)
 						    : json_node_init_null(json_node_alloc()));
 	}
-	/* keys from a newer hubd are passed on, in the same snake_case */
+	/* keys from a newer hubd are passed on as they are (snake_case too) */
 	g_variant_iter_init(&iter, status);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &raw_value)) {
 		g_autoptr(GVariant) value = raw_value;
-		g_autofree gchar *name = NULL;
 		if (hubctl_status_is_known_key(key))
 			continue;
-		name = g_strdelimit(g_strdup(key), "-", '_');
-		json_object_set_member(object, name, hubctl_variant_to_json(value));
+		json_object_set_member(object, key, hubctl_variant_to_json(value));
 	}
 	json_object_set_string_member(object,
 				      "client_connection",
@@ -119,7 +114,7 @@ hubctl_status_compare_lines(gconstpointer a, gconstpointer b)
 static void
 hubctl_status_add_plugin_errors(HubctlTable *table, const gchar *label, GVariant *status)
 {
-	g_autoptr(GVariant) errors = g_variant_lookup_value(status, "plugin-errors", NULL);
+	g_autoptr(GVariant) errors = g_variant_lookup_value(status, "plugin_errors", NULL);
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	GVariantIter iter;
 	const gchar *file;
@@ -183,7 +178,7 @@ hubctl_status_print_human(HubctlContext *ctx, GVariant *status)
 	hubctl_table_add_row(table, _("Services:"), services);
 	hubctl_table_add_row(table, _("Connection:"), connection);
 	hubctl_table_add_row(table, _("Socket:"), socket);
-	if (g_variant_lookup(status, "bus-name-owned", "b", &owned))
+	if (g_variant_lookup(status, "bus_name_owned", "b", &owned))
 		hubctl_table_add_row(table, _("Bus name owned:"), owned ? _("yes") : _("no"));
 	else
 		hubctl_table_add_row(table, _("Bus name owned:"), _("unknown"));

@@ -199,7 +199,11 @@ test_login_keyring(Fixture *f, gconstpointer data)
 		g_assert_cmpstr(u, ==, "bob");
 	}
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "SwitchToken", g_variant_new("(s)", "ci"), NULL, &error);
+	r = auth_call(f->bus,
+		      "SwitchToken",
+		      g_variant_new_parsed("('ci', @a{sv} {})"),
+		      NULL,
+		      &error);
 	g_assert_no_error(error);
 	{
 		g_autofree gchar *u = whoami_user(f->bus);
@@ -208,34 +212,58 @@ test_login_keyring(Fixture *f, gconstpointer data)
 		g_assert_cmpstr(g_variant_get_string(user, NULL), ==, "alice");
 	}
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "SwitchToken", g_variant_new("(s)", "nope"), NULL, &error);
+	r = auth_call(f->bus,
+		      "SwitchToken",
+		      g_variant_new_parsed("('nope', @a{sv} {})"),
+		      NULL,
+		      &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 	g_clear_error(&error);
 
-	/* ListTokens never carries a secret */
+	/* ListTokens never carries a secret; "ci" is the one in use */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "ListTokens", NULL, "(aa{sv})", &error);
+	r = auth_call(f->bus,
+		      "ListTokens",
+		      g_variant_new_parsed("(@a{sv} {},)"),
+		      "(aa{sv})",
+		      &error);
 	g_assert_no_error(error);
 	{
 		g_autofree gchar *printed = g_variant_print(r, TRUE);
+		g_autoptr(GVariant) tokens = g_variant_get_child_value(r, 0);
+		guint n_in_use = 0;
+
 		g_assert_null(strstr(printed, "hf_"));
 		g_assert_nonnull(strstr(printed, "'ci'"));
+		for (gsize i = 0; i < g_variant_n_children(tokens); i++) {
+			g_autoptr(GVariant) token = g_variant_get_child_value(tokens, i);
+			const gchar *name = NULL;
+			gboolean in_use = FALSE;
+
+			g_assert_true(g_variant_lookup(token, "name", "&s", &name));
+			g_assert_true(g_variant_lookup(token, "in_use", "b", &in_use));
+			if (in_use) {
+				g_assert_cmpstr(name, ==, "ci");
+				n_in_use++;
+			}
+		}
+		g_assert_cmpuint(n_in_use, ==, 1);
 	}
 	/* GetToken is off by default */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "GetToken", NULL, "(s)", &error);
+	r = auth_call(f->bus, "GetToken", g_variant_new_parsed("(@a{sv} {},)"), "(s)", &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.Forbidden");
 	g_clear_error(&error);
 
 	/* logout of the active token removes the keyring item */
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
+	r = auth_call(f->bus, "Logout", g_variant_new_parsed("('', @a{sv} {})"), NULL, &error);
 	g_assert_no_error(error);
 	g_assert_false(keyring_has(f, "ci"));
 	all = keyring_search_all(f);
 	g_assert_null(strstr(all, "name = ci"));
 	g_clear_pointer(&r, g_variant_unref);
-	r = auth_call(f->bus, "Logout", g_variant_new("(s)", ""), NULL, &error);
+	r = auth_call(f->bus, "Logout", g_variant_new_parsed("('', @a{sv} {})"), NULL, &error);
 	assert_remote_error(error, "org.hubd.Hub1.Error.NotLoggedIn");
 	g_clear_error(&error);
 	{
@@ -410,6 +438,7 @@ test_hubctl_login(Fixture *f, gconstpointer data)
 	const gchar *login_argv[] = {"auth", "login", "--token-stdin", "--name", "ci", NULL};
 	const gchar *bad_argv[] = {"auth", "login", NULL};
 	const gchar *list_argv[] = {"auth", "list", NULL};
+	const gchar *list_json_argv[] = {"auth", "list", "--json", NULL};
 	const gchar *whoami_argv[] = {"auth", "whoami", NULL};
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
@@ -436,6 +465,32 @@ test_hubctl_login(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(out, "*"));
 	g_assert_nonnull(strstr(out, "ci"));
 	g_assert_null(strstr(out, "hf_"));
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	/* the JSON keeps the member names it has always printed */
+	rc = hubd_test_run_hubctl(list_json_argv, NULL, &out, &err);
+	g_assert_cmpint(rc, ==, 0);
+	{
+		g_autoptr(JsonParser) parser = json_parser_new();
+		JsonArray *tokens;
+		guint n_ci = 0;
+
+		g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
+		tokens = json_node_get_array(json_parser_get_root(parser));
+		for (guint i = 0; i < json_array_get_length(tokens); i++) {
+			JsonObject *token = json_array_get_object_element(tokens, i);
+			const gchar *name = json_object_get_string_member(token, "name");
+
+			g_assert_true(json_object_has_member(token, "in-use"));
+			g_assert_false(json_object_has_member(token, "in_use"));
+			if (g_strcmp0(name, "ci") != 0)
+				continue;
+			g_assert_true(json_object_get_boolean_member(token, "in-use"));
+			g_assert_true(json_object_get_boolean_member(token, "active"));
+			n_ci++;
+		}
+		g_assert_cmpuint(n_ci, ==, 1);
+	}
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
 	rc = hubd_test_run_hubctl(whoami_argv, NULL, &out, &err);

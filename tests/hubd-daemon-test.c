@@ -29,7 +29,7 @@ ping(GDBusConnection *connection, const gchar *text, GError **error)
 	g_autoptr(GVariant) reply = hubd_test_call(connection,
 						   HUBD_TEST_PLUGIN_IFACE,
 						   "Ping",
-						   g_variant_new("(s)", text),
+						   g_variant_new_parsed("(%s, @a{sv} {})", text),
 						   G_VARIANT_TYPE("(s)"),
 						   error);
 	gchar *answer = NULL;
@@ -306,7 +306,7 @@ test_plugins_broken(void)
 		g_autofree const gchar **names = g_variant_get_strv(plugins, NULL);
 		g_autoptr(GVariant) status = hubd_test_get_status(bus);
 		g_autoptr(GVariant) errors =
-			hubd_test_status_lookup(status, "plugin-errors", "a{ss}");
+			hubd_test_status_lookup(status, "plugin_errors", "a{ss}");
 		g_autoptr(GVariant) services = hubd_test_status_lookup(status, "services", "as");
 		g_autofree gchar *broken_reason = NULL;
 		g_autofree gchar *nosymbol_reason = NULL;

@@ -600,7 +600,7 @@ bytes_are_flowing(gpointer user_data)
 	reply = hubd_test_call(bus,
 			       "org.hubd.Hub1.Transfers",
 			       "ListJobs",
-			       NULL,
+			       g_variant_new_parsed("(@a{sv} {},)"),
 			       G_VARIANT_TYPE("(ao)"),
 			       NULL);
 	if (reply == NULL)

@@ -204,17 +204,18 @@ static void
 cancel_job(GDBusConnection *c, const gchar *job)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(c,
-								"org.hubd.Hub1",
-								job,
-								"org.hubd.Hub1.Job",
-								"Cancel",
-								NULL,
-								NULL,
-								G_DBUS_CALL_FLAGS_NONE,
-								10000,
-								NULL,
-								&error);
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_sync(c,
+					    "org.hubd.Hub1",
+					    job,
+					    "org.hubd.Hub1.Job",
+					    "Cancel",
+					    g_variant_new_parsed("(@a{sv} {},)"),
+					    NULL,
+					    G_DBUS_CALL_FLAGS_NONE,
+					    10000,
+					    NULL,
+					    &error);
 
 	g_assert_no_error(error);
 }

@@ -23,9 +23,13 @@ test_regular_and_lfs(Fixture *f, gconstpointer data)
 	g_autofree gchar *sha = lfs_sha(f->weights);
 	g_autofree gchar *lfs_link = NULL;
 	g_autofree gchar *lfs_path = NULL;
+	g_autofree gchar *repos = NULL;
 	gboolean cached = TRUE;
 
 	assert_ok(r);
+	/* the job names its repo; no revision is "main" */
+	repos = hubd_test_job_repos(r);
+	g_assert_cmpstr(repos, ==, "model:" REPO "@main");
 	path = result_string(r, "path");
 	want = snapshot_file(f, f->commit, "README.md");
 	g_assert_cmpstr(path, ==, want);
@@ -212,6 +216,11 @@ test_snapshot_patterns(Fixture *f, gconstpointer data)
 		      "{'allow_patterns': <['sub/', '*.md', '*.json']>, 'ignore_patterns': "
 		      "<['data/b/*']>}");
 	assert_ok(r2);
+	{
+		g_autofree gchar *repos = hubd_test_job_repos(r2);
+		g_autofree gchar *want = g_strdup_printf("model:%s@%s", REPO, f->commit);
+		g_assert_cmpstr(repos, ==, want);
+	}
 	files2 = g_variant_lookup_value(r2->result, "files", G_VARIANT_TYPE_STRING_ARRAY);
 	g_assert_cmpuint(g_variant_n_children(files2), ==, 4);
 	g_assert_true(strv_has(files2, "sub/dir/weights.bin"));
@@ -261,6 +270,10 @@ test_revisions(Fixture *f, gconstpointer data)
 
 	r1 = download(f, "dev", "config.json", NULL);
 	assert_ok(r1);
+	{
+		g_autofree gchar *repos = hubd_test_job_repos(r1);
+		g_assert_cmpstr(repos, ==, "model:" REPO "@dev");
+	}
 	ref = read_file(dev_ref);
 	g_assert_cmpstr(ref, ==, f->commit);
 	r2 = download(f, "v1", "config.json", NULL);
@@ -604,7 +617,7 @@ test_bad_input(Fixture *f, gconstpointer data)
 	jobs = hubd_test_call(f->bus,
 			      "org.hubd.Hub1.Transfers",
 			      "ListJobs",
-			      NULL,
+			      g_variant_new_parsed("(@a{sv} {},)"),
 			      G_VARIANT_TYPE("(ao)"),
 			      &error);
 	g_assert_no_error(error);

@@ -59,12 +59,23 @@ private_bus(void)
 	return c;
 }
 
+/* StartJob's parameters; `options` in GVariant text format, NULL for none */
+static GVariant *
+start_job_params(guint steps, guint step_ms, gboolean fail, const gchar *options)
+{
+	return g_variant_new("(uub@a{sv})",
+			     steps,
+			     step_ms,
+			     fail,
+			     g_variant_new_parsed(options != NULL ? options : "@a{sv} {}"));
+}
+
 static gchar *
 start_job(GDBusConnection *c, guint steps, guint step_ms, gboolean fail)
 {
 	return hubd_test_start_job(c,
 				   START_JOB,
-				   g_variant_new("(uub)", steps, step_ms, fail),
+				   start_job_params(steps, step_ms, fail, NULL),
 				   NULL);
 }
 
@@ -92,10 +103,9 @@ job_property(GDBusConnection *c, const gchar *path, const gchar *name)
 	return value;
 }
 
-static void
-cancel_job(GDBusConnection *c, const gchar *path)
+static gboolean
+try_cancel_job(GDBusConnection *c, const gchar *path, GError **error)
 {
-	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply = NULL;
 
 	reply = g_dbus_connection_call_sync(
@@ -104,12 +114,21 @@ cancel_job(GDBusConnection *c, const gchar *path)
 		path,
 		JOB_IFACE,
 		"Cancel",
-		NULL,
+		g_variant_new_parsed("(@a{sv} {},)"),
 		G_VARIANT_TYPE_UNIT,
 		G_DBUS_CALL_FLAGS_NONE,
 		WAIT_MS,
 		NULL,
-		&error);
+		error);
+	return reply != NULL;
+}
+
+static void
+cancel_job(GDBusConnection *c, const gchar *path)
+{
+	g_autoptr(GError) error = NULL;
+
+	try_cancel_job(c, path, &error);
 	g_assert_no_error(error);
 }
 
@@ -172,8 +191,14 @@ test_progress_coalesced(Fixture *f, gconstpointer data)
 {
 	const guint steps = 600;
 	gint64 start = g_get_monotonic_time();
+	guint64 called = (guint64)g_get_real_time();
 	g_autoptr(HubdTestJobResult) r = NULL;
 	g_autofree gchar *path = start_job(f->bus, steps, 1, FALSE);
+	g_autofree gchar *repos = NULL;
+	guint64 ended;
+	guint64 start_time = 0;
+	guint64 expected_end = 1;
+	gboolean cancelable = TRUE;
 	g_autoptr(GVariant) bytes = NULL;
 	g_autoptr(GVariant) files = NULL;
 	g_autoptr(GVariant) total = NULL;
@@ -184,6 +209,7 @@ test_progress_coalesced(Fixture *f, gconstpointer data)
 
 	g_assert_true(g_str_has_prefix(path, "/org/hubd/Hub1/jobs/"));
 	r = hubd_test_job_wait(f->bus, path, WAIT_MS);
+	ended = (guint64)g_get_real_time();
 	seconds = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	g_assert_true(r->ok);
 	g_assert_cmpstr(r->state, ==, "completed");
@@ -211,13 +237,149 @@ test_progress_coalesced(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(g_variant_get_uint32(files), ==, steps);
 	g_assert_cmpstr(g_variant_get_string(kind, NULL), ==, "download");
 	g_assert_cmpuint(g_variant_get_uint64(rate), ==, 0);
+	/* it started running between the call and its end (wall clock, µs);
+	 * an ended job expects nothing and cannot be cancelled */
+	g_assert_true(g_variant_lookup(r->properties, "StartTime", "t", &start_time));
+	g_assert_cmpuint(start_time, >=, called);
+	g_assert_cmpuint(start_time, <=, ended);
+	g_assert_true(g_variant_lookup(r->properties, "ExpectedEndTime", "t", &expected_end));
+	g_assert_cmpuint(expected_end, ==, 0);
+	g_assert_true(g_variant_lookup(r->properties, "Cancelable", "b", &cancelable));
+	g_assert_false(cancelable);
+	repos = hubd_test_job_repos(r);
+	g_assert_cmpstr(repos, ==, "model:test/ticking@main");
+}
+
+typedef struct {
+	GDBusConnection *c;
+	const gchar *path;
+} JobData;
+
+static gboolean
+job_has_rate_cond(gpointer user_data)
+{
+	JobData *d = user_data;
+	g_autoptr(GVariant) rate = job_property(d->c, d->path, "Rate");
+
+	return g_variant_get_uint64(rate) > 0;
+}
+
+static guint64
+lookup_u64(GVariant *props, const gchar *key)
+{
+	guint64 v = 0;
+
+	g_assert_true(g_variant_lookup(props, key, "t", &v));
+	return v;
+}
+
+/* While a job runs: StartTime is set, ExpectedEndTime is where Rate takes the
+ * bytes left (computed when the values were pushed, so between StartTime and
+ * now), Cancelable is true and Repos names what the job works on. */
+static void
+test_properties_while_running(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = start_job(f->bus, LONG_STEPS, 20, FALSE);
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(GVariant) repos = NULL;
+	g_autoptr(GError) error = NULL;
+	JobData d = {f->bus, path};
+	guint64 start_time, expected_end, done, total, rate, pushed, now;
+	gboolean cancelable = FALSE;
+	const gchar *type, *id, *revision;
+
+	g_assert_true(hubd_test_wait_for(job_has_rate_cond, &d, WAIT_MS));
+	reply = g_dbus_connection_call_sync(f->bus,
+					    HUBD_TEST_BUS_NAME,
+					    path,
+					    "org.freedesktop.DBus.Properties",
+					    "GetAll",
+					    g_variant_new("(s)", JOB_IFACE),
+					    G_VARIANT_TYPE("(a{sv})"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    WAIT_MS,
+					    NULL,
+					    &error);
+	g_assert_no_error(error);
+	now = (guint64)g_get_real_time();
+	props = g_variant_get_child_value(reply, 0);
+	start_time = lookup_u64(props, "StartTime");
+	expected_end = lookup_u64(props, "ExpectedEndTime");
+	done = lookup_u64(props, "BytesDone");
+	total = lookup_u64(props, "BytesTotal");
+	rate = lookup_u64(props, "Rate");
+	g_test_message("start %" G_GUINT64_FORMAT " end %" G_GUINT64_FORMAT
+		       " done %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " at %" G_GUINT64_FORMAT
+		       " B/s",
+		       start_time,
+		       expected_end,
+		       done,
+		       total,
+		       rate);
+	g_assert_cmpuint(start_time, >, 0);
+	g_assert_cmpuint(start_time, <=, now);
+	g_assert_cmpuint(rate, >, 0);
+	g_assert_cmpuint(total, >, done);
+	g_assert_cmpuint(expected_end, >, start_time);
+	/* the same values, one push: end - left / rate is when they were pushed
+	 * (±1 µs of rounding) */
+	pushed = expected_end - (guint64)((gdouble)(total - done) * G_USEC_PER_SEC / (gdouble)rate);
+	g_assert_cmpuint(pushed + 1, >=, start_time);
+	g_assert_cmpuint(pushed, <=, now + 1);
+	g_assert_true(g_variant_lookup(props, "Cancelable", "b", &cancelable));
+	g_assert_true(cancelable);
+	repos = g_variant_lookup_value(props, "Repos", G_VARIANT_TYPE("a(sss)"));
+	g_assert_nonnull(repos);
+	g_assert_cmpuint(g_variant_n_children(repos), ==, 1);
+	g_variant_get_child(repos, 0, "(&s&s&s)", &type, &id, &revision);
+	g_assert_cmpstr(type, ==, "model");
+	g_assert_cmpstr(id, ==, "test/ticking");
+	g_assert_cmpstr(revision, ==, "main");
+	cancel_job(f->bus, path);
+}
+
+/* A job that cannot be cancelled refuses Cancel (Forbidden) and outlives its
+ * owner leaving; it runs to its end. */
+static void
+test_not_cancelable(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GDBusConnection) other = private_bus();
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *other_path = NULL;
+	g_autoptr(GVariant) cancelable = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *remote = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) other_r = NULL;
+
+	path = hubd_test_start_job(f->bus,
+				   START_JOB,
+				   start_job_params(20, 20, FALSE, "{'cancelable': <false>}"),
+				   NULL);
+	other_path = hubd_test_start_job(other,
+					 START_JOB,
+					 start_job_params(20, 20, FALSE, "{'cancelable': <false>}"),
+					 NULL);
+	cancelable = job_property(f->bus, path, "Cancelable");
+	g_assert_false(g_variant_get_boolean(cancelable));
+	g_assert_false(try_cancel_job(f->bus, path, &error));
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, "org.hubd.Hub1.Error.Forbidden");
+	g_clear_error(&error);
+	g_dbus_connection_close_sync(other, NULL, &error);
+	g_assert_no_error(error);
+	r = hubd_test_job_wait(f->bus, path, WAIT_MS);
+	other_r = hubd_test_job_wait(f->bus, other_path, WAIT_MS);
+	g_assert_cmpstr(r->state, ==, "completed");
+	g_assert_cmpstr(other_r->state, ==, "completed");
 }
 
 static void
 test_failed(Fixture *f, gconstpointer data)
 {
 	g_autoptr(HubdTestJobResult) r =
-		hubd_test_run_job(f->bus, START_JOB, g_variant_new("(uub)", 3, 10, TRUE), WAIT_MS);
+		hubd_test_run_job(f->bus, START_JOB, start_job_params(3, 10, TRUE, NULL), WAIT_MS);
 
 	g_assert_false(r->ok);
 	g_assert_cmpstr(r->state, ==, "failed");
@@ -330,7 +492,7 @@ test_no_idle_exit_while_running(void)
 	HubdTestDaemon *d = hubd_test_daemon_start(args, NULL);
 	g_autoptr(GDBusConnection) bus = hubd_test_session_bus();
 	g_autoptr(HubdTestJobResult) r =
-		hubd_test_run_job(bus, START_JOB, g_variant_new("(uub)", 30, 100, FALSE), WAIT_MS);
+		hubd_test_run_job(bus, START_JOB, start_job_params(30, 100, FALSE, NULL), WAIT_MS);
 	gint status = -1;
 
 	g_assert_true(r->ok);
@@ -424,6 +586,8 @@ main(gint argc, gchar **argv)
 	ADD("/job/progress-coalesced", test_progress_coalesced);
 	ADD("/job/failed", test_failed);
 	ADD("/job/cancel", test_cancel);
+	ADD("/job/properties-while-running", test_properties_while_running);
+	ADD("/job/not-cancelable", test_not_cancelable);
 	ADD("/job/owner-leaves-bus", test_owner_leaves_bus);
 	ADD("/job/owner-leaves-socket", test_owner_leaves_socket);
 	ADD("/job/both-connections-and-linger", test_both_connections_and_linger);

@@ -353,8 +353,7 @@ test_refs(Fixture *f, gconstpointer data)
 	g_assert_null(call_ok(
 		f,
 		"CreateBranch",
-		g_variant_new_parsed("('model', 'alice/refs', 'feature/x', {'revision': <%s>})",
-				     first),
+		g_variant_new_parsed("('model', 'alice/refs', %s, 'feature/x', @a{sv} {})", first),
 		"()"));
 	g_assert_cmpuint(count_requests(f, "POST", "^/api/models/alice/refs/branch/feature%2Fx$"),
 			 ==,
@@ -405,28 +404,29 @@ test_refs(Fixture *f, gconstpointer data)
 			1);
 	}
 
-	assert_call_error(f,
-			  "CreateBranch",
-			  g_variant_new_parsed("('model', 'alice/refs', 'feature/x', @a{sv} {})"),
-			  ERR "Conflict");
-	g_assert_null(call_ok(
-		f,
-		"CreateBranch",
-		g_variant_new_parsed("('model', 'alice/refs', 'feature/x', {'exist_ok': <true>})"),
-		"()"));
 	assert_call_error(
 		f,
 		"CreateBranch",
-		g_variant_new_parsed("('model', 'alice/refs', 'other', {'revision': <'nope'>})"),
+		g_variant_new_parsed("('model', 'alice/refs', '', 'feature/x', @a{sv} {})"),
+		ERR "Conflict");
+	g_assert_null(
+		call_ok(f,
+			"CreateBranch",
+			g_variant_new_parsed(
+				"('model', 'alice/refs', '', 'feature/x', {'exist_ok': <true>})"),
+			"()"));
+	assert_call_error(
+		f,
+		"CreateBranch",
+		g_variant_new_parsed("('model', 'alice/refs', 'nope', 'other', @a{sv} {})"),
 		ERR "RevisionNotFound");
 
 	/* a tag of the branch, with a message */
-	g_assert_null(call_ok(
-		f,
-		"CreateTag",
-		g_variant_new_parsed("('model', 'alice/refs', 'v1.0', {'revision': <'feature/x'>, "
-				     "'message': <'First release'>})"),
-		"()"));
+	g_assert_null(call_ok(f,
+			      "CreateTag",
+			      g_variant_new_parsed("('model', 'alice/refs', 'feature/x', 'v1.0', "
+						   "{'message': <'First release'>})"),
+			      "()"));
 	g_assert_cmpuint(count_requests(f, "POST", "^/api/models/alice/refs/tag/feature%2Fx$"),
 			 ==,
 			 1);
@@ -437,12 +437,12 @@ test_refs(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(t, ==, first);
 	assert_call_error(f,
 			  "CreateTag",
-			  g_variant_new_parsed("('model', 'alice/refs', 'v1.0', @a{sv} {})"),
+			  g_variant_new_parsed("('model', 'alice/refs', '', 'v1.0', @a{sv} {})"),
 			  ERR "Conflict");
 	g_assert_null(call_ok(
 		f,
 		"CreateTag",
-		g_variant_new_parsed("('model', 'alice/refs', 'v1.0', {'exist_ok': <true>})"),
+		g_variant_new_parsed("('model', 'alice/refs', '', 'v1.0', {'exist_ok': <true>})"),
 		"()"));
 
 	/* deletes */

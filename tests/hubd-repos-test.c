@@ -327,7 +327,7 @@ test_not_logged_in(Fixture *f, gconstpointer data)
 			  ERR "NotLoggedIn");
 	assert_call_error(f,
 			  "CreateBranch",
-			  g_variant_new_parsed("('model', 'alice/anon', 'dev', @a{sv} {})"),
+			  g_variant_new_parsed("('model', 'alice/anon', '', 'dev', @a{sv} {})"),
 			  ERR "NotLoggedIn");
 	g_assert_cmpuint(count_requests(f, NULL, NULL), ==, 0);
 }
@@ -345,7 +345,7 @@ assert_hub_url(Fixture *f,
 	g_autoptr(GVariant) url =
 		call_ok(f,
 			"HubUrl",
-			g_variant_new_parsed("(%s, %s, %s, %s)", type, id, file, rev),
+			g_variant_new_parsed("(%s, %s, %s, %s, @a{sv} {})", type, id, rev, file),
 			"(s)");
 	g_autofree gchar *expected = g_strconcat(f->hub->url, expected_suffix, NULL);
 
@@ -381,14 +381,21 @@ test_hub_url(Fixture *f, gconstpointer data)
 		       "v1.0",
 		       "/spaces/alice/app/resolve/v1.0/app.py");
 	assert_hub_url(f, "", "gpt2", "%.bin", "", "/gpt2/resolve/main/%25.bin");
+	assert_call_error(
+		f,
+		"HubUrl",
+		g_variant_new_parsed("('model', 'alice/m', '', '../etc/passwd', @a{sv} {})"),
+		ERR "InvalidArgument");
 	assert_call_error(f,
 			  "HubUrl",
-			  g_variant_new_parsed("('model', 'alice/m', '../etc/passwd', '')"),
+			  g_variant_new_parsed("('model', 'alice/m', '', '', @a{sv} {})"),
 			  ERR "InvalidArgument");
-	assert_call_error(f,
-			  "HubUrl",
-			  g_variant_new_parsed("('model', 'alice/m', '', '')"),
-			  ERR "InvalidArgument");
+	/* HubUrl takes no option yet: a key is refused, not ignored */
+	assert_call_error(
+		f,
+		"HubUrl",
+		g_variant_new_parsed("('model', 'alice/m', '', 'a', {'revision': <'v1'>})"),
+		ERR "InvalidArgument");
 	g_assert_cmpuint(count_requests(f, NULL, NULL), ==, 0);
 }
 
@@ -406,7 +413,7 @@ test_invalid_input(Fixture *f, gconstpointer data)
 				p = g_variant_new_parsed("('model', %s, '', @a{sv} {})",
 							 bad_ids[i]);
 			else if (g_strcmp0(methods[m], "CreateBranch") == 0)
-				p = g_variant_new_parsed("('model', %s, 'dev', @a{sv} {})",
+				p = g_variant_new_parsed("('model', %s, '', 'dev', @a{sv} {})",
 							 bad_ids[i]);
 			else
 				p = g_variant_new_parsed("('model', %s, @a{sv} {})", bad_ids[i]);
@@ -444,16 +451,22 @@ test_invalid_input(Fixture *f, gconstpointer data)
 			  ERR "InvalidArgument");
 	assert_call_error(f,
 			  "CreateBranch",
-			  g_variant_new_parsed("('model', 'alice/x', 'a/../b', @a{sv} {})"),
+			  g_variant_new_parsed("('model', 'alice/x', '', 'a/../b', @a{sv} {})"),
 			  ERR "InvalidArgument");
 	assert_call_error(f,
 			  "CreateBranch",
-			  g_variant_new_parsed("('model', 'alice/x', '', @a{sv} {})"),
+			  g_variant_new_parsed("('model', 'alice/x', '', '', @a{sv} {})"),
 			  ERR "InvalidArgument");
 	assert_call_error(f,
 			  "DeleteTag",
 			  g_variant_new_parsed("('model', 'alice/x', 'v1', {'message': <'x'>})"),
 			  ERR "InvalidArgument");
+	/* the revision is an argument, in its place after the repo id */
+	assert_call_error(
+		f,
+		"CreateBranch",
+		g_variant_new_parsed("('model', 'alice/x', '', 'b', {'revision': <'v1'>})"),
+		ERR "InvalidArgument");
 	assert_call_error(f,
 			  "Move",
 			  g_variant_new_parsed("('model', 'alice/x', 'alice/x', @a{sv} {})"),

@@ -51,11 +51,11 @@ test_status_bus_and_socket(void)
 		"version",
 		"endpoint",
 		"plugins",
-		"plugin-errors",
+		"plugin_errors",
 		"services",
 		"socket",
 		"pid",
-		"bus-name-owned",
+		"bus_name_owned",
 		"peers",
 		NULL,
 	};
@@ -66,10 +66,10 @@ test_status_bus_and_socket(void)
 	g_autofree gchar *sock_connection = status_dup_string(sock_status, "connection");
 	g_autoptr(GVariant) plugins = hubd_test_status_lookup(bus_status, "plugins", "as");
 	g_autoptr(GVariant) plugin_errors =
-		hubd_test_status_lookup(bus_status, "plugin-errors", "a{ss}");
+		hubd_test_status_lookup(bus_status, "plugin_errors", "a{ss}");
 	g_autoptr(GVariant) services = hubd_test_status_lookup(bus_status, "services", "as");
 	g_autoptr(GVariant) pid = hubd_test_status_lookup(bus_status, "pid", "u");
-	g_autoptr(GVariant) owned = hubd_test_status_lookup(bus_status, "bus-name-owned", "b");
+	g_autoptr(GVariant) owned = hubd_test_status_lookup(bus_status, "bus_name_owned", "b");
 	g_autoptr(GVariant) uptime = hubd_test_status_lookup(bus_status, "uptime", "t");
 	g_autoptr(GVariant) peers = hubd_test_status_lookup(bus_status, "peers", "u");
 	g_autofree const gchar **plugin_names = g_variant_get_strv(plugins, NULL);
@@ -428,7 +428,7 @@ test_no_bus(void)
 	HubdTestDaemon *d = hubd_test_daemon_start(args, NULL);
 	g_autoptr(GDBusConnection) sock = hubd_test_connect_socket(d->socket_path);
 	g_autoptr(GVariant) status = hubd_test_get_status(sock);
-	g_autoptr(GVariant) owned = hubd_test_status_lookup(status, "bus-name-owned", "b");
+	g_autoptr(GVariant) owned = hubd_test_status_lookup(status, "bus_name_owned", "b");
 	g_autofree gchar *connection = status_dup_string(status, "connection");
 	const gchar *hubctl_args[] = {"--socket", d->socket_path, "status", "--json", NULL};
 

@@ -186,6 +186,7 @@ hubd_test_job_wait(GDBusConnection *connection, const gchar *job_path, guint tim
 	g_main_context_pop_thread_default(context);
 
 	if (props != NULL) {
+		r->properties = g_variant_ref(props);
 		g_variant_lookup(props, "State", "s", &r->state);
 		if (!data.completed) {
 			g_variant_lookup(props, "ErrorName", "s", &data.error_name);
@@ -224,7 +225,27 @@ hubd_test_job_result_free(HubdTestJobResult *r)
 	g_free(r->error_name);
 	g_free(r->message);
 	g_clear_pointer(&r->result, g_variant_unref);
+	g_clear_pointer(&r->properties, g_variant_unref);
 	g_free(r);
+}
+
+gchar *
+hubd_test_job_repos(HubdTestJobResult *r)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	g_autoptr(GVariant) repos = NULL;
+	GVariantIter iter;
+	const gchar *type;
+	const gchar *id;
+	const gchar *revision;
+
+	g_assert_nonnull(r->properties);
+	repos = g_variant_lookup_value(r->properties, "Repos", G_VARIANT_TYPE("a(sss)"));
+	g_assert_nonnull(repos);
+	g_variant_iter_init(&iter, repos);
+	while (g_variant_iter_next(&iter, "(&s&s&s)", &type, &id, &revision))
+		g_string_append_printf(s, "%s%s:%s@%s", s->len > 0 ? "," : "", type, id, revision);
+	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
 gchar *

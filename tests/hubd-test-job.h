@@ -13,7 +13,14 @@ typedef struct {
 	GVariant *result;         /* a{sv}, never NULL */
 	guint n_progress_signals; /* PropertiesChanged seen while waiting */
 	guint64 max_bytes_done;   /* largest BytesDone seen */
+	GVariant *properties;     /* the final a{sv} of every property; NULL when
+				   * the job was gone already */
 } HubdTestJobResult;
+
+/* The (type, id, revision) entries of a job's Repos, "type:id@revision"
+ * joined by ","; "" when there are none. */
+gchar *
+hubd_test_job_repos(HubdTestJobResult *r);
 
 /* Subscribes to the job's Completed and PropertiesChanged, then reads its
  * properties (it may have ended already), and iterates a private main

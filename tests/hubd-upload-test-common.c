@@ -135,8 +135,8 @@ upload_folder(Fixture *f,
 					       "model",
 					       repo,
 					       "",
-					       dir,
 					       path_in_repo,
+					       dir,
 					       options_variant(options)),
 				 JOB_TIMEOUT_MS);
 }

@@ -14,10 +14,13 @@ test_regular(Fixture *f, gconstpointer data)
 	const gchar *local = fixture_write(f, "config.json", "{\"hidden_size\": 64}\n");
 	g_autoptr(HubdTestJobResult) r = NULL;
 	g_autofree gchar *back = NULL;
+	g_autofree gchar *repos = NULL;
 	const gchar *oid = NULL;
 
 	r = upload_files(f, "alice/up", local, "config.json", "{}");
 	assert_job_ok(r);
+	repos = hubd_test_job_repos(r);
+	g_assert_cmpstr(repos, ==, "model:alice/up@main");
 	g_assert_true(g_variant_lookup(r->result, "commit_oid", "&s", &oid));
 	g_assert_cmpuint(strlen(oid), ==, 40);
 	back = fetch(f, "alice/up", "main", "config.json", NULL);
@@ -165,6 +168,7 @@ test_folder(Fixture *f, gconstpointer data)
 	g_autoptr(HubdTestJobResult) r2 = NULL;
 	g_autofree gchar *dir = g_build_filename(f->tmp, "folder", NULL);
 	g_autofree gchar *tree = NULL;
+	g_autofree gchar *repos = NULL;
 
 	fixture_write(f, "folder/a.txt", "a\n");
 	fixture_write(f, "folder/sub/b.txt", "b\n");
@@ -180,6 +184,8 @@ test_folder(Fixture *f, gconstpointer data)
 		"data",
 		"{'allow_patterns': <['*.txt', '*.md']>, 'ignore_patterns': <['sub/deep/']>}");
 	assert_job_ok(r);
+	repos = hubd_test_job_repos(r);
+	g_assert_cmpstr(repos, ==, "model:alice/up@main");
 	tree = tree_paths(f, "alice/up");
 	g_assert_nonnull(strstr(tree, "|data/a.txt|"));
 	g_assert_nonnull(strstr(tree, "|data/sub/b.txt|"));
@@ -368,6 +374,18 @@ test_bad_input(Fixture *f, gconstpointer data)
 		assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
 		g_assert_nonnull(strstr(error->message, named[i]));
 	}
+	/* so are unknown keys of a Commit operation */
+	g_clear_error(&error);
+	path = hubd_test_start_job(
+		f->bus,
+		"Commit",
+		g_variant_new_parsed("('model', 'alice/up', '', [{'op': <'delete'>, "
+				     "'path': <'a.txt'>, 'folder': <true>}], "
+				     "@a{sv} {})"),
+		&error);
+	g_assert_null(path);
+	assert_dbus_error(error, "org.hubd.Hub1.Error.InvalidArgument");
+	g_assert_nonnull(strstr(error->message, "folder"));
 }
 
 /* Job.GetAll: BytesTotal, whether the job has ended, and Files (a(stt)) in

@@ -290,9 +290,13 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 				  GVariant *options,
 				  gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"refresh", "b"}, {NULL, NULL}};
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	g_variant_lookup(options, "refresh", "b", &call->refresh);
 	hubd_auth_service_with_store(call, hubd_auth_service_whoami_loaded_cb);
@@ -409,12 +413,16 @@ hubd_auth_service_handle_login(HubdDbusAuth *skeleton,
 			       GVariant *options,
 			       gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"name", "s"}, {"endpoint", "s"}, {NULL, NULL}};
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	g_autoptr(Call) call = call_new(self, invocation);
+	g_autoptr(Call) call = NULL;
 	const gchar *name = NULL;
 	const gchar *endpoint = NULL;
 	GError *error = NULL;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->token = hubd_token_clean(token);
 	if (call->token == NULL || !g_str_has_prefix(call->token, "hf_") ||
 	    strpbrk(call->token, " \t") != NULL) {
@@ -503,11 +511,15 @@ static gboolean
 hubd_auth_service_handle_logout(HubdDbusAuth *skeleton,
 				GDBusMethodInvocation *invocation,
 				const gchar *name,
+				GVariant *options,
 				gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	call->name = name[0] != '\0' ? g_strdup(name) : NULL;
 	hubd_auth_service_with_store(call, hubd_auth_service_logout_loaded_cb);
@@ -549,11 +561,15 @@ static gboolean
 hubd_auth_service_handle_switch_token(HubdDbusAuth *skeleton,
 				      GDBusMethodInvocation *invocation,
 				      const gchar *name,
+				      GVariant *options,
 				      gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	Call *call = call_new(self, invocation);
+	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
 	call->name = g_strdup(name);
 	hubd_auth_service_with_store(call, hubd_auth_service_switch_loaded_cb);
@@ -590,7 +606,7 @@ hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer us
 		g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(info->name));
 		g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(info->endpoint));
 		g_variant_builder_add(&b, "{sv}", "active", g_variant_new_boolean(info->active));
-		g_variant_builder_add(&b, "{sv}", "in-use", g_variant_new_boolean(used));
+		g_variant_builder_add(&b, "{sv}", "in_use", g_variant_new_boolean(used));
 		g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(info->user));
 		g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(info->role));
 		g_variant_builder_add(
@@ -610,11 +626,13 @@ hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer us
 static gboolean
 hubd_auth_service_handle_list_tokens(HubdDbusAuth *skeleton,
 				     GDBusMethodInvocation *invocation,
+				     GVariant *options,
 				     gpointer user_data)
 {
-	Call *call = call_new(HUBD_AUTH_SERVICE(user_data), invocation);
-
-	hubd_auth_service_with_store(call, hubd_auth_service_list_loaded_cb);
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	hubd_auth_service_with_store(call_new(HUBD_AUTH_SERVICE(user_data), invocation),
+				     hubd_auth_service_list_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -647,11 +665,14 @@ hubd_auth_service_get_token_loaded_cb(GObject *source, GAsyncResult *res, gpoint
 static gboolean
 hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 				   GDBusMethodInvocation *invocation,
+				   GVariant *options,
 				   gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
 	HubdConfig *config = hubd_daemon_get_config(hubd_auth_service_daemon(self));
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	if (!hubd_config_get_boolean(config, "auth", "expose-token", FALSE)) {
 		hubd_service_return_error(
 			invocation,

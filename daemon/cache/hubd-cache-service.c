@@ -118,6 +118,8 @@ hubd_cache_service_handle_scan(HubdDbusCache *skeleton,
 			       GVariant *options,
 			       gpointer user_data)
 {
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	hubd_cache_service_run(call_new(HUBD_CACHE_SERVICE(user_data), invocation));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -129,8 +131,11 @@ hubd_cache_service_handle_delete(HubdDbusCache *skeleton,
 				 GVariant *options,
 				 gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"dry_run", "b"}, {NULL, NULL}};
 	Call *call;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	if (revisions == NULL || revisions[0] == NULL) {
 		hubd_service_return_error(
 			invocation,

@@ -48,7 +48,7 @@ hubd_daemon_service_build_status(HubdDaemon *daemon, GDBusConnection *caller)
 	g_hash_table_iter_init(&iter, hubd_daemon_get_plugin_errors(daemon));
 	while (g_hash_table_iter_next(&iter, &key, &value))
 		g_variant_builder_add(&errors, "{ss}", key, value);
-	g_variant_builder_add(&builder, "{sv}", "plugin-errors", g_variant_builder_end(&errors));
+	g_variant_builder_add(&builder, "{sv}", "plugin_errors", g_variant_builder_end(&errors));
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "services",
@@ -65,7 +65,7 @@ hubd_daemon_service_build_status(HubdDaemon *daemon, GDBusConnection *caller)
 			      g_variant_new_string(socket != NULL ? socket : ""));
 	g_variant_builder_add(&builder,
 			      "{sv}",
-			      "bus-name-owned",
+			      "bus_name_owned",
 			      g_variant_new_boolean(hubd_daemon_get_bus_name_owned(daemon)));
 	g_variant_builder_add(&builder, "{sv}", "pid", g_variant_new_uint32((guint32)getpid()));
 	g_variant_builder_add(&builder, "{sv}", "uptime", g_variant_new_uint64((guint64)uptime));
@@ -85,6 +85,8 @@ hubd_daemon_service_handle_get_status(HubdDbusDaemon *skeleton,
 	HubdService *service = HUBD_SERVICE(user_data);
 	HubdDaemon *daemon = hubd_service_get_daemon(service);
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	hubd_dbus_daemon_complete_get_status(
 		skeleton,
 		invocation,

@@ -9,6 +9,7 @@
 #include "hubd-daemon.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-service.h"
 
 /* PropertiesChanged at most every 100 ms (ten a second). */
 #define FLUSH_INTERVAL_MS 100
@@ -69,6 +70,7 @@ struct _HubdJob {
 	GDBusConnection *owner_connection;
 	guint owner_watch_id;
 	gulong closed_id;
+	gboolean owner_gone; /* while not cancelable: cancel once it is again */
 
 	guint linger_id;
 	guint cancel_grace_id;
@@ -274,11 +276,26 @@ hubd_job_files_variant(HubdJob *self)
 	return g_variant_builder_end(&b);
 }
 
+/* Now plus the time the bytes left take at the current rate, in µs since
+ * the epoch; 0 when that is not known (no rate, no total) or the job ended. */
+static guint64
+hubd_job_expected_end_time(HubdJob *self)
+{
+	gdouble left_us;
+
+	if (self->finished || self->rate == 0 || self->bytes_total <= self->bytes_done)
+		return 0;
+	left_us = (gdouble)(self->bytes_total - self->bytes_done) * G_USEC_PER_SEC /
+		  (gdouble)self->rate;
+	return (guint64)g_get_real_time() + (guint64)left_us;
+}
+
 /* Pushes the values to the skeleton, which emits one PropertiesChanged. */
 static void
 hubd_job_push(HubdJob *self)
 {
 	hubd_job_update_rate(self);
+	hubd_dbus_job_set_expected_end_time(self->skeleton, hubd_job_expected_end_time(self));
 	hubd_dbus_job_set_bytes_done(self->skeleton, self->bytes_done);
 	hubd_dbus_job_set_bytes_total(self->skeleton, self->bytes_total);
 	hubd_dbus_job_set_files_done(self->skeleton, self->files_done);
@@ -434,6 +451,8 @@ hubd_job_set_phase(HubdJob *self, const gchar *phase)
 	g_return_if_fail(HUBD_IS_JOB(self));
 	if (self->finished)
 		return;
+	if (hubd_dbus_job_get_start_time(self->skeleton) == 0)
+		hubd_dbus_job_set_start_time(self->skeleton, (guint64)g_get_real_time());
 	hubd_dbus_job_set_state(self->skeleton, "running");
 	hubd_dbus_job_set_phase(self->skeleton, phase != NULL ? phase : "");
 }
@@ -467,13 +486,39 @@ hubd_job_cancel(HubdJob *self)
 }
 
 static gboolean
-hubd_job_handle_cancel(HubdDbusJob *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+hubd_job_handle_cancel(HubdDbusJob *skeleton,
+		       GDBusMethodInvocation *invocation,
+		       GVariant *options,
+		       gpointer user_data)
 {
 	HubdJob *self = HUBD_JOB(user_data);
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	/* an ended job has nothing to cancel: not an error, callers race it */
+	if (!self->finished && !hubd_dbus_job_get_cancelable(skeleton)) {
+		hubd_service_return_error(
+			invocation,
+			g_error_new_literal(HUBD_ERROR,
+					    HUBD_ERROR_FORBIDDEN,
+					    _("This job cannot be cancelled now")));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
 	hubd_dbus_job_complete_cancel(skeleton, invocation);
 	hubd_job_cancel(self);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The owner left: its interest goes, unless the job cannot be cancelled now. */
+static void
+hubd_job_owner_gone(HubdJob *self)
+{
+	if (!hubd_dbus_job_get_cancelable(self->skeleton)) {
+		g_debug("%s: not cancelable now; cancelled once it is", self->path);
+		self->owner_gone = TRUE;
+		return;
+	}
+	hubd_job_cancel(self);
 }
 
 static void
@@ -482,7 +527,7 @@ hubd_job_owner_vanished_cb(GDBusConnection *connection, const gchar *name, gpoin
 	HubdJob *self = HUBD_JOB(user_data);
 
 	g_debug("%s: owner %s left the bus", self->path, name);
-	hubd_job_cancel(self);
+	hubd_job_owner_gone(self);
 }
 
 static void
@@ -494,7 +539,7 @@ hubd_job_owner_closed_cb(GDBusConnection *connection,
 	HubdJob *self = HUBD_JOB(user_data);
 
 	g_debug("%s: owner's connection closed", self->path);
-	hubd_job_cancel(self);
+	hubd_job_owner_gone(self);
 }
 
 void
@@ -526,7 +571,52 @@ hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation)
 	self->closed_id =
 		g_signal_connect(connection, "closed", G_CALLBACK(hubd_job_owner_closed_cb), self);
 	if (g_dbus_connection_is_closed(connection))
+		hubd_job_owner_gone(self);
+}
+
+void
+hubd_job_add_repo(HubdJob *self,
+		  const gchar *repo_type,
+		  const gchar *repo_id,
+		  const gchar *revision)
+{
+	GVariant *repos;
+	GVariantIter iter;
+	const gchar *t;
+	const gchar *i;
+	const gchar *r;
+	GVariantBuilder b;
+
+	g_return_if_fail(HUBD_IS_JOB(self));
+	g_return_if_fail(repo_id != NULL);
+	if (repo_type == NULL || repo_type[0] == '\0')
+		repo_type = "model";
+	if (revision == NULL || revision[0] == '\0')
+		revision = "main";
+	repos = hubd_dbus_job_get_repos(self->skeleton);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sss)"));
+	g_variant_iter_init(&iter, repos);
+	while (g_variant_iter_next(&iter, "(&s&s&s)", &t, &i, &r)) {
+		if (g_strcmp0(t, repo_type) == 0 && g_strcmp0(i, repo_id) == 0 &&
+		    g_strcmp0(r, revision) == 0)
+			return;
+		g_variant_builder_add(&b, "(sss)", t, i, r);
+	}
+	g_variant_builder_add(&b, "(sss)", repo_type, repo_id, revision);
+	hubd_dbus_job_set_repos(self->skeleton, g_variant_builder_end(&b));
+}
+
+void
+hubd_job_set_cancelable(HubdJob *self, gboolean cancelable)
+{
+	g_return_if_fail(HUBD_IS_JOB(self));
+	if (self->finished)
+		return;
+	hubd_dbus_job_set_cancelable(self->skeleton, cancelable);
+	if (cancelable && self->owner_gone) {
+		self->owner_gone = FALSE;
 		hubd_job_cancel(self);
+	}
 }
 
 /* ---- life ---- */
@@ -576,6 +666,9 @@ hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description)
 	hubd_dbus_job_set_error_message(self->skeleton, "");
 	hubd_dbus_job_set_files(self->skeleton,
 				g_variant_new_array(G_VARIANT_TYPE("(stt)"), NULL, 0));
+	hubd_dbus_job_set_repos(self->skeleton,
+				g_variant_new_array(G_VARIANT_TYPE("(sss)"), NULL, 0));
+	hubd_dbus_job_set_cancelable(self->skeleton, TRUE);
 	g_signal_connect(self->skeleton, "handle-cancel", G_CALLBACK(hubd_job_handle_cancel), self);
 	self->object = hubd_dbus_object_skeleton_new(self->path);
 	hubd_dbus_object_skeleton_set_job(self->object, self->skeleton);
@@ -645,6 +738,7 @@ hubd_job_finish(HubdJob *self,
 	/* the last progress, the final state and the result in one change,
 	 * on the wire before Completed */
 	hubd_job_push(self);
+	hubd_dbus_job_set_cancelable(self->skeleton, FALSE);
 	hubd_dbus_job_set_state(self->skeleton, state);
 	hubd_dbus_job_set_result(self->skeleton, result);
 	hubd_dbus_job_set_error_name(self->skeleton, error_name);

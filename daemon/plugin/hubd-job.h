@@ -24,6 +24,24 @@ hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description);
 void
 hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation);
 
+/* Adds a repo the job works on to its Repos property: the type ("model",
+ * "dataset", "space"; "" is "model"), the id and the revision ("" is
+ * "main"), as the method that made the job was given them. Whoever creates
+ * the job calls it once per repo, before returning the job's path. */
+void
+hubd_job_add_repo(HubdJob *self,
+		  const gchar *repo_type,
+		  const gchar *repo_id,
+		  const gchar *revision);
+
+/* Whether Cancel() may stop the job now (the Cancelable property; TRUE
+ * unless set otherwise, FALSE once the job has ended). Work at a point of no
+ * return sets FALSE: Cancel() is then refused with Forbidden and the owner
+ * leaving does not cancel; set back to TRUE, a departure that happened
+ * meanwhile cancels at once. */
+void
+hubd_job_set_cancelable(HubdJob *self, gboolean cancelable);
+
 const gchar *
 hubd_job_get_object_path(HubdJob *self);
 const gchar *
@@ -35,13 +53,14 @@ gboolean
 hubd_job_is_finished(HubdJob *self);
 
 /* State "running" and a phase ("resolving", "hashing", "uploading",
- * "downloading", "committing"). */
+ * "downloading", "committing"). The first call sets StartTime. */
 void
 hubd_job_set_phase(HubdJob *self, const gchar *phase);
 
 /* Progress; D-Bus property changes are coalesced to at most 10 per second
  * (the last values are always flushed before Completed). Rate is computed
- * here from BytesDone over a sliding window. Main thread only. */
+ * here from BytesDone over a sliding window, and ExpectedEndTime from Rate
+ * and the bytes left. Main thread only. */
 void
 hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total);
 void

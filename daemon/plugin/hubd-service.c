@@ -257,3 +257,16 @@ hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, 
 	}
 	return TRUE;
 }
+
+gboolean
+hubd_service_accept_options(GDBusMethodInvocation *invocation,
+			    GVariant *options,
+			    const HubdServiceOption *allowed)
+{
+	GError *error = NULL;
+
+	if (hubd_service_check_options(options, allowed, &error))
+		return TRUE;
+	hubd_service_return_error(invocation, error);
+	return FALSE;
+}

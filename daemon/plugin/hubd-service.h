@@ -67,4 +67,12 @@ typedef struct {
 gboolean
 hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
 
+/* For method handlers: hubd_service_check_options, and on failure the error
+ * is returned to the caller. TRUE when the options are good and the handler
+ * goes on; FALSE when the call has been answered. */
+gboolean
+hubd_service_accept_options(GDBusMethodInvocation *invocation,
+			    GVariant *options,
+			    const HubdServiceOption *allowed);
+
 G_END_DECLS

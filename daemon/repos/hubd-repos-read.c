@@ -318,8 +318,9 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 			  GDBusMethodInvocation *invocation,
 			  const gchar *repo_type,
 			  const gchar *repo_id,
-			  const gchar *filename,
 			  const gchar *revision,
+			  const gchar *filename,
+			  GVariant *options,
 			  gpointer user_data)
 {
 	HubdReposService *self = HUBD_REPOS_SERVICE(user_data);
@@ -329,7 +330,8 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 	HubdRepoType type;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_repos_check_revision(revision, _("revision"), &error))
+	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
+	    !hubd_service_check_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
 	path = hubd_repos_clean_read_path(filename, &error);
 	if (path == NULL)

@@ -435,22 +435,19 @@ hubd_repos_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	ref_methods[row].complete(call_skeleton(call), call->invocation);
 }
 
-/* `name` is the branch or tag; the revision and message come from the
- * options. */
+/* `name` is the branch or tag; `revision` (NULL when deleting) is where a
+ * branch starts or what a tag names; the message comes from the options. */
 static gboolean
-hubd_repos_handle_ref(HubdDbusRepos *skeleton,
-		      GDBusMethodInvocation *invocation,
-		      const gchar *repo_type,
-		      const gchar *repo_id,
-		      const gchar *name,
-		      GVariant *options,
-		      gpointer user_data)
+hubd_repos_ref(GDBusMethodInvocation *invocation,
+	       const gchar *repo_type,
+	       const gchar *repo_id,
+	       const gchar *revision,
+	       const gchar *name,
+	       GVariant *options,
+	       gpointer user_data)
 {
-	static const HubdServiceOption branch_options[] = {{"revision", "s"},
-							   {"exist_ok", "b"},
-							   {NULL, NULL}};
-	static const HubdServiceOption tag_options[] = {{"revision", "s"},
-							{"message", "s"},
+	static const HubdServiceOption branch_options[] = {{"exist_ok", "b"}, {NULL, NULL}};
+	static const HubdServiceOption tag_options[] = {{"message", "s"},
 							{"exist_ok", "b"},
 							{NULL, NULL}};
 	guint row = hubd_repos_ref_method(invocation);
@@ -462,7 +459,6 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 	Call *call;
 	GError *error = NULL;
 	HubdRepoType type;
-	const gchar *revision = NULL;
 	const gchar *message = NULL;
 	gboolean exist_ok = FALSE;
 
@@ -479,7 +475,6 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 						     HUBD_ERROR_INVALID_ARGUMENT,
 						     _("The %s is empty"),
 						     what));
-	g_variant_lookup(options, "revision", "&s", &revision);
 	g_variant_lookup(options, "message", "&s", &message);
 	if (!hubd_repos_check_revision(name, what, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error))
@@ -529,6 +524,33 @@ hubd_repos_handle_ref(HubdDbusRepos *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* CreateBranch and CreateTag */
+static gboolean
+hubd_repos_handle_ref_create(HubdDbusRepos *skeleton,
+			     GDBusMethodInvocation *invocation,
+			     const gchar *repo_type,
+			     const gchar *repo_id,
+			     const gchar *revision,
+			     const gchar *name,
+			     GVariant *options,
+			     gpointer user_data)
+{
+	return hubd_repos_ref(invocation, repo_type, repo_id, revision, name, options, user_data);
+}
+
+/* DeleteBranch and DeleteTag */
+static gboolean
+hubd_repos_handle_ref_delete(HubdDbusRepos *skeleton,
+			     GDBusMethodInvocation *invocation,
+			     const gchar *repo_type,
+			     const gchar *repo_id,
+			     const gchar *name,
+			     GVariant *options,
+			     gpointer user_data)
+{
+	return hubd_repos_ref(invocation, repo_type, repo_id, NULL, name, options, user_data);
+}
+
 /* ---- HubdService ---- */
 
 static GDBusInterfaceSkeleton *
@@ -543,10 +565,10 @@ hubd_repos_service_create_skeleton(HubdService *service)
 		{"handle-delete", G_CALLBACK(hubd_repos_handle_delete)},
 		{"handle-move", G_CALLBACK(hubd_repos_handle_move)},
 		{"handle-update-settings", G_CALLBACK(hubd_repos_handle_update_settings)},
-		{"handle-create-branch", G_CALLBACK(hubd_repos_handle_ref)},
-		{"handle-delete-branch", G_CALLBACK(hubd_repos_handle_ref)},
-		{"handle-create-tag", G_CALLBACK(hubd_repos_handle_ref)},
-		{"handle-delete-tag", G_CALLBACK(hubd_repos_handle_ref)},
+		{"handle-create-branch", G_CALLBACK(hubd_repos_handle_ref_create)},
+		{"handle-delete-branch", G_CALLBACK(hubd_repos_handle_ref_delete)},
+		{"handle-create-tag", G_CALLBACK(hubd_repos_handle_ref_create)},
+		{"handle-delete-tag", G_CALLBACK(hubd_repos_handle_ref_delete)},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)

@@ -196,6 +196,7 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 
 	description = g_strdup_printf("%s: %s", repo_id, filename);
 	job = hubd_job_new(daemon, "download", description);
+	hubd_job_add_repo(job, hubd_repo_type_to_string(req->type), repo_id, req->revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_dbus_transfers_complete_download(skeleton, invocation, hubd_job_get_object_path(job));
 	hubd_download_file_async(daemon,
@@ -246,6 +247,7 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 
 	description = g_strdup_printf("%s@%s", repo_id, req->revision);
 	job = hubd_job_new(daemon, "snapshot", description);
+	hubd_job_add_repo(job, hubd_repo_type_to_string(req->type), repo_id, req->revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_dbus_transfers_complete_snapshot(skeleton, invocation, hubd_job_get_object_path(job));
 	hubd_snapshot_async(daemon,
@@ -262,11 +264,15 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 static gboolean
 hubd_transfers_service_handle_list_jobs(HubdDbusTransfers *skeleton,
 					GDBusMethodInvocation *invocation,
+					GVariant *options,
 					gpointer user_data)
 {
 	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
-	g_auto(GStrv) paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	g_auto(GStrv) paths = NULL;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
 	hubd_dbus_transfers_complete_list_jobs(skeleton, invocation, (const gchar *const *)paths);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

@@ -24,7 +24,9 @@ hubd_transfers_upload_start(HubdService *service,
 			    HubdDbusTransfers *skeleton,
 			    GDBusMethodInvocation *invocation,
 			    HubdUpload *upload,
+			    const gchar *repo_type,
 			    const gchar *repo_id,
+			    const gchar *revision,
 			    GError *error,
 			    HubdTransfersUploadComplete complete)
 {
@@ -35,6 +37,7 @@ hubd_transfers_upload_start(HubdService *service,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	job = hubd_job_new(hubd_service_get_daemon(service), "upload", repo_id);
+	hubd_job_add_repo(job, repo_type, repo_id, revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_upload_run(upload, job);
 	/* the daemon keeps the exported job alive; the path stays valid */
@@ -107,8 +110,8 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 		     const gchar *repo_type,
 		     const gchar *repo_id,
 		     const gchar *revision,
-		     const gchar *folder,
 		     const gchar *path_in_repo,
+		     const gchar *folder,
 		     GVariant *options,
 		     gpointer user_data)
 {
@@ -132,10 +135,23 @@ handle_upload_folder(HubdDbusTransfers *skeleton,
 					   skeleton,
 					   invocation,
 					   upload,
+					   repo_type,
 					   repo_id,
+					   revision,
 					   error,
 					   hubd_dbus_transfers_complete_upload_folder);
 }
+
+/* The keys of one Commit operation (org.hubd.Hub1.Transfers.xml) */
+static const HubdServiceOption operation_keys[] = {
+	{"op", "s"},
+	{"path", "s"},
+	{"local_path", "s"},
+	{"is_folder", "b"},
+	{"src_path", "s"},
+	{"src_revision", "s"},
+	{NULL, NULL},
+};
 
 static gboolean
 hubd_transfers_upload_add_operation(HubdUpload *upload, GVariant *op, GError **error)
@@ -148,6 +164,8 @@ hubd_transfers_upload_add_operation(HubdUpload *upload, GVariant *op, GError **e
 	const gchar *src_rev = NULL;
 	gboolean is_folder = FALSE;
 
+	if (!hubd_service_check_options(op, operation_keys, error))
+		return FALSE;
 	if (!g_variant_dict_lookup(&dict, "op", "&s", &kind) ||
 	    !g_variant_dict_lookup(&dict, "path", "&s", &path)) {
 		g_set_error(error,
@@ -264,7 +282,9 @@ handle_upload_or_commit(HubdDbusTransfers *skeleton,
 					   skeleton,
 					   invocation,
 					   upload,
+					   repo_type,
 					   repo_id,
+					   revision,
 					   error,
 					   upload_methods[row].complete);
 }

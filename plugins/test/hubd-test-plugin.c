@@ -22,10 +22,14 @@ static gboolean
 hubd_test_plugin_handle_ping(HubdTestDbusTestPlugin *skeleton,
 			     GDBusMethodInvocation *invocation,
 			     const gchar *text,
+			     GVariant *options,
 			     gpointer user_data)
 {
-	g_autofree gchar *reply = g_strdup_printf("pong: %s", text);
+	g_autofree gchar *reply = NULL;
 
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	reply = g_strdup_printf("pong: %s", text);
 	hubd_test_dbus_test_plugin_complete_ping(skeleton, invocation, reply);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -113,12 +117,21 @@ hubd_test_plugin_handle_start_job(HubdTestDbusTestPlugin *skeleton,
 				  guint steps,
 				  guint step_ms,
 				  gboolean fail,
+				  GVariant *options,
 				  gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"cancelable", "b"}, {NULL, NULL}};
 	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(user_data));
-	TickJob *t = g_new0(TickJob, 1);
+	gboolean cancelable = TRUE;
+	TickJob *t;
 
+	if (!hubd_service_accept_options(invocation, options, allowed))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	g_variant_lookup(options, "cancelable", "b", &cancelable);
+	t = g_new0(TickJob, 1);
 	t->job = hubd_job_new(daemon, "download", "test: ticking job");
+	hubd_job_add_repo(t->job, "model", "test/ticking", "");
+	hubd_job_set_cancelable(t->job, cancelable);
 	t->steps = steps;
 	t->fail = fail;
 	hubd_job_set_owner(t->job, invocation);
