@@ -7,8 +7,10 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-test-common.h"
 #include "hubd-test-hub-admin.h"
+#include "hubd-token-store.h"
 
 #define ALICE_WRITE "hf_alice_write_0000000000000000000000"
 #define ALICE_READ  "hf_alice_read_00000000000000000000000"
@@ -35,7 +37,7 @@ api_new(Fixture *f, const gchar *token)
 		store = hubd_token_store_new(f->config);
 		g_unsetenv("HF_TOKEN");
 	}
-	client = hubd_hub_client_new(f->config, store);
+	client = hubd_hub_client_new(f->config, HUBD_HUB_TOKEN_PROVIDER(store));
 	return hubd_hub_api_new(client);
 }
 

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
@@ -22,7 +22,7 @@ G_DEFINE_TYPE_WITH_CODE(
 	HubdAuthService,
 	hubd_auth_service,
 	HUBD_TYPE_SERVICE,
-	hubd_service_register_extension_points();
+	hubd_service_register_extension_point();
 	g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT, g_define_type_id, "auth", 900))
 
 typedef struct {
@@ -38,7 +38,7 @@ typedef struct {
 static void
 call_free(Call *call)
 {
-	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(call->self)));
+	hubd_context_release(hubd_service_get_context(HUBD_SERVICE(call->self)));
 	call->self->busy--;
 	g_object_unref(call->self);
 	g_clear_object(&call->invocation);
@@ -60,26 +60,26 @@ call_new(HubdAuthService *self, GDBusMethodInvocation *invocation)
 	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
 	self->busy++;
-	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	hubd_context_hold(hubd_service_get_context(HUBD_SERVICE(self)));
 	return call;
 }
 
-static HubdDaemon *
-hubd_auth_service_daemon(HubdAuthService *self)
+static HubdContext *
+hubd_auth_service_context(HubdAuthService *self)
 {
-	return hubd_service_get_daemon(HUBD_SERVICE(self));
+	return hubd_service_get_context(HUBD_SERVICE(self));
 }
 
 static HubdTokenStore *
 hubd_auth_service_store(HubdAuthService *self)
 {
-	return hubd_daemon_get_token_store(hubd_auth_service_daemon(self));
+	return hubd_context_get_token_store(hubd_auth_service_context(self));
 }
 
 static HubdHubApi *
 hubd_auth_service_api(HubdAuthService *self)
 {
-	return hubd_daemon_get_hub_api(hubd_auth_service_daemon(self));
+	return hubd_context_get_hub_api(hubd_auth_service_context(self));
 }
 
 static HubdDbusAuth *
@@ -130,7 +130,7 @@ hubd_auth_service_update(HubdAuthService *self, gboolean emit_changed)
 {
 	HubdTokenStore *store = hubd_auth_service_store(self);
 	HubdDbusAuth *skeleton = hubd_auth_service_skeleton(self);
-	const gchar *endpoint = hubd_daemon_get_endpoint(hubd_auth_service_daemon(self));
+	const gchar *endpoint = hubd_context_get_endpoint(hubd_auth_service_context(self));
 	HubdTokenSource source = HUBD_TOKEN_SOURCE_NONE;
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *token = hubd_token_store_dup_token(store, endpoint, &source, &name);
@@ -297,7 +297,7 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 	if (!hubd_service_accept_options(invocation, options, allowed))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	call = call_new(self, invocation);
-	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	call->endpoint = g_strdup(hubd_context_get_endpoint(hubd_auth_service_context(self)));
 	g_variant_lookup(options, "refresh", "b", &call->refresh);
 	hubd_auth_service_with_store(call, hubd_auth_service_whoami_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -449,7 +449,8 @@ hubd_auth_service_handle_login(HubdDbusAuth *skeleton,
 			return G_DBUS_METHOD_INVOCATION_HANDLED;
 		}
 	} else {
-		call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+		call->endpoint =
+			g_strdup(hubd_context_get_endpoint(hubd_auth_service_context(self)));
 	}
 	hubd_auth_service_with_store(g_steal_pointer(&call), hubd_auth_service_login_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -520,7 +521,7 @@ hubd_auth_service_handle_logout(HubdDbusAuth *skeleton,
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	call = call_new(self, invocation);
-	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	call->endpoint = g_strdup(hubd_context_get_endpoint(hubd_auth_service_context(self)));
 	call->name = name[0] != '\0' ? g_strdup(name) : NULL;
 	hubd_auth_service_with_store(call, hubd_auth_service_logout_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -570,7 +571,7 @@ hubd_auth_service_handle_switch_token(HubdDbusAuth *skeleton,
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	call = call_new(self, invocation);
-	call->endpoint = g_strdup(hubd_daemon_get_endpoint(hubd_auth_service_daemon(self)));
+	call->endpoint = g_strdup(hubd_context_get_endpoint(hubd_auth_service_context(self)));
 	call->name = g_strdup(name);
 	hubd_auth_service_with_store(call, hubd_auth_service_switch_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -583,7 +584,7 @@ hubd_auth_service_list_loaded_cb(GObject *source, GAsyncResult *res, gpointer us
 {
 	g_autoptr(Call) call = user_data;
 	HubdTokenStore *store = hubd_auth_service_store(call->self);
-	const gchar *own = hubd_daemon_get_endpoint(hubd_auth_service_daemon(call->self));
+	const gchar *own = hubd_context_get_endpoint(hubd_auth_service_context(call->self));
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(GPtrArray) list = NULL;
 	HubdTokenSource in_use_source = HUBD_TOKEN_SOURCE_NONE;
@@ -640,7 +641,7 @@ static void
 hubd_auth_service_get_token_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	Call *call = user_data;
-	const gchar *own = hubd_daemon_get_endpoint(hubd_auth_service_daemon(call->self));
+	const gchar *own = hubd_context_get_endpoint(hubd_auth_service_context(call->self));
 	g_autofree gchar *token = NULL;
 
 	if (!hubd_auth_service_store_ready(call, res))
@@ -669,11 +670,10 @@ hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 				   gpointer user_data)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-	HubdConfig *config = hubd_daemon_get_config(hubd_auth_service_daemon(self));
 
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	if (!hubd_config_get_boolean(config, "auth", "expose-token", FALSE)) {
+	if (!hubd_service_get_config_boolean(HUBD_SERVICE(self), "expose-token", FALSE)) {
 		hubd_service_return_error(
 			invocation,
 			g_error_new_literal(

@@ -57,7 +57,14 @@ struct _HubdTokenStore {
 	gboolean op_running;
 };
 
-G_DEFINE_TYPE(HubdTokenStore, hubd_token_store, G_TYPE_OBJECT)
+static void
+hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE(HubdTokenStore,
+			hubd_token_store,
+			G_TYPE_OBJECT,
+			G_IMPLEMENT_INTERFACE(HUBD_TYPE_HUB_TOKEN_PROVIDER,
+					      hubd_token_store_provider_init))
 
 static const SecretSchema *
 hubd_token_store_get_schema(void)
@@ -874,4 +881,44 @@ hubd_token_store_set_active_finish(HubdTokenStore *self, GAsyncResult *result, G
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---- HubdHubTokenProvider: what the Hub client asks ---- */
+
+static gboolean
+hubd_token_store_provider_is_loaded(HubdHubTokenProvider *provider)
+{
+	return hubd_token_store_is_loaded(HUBD_TOKEN_STORE(provider));
+}
+
+static void
+hubd_token_store_provider_load_async(HubdHubTokenProvider *provider,
+				     GCancellable *cancellable,
+				     GAsyncReadyCallback callback,
+				     gpointer user_data)
+{
+	hubd_token_store_load_async(HUBD_TOKEN_STORE(provider), cancellable, callback, user_data);
+}
+
+static gboolean
+hubd_token_store_provider_load_finish(HubdHubTokenProvider *provider,
+				      GAsyncResult *result,
+				      GError **error)
+{
+	return hubd_token_store_load_finish(HUBD_TOKEN_STORE(provider), result, error);
+}
+
+static gchar *
+hubd_token_store_provider_dup_token(HubdHubTokenProvider *provider, const gchar *endpoint)
+{
+	return hubd_token_store_dup_token(HUBD_TOKEN_STORE(provider), endpoint, NULL, NULL);
+}
+
+static void
+hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface)
+{
+	iface->is_loaded = hubd_token_store_provider_is_loaded;
+	iface->load_async = hubd_token_store_provider_load_async;
+	iface->load_finish = hubd_token_store_provider_load_finish;
+	iface->dup_token = hubd_token_store_provider_dup_token;
 }

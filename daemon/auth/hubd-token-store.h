@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "hubd-config.h"
+#include "hubd-hub-token-provider.h"
 
 G_BEGIN_DECLS
 

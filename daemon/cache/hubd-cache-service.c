@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-cache.h"
-#include "hubd-daemon.h"
+#include "hubd-context.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 
@@ -20,7 +20,7 @@ struct _HubdCacheService {
 G_DEFINE_TYPE_WITH_CODE(HubdCacheService,
 			hubd_cache_service,
 			HUBD_TYPE_SERVICE,
-			hubd_service_register_extension_points();
+			hubd_service_register_extension_point();
 			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
 						       g_define_type_id,
 						       "cache",
@@ -37,7 +37,7 @@ typedef struct {
 static void
 call_free(Call *call)
 {
-	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(call->self)));
+	hubd_context_release(hubd_service_get_context(HUBD_SERVICE(call->self)));
 	call->self->busy--;
 	g_object_unref(call->self);
 	g_object_unref(call->invocation);
@@ -50,13 +50,13 @@ static Call *
 call_new(HubdCacheService *self, GDBusMethodInvocation *invocation)
 {
 	Call *call = g_new0(Call, 1);
-	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(self));
 
 	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
-	call->cache = g_object_ref(hubd_daemon_get_cache(daemon));
+	call->cache = g_object_ref(hubd_context_get_cache(context));
 	self->busy++;
-	hubd_daemon_hold(daemon);
+	hubd_context_hold(context);
 	return call;
 }
 
@@ -156,7 +156,7 @@ static GDBusInterfaceSkeleton *
 hubd_cache_service_create_skeleton(HubdService *service)
 {
 	HubdDbusCache *skeleton = hubd_dbus_cache_skeleton_new();
-	HubdCache *cache = hubd_daemon_get_cache(hubd_service_get_daemon(service));
+	HubdCache *cache = hubd_context_get_cache(hubd_service_get_context(service));
 
 	hubd_dbus_cache_set_path(skeleton, hubd_cache_get_root(cache));
 	g_signal_connect(skeleton,

@@ -102,6 +102,14 @@ hubd_cache_new(const gchar *root)
 	return self;
 }
 
+/**
+ * hubd_cache_get_root:
+ * @self: the cache
+ *
+ * Returns: the cache's folder (huggingface_hub's `HF_HUB_CACHE`)
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_cache_get_root(HubdCache *self)
 {
@@ -111,6 +119,15 @@ hubd_cache_get_root(HubdCache *self)
 
 /* ---- names and paths ---- */
 
+/**
+ * hubd_cache_repo_folder_name:
+ * @type: the repo type
+ * @repo_id: the repo id
+ *
+ * Returns: (transfer full): the repo's folder name, e.g. `models--alice--demo`
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_repo_folder_name(HubdRepoType type, const gchar *repo_id)
 {
@@ -125,6 +142,16 @@ hubd_cache_repo_folder_name(HubdRepoType type, const gchar *repo_id)
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/**
+ * hubd_cache_repo_path:
+ * @self: the cache
+ * @type: the repo type
+ * @repo_id: the repo id
+ *
+ * Returns: (transfer full): the repo's folder in the cache
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_repo_path(HubdCache *self, HubdRepoType type, const gchar *repo_id)
 {
@@ -134,6 +161,17 @@ hubd_cache_repo_path(HubdCache *self, HubdRepoType type, const gchar *repo_id)
 	return g_build_filename(self->root, folder, NULL);
 }
 
+/**
+ * hubd_cache_blob_path:
+ * @self: the cache
+ * @type: the repo type
+ * @repo_id: the repo id
+ * @etag: the blob's ETag (SHA-256 for LFS files, git blob SHA-1 otherwise)
+ *
+ * Returns: (transfer full): `{repo}/blobs/{etag}`
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_blob_path(HubdCache *self, HubdRepoType type, const gchar *repo_id, const gchar *etag)
 {
@@ -142,6 +180,19 @@ hubd_cache_blob_path(HubdCache *self, HubdRepoType type, const gchar *repo_id, c
 	return g_build_filename(repo, "blobs", etag, NULL);
 }
 
+/**
+ * hubd_cache_snapshot_path:
+ * @self: the cache
+ * @type: the repo type
+ * @repo_id: the repo id
+ * @commit: a commit id
+ * @filename: (nullable): a path in the repo
+ *
+ * Returns: (transfer full): `{repo}/snapshots/{commit}[/{filename}]`: the
+ *   link to read a file by
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_snapshot_path(HubdCache *self,
 			 HubdRepoType type,
@@ -252,6 +303,14 @@ hubd_cache_ensure_repo(HubdCache *self, HubdRepoType type, const gchar *repo_id,
 
 /* ---- refs ---- */
 
+/**
+ * hubd_cache_is_commit_hash:
+ * @revision: a revision
+ *
+ * Returns: %TRUE for a full 40-character lowercase hex commit id
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_cache_is_commit_hash(const gchar *revision)
 {
@@ -273,6 +332,17 @@ hubd_cache_ref_path(HubdCache *self, HubdRepoType type, const gchar *repo_id, co
 	return g_build_filename(repo, "refs", revision, NULL);
 }
 
+/**
+ * hubd_cache_read_ref:
+ * @self: the cache
+ * @type: the repo type
+ * @repo_id: the repo id
+ * @revision: a branch or tag
+ *
+ * Returns: (transfer full) (nullable): the commit `refs/{revision}` holds
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_read_ref(HubdCache *self, HubdRepoType type, const gchar *repo_id, const gchar *revision)
 {
@@ -340,6 +410,18 @@ hubd_cache_write_ref(HubdCache *self,
 	return TRUE;
 }
 
+/**
+ * hubd_cache_resolve_revision:
+ * @self: the cache
+ * @type: the repo type
+ * @repo_id: the repo id
+ * @revision: a branch, tag or commit
+ *
+ * Returns: (transfer full) (nullable): @revision itself when it is a commit
+ *   id, else the commit its ref holds, else %NULL
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_cache_resolve_revision(HubdCache *self,
 			    HubdRepoType type,

@@ -12,6 +12,16 @@
 
 G_BEGIN_DECLS
 
+/**
+ * HubdCache:
+ *
+ * The download cache shared with Python's huggingface_hub, in its exact
+ * layout (`models--ns--name/{blobs,snapshots,refs}`, relative links,
+ * `.no_exist`, flock'ed `.locks`). Functions are synchronous and
+ * thread-safe; those that may block belong in worker threads.
+ *
+ * Since: 0.1
+ */
 #define HUBD_TYPE_CACHE (hubd_cache_get_type())
 G_DECLARE_FINAL_TYPE(HubdCache, hubd_cache, HUBD, CACHE, GObject)
 

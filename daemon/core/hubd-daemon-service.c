@@ -3,78 +3,17 @@
 
 #include "hubd-daemon-service.h"
 
-#include <unistd.h>
-
-#include "hubd-daemon.h"
+#include "hubd-context.h"
 #include "hubd-dbus-generated.h"
 
 struct _HubdDaemonService {
 	HubdService parent_instance;
+	GStrv plugins;
+	HubdDaemonStatusFunc status_func;
+	gpointer status_data;
 };
 
-G_DEFINE_TYPE_WITH_CODE(HubdDaemonService,
-			hubd_daemon_service,
-			HUBD_TYPE_SERVICE,
-			hubd_service_register_extension_points();
-			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
-						       g_define_type_id,
-						       "daemon",
-						       1000))
-
-static GVariant *
-hubd_daemon_service_build_status(HubdDaemon *daemon, GDBusConnection *caller)
-{
-	GVariantBuilder builder;
-	GVariantBuilder errors;
-	GHashTableIter iter;
-	gpointer key, value;
-	g_auto(GStrv) plugins = hubd_daemon_dup_plugins(daemon);
-	g_auto(GStrv) services = hubd_daemon_dup_service_names(daemon);
-	const gchar *socket = hubd_daemon_get_socket_path(daemon);
-	gint64 uptime =
-		(g_get_monotonic_time() - hubd_daemon_get_start_time(daemon)) / G_USEC_PER_SEC;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "endpoint",
-			      g_variant_new_string(hubd_daemon_get_endpoint(daemon)));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "plugins",
-			      g_variant_new_strv((const gchar *const *)plugins, -1));
-	g_variant_builder_init(&errors, G_VARIANT_TYPE("a{ss}"));
-	g_hash_table_iter_init(&iter, hubd_daemon_get_plugin_errors(daemon));
-	while (g_hash_table_iter_next(&iter, &key, &value))
-		g_variant_builder_add(&errors, "{ss}", key, value);
-	g_variant_builder_add(&builder, "{sv}", "plugin_errors", g_variant_builder_end(&errors));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "services",
-			      g_variant_new_strv((const gchar *const *)services, -1));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "connection",
-			      g_variant_new_string(hubd_daemon_is_bus_connection(daemon, caller)
-							   ? "bus"
-							   : "socket"));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "socket",
-			      g_variant_new_string(socket != NULL ? socket : ""));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "bus_name_owned",
-			      g_variant_new_boolean(hubd_daemon_get_bus_name_owned(daemon)));
-	g_variant_builder_add(&builder, "{sv}", "pid", g_variant_new_uint32((guint32)getpid()));
-	g_variant_builder_add(&builder, "{sv}", "uptime", g_variant_new_uint64((guint64)uptime));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "peers",
-			      g_variant_new_uint32(hubd_daemon_get_n_peers(daemon)));
-	return g_variant_builder_end(&builder);
-}
+G_DEFINE_TYPE(HubdDaemonService, hubd_daemon_service, HUBD_TYPE_SERVICE)
 
 static gboolean
 hubd_daemon_service_handle_get_status(HubdDbusDaemon *skeleton,
@@ -82,30 +21,28 @@ hubd_daemon_service_handle_get_status(HubdDbusDaemon *skeleton,
 				      GVariant *options,
 				      gpointer user_data)
 {
-	HubdService *service = HUBD_SERVICE(user_data);
-	HubdDaemon *daemon = hubd_service_get_daemon(service);
+	HubdDaemonService *self = HUBD_DAEMON_SERVICE(user_data);
 
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	hubd_dbus_daemon_complete_get_status(
 		skeleton,
 		invocation,
-		hubd_daemon_service_build_status(
-			daemon,
-			g_dbus_method_invocation_get_connection(invocation)));
+		self->status_func(g_dbus_method_invocation_get_connection(invocation),
+				  self->status_data));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static GDBusInterfaceSkeleton *
 hubd_daemon_service_create_skeleton(HubdService *service)
 {
-	HubdDaemon *daemon = hubd_service_get_daemon(service);
+	HubdDaemonService *self = HUBD_DAEMON_SERVICE(service);
 	HubdDbusDaemon *skeleton = hubd_dbus_daemon_skeleton_new();
-	g_auto(GStrv) plugins = hubd_daemon_dup_plugins(daemon);
 
 	hubd_dbus_daemon_set_version(skeleton, PACKAGE_VERSION);
-	hubd_dbus_daemon_set_endpoint(skeleton, hubd_daemon_get_endpoint(daemon));
-	hubd_dbus_daemon_set_plugins(skeleton, (const gchar *const *)plugins);
+	hubd_dbus_daemon_set_endpoint(skeleton,
+				      hubd_context_get_endpoint(hubd_service_get_context(service)));
+	hubd_dbus_daemon_set_plugins(skeleton, (const gchar *const *)self->plugins);
 	g_signal_connect(skeleton,
 			 "handle-get-status",
 			 G_CALLBACK(hubd_daemon_service_handle_get_status),
@@ -114,12 +51,35 @@ hubd_daemon_service_create_skeleton(HubdService *service)
 }
 
 static void
+hubd_daemon_service_finalize(GObject *object)
+{
+	g_strfreev(HUBD_DAEMON_SERVICE(object)->plugins);
+	G_OBJECT_CLASS(hubd_daemon_service_parent_class)->finalize(object);
+}
+
+static void
 hubd_daemon_service_class_init(HubdDaemonServiceClass *klass)
 {
+	G_OBJECT_CLASS(klass)->finalize = hubd_daemon_service_finalize;
 	HUBD_SERVICE_CLASS(klass)->create_skeleton = hubd_daemon_service_create_skeleton;
 }
 
 static void
 hubd_daemon_service_init(HubdDaemonService *self)
 {
+}
+
+HubdDaemonService *
+hubd_daemon_service_new(HubdContext *context,
+			const gchar *const *plugins,
+			HubdDaemonStatusFunc status_func,
+			gpointer status_data)
+{
+	HubdDaemonService *self =
+		g_object_new(HUBD_TYPE_DAEMON_SERVICE, "context", context, "name", "daemon", NULL);
+
+	self->plugins = g_strdupv((gchar **)plugins);
+	self->status_func = status_func;
+	self->status_data = status_data;
+	return self;
 }

@@ -4,24 +4,27 @@
 #include "hubd-daemon.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "hubd-auth-service.h"
 #include "hubd-cache-service.h"
+#include "hubd-cache.h"
+#include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-plugin-loader.h"
 #include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
 #include "hubd-storage-file.h"
+#include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
 
 struct _HubdDaemon {
 	GObject parent_instance;
 	HubdConfig *config;
-	HubdTokenStore *token_store;
-	HubdHubClient *hub_client;
-	HubdHubApi *hub_api;
-	HubdCache *cache; /* made on first use */
+	HubdContext *context; /* the Hub API, the cache, tokens, exported objects */
 	HubdDaemonFlags flags;
 	gchar *socket_path;
 	gchar *plugin_dir;
@@ -40,10 +43,7 @@ struct _HubdDaemon {
 	gboolean name_owned;
 	GDBusConnection *bus_connection;
 	HubdSocketServer *socket_server;
-	GHashTable *managers; /* GDBusConnection* -> GDBusObjectManagerServer* */
-	GHashTable *objects;  /* object path -> GDBusObjectSkeleton* (jobs) */
 
-	guint hold_count;
 	guint idle_id;
 };
 
@@ -61,8 +61,6 @@ hubd_daemon_finalize(GObject *object)
 	if (self->owner_id != 0)
 		g_bus_unown_name(self->owner_id);
 	g_clear_object(&self->socket_server);
-	g_hash_table_unref(self->managers);
-	g_hash_table_unref(self->objects);
 	g_ptr_array_unref(self->services);
 	g_ptr_array_unref(self->plugins);
 	g_hash_table_unref(self->plugin_errors);
@@ -70,17 +68,28 @@ hubd_daemon_finalize(GObject *object)
 	g_clear_pointer(&self->loop, g_main_loop_unref);
 	g_free(self->socket_path);
 	g_free(self->plugin_dir);
-	g_clear_object(&self->hub_api);
-	g_clear_object(&self->hub_client);
-	g_clear_object(&self->cache);
-	g_clear_object(&self->token_store);
+	g_object_unref(self->context);
 	g_object_unref(self->config);
 	G_OBJECT_CLASS(hubd_daemon_parent_class)->finalize(object);
 }
 
 static void
+hubd_daemon_dispose(GObject *object)
+{
+	HubdDaemon *self = HUBD_DAEMON(object);
+
+	/* running jobs are cancelled; work in flight may still hold the context */
+	if (self->context != NULL) {
+		g_signal_handlers_disconnect_by_data(self->context, self);
+		hubd_context_shutdown(self->context);
+	}
+	G_OBJECT_CLASS(hubd_daemon_parent_class)->dispose(object);
+}
+
+static void
 hubd_daemon_class_init(HubdDaemonClass *klass)
 {
+	G_OBJECT_CLASS(klass)->dispose = hubd_daemon_dispose;
 	G_OBJECT_CLASS(klass)->finalize = hubd_daemon_finalize;
 }
 
@@ -90,8 +99,6 @@ hubd_daemon_init(HubdDaemon *self)
 	self->services = g_ptr_array_new_with_free_func(g_object_unref);
 	self->plugins = g_ptr_array_new_with_free_func(g_free);
 	self->plugin_errors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	self->managers = g_hash_table_new_full(NULL, NULL, g_object_unref, g_object_unref);
-	self->objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	self->start_time = g_get_monotonic_time();
 }
 
@@ -99,11 +106,20 @@ HubdDaemon *
 hubd_daemon_new(HubdConfig *config, HubdDaemonFlags flags)
 {
 	HubdDaemon *self = g_object_new(HUBD_TYPE_DAEMON, NULL);
+	g_autoptr(HubdTokenStore) token_store = hubd_token_store_new(config);
+	g_autoptr(HubdHubClient) client =
+		hubd_hub_client_new(config, HUBD_HUB_TOKEN_PROVIDER(token_store));
+	g_autoptr(HubdHubApi) api = hubd_hub_api_new(client);
+	g_autofree gchar *dir = hubd_config_get_string(config, "cache", "dir", NULL);
+	g_autoptr(HubdCache) cache = hubd_cache_new(dir != NULL && dir[0] != '\0' ? dir : NULL);
 
 	self->config = g_object_ref(config);
-	self->token_store = hubd_token_store_new(config);
-	self->hub_client = hubd_hub_client_new(config, self->token_store);
-	self->hub_api = hubd_hub_api_new(self->hub_client);
+	self->context = hubd_context_new(config, api, cache, token_store);
+	/* the last hold released starts the idle timer again */
+	g_signal_connect_swapped(self->context,
+				 "notify::held",
+				 G_CALLBACK(hubd_daemon_idle_reset),
+				 self);
 	self->flags = flags;
 	return self;
 }
@@ -147,10 +163,6 @@ hubd_daemon_authorize_method_cb(GDBusInterfaceSkeleton *skeleton,
 static void
 hubd_daemon_export_on(HubdDaemon *self, GDBusConnection *connection)
 {
-	g_autoptr(GDBusObjectManagerServer) manager =
-		g_dbus_object_manager_server_new(HUBD_OBJECT_PATH);
-	GHashTableIter iter;
-	gpointer value;
 
 	for (guint i = 0; i < self->services->len; i++) {
 		HubdService *service = g_ptr_array_index(self->services, i);
@@ -160,65 +172,15 @@ hubd_daemon_export_on(HubdDaemon *self, GDBusConnection *connection)
 				  G_OBJECT_TYPE_NAME(service),
 				  error_local->message);
 	}
-	/* a GDBusObjectManagerServer serves exactly one connection */
-	g_dbus_object_manager_server_set_connection(manager, connection);
-	g_hash_table_iter_init(&iter, self->objects);
-	while (g_hash_table_iter_next(&iter, NULL, &value))
-		g_dbus_object_manager_server_export(manager, G_DBUS_OBJECT_SKELETON(value));
-	g_hash_table_insert(self->managers, g_object_ref(connection), g_steal_pointer(&manager));
-}
-
-/* GDBusObjectManagerServer unexports a skeleton from every connection
- * (g_dbus_interface_skeleton_unexport), not only from its own: this puts a
- * shared object (a job) back on `connection` where it went missing. */
-static void
-hubd_daemon_ensure_exported_on(GDBusObjectSkeleton *object, GDBusConnection *connection)
-{
-	const gchar *path = g_dbus_object_get_object_path(G_DBUS_OBJECT(object));
-	GList *ifaces = g_dbus_object_get_interfaces(G_DBUS_OBJECT(object));
-
-	for (GList *l = ifaces; l != NULL; l = l->next) {
-		GDBusInterfaceSkeleton *iface = l->data;
-		g_autoptr(GError) error_local = NULL;
-		if (g_dbus_interface_skeleton_has_connection(iface, connection))
-			continue;
-		if (!g_dbus_interface_skeleton_export(iface, connection, path, &error_local))
-			g_warning("cannot re-export %s: %s", path, error_local->message);
-	}
-	g_list_free_full(ifaces, g_object_unref);
-}
-
-static void
-hubd_daemon_reexport_objects(HubdDaemon *self)
-{
-	GHashTableIter conn_iter;
-	gpointer connection;
-
-	g_hash_table_iter_init(&conn_iter, self->managers);
-	while (g_hash_table_iter_next(&conn_iter, &connection, NULL)) {
-		GHashTableIter obj_iter;
-		gpointer object;
-
-		g_hash_table_iter_init(&obj_iter, self->objects);
-		while (g_hash_table_iter_next(&obj_iter, NULL, &object))
-			hubd_daemon_ensure_exported_on(object, connection);
-	}
+	hubd_context_add_connection(self->context, connection);
 }
 
 static void
 hubd_daemon_unexport_from(HubdDaemon *self, GDBusConnection *connection)
 {
-	GDBusObjectManagerServer *manager = g_hash_table_lookup(self->managers, connection);
-
 	for (guint i = 0; i < self->services->len; i++)
 		hubd_service_unexport(g_ptr_array_index(self->services, i), connection);
-	if (manager != NULL)
-		g_dbus_object_manager_server_set_connection(manager, NULL);
-	g_hash_table_remove(self->managers, connection);
-	/* its manager took the shared objects (jobs) off every connection: put
-	 * them back on the ones that remain (also when stopping, or the next
-	 * manager's unexport is a critical) */
-	hubd_daemon_reexport_objects(self);
+	hubd_context_remove_connection(self->context, connection);
 }
 
 static void
@@ -291,15 +253,100 @@ hubd_daemon_name_lost_cb(GDBusConnection *connection, const gchar *name, gpointe
 	hubd_daemon_stop(self, EXIT_FAILURE);
 }
 
+/* ---- what the daemon knows of itself ---- */
+
+/* socket peers: every connection but the bus */
+static guint
+hubd_daemon_n_peers(HubdDaemon *self)
+{
+	g_autolist(GDBusConnection) connections = hubd_context_dup_connections(self->context);
+	guint n = 0;
+
+	for (GList *l = connections; l != NULL; l = l->next) {
+		if (l->data != self->bus_connection)
+			n++;
+	}
+	return n;
+}
+
+static GStrv
+hubd_daemon_dup_strv(GPtrArray *strings)
+{
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	for (guint i = 0; i < strings->len; i++)
+		g_strv_builder_add(builder, g_ptr_array_index(strings, i));
+	return g_strv_builder_end(builder);
+}
+
+/* Daemon.GetStatus */
+static GVariant *
+hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
+{
+	HubdDaemon *self = HUBD_DAEMON(user_data);
+	GVariantBuilder builder;
+	GVariantBuilder errors;
+	GVariantBuilder services;
+	GHashTableIter iter;
+	gpointer key, value;
+	g_auto(GStrv) plugins = hubd_daemon_dup_strv(self->plugins);
+	const gchar *socket = self->socket_server != NULL ? self->socket_path : NULL;
+	gint64 uptime = (g_get_monotonic_time() - self->start_time) / G_USEC_PER_SEC;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "endpoint",
+			      g_variant_new_string(hubd_config_get_endpoint(self->config)));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "plugins",
+			      g_variant_new_strv((const gchar *const *)plugins, -1));
+	g_variant_builder_init(&errors, G_VARIANT_TYPE("a{ss}"));
+	g_hash_table_iter_init(&iter, self->plugin_errors);
+	while (g_hash_table_iter_next(&iter, &key, &value))
+		g_variant_builder_add(&errors, "{ss}", key, value);
+	g_variant_builder_add(&builder, "{sv}", "plugin_errors", g_variant_builder_end(&errors));
+	g_variant_builder_init(&services, G_VARIANT_TYPE_STRING_ARRAY);
+	for (guint i = 0; i < self->services->len; i++)
+		g_variant_builder_add(
+			&services,
+			"s",
+			hubd_service_get_interface_name(g_ptr_array_index(self->services, i)));
+	g_variant_builder_add(&builder, "{sv}", "services", g_variant_builder_end(&services));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "connection",
+			      g_variant_new_string(caller != NULL && caller == self->bus_connection
+							   ? "bus"
+							   : "socket"));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "socket",
+			      g_variant_new_string(socket != NULL ? socket : ""));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "bus_name_owned",
+			      g_variant_new_boolean(self->name_owned && self->owner_id != 0));
+	g_variant_builder_add(&builder, "{sv}", "pid", g_variant_new_uint32((guint32)getpid()));
+	g_variant_builder_add(&builder, "{sv}", "uptime", g_variant_new_uint64((guint64)uptime));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "peers",
+			      g_variant_new_uint32(hubd_daemon_n_peers(self)));
+	return g_variant_builder_end(&builder);
+}
+
 /* ---- idle exit ---- */
 
 static gboolean
 hubd_daemon_is_busy(HubdDaemon *self)
 {
-	if (self->hold_count > 0)
+	if (hubd_context_is_held(self->context))
 		return TRUE;
 	/* a socket peer would lose its connection; the bus can re-activate us */
-	if (hubd_daemon_get_n_peers(self) > 0)
+	if (hubd_daemon_n_peers(self) > 0)
 		return TRUE;
 	for (guint i = 0; i < self->services->len; i++) {
 		if (hubd_service_is_busy(g_ptr_array_index(self->services, i)))
@@ -327,26 +374,9 @@ static void
 hubd_daemon_idle_reset(HubdDaemon *self)
 {
 	g_clear_handle_id(&self->idle_id, g_source_remove);
-	if (self->idle_timeout == 0 || self->stopping)
+	if (self->idle_timeout == 0 || self->stopping || hubd_context_is_held(self->context))
 		return;
 	self->idle_id = g_timeout_add_seconds(self->idle_timeout, hubd_daemon_idle_cb, self);
-}
-
-void
-hubd_daemon_hold(HubdDaemon *self)
-{
-	g_return_if_fail(HUBD_IS_DAEMON(self));
-	self->hold_count++;
-	g_clear_handle_id(&self->idle_id, g_source_remove);
-}
-
-void
-hubd_daemon_release(HubdDaemon *self)
-{
-	g_return_if_fail(HUBD_IS_DAEMON(self));
-	g_return_if_fail(self->hold_count > 0);
-	if (--self->hold_count == 0)
-		hubd_daemon_idle_reset(self);
 }
 
 /* ---- services and plugins ---- */
@@ -361,9 +391,8 @@ hubd_daemon_strcmp_indirect(gconstpointer a, gconstpointer b)
 static void
 hubd_daemon_ensure_builtins(void)
 {
-	hubd_service_register_extension_points();
+	hubd_service_register_extension_point();
 	/* each type implements the extension point in its type registration */
-	g_type_ensure(HUBD_TYPE_DAEMON_SERVICE);
 	g_type_ensure(HUBD_TYPE_AUTH_SERVICE);
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
@@ -372,36 +401,57 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }
 
+/* Starts `service` (taken) and keeps it for export; one broken service must
+ * not take the others down. */
+static void
+hubd_daemon_add_service(HubdDaemon *self, HubdService *service)
+{
+	g_autoptr(HubdService) owned = service;
+	g_autoptr(GError) error_local = NULL;
+	GDBusInterfaceSkeleton *skeleton;
+
+	if (!hubd_service_start(service, &error_local)) {
+		g_warning("service %s did not start: %s",
+			  hubd_service_get_name(service),
+			  error_local->message);
+		return;
+	}
+	skeleton = hubd_service_get_skeleton(service);
+	if (skeleton == NULL)
+		return;
+	g_signal_connect(skeleton,
+			 "g-authorize-method",
+			 G_CALLBACK(hubd_daemon_authorize_method_cb),
+			 self);
+	g_debug("service %s: %s",
+		hubd_service_get_name(service),
+		hubd_service_get_interface_name(service));
+	g_ptr_array_add(self->services, g_steal_pointer(&owned));
+}
+
 static gboolean
 hubd_daemon_create_services(HubdDaemon *self, GError **error)
 {
 	GIOExtensionPoint *ep = g_io_extension_point_lookup(HUBD_SERVICE_EXTENSION_POINT);
+	g_auto(GStrv) plugins = hubd_daemon_dup_strv(self->plugins);
 
+	/* the daemon's own interface reports on the daemon itself: the one
+	 * service made here rather than from the extension point */
+	hubd_daemon_add_service(self,
+				HUBD_SERVICE(hubd_daemon_service_new(self->context,
+								     (const gchar *const *)plugins,
+								     hubd_daemon_build_status,
+								     self)));
 	for (GList *l = g_io_extension_point_get_extensions(ep); l != NULL; l = l->next) {
 		GIOExtension *ext = l->data;
-		g_autoptr(HubdService) service = NULL;
-		g_autoptr(GError) error_local = NULL;
-		GDBusInterfaceSkeleton *skeleton;
 
-		service = g_object_new(g_io_extension_get_type(ext), "daemon", self, NULL);
-		if (!hubd_service_start(service, &error_local)) {
-			/* one broken service must not take the others down */
-			g_warning("service %s did not start: %s",
-				  g_io_extension_get_name(ext),
-				  error_local->message);
-			continue;
-		}
-		skeleton = hubd_service_get_skeleton(service);
-		if (skeleton == NULL)
-			continue;
-		g_signal_connect(skeleton,
-				 "g-authorize-method",
-				 G_CALLBACK(hubd_daemon_authorize_method_cb),
-				 self);
-		g_debug("service %s: %s",
-			g_io_extension_get_name(ext),
-			hubd_service_get_interface_name(service));
-		g_ptr_array_add(self->services, g_steal_pointer(&service));
+		hubd_daemon_add_service(self,
+					g_object_new(g_io_extension_get_type(ext),
+						     "context",
+						     self->context,
+						     "name",
+						     g_io_extension_get_name(ext),
+						     NULL));
 	}
 	if (self->services->len == 0) {
 		g_set_error_literal(error, HUBD_ERROR, HUBD_ERROR_FAILED, _("No service started"));
@@ -476,10 +526,9 @@ hubd_daemon_stop(HubdDaemon *self, gint exit_code)
 	}
 	if (self->socket_server != NULL)
 		hubd_socket_server_stop(self->socket_server);
-	connections = g_hash_table_get_keys(self->managers);
+	connections = hubd_context_dup_connections(self->context);
 	for (GList *l = connections; l != NULL; l = l->next) {
-		/* unexport_from() drops the table's reference, maybe the last one */
-		g_autoptr(GDBusConnection) connection = g_object_ref(l->data);
+		g_autoptr(GDBusConnection) connection = l->data;
 		g_signal_handlers_disconnect_by_func(connection, hubd_daemon_peer_closed_cb, self);
 		hubd_daemon_unexport_from(self, connection);
 		if (connection != self->bus_connection)
@@ -491,162 +540,11 @@ hubd_daemon_stop(HubdDaemon *self, gint exit_code)
 		g_main_loop_quit(self->loop);
 }
 
-/* ---- objects below the root (jobs) ---- */
-
-void
-hubd_daemon_export_object(HubdDaemon *self, GDBusObjectSkeleton *object)
-{
-	GHashTableIter iter;
-	gpointer value;
-	const gchar *path;
-
-	g_return_if_fail(HUBD_IS_DAEMON(self));
-	path = g_dbus_object_get_object_path(G_DBUS_OBJECT(object));
-	g_hash_table_replace(self->objects, g_strdup(path), g_object_ref(object));
-	g_hash_table_iter_init(&iter, self->managers);
-	while (g_hash_table_iter_next(&iter, NULL, &value))
-		g_dbus_object_manager_server_export(value, object);
-}
-
-void
-hubd_daemon_unexport_object(HubdDaemon *self, const gchar *object_path)
-{
-	GHashTableIter iter;
-	gpointer connection, value;
-	GDBusObjectSkeleton *object;
-
-	g_return_if_fail(HUBD_IS_DAEMON(self));
-	object = g_hash_table_lookup(self->objects, object_path);
-	g_hash_table_iter_init(&iter, self->managers);
-	while (g_hash_table_iter_next(&iter, &connection, &value)) {
-		/* the previous manager's unexport took it off this connection too,
-		 * and unexporting what is not exported is a critical */
-		if (object != NULL)
-			hubd_daemon_ensure_exported_on(object, connection);
-		g_dbus_object_manager_server_unexport(value, object_path);
-	}
-	g_hash_table_remove(self->objects, object_path);
-}
-
 /* ---- accessors ---- */
 
-HubdConfig *
-hubd_daemon_get_config(HubdDaemon *self)
+HubdContext *
+hubd_daemon_get_context(HubdDaemon *self)
 {
 	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->config;
-}
-
-const gchar *
-hubd_daemon_get_endpoint(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return hubd_config_get_endpoint(self->config);
-}
-
-HubdHubClient *
-hubd_daemon_get_hub_client(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->hub_client;
-}
-
-HubdHubApi *
-hubd_daemon_get_hub_api(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->hub_api;
-}
-
-HubdTokenStore *
-hubd_daemon_get_token_store(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->token_store;
-}
-
-HubdCache *
-hubd_daemon_get_cache(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	if (g_atomic_pointer_get(&self->cache) == NULL) {
-		g_autofree gchar *dir = hubd_config_get_string(self->config, "cache", "dir", NULL);
-		HubdCache *cache = hubd_cache_new(dir != NULL && dir[0] != '\0' ? dir : NULL);
-		/* worker threads may ask too: the first one wins */
-		if (!g_atomic_pointer_compare_and_exchange(&self->cache, NULL, cache))
-			g_object_unref(cache);
-	}
-	return g_atomic_pointer_get(&self->cache);
-}
-
-GStrv
-hubd_daemon_dup_plugins(HubdDaemon *self)
-{
-	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	for (guint i = 0; i < self->plugins->len; i++)
-		g_strv_builder_add(builder, g_ptr_array_index(self->plugins, i));
-	return g_strv_builder_end(builder);
-}
-
-GHashTable *
-hubd_daemon_get_plugin_errors(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->plugin_errors;
-}
-
-GStrv
-hubd_daemon_dup_service_names(HubdDaemon *self)
-{
-	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	for (guint i = 0; i < self->services->len; i++)
-		g_strv_builder_add(
-			builder,
-			hubd_service_get_interface_name(g_ptr_array_index(self->services, i)));
-	return g_strv_builder_end(builder);
-}
-
-const gchar *
-hubd_daemon_get_socket_path(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), NULL);
-	return self->socket_server != NULL ? self->socket_path : NULL;
-}
-
-gboolean
-hubd_daemon_get_bus_name_owned(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), FALSE);
-	return self->name_owned && self->owner_id != 0;
-}
-
-gboolean
-hubd_daemon_is_bus_connection(HubdDaemon *self, GDBusConnection *connection)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), FALSE);
-	return connection != NULL && connection == self->bus_connection;
-}
-
-guint
-hubd_daemon_get_n_peers(HubdDaemon *self)
-{
-	guint n;
-
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), 0);
-	n = g_hash_table_size(self->managers);
-	if (self->bus_connection != NULL &&
-	    g_hash_table_contains(self->managers, self->bus_connection))
-		n--;
-	return n;
-}
-
-gint64
-hubd_daemon_get_start_time(HubdDaemon *self)
-{
-	g_return_val_if_fail(HUBD_IS_DAEMON(self), 0);
-	return self->start_time;
+	return self->context;
 }

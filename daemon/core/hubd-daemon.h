@@ -3,12 +3,8 @@
 
 #include <gio/gio.h>
 
-#include "hubd-cache.h"
 #include "hubd-config.h"
-#include "hubd-hub-api.h"
-#include "hubd-hub-client.h"
-#include "hubd-service.h"
-#include "hubd-token-store.h"
+#include "hubd-context.h"
 
 G_BEGIN_DECLS
 
@@ -43,51 +39,8 @@ hubd_daemon_run(HubdDaemon *self, GError **error);
 void
 hubd_daemon_stop(HubdDaemon *self, gint exit_code);
 
-HubdConfig *
-hubd_daemon_get_config(HubdDaemon *self);
-const gchar *
-hubd_daemon_get_endpoint(HubdDaemon *self);
-/* The one Hub client and the one token store, shared by every service. */
-HubdHubClient *
-hubd_daemon_get_hub_client(HubdDaemon *self);
-HubdTokenStore *
-hubd_daemon_get_token_store(HubdDaemon *self);
-/* The Hub API over that client: every Hub endpoint a service calls. */
-HubdHubApi *
-hubd_daemon_get_hub_api(HubdDaemon *self);
-/* The shared download cache: [cache] dir in hubd.conf, else the
- * huggingface_hub environment (see hubd_cache_new). Made on first use. */
-HubdCache *
-hubd_daemon_get_cache(HubdDaemon *self);
-/* loaded plugin names (sorted) and plugin file name -> error for those that failed */
-GStrv
-hubd_daemon_dup_plugins(HubdDaemon *self);
-GHashTable *
-hubd_daemon_get_plugin_errors(HubdDaemon *self);
-GStrv
-hubd_daemon_dup_service_names(HubdDaemon *self);
-const gchar *
-hubd_daemon_get_socket_path(HubdDaemon *self);
-gboolean
-hubd_daemon_get_bus_name_owned(HubdDaemon *self);
-gboolean
-hubd_daemon_is_bus_connection(HubdDaemon *self, GDBusConnection *connection);
-guint
-hubd_daemon_get_n_peers(HubdDaemon *self);
-gint64
-hubd_daemon_get_start_time(HubdDaemon *self);
-
-/* Objects below /org/hubd/Hub1 (jobs): exported through the ObjectManager
- * of every connection, present and future. */
-void
-hubd_daemon_export_object(HubdDaemon *self, GDBusObjectSkeleton *object);
-void
-hubd_daemon_unexport_object(HubdDaemon *self, const gchar *object_path);
-
-/* Work in flight keeps the idle timer away; every hold needs a release. */
-void
-hubd_daemon_hold(HubdDaemon *self);
-void
-hubd_daemon_release(HubdDaemon *self);
+/* The daemon as its services and plugins see it. */
+HubdContext *
+hubd_daemon_get_context(HubdDaemon *self);
 
 G_END_DECLS

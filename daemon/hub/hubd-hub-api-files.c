@@ -10,6 +10,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 
 /* The Hub refuses more in one paths-info call (413 "too many parameters") */
 #define PATHS_INFO_MAX 1000

@@ -9,6 +9,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-json.h"
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};

@@ -9,6 +9,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-hub-link.h"
 
 /* ---- the pager ---- */

@@ -9,6 +9,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 
 /* A branch or tag name: not empty, and a valid revision. */
 static gboolean

@@ -8,6 +8,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-json.h"
 
 /* The Hub's largest page for repo listings */

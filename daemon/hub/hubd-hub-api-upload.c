@@ -10,6 +10,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 
 #define LFS_JSON "application/vnd.git-lfs+json"
 /* huggingface_hub sends the first 512 bytes as the sample */

@@ -10,6 +10,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 
 static void
 hubd_hub_api_append_segments(GString *path, const gchar *const *segments)

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
+#include "hubd-hub-client.h"
 
 struct _HubdHubApi {
 	GObject parent_instance;

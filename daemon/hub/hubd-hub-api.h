@@ -4,13 +4,15 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "hubd-hub-client.h"
 #include "hubd-hub-request.h"
 #include "hubd-hub-types.h"
 #include "hubd-hub-upload-types.h"
 #include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
+
+/* the transport, internal to the daemon */
+typedef struct _HubdHubClient HubdHubClient;
 
 /**
  * HubdHubApi:

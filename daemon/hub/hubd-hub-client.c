@@ -32,7 +32,7 @@
 struct _HubdHubClient {
 	GObject parent_instance;
 	HubdConfig *config;
-	HubdTokenStore *token_store;
+	HubdHubTokenProvider *tokens;
 	SoupSession *session;
 	gboolean offline;
 	guint etag_timeout;
@@ -53,7 +53,7 @@ hubd_hub_client_finalize(GObject *object)
 	HubdHubClient *self = HUBD_HUB_CLIENT(object);
 
 	g_object_unref(self->config);
-	g_clear_object(&self->token_store);
+	g_clear_object(&self->tokens);
 	g_object_unref(self->session);
 	g_free(self->user_agent_base);
 	g_free(self->user_agent_tail);
@@ -105,14 +105,14 @@ hubd_hub_client_uint_setting(HubdConfig *config, const gchar *env, const gchar *
 }
 
 HubdHubClient *
-hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store)
+hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 {
 	HubdHubClient *self = g_object_new(HUBD_TYPE_HUB_CLIENT, NULL);
 	const gchar *origin = g_getenv("HF_HUB_USER_AGENT_ORIGIN");
 	guint io_timeout;
 
 	self->config = g_object_ref(config);
-	self->token_store = token_store != NULL ? g_object_ref(token_store) : NULL;
+	self->tokens = tokens != NULL ? g_object_ref(tokens) : NULL;
 	self->offline = hubd_hub_client_env_true("HF_HUB_OFFLINE") ||
 			hubd_hub_client_env_true("TRANSFORMERS_OFFLINE");
 	self->etag_timeout = hubd_hub_client_uint_setting(config,
@@ -616,9 +616,8 @@ hubd_hub_client_start(GTask *task)
 	}
 	if (data->req->token != NULL)
 		data->token = g_strdup(data->req->token);
-	else if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
-		 self->token_store != NULL)
-		data->token = hubd_token_store_dup_token(self->token_store, endpoint, NULL, NULL);
+	else if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 && self->tokens != NULL)
+		data->token = hubd_hub_token_provider_dup_token(self->tokens, endpoint);
 	if (data->token == NULL && (data->req->flags & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,
@@ -635,7 +634,7 @@ static void
 hubd_hub_client_store_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	/* a keyring that failed to load means anonymous requests, not failure */
-	hubd_token_store_load_finish(HUBD_TOKEN_STORE(source), res, NULL);
+	hubd_hub_token_provider_load_finish(HUBD_HUB_TOKEN_PROVIDER(source), res, NULL);
 	hubd_hub_client_start(G_TASK(user_data));
 }
 
@@ -667,11 +666,11 @@ hubd_hub_client_send_internal(HubdHubClient *self,
 		return;
 	}
 	if (req->token == NULL && (req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
-	    self->token_store != NULL && !hubd_token_store_is_loaded(self->token_store)) {
-		hubd_token_store_load_async(self->token_store,
-					    NULL,
-					    hubd_hub_client_store_loaded_cb,
-					    task);
+	    self->tokens != NULL && !hubd_hub_token_provider_is_loaded(self->tokens)) {
+		hubd_hub_token_provider_load_async(self->tokens,
+						   NULL,
+						   hubd_hub_client_store_loaded_cb,
+						   task);
 		return;
 	}
 	hubd_hub_client_start(task);
@@ -849,9 +848,8 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 	g_task_set_source_tag(task, hubd_hub_client_whoami_async);
 	if (endpoint == NULL)
 		endpoint = hubd_config_get_endpoint(self->config);
-	if (token == NULL && self->token_store != NULL)
-		token = current =
-			hubd_token_store_dup_token(self->token_store, endpoint, NULL, NULL);
+	if (token == NULL && self->tokens != NULL)
+		token = current = hubd_hub_token_provider_dup_token(self->tokens, endpoint);
 	if (token == NULL) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,

@@ -8,7 +8,7 @@
 #include "hubd-config.h"
 #include "hubd-hub-error-map.h"
 #include "hubd-hub-request.h"
-#include "hubd-token-store.h"
+#include "hubd-hub-token-provider.h"
 
 G_BEGIN_DECLS
 
@@ -17,11 +17,11 @@ G_BEGIN_DECLS
 #define HUBD_TYPE_HUB_CLIENT (hubd_hub_client_get_type())
 G_DECLARE_FINAL_TYPE(HubdHubClient, hubd_hub_client, HUBD, HUB_CLIENT, GObject)
 
-/* `token_store` may be NULL (anonymous only, or explicit tokens). Reads
+/* `tokens` may be NULL (anonymous only, or explicit tokens). Reads
  * HF_HUB_OFFLINE, HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT and
  * HF_HUB_USER_AGENT_ORIGIN once, here, like huggingface_hub at import. */
 HubdHubClient *
-hubd_hub_client_new(HubdConfig *config, HubdTokenStore *token_store);
+hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens);
 
 const gchar *
 hubd_hub_client_get_endpoint(HubdHubClient *self);

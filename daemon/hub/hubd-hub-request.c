@@ -9,6 +9,20 @@
 
 G_DEFINE_BOXED_TYPE(HubdHubRequest, hubd_hub_request, hubd_hub_request_ref, hubd_hub_request_unref)
 
+/**
+ * hubd_hub_request_new:
+ * @method: `GET`, `HEAD`, `POST`, `PUT`, `DELETE`…
+ * @path_or_url: a path from a HubdHubApi URL builder (relative to the Hub),
+ *   or an absolute URL the Hub handed out
+ *
+ * A request to send with hubd_hub_api_request_async() and friends. The
+ * transport adds the user's token only when the URL is on the Hub's own
+ * origin, the user agent, retries (idempotent methods) and error mapping.
+ *
+ * Returns: (transfer full): the request
+ *
+ * Since: 0.1
+ */
 HubdHubRequest *
 hubd_hub_request_new(const gchar *method, const gchar *path_or_url)
 {
@@ -21,6 +35,14 @@ hubd_hub_request_new(const gchar *method, const gchar *path_or_url)
 	return req;
 }
 
+/**
+ * hubd_hub_request_ref:
+ * @req: a request
+ *
+ * Returns: (transfer full): @req
+ *
+ * Since: 0.1
+ */
 HubdHubRequest *
 hubd_hub_request_ref(HubdHubRequest *req)
 {
@@ -44,12 +66,28 @@ hubd_hub_request_clear(HubdHubRequest *req)
 	g_free(req->library);
 }
 
+/**
+ * hubd_hub_request_unref:
+ * @req: (transfer full): a request
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_unref(HubdHubRequest *req)
 {
 	g_rc_box_release_full(req, (GDestroyNotify)hubd_hub_request_clear);
 }
 
+/**
+ * hubd_hub_request_add_query:
+ * @req: a request
+ * @key: the parameter's name
+ * @value: its value
+ *
+ * Appends `key=value` to the query, both percent-encoded here.
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_add_query(HubdHubRequest *req, const gchar *key, const gchar *value)
 {
@@ -60,6 +98,14 @@ hubd_hub_request_add_query(HubdHubRequest *req, const gchar *key, const gchar *v
 	req->has_query = TRUE;
 }
 
+/**
+ * hubd_hub_request_set_body:
+ * @req: a request
+ * @content_type: the body's media type
+ * @body: the body (a reference is taken)
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_body(HubdHubRequest *req, const gchar *content_type, GBytes *body)
 {
@@ -69,6 +115,15 @@ hubd_hub_request_set_body(HubdHubRequest *req, const gchar *content_type, GBytes
 	req->body = body != NULL ? g_bytes_ref(body) : NULL;
 }
 
+/**
+ * hubd_hub_request_set_json_body:
+ * @req: a request
+ * @node: JSON (not taken)
+ *
+ * Serialises @node as the `application/json` body.
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node)
 {
@@ -82,6 +137,20 @@ hubd_hub_request_set_json_body(HubdHubRequest *req, JsonNode *node)
 	req->body = g_bytes_new_take(data, len);
 }
 
+/**
+ * hubd_hub_request_set_body_stream:
+ * @req: a request
+ * @content_type: the body's media type
+ * @factory: makes a fresh stream for every attempt, so a retry resends from
+ *   the start
+ * @user_data: for @factory
+ * @destroy: (nullable): frees @user_data
+ * @length: the exact size, or -1 (chunked)
+ *
+ * A streamed body (uploads); replaces any body set before.
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_body_stream(HubdHubRequest *req,
 				 const gchar *content_type,
@@ -101,6 +170,14 @@ hubd_hub_request_set_body_stream(HubdHubRequest *req,
 	req->body_length = length;
 }
 
+/**
+ * hubd_hub_request_set_header:
+ * @req: a request
+ * @name: a header name (never `Authorization`: the transport owns it)
+ * @value: its value
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_header(HubdHubRequest *req, const gchar *name, const gchar *value)
 {
@@ -108,6 +185,13 @@ hubd_hub_request_set_header(HubdHubRequest *req, const gchar *name, const gchar 
 	g_ptr_array_add(req->headers, g_strdup(value));
 }
 
+/**
+ * hubd_hub_request_set_flags:
+ * @req: a request
+ * @flags: #HubdHubRequestFlags
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_flags(HubdHubRequest *req, HubdHubRequestFlags flags)
 {
@@ -128,6 +212,17 @@ hubd_hub_request_set_endpoint(HubdHubRequest *req, const gchar *endpoint)
 	req->endpoint = g_strdup(endpoint);
 }
 
+/**
+ * hubd_hub_request_set_library:
+ * @req: a request
+ * @name: the calling application's name
+ * @version: its version
+ *
+ * Adds `NAME/VERSION` to the user agent, as huggingface_hub's
+ * `library_name` does.
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_library(HubdHubRequest *req, const gchar *name, const gchar *version)
 {
@@ -140,6 +235,13 @@ hubd_hub_request_set_library(HubdHubRequest *req, const gchar *name, const gchar
 			: NULL;
 }
 
+/**
+ * hubd_hub_request_set_timeout:
+ * @req: a request
+ * @seconds: a deadline for one whole attempt (0: only the I/O timeout)
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_request_set_timeout(HubdHubRequest *req, guint seconds)
 {
@@ -165,6 +267,14 @@ G_DEFINE_BOXED_TYPE(HubdHubResponse,
 		    hubd_hub_response_ref,
 		    hubd_hub_response_unref)
 
+/**
+ * hubd_hub_response_ref:
+ * @resp: a response
+ *
+ * Returns: (transfer full): @resp
+ *
+ * Since: 0.1
+ */
 HubdHubResponse *
 hubd_hub_response_ref(HubdHubResponse *resp)
 {
@@ -180,6 +290,12 @@ hubd_hub_response_clear(HubdHubResponse *resp)
 	g_free(resp->request_id);
 }
 
+/**
+ * hubd_hub_response_unref:
+ * @resp: (transfer full): a response
+ *
+ * Since: 0.1
+ */
 void
 hubd_hub_response_unref(HubdHubResponse *resp)
 {
@@ -201,36 +317,86 @@ hubd_hub_response_new(SoupMessage *msg, GUri *uri, GBytes *body)
 	return resp;
 }
 
+/**
+ * hubd_hub_response_get_status:
+ * @resp: a response
+ *
+ * Returns: the HTTP status
+ *
+ * Since: 0.1
+ */
 guint
 hubd_hub_response_get_status(HubdHubResponse *resp)
 {
 	return resp->status;
 }
 
+/**
+ * hubd_hub_response_get_headers:
+ * @resp: a response
+ *
+ * Returns: (transfer none): the answer's headers
+ *
+ * Since: 0.1
+ */
 SoupMessageHeaders *
 hubd_hub_response_get_headers(HubdHubResponse *resp)
 {
 	return soup_message_get_response_headers(resp->msg);
 }
 
+/**
+ * hubd_hub_response_get_body:
+ * @resp: a response
+ *
+ * Returns: (transfer none) (nullable): the whole body, bounded; %NULL for a
+ *   streamed answer
+ *
+ * Since: 0.1
+ */
 GBytes *
 hubd_hub_response_get_body(HubdHubResponse *resp)
 {
 	return resp->body;
 }
 
+/**
+ * hubd_hub_response_get_uri:
+ * @resp: a response
+ *
+ * Returns: (transfer none): the URL that answered, after redirects
+ *
+ * Since: 0.1
+ */
 GUri *
 hubd_hub_response_get_uri(HubdHubResponse *resp)
 {
 	return resp->uri;
 }
 
+/**
+ * hubd_hub_response_get_message:
+ * @resp: a response
+ *
+ * Returns: (transfer none): the last #SoupMessage sent
+ *
+ * Since: 0.1
+ */
 SoupMessage *
 hubd_hub_response_get_message(HubdHubResponse *resp)
 {
 	return resp->msg;
 }
 
+/**
+ * hubd_hub_response_get_request_id:
+ * @resp: a response
+ *
+ * Returns: (nullable): the Hub's request id (`X-Request-Id`), to quote in
+ *   bug reports
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_hub_response_get_request_id(HubdHubResponse *resp)
 {

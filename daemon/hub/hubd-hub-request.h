@@ -6,6 +6,24 @@
 
 G_BEGIN_DECLS
 
+/**
+ * HubdHubRequestFlags:
+ * @HUBD_HUB_REQUEST_FLAG_NONE: none
+ * @HUBD_HUB_REQUEST_FLAG_ANONYMOUS: never send a token, not even to the Hub
+ * @HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN: fail with %HUBD_ERROR_NOT_LOGGED_IN
+ *   when there is no token
+ * @HUBD_HUB_REQUEST_FLAG_NO_RETRY: one attempt only, even for an idempotent
+ *   method
+ * @HUBD_HUB_REQUEST_FLAG_RETRY: retry although the method is not idempotent
+ * @HUBD_HUB_REQUEST_FLAG_NO_REDIRECT: hand back 3xx answers instead of
+ *   following them
+ * @HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR: hand back HTTP error answers instead
+ *   of failing
+ *
+ * How a #HubdHubRequest is sent.
+ *
+ * Since: 0.1
+ */
 typedef enum {
 	HUBD_HUB_REQUEST_FLAG_NONE = 0,
 	/* never send a token, not even to the Hub */
@@ -24,6 +42,14 @@ typedef enum {
 
 /* ---- a request description (refcounted, not thread-safe) ---- */
 
+/**
+ * HubdHubRequest:
+ *
+ * A request to the Hub, refcounted, not thread-safe. Its URL comes from a
+ * #HubdHubApi URL builder, or is one the Hub handed out.
+ *
+ * Since: 0.1
+ */
 typedef struct _HubdHubRequest HubdHubRequest;
 
 #define HUBD_TYPE_HUB_REQUEST (hubd_hub_request_get_type())
@@ -77,6 +103,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdHubRequest, hubd_hub_request_unref)
 
 /* ---- an answer (refcounted) ---- */
 
+/**
+ * HubdHubResponse:
+ *
+ * The Hub's answer to a #HubdHubRequest: status, headers, body. Refcounted.
+ *
+ * Since: 0.1
+ */
 typedef struct _HubdHubResponse HubdHubResponse;
 
 #define HUBD_TYPE_HUB_RESPONSE (hubd_hub_response_get_type())

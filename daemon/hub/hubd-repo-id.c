@@ -54,6 +54,18 @@ hubd_repo_id_set_error(GError **error, const gchar *format, const gchar *input, 
 #pragma GCC diagnostic pop
 }
 
+/**
+ * hubd_repo_type_from_string:
+ * @s: (nullable): `model`, `dataset` or `space`; %NULL or `""` mean model
+ * @out: (out): the type
+ * @error: return location for a #GError
+ *
+ * Plural forms (`models`) are refused with a hint.
+ *
+ * Returns: %TRUE, or %FALSE with %HUBD_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_repo_type_from_string(const gchar *s, HubdRepoType *out, GError **error)
 {
@@ -96,6 +108,14 @@ hubd_repo_type_from_string(const gchar *s, HubdRepoType *out, GError **error)
 	return FALSE;
 }
 
+/**
+ * hubd_repo_type_to_string:
+ * @type: a #HubdRepoType
+ *
+ * Returns: `model`, `dataset` or `space`
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_repo_type_to_string(HubdRepoType type)
 {
@@ -169,6 +189,19 @@ hubd_repo_id_part_rule(const gchar *part, gsize len, gboolean is_namespace)
 	return NULL;
 }
 
+/**
+ * hubd_repo_id_validate:
+ * @repo_id: a repo id, e.g. `alice/demo`
+ * @require_namespace: refuse a bare name (when creating)
+ * @error: return location for a #GError
+ *
+ * huggingface_hub's validation of repo ids, plus the refusal of type
+ * prefixes (`datasets/…`). The message names the rule broken.
+ *
+ * Returns: %TRUE, or %FALSE with %HUBD_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_repo_id_validate(const gchar *repo_id, gboolean require_namespace, GError **error)
 {
@@ -266,6 +299,18 @@ hubd_repo_id_path_rule(const gchar *path, gsize segment_max)
 	return NULL;
 }
 
+/**
+ * hubd_revision_validate:
+ * @rev: a branch, tag, `refs/pr/N`, `refs/convert/…` or commit id
+ * @error: return location for a #GError
+ *
+ * Non-empty UTF-8 of at most %HUBD_REVISION_MAX bytes, no control
+ * characters, no leading `/`, no empty, `.` or `..` segment.
+ *
+ * Returns: %TRUE, or %FALSE with %HUBD_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_revision_validate(const gchar *rev, GError **error)
 {
@@ -284,6 +329,20 @@ hubd_revision_validate(const gchar *rev, GError **error)
 	return TRUE;
 }
 
+/**
+ * hubd_path_in_repo_normalize:
+ * @path: a path in a repo to upload to
+ * @error: return location for a #GError
+ *
+ * huggingface_hub's rule for paths in a commit: leading `/` and `./` are
+ * stripped; `.`, `..` and empty segments, backslashes, control characters,
+ * invalid UTF-8 and any `.git` or `.cache` segment are refused.
+ *
+ * Returns: (transfer full) (nullable): the cleaned path (which passes again
+ *   unchanged), or %NULL with %HUBD_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
 gchar *
 hubd_path_in_repo_normalize(const gchar *path, GError **error)
 {
@@ -320,6 +379,20 @@ hubd_path_in_repo_normalize(const gchar *path, GError **error)
 	return g_strdup(p);
 }
 
+/**
+ * hubd_path_is_safe_relative:
+ * @path: a path that came from the Hub (a listing, a header)
+ * @error: return location for a #GError
+ *
+ * Call it before joining @path to a local folder: relative, no empty, `.`
+ * or `..` segment, no backslash, no control character, valid UTF-8, each
+ * segment at most %HUBD_PATH_SEGMENT_MAX bytes and the whole at most
+ * %HUBD_PATH_MAX.
+ *
+ * Returns: %TRUE when safe, or %FALSE with %HUBD_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_path_is_safe_relative(const gchar *path, GError **error)
 {

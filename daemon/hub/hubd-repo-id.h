@@ -13,6 +13,16 @@ G_BEGIN_DECLS
 #define HUBD_PATH_SEGMENT_MAX 255
 #define HUBD_PATH_MAX         4096
 
+/**
+ * HubdRepoType:
+ * @HUBD_REPO_TYPE_MODEL: a model
+ * @HUBD_REPO_TYPE_DATASET: a dataset
+ * @HUBD_REPO_TYPE_SPACE: a Space
+ *
+ * The three kinds of Hub repository.
+ *
+ * Since: 0.1
+ */
 typedef enum {
 	HUBD_REPO_TYPE_MODEL,
 	HUBD_REPO_TYPE_DATASET,

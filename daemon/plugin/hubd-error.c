@@ -29,6 +29,15 @@ static const GDBusErrorEntry hubd_error_entries[] = {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(hubd_error_entries) == HUBD_ERROR_LAST);
 
+/**
+ * hubd_error_quark:
+ * The error domain of everything hubd reports: each #HubdErrorCode maps to
+ * the D-Bus error `org.hubd.Hub1.Error.` and its name.
+ *
+ * Returns: the quark of %HUBD_ERROR
+ *
+ * Since: 0.1
+ */
 GQuark
 hubd_error_quark(void)
 {
@@ -41,6 +50,15 @@ hubd_error_quark(void)
 	return (GQuark)quark;
 }
 
+/**
+ * hubd_error_code_to_name:
+ * @code: a #HubdErrorCode
+ *
+ * Returns: (nullable): the code's D-Bus name without prefix, e.g.
+ *   `RepoNotFound`; %NULL when out of range
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_error_code_to_name(HubdErrorCode code)
 {
@@ -122,6 +140,17 @@ hubd_error_code_from_foreign(const GError *error)
 	return HUBD_ERROR_FAILED;
 }
 
+/**
+ * hubd_error_convert:
+ * @error: (inout) (optional) (nullable): an error of any domain, or %NULL
+ *
+ * Converts @error in place into %HUBD_ERROR, keeping its message: GIO,
+ * GDBus, libsoup, libsecret, json-glib, GKeyFile, GFile and GUri errors
+ * get the closest code; a %HUBD_ERROR is left alone. Every error handed
+ * to a client passes here once.
+ *
+ * Since: 0.1
+ */
 void
 hubd_error_convert(GError **error)
 {

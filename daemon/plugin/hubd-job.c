@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-service.h"
@@ -22,7 +22,7 @@
 /* Files lists at most this many (the most recently active). */
 #define MAX_FILES_SHOWN 16
 
-/* The jobs of one daemon, attached to it with g_object_set_data. */
+/* The jobs of one context, attached to it with g_object_set_data. */
 typedef struct {
 	GQueue jobs; /* HubdJob*, oldest first, not owned (a job owns itself) */
 	guint64 next_id;
@@ -45,7 +45,7 @@ typedef struct {
 struct _HubdJob {
 	GObject parent_instance;
 
-	HubdDaemon *daemon; /* not owned: a weak ref, NULL once the daemon went */
+	HubdContext *context; /* not owned: a weak ref, NULL once it shut down */
 	HubdDbusObjectSkeleton *object;
 	HubdDbusJob *skeleton;
 	gchar *path;
@@ -79,7 +79,7 @@ struct _HubdJob {
 G_DEFINE_TYPE(HubdJob, hubd_job, G_TYPE_OBJECT)
 
 static void
-hubd_job_daemon_gone_cb(gpointer data, GObject *where_the_daemon_was);
+hubd_job_context_gone_cb(gpointer data, GObject *where_the_context_was);
 
 static void
 hubd_job_drop_owner(HubdJob *self)
@@ -145,25 +145,26 @@ hubd_job_init(HubdJob *self)
 	g_queue_init(&self->files);
 }
 
-/* ---- the daemon's list ---- */
+/* ---- the context's list ---- */
 
 static JobList *
-hubd_job_list(HubdDaemon *daemon, gboolean create)
+hubd_job_list(HubdContext *context, gboolean create)
 {
-	JobList *list = g_object_get_data(G_OBJECT(daemon), JOB_LIST_KEY);
+	JobList *list = g_object_get_data(G_OBJECT(context), JOB_LIST_KEY);
 
 	if (list == NULL && create) {
 		list = g_new0(JobList, 1);
 		g_queue_init(&list->jobs);
 		list->next_id = 1;
-		g_object_set_data(G_OBJECT(daemon), JOB_LIST_KEY, list);
-		/* a weak ref runs in the daemon's dispose, while it is still whole */
-		g_object_weak_ref(G_OBJECT(daemon), hubd_job_daemon_gone_cb, list);
+		g_object_set_data(G_OBJECT(context), JOB_LIST_KEY, list);
+		/* a weak ref runs in the context's dispose (hubd_context_shutdown),
+		 * while it is still whole */
+		g_object_weak_ref(G_OBJECT(context), hubd_job_context_gone_cb, list);
 	}
 	return list;
 }
 
-/* Unexports the job and drops what it holds on itself and on the daemon. */
+/* Unexports the job and drops what it holds on itself and on the context. */
 static void
 hubd_job_unexport(HubdJob *self)
 {
@@ -176,27 +177,27 @@ hubd_job_unexport(HubdJob *self)
 	g_clear_handle_id(&self->linger_id, g_source_remove);
 	g_clear_handle_id(&self->flush_id, g_source_remove);
 	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);
-	if (self->daemon != NULL) {
-		list = hubd_job_list(self->daemon, FALSE);
+	if (self->context != NULL) {
+		list = hubd_job_list(self->context, FALSE);
 		if (list != NULL)
 			g_queue_remove(&list->jobs, self);
-		hubd_daemon_unexport_object(self->daemon, self->path);
-		hubd_daemon_release(self->daemon);
+		hubd_context_unexport_object(self->context, self->path);
+		hubd_context_release(self->context);
 	}
 	g_debug("%s unexported", self->path);
 	g_object_unref(self);
 }
 
-/* The daemon is being disposed (shutdown): cancel what runs, let go. */
+/* The daemon is shutting down: cancel what runs, let go. */
 static void
-hubd_job_daemon_gone_cb(gpointer data, GObject *where_the_daemon_was)
+hubd_job_context_gone_cb(gpointer data, GObject *where_the_context_was)
 {
 	JobList *list = data;
 	HubdJob *job;
 
 	while ((job = g_queue_pop_head(&list->jobs)) != NULL) {
-		/* nothing may touch the daemon from here on: it is going */
-		job->daemon = NULL;
+		/* nothing may touch the context from here on: it is going */
+		job->context = NULL;
 		g_cancellable_cancel(job->cancellable);
 		/* the work may still hold the job and end it later */
 		hubd_job_unexport(job);
@@ -335,6 +336,18 @@ hubd_job_mark_dirty(HubdJob *self)
 	}
 }
 
+/**
+ * hubd_job_set_totals:
+ * @self: a job
+ * @bytes_total: the bytes the job will move
+ * @files_total: the files it will move
+ *
+ * Property changes are coalesced to at most ten a second, and the last
+ * values are always flushed before `Completed`. `Rate` and `ExpectedEndTime`
+ * are computed here. Main thread only, as every progress call.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total)
 {
@@ -344,6 +357,13 @@ hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_add_bytes:
+ * @self: a job
+ * @delta: bytes moved since the last call; negative when work restarts
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_add_bytes(HubdJob *self, gint64 delta)
 {
@@ -355,6 +375,13 @@ hubd_job_add_bytes(HubdJob *self, gint64 delta)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_add_files:
+ * @self: a job
+ * @n: files done since the last call
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_add_files(HubdJob *self, guint n)
 {
@@ -363,6 +390,13 @@ hubd_job_add_files(HubdJob *self, guint n)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_add_bytes_total:
+ * @self: a job
+ * @delta: bytes to add to `BytesTotal`, when the size is learnt late
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_add_bytes_total(HubdJob *self, guint64 delta)
 {
@@ -371,6 +405,14 @@ hubd_job_add_bytes_total(HubdJob *self, guint64 delta)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_get_bytes_done:
+ * @self: a job
+ *
+ * Returns: `BytesDone` as last set
+ *
+ * Since: 0.1
+ */
 guint64
 hubd_job_get_bytes_done(HubdJob *self)
 {
@@ -387,6 +429,16 @@ hubd_job_find_file(HubdJob *self, const gchar *path)
 	return NULL;
 }
 
+/**
+ * hubd_job_file_begin:
+ * @self: a job
+ * @path: the file's path in the repo
+ * @total: its size
+ *
+ * Lists a file in flight in the `Files` property (per-file progress bars).
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total)
 {
@@ -411,6 +463,18 @@ hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_file_progress:
+ * @self: a job
+ * @path: (nullable): the file, as given to hubd_job_file_begin()
+ * @delta: bytes moved since the last call (may be negative)
+ *
+ * Moves the file's progress and adds @delta to `BytesDone` (do not call
+ * hubd_job_add_bytes() as well); with a %NULL or unknown path it only does
+ * the latter.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta)
 {
@@ -431,6 +495,15 @@ hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta)
 	hubd_job_add_bytes(self, delta);
 }
 
+/**
+ * hubd_job_file_end:
+ * @self: a job
+ * @path: the file
+ *
+ * Drops the file from `Files`.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_file_end(HubdJob *self, const gchar *path)
 {
@@ -445,6 +518,15 @@ hubd_job_file_end(HubdJob *self, const gchar *path)
 	hubd_job_mark_dirty(self);
 }
 
+/**
+ * hubd_job_set_phase:
+ * @self: a job
+ * @phase: e.g. `resolving`, `hashing`, `uploading`, `downloading`, `committing`
+ *
+ * State `running` and the phase. The first call sets `StartTime`.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_set_phase(HubdJob *self, const gchar *phase)
 {
@@ -542,6 +624,16 @@ hubd_job_owner_closed_cb(GDBusConnection *connection,
 	hubd_job_owner_gone(self);
 }
 
+/**
+ * hubd_job_set_owner:
+ * @self: a job
+ * @invocation: the method call that asked for the job
+ *
+ * The caller whose interest this job is: when it leaves the bus (or its
+ * socket connection closes) the job is cancelled, as with `Cancel()`.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation)
 {
@@ -574,6 +666,18 @@ hubd_job_set_owner(HubdJob *self, GDBusMethodInvocation *invocation)
 		hubd_job_owner_gone(self);
 }
 
+/**
+ * hubd_job_add_repo:
+ * @self: a job
+ * @repo_type: `model`, `dataset` or `space` (`""` is `model`)
+ * @repo_id: the repo id
+ * @revision: the revision as given (`""` is `main`)
+ *
+ * Adds a repo the job works on to its `Repos` property. Whoever creates the
+ * job calls it once per repo, before returning the job's path.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_add_repo(HubdJob *self,
 		  const gchar *repo_type,
@@ -606,6 +710,18 @@ hubd_job_add_repo(HubdJob *self,
 	hubd_dbus_job_set_repos(self->skeleton, g_variant_builder_end(&b));
 }
 
+/**
+ * hubd_job_set_cancelable:
+ * @self: a job
+ * @cancelable: whether `Cancel()` may stop the job now
+ *
+ * The `Cancelable` property: %TRUE unless set otherwise, %FALSE once the job
+ * has ended. Work at a point of no return sets %FALSE: `Cancel()` is then
+ * refused with `Forbidden` and the owner leaving does not cancel; set back to
+ * %TRUE, a departure that happened meanwhile cancels at once.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_set_cancelable(HubdJob *self, gboolean cancelable)
 {
@@ -628,9 +744,9 @@ hubd_job_linger_seconds(HubdJob *self)
 	guint64 seconds = DEFAULT_LINGER_S;
 	g_autoptr(GError) error = NULL;
 
-	if (self->daemon == NULL)
+	if (self->context == NULL)
 		return 0;
-	value = hubd_config_get_string(hubd_daemon_get_config(self->daemon),
+	value = hubd_config_get_string(hubd_context_get_config(self->context),
 				       "jobs",
 				       "linger-seconds",
 				       NULL);
@@ -641,19 +757,35 @@ hubd_job_linger_seconds(HubdJob *self)
 	return (guint)seconds;
 }
 
+/**
+ * hubd_job_new:
+ * @context: the daemon's context
+ * @kind: what the job does: `download`, `snapshot`, `upload`, or a plugin's
+ * @description: (nullable): a line a person reads, e.g. the repo and file
+ *
+ * Makes a job and exports it at once at `/org/hubd/Hub1/jobs/N` on every
+ * connection, state `queued`. It keeps itself (and a hold on the daemon)
+ * until it is unexported, `[jobs] linger-seconds` (default 5) after it ends,
+ * so a client that subscribes late still reads the outcome. The caller's
+ * reference is its own.
+ *
+ * Returns: (transfer full): the job
+ *
+ * Since: 0.1
+ */
 HubdJob *
-hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description)
+hubd_job_new(HubdContext *context, const gchar *kind, const gchar *description)
 {
 	HubdJob *self;
 	JobList *list;
 	g_autoptr(HubdDbusObjectSkeleton) object = NULL;
 
-	g_return_val_if_fail(HUBD_IS_DAEMON(daemon), NULL);
+	g_return_val_if_fail(HUBD_IS_CONTEXT(context), NULL);
 	g_return_val_if_fail(kind != NULL, NULL);
 
 	self = g_object_new(HUBD_TYPE_JOB, NULL);
-	list = hubd_job_list(daemon, TRUE);
-	self->daemon = daemon;
+	list = hubd_job_list(context, TRUE);
+	self->context = context;
 	self->path = g_strdup_printf(HUBD_JOB_PATH_PREFIX "%" G_GUINT64_FORMAT, list->next_id++);
 	self->skeleton = HUBD_DBUS_JOB(hubd_dbus_job_skeleton_new());
 	hubd_dbus_job_set_kind(self->skeleton, kind);
@@ -677,12 +809,20 @@ hubd_job_new(HubdDaemon *daemon, const gchar *kind, const gchar *description)
 	self->exported = TRUE;
 	g_object_ref(self);
 	g_queue_push_tail(&list->jobs, self);
-	hubd_daemon_hold(daemon);
-	hubd_daemon_export_object(daemon, G_DBUS_OBJECT_SKELETON(self->object));
+	hubd_context_hold(context);
+	hubd_context_export_object(context, G_DBUS_OBJECT_SKELETON(self->object));
 	g_debug("%s: %s job “%s”", self->path, kind, description != NULL ? description : "");
 	return self;
 }
 
+/**
+ * hubd_job_get_object_path:
+ * @self: a job
+ *
+ * Returns: the job's D-Bus object path, what the method returns
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_job_get_object_path(HubdJob *self)
 {
@@ -690,6 +830,14 @@ hubd_job_get_object_path(HubdJob *self)
 	return self->path;
 }
 
+/**
+ * hubd_job_get_kind:
+ * @self: a job
+ *
+ * Returns: the kind given to hubd_job_new()
+ *
+ * Since: 0.1
+ */
 const gchar *
 hubd_job_get_kind(HubdJob *self)
 {
@@ -697,6 +845,18 @@ hubd_job_get_kind(HubdJob *self)
 	return hubd_dbus_job_get_kind(self->skeleton);
 }
 
+/**
+ * hubd_job_get_cancellable:
+ * @self: a job
+ *
+ * The work of the job passes this to everything it waits on. It is cancelled
+ * by `Cancel()`, by the owner leaving, or by the daemon shutting down; the
+ * work then ends the job with a %HUBD_ERROR_CANCELLED error.
+ *
+ * Returns: (transfer none): the job's cancellable
+ *
+ * Since: 0.1
+ */
 GCancellable *
 hubd_job_get_cancellable(HubdJob *self)
 {
@@ -704,6 +864,14 @@ hubd_job_get_cancellable(HubdJob *self)
 	return self->cancellable;
 }
 
+/**
+ * hubd_job_is_finished:
+ * @self: a job
+ *
+ * Returns: %TRUE once hubd_job_complete() or hubd_job_fail() was called
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_job_is_finished(HubdJob *self)
 {
@@ -757,6 +925,17 @@ hubd_job_finish(HubdJob *self,
 						self);
 }
 
+/**
+ * hubd_job_complete:
+ * @self: a job
+ * @result: an `a{sv}` (a floating reference is sunk): the job's `Result`
+ *
+ * Ends the job well: state `completed`, `Completed(true, …)` emitted, and the
+ * unexport scheduled. Exactly one of hubd_job_complete() and hubd_job_fail(),
+ * once; later calls are ignored.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_complete(HubdJob *self, GVariant *result)
 {
@@ -778,6 +957,16 @@ hubd_job_complete(HubdJob *self, GVariant *result)
 	hubd_job_finish(self, "completed", "", "", owned);
 }
 
+/**
+ * hubd_job_fail:
+ * @self: a job
+ * @error: (transfer full): why; converted with hubd_error_convert()
+ *
+ * Ends the job with an error: `ErrorName` / `ErrorMessage` set, state
+ * `failed` (`cancelled` for %HUBD_ERROR_CANCELLED), `Completed(false, …)`.
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_fail(HubdJob *self, GError *error)
 {
@@ -803,13 +992,13 @@ hubd_job_fail(HubdJob *self, GError *error)
 }
 
 GStrv
-hubd_job_dup_paths(HubdDaemon *daemon)
+hubd_job_dup_paths(HubdContext *context)
 {
 	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
 	JobList *list;
 
-	g_return_val_if_fail(HUBD_IS_DAEMON(daemon), NULL);
-	list = hubd_job_list(daemon, FALSE);
+	g_return_val_if_fail(HUBD_IS_CONTEXT(context), NULL);
+	list = hubd_job_list(context, FALSE);
 	if (list != NULL) {
 		for (GList *l = list->jobs.head; l != NULL; l = l->next)
 			g_strv_builder_add(builder, HUBD_JOB(l->data)->path);

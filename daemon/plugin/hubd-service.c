@@ -5,21 +5,31 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-error.h"
 
 typedef struct {
-	HubdDaemon *daemon; /* weak: the daemon owns the services */
+	HubdContext *context;
+	gchar *name; /* the extension name: the service's config group */
 	GDBusInterfaceSkeleton *skeleton;
 } HubdServicePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE(HubdService, hubd_service, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_DAEMON, N_PROPS };
+enum { PROP_0, PROP_CONTEXT, PROP_NAME, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
+/**
+ * hubd_service_register_extension_point:
+ *
+ * Registers %HUBD_SERVICE_EXTENSION_POINT, requiring %HUBD_TYPE_SERVICE.
+ * Idempotent: a plugin calls it in its load function before
+ * g_io_extension_point_implement().
+ *
+ * Since: 0.1
+ */
 void
-hubd_service_register_extension_points(void)
+hubd_service_register_extension_point(void)
 {
 	static gsize once = 0;
 
@@ -36,8 +46,11 @@ hubd_service_get_property(GObject *object, guint prop_id, GValue *value, GParamS
 	HubdServicePrivate *priv = hubd_service_get_instance_private(HUBD_SERVICE(object));
 
 	switch (prop_id) {
-	case PROP_DAEMON:
-		g_value_set_pointer(value, priv->daemon);
+	case PROP_CONTEXT:
+		g_value_set_object(value, priv->context);
+		break;
+	case PROP_NAME:
+		g_value_set_string(value, priv->name);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -51,8 +64,11 @@ hubd_service_set_property(GObject *object, guint prop_id, const GValue *value, G
 	HubdServicePrivate *priv = hubd_service_get_instance_private(HUBD_SERVICE(object));
 
 	switch (prop_id) {
-	case PROP_DAEMON:
-		priv->daemon = g_value_get_pointer(value);
+	case PROP_CONTEXT:
+		priv->context = g_value_dup_object(value);
+		break;
+	case PROP_NAME:
+		priv->name = g_value_dup_string(value);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -76,6 +92,16 @@ hubd_service_dispose(GObject *object)
 }
 
 static void
+hubd_service_finalize(GObject *object)
+{
+	HubdServicePrivate *priv = hubd_service_get_instance_private(HUBD_SERVICE(object));
+
+	g_clear_object(&priv->context);
+	g_free(priv->name);
+	G_OBJECT_CLASS(hubd_service_parent_class)->finalize(object);
+}
+
+static void
 hubd_service_class_init(HubdServiceClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
@@ -83,13 +109,35 @@ hubd_service_class_init(HubdServiceClass *klass)
 	object_class->get_property = hubd_service_get_property;
 	object_class->set_property = hubd_service_set_property;
 	object_class->dispose = hubd_service_dispose;
+	object_class->finalize = hubd_service_finalize;
 
-	/* a pointer, not an object: services must not keep the daemon alive */
-	props[PROP_DAEMON] = g_param_spec_pointer("daemon",
+	/**
+	 * HubdService:context:
+	 *
+	 * The daemon as the service sees it.
+	 *
+	 * Since: 0.1
+	 */
+	props[PROP_CONTEXT] = g_param_spec_object("context",
 						  NULL,
 						  NULL,
+						  HUBD_TYPE_CONTEXT,
 						  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
 							  G_PARAM_STATIC_STRINGS);
+	/**
+	 * HubdService:name:
+	 *
+	 * The service's name on the extension point, also the group of hubd.conf
+	 * its settings live in.
+	 *
+	 * Since: 0.1
+	 */
+	props[PROP_NAME] = g_param_spec_string("name",
+					       NULL,
+					       NULL,
+					       NULL,
+					       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+						       G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, props);
 }
 
@@ -98,15 +146,138 @@ hubd_service_init(HubdService *self)
 {
 }
 
-HubdDaemon *
-hubd_service_get_daemon(HubdService *self)
+/**
+ * hubd_service_get_context:
+ * @self: a service
+ *
+ * Returns: (transfer none): the daemon's context: the Hub API, the cache,
+ *   storage, object export, holds
+ *
+ * Since: 0.1
+ */
+HubdContext *
+hubd_service_get_context(HubdService *self)
 {
 	HubdServicePrivate *priv;
 
 	g_return_val_if_fail(HUBD_IS_SERVICE(self), NULL);
 	priv = hubd_service_get_instance_private(self);
-	return priv->daemon;
+	return priv->context;
 }
+
+/**
+ * hubd_service_get_name:
+ * @self: a service
+ *
+ * Returns: the service's name on the extension point (e.g. `transfers`)
+ *
+ * Since: 0.1
+ */
+const gchar *
+hubd_service_get_name(HubdService *self)
+{
+	HubdServicePrivate *priv;
+
+	g_return_val_if_fail(HUBD_IS_SERVICE(self), NULL);
+	priv = hubd_service_get_instance_private(self);
+	return priv->name;
+}
+
+/* ---- the service's own config group ---- */
+
+/**
+ * hubd_service_get_config_string:
+ * @self: a service
+ * @key: a key of the service's group (`[NAME]` of hubd.conf, or
+ *   `--set NAME.KEY=VALUE`)
+ * @fallback: (nullable): what to return when the key is not set
+ *
+ * Returns: (transfer full) (nullable): the value, or a copy of @fallback
+ *
+ * Since: 0.1
+ */
+gchar *
+hubd_service_get_config_string(HubdService *self, const gchar *key, const gchar *fallback)
+{
+	HubdServicePrivate *priv;
+
+	g_return_val_if_fail(HUBD_IS_SERVICE(self), NULL);
+	g_return_val_if_fail(key != NULL, NULL);
+	priv = hubd_service_get_instance_private(self);
+	if (priv->context == NULL || priv->name == NULL)
+		return g_strdup(fallback);
+	return hubd_config_get_string(hubd_context_get_config(priv->context),
+				      priv->name,
+				      key,
+				      fallback);
+}
+
+/**
+ * hubd_service_get_config_boolean:
+ * @self: a service
+ * @key: a key of the service's group
+ * @fallback: what to return when the key is not set or not a boolean
+ *
+ * Returns: the value (`true`/`false`, `yes`/`no`, `1`/`0`)
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_service_get_config_boolean(HubdService *self, const gchar *key, gboolean fallback)
+{
+	HubdServicePrivate *priv;
+
+	g_return_val_if_fail(HUBD_IS_SERVICE(self), fallback);
+	g_return_val_if_fail(key != NULL, fallback);
+	priv = hubd_service_get_instance_private(self);
+	if (priv->context == NULL || priv->name == NULL)
+		return fallback;
+	return hubd_config_get_boolean(hubd_context_get_config(priv->context),
+				       priv->name,
+				       key,
+				       fallback);
+}
+
+/**
+ * hubd_service_get_config_uint64:
+ * @self: a service
+ * @key: a key of the service's group
+ * @min: the smallest value accepted
+ * @max: the largest value accepted
+ * @fallback: what to return when the key is not set
+ *
+ * A value that is not a number between @min and @max is logged as a warning
+ * naming the group and key, and @fallback is used.
+ *
+ * Returns: the value
+ *
+ * Since: 0.1
+ */
+guint64
+hubd_service_get_config_uint64(HubdService *self,
+			       const gchar *key,
+			       guint64 min,
+			       guint64 max,
+			       guint64 fallback)
+{
+	g_autofree gchar *value = hubd_service_get_config_string(self, key, NULL);
+	g_autoptr(GError) error = NULL;
+	guint64 number;
+
+	if (value == NULL)
+		return fallback;
+	if (!g_ascii_string_to_unsigned(value, 10, min, max, &number, &error)) {
+		g_warning("[%s] %s: %s; using %" G_GUINT64_FORMAT,
+			  hubd_service_get_name(self),
+			  key,
+			  error->message,
+			  fallback);
+		return fallback;
+	}
+	return number;
+}
+
+/* ---- the daemon's side ---- */
 
 GDBusInterfaceSkeleton *
 hubd_service_get_skeleton(HubdService *self)
@@ -195,6 +366,17 @@ hubd_service_is_busy(HubdService *self)
 	return klass->is_busy(self);
 }
 
+/**
+ * hubd_service_return_error:
+ * @invocation: (transfer full): the call to answer
+ * @error: (transfer full): what went wrong
+ *
+ * Answers a method call with @error as a typed `org.hubd.Hub1.Error.*`: any
+ * domain (GIO, libsoup, json-glib…) is first converted into %HUBD_ERROR,
+ * keeping the message.
+ *
+ * Since: 0.1
+ */
 void
 hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error)
 {
@@ -205,6 +387,21 @@ hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error)
 	g_dbus_method_invocation_return_gerror(invocation, owned);
 }
 
+/**
+ * hubd_service_check_options:
+ * @options: a method's trailing `a{sv}`
+ * @allowed: (nullable) (array zero-terminated=1): the options it takes,
+ *   ending with a %NULL key; %NULL when it takes none
+ * @error: return location for a #GError
+ *
+ * Refuses keys not in @allowed and values of another type, with
+ * %HUBD_ERROR_INVALID_ARGUMENT naming the key and the known ones: a misspelt
+ * option is an error, never silently ignored.
+ *
+ * Returns: %TRUE when every option is known and well typed
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error)
 {
@@ -258,6 +455,19 @@ hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, 
 	return TRUE;
 }
 
+/**
+ * hubd_service_accept_options:
+ * @invocation: the call
+ * @options: its trailing `a{sv}`
+ * @allowed: (nullable): as for hubd_service_check_options()
+ *
+ * hubd_service_check_options() for method handlers: on failure the call is
+ * answered with the error.
+ *
+ * Returns: %TRUE when the handler goes on; %FALSE when the call was answered
+ *
+ * Since: 0.1
+ */
 gboolean
 hubd_service_accept_options(GDBusMethodInvocation *invocation,
 			    GVariant *options,

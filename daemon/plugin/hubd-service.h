@@ -5,42 +5,91 @@
 
 G_BEGIN_DECLS
 
+/**
+ * HUBD_OBJECT_PATH:
+ *
+ * Where every service's interface is exported, on every connection.
+ *
+ * Since: 0.1
+ */
 #define HUBD_OBJECT_PATH "/org/hubd/Hub1"
-/* GIO extension point of HubdService subclasses (storage backends have
- * theirs in hubd-storage.h) */
+
+/**
+ * HUBD_SERVICE_EXTENSION_POINT:
+ *
+ * The GIO extension point #HubdService subclasses implement; the extension
+ * name is the service's name (its config group). Call
+ * hubd_service_register_extension_point() before implementing it.
+ *
+ * Since: 0.1
+ */
 #define HUBD_SERVICE_EXTENSION_POINT "hubd-service"
 
-typedef struct _HubdDaemon HubdDaemon;
-
+/**
+ * HubdService:
+ *
+ * The base of everything that exports a D-Bus interface at
+ * %HUBD_OBJECT_PATH, built-in or from a plugin. The daemon makes one of each
+ * type on the extension point, with its #HubdContext, and exports its
+ * skeleton on every connection.
+ *
+ * Since: 0.1
+ */
 #define HUBD_TYPE_SERVICE (hubd_service_get_type())
 G_DECLARE_DERIVABLE_TYPE(HubdService, hubd_service, HUBD, SERVICE, GObject)
 
+/**
+ * HubdServiceClass:
+ * @parent_class: the parent class
+ * @create_skeleton: the interface skeleton to export, with its method
+ *   handlers connected. Called once, lazily; the service keeps ownership.
+ *   Required.
+ * @start: optional work before the first export (the context is complete).
+ *   A service whose start fails is logged and not exported; the others run.
+ * @is_busy: optional: %TRUE while the service has work in flight (so the
+ *   daemon does not exit when idle). Jobs and hubd_context_hold() count
+ *   already.
+ *
+ * Since: 0.1
+ */
 struct _HubdServiceClass {
 	GObjectClass parent_class;
 
-	/* The skeleton exported at HUBD_OBJECT_PATH on every connection. Called
-	 * once, lazily; the service keeps ownership. Required. */
 	GDBusInterfaceSkeleton *(*create_skeleton)(HubdService *self);
-	/* Optional: work before the first export (the daemon is fully set up). */
 	gboolean (*start)(HubdService *self, GError **error);
-	/* Optional: TRUE while the service has work in flight (no idle exit). */
 	gboolean (*is_busy)(HubdService *self);
 
+	/*< private >*/
 	gpointer padding[8];
 };
 
-/* Registers the extension point; idempotent. */
-void
-hubd_service_register_extension_points(void);
+typedef struct _HubdContext HubdContext;
 
-HubdDaemon *
-hubd_service_get_daemon(HubdService *self);
+void
+hubd_service_register_extension_point(void);
+
+HubdContext *
+hubd_service_get_context(HubdService *self);
+const gchar *
+hubd_service_get_name(HubdService *self);
 GDBusInterfaceSkeleton *
 hubd_service_get_skeleton(HubdService *self);
-/* e.g. "org.hubd.Hub1.Daemon" */
+
+gchar *
+hubd_service_get_config_string(HubdService *self, const gchar *key, const gchar *fallback);
+gboolean
+hubd_service_get_config_boolean(HubdService *self, const gchar *key, gboolean fallback);
+guint64
+hubd_service_get_config_uint64(HubdService *self,
+			       const gchar *key,
+			       guint64 min,
+			       guint64 max,
+			       guint64 fallback);
+
+/* The daemon's side: the interface's name ("org.hubd.Hub1.Daemon"), start,
+ * export on a connection and off it, busy. */
 const gchar *
 hubd_service_get_interface_name(HubdService *self);
-
 gboolean
 hubd_service_start(HubdService *self, GError **error);
 gboolean
@@ -50,26 +99,27 @@ hubd_service_unexport(HubdService *self, GDBusConnection *connection);
 gboolean
 hubd_service_is_busy(HubdService *self);
 
-/* For method handlers: finishes `invocation` with `error` converted to a
- * typed org.hubd.Hub1.Error.* (see hubd_error_convert). Takes `error`. */
 void
 hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error);
 
-/* One option a method takes: its key and GVariant type string. */
+/**
+ * HubdServiceOption:
+ * @key: the option's key, snake_case
+ * @type: its D-Bus (GVariant) type string, e.g. `"s"`, `"b"`, `"as"`
+ *
+ * One option a method takes in its trailing `a{sv}`. Tables of them end with
+ * a %NULL key.
+ *
+ * Since: 0.1
+ */
 typedef struct {
 	const gchar *key;
 	const gchar *type;
 } HubdServiceOption;
 
-/* Refuses keys of `options` (a{sv}) not in `allowed` (NULL-key terminated;
- * NULL: none allowed) and values of another type, with INVALID_ARGUMENT
- * naming the key and the known ones. */
 gboolean
 hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
 
-/* For method handlers: hubd_service_check_options, and on failure the error
- * is returned to the caller. TRUE when the options are good and the handler
- * goes on; FALSE when the call has been answered. */
 gboolean
 hubd_service_accept_options(GDBusMethodInvocation *invocation,
 			    GVariant *options,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hubd-config.h"
 #include "hubd-error.h"
 
 /* how much of a bad key an error message shows */

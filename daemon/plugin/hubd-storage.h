@@ -3,11 +3,12 @@
 
 #include <gio/gio.h>
 
-#include "hubd-config.h"
 #include "hubd-storage-object.h"
 #include "hubd-storage-part.h"
 
 G_BEGIN_DECLS
+
+typedef struct _HubdConfig HubdConfig;
 
 /**
  * HUBD_STORAGE_MAX_KEY_LENGTH:

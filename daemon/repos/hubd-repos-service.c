@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context.h"
 #include "hubd-error.h"
 #include "hubd-repos-check.h"
 #include "hubd-repos-read.h"
@@ -22,7 +22,7 @@ struct _HubdReposService {
 G_DEFINE_TYPE_WITH_CODE(HubdReposService,
 			hubd_repos_service,
 			HUBD_TYPE_SERVICE,
-			hubd_service_register_extension_points();
+			hubd_service_register_extension_point();
 			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
 						       g_define_type_id,
 						       "repos",
@@ -36,7 +36,7 @@ HubdHubApi *
 hubd_repos_service_get_api(HubdReposService *self)
 {
 	g_return_val_if_fail(HUBD_IS_REPOS_SERVICE(self), NULL);
-	return hubd_daemon_get_hub_api(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	return hubd_context_get_hub_api(hubd_service_get_context(HUBD_SERVICE(self)));
 }
 
 HubdDbusRepos *
@@ -51,7 +51,7 @@ hubd_repos_service_hold(HubdReposService *self)
 {
 	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
 	self->busy++;
-	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	hubd_context_hold(hubd_service_get_context(HUBD_SERVICE(self)));
 }
 
 void
@@ -59,7 +59,7 @@ hubd_repos_service_release(HubdReposService *self)
 {
 	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
 	g_return_if_fail(self->busy > 0);
-	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	hubd_context_release(hubd_service_get_context(HUBD_SERVICE(self)));
 	self->busy--;
 }
 

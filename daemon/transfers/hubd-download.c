@@ -18,7 +18,11 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "hubd-cache.h"
+#include "hubd-context-private.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-local-dir.h"
 #include "hubd-transfer.h"
 
@@ -82,9 +86,9 @@ hubd_download_normalize_etag(const gchar *etag)
 }
 
 guint
-hubd_download_retry_base_ms(HubdDaemon *daemon)
+hubd_download_retry_base_ms(HubdContext *context)
 {
-	g_autofree gchar *v = hubd_config_get_string(hubd_daemon_get_config(daemon),
+	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
 						     "http",
 						     "retry-base-ms",
 						     NULL);
@@ -98,9 +102,9 @@ hubd_download_retry_base_ms(HubdDaemon *daemon)
 /* [downloads] direct-io (default true) and direct-io-min-size (bytes,
  * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
 static guint64
-hubd_download_direct_min_size(HubdDaemon *daemon)
+hubd_download_direct_min_size(HubdContext *context)
 {
-	HubdConfig *config = hubd_daemon_get_config(daemon);
+	HubdConfig *config = hubd_context_get_config(context);
 	g_autofree gchar *v =
 		hubd_config_get_string(config, "downloads", "direct-io-min-size", NULL);
 	guint64 n = 64 * 1024 * 1024;
@@ -113,7 +117,7 @@ hubd_download_direct_min_size(HubdDaemon *daemon)
 }
 
 typedef struct {
-	HubdDaemon *daemon;
+	HubdContext *context;
 	HubdHubClient *client;
 	HubdCache *cache;
 	HubdJob *job;
@@ -136,7 +140,7 @@ typedef struct {
 static void
 dl_free(Dl *dl)
 {
-	g_object_unref(dl->daemon);
+	g_object_unref(dl->context);
 	g_clear_object(&dl->job);
 	g_clear_object(&dl->transfer);
 	hubd_download_request_free(dl->req);
@@ -336,8 +340,8 @@ dl_start_transfer(GTask *task)
 		.library_version = dl->req->library_version,
 		.force = dl->req->force,
 		.local_dir = dl->req->local_dir,
-		.retry_base_ms = hubd_download_retry_base_ms(dl->daemon),
-		.direct_min_size = hubd_download_direct_min_size(dl->daemon),
+		.retry_base_ms = hubd_download_retry_base_ms(dl->context),
+		.direct_min_size = hubd_download_direct_min_size(dl->context),
 	};
 
 	if (dl->job != NULL && dl->set_totals)
@@ -707,7 +711,7 @@ dl_looked_up_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-hubd_download_file_async(HubdDaemon *daemon,
+hubd_download_file_async(HubdContext *context,
 			 const HubdDownloadRequest *req,
 			 HubdJob *job,
 			 gboolean set_totals,
@@ -719,9 +723,9 @@ hubd_download_file_async(HubdDaemon *daemon,
 	Dl *dl = g_new0(Dl, 1);
 
 	g_task_set_source_tag(task, hubd_download_file_async);
-	dl->daemon = g_object_ref(daemon);
-	dl->client = hubd_daemon_get_hub_client(daemon);
-	dl->cache = hubd_daemon_get_cache(daemon);
+	dl->context = g_object_ref(context);
+	dl->client = hubd_hub_api_get_client(hubd_context_get_hub_api(context));
+	dl->cache = hubd_context_get_cache(context);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;
 	dl->req = hubd_download_request_copy(req);

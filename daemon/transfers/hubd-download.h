@@ -3,8 +3,9 @@
  * (hub-protocol §3.2–3.9) */
 #pragma once
 
-#include "hubd-daemon.h"
+#include "hubd-context.h"
 #include "hubd-job.h"
+#include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
 
@@ -31,7 +32,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdDownloadRequest, hubd_download_request_free)
  * result is the a{sv} of Transfers.Download: path, commit, etag, size,
  * cached. `req->filename` must have passed hubd_path_is_safe_relative. */
 void
-hubd_download_file_async(HubdDaemon *daemon,
+hubd_download_file_async(HubdContext *context,
 			 const HubdDownloadRequest *req,
 			 HubdJob *job,
 			 gboolean set_totals,
@@ -54,6 +55,6 @@ hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallba
 
 /* [http] retry-base-ms, as HubdHubClient uses it (1000 by default). */
 guint
-hubd_download_retry_base_ms(HubdDaemon *daemon);
+hubd_download_retry_base_ms(HubdContext *context);
 
 G_END_DECLS

@@ -11,8 +11,12 @@
 #include <fnmatch.h>
 #include <glib/gi18n.h>
 
+#include "hubd-cache.h"
+#include "hubd-context-private.h"
 #include "hubd-download.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 
 #define DEFAULT_WORKERS 8
 #define MAX_WORKERS     64
@@ -60,7 +64,7 @@ hubd_snapshot_path_matches(const gchar *const *allow, const gchar *const *ignore
 }
 
 typedef struct {
-	HubdDaemon *daemon;
+	HubdContext *context;
 	HubdHubClient *client;
 	HubdCache *cache;
 	HubdJob *job;
@@ -78,7 +82,7 @@ typedef struct {
 static void
 snap_free(Snap *s)
 {
-	g_object_unref(s->daemon);
+	g_object_unref(s->context);
 	g_clear_object(&s->job);
 	hubd_snapshot_request_free(s->req);
 	g_free(s->commit);
@@ -380,7 +384,7 @@ snap_pump(GTask *task)
 		};
 		s->next++;
 		s->running++;
-		hubd_download_file_async(s->daemon,
+		hubd_download_file_async(s->context,
 					 &dr,
 					 s->job,
 					 FALSE,
@@ -602,7 +606,7 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-hubd_snapshot_async(HubdDaemon *daemon,
+hubd_snapshot_async(HubdContext *context,
 		    HubdSnapshotRequest *req,
 		    HubdJob *job,
 		    GCancellable *cancellable,
@@ -616,9 +620,9 @@ hubd_snapshot_async(HubdDaemon *daemon,
 	g_autofree gchar *url = NULL;
 
 	g_task_set_source_tag(task, hubd_snapshot_async);
-	s->daemon = g_object_ref(daemon);
-	s->client = hubd_daemon_get_hub_client(daemon);
-	s->cache = hubd_daemon_get_cache(daemon);
+	s->context = g_object_ref(context);
+	s->client = hubd_hub_api_get_client(hubd_context_get_hub_api(context));
+	s->cache = hubd_context_get_cache(context);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;
 	if (s->req->revision == NULL)

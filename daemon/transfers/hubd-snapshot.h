@@ -2,8 +2,9 @@
  * patterns), as huggingface_hub's snapshot_download (hub-protocol §3.10) */
 #pragma once
 
-#include "hubd-daemon.h"
+#include "hubd-context.h"
 #include "hubd-job.h"
+#include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
 
@@ -36,7 +37,7 @@ hubd_snapshot_path_matches(const gchar *const *allow,
 /* Takes `req`. The result is the a{sv} of Transfers.Snapshot: path (the
  * snapshot folder or local_dir), commit, files. */
 void
-hubd_snapshot_async(HubdDaemon *daemon,
+hubd_snapshot_async(HubdContext *context,
 		    HubdSnapshotRequest *req,
 		    HubdJob *job,
 		    GCancellable *cancellable,

@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-download.h"
 #include "hubd-error.h"
 #include "hubd-job.h"
@@ -23,7 +23,7 @@ struct _HubdTransfersService {
 G_DEFINE_TYPE_WITH_CODE(HubdTransfersService,
 			hubd_transfers_service,
 			HUBD_TYPE_SERVICE,
-			hubd_service_register_extension_points();
+			hubd_service_register_extension_point();
 			g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
 						       g_define_type_id,
 						       "transfers",
@@ -46,7 +46,7 @@ run_new(HubdTransfersService *self, HubdJob *job, GVariant *(*finish)(GAsyncResu
 	run->job = g_object_ref(job);
 	run->finish = finish;
 	self->busy++;
-	hubd_daemon_hold(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	hubd_context_hold(hubd_service_get_context(HUBD_SERVICE(self)));
 	return run;
 }
 
@@ -54,7 +54,7 @@ static void
 run_free(Run *run)
 {
 	run->self->busy--;
-	hubd_daemon_release(hubd_service_get_daemon(HUBD_SERVICE(run->self)));
+	hubd_context_release(hubd_service_get_context(HUBD_SERVICE(run->self)));
 	g_object_unref(run->self);
 	g_object_unref(run->job);
 	g_free(run);
@@ -166,7 +166,7 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 				       gpointer user_data)
 {
 	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
-	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(self));
 	g_autoptr(HubdDownloadRequest) req = g_new0(HubdDownloadRequest, 1);
 	g_autoptr(HubdJob) job = NULL;
 	g_autofree gchar *description = NULL;
@@ -195,11 +195,11 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 	req->library_version = lookup_string(options, "library_version");
 
 	description = g_strdup_printf("%s: %s", repo_id, filename);
-	job = hubd_job_new(daemon, "download", description);
+	job = hubd_job_new(context, "download", description);
 	hubd_job_add_repo(job, hubd_repo_type_to_string(req->type), repo_id, req->revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_dbus_transfers_complete_download(skeleton, invocation, hubd_job_get_object_path(job));
-	hubd_download_file_async(daemon,
+	hubd_download_file_async(context,
 				 req,
 				 job,
 				 TRUE,
@@ -221,7 +221,7 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 				       gpointer user_data)
 {
 	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(user_data);
-	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(self));
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(self));
 	g_autoptr(HubdSnapshotRequest) req = g_new0(HubdSnapshotRequest, 1);
 	g_autoptr(HubdJob) job = NULL;
 	g_autofree gchar *description = NULL;
@@ -246,11 +246,11 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 	req->library_version = lookup_string(options, "library_version");
 
 	description = g_strdup_printf("%s@%s", repo_id, req->revision);
-	job = hubd_job_new(daemon, "snapshot", description);
+	job = hubd_job_new(context, "snapshot", description);
 	hubd_job_add_repo(job, hubd_repo_type_to_string(req->type), repo_id, req->revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_dbus_transfers_complete_snapshot(skeleton, invocation, hubd_job_get_object_path(job));
-	hubd_snapshot_async(daemon,
+	hubd_snapshot_async(context,
 			    g_steal_pointer(&req),
 			    job,
 			    hubd_job_get_cancellable(job),
@@ -272,7 +272,7 @@ hubd_transfers_service_handle_list_jobs(HubdDbusTransfers *skeleton,
 
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	paths = hubd_job_dup_paths(hubd_service_get_daemon(HUBD_SERVICE(self)));
+	paths = hubd_job_dup_paths(hubd_service_get_context(HUBD_SERVICE(self)));
 	hubd_dbus_transfers_complete_list_jobs(skeleton, invocation, (const gchar *const *)paths);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

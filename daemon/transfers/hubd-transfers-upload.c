@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-error.h"
 #include "hubd-job.h"
 #include "hubd-upload.h"
@@ -36,7 +36,7 @@ hubd_transfers_upload_start(HubdService *service,
 		hubd_service_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	job = hubd_job_new(hubd_service_get_daemon(service), "upload", repo_id);
+	job = hubd_job_new(hubd_service_get_context(service), "upload", repo_id);
 	hubd_job_add_repo(job, repo_type, repo_id, revision);
 	hubd_job_set_owner(job, invocation);
 	hubd_upload_run(upload, job);
@@ -74,7 +74,7 @@ hubd_transfers_upload_new(gpointer service,
 {
 	if (!hubd_service_check_options(options, allowed, error))
 		return NULL;
-	return hubd_upload_new(hubd_service_get_daemon(service),
+	return hubd_upload_new(hubd_service_get_context(service),
 			       repo_type,
 			       repo_id,
 			       revision,

@@ -11,10 +11,12 @@
 #include <fnmatch.h>
 #include <glib/gi18n.h>
 
+#include "hubd-cache.h"
 #include "hubd-commit-ops.h"
 #include "hubd-commit.h"
-#include "hubd-daemon.h"
+#include "hubd-context-private.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
@@ -34,7 +36,7 @@ static const gchar *const default_ignore[] = {".git",
 
 struct _HubdUpload {
 	GObject parent_instance;
-	HubdDaemon *daemon;
+	HubdContext *context;
 	HubdHubClient *client;
 	HubdJob *job;
 	GCancellable *cancellable;
@@ -137,7 +139,7 @@ hubd_upload_is_hex_commit(const gchar *s)
 }
 
 HubdUpload *
-hubd_upload_new(HubdDaemon *daemon,
+hubd_upload_new(HubdContext *context,
 		const gchar *repo_type,
 		const gchar *repo_id,
 		const gchar *revision,
@@ -155,8 +157,8 @@ hubd_upload_new(HubdDaemon *daemon,
 		revision = "main";
 	if (!hubd_revision_validate(revision, error))
 		return NULL;
-	self->daemon = daemon;
-	self->client = g_object_ref(hubd_daemon_get_hub_client(daemon));
+	self->context = context;
+	self->client = g_object_ref(hubd_hub_api_get_client(hubd_context_get_hub_api(context)));
 	self->repo_id = g_strdup(repo_id);
 	self->revision = g_strdup(revision);
 	if (g_variant_dict_lookup(&dict, "commit_message", "&s", &s) && s[0] != '\0')

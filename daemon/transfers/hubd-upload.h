@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _HubdDaemon HubdDaemon;
+typedef struct _HubdContext HubdContext;
 
 #define HUBD_TYPE_UPLOAD (hubd_upload_get_type())
 G_DECLARE_FINAL_TYPE(HubdUpload, hubd_upload, HUBD, UPLOAD, GObject)
@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE(HubdUpload, hubd_upload, HUBD, UPLOAD, GObject)
  * org.hubd.Hub1.Transfers.Upload); HUBD_ERROR_INVALID_ARGUMENT naming the
  * rule broken. */
 HubdUpload *
-hubd_upload_new(HubdDaemon *daemon,
+hubd_upload_new(HubdContext *context,
 		const gchar *repo_type,
 		const gchar *repo_id,
 		const gchar *revision,

@@ -1,12 +1,9 @@
-/* hubd-test-plugin.c: a plugin service used only by the test suite */
+/* hubd-test-plugin.c: the test suite's plugin, and the worked example of plugins/README.md */
 #define G_LOG_DOMAIN "HubdPluginTest"
 
 #include <glib/gi18n.h>
 
-#include "hubd-daemon.h"
-#include "hubd-error.h"
-#include "hubd-job.h"
-#include "hubd-service.h"
+#include "hubd-plugin.h"
 #include "hubd-test-plugin-generated.h"
 
 #define HUBD_TYPE_TEST_PLUGIN (hubd_test_plugin_get_type())
@@ -25,12 +22,66 @@ hubd_test_plugin_handle_ping(HubdTestDbusTestPlugin *skeleton,
 			     GVariant *options,
 			     gpointer user_data)
 {
+	g_autofree gchar *greeting = NULL;
 	g_autofree gchar *reply = NULL;
 
 	if (!hubd_service_accept_options(invocation, options, NULL))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	reply = g_strdup_printf("pong: %s", text);
+	/* [test] greeting: the plugin's own config group */
+	greeting = hubd_service_get_config_string(HUBD_SERVICE(user_data), "greeting", "pong");
+	reply = g_strdup_printf("%s: %s", greeting, text);
 	hubd_test_dbus_test_plugin_complete_ping(skeleton, invocation, reply);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ResolveRevision: a call to the Hub through the daemon's Hub API */
+
+static void
+hubd_test_plugin_resolved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autofree gchar *commit = NULL;
+	GError *error = NULL;
+
+	commit = hubd_hub_api_revision_commit_finish(HUBD_HUB_API(source), res, &error);
+	if (commit == NULL) {
+		/* typed: RepoNotFound, RevisionNotFound, Unauthorized… */
+		hubd_service_return_error(g_steal_pointer(&invocation), error);
+		return;
+	}
+	hubd_test_dbus_test_plugin_complete_resolve_revision(NULL,
+							     g_steal_pointer(&invocation),
+							     commit);
+}
+
+static gboolean
+hubd_test_plugin_handle_resolve_revision(HubdTestDbusTestPlugin *skeleton,
+					 GDBusMethodInvocation *invocation,
+					 const gchar *repo_type,
+					 const gchar *repo_id,
+					 const gchar *revision,
+					 GVariant *options,
+					 gpointer user_data)
+{
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(user_data));
+	HubdRepoType type = HUBD_REPO_TYPE_MODEL;
+	GError *error = NULL;
+
+	if (!hubd_service_accept_options(invocation, options, NULL))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (repo_type[0] != '\0' && !hubd_repo_type_from_string(repo_type, &type, &error)) {
+		hubd_service_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	/* the API checks the id and revision before anything is sent, and the
+	 * transport adds the user's token: the plugin never sees it */
+	hubd_hub_api_revision_commit_async(hubd_context_get_hub_api(context),
+					   type,
+					   repo_id,
+					   revision[0] != '\0' ? revision : "main",
+					   NULL,
+					   hubd_test_plugin_resolved_cb,
+					   g_object_ref(invocation));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -121,7 +172,7 @@ hubd_test_plugin_handle_start_job(HubdTestDbusTestPlugin *skeleton,
 				  gpointer user_data)
 {
 	static const HubdServiceOption allowed[] = {{"cancelable", "b"}, {NULL, NULL}};
-	HubdDaemon *daemon = hubd_service_get_daemon(HUBD_SERVICE(user_data));
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(user_data));
 	gboolean cancelable = TRUE;
 	TickJob *t;
 
@@ -129,7 +180,7 @@ hubd_test_plugin_handle_start_job(HubdTestDbusTestPlugin *skeleton,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	g_variant_lookup(options, "cancelable", "b", &cancelable);
 	t = g_new0(TickJob, 1);
-	t->job = hubd_job_new(daemon, "download", "test: ticking job");
+	t->job = hubd_job_new(context, "download", "test: ticking job");
 	hubd_job_add_repo(t->job, "model", "test/ticking", "");
 	hubd_job_set_cancelable(t->job, cancelable);
 	t->steps = steps;
@@ -155,6 +206,10 @@ hubd_test_plugin_create_skeleton(HubdService *service)
 	g_signal_connect(skeleton,
 			 "handle-ping",
 			 G_CALLBACK(hubd_test_plugin_handle_ping),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-resolve-revision",
+			 G_CALLBACK(hubd_test_plugin_handle_resolve_revision),
 			 service);
 	g_signal_connect(skeleton,
 			 "handle-start-job",
@@ -189,7 +244,7 @@ void
 g_io_hubd_test_load(GIOModule *module)
 {
 	hubd_test_plugin_register_type(G_TYPE_MODULE(module));
-	hubd_service_register_extension_points();
+	hubd_service_register_extension_point();
 	g_io_extension_point_implement(HUBD_SERVICE_EXTENSION_POINT,
 				       HUBD_TYPE_TEST_PLUGIN,
 				       "test",

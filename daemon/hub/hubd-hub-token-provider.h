@@ -1,0 +1,46 @@
+/* hubd-hub-token-provider.h: where HubdHubClient gets the token it sends */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The Hub client knows no token store: it asks this interface, which the
+ * token store implements, so the Hub layer needs nothing of auth/. */
+#define HUBD_TYPE_HUB_TOKEN_PROVIDER (hubd_hub_token_provider_get_type())
+G_DECLARE_INTERFACE(HubdHubTokenProvider,
+		    hubd_hub_token_provider,
+		    HUBD,
+		    HUB_TOKEN_PROVIDER,
+		    GObject)
+
+struct _HubdHubTokenProviderInterface {
+	GTypeInterface g_iface;
+
+	/* TRUE once the tokens are known (load finished, well or not) */
+	gboolean (*is_loaded)(HubdHubTokenProvider *self);
+	/* reads the stored tokens; later calls complete at once */
+	void (*load_async)(HubdHubTokenProvider *self,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data);
+	gboolean (*load_finish)(HubdHubTokenProvider *self, GAsyncResult *result, GError **error);
+	/* the token for requests to `endpoint`, or NULL */
+	gchar *(*dup_token)(HubdHubTokenProvider *self, const gchar *endpoint);
+};
+
+gboolean
+hubd_hub_token_provider_is_loaded(HubdHubTokenProvider *self);
+void
+hubd_hub_token_provider_load_async(HubdHubTokenProvider *self,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+gboolean
+hubd_hub_token_provider_load_finish(HubdHubTokenProvider *self,
+				    GAsyncResult *result,
+				    GError **error);
+gchar *
+hubd_hub_token_provider_dup_token(HubdHubTokenProvider *self, const gchar *endpoint);
+
+G_END_DECLS
