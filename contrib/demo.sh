@@ -23,4 +23,4 @@ meson compile -C "$build" >/dev/null
 
 # the tour itself runs inside the test harness's private bus + keyring
 export DEMO_BUILD="$build" DEMO_ENDPOINT="$endpoint" DEMO_SRC="$here"
-exec bash "$here/tests/hubd-test-env.sh" bash "$here/contrib/demo-tour.sh"
+exec bash "$here/tests/harness/hubd-test-env.sh" bash "$here/contrib/demo-tour.sh"

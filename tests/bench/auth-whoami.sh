@@ -3,7 +3,7 @@
 #
 # Usage (from the source tree, after `meson compile -C BUILD`):
 #   tests/bench/auth-whoami.sh BUILD [RUNS]
-# It re-runs itself under tests/hubd-test-env.sh (private session bus, unlocked
+# It re-runs itself under tests/harness/hubd-test-env.sh (private session bus, unlocked
 # keyring, temporary HOME), starts the local Hub and hubd, logs in once, warms
 # up, then runs `hubctl auth whoami` RUNS times (default 200) and prints p50 and
 # p99 in milliseconds. Goal: p50 <= 10 ms. whoami answers come from hubd's
@@ -16,7 +16,7 @@ build=$(cd "${1:?usage: auth-whoami.sh BUILD [RUNS]}" && pwd)
 runs=${2:-200}
 
 if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/hubd-test-env.sh" "$0" "$build" "$runs"
+	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build" "$runs"
 fi
 
 hub_out="$TMPDIR/hub.out"

@@ -12,7 +12,7 @@
 # or busy machine makes single runs noisy); BENCH_SETTLE_S (default 3)
 # seconds of sync + pause before every measured download.
 #
-# It re-runs itself under tests/hubd-test-env.sh (private session bus, unlocked
+# It re-runs itself under tests/harness/hubd-test-env.sh (private session bus, unlocked
 # keyring, temporary HOME), starts the local Hub and uploads the fixtures with
 # @huggingface/hub's uploadFiles (tests/bench/download-js.mjs), then measures,
 # each one cold (an empty cache, a fresh output file):
@@ -34,7 +34,7 @@ workers=${BENCH_WORKERS:-8}
 runs=${BENCH_RUNS:-3}
 
 if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/hubd-test-env.sh" "$0" "$build"
+	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
 fi
 
 token=hf_alice_write_0000000000000000000000

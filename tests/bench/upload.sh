@@ -7,7 +7,7 @@
 # Usage (from the source tree, after `meson compile -C BUILD` and `npm ci` in
 # tests/conformance):
 #   BENCH_SIZE_MB=1024 tests/bench/upload.sh BUILD
-# It re-runs itself under tests/hubd-test-env.sh, starts the local Hub with
+# It re-runs itself under tests/harness/hubd-test-env.sh, starts the local Hub with
 # multipart parts of BENCH_CHUNK_MB (default 64) MiB, times each upload from
 # the command to the commit (hashing included) and prints seconds, MiB/s and
 # the ratio, and hubd's peak memory. The policy is skipped (--no-policy: random bytes have no card);
@@ -20,7 +20,7 @@ size_mb=${BENCH_SIZE_MB:-1024}
 chunk_mb=${BENCH_CHUNK_MB:-64}
 
 if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/hubd-test-env.sh" "$0" "$build"
+	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
 fi
 
 token=hf_alice_write_0000000000000000000000
