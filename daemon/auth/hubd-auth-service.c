@@ -9,6 +9,7 @@
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-token-file.h"
 #include "hubd-token-store.h"
 
 #define MAX_TOKEN_NAME 100

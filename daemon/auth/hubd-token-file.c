@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hubd-token-store.h"
+#include "hubd-error.h"
 
 /* ---- entries ---- */
 
@@ -262,4 +262,20 @@ hubd_token_file_parse_tokens(const gchar *data, GPtrArray *entries)
 		g_ptr_array_add(entries, hubd_token_entry_new(endpoint, name, user, role, secret));
 		hubd_token_secret_free(g_steal_pointer(&secret));
 	}
+}
+
+gchar *
+hubd_token_clean(const gchar *raw)
+{
+	g_autoptr(GString) s = NULL;
+
+	if (raw == NULL)
+		return NULL;
+	s = g_string_new(raw);
+	g_string_replace(s, "\r", "", 0);
+	g_string_replace(s, "\n", "", 0);
+	g_strstrip(s->str);
+	if (s->str[0] == '\0')
+		return NULL;
+	return g_strdup(s->str);
 }

@@ -69,4 +69,9 @@ hubd_token_file_job_run_async(gpointer source_object,
 HubdTokenFileJob *
 hubd_token_file_job_run_finish(GAsyncResult *result, GError **error);
 
+/* huggingface_hub's _clean_token: CR/LF removed, whitespace stripped; NULL if
+ * nothing is left. */
+gchar *
+hubd_token_clean(const gchar *raw);
+
 G_END_DECLS

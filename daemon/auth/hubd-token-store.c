@@ -106,22 +106,6 @@ hubd_token_info_free(HubdTokenInfo *info)
 	g_free(info);
 }
 
-gchar *
-hubd_token_clean(const gchar *raw)
-{
-	g_autoptr(GString) s = NULL;
-
-	if (raw == NULL)
-		return NULL;
-	s = g_string_new(raw);
-	g_string_replace(s, "\r", "", 0);
-	g_string_replace(s, "\n", "", 0);
-	g_strstrip(s->str);
-	if (s->str[0] == '\0')
-		return NULL;
-	return g_strdup(s->str);
-}
-
 static void
 hubd_token_store_finalize(GObject *object)
 {

@@ -110,9 +110,4 @@ hubd_token_store_set_active_async(HubdTokenStore *self,
 gboolean
 hubd_token_store_set_active_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
 
-/* huggingface_hub's _clean_token: CR/LF removed, whitespace stripped; NULL if
- * nothing is left. */
-gchar *
-hubd_token_clean(const gchar *raw);
-
 G_END_DECLS

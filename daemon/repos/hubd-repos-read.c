@@ -1,7 +1,8 @@
 /* hubd-repos-read.c: org.hubd.Hub1.Repos reads: Info, List*, HubUrl
  *
  * Checks the arguments, asks HubdHubApi, and turns its typed answer into the
- * method's a{sv}. Uses only HubdReposService's public functions. */
+ * method's a{sv}. Needs nothing of HubdReposService: the context's Hub
+ * API and holds are all it uses. */
 #define G_LOG_DOMAIN "HubdRepos"
 
 #include "hubd-repos-read.h"
@@ -9,35 +10,41 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
 #include "hubd-repos-check.h"
 #include "hubd-repos-variant.h"
+#include "hubd-service.h"
 
 /* Most repos one List returns without a "limit" option, as the contract says */
 #define LIST_DEFAULT_LIMIT 1000
 
 /* One read in flight. */
 typedef struct {
-	HubdReposService *self;
+	HubdContext *context;
+	HubdDbusRepos *skeleton;
 	GDBusMethodInvocation *invocation;
 	gboolean include_prs;
 } ReadCall;
 
+/* Holds the daemon (no idle exit) until freed. */
 static ReadCall *
-read_call_new(gpointer service, GDBusMethodInvocation *invocation)
+read_call_new(HubdDbusRepos *skeleton, GDBusMethodInvocation *invocation, gpointer context)
 {
 	ReadCall *call = g_new0(ReadCall, 1);
 
-	call->self = g_object_ref(HUBD_REPOS_SERVICE(service));
+	call->context = g_object_ref(HUBD_CONTEXT(context));
+	call->skeleton = g_object_ref(skeleton);
 	call->invocation = g_object_ref(invocation);
-	hubd_repos_service_hold(call->self);
+	hubd_context_hold(call->context);
 	return call;
 }
 
 static void
 read_call_free(ReadCall *call)
 {
-	hubd_repos_service_release(call->self);
-	g_object_unref(call->self);
+	hubd_context_release(call->context);
+	g_object_unref(call->context);
+	g_object_unref(call->skeleton);
 	g_object_unref(call->invocation);
 	g_free(call);
 }
@@ -46,13 +53,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReadCall, read_call_free)
 static HubdHubApi *
 read_api(ReadCall *call)
 {
-	return hubd_repos_service_get_api(call->self);
+	return hubd_context_get_hub_api(call->context);
 }
 
 static HubdDbusRepos *
 read_skeleton(ReadCall *call)
 {
-	return hubd_repos_service_get_skeleton(call->self);
+	return call->skeleton;
 }
 
 /* ---- Info ---- */
@@ -91,7 +98,7 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
 	    !hubd_service_check_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
-	call = read_call_new(user_data, invocation);
+	call = read_call_new(skeleton, invocation, user_data);
 	/* file sizes (and LFS hashes) in siblings */
 	hubd_hub_api_repo_info_async(read_api(call),
 				     type,
@@ -174,7 +181,7 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 	g_variant_lookup(options, "sort", "&s", &sort);
 	g_variant_lookup(options, "filter", "^a&s", &filter);
 	g_variant_lookup(options, "limit", "u", &limit);
-	call = read_call_new(user_data, invocation);
+	call = read_call_new(skeleton, invocation, user_data);
 	hubd_hub_api_list_repos_async(read_api(call),
 				      type,
 				      search,
@@ -214,7 +221,7 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 	if (folder == NULL)
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "recursive", "b", &recursive);
-	call = read_call_new(user_data, invocation);
+	call = read_call_new(skeleton, invocation, user_data);
 	hubd_hub_api_list_tree_async(read_api(call),
 				     type,
 				     repo_id,
@@ -249,7 +256,7 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "limit", "u", &limit);
-	call = read_call_new(user_data, invocation);
+	call = read_call_new(skeleton, invocation, user_data);
 	hubd_hub_api_list_commits_async(read_api(call),
 					type,
 					repo_id,
@@ -298,7 +305,7 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 	    !hubd_service_check_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "include_prs", "b", &include_prs);
-	call = read_call_new(user_data, invocation);
+	call = read_call_new(skeleton, invocation, user_data);
 	call->include_prs = include_prs;
 	hubd_hub_api_list_refs_async(read_api(call),
 				     type,
@@ -323,7 +330,7 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 			  GVariant *options,
 			  gpointer user_data)
 {
-	HubdReposService *self = HUBD_REPOS_SERVICE(user_data);
+	HubdContext *context = HUBD_CONTEXT(user_data);
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *url = NULL;
 	GError *error = NULL;
@@ -342,7 +349,7 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 							     HUBD_ERROR_INVALID_ARGUMENT,
 							     _("The file name is empty")));
 	/* sends nothing */
-	url = hubd_hub_api_file_url(hubd_repos_service_get_api(self),
+	url = hubd_hub_api_file_url(hubd_context_get_hub_api(context),
 				    type,
 				    repo_id,
 				    revision,
@@ -352,7 +359,7 @@ hubd_repos_handle_hub_url(HubdDbusRepos *skeleton,
 }
 
 void
-hubd_repos_read_connect(HubdReposService *self, HubdDbusRepos *skeleton)
+hubd_repos_read_connect(HubdDbusRepos *skeleton, HubdContext *context)
 {
 	static const struct {
 		const gchar *signal;
@@ -367,5 +374,5 @@ hubd_repos_read_connect(HubdReposService *self, HubdDbusRepos *skeleton)
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
-		g_signal_connect(skeleton, handlers[i].signal, handlers[i].handler, self);
+		g_signal_connect(skeleton, handlers[i].signal, handlers[i].handler, context);
 }

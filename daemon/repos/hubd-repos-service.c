@@ -11,6 +11,7 @@
 
 #include "hubd-context.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
 #include "hubd-repos-check.h"
 #include "hubd-repos-read.h"
 
@@ -32,21 +33,21 @@ static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "stat
 
 /* ---- for the read side ---- */
 
-HubdHubApi *
+static HubdHubApi *
 hubd_repos_service_get_api(HubdReposService *self)
 {
 	g_return_val_if_fail(HUBD_IS_REPOS_SERVICE(self), NULL);
 	return hubd_context_get_hub_api(hubd_service_get_context(HUBD_SERVICE(self)));
 }
 
-HubdDbusRepos *
+static HubdDbusRepos *
 hubd_repos_service_get_skeleton(HubdReposService *self)
 {
 	g_return_val_if_fail(HUBD_IS_REPOS_SERVICE(self), NULL);
 	return HUBD_DBUS_REPOS(hubd_service_get_skeleton(HUBD_SERVICE(self)));
 }
 
-void
+static void
 hubd_repos_service_hold(HubdReposService *self)
 {
 	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
@@ -54,7 +55,7 @@ hubd_repos_service_hold(HubdReposService *self)
 	hubd_context_hold(hubd_service_get_context(HUBD_SERVICE(self)));
 }
 
-void
+static void
 hubd_repos_service_release(HubdReposService *self)
 {
 	g_return_if_fail(HUBD_IS_REPOS_SERVICE(self));
@@ -573,7 +574,7 @@ hubd_repos_service_create_skeleton(HubdService *service)
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
 		g_signal_connect(skeleton, handlers[i].signal, handlers[i].handler, service);
-	hubd_repos_read_connect(HUBD_REPOS_SERVICE(service), skeleton);
+	hubd_repos_read_connect(skeleton, hubd_service_get_context(service));
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }
 
