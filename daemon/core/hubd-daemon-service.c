@@ -33,6 +33,8 @@ hubd_daemon_service_build_status(HubdDaemon *daemon, GDBusConnection *caller)
 	const gchar *socket = hubd_daemon_get_socket_path(daemon);
 	gint64 uptime =
 		(g_get_monotonic_time() - hubd_daemon_get_start_time(daemon)) / G_USEC_PER_SEC;
+	g_autofree gchar *mirror =
+		hubd_config_get_string(hubd_daemon_get_config(daemon), "storage", "mirror", "");
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
@@ -73,6 +75,7 @@ hubd_daemon_service_build_status(HubdDaemon *daemon, GDBusConnection *caller)
 			      "{sv}",
 			      "peers",
 			      g_variant_new_uint32(hubd_daemon_get_n_peers(daemon)));
+	g_variant_builder_add(&builder, "{sv}", "mirror", g_variant_new_string(mirror));
 	return g_variant_builder_end(&builder);
 }
 
