@@ -5,6 +5,7 @@
 
 #include "hubd-daemon.h"
 #include "hubd-job.h"
+#include "hubd-storage.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,9 @@ typedef struct {
 	gboolean offline;
 	gchar *library_name;
 	gchar *library_version;
+	/* the backend blobs are read from before the Hub ([storage] mirror),
+	 * or NULL */
+	HubdStorage *mirror;
 } HubdDownloadRequest;
 
 HubdDownloadRequest *

@@ -4,6 +4,7 @@
 
 #include "hubd-daemon.h"
 #include "hubd-job.h"
+#include "hubd-storage.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ typedef struct {
 	gboolean force;
 	gchar *library_name;
 	gchar *library_version;
+	HubdStorage *mirror; /* as HubdDownloadRequest's, or NULL */
 } HubdSnapshotRequest;
 
 void
