@@ -17,6 +17,7 @@ static const gchar *const hubctl_status_keys[] = {
 	"pid",
 	"uptime",
 	"peers",
+	"mirror",
 };
 
 static gboolean
@@ -147,6 +148,7 @@ hubctl_status_print_human(HubctlContext *ctx, GVariant *status)
 	g_autofree gchar *uptime = NULL;
 	g_autofree gchar *peers = NULL;
 	const gchar *socket = NULL;
+	const gchar *mirror = NULL;
 	gboolean owned = FALSE;
 	guint32 u32 = 0;
 	guint64 u64 = 0;
@@ -185,6 +187,8 @@ hubctl_status_print_human(HubctlContext *ctx, GVariant *status)
 	hubctl_table_add_row(table, _("Socket peers:"), peers);
 	hubctl_table_add_row(table, _("PID:"), pid);
 	hubctl_table_add_row(table, _("Uptime:"), uptime);
+	if (g_variant_lookup(status, "mirror", "&s", &mirror) && mirror[0] != '\0')
+		hubctl_table_add_row(table, _("Download mirror:"), mirror);
 	hubctl_table_print(table);
 }
 

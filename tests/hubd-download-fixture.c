@@ -10,20 +10,21 @@ daemon_start(Fixture *f)
 	const gchar *direct = f->direct == FIXTURE_DIRECT_ALL   ? "downloads.direct-io-min-size=1"
 			      : f->direct == FIXTURE_DIRECT_OFF ? "downloads.direct-io=false"
 								: "downloads.direct-io=true";
-	const gchar *args[] = {"--endpoint",
-			       f->hub->url,
-			       "--set",
-			       "http.retry-base-ms=50",
-			       "--set",
-			       direct,
-			       NULL};
+	const gchar *base[] =
+		{"--endpoint", f->hub->url, "--set", "http.retry-base-ms=50", "--set", direct};
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, cache_env, NULL};
 
-	f->daemon = hubd_test_daemon_start(args, env);
+	for (guint i = 0; i < G_N_ELEMENTS(base); i++)
+		g_ptr_array_add(args, (gpointer)base[i]);
+	for (guint i = 0; f->daemon_args != NULL && f->daemon_args[i] != NULL; i++)
+		g_ptr_array_add(args, f->daemon_args[i]);
+	g_ptr_array_add(args, NULL);
+	f->daemon = hubd_test_daemon_start((const gchar *const *)args->pdata, env);
 }
 
 void
-fixture_setup(Fixture *f, gconstpointer data)
+fixture_setup_hub(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *reply = NULL;
 	guint status;
@@ -57,6 +58,12 @@ fixture_setup(Fixture *f, gconstpointer data)
 					       "sub/dir/weights.bin",
 					       f->weights,
 					       NULL);
+}
+
+void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	fixture_setup_hub(f, data);
 	daemon_start(f);
 	f->bus = hubd_test_session_bus();
 }
@@ -77,6 +84,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	g_free(f->cache);
 	g_free(f->commit);
 	g_free(f->weights);
+	g_strfreev(f->daemon_args);
 }
 
 /* ---- helpers ---- */

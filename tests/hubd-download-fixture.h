@@ -26,6 +26,7 @@ typedef enum {
 
 typedef struct {
 	FixtureDirect direct;
+	GStrv daemon_args; /* appended by daemon_start; may be NULL */
 	HubdTestHub *hub;
 	HubdTestDaemon *daemon;
 	GDBusConnection *bus;
@@ -37,6 +38,10 @@ typedef struct {
 
 void
 daemon_start(Fixture *f);
+/* The local Hub with alice/dl, the temporary folders; no daemon yet. */
+void
+fixture_setup_hub(Fixture *f, gconstpointer data);
+/* fixture_setup_hub, then daemon_start. */
 void
 fixture_setup(Fixture *f, gconstpointer data);
 void

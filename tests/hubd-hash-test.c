@@ -201,6 +201,34 @@ test_hash_incremental(void)
 	g_assert_cmpstr(hello, ==, HELLO_SHA256);
 }
 
+/* the stream form of the git blob sha1, as downloads from a mirror check it */
+static void
+test_git_sha1_incremental(void)
+{
+	const gsize len = 100000;
+	g_autofree guint8 *bytes = make_bytes(len);
+	g_autoptr(HubdGitSha1) empty = hubd_git_sha1_new(0);
+	g_autoptr(HubdGitSha1) hello = hubd_git_sha1_new(5);
+	g_autoptr(HubdGitSha1) pieces = hubd_git_sha1_new(len);
+	g_autofree gchar *empty_hex = hubd_git_sha1_finish_hex(empty);
+	g_autofree gchar *hello_hex = NULL;
+	g_autofree gchar *pieces_hex = NULL;
+	g_autoptr(GChecksum) want = g_checksum_new(G_CHECKSUM_SHA1);
+	g_autofree gchar *header = g_strdup_printf("blob %" G_GSIZE_FORMAT, len);
+
+	g_assert_cmpstr(empty_hex, ==, EMPTY_GIT);
+	hubd_git_sha1_update(hello, "hel", 3);
+	hubd_git_sha1_update(hello, "lo", 2);
+	hello_hex = hubd_git_sha1_finish_hex(hello);
+	g_assert_cmpstr(hello_hex, ==, HELLO_GIT);
+	for (gsize off = 0; off < len; off += 777)
+		hubd_git_sha1_update(pieces, bytes + off, MIN(777, len - off));
+	pieces_hex = hubd_git_sha1_finish_hex(pieces);
+	g_checksum_update(want, (const guchar *)header, (gssize)strlen(header) + 1);
+	g_checksum_update(want, bytes, (gssize)len);
+	g_assert_cmpstr(pieces_hex, ==, g_checksum_get_string(want));
+}
+
 typedef struct {
 	gint bytes; /* atomically added to from the worker thread */
 	guint calls;
@@ -367,6 +395,7 @@ main(int argc, char **argv)
 		   test_hash_multi_chunk,
 		   fixture_teardown);
 	g_test_add_func("/hash/incremental", test_hash_incremental);
+	g_test_add_func("/hash/git-sha1-incremental", test_git_sha1_incremental);
 	g_test_add("/hash/async", Fixture, NULL, fixture_setup, test_hash_async, fixture_teardown);
 	g_test_add("/hash/cancel",
 		   Fixture,

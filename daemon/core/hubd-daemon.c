@@ -292,6 +292,7 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 	g_auto(GStrv) plugins = hubd_daemon_dup_strv(self->plugins);
 	const gchar *socket = self->socket_server != NULL ? self->socket_path : NULL;
 	gint64 uptime = (g_get_monotonic_time() - self->start_time) / G_USEC_PER_SEC;
+	g_autofree gchar *mirror = hubd_config_get_string(self->config, "storage", "mirror", "");
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
@@ -335,6 +336,7 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 			      "{sv}",
 			      "peers",
 			      g_variant_new_uint32(hubd_daemon_n_peers(self)));
+	g_variant_builder_add(&builder, "{sv}", "mirror", g_variant_new_string(mirror));
 	return g_variant_builder_end(&builder);
 }
 

@@ -51,7 +51,7 @@ hubd_hub_api_init(HubdHubApi *self)
  * @client: the transport
  *
  * Makes the Hub API on top of @client. The daemon makes one, next to its
- * #HubdHubClient (hubd_daemon_get_hub_api()).
+ * #HubdHubClient; plugins reach it with hubd_context_get_hub_api().
  *
  * Returns: (transfer full): a new #HubdHubApi
  *

@@ -3,7 +3,8 @@
  *
  * Under the blob's flock (.locks/<repo>/<etag>.lock, shared with Python, or
  * the local_dir's own lock), bytes go to the .incomplete and are moved into
- * place only once the size (and the sha256, for LFS blobs) is right, so
+ * place only once the size (and the sha256 of LFS blobs, the git blob sha1
+ * of regular ones when asked) is right, so
  * nothing partial is ever visible (hub-protocol §3.4, §3.6). The open,
  * the writes, the hashing and the completion run in worker threads; only one
  * of them touches a field at a time (the write and hash consumers of a ring
@@ -42,6 +43,7 @@ struct _HubdBlobWriter {
 	guint64 size;
 	gboolean force;
 	gboolean is_lfs;
+	gboolean verify_git_sha1;
 	gboolean local; /* local_dir target: own lock, plain rename */
 	guint64 direct_min_size;
 	gchar *path; /* the target */
@@ -49,11 +51,13 @@ struct _HubdBlobWriter {
 
 	/* touched by one thread at a time: the open thread, then the write
 	 * consumer (fd, truncate_next) and, in parallel, the hash consumer
-	 * (sha), one chunk after another, then the complete thread */
+	 * (sha or git_sha1), one chunk after another, then the complete
+	 * thread */
 	HubdCacheLock *lock;
 	gint local_lock_fd;
 	gint fd;
 	HubdSha256 *sha;
+	HubdGitSha1 *git_sha1;
 	gboolean truncate_next;
 	gboolean direct;    /* aligned chunks bypass the page cache */
 	gboolean fd_direct; /* O_DIRECT is set on fd right now */
@@ -91,6 +95,7 @@ hubd_blob_writer_finalize(GObject *object)
 
 	hubd_blob_writer_release(self);
 	g_clear_pointer(&self->sha, hubd_sha256_free);
+	g_clear_pointer(&self->git_sha1, hubd_git_sha1_free);
 	g_clear_object(&self->cache);
 	g_free(self->repo_id);
 	g_free(self->etag);
@@ -129,6 +134,7 @@ hubd_blob_writer_new(HubdCache *cache, const HubdBlobWriterSpec *spec)
 	self->force = spec->force;
 	self->direct_min_size = spec->direct_min_size;
 	self->is_lfs = strlen(spec->etag) == 64;
+	self->verify_git_sha1 = strlen(spec->etag) == 40 && spec->verify_git_sha1;
 	self->local = spec->local_dir != NULL;
 	if (self->local) {
 		self->path = hubd_local_dir_file_path(spec->local_dir, spec->filename);
@@ -167,6 +173,50 @@ hubd_blob_writer_fs_wants_direct(gint fd)
 	default:
 		return FALSE;
 	}
+}
+
+/* ---- the hash of the bytes: sha256 (LFS) or git blob sha1 ---- */
+
+/* A fresh hash for the bytes from offset 0 (none when nothing is checked). */
+static void
+hubd_blob_writer_hash_reset(HubdBlobWriter *self)
+{
+	g_clear_pointer(&self->sha, hubd_sha256_free);
+	g_clear_pointer(&self->git_sha1, hubd_git_sha1_free);
+	if (self->is_lfs)
+		self->sha = hubd_sha256_new();
+	else if (self->verify_git_sha1)
+		self->git_sha1 = hubd_git_sha1_new(self->size);
+}
+
+static gboolean
+hubd_blob_writer_hashes(HubdBlobWriter *self)
+{
+	return self->sha != NULL || self->git_sha1 != NULL;
+}
+
+static void
+hubd_blob_writer_hash_update(HubdBlobWriter *self, const guint8 *data, gsize len)
+{
+	if (self->sha != NULL)
+		hubd_sha256_update(self->sha, data, len);
+	else
+		hubd_git_sha1_update(self->git_sha1, data, len);
+}
+
+/* The hex digest of the bytes, or NULL when nothing is checked. */
+static gchar *
+hubd_blob_writer_hash_finish(HubdBlobWriter *self, const gchar **what)
+{
+	if (self->sha != NULL) {
+		*what = "sha256";
+		return hubd_sha256_finish_hex(self->sha);
+	}
+	if (self->git_sha1 != NULL) {
+		*what = "git blob sha1";
+		return hubd_git_sha1_finish_hex(self->git_sha1);
+	}
+	return NULL;
 }
 
 /* ---- open: lock, look, open, hash what is there ---- */
@@ -254,8 +304,8 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 	self->direct =
 		self->size >= self->direct_min_size && hubd_blob_writer_fs_wants_direct(self->fd) &&
 		hubd_blob_writer_set_direct(self, TRUE) && hubd_blob_writer_set_direct(self, FALSE);
-	if (self->is_lfs) {
-		self->sha = hubd_sha256_new();
+	hubd_blob_writer_hash_reset(self);
+	if (hubd_blob_writer_hashes(self)) {
 		if (self->offset > 0) {
 			/* hash what an earlier run left, so the end needs no re-read */
 			g_autofree guint8 *buf = g_malloc(PREFIX_CHUNK);
@@ -268,7 +318,7 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 					continue;
 				if (n <= 0 || g_cancellable_is_cancelled(c))
 					break;
-				hubd_sha256_update(self->sha, buf, (gsize)n);
+				hubd_blob_writer_hash_update(self, buf, (gsize)n);
 				left -= (guint64)n;
 			}
 			if (rfd >= 0)
@@ -393,7 +443,7 @@ hubd_blob_writer_hash_chunk(const guint8 *data, gsize len, gpointer user_data, G
 {
 	HubdBlobWriter *self = user_data;
 
-	hubd_sha256_update(self->sha, data, len);
+	hubd_blob_writer_hash_update(self, data, len);
 	return TRUE;
 }
 
@@ -408,13 +458,12 @@ void
 hubd_blob_writer_attach(HubdBlobWriter *self, HubdRing *ring)
 {
 	g_return_if_fail(HUBD_IS_BLOB_WRITER(self));
-	if (self->truncate_next && self->sha != NULL) {
+	if (self->truncate_next) {
 		/* nothing is in flight: the hash starts again with the file */
-		hubd_sha256_free(self->sha);
-		self->sha = hubd_sha256_new();
+		hubd_blob_writer_hash_reset(self);
 	}
 	hubd_ring_add_consumer(ring, hubd_blob_writer_write_chunk, self);
-	if (self->sha != NULL)
+	if (hubd_blob_writer_hashes(self))
 		hubd_ring_add_consumer(ring, hubd_blob_writer_hash_chunk, self);
 }
 
@@ -432,26 +481,31 @@ hubd_blob_writer_complete_thread(GTask *task, gpointer source, gpointer task_dat
 {
 	HubdBlobWriter *self = HUBD_BLOB_WRITER(source);
 	GError *error = NULL;
+	const gchar *what = NULL;
+	g_autofree gchar *hex = NULL;
 
 	if (self->fd >= 0) {
 		close(self->fd);
 		self->fd = -1;
 	}
-	if (self->is_lfs) {
-		g_autofree gchar *hex = hubd_sha256_finish_hex(self->sha);
-		if (g_strcmp0(hex, self->etag) != 0) {
-			g_unlink(self->incomplete);
-			g_task_return_new_error(task,
-						HUBD_ERROR,
-						HUBD_ERROR_SERVER,
-						_("The bytes received for “%s” do not match their "
-						  "sha256 (expected %s, got %s); the download was "
-						  "discarded"),
-						self->filename,
-						self->etag,
-						hex);
-			return;
-		}
+	hex = hubd_blob_writer_hash_finish(self, &what);
+	g_clear_pointer(&self->sha, hubd_sha256_free);
+	g_clear_pointer(&self->git_sha1, hubd_git_sha1_free);
+	if (hex != NULL && g_strcmp0(hex, self->etag) != 0) {
+		g_unlink(self->incomplete);
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_SERVER,
+					/* TRANSLATORS: the second %s is "sha256" or
+					 * "git blob sha1" */
+					_("The bytes received for “%s” do not match their "
+					  "%s (expected %s, got %s); the download was "
+					  "discarded"),
+					self->filename,
+					what,
+					self->etag,
+					hex);
+		return;
 	}
 	if (self->local && g_rename(self->incomplete, self->path) != 0) {
 		gint e = errno;

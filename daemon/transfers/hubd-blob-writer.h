@@ -19,7 +19,9 @@ G_DECLARE_FINAL_TYPE(HubdBlobWriter, hubd_blob_writer, HUBD, BLOB_WRITER, GObjec
 typedef struct {
 	HubdRepoType type;
 	const gchar *repo_id;
-	const gchar *etag; /* a 64-hex sha256 (LFS) is checked at the end */
+	/* a 64-hex sha256 (LFS) is checked at the end; a 40-hex git blob
+	 * sha1 (a regular file) only with verify_git_sha1 */
+	const gchar *etag;
 	guint64 size;
 	/* the file's path in the repo: messages, and the local_dir target */
 	const gchar *filename;
@@ -27,6 +29,9 @@ typedef struct {
 	 * moved with a plain rename; else blobs/<etag> in `cache` */
 	const gchar *local_dir;
 	gboolean force; /* drop a resumable .incomplete */
+	/* check a regular file's git blob sha1 too: set when a mirror may
+	 * supply the bytes, which the Hub did not vouch for */
+	gboolean verify_git_sha1;
 	/* blobs this big or bigger are written with O_DIRECT where the
 	 * filesystem allows (G_MAXUINT64: never) */
 	guint64 direct_min_size;
@@ -42,7 +47,9 @@ hubd_blob_writer_get_path(HubdBlobWriter *self);
  * holds it; `cancellable` gives up), then opens the .incomplete and hashes
  * what an earlier run left in it. `present`: the blob appeared while we
  * waited (nothing to write; local_dir targets never are: the caller
- * decided already); else `offset` is where the bytes resume. */
+ * decided already); else `offset` is where the bytes resume. Again after
+ * hubd_blob_writer_release() (with the .incomplete discarded: a fresh
+ * start). */
 void
 hubd_blob_writer_open_async(HubdBlobWriter *self,
 			    GCancellable *cancellable,
@@ -61,15 +68,17 @@ void
 hubd_blob_writer_restart(HubdBlobWriter *self);
 /* Adds the consumers of one body to a new `ring`: the write first (so
  * hubd_ring_get_consumed(ring, 0) is what reached the disk), then, for an
- * LFS blob, the sha256. The writer must outlive the ring. */
+ * LFS blob (or a verified regular one), the hash. The writer must outlive
+ * the ring. */
 void
 hubd_blob_writer_attach(HubdBlobWriter *self, HubdRing *ring);
 /* Deletes the .incomplete (bytes that cannot be right). */
 void
 hubd_blob_writer_discard(HubdBlobWriter *self);
 
-/* In a worker thread: closes the .incomplete, checks the sha256 (a
- * mismatch deletes it: HUBD_ERROR_SERVER), moves it into place, unlocks. */
+/* In a worker thread: closes the .incomplete, checks its hash (a mismatch
+ * deletes it: HUBD_ERROR_SERVER, and only a mismatch is), moves it into
+ * place, unlocks. */
 void
 hubd_blob_writer_complete_async(HubdBlobWriter *self,
 				GCancellable *cancellable,

@@ -43,6 +43,7 @@ hubd_download_request_copy(const HubdDownloadRequest *req)
 	c->offline = req->offline;
 	c->library_name = g_strdup(req->library_name);
 	c->library_version = g_strdup(req->library_version);
+	c->mirror = req->mirror != NULL ? g_object_ref(req->mirror) : NULL;
 	return c;
 }
 
@@ -57,6 +58,7 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_free(req->local_dir);
 	g_free(req->library_name);
 	g_free(req->library_version);
+	g_clear_object(&req->mirror);
 	g_free(req);
 }
 
@@ -342,6 +344,7 @@ dl_start_transfer(GTask *task)
 		.local_dir = dl->req->local_dir,
 		.retry_base_ms = hubd_download_retry_base_ms(dl->context),
 		.direct_min_size = hubd_download_direct_min_size(dl->context),
+		.mirror = dl->req->mirror,
 	};
 
 	if (dl->job != NULL && dl->set_totals)

@@ -6,6 +6,7 @@
 #include "hubd-context.h"
 #include "hubd-job.h"
 #include "hubd-repo-id.h"
+#include "hubd-storage.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,9 @@ typedef struct {
 	gboolean offline;
 	gchar *library_name;
 	gchar *library_version;
+	/* the backend blobs are read from before the Hub ([storage] mirror),
+	 * or NULL */
+	HubdStorage *mirror;
 } HubdDownloadRequest;
 
 HubdDownloadRequest *

@@ -23,6 +23,10 @@ struct _HubdSha256 {
 	struct sha256_ctx ctx;
 };
 
+struct _HubdGitSha1 {
+	struct sha1_ctx ctx;
+};
+
 static void
 hubd_hash_to_hex(const guint8 *digest, gsize len, gchar *out)
 {
@@ -65,6 +69,42 @@ hubd_sha256_finish_hex(HubdSha256 *self)
 
 void
 hubd_sha256_free(HubdSha256 *self)
+{
+	g_free(self);
+}
+
+HubdGitSha1 *
+hubd_git_sha1_new(guint64 size)
+{
+	HubdGitSha1 *self = g_new0(HubdGitSha1, 1);
+	g_autofree gchar *header = g_strdup_printf("blob %" G_GUINT64_FORMAT, size);
+
+	sha1_init(&self->ctx);
+	/* "blob <size>" and its terminating NUL */
+	sha1_update(&self->ctx, strlen(header) + 1, (const guint8 *)header);
+	return self;
+}
+
+void
+hubd_git_sha1_update(HubdGitSha1 *self, const void *data, gsize len)
+{
+	g_return_if_fail(self != NULL);
+	sha1_update(&self->ctx, len, data);
+}
+
+gchar *
+hubd_git_sha1_finish_hex(HubdGitSha1 *self)
+{
+	guint8 digest[SHA1_DIGEST_SIZE];
+	gchar *hex = g_malloc(2 * SHA1_DIGEST_SIZE + 1);
+
+	sha1_digest(&self->ctx, SHA1_DIGEST_SIZE, digest);
+	hubd_hash_to_hex(digest, sizeof(digest), hex);
+	return hex;
+}
+
+void
+hubd_git_sha1_free(HubdGitSha1 *self)
 {
 	g_free(self);
 }
@@ -113,9 +153,8 @@ hubd_hash_file(const gchar *path,
 	       GError **error)
 {
 	struct sha256_ctx sha256;
-	struct sha1_ctx sha1;
+	g_autoptr(HubdGitSha1) git_sha1 = NULL;
 	g_autofree guint8 *buf = NULL;
-	g_autofree gchar *git_header = NULL;
 	guint64 total = 0;
 	gsize buf_size;
 	struct stat st;
@@ -151,12 +190,9 @@ hubd_hash_file(const gchar *path,
 #endif
 
 	sha256_init(&sha256);
-	sha1_init(&sha1);
-	if (flags & HUBD_HASH_GIT_SHA1) {
-		/* git hashes the header with the size first, so the size must not move */
-		git_header = g_strdup_printf("blob %" G_GUINT64_FORMAT, (guint64)st.st_size);
-		sha1_update(&sha1, strlen(git_header) + 1, (const guint8 *)git_header);
-	}
+	/* git hashes the header with the size first, so the size must not move */
+	if (flags & HUBD_HASH_GIT_SHA1)
+		git_sha1 = hubd_git_sha1_new((guint64)st.st_size);
 
 	/* small files (most of a repo) get a small buffer; one byte more than
 	 * the size lets a file that grew show up in the first read */
@@ -193,8 +229,8 @@ hubd_hash_file(const gchar *path,
 		}
 		if (flags & HUBD_HASH_SHA256)
 			sha256_update(&sha256, filled, buf);
-		if (flags & HUBD_HASH_GIT_SHA1)
-			sha1_update(&sha1, filled, buf);
+		if (git_sha1 != NULL)
+			hubd_git_sha1_update(git_sha1, buf, filled);
 		total += filled;
 		if (progress != NULL)
 			progress(filled, progress_data);
@@ -214,10 +250,9 @@ hubd_hash_file(const gchar *path,
 		sha256_digest(&sha256, sizeof(digest), digest);
 		hubd_hash_to_hex(digest, sizeof(digest), out->sha256);
 	}
-	if (flags & HUBD_HASH_GIT_SHA1) {
-		guint8 digest[SHA1_DIGEST_SIZE];
-		sha1_digest(&sha1, sizeof(digest), digest);
-		hubd_hash_to_hex(digest, sizeof(digest), out->git_sha1);
+	if (git_sha1 != NULL) {
+		g_autofree gchar *hex = hubd_git_sha1_finish_hex(git_sha1);
+		memcpy(out->git_sha1, hex, sizeof(out->git_sha1));
 	}
 	ok = TRUE;
 out:

@@ -58,4 +58,18 @@ void
 hubd_sha256_free(HubdSha256 *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdSha256, hubd_sha256_free)
 
+/* Incremental git blob SHA-1 (a regular file's ETag on the Hub): git hashes
+ * a header with the size first, so the size is given up front. */
+typedef struct _HubdGitSha1 HubdGitSha1;
+HubdGitSha1 *
+hubd_git_sha1_new(guint64 size);
+void
+hubd_git_sha1_update(HubdGitSha1 *self, const void *data, gsize len);
+/* 40 lowercase hex chars; the object is spent afterwards. */
+gchar *
+hubd_git_sha1_finish_hex(HubdGitSha1 *self);
+void
+hubd_git_sha1_free(HubdGitSha1 *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdGitSha1, hubd_git_sha1_free)
+
 G_END_DECLS

@@ -34,6 +34,7 @@ hubd_snapshot_request_free(HubdSnapshotRequest *req)
 	g_free(req->local_dir);
 	g_free(req->library_name);
 	g_free(req->library_version);
+	g_clear_object(&req->mirror);
 	g_free(req);
 }
 
@@ -381,6 +382,7 @@ snap_pump(GTask *task)
 			.force = s->req->force,
 			.library_name = s->req->library_name,
 			.library_version = s->req->library_version,
+			.mirror = s->req->mirror,
 		};
 		s->next++;
 		s->running++;

@@ -5,6 +5,7 @@
 #include "hubd-context.h"
 #include "hubd-job.h"
 #include "hubd-repo-id.h"
+#include "hubd-storage.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ typedef struct {
 	gboolean force;
 	gchar *library_name;
 	gchar *library_version;
+	HubdStorage *mirror; /* as HubdDownloadRequest's, or NULL */
 } HubdSnapshotRequest;
 
 void

@@ -8,7 +8,14 @@
  * while one is read, the ones before it are written and hashed by two
  * workers at once, so memory stays constant, the main loop never blocks on
  * the disk, and the sha256 (as costly as the write) does not slow the
- * download. */
+ * download.
+ *
+ * With a mirror ([storage] mirror, docs/storage.md) the bytes come from that
+ * backend first, through the same ring and writer, the resume included (a
+ * range from the .incomplete's offset); the writer then checks regular files
+ * too. A miss, a failing backend, a size the Hub did not announce or bytes
+ * that fail the check fall back to the Hub, after dropping what the mirror
+ * wrote. */
 #define G_LOG_DOMAIN "HubdTransfer"
 
 #include "hubd-transfer.h"
@@ -18,6 +25,7 @@
 #include "hubd-blob-writer.h"
 #include "hubd-error.h"
 #include "hubd-ring.h"
+#include "hubd-storage-mirror.h"
 
 #define MAX_STALLED 5 /* attempts in a row without a byte of progress */
 #define CHUNK       (512 * 1024)
@@ -34,6 +42,11 @@ struct _HubdTransfer {
 	gchar *library_version;
 	guint64 size;
 	guint retry_base_ms;
+	/* the mirror, and the blob's key in it while it is worth asking (NULL
+	 * once it failed, or when the blob has no place in its layout) */
+	HubdStorage *mirror;
+	gchar *mirror_key;
+	gboolean from_mirror; /* the body being read comes from the mirror */
 
 	gboolean started;
 	gboolean finished;
@@ -95,6 +108,8 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_pointer(&self->ring, hubd_ring_free);
 	g_clear_object(&self->writer);
 	g_clear_object(&self->client);
+	g_clear_object(&self->mirror);
+	g_free(self->mirror_key);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
@@ -118,9 +133,28 @@ hubd_transfer_init(HubdTransfer *self)
 	self->cancellable = g_cancellable_new();
 }
 
+/* The blob's key in the mirror, or NULL when it has none. */
+static gchar *
+hubd_transfer_mirror_key(const HubdTransferSpec *spec)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *key;
+
+	if (spec->mirror == NULL)
+		return NULL;
+	key = hubd_storage_mirror_blob_key(hubd_repo_type_to_string(spec->type),
+					   spec->repo_id,
+					   spec->etag,
+					   &error);
+	if (key == NULL)
+		g_debug("%s: not looked up in the mirror: %s", spec->filename, error->message);
+	return key;
+}
+
 HubdTransfer *
 hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec)
 {
+	g_autofree gchar *mirror_key = hubd_transfer_mirror_key(spec);
 	HubdBlobWriterSpec wspec = {
 		.type = spec->type,
 		.repo_id = spec->repo_id,
@@ -130,6 +164,7 @@ hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdT
 		.local_dir = spec->local_dir,
 		.force = spec->force,
 		.direct_min_size = spec->direct_min_size,
+		.verify_git_sha1 = mirror_key != NULL,
 	};
 	/* not opened yet: nothing is locked or created */
 	g_autoptr(HubdBlobWriter) writer = hubd_blob_writer_new(cache, &wspec);
@@ -150,6 +185,10 @@ hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdT
 	self->library_name = g_strdup(spec->library_name);
 	self->library_version = g_strdup(spec->library_version);
 	self->retry_base_ms = spec->retry_base_ms;
+	if (mirror_key != NULL) {
+		self->mirror = g_object_ref(spec->mirror);
+		self->mirror_key = g_steal_pointer(&mirror_key);
+	}
 	g_hash_table_insert(registry, g_strdup(key), self);
 	return self;
 }
@@ -250,15 +289,24 @@ hubd_transfer_progress(HubdTransfer *self, gint64 delta)
 /* ---- finishing ---- */
 
 static void
+hubd_transfer_mirror_failed(HubdTransfer *self, GError *error, gboolean drop);
+
+static void
 hubd_transfer_completed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
 	GError *error = NULL;
 
-	if (!hubd_blob_writer_complete_finish(HUBD_BLOB_WRITER(source), res, &error))
+	if (!hubd_blob_writer_complete_finish(HUBD_BLOB_WRITER(source), res, &error)) {
+		/* HUBD_ERROR_SERVER: the bytes failed their check */
+		if (self->from_mirror && g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
+			hubd_transfer_mirror_failed(self, error, TRUE);
+			return;
+		}
 		hubd_transfer_finish_all(self, error);
-	else
+	} else {
 		hubd_transfer_finish_all(self, NULL);
+	}
 	g_object_unref(self);
 }
 
@@ -305,6 +353,20 @@ hubd_transfer_body_ended(HubdTransfer *self)
 	}
 	if (self->offset == self->size) {
 		hubd_transfer_complete_file(self);
+		return;
+	}
+	if (self->from_mirror) {
+		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
+		g_autofree gchar *have = g_strdup_printf("%" G_GUINT64_FORMAT, self->offset);
+		hubd_transfer_mirror_failed(
+			self,
+			err != NULL ? g_steal_pointer(&err)
+				    : g_error_new(HUBD_ERROR,
+						  HUBD_ERROR_SERVER,
+						  _("the object ended at byte %s of %s"),
+						  have,
+						  want),
+			self->offset > self->offset_at_attempt);
 		return;
 	}
 	if (self->offset > self->size) {
@@ -460,6 +522,17 @@ hubd_transfer_range_start(SoupMessageHeaders *headers, guint64 *start)
 	return TRUE;
 }
 
+/* self->stream holds the bytes from self->offset on: read it into the ring. */
+static void
+hubd_transfer_start_body(HubdTransfer *self)
+{
+	self->read_ended = FALSE;
+	self->read_pos = self->offset;
+	self->ring = hubd_ring_new(NBUF, CHUNK, hubd_transfer_ring_cb, self);
+	hubd_blob_writer_attach(self->writer, self->ring);
+	hubd_transfer_pump(self);
+}
+
 static void
 hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -481,6 +554,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	self->fetched = TRUE;
+	self->from_mirror = FALSE;
 	status = hubd_hub_response_get_status(resp);
 	if (status == 206 &&
 	    (!hubd_transfer_range_start(hubd_hub_response_get_headers(resp), &start) ||
@@ -503,11 +577,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					       self->filename));
 		return;
 	}
-	self->read_ended = FALSE;
-	self->read_pos = self->offset;
-	self->ring = hubd_ring_new(NBUF, CHUNK, hubd_transfer_ring_cb, self);
-	hubd_blob_writer_attach(self->writer, self->ring);
-	hubd_transfer_pump(self);
+	hubd_transfer_start_body(self);
 }
 
 static void
@@ -528,6 +598,113 @@ hubd_transfer_send(HubdTransfer *self)
 				   self->cancellable,
 				   hubd_transfer_sent_cb,
 				   self);
+}
+
+/* ---- the mirror: the same body, from a storage backend ---- */
+
+static void
+hubd_transfer_mirror_got_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+	g_autoptr(HubdStorageObject) object = NULL;
+	GError *error = NULL;
+	GInputStream *stream = hubd_storage_get_finish(HUBD_STORAGE(source), res, &object, &error);
+
+	if (g_cancellable_is_cancelled(self->cancellable)) {
+		g_clear_object(&stream);
+		g_clear_error(&error);
+		hubd_transfer_fail(
+			self,
+			g_error_new_literal(HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled")));
+		return;
+	}
+	if (stream == NULL) {
+		hubd_transfer_mirror_failed(self, error, FALSE);
+		return;
+	}
+	if (hubd_storage_object_get_size(object) != self->size) {
+		g_autofree gchar *have =
+			g_strdup_printf("%" G_GUINT64_FORMAT, hubd_storage_object_get_size(object));
+		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
+		g_object_unref(stream);
+		hubd_transfer_mirror_failed(
+			self,
+			g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_SERVER,
+				    _("it holds %s bytes, the Hub announced %s"),
+				    have,
+				    want),
+			FALSE);
+		return;
+	}
+	g_debug("%s: reading %s from the mirror at byte %" G_GUINT64_FORMAT,
+		self->filename,
+		self->mirror_key,
+		self->offset);
+	self->stream = stream;
+	self->fetched = TRUE;
+	self->from_mirror = TRUE;
+	hubd_transfer_start_body(self);
+}
+
+/* From self->offset to the end: the range resumes an .incomplete. */
+static void
+hubd_transfer_mirror_get(HubdTransfer *self)
+{
+	self->offset_at_attempt = self->offset;
+	hubd_storage_get_async(self->mirror,
+			       self->mirror_key,
+			       self->offset,
+			       -1,
+			       self->cancellable,
+			       hubd_transfer_mirror_got_cb,
+			       self);
+}
+
+/* The mirror while it may have the blob, else the Hub. */
+static void
+hubd_transfer_fetch(HubdTransfer *self)
+{
+	if (self->mirror_key != NULL)
+		hubd_transfer_mirror_get(self);
+	else
+		hubd_transfer_send(self);
+}
+
+static void
+hubd_transfer_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
+/* The mirror did not give the right bytes (`error` says why): a warning,
+ * except for a plain miss, and the Hub from now on. With `drop` what the
+ * .incomplete holds cannot be trusted: it goes, and the writer opens it
+ * afresh (which also lets another process that finished the blob meanwhile
+ * answer); otherwise the Hub resumes where the file is. */
+static void
+hubd_transfer_mirror_failed(HubdTransfer *self, GError *error, gboolean drop)
+{
+	g_autoptr(GError) owned = error;
+	g_autofree gchar *name = hubd_storage_dup_name(self->mirror);
+
+	if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND))
+		g_debug("%s: not in the mirror “%s”, fetching from the Hub", self->filename, name);
+	else
+		g_warning("%s: the mirror “%s” could not give %s (%s); fetching from the Hub",
+			  self->filename,
+			  name,
+			  self->mirror_key,
+			  error->message);
+	g_clear_pointer(&self->mirror_key, g_free);
+	self->from_mirror = FALSE;
+	if (!drop) {
+		hubd_transfer_send(self);
+		return;
+	}
+	hubd_transfer_progress(self, -(gint64)self->received);
+	self->offset = 0;
+	/* under the lock still: nobody resumes what is deleted here */
+	hubd_blob_writer_discard(self->writer);
+	hubd_blob_writer_release(self->writer);
+	hubd_blob_writer_open_async(self->writer, self->cancellable, hubd_transfer_opened_cb, self);
 }
 
 /* ---- start: lock, look, open, hash what is there ---- */
@@ -566,7 +743,7 @@ hubd_transfer_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_transfer_complete_file(self);
 		return;
 	}
-	hubd_transfer_send(self);
+	hubd_transfer_fetch(self);
 }
 
 void

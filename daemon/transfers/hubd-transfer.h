@@ -5,6 +5,7 @@
 #include "hubd-cache.h"
 #include "hubd-hub-client.h"
 #include "hubd-job.h"
+#include "hubd-storage.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,10 @@ typedef struct {
 	/* blobs this big or bigger are written with O_DIRECT where the
 	 * filesystem allows (G_MAXUINT64: never) */
 	guint64 direct_min_size;
+	/* non-NULL: read the blob from this backend first ([storage] mirror,
+	 * docs/storage.md), verified; anything but the right bytes falls back
+	 * to `url` */
+	HubdStorage *mirror;
 } HubdTransferSpec;
 
 /* The running transfer of this blob (or local file), or a new one (started
@@ -47,8 +52,8 @@ hubd_transfer_wait_async(HubdTransfer *self,
 			 GCancellable *cancellable,
 			 GAsyncReadyCallback callback,
 			 gpointer user_data);
-/* `fetched`: whether bytes came over the network (FALSE when the blob
- * appeared meanwhile, e.g. from Python sharing the cache). */
+/* `fetched`: whether bytes came over the network or from the mirror (FALSE
+ * when the blob appeared meanwhile, e.g. from Python sharing the cache). */
 gboolean
 hubd_transfer_wait_finish(HubdTransfer *self,
 			  GAsyncResult *result,

@@ -18,6 +18,9 @@
 struct _HubdTransfersService {
 	HubdService parent_instance;
 	guint busy; /* jobs in flight */
+	/* [storage] mirror: made at the first download that wants it */
+	HubdStorage *mirror;
+	gboolean mirror_made;
 };
 
 G_DEFINE_TYPE_WITH_CODE(HubdTransfersService,
@@ -136,6 +139,44 @@ lookup_string(GVariant *options, const gchar *key)
 	return g_variant_lookup(options, key, "&s", &v) && v[0] != '\0' ? g_strdup(v) : NULL;
 }
 
+/* [storage] mirror: the backend downloads read blobs from before the Hub,
+ * or NULL. Making a backend does no network I/O. One that cannot be made
+ * (an unknown name or scheme, a folder that cannot be created) is reported
+ * once and downloads go to the Hub: a mirror is an optimisation, never a
+ * reason for a download to fail. */
+static HubdStorage *
+hubd_transfers_service_make_mirror(HubdTransfersService *self)
+{
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(self));
+	g_autofree gchar *name =
+		hubd_config_get_string(hubd_context_get_config(context), "storage", "mirror", NULL);
+	g_autoptr(GError) error = NULL;
+	HubdStorage *mirror;
+
+	if (name == NULL || name[0] == '\0')
+		return NULL;
+	mirror = hubd_context_get_storage(context, name, &error);
+	if (mirror == NULL)
+		g_warning("[storage] mirror=%s is not usable, downloads go to the Hub: %s",
+			  name,
+			  error->message);
+	else
+		g_debug("downloads read through the mirror “%s”", name);
+	return mirror;
+}
+
+/* The mirror (a new reference) or NULL; made at the first download, kept
+ * while hubd runs (its configuration does not change meanwhile). */
+static HubdStorage *
+hubd_transfers_service_dup_mirror(HubdTransfersService *self)
+{
+	if (!self->mirror_made) {
+		self->mirror_made = TRUE;
+		self->mirror = hubd_transfers_service_make_mirror(self);
+	}
+	return self->mirror != NULL ? g_object_ref(self->mirror) : NULL;
+}
+
 /* ---- a job's answer (Download and Snapshot) ---- */
 
 static void
@@ -193,6 +234,7 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 	req->offline = lookup_bool(options, "offline");
 	req->library_name = lookup_string(options, "library_name");
 	req->library_version = lookup_string(options, "library_version");
+	req->mirror = hubd_transfers_service_dup_mirror(self);
 
 	description = g_strdup_printf("%s: %s", repo_id, filename);
 	job = hubd_job_new(context, "download", description);
@@ -244,6 +286,7 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 	req->offline = lookup_bool(options, "offline");
 	req->library_name = lookup_string(options, "library_name");
 	req->library_version = lookup_string(options, "library_version");
+	req->mirror = hubd_transfers_service_dup_mirror(self);
 
 	description = g_strdup_printf("%s@%s", repo_id, req->revision);
 	job = hubd_job_new(context, "snapshot", description);
@@ -307,10 +350,20 @@ hubd_transfers_service_is_busy(HubdService *service)
 }
 
 static void
+hubd_transfers_service_finalize(GObject *object)
+{
+	HubdTransfersService *self = HUBD_TRANSFERS_SERVICE(object);
+
+	g_clear_object(&self->mirror);
+	G_OBJECT_CLASS(hubd_transfers_service_parent_class)->finalize(object);
+}
+
+static void
 hubd_transfers_service_class_init(HubdTransfersServiceClass *klass)
 {
 	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
 
+	G_OBJECT_CLASS(klass)->finalize = hubd_transfers_service_finalize;
 	service_class->create_skeleton = hubd_transfers_service_create_skeleton;
 	service_class->is_busy = hubd_transfers_service_is_busy;
 }
