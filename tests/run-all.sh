@@ -6,8 +6,10 @@
 #                  temporary root
 #   2. build-asan: the same with AddressSanitizer + UBSan, `meson test` again
 #
-# and two checks outside meson, each counted as one test: clang-format
-# (tests/check-format.sh) and the install.
+# and three checks outside meson, each counted as one test: clang-format
+# (tests/check-format.sh), the install, and gcc -fanalyzer over the daemon
+# with no finding outside tests/analyzer/baseline.txt (tests/check-analyzer.sh,
+# in build-analyzer).
 #
 # Both build directories are reused when they exist (reconfigured), so a
 # second run only rebuilds what changed. Exits non-zero if anything failed,
@@ -128,6 +130,10 @@ check_install() {
 	rm -rf "$dest"
 }
 [ -f build-ci/build.ninja ] && check_install
+
+# gcc -fanalyzer over the daemon in build-analyzer: no finding that
+# tests/analyzer/baseline.txt does not list (about a minute)
+check analyzer bash tests/check-analyzer.sh build-analyzer
 
 if [ "${HUBD_TEST_SKIP_ASAN:-0}" != 1 ]; then
 	# LeakSanitizer: tests/lsan.supp lists what GLib and friends keep for the
