@@ -9,9 +9,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-client-private.h"
 
-/* The human part of a Hub error: X-Error-Message, else the JSON body's
- * error / error_description / errors[].message, else a short non-HTML body. */
-static gchar *
+gchar *
 hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body)
 {
 	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");

@@ -14,4 +14,10 @@ hubd_hub_client_error_from_response(guint status,
 				    GUri *uri,
 				    GError **error);
 
+/* The human part of a Hub error: X-Error-Message, else the JSON body's
+ * error / error_description / errors[].message, else a short non-HTML body;
+ * NULL when there is none. `body` may be NULL. Pure (fuzzed). */
+gchar *
+hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body);
+
 G_END_DECLS
