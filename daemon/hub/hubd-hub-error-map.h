@@ -15,8 +15,9 @@ hubd_hub_client_error_from_response(guint status,
 				    GError **error);
 
 /* The human part of a Hub error: X-Error-Message, else the JSON body's
- * error / error_description / errors[].message, else a short non-HTML body;
- * NULL when there is none. `body` may be NULL. Pure (fuzzed). */
+ * error / error_description / errors[].message, else a non-HTML text body;
+ * valid UTF-8, one line, at most 300 characters; NULL when there is none.
+ * `body` may be NULL. Pure (fuzzed). */
 gchar *
 hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body);
 
