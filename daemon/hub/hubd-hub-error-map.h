@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* Hub answer -> HUBD_ERROR, in huggingface_hub's order (hub-protocol §3.3).
+/* Hub answer -> HUBD_ERROR, in huggingface_hub's order (docs/hub-http.md §6.1).
  * `body` may be NULL. Returns FALSE (and sets nothing) for status < 400. */
 gboolean
 hubd_hub_client_error_from_response(guint status,
