@@ -2,12 +2,19 @@
 # tests/run-all.sh: every test suite, twice — the run CI does and the README's
 # test command ends in (`bash .ci/run` installs what is missing, then runs this).
 #
-#   1. build-ci:   -Dwerror=true, `meson test`
+#   1. build-ci:   -Dwerror=true, `meson test`; then `meson install` into a
+#                  temporary root
 #   2. build-asan: the same with AddressSanitizer + UBSan, `meson test` again
+#
+# and three checks outside meson, each counted as one test: clang-format
+# (tests/check-format.sh), the install, and gcc -fanalyzer over the daemon
+# with no finding outside tests/analyzer/baseline.txt (tests/check-analyzer.sh,
+# in build-analyzer).
 #
 # Both build directories are reused when they exist (reconfigured), so a
 # second run only rebuilds what changed. Exits non-zero if anything failed,
-# and prints one last line "N passed, N failed" (meson tests, both runs).
+# and prints one last line "N passed, N failed" (meson tests of both runs and
+# the checks).
 #
 # Environment: HUBD_TEST_JOBS (default 2) parallel tests; HUBD_TEST_SKIP_ASAN=1
 # runs only the first pass; MESON_TEST_ARGS extra `meson test` arguments
@@ -58,6 +65,18 @@ PY
 	skipped=$((skipped + skip))
 }
 
+# check NAME COMMAND...: a check outside meson test, counted as one test
+check() {
+	local name=$1
+	shift
+	echo "==== $name"
+	if "$@"; then
+		echo "run-all: $name: OK"; passed=$((passed + 1))
+	else
+		echo "run-all: $name: FAILED" >&2; failed=$((failed + 1)); status=1
+	fi
+}
+
 # run_pass BUILDDIR [meson setup options...]
 run_pass() {
 	local build=$1
@@ -76,6 +95,9 @@ run_pass() {
 		${extra_test_args[@]+"${extra_test_args[@]}"} || status=1
 	count_results "$build"
 }
+
+# every tracked C file as .clang-format writes it (a second)
+check clang-format bash tests/check-format.sh
 
 run_pass build-ci -Dwerror=true
 
@@ -108,6 +130,10 @@ check_install() {
 	rm -rf "$dest"
 }
 [ -f build-ci/build.ninja ] && check_install
+
+# gcc -fanalyzer over the daemon in build-analyzer: no finding that
+# tests/analyzer/baseline.txt does not list (about a minute)
+check analyzer bash tests/check-analyzer.sh build-analyzer
 
 if [ "${HUBD_TEST_SKIP_ASAN:-0}" != 1 ]; then
 	# LeakSanitizer: tests/lsan.supp lists what GLib and friends keep for the

@@ -186,12 +186,41 @@ hubd_token_file_job_run_finish(GAsyncResult *result, GError **error)
 
 /* ---- (de)serialising (main thread) ---- */
 
+/* What GKeyFile takes as a group name: not empty, no brackets, no control
+ * characters (an IPv6 endpoint has brackets). */
+static gboolean
+hubd_token_file_is_group_name(const gchar *name)
+{
+	if (name[0] == '\0')
+		return FALSE;
+	for (const gchar *p = name; *p != '\0'; p++) {
+		if (*p == '[' || *p == ']' || g_ascii_iscntrl(*p))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* `wanted` when it is a usable, unused group name, else a numbered one: the
+ * parsers read what matters from the keys, so any unique name will do. */
+static gchar *
+hubd_token_file_group(GKeyFile *kf, const gchar *prefix, const gchar *wanted, guint index)
+{
+	if (hubd_token_file_is_group_name(wanted) && !g_key_file_has_group(kf, wanted))
+		return g_strdup(wanted);
+	for (guint n = index;; n++) {
+		g_autofree gchar *group = g_strdup_printf("%s-%u", prefix, n);
+		if (!g_key_file_has_group(kf, group))
+			return g_steal_pointer(&group);
+	}
+}
+
 gchar *
 hubd_token_file_serialize_state(GHashTable *active)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	GHashTableIter iter;
 	gpointer key, value;
+	guint n = 0;
 
 	g_key_file_set_comment(kf,
 			       NULL,
@@ -199,8 +228,13 @@ hubd_token_file_serialize_state(GHashTable *active)
 			       " hubd: the active token per Hub endpoint (names only, no secrets)",
 			       NULL);
 	g_hash_table_iter_init(&iter, active);
-	while (g_hash_table_iter_next(&iter, &key, &value))
-		g_key_file_set_string(kf, key, "active", value);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		g_autofree gchar *group = hubd_token_file_group(kf, "endpoint", key, n++);
+		/* the endpoint is the group's name, or its own key when it cannot be */
+		if (g_strcmp0(group, key) != 0)
+			g_key_file_set_string(kf, group, "endpoint", key);
+		g_key_file_set_string(kf, group, "active", value);
+	}
 	return g_key_file_to_data(kf, NULL, NULL);
 }
 
@@ -216,7 +250,8 @@ hubd_token_file_serialize_tokens(GPtrArray *entries)
 			       NULL);
 	for (guint i = 0; i < entries->len; i++) {
 		HubdTokenEntry *e = g_ptr_array_index(entries, i);
-		g_autofree gchar *group = g_strdup_printf("%s@%s", e->name, e->endpoint);
+		g_autofree gchar *wanted = g_strdup_printf("%s@%s", e->name, e->endpoint);
+		g_autofree gchar *group = hubd_token_file_group(kf, "token", wanted, i);
 		g_key_file_set_string(kf, group, "endpoint", e->endpoint);
 		g_key_file_set_string(kf, group, "name", e->name);
 		g_key_file_set_string(kf, group, "hf_token", e->secret);
@@ -236,12 +271,21 @@ hubd_token_file_parse_state(const gchar *data, GHashTable *active)
 		return;
 	groups = g_key_file_get_groups(kf, NULL);
 	for (guint i = 0; groups[i] != NULL; i++) {
+		g_autofree gchar *endpoint = g_key_file_get_string(kf, groups[i], "endpoint", NULL);
 		gchar *name = g_key_file_get_string(kf, groups[i], "active", NULL);
-		if (name != NULL)
-			g_hash_table_replace(active, g_strdup(groups[i]), name);
+		if (endpoint == NULL && g_utf8_validate(groups[i], -1, NULL))
+			endpoint = g_strdup(groups[i]);
+		if (endpoint == NULL || name == NULL) {
+			g_free(name);
+			continue;
+		}
+		g_hash_table_replace(active, g_steal_pointer(&endpoint), name);
 	}
 }
 
+/* A hand-edited file can hold what the Auth service never stores: an empty
+ * name or endpoint, a secret with blanks or line breaks around it, the same
+ * token twice (the first one counts, as in every lookup). */
 void
 hubd_token_file_parse_tokens(const gchar *data, GPtrArray *entries)
 {
@@ -254,13 +298,23 @@ hubd_token_file_parse_tokens(const gchar *data, GPtrArray *entries)
 	for (guint i = 0; groups[i] != NULL; i++) {
 		g_autofree gchar *endpoint = g_key_file_get_string(kf, groups[i], "endpoint", NULL);
 		g_autofree gchar *name = g_key_file_get_string(kf, groups[i], "name", NULL);
-		g_autofree gchar *secret = g_key_file_get_string(kf, groups[i], "hf_token", NULL);
+		gchar *raw = g_key_file_get_string(kf, groups[i], "hf_token", NULL);
+		gchar *secret = hubd_token_clean(raw);
 		g_autofree gchar *user = g_key_file_get_string(kf, groups[i], "user", NULL);
 		g_autofree gchar *role = g_key_file_get_string(kf, groups[i], "role", NULL);
-		if (endpoint == NULL || name == NULL || secret == NULL)
-			continue;
-		g_ptr_array_add(entries, hubd_token_entry_new(endpoint, name, user, role, secret));
-		hubd_token_secret_free(g_steal_pointer(&secret));
+		gboolean seen = FALSE;
+
+		hubd_token_secret_free(raw);
+		for (guint j = 0; j < entries->len && !seen && name != NULL; j++) {
+			HubdTokenEntry *e = g_ptr_array_index(entries, j);
+			seen = g_strcmp0(e->name, name) == 0 &&
+			       g_strcmp0(e->endpoint, endpoint) == 0;
+		}
+		if (endpoint != NULL && endpoint[0] != '\0' && name != NULL && name[0] != '\0' &&
+		    secret != NULL && !seen)
+			g_ptr_array_add(entries,
+					hubd_token_entry_new(endpoint, name, user, role, secret));
+		hubd_token_secret_free(secret);
 	}
 }
 

@@ -8,45 +8,76 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-client-private.h"
+#include "hubd-json.h"
 
-/* The human part of a Hub error: X-Error-Message, else the JSON body's
- * error / error_description / errors[].message, else a short non-HTML body. */
+/* the most of a Hub's own words an error message carries, in characters */
+#define DETAIL_MAX_CHARS     300
+#define REQUEST_ID_MAX_CHARS 100
+
+/* Text from the Hub (or whatever answered in its place) made fit for an
+ * error message a person reads over D-Bus: valid UTF-8, one line, at most
+ * `max_chars` characters (… when cut); NULL when nothing is left. */
 static gchar *
-hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body)
+hubd_hub_error_map_clean(const gchar *text, gssize len, guint max_chars)
 {
-	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");
+	g_autofree gchar *valid = NULL;
+	g_autoptr(GString) s = NULL;
+	const gchar *p;
+	guint n = 0;
+
+	if (text == NULL)
+		return NULL;
+	valid = g_utf8_make_valid(text, len);
+	s = g_string_new(NULL);
+	for (p = valid; *p != '\0' && n < max_chars; p = g_utf8_next_char(p), n++) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iscntrl(c))
+			g_string_append_c(s, ' ');
+		else
+			g_string_append_unichar(s, c);
+	}
+	if (*p != '\0')
+		g_string_append(s, "…");
+	g_strstrip(s->str);
+	if (s->str[0] == '\0')
+		return NULL;
+	return g_strdup(s->str);
+}
+
+/* the JSON body's error / error_description / errors[].message, else a
+ * non-HTML text body; unbounded */
+static gchar *
+hubd_hub_error_map_body_detail(GBytes *body)
+{
 	g_autoptr(JsonParser) parser = NULL;
 	const gchar *data;
 	gsize len = 0;
-	JsonObject *obj;
 
-	if (xmsg != NULL && xmsg[0] != '\0')
-		return g_strdup(xmsg);
 	if (body == NULL)
 		return NULL;
 	data = g_bytes_get_data(body, &len);
 	if (len == 0)
 		return NULL;
 	parser = json_parser_new();
+	/* a blank body parses, with no root */
 	if (json_parser_load_from_data(parser, data, (gssize)len, NULL) &&
+	    json_parser_get_root(parser) != NULL &&
 	    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-		JsonNode *err;
-		obj = json_node_get_object(json_parser_get_root(parser));
-		err = json_object_get_member(obj, "error");
-		if (err != NULL && JSON_NODE_HOLDS_VALUE(err)) {
-			const gchar *desc =
-				json_object_get_string_member_with_default(obj,
-									   "error_description",
-									   NULL);
+		JsonObject *obj = json_node_get_object(json_parser_get_root(parser));
+		const gchar *err = hubd_json_get_string(obj, "error");
+		JsonArray *errs = hubd_json_get_array(obj, "error");
+		if (err != NULL) {
+			const gchar *desc = hubd_json_get_string(obj, "error_description");
 			if (desc != NULL)
-				return g_strdup_printf("%s: %s", json_node_get_string(err), desc);
-			return g_strdup(json_node_get_string(err));
+				return g_strdup_printf("%s: %s", err, desc);
+			return g_strdup(err);
 		}
-		if (err != NULL && JSON_NODE_HOLDS_ARRAY(err)) {
+		if (errs != NULL) {
 			g_autoptr(GString) s = g_string_new(NULL);
-			JsonArray *a = json_node_get_array(err);
-			for (guint i = 0; i < json_array_get_length(a); i++) {
-				const gchar *m = json_node_get_string(json_array_get_element(a, i));
+			for (guint i = 0; i < json_array_get_length(errs); i++) {
+				/* NULL for anything but a string */
+				const gchar *m =
+					json_node_get_string(json_array_get_element(errs, i));
 				if (m != NULL)
 					g_string_append_printf(s,
 							       "%s%s",
@@ -55,24 +86,32 @@ hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body)
 			}
 			return g_string_free(g_steal_pointer(&s), FALSE);
 		}
-		if (json_object_has_member(obj, "errors")) {
-			JsonNode *errs = json_object_get_member(obj, "errors");
-			if (JSON_NODE_HOLDS_ARRAY(errs) &&
-			    json_array_get_length(json_node_get_array(errs)) > 0) {
-				JsonNode *first =
-					json_array_get_element(json_node_get_array(errs), 0);
-				if (JSON_NODE_HOLDS_OBJECT(first))
-					return g_strdup(json_object_get_string_member_with_default(
-						json_node_get_object(first),
-						"message",
-						NULL));
-			}
+		errs = hubd_json_get_array(obj, "errors");
+		if (errs != NULL && json_array_get_length(errs) > 0) {
+			JsonNode *first = json_array_get_element(errs, 0);
+			if (JSON_NODE_HOLDS_OBJECT(first))
+				return g_strdup(hubd_json_get_string(json_node_get_object(first),
+								     "message"));
 		}
 		return NULL;
 	}
-	if (g_str_has_prefix(data, "<") || !g_utf8_validate(data, (gssize)len, NULL))
+	/* data is not NUL-terminated */
+	if (data[0] == '<' || !g_utf8_validate(data, (gssize)len, NULL))
 		return NULL;
-	return g_strndup(data, MIN(len, 300));
+	return g_strndup(data, len);
+}
+
+gchar *
+hubd_hub_error_map_detail(SoupMessageHeaders *headers, GBytes *body)
+{
+	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");
+	g_autofree gchar *from_body = NULL;
+	gchar *detail = hubd_hub_error_map_clean(xmsg, -1, DETAIL_MAX_CHARS);
+
+	if (detail != NULL)
+		return detail;
+	from_body = hubd_hub_error_map_body_detail(body);
+	return hubd_hub_error_map_clean(from_body, -1, DETAIL_MAX_CHARS);
 }
 
 /* huggingface_hub's repo-URL regex, minus the https:// requirement (a local Hub
@@ -97,7 +136,10 @@ hubd_hub_client_error_from_response(guint status,
 {
 	const gchar *code = soup_message_headers_get_one(headers, "X-Error-Code");
 	const gchar *xmsg = soup_message_headers_get_one(headers, "X-Error-Message");
-	const gchar *request_id = hubd_hub_response_request_id_from_headers(headers);
+	g_autofree gchar *request_id =
+		hubd_hub_error_map_clean(hubd_hub_response_request_id_from_headers(headers),
+					 -1,
+					 REQUEST_ID_MAX_CHARS);
 	g_autofree gchar *detail = hubd_hub_error_map_detail(headers, body);
 	g_autofree gchar *where = NULL;
 	HubdErrorCode ecode;

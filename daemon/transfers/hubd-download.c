@@ -23,6 +23,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
+#include "hubd-hub-etag.h"
 #include "hubd-local-dir.h"
 #include "hubd-transfer.h"
 
@@ -60,31 +61,6 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_free(req->library_version);
 	g_clear_object(&req->mirror);
 	g_free(req);
-}
-
-gchar *
-hubd_download_normalize_etag(const gchar *etag)
-{
-	g_autofree gchar *s = NULL;
-	gsize len;
-
-	if (etag == NULL)
-		return NULL;
-	if (g_str_has_prefix(etag, "W/"))
-		etag += 2;
-	s = g_strdup(etag);
-	len = strlen(s);
-	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
-		s[len - 1] = '\0';
-		memmove(s, s + 1, len - 1);
-		len -= 2;
-	}
-	if (len == 0 || len > 128)
-		return NULL;
-	for (gsize i = 0; i < len; i++)
-		if (!g_ascii_isxdigit(s[i]))
-			return NULL;
-	return g_steal_pointer(&s);
 }
 
 guint
@@ -585,9 +561,7 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				    hubd_hub_client_get_endpoint(dl->client)));
 		return;
 	}
-	v = soup_message_headers_get_one(h, "X-Linked-Etag");
-	dl->etag = hubd_download_normalize_etag(
-		v != NULL ? v : soup_message_headers_get_one(h, "ETag"));
+	dl->etag = hubd_hub_etag_from_headers(h);
 	v = soup_message_headers_get_one(h, "X-Linked-Size");
 	if (v == NULL && !redirect)
 		v = soup_message_headers_get_one(h, "Content-Length");

@@ -46,11 +46,6 @@ hubd_download_file_async(HubdContext *context,
 GVariant *
 hubd_download_file_finish(GAsyncResult *result, GError **error);
 
-/* "[W/]\"abc\"" -> "abc"; NULL unless the rest is 1–128 hex digits (an etag
- * becomes a file name). */
-gchar *
-hubd_download_normalize_etag(const gchar *etag);
-
 /* Runs `func` in a thread on a sub-task that shares `task`'s data and
  * cancellable; `cb` gets that sub-task, with a new ref on `task` as its
  * user_data. Download and Snapshot do their disk work this way. */

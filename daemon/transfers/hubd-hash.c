@@ -307,11 +307,13 @@ hubd_hash_file_async(const gchar *path,
 		     GAsyncReadyCallback callback,
 		     gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
-	HubdHashTaskData *data = g_new0(HubdHashTaskData, 1);
+	g_autoptr(GTask) task = NULL;
+	HubdHashTaskData *data;
 
 	g_return_if_fail(path != NULL);
 
+	task = g_task_new(NULL, cancellable, callback, user_data);
+	data = g_new0(HubdHashTaskData, 1);
 	data->path = g_strdup(path);
 	data->flags = flags;
 	data->progress = progress;

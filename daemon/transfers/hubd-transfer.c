@@ -754,9 +754,10 @@ hubd_transfer_wait_async(HubdTransfer *self,
 			 GAsyncReadyCallback callback,
 			 gpointer user_data)
 {
-	Waiter *w = g_new0(Waiter, 1);
+	Waiter *w;
 
 	g_return_if_fail(HUBD_IS_TRANSFER(self));
+	w = g_new0(Waiter, 1);
 	w->self = self;
 	w->task = g_task_new(self, NULL, callback, user_data);
 	g_task_set_source_tag(w->task, hubd_transfer_wait_async);

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-common.h"
+
 #include "hubd-card.h"
 #include "hubd-error.h"
 #include "hubd-policy.h"
@@ -26,6 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const gchar *text = (const gchar *)data;
 
+	hubd_fuzz_abort_on_critical();
 	{
 		g_autoptr(GError) error = NULL;
 		g_autoptr(JsonNode) node = hubd_card_parse_front_matter(text, size, &error);

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-common.h"
+
 #include "hubd-repo-id.h"
 
 int
@@ -76,6 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gboolean rev_ok;
 	gboolean safe_ok;
 
+	hubd_fuzz_abort_on_critical();
 	memcpy(s, data, size);
 	s[size] = '\0';
 
