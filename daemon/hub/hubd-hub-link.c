@@ -75,29 +75,56 @@ link_rel_has_next(const gchar *rel)
 	return FALSE;
 }
 
+/* Nothing a request line could be split on: no space, no control byte. */
+static gboolean
+link_is_sendable(const gchar *url)
+{
+	for (const gchar *c = url; *c != '\0'; c++) {
+		if ((guchar)*c <= 0x20 || *c == 0x7f)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* The target as sent, or resolved against `base_url`; NULL if unusable. */
 static gchar *
 link_target(const gchar *start, gsize len, const gchar *base_url)
 {
 	g_autofree gchar *target = g_strndup(start, len);
+	g_autofree gchar *resolved = NULL;
+	g_autoptr(GUri) base = NULL;
+	g_autoptr(GUri) next = NULL;
 
 	g_strstrip(target);
-	for (const gchar *c = target; *c != '\0'; c++) {
-		if ((guchar)*c <= 0x20 || *c == 0x7f)
-			return NULL;
-	}
+	if (!link_is_sendable(target))
+		return NULL;
 	if (base_url == NULL)
 		return g_steal_pointer(&target);
-	/* percent-escapes stay as they are: a cursor may hold %2F */
-	return g_uri_resolve_relative(base_url, target, G_URI_FLAGS_ENCODED, NULL);
+	/* percent-escapes stay as they are: a cursor may hold %2F; the base's
+	 * own bytes are checked too (it may come from anywhere) */
+	base = g_uri_parse(base_url, G_URI_FLAGS_ENCODED, NULL);
+	/* an http(s) base with a host: GLib 2.74 trips on a host-less base
+	 * whose path starts with "//" */
+	if (base == NULL || g_uri_get_host(base) == NULL ||
+	    (g_strcmp0(g_uri_get_scheme(base), "https") != 0 &&
+	     g_strcmp0(g_uri_get_scheme(base), "http") != 0))
+		return NULL;
+	next = g_uri_parse_relative(base, target, G_URI_FLAGS_ENCODED, NULL);
+	/* a next page on no host is no page (and GLib cannot print it) */
+	if (next == NULL || g_uri_get_host(next) == NULL)
+		return NULL;
+	resolved = g_uri_to_string(next);
+	if (!link_is_sendable(resolved))
+		return NULL;
+	return g_steal_pointer(&resolved);
 }
 
 /**
  * hubd_hub_link_next:
  * @header: (nullable): the value of a `Link` response header (several
  *   headers joined with ", ", as libsoup does)
- * @base_url: (nullable): the URL of the answer, to resolve a relative target
- *   against; %NULL returns the target as written
+ * @base_url: (nullable): the URL of the answer (http or https), to resolve a
+ *   relative target against; %NULL returns the target as written
  *
  * Finds the link whose `rel` includes `next` (RFC 8288: link-values
  * separated by commas, parameters in any order, quoted strings that may hold
