@@ -36,22 +36,50 @@ hubd_test_plugin_handle_ping(HubdTestDbusTestPlugin *skeleton,
 
 /* ResolveRevision: a call to the Hub through the daemon's Hub API */
 
+/* One call in flight. The handler owns one reference on the invocation,
+ * which completing the call (or hubd_service_return_error()) consumes; the
+ * call keeps one more for itself, dropped when it is freed. It holds the
+ * daemon, so an idle hubd does not exit before the Hub answers. */
+typedef struct {
+	HubdContext *context;
+	GDBusMethodInvocation *invocation;
+} TestCall;
+
+static TestCall *
+test_call_new(HubdContext *context, GDBusMethodInvocation *invocation)
+{
+	TestCall *call = g_new0(TestCall, 1);
+
+	call->context = g_object_ref(context);
+	call->invocation = g_object_ref(invocation);
+	hubd_context_hold(call->context);
+	return call;
+}
+
+static void
+test_call_free(TestCall *call)
+{
+	hubd_context_release(call->context);
+	g_object_unref(call->context);
+	g_object_unref(call->invocation);
+	g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TestCall, test_call_free)
+
 static void
 hubd_test_plugin_resolved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autoptr(TestCall) call = user_data;
 	g_autofree gchar *commit = NULL;
 	GError *error = NULL;
 
 	commit = hubd_hub_api_revision_commit_finish(HUBD_HUB_API(source), res, &error);
 	if (commit == NULL) {
 		/* typed: RepoNotFound, RevisionNotFound, Unauthorized… */
-		hubd_service_return_error(g_steal_pointer(&invocation), error);
+		hubd_service_return_error(call->invocation, error);
 		return;
 	}
-	hubd_test_dbus_test_plugin_complete_resolve_revision(NULL,
-							     g_steal_pointer(&invocation),
-							     commit);
+	hubd_test_dbus_test_plugin_complete_resolve_revision(NULL, call->invocation, commit);
 }
 
 static gboolean
@@ -81,7 +109,7 @@ hubd_test_plugin_handle_resolve_revision(HubdTestDbusTestPlugin *skeleton,
 					   revision[0] != '\0' ? revision : "main",
 					   NULL,
 					   hubd_test_plugin_resolved_cb,
-					   g_object_ref(invocation));
+					   test_call_new(context, invocation));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
