@@ -165,7 +165,7 @@ hub_http(Fixture *f,
 	return (guint)status;
 }
 
-/* an NDJSON commit on the Hub as alice (protocol §4.5); files alternate path,
+/* an NDJSON commit on the Hub as alice (docs/hub-upload.md §4); files alternate path,
  * contents, …, NULL. Returns the commit oid. */
 gchar *
 commit_files(Fixture *f, const gchar *id, const gchar *branch, const gchar *summary, ...)

@@ -1,7 +1,7 @@
 /* hubd-cache.h: the huggingface_hub-compatible cache — blobs, snapshots,
  * refs, .no_exist, locks, atomic renames, scan and delete.
  *
- * Layout: docs/hub-protocol.md §3.6. All functions are synchronous and
+ * Layout: docs/hub-download.md §5. All functions are synchronous and
  * thread-safe; the ones that may block (locks, scan, delete, big renames
  * across folders) are meant for worker threads (g_task_run_in_thread). */
 #pragma once

@@ -6,7 +6,7 @@
  *
  * Every message is sent with SOUP_MESSAGE_NO_REDIRECT and redirects are
  * followed here, so the token goes to the Hub's own origin only and never to
- * the CDN or S3 a download is sent on to (hub-protocol §7, Gotchas 3-4). The
+ * the CDN or S3 a download is sent on to (docs/hub-http.md §7.2, §7.3). The
  * debug log shows method, URL without query and status; never headers. */
 #define G_LOG_DOMAIN "HubdHubClient"
 
@@ -439,7 +439,7 @@ hubd_hub_client_follow_redirect(GTask *task, guint status)
 		g_object_unref(task);
 		return TRUE;
 	}
-	/* relative Locations keep the query they carry (Gotcha 3) */
+	/* relative Locations keep the query they carry (docs/hub-http.md §7.2) */
 	next = g_uri_parse_relative(data->uri, location, SOUP_HTTP_URI_FLAGS, &error_local);
 	if (next == NULL) {
 		g_task_return_new_error(task,

@@ -61,7 +61,7 @@ link_skip_garbage(const gchar *p)
 	return p;
 }
 
-/* A rel value is a space-separated list of relation types (§3.3), compared
+/* A rel value is a space-separated list of relation types (RFC 8288 §3.3), compared
  * case-insensitively. */
 static gboolean
 link_rel_has_next(const gchar *rel)
@@ -195,7 +195,7 @@ hubd_hub_link_next(const gchar *header, const gchar *base_url)
 					value = g_strndup(value_start, p - value_start);
 				}
 			}
-			/* §3.3: occurrences after the first are ignored */
+			/* RFC 8288 §3.3: occurrences after the first are ignored */
 			if (!rel_seen && g_strcmp0(name, "rel") == 0) {
 				rel_seen = TRUE;
 				rel = g_steal_pointer(&value);
