@@ -185,3 +185,31 @@ hubd_hub_api_file_url(HubdHubApi *self,
 	g_return_val_if_fail(HUBD_IS_HUB_API(self), NULL);
 	return hubd_hub_url(hubd_hub_api_get_endpoint(self), type, repo_id, path, revision);
 }
+
+/**
+ * hubd_hub_api_commit_url:
+ * @self: a #HubdHubApi
+ * @type: the repo type
+ * @repo_id: the repo id (not checked)
+ * @commit: a commit id
+ *
+ * Returns: (transfer full): the commit's web page,
+ *   `{endpoint}/{""|datasets/|spaces/}{repo_id}/commit/{commit}` (what the
+ *   Hub answers a commit with as `commitUrl`)
+ *
+ * Since: 0.1
+ */
+gchar *
+hubd_hub_api_commit_url(HubdHubApi *self,
+			HubdRepoType type,
+			const gchar *repo_id,
+			const gchar *commit)
+{
+	g_autofree gchar *repo = hubd_hub_api_repo_url(self, type, repo_id);
+	g_autofree gchar *escaped = NULL;
+
+	g_return_val_if_fail(repo != NULL, NULL);
+	g_return_val_if_fail(commit != NULL, NULL);
+	escaped = g_uri_escape_string(commit, NULL, FALSE);
+	return g_strconcat(repo, "/commit/", escaped, NULL);
+}
