@@ -182,8 +182,27 @@ hubd_hub_api_file_url(HubdHubApi *self,
 		      const gchar *revision,
 		      const gchar *path)
 {
+	const gchar *prefix = hubd_repo_type_to_url_prefix(type);
+	g_autofree gchar *rev_escaped = NULL;
+	g_autofree gchar *path_escaped = NULL;
+
 	g_return_val_if_fail(HUBD_IS_HUB_API(self), NULL);
-	return hubd_hub_url(hubd_hub_api_get_endpoint(self), type, repo_id, path, revision);
+	g_return_val_if_fail(repo_id != NULL, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(prefix != NULL, NULL);
+	/* once each (encoding twice breaks "refs/pr/1", huggingface_hub issue
+	 * #2411): the revision keeps no '/', the path keeps its '/' */
+	rev_escaped =
+		g_uri_escape_string(revision != NULL && revision[0] != '\0' ? revision : "main",
+				    NULL,
+				    FALSE);
+	path_escaped = g_uri_escape_string(path, "/", FALSE);
+	return g_strdup_printf("%s/%s%s/resolve/%s/%s",
+			       hubd_hub_api_get_endpoint(self),
+			       prefix,
+			       repo_id,
+			       rev_escaped,
+			       path_escaped);
 }
 
 /**
