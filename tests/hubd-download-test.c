@@ -196,12 +196,34 @@ strv_has(GVariant *files, const gchar *s)
 static void
 test_snapshot_patterns(Fixture *f, gconstpointer data)
 {
-	g_autoptr(HubdTestJobResult) r = snapshot(f, "", "{'allow_patterns': <['data/*.json']>}");
+	g_autoptr(HubdTestJobResult) r =
+		snapshot(f,
+			 "",
+			 "{'allow_patterns': <['data/*.json']>, "
+			 "'library_name': <'myapp'>, 'library_version': <'1.2'>}");
 	g_autoptr(HubdTestJobResult) r2 = NULL;
 	g_autoptr(GVariant) files = NULL;
 	g_autoptr(GVariant) files2 = NULL;
 
 	assert_ok(r);
+	/* the revision and the listing name the app too */
+	{
+		g_autoptr(GPtrArray) revs =
+			log_entries(f, "GET", "^/api/models/[^/]+/[^/]+/revision/");
+		g_autoptr(GPtrArray) trees =
+			log_entries(f, "GET", "^/api/models/[^/]+/[^/]+/tree/");
+		GPtrArray *both[] = {revs, trees};
+
+		for (guint i = 0; i < G_N_ELEMENTS(both); i++) {
+			g_assert_cmpuint(both[i]->len, >=, 1);
+			g_assert_nonnull(
+				strstr(json_object_get_string_member_with_default(
+					       g_ptr_array_index(both[i], both[i]->len - 1),
+					       "user_agent",
+					       ""),
+				       "; myapp/1.2"));
+		}
+	}
 	files = g_variant_lookup_value(r->result, "files", G_VARIANT_TYPE_STRING_ARRAY);
 	/* "*" crosses "/", as fnmatch in huggingface_hub */
 	g_assert_cmpuint(g_variant_n_children(files), ==, 2);

@@ -116,24 +116,7 @@ wait_result(GAsyncResult **slot)
 static JsonObject *
 last_body(Fixture *f, const gchar *method, const gchar *path_regex)
 {
-	g_autoptr(JsonNode) log = hubd_test_hub_admin(f->hub, "GET", "/_testhub/requests", NULL);
-	g_autoptr(GRegex) re = g_regex_new(path_regex, 0, 0, NULL);
-	JsonArray *a = json_node_get_array(log);
-
-	for (guint i = json_array_get_length(a); i > 0; i--) {
-		JsonObject *o = json_array_get_object_element(a, i - 1);
-		JsonNode *body = json_object_get_member(o, "body");
-		g_autoptr(JsonNode) parsed = NULL;
-
-		if (g_strcmp0(json_object_get_string_member(o, "method"), method) != 0 ||
-		    !g_regex_match(re, json_object_get_string_member(o, "path"), 0, NULL))
-			continue;
-		g_assert_true(JSON_NODE_HOLDS_VALUE(body));
-		parsed = hubd_test_parse_json(json_node_get_string(body));
-		return json_object_ref(json_node_get_object(parsed));
-	}
-	g_error("no %s %s in the Hub's log", method, path_regex);
-	return NULL;
+	return hubd_test_hub_last_body(f->hub, method, path_regex);
 }
 
 /* the query of the last logged request on a path matching `path_regex` */
@@ -298,6 +281,96 @@ find_entry(GPtrArray *entries, const gchar *path)
 }
 
 /* ---- URLs (nothing sent) ---- */
+
+/* An API on a Hub at `endpoint` (NULL: the default Hub), sending nothing */
+static HubdHubApi *
+api_for_endpoint(const gchar *endpoint)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdConfig) config = hubd_config_new("/nonexistent/hubd.conf", &error);
+	g_autoptr(HubdHubClient) client = NULL;
+
+	g_assert_no_error(error);
+	if (endpoint != NULL) {
+		g_autofree gchar *set = g_strdup_printf("hub.endpoint=%s", endpoint);
+		g_assert_true(hubd_config_set_override(config, set, &error));
+		g_assert_no_error(error);
+	}
+	client = hubd_hub_client_new(config, NULL);
+	return hubd_hub_api_new(client);
+}
+
+/* huggingface_hub's hf_hub_url: the revision and the path each encoded once,
+ * the revision with no safe character, the path keeping its '/' */
+static void
+test_file_urls(void)
+{
+	const struct {
+		const gchar *endpoint;
+		HubdRepoType type;
+		const gchar *repo_id;
+		const gchar *revision;
+		const gchar *path;
+		const gchar *url;
+	} cases[] = {
+		{NULL,
+		 HUBD_REPO_TYPE_MODEL,
+		 "gpt2",
+		 NULL,
+		 "config.json",
+		 "https://huggingface.co/gpt2/resolve/main/config.json"},
+		{"http://127.0.0.1:8080/",
+		 HUBD_REPO_TYPE_DATASET,
+		 "alice/squad",
+		 "refs/pr/1",
+		 "dir/my file é.txt",
+		 "http://127.0.0.1:8080/datasets/alice/squad/resolve/refs%2Fpr%2F1/"
+		 "dir/my%20file%20%C3%A9.txt"},
+		{"https://hub.example",
+		 HUBD_REPO_TYPE_SPACE,
+		 "bob/app",
+		 "feature/x y",
+		 "a?b#c%d.txt",
+		 "https://hub.example/spaces/bob/app/resolve/feature%2Fx%20y/a%3Fb%23c%25d.txt"},
+		{"https://hub.example",
+		 HUBD_REPO_TYPE_MODEL,
+		 "bob/m",
+		 "",
+		 "x+y~_.-z",
+		 "https://hub.example/bob/m/resolve/main/x%2By~_.-z"},
+		{"https://hub.example",
+		 HUBD_REPO_TYPE_MODEL,
+		 "bob/m",
+		 "refs%2Fpr%2F2",
+		 "f",
+		 /* an already-encoded revision is encoded again: callers pass it raw */
+		 "https://hub.example/bob/m/resolve/refs%252Fpr%252F2/f"},
+	};
+	g_autoptr(HubdHubApi) hub = NULL;
+	g_autofree gchar *commit = NULL;
+
+	/* the default Hub unless the environment names another */
+	g_unsetenv("HF_ENDPOINT");
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(HubdHubApi) api = api_for_endpoint(cases[i].endpoint);
+		g_autofree gchar *url = hubd_hub_api_file_url(api,
+							      cases[i].type,
+							      cases[i].repo_id,
+							      cases[i].revision,
+							      cases[i].path);
+		g_assert_cmpstr(url, ==, cases[i].url);
+	}
+	/* the page of a commit, as the Hub's commitUrl */
+	hub = api_for_endpoint("https://hub.example/");
+	commit = hubd_hub_api_commit_url(hub,
+					 HUBD_REPO_TYPE_DATASET,
+					 "acme/d",
+					 "0123456789abcdef0123456789abcdef01234567");
+	g_assert_cmpstr(commit,
+			==,
+			"https://hub.example/datasets/acme/d/commit/"
+			"0123456789abcdef0123456789abcdef01234567");
+}
 
 static void
 test_urls(Fixture *f, gconstpointer data)
@@ -1548,6 +1621,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) \
 	g_test_add("/hubd/hub-api/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+	g_test_add_func("/hubd/hub-api/file-urls", test_file_urls);
 	ADD("urls", test_urls);
 	ADD("whoami", test_whoami);
 	ADD("repo-lifecycle", test_repo_lifecycle);

@@ -297,61 +297,6 @@ test_safe_relative(void)
 	}
 }
 
-static void
-test_hub_url(void)
-{
-	const struct {
-		const gchar *endpoint;
-		HubdRepoType type;
-		const gchar *repo_id;
-		const gchar *filename;
-		const gchar *revision;
-		const gchar *url;
-	} cases[] = {
-		{NULL,
-		 HUBD_REPO_TYPE_MODEL,
-		 "gpt2",
-		 "config.json",
-		 NULL,
-		 "https://huggingface.co/gpt2/resolve/main/config.json"},
-		{"http://127.0.0.1:8080/",
-		 HUBD_REPO_TYPE_DATASET,
-		 "alice/squad",
-		 "dir/my file é.txt",
-		 "refs/pr/1",
-		 "http://127.0.0.1:8080/datasets/alice/squad/resolve/refs%2Fpr%2F1/"
-		 "dir/my%20file%20%C3%A9.txt"},
-		{"https://hub.example",
-		 HUBD_REPO_TYPE_SPACE,
-		 "bob/app",
-		 "a?b#c%d.txt",
-		 "feature/x y",
-		 "https://hub.example/spaces/bob/app/resolve/feature%2Fx%20y/a%3Fb%23c%25d.txt"},
-		{"https://hub.example",
-		 HUBD_REPO_TYPE_MODEL,
-		 "bob/m",
-		 "x+y~_.-z",
-		 "",
-		 "https://hub.example/bob/m/resolve/main/x%2By~_.-z"},
-		{"https://hub.example",
-		 HUBD_REPO_TYPE_MODEL,
-		 "bob/m",
-		 "f",
-		 "refs%2Fpr%2F2",
-		 /* an already-encoded revision is encoded again: callers pass it raw */
-		 "https://hub.example/bob/m/resolve/refs%252Fpr%252F2/f"},
-	};
-
-	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree gchar *url = hubd_hub_url(cases[i].endpoint,
-						     cases[i].type,
-						     cases[i].repo_id,
-						     cases[i].filename,
-						     cases[i].revision);
-		g_assert_cmpstr(url, ==, cases[i].url);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -362,6 +307,5 @@ main(int argc, char **argv)
 	g_test_add_func("/hubd/repo-id/revision", test_revision);
 	g_test_add_func("/hubd/repo-id/path-in-repo", test_path_in_repo);
 	g_test_add_func("/hubd/repo-id/safe-relative", test_safe_relative);
-	g_test_add_func("/hubd/repo-id/hub-url", test_hub_url);
 	return g_test_run();
 }

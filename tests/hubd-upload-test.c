@@ -94,6 +94,8 @@ test_reupload_skips(Fixture *f, gconstpointer data)
 	g_autoptr(HubdTestJobResult) r3 = NULL;
 	const gchar *oid1 = NULL;
 	const gchar *oid2 = NULL;
+	const gchar *url = NULL;
+	g_autofree gchar *expected_url = NULL;
 
 	r1 = upload_files(f, "alice/up", local, "same.bin", "{}");
 	assert_job_ok(r1);
@@ -110,6 +112,10 @@ test_reupload_skips(Fixture *f, gconstpointer data)
 	assert_job_ok(r3);
 	g_assert_true(g_variant_lookup(r3->result, "commit_oid", "&s", &oid2));
 	g_assert_cmpstr(oid2, ==, head_of(f, "alice/up"));
+	/* no commit made: the URL of the head, as the Hub would have given it */
+	g_assert_true(g_variant_lookup(r3->result, "commit_url", "&s", &url));
+	expected_url = g_strdup_printf("%s/alice/up/commit/%s", f->hub->url, oid2);
+	g_assert_cmpstr(url, ==, expected_url);
 }
 
 static void
@@ -296,6 +302,8 @@ test_create_repo(Fixture *f, gconstpointer data)
 	const gchar *readme =
 		fixture_write(f, "README.md", "---\nlicense: apache-2.0\n---\n# New\n");
 	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) r2 = NULL;
+	g_autoptr(JsonObject) sent = NULL;
 	g_autofree gchar *body = NULL;
 
 	r = upload_files(f,
@@ -304,6 +312,17 @@ test_create_repo(Fixture *f, gconstpointer data)
 			 "README.md",
 			 "{'create_repo': <true>, 'private': <true>}");
 	assert_job_ok(r);
+	sent = hubd_test_hub_last_body(f->hub, "POST", "^/api/repos/create$");
+	g_assert_cmpstr(json_object_get_string_member(sent, "visibility"), ==, "private");
+	g_clear_pointer(&sent, json_object_unref);
+	/* not asked private: no visibility is sent (not even "private": false),
+	 * so that an organisation's default applies; an existing repo is fine */
+	r2 = upload_files(f, "alice/up", readme, "README.md", "{'create_repo': <true>}");
+	assert_job_ok(r2);
+	sent = hubd_test_hub_last_body(f->hub, "POST", "^/api/repos/create$");
+	g_assert_cmpstr(json_object_get_string_member(sent, "name"), ==, "up");
+	g_assert_false(json_object_has_member(sent, "visibility"));
+	g_assert_false(json_object_has_member(sent, "private"));
 	g_assert_cmpuint(hubd_test_hub_http(f->hub,
 					    "GET",
 					    "/api/models/alice/brand-new",

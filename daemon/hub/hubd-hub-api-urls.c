@@ -183,6 +183,53 @@ hubd_hub_api_file_url(HubdHubApi *self,
 		      const gchar *revision,
 		      const gchar *path)
 {
+	const gchar *prefix = hubd_repo_type_to_url_prefix(type);
+	g_autofree gchar *rev_escaped = NULL;
+	g_autofree gchar *path_escaped = NULL;
+
 	g_return_val_if_fail(HUBD_IS_HUB_API(self), NULL);
-	return hubd_hub_url(hubd_hub_api_get_endpoint(self), type, repo_id, path, revision);
+	g_return_val_if_fail(repo_id != NULL, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(prefix != NULL, NULL);
+	/* once each (encoding twice breaks "refs/pr/1", huggingface_hub issue
+	 * #2411): the revision keeps no '/', the path keeps its '/' */
+	rev_escaped =
+		g_uri_escape_string(revision != NULL && revision[0] != '\0' ? revision : "main",
+				    NULL,
+				    FALSE);
+	path_escaped = g_uri_escape_string(path, "/", FALSE);
+	return g_strdup_printf("%s/%s%s/resolve/%s/%s",
+			       hubd_hub_api_get_endpoint(self),
+			       prefix,
+			       repo_id,
+			       rev_escaped,
+			       path_escaped);
+}
+
+/**
+ * hubd_hub_api_commit_url:
+ * @self: a #HubdHubApi
+ * @type: the repo type
+ * @repo_id: the repo id (not checked)
+ * @commit: a commit id
+ *
+ * Returns: (transfer full): the commit's web page,
+ *   `{endpoint}/{""|datasets/|spaces/}{repo_id}/commit/{commit}` (what the
+ *   Hub answers a commit with as `commitUrl`)
+ *
+ * Since: 0.1
+ */
+gchar *
+hubd_hub_api_commit_url(HubdHubApi *self,
+			HubdRepoType type,
+			const gchar *repo_id,
+			const gchar *commit)
+{
+	g_autofree gchar *repo = hubd_hub_api_repo_url(self, type, repo_id);
+	g_autofree gchar *escaped = NULL;
+
+	g_return_val_if_fail(repo != NULL, NULL);
+	g_return_val_if_fail(commit != NULL, NULL);
+	escaped = g_uri_escape_string(commit, NULL, FALSE);
+	return g_strconcat(repo, "/commit/", escaped, NULL);
 }

@@ -103,6 +103,11 @@ hubd_hub_api_file_url(HubdHubApi *self,
 		      const gchar *repo_id,
 		      const gchar *revision,
 		      const gchar *path) G_GNUC_WARN_UNUSED_RESULT;
+gchar *
+hubd_hub_api_commit_url(HubdHubApi *self,
+			HubdRepoType type,
+			const gchar *repo_id,
+			const gchar *commit) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- authenticated requests ---- */
 

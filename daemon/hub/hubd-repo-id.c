@@ -410,38 +410,3 @@ hubd_path_is_safe_relative(const gchar *path, GError **error)
 	}
 	return TRUE;
 }
-
-gchar *
-hubd_hub_url(const gchar *endpoint,
-	     HubdRepoType type,
-	     const gchar *repo_id,
-	     const gchar *filename,
-	     const gchar *revision)
-{
-	g_autofree gchar *base = NULL;
-	g_autofree gchar *rev_escaped = NULL;
-	g_autofree gchar *file_escaped = NULL;
-	const gchar *prefix = hubd_repo_type_to_url_prefix(type);
-	gsize len;
-
-	g_return_val_if_fail(repo_id != NULL, NULL);
-	g_return_val_if_fail(filename != NULL, NULL);
-	g_return_val_if_fail(prefix != NULL, NULL);
-
-	base = g_strdup(endpoint != NULL && endpoint[0] != '\0' ? endpoint : HUBD_DEFAULT_ENDPOINT);
-	len = strlen(base);
-	while (len > 0 && base[len - 1] == '/')
-		base[--len] = '\0';
-	/* once each (issue #2411): the revision keeps no '/', the filename keeps its '/' */
-	rev_escaped =
-		g_uri_escape_string(revision != NULL && revision[0] != '\0' ? revision : "main",
-				    NULL,
-				    FALSE);
-	file_escaped = g_uri_escape_string(filename, "/", FALSE);
-	return g_strdup_printf("%s/%s%s/resolve/%s/%s",
-			       base,
-			       prefix,
-			       repo_id,
-			       rev_escaped,
-			       file_escaped);
-}

@@ -71,16 +71,4 @@ hubd_path_in_repo_normalize(const gchar *path, GError **error) G_GNUC_WARN_UNUSE
 gboolean
 hubd_path_is_safe_relative(const gchar *path, GError **error);
 
-/* huggingface_hub's hf_hub_url:
- * {endpoint}/{prefix}{repo_id}/resolve/{revision}/{filename}, the revision
- * (default "main") percent-encoded with no safe chars ('/' → %2F), the
- * filename with '/' kept; each exactly once. `endpoint` NULL means the
- * default Hub; a trailing '/' is dropped. Does not validate. */
-gchar *
-hubd_hub_url(const gchar *endpoint,
-	     HubdRepoType type,
-	     const gchar *repo_id,
-	     const gchar *filename,
-	     const gchar *revision) G_GNUC_WARN_UNUSED_RESULT;
-
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* hubd-commit.c: the NDJSON commit payload and its POST (hub-protocol §4.5).
+/* hubd-commit.c: the NDJSON commit payload, sent by HubdHubApi (hub-protocol §4.5).
  * The payload is a list of pieces — JSON text, or a local file to encode —
  * and every send attempt gets a fresh HubdUploadStream over them, so memory
  * stays flat whatever the size of the regular files. */
@@ -6,10 +6,6 @@
 
 #include "hubd-commit.h"
 
-#include <glib/gi18n.h>
-
-#include "hubd-error.h"
-#include "hubd-lfs.h"
 #include "hubd-upload-stream.h"
 
 typedef struct {
@@ -252,29 +248,16 @@ hubd_commit_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	JsonNode *root = NULL;
+	HubdHubCommitInfo *info = hubd_hub_api_commit_finish(HUBD_HUB_API(source), res, &error);
 
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root == NULL) {
+	if (info == NULL)
 		g_task_return_error(task, error);
-		return;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		json_node_unref(root);
-		g_task_return_new_error(task,
-					HUBD_ERROR,
-					HUBD_ERROR_SERVER,
-					_("The Hub's commit answer is not a JSON object"));
-		return;
-	}
-	g_task_return_pointer(task, root, (GDestroyNotify)json_node_unref);
+	else
+		g_task_return_pointer(task, info, (GDestroyNotify)hubd_hub_commit_info_unref);
 }
 
 void
-hubd_commit_send_async(HubdHubClient *client,
+hubd_commit_send_async(HubdHubApi *api,
 		       HubdRepoType type,
 		       const gchar *repo_id,
 		       const gchar *revision,
@@ -285,33 +268,28 @@ hubd_commit_send_async(HubdHubClient *client,
 		       GAsyncReadyCallback callback,
 		       gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	g_autofree gchar *rev = g_uri_escape_string(revision, NULL, FALSE);
-	g_autofree gchar *path = g_strdup_printf("/api/%s/%s/commit/%s",
-						 hubd_repo_type_to_api_plural(type),
-						 repo_id,
-						 rev);
-	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", path);
+	GTask *task = g_task_new(api, cancellable, callback, user_data);
 	g_autoptr(HubdUploadStream) probe = hubd_commit_payload_stream(payload, FALSE, NULL);
 	BodyData *bd = g_new0(BodyData, 1);
 
 	g_task_set_source_tag(task, hubd_commit_send_async);
-	if (create_pr)
-		hubd_hub_request_add_query(req, "create_pr", "1");
 	bd->payload = hubd_commit_payload_ref(payload);
 	bd->counter = counter;
-	hubd_hub_request_set_body_stream(req,
-					 "application/x-ndjson",
-					 body_factory,
-					 bd,
-					 (GDestroyNotify)body_data_free,
-					 (goffset)hubd_upload_stream_get_length(probe));
-	hubd_hub_request_set_header(req, "Accept", "application/json");
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
-	hubd_hub_client_request_async(client, req, cancellable, hubd_commit_sent_cb, task);
+	hubd_hub_api_commit_async(api,
+				  type,
+				  repo_id,
+				  revision,
+				  create_pr ? HUBD_HUB_API_FLAG_CREATE_PR : HUBD_HUB_API_FLAG_NONE,
+				  body_factory,
+				  bd,
+				  (GDestroyNotify)body_data_free,
+				  (goffset)hubd_upload_stream_get_length(probe),
+				  cancellable,
+				  hubd_commit_sent_cb,
+				  task);
 }
 
-JsonNode *
+HubdHubCommitInfo *
 hubd_commit_send_finish(GAsyncResult *result, GError **error)
 {
 	return g_task_propagate_pointer(G_TASK(result), error);

@@ -4,7 +4,7 @@
 
 #include <gio/gio.h>
 
-#include "hubd-hub-client.h"
+#include "hubd-hub-api.h"
 #include "hubd-repo-id.h"
 #include "hubd-upload-stream.h"
 
@@ -47,13 +47,13 @@ hubd_commit_payload_get_n_operations(HubdCommitPayload *self);
 GBytes *
 hubd_commit_payload_to_bytes(HubdCommitPayload *self, GError **error);
 
-/* POST /api/{type}s/{id}/commit/{revision}[?create_pr=1] with the payload
- * streamed (the length is exact). `counter` (may be NULL) counts file bytes
- * read. The answer is the Hub's JSON (commitOid, commitUrl,
- * pullRequestUrl). A parent_commit that is not the branch head is
+/* The commit (hubd_hub_api_commit_async()) with the payload streamed, a
+ * fresh stream for each attempt (the length is exact). `counter` (may be
+ * NULL) counts file bytes read; an attempt that restarts takes back what it
+ * counted. A parent_commit that is not the branch head is
  * HUBD_ERROR_CONFLICT (412). */
 void
-hubd_commit_send_async(HubdHubClient *client,
+hubd_commit_send_async(HubdHubApi *api,
 		       HubdRepoType type,
 		       const gchar *repo_id,
 		       const gchar *revision,
@@ -63,7 +63,7 @@ hubd_commit_send_async(HubdHubClient *client,
 		       GCancellable *cancellable,
 		       GAsyncReadyCallback callback,
 		       gpointer user_data);
-JsonNode *
+HubdHubCommitInfo *
 hubd_commit_send_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS

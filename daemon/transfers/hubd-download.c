@@ -96,7 +96,7 @@ hubd_download_direct_min_size(HubdContext *context)
 
 typedef struct {
 	HubdContext *context;
-	HubdHubClient *client;
+	HubdHubApi *api; /* names the app (library_name) in the user agent */
 	HubdCache *cache;
 	HubdJob *job;
 	gboolean set_totals;
@@ -119,6 +119,7 @@ static void
 dl_free(Dl *dl)
 {
 	g_object_unref(dl->context);
+	g_clear_object(&dl->api);
 	g_clear_object(&dl->job);
 	g_clear_object(&dl->transfer);
 	hubd_download_request_free(dl->req);
@@ -314,8 +315,6 @@ dl_start_transfer(GTask *task)
 		.size = dl->size,
 		.url = dl->get_url,
 		.filename = dl->req->filename,
-		.library_name = dl->req->library_name,
-		.library_version = dl->req->library_version,
 		.force = dl->req->force,
 		.local_dir = dl->req->local_dir,
 		.retry_base_ms = hubd_download_retry_base_ms(dl->context),
@@ -325,7 +324,7 @@ dl_start_transfer(GTask *task)
 
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_phase(dl->job, "downloading");
-	dl->transfer = hubd_transfer_lookup_or_new(dl->client, dl->cache, &spec);
+	dl->transfer = hubd_transfer_lookup_or_new(dl->api, dl->cache, &spec);
 	/* before the wait: a late joiner is told the bytes already there at once */
 	if (dl->job != NULL)
 		hubd_job_file_begin(dl->job, dl->req->filename, dl->size);
@@ -485,7 +484,7 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	Dl *dl = g_task_get_task_data(task);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+		hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
 	SoupMessageHeaders *h;
 	const gchar *location;
 	const gchar *v;
@@ -558,7 +557,7 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				    _("The answer for “%s” has no valid X-Repo-Commit: %s does "
 				      "not look like a Hugging Face Hub"),
 				    dl->req->filename,
-				    hubd_hub_client_get_endpoint(dl->client)));
+				    hubd_hub_api_get_endpoint(dl->api)));
 		return;
 	}
 	dl->etag = hubd_hub_etag_from_headers(h);
@@ -579,11 +578,11 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		dl->get_url = g_strdup(location); /* the CDN: no token goes there */
 	else if (dl->hops == 0)
 		/* by commit, so a branch moving between HEAD and GET cannot mix */
-		dl->get_url = hubd_hub_url(hubd_hub_client_get_endpoint(dl->client),
-					   dl->req->type,
-					   dl->req->repo_id,
-					   dl->req->filename,
-					   dl->commit);
+		dl->get_url = hubd_hub_api_file_url(dl->api,
+						    dl->req->type,
+						    dl->req->repo_id,
+						    dl->commit,
+						    dl->req->filename);
 	else
 		dl->get_url = g_uri_to_string(hubd_hub_response_get_uri(resp));
 	if (dl->job != NULL && dl->set_totals)
@@ -596,6 +595,7 @@ dl_head(GTask *task)
 {
 	Dl *dl = g_task_get_task_data(task);
 	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("HEAD", dl->head_url);
+	guint etag_timeout = hubd_hub_client_get_etag_timeout(hubd_hub_api_get_client(dl->api));
 
 	/* first without retries, so a cached copy is served at once when the
 	 * Hub is down; after a cache miss with retries and a longer timeout, as
@@ -605,17 +605,10 @@ dl_head(GTask *task)
 					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR |
 					   (dl->head_retried ? 0 : HUBD_HUB_REQUEST_FLAG_NO_RETRY));
 	hubd_hub_request_set_header(req, "Accept-Encoding", "identity");
-	hubd_hub_request_set_library(req, dl->req->library_name, dl->req->library_version);
-	hubd_hub_request_set_timeout(
-		req,
-		dl->head_retried
-			? MAX(HEAD_RETRY_TIMEOUT_S, hubd_hub_client_get_etag_timeout(dl->client))
-			: hubd_hub_client_get_etag_timeout(dl->client));
-	hubd_hub_client_request_async(dl->client,
-				      req,
-				      g_task_get_cancellable(task),
-				      dl_head_cb,
-				      task);
+	hubd_hub_request_set_timeout(req,
+				     dl->head_retried ? MAX(HEAD_RETRY_TIMEOUT_S, etag_timeout)
+						      : etag_timeout);
+	hubd_hub_api_request_async(dl->api, req, g_task_get_cancellable(task), dl_head_cb, task);
 }
 
 /* ---- step 1: what the cache answers without the network ---- */
@@ -624,7 +617,7 @@ static void
 dl_lookup_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
 {
 	Dl *dl = task_data;
-	gboolean offline = dl->req->offline || hubd_hub_client_is_offline(dl->client);
+	gboolean offline = dl->req->offline || hubd_hub_api_is_offline(dl->api);
 
 	if (dl->req->local_dir == NULL && !dl->req->force &&
 	    hubd_cache_is_commit_hash(dl->req->revision) &&
@@ -701,16 +694,18 @@ hubd_download_file_async(HubdContext *context,
 
 	g_task_set_source_tag(task, hubd_download_file_async);
 	dl->context = g_object_ref(context);
-	dl->client = hubd_hub_api_get_client(hubd_context_get_hub_api(context));
+	dl->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
+					       req->library_name,
+					       req->library_version);
 	dl->cache = hubd_context_get_cache(context);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;
 	dl->req = hubd_download_request_copy(req);
-	dl->head_url = hubd_hub_url(hubd_hub_client_get_endpoint(dl->client),
-				    req->type,
-				    req->repo_id,
-				    req->filename,
-				    dl->req->revision);
+	dl->head_url = hubd_hub_api_file_url(dl->api,
+					     req->type,
+					     req->repo_id,
+					     dl->req->revision,
+					     req->filename);
 	g_task_set_task_data(task, dl, (GDestroyNotify)dl_free);
 	if (job != NULL && set_totals)
 		hubd_job_set_phase(job, "resolving");

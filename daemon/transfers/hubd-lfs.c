@@ -1,8 +1,9 @@
 /* hubd-lfs.c: Git LFS uploads through the legacy batch API (hub-protocol
- * §4.3): one batch call per 256 objects, then the PUTs — a whole object for
- * "basic", slices for "multipart" — at most HUBD_LFS_MAX_PARALLEL at once,
- * each retried by HubdHubClient (PUT is idempotent) with a fresh stream from
- * the file, then the completion POST and the verify POST per object. */
+ * §4.3): one batch call (hubd_hub_api_lfs_batch_async()) per 256 objects,
+ * then the PUTs — a whole object for "basic", slices for "multipart" — at
+ * most HUBD_LFS_MAX_PARALLEL at once, each retried by HubdHubClient (PUT is
+ * idempotent) with a fresh stream from the file, then the completion and the
+ * verify per object, through HubdHubApi. */
 #define G_LOG_DOMAIN "HubdLfs"
 
 #include "hubd-lfs.h"
@@ -10,10 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
-#include "hubd-json.h"
 #include "hubd-upload-stream.h"
-
-#define LFS_JSON "application/vnd.git-lfs+json"
 
 typedef struct _LfsRun LfsRun;
 
@@ -37,8 +35,9 @@ typedef struct {
 } PutJob;
 
 struct _LfsRun {
-	HubdHubClient *client;
-	gchar *batch_path;
+	HubdHubApi *api;
+	HubdRepoType type;
+	gchar *repo_id;
 	gchar *revision;
 	HubdLfsObject *objects;
 	guint n_objects;
@@ -88,8 +87,8 @@ lfs_run_free(LfsRun *run)
 	if (run->cancel_id != 0)
 		g_cancellable_disconnect(run->caller, run->cancel_id);
 	g_clear_object(&run->caller);
-	g_object_unref(run->client);
-	g_free(run->batch_path);
+	g_object_unref(run->api);
+	g_free(run->repo_id);
 	g_free(run->revision);
 	for (guint i = 0; i < run->n_objects; i++) {
 		g_free(run->objects[i].local_path);
@@ -101,27 +100,6 @@ lfs_run_free(LfsRun *run)
 	g_clear_error(&run->error);
 	g_object_unref(run->cancellable);
 	g_free(run);
-}
-
-JsonNode *
-hubd_lfs_parse_response(HubdHubResponse *resp, GError **error)
-{
-	g_autoptr(JsonParser) parser = json_parser_new();
-	GBytes *body = hubd_hub_response_get_body(resp);
-	gsize len = 0;
-	const gchar *data = body != NULL ? g_bytes_get_data(body, &len) : NULL;
-	g_autoptr(GError) error_local = NULL;
-
-	if (data == NULL || !json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
-		g_set_error(error,
-			    HUBD_ERROR,
-			    HUBD_ERROR_SERVER,
-			    _("The Hub's answer from %s is not JSON: %s"),
-			    g_uri_get_path(hubd_hub_response_get_uri(resp)),
-			    error_local != NULL ? error_local->message : _("empty body"));
-		return NULL;
-	}
-	return json_parser_steal_root(parser);
 }
 
 static void
@@ -152,23 +130,9 @@ lfs_verify_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = G_TASK(user_data);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
 
-	lfs_op_done(task, resp == NULL ? error : NULL);
-}
-
-static HubdHubRequest *
-lfs_json_request(const gchar *url, JsonBuilder *b)
-{
-	HubdHubRequest *req = hubd_hub_request_new("POST", url);
-	g_autoptr(JsonNode) root = json_builder_get_root(b);
-	g_autofree gchar *text = json_to_string(root, FALSE);
-	g_autoptr(GBytes) body = g_bytes_new(text, strlen(text));
-
-	hubd_hub_request_set_body(req, LFS_JSON, body);
-	hubd_hub_request_set_header(req, "Accept", LFS_JSON);
-	return req;
+	hubd_hub_api_lfs_verify_finish(HUBD_HUB_API(source), res, &error);
+	lfs_op_done(task, error);
 }
 
 /* the object is stored: verify it if the Hub asked, else it is done */
@@ -176,25 +140,16 @@ static void
 lfs_object_stored(GTask *task, ObjUp *up)
 {
 	LfsRun *run = g_task_get_task_data(task);
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
 
 	run->n_transferred++;
 	obj_up_mark(up, FALSE);
 	if (up->verify_href == NULL)
 		return;
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "oid");
-	json_builder_add_string_value(b, up->oid);
-	json_builder_set_member_name(b, "size");
-	json_builder_add_int_value(b, (gint64)up->size);
-	json_builder_end_object(b);
-	req = lfs_json_request(up->verify_href, b);
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_RETRY);
 	run->busy++;
-	hubd_hub_client_request_async(run->client,
-				      req,
+	hubd_hub_api_lfs_verify_async(run->api,
+				      up->verify_href,
+				      up->oid,
+				      up->size,
 				      run->cancellable,
 				      lfs_verify_cb,
 				      g_object_ref(task));
@@ -210,10 +165,8 @@ lfs_complete_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	CompleteData *cd = user_data;
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
 
-	if (resp != NULL)
+	if (hubd_hub_api_lfs_complete_finish(HUBD_HUB_API(source), res, &error))
 		lfs_object_stored(cd->task, cd->up);
 	lfs_op_done(cd->task, error);
 	g_free(cd);
@@ -223,33 +176,21 @@ static void
 lfs_complete(GTask *task, ObjUp *up)
 {
 	LfsRun *run = g_task_get_task_data(task);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(HubdHubRequest) req = NULL;
 	CompleteData *cd = g_new0(CompleteData, 1);
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "oid");
-	json_builder_add_string_value(b, up->oid);
-	json_builder_set_member_name(b, "parts");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < up->etags->len; i++) {
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "partNumber");
-		json_builder_add_int_value(b, i + 1);
-		json_builder_set_member_name(b, "etag");
-		json_builder_add_string_value(b, g_ptr_array_index(up->etags, i));
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	req = lfs_json_request(up->href, b);
-	/* both official clients complete without auth */
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_ANONYMOUS | HUBD_HUB_REQUEST_FLAG_RETRY);
+	/* the etags, NULL-terminated, as the API takes them */
+	g_ptr_array_add(up->etags, NULL);
 	cd->task = task;
 	cd->up = up;
 	run->busy++;
-	hubd_hub_client_request_async(run->client, req, run->cancellable, lfs_complete_cb, cd);
+	/* both official clients complete without auth: the API does too */
+	hubd_hub_api_lfs_complete_async(run->api,
+					up->href,
+					up->oid,
+					(const gchar *const *)up->etags->pdata,
+					run->cancellable,
+					lfs_complete_cb,
+					cd);
 	g_object_ref(task);
 }
 
@@ -304,7 +245,7 @@ lfs_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	ObjUp *up = pd->job.obj;
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+		hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
 
 	if (resp != NULL && pd->job.part > 0) {
 		const gchar *etag =
@@ -360,70 +301,34 @@ lfs_start_put(GTask *task, PutJob *job)
 	pd->task = g_object_ref(task);
 	pd->job = *job;
 	run->busy++;
-	hubd_hub_client_request_async(run->client, req, run->cancellable, lfs_put_cb, pd);
+	hubd_hub_api_request_async(run->api, req, run->cancellable, lfs_put_cb, pd);
 }
 
 /* ---- batch ---- */
 
-static gint
-part_key_cmp(gconstpointer a, gconstpointer b)
-{
-	guint64 x = g_ascii_strtoull(*(const gchar *const *)a, NULL, 10);
-	guint64 y = g_ascii_strtoull(*(const gchar *const *)b, NULL, 10);
-
-	return x < y ? -1 : x > y;
-}
-
-static gboolean
-lfs_is_digits(const gchar *s)
-{
-	if (*s == '\0')
-		return FALSE;
-	for (; *s != '\0'; s++)
-		if (!g_ascii_isdigit(*s))
-			return FALSE;
-	return TRUE;
-}
-
 /* one answer object: queue its PUTs, or nothing if the Hub has it */
 static gboolean
-lfs_take_object(GTask *task, JsonObject *obj, GError **error)
+lfs_take_object(GTask *task, HubdHubLfsAction *action, GError **error)
 {
 	LfsRun *run = g_task_get_task_data(task);
-	const gchar *oid = json_object_get_string_member_with_default(obj, "oid", "");
-	JsonObject *actions = hubd_json_get_object(obj, "actions");
-	JsonObject *upload = NULL;
-	JsonObject *verify = NULL;
-	JsonObject *header = NULL;
 	const HubdLfsObject *src = NULL;
 	ObjUp *up;
 
-	if (json_object_has_member(obj, "error")) {
-		JsonObject *e = hubd_json_get_object(obj, "error");
+	if (action->error_message != NULL) {
 		g_set_error(error,
 			    HUBD_ERROR,
 			    HUBD_ERROR_SERVER,
 			    _("The LFS batch API refused %s: %s"),
-			    oid,
-			    e != NULL ? json_object_get_string_member_with_default(e, "message", "")
-				      : "");
+			    action->oid,
+			    action->error_message);
 		return FALSE;
 	}
 	for (guint i = 0; i < run->n_objects && src == NULL; i++)
-		if (g_ascii_strcasecmp(run->objects[i].sha256, oid) == 0)
+		if (g_ascii_strcasecmp(run->objects[i].sha256, action->oid) == 0)
 			src = &run->objects[i];
-	if (src == NULL) {
-		g_set_error(error,
-			    HUBD_ERROR,
-			    HUBD_ERROR_SERVER,
-			    _("The LFS batch API answered for an object not asked for"));
-		return FALSE;
-	}
-	if (actions != NULL) {
-		upload = hubd_json_get_object(actions, "upload");
-		verify = hubd_json_get_object(actions, "verify");
-	}
-	if (upload == NULL)
+	/* the API refuses answers about objects not asked for: cannot happen */
+	g_return_val_if_fail(src != NULL, TRUE);
+	if (action->upload_href == NULL)
 		return TRUE; /* already stored */
 	up = g_new0(ObjUp, 1);
 	g_ptr_array_add(run->ups, up);
@@ -432,51 +337,21 @@ lfs_take_object(GTask *task, JsonObject *obj, GError **error)
 	up->path = g_strdup(src->local_path);
 	if (src->progress != NULL)
 		up->progress = hubd_file_progress_ref(src->progress);
-	up->href = g_strdup(json_object_get_string_member_with_default(upload, "href", ""));
-	if (verify != NULL)
-		up->verify_href =
-			g_strdup(json_object_get_string_member_with_default(verify, "href", ""));
-	header = hubd_json_get_object(upload, "header");
-	if (header != NULL && json_object_has_member(header, "chunk_size")) {
-		const gchar *cs =
-			json_object_get_string_member_with_default(header, "chunk_size", "");
-		g_autoptr(GList) members = json_object_get_members(header);
-		g_autoptr(GPtrArray) keys = g_ptr_array_new();
-		guint64 expected;
-
-		up->chunk = g_ascii_strtoull(cs, NULL, 10);
-		for (GList *l = members; l != NULL; l = l->next)
-			if (lfs_is_digits(l->data))
-				g_ptr_array_add(keys, l->data);
-		g_ptr_array_sort(keys, part_key_cmp);
-		expected = up->chunk > 0 ? (up->size + up->chunk - 1) / up->chunk : 0;
-		if (up->chunk == 0 || keys->len != expected || expected == 0) {
-			g_set_error(error,
-				    HUBD_ERROR,
-				    HUBD_ERROR_SERVER,
-				    _("The LFS batch API gave %u parts for %s, expected %u"),
-				    keys->len,
-				    src->local_path,
-				    (guint)MIN(expected, (guint64)G_MAXUINT));
-			return FALSE;
-		}
-		up->urls = g_ptr_array_new_with_free_func(g_free);
+	up->href = g_strdup(action->upload_href);
+	up->verify_href = g_strdup(action->verify_href);
+	if (action->part_urls != NULL) {
+		/* the API checked that the parts cover the object */
+		up->chunk = action->chunk_size;
+		up->urls = g_ptr_array_ref(action->part_urls);
 		up->etags = g_ptr_array_new_with_free_func(g_free);
-		for (guint i = 0; i < keys->len; i++) {
-			g_ptr_array_add(up->urls,
-					g_strdup(json_object_get_string_member_with_default(
-						header,
-						g_ptr_array_index(keys, i),
-						"")));
-			g_ptr_array_add(up->etags, NULL);
-		}
-		up->parts_left = keys->len;
-		for (guint i = 0; i < keys->len; i++) {
+		for (guint i = 0; i < up->urls->len; i++) {
 			PutJob *job = g_new0(PutJob, 1);
 			job->obj = up;
 			job->part = i + 1;
 			g_queue_push_tail(&run->queue, job);
+			g_ptr_array_add(up->etags, NULL);
 		}
+		up->parts_left = up->urls->len;
 	} else {
 		PutJob *job = g_new0(PutJob, 1);
 		job->obj = up;
@@ -492,27 +367,12 @@ lfs_batch_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GTask *task = G_TASK(user_data);
 	LfsRun *run = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	g_autoptr(JsonNode) root = NULL;
-	JsonArray *objects = NULL;
+	g_autoptr(HubdHubLfsBatch) batch =
+		hubd_hub_api_lfs_batch_finish(HUBD_HUB_API(source), res, &error);
 
 	run->batch_in_flight = FALSE;
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root))
-		objects = hubd_json_get_array(json_node_get_object(root), "objects");
-	if (root != NULL && objects == NULL)
-		error = g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_SERVER,
-				    _("The LFS batch API's answer has no objects"));
-	for (guint i = 0; objects != NULL && error == NULL && i < json_array_get_length(objects);
-	     i++) {
-		JsonNode *node = json_array_get_element(objects, i);
-		if (!JSON_NODE_HOLDS_OBJECT(node))
-			continue;
-		lfs_take_object(task, json_node_get_object(node), &error);
-	}
+	for (guint i = 0; batch != NULL && error == NULL && i < batch->objects->len; i++)
+		lfs_take_object(task, g_ptr_array_index(batch->objects, i), &error);
 	lfs_op_done(task, error);
 }
 
@@ -520,51 +380,28 @@ static void
 lfs_send_batch(GTask *task)
 {
 	LfsRun *run = g_task_get_task_data(task);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(HubdHubRequest) req = NULL;
-	guint end = MIN(run->next_batch + HUBD_LFS_BATCH_SIZE, run->n_objects);
+	guint end = MIN(run->next_batch + HUBD_HUB_API_LFS_BATCH_MAX, run->n_objects);
+	g_autofree HubdHubLfsObjectSpec *specs =
+		g_new0(HubdHubLfsObjectSpec, end - run->next_batch);
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "operation");
-	json_builder_add_string_value(b, "upload");
-	json_builder_set_member_name(b, "transfers");
-	json_builder_begin_array(b);
-	json_builder_add_string_value(b, "basic");
-	json_builder_add_string_value(b, "multipart");
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "objects");
-	json_builder_begin_array(b);
 	for (guint i = run->next_batch; i < end; i++) {
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "oid");
-		json_builder_add_string_value(b, run->objects[i].sha256);
-		json_builder_set_member_name(b, "size");
-		json_builder_add_int_value(b, (gint64)run->objects[i].size);
-		json_builder_end_object(b);
+		specs[i - run->next_batch].oid = run->objects[i].sha256;
+		specs[i - run->next_batch].size = run->objects[i].size;
 	}
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "hash_algo");
-	json_builder_add_string_value(b, "sha256");
-	if (run->revision != NULL) {
-		json_builder_set_member_name(b, "ref");
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "name");
-		json_builder_add_string_value(b, run->revision);
-		json_builder_end_object(b);
-	}
-	json_builder_end_object(b);
-	run->next_batch = end;
-	req = lfs_json_request(run->batch_path, b);
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_RETRY |
-					   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
 	run->batch_in_flight = TRUE;
 	run->busy++;
-	hubd_hub_client_request_async(run->client,
-				      req,
-				      run->cancellable,
-				      lfs_batch_cb,
-				      g_object_ref(task));
+	/* the API copies what it sends: the specs may go when it returns */
+	hubd_hub_api_lfs_batch_async(run->api,
+				     run->type,
+				     run->repo_id,
+				     run->revision,
+				     HUBD_HUB_LFS_UPLOAD,
+				     specs,
+				     end - run->next_batch,
+				     run->cancellable,
+				     lfs_batch_cb,
+				     g_object_ref(task));
+	run->next_batch = end;
 }
 
 /* starts what can start; returns the task once nothing is left in flight */
@@ -597,7 +434,7 @@ lfs_caller_cancelled_cb(GCancellable *caller, gpointer user_data)
 }
 
 void
-hubd_lfs_upload_async(HubdHubClient *client,
+hubd_lfs_upload_async(HubdHubApi *api,
 		      HubdRepoType type,
 		      const gchar *repo_id,
 		      const gchar *revision,
@@ -608,14 +445,13 @@ hubd_lfs_upload_async(HubdHubClient *client,
 		      GAsyncReadyCallback callback,
 		      gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
+	GTask *task = g_task_new(api, cancellable, callback, user_data);
 	LfsRun *run = g_new0(LfsRun, 1);
 
 	g_task_set_source_tag(task, hubd_lfs_upload_async);
-	run->client = g_object_ref(client);
-	run->batch_path = g_strdup_printf("/%s%s.git/info/lfs/objects/batch",
-					  hubd_repo_type_to_url_prefix(type),
-					  repo_id);
+	run->api = g_object_ref(api);
+	run->type = type;
+	run->repo_id = g_strdup(repo_id);
 	run->revision = g_strdup(revision);
 	run->objects = g_new0(HubdLfsObject, MAX(n_objects, 1));
 	for (guint i = 0; i < n_objects; i++) {

@@ -4,14 +4,12 @@
 
 #include <gio/gio.h>
 
-#include "hubd-hub-client.h"
+#include "hubd-hub-api.h"
 #include "hubd-repo-id.h"
 #include "hubd-upload-stream.h"
 
 G_BEGIN_DECLS
 
-/* Objects per batch call, as huggingface_hub. */
-#define HUBD_LFS_BATCH_SIZE 256
 /* PUTs (whole objects or parts) in flight at once. */
 #define HUBD_LFS_MAX_PARALLEL 4
 
@@ -30,7 +28,7 @@ typedef struct {
  * Authorization, verify gets it. `counter` (may be NULL) is increased
  * atomically by every byte sent (and decreased when a PUT restarts). */
 void
-hubd_lfs_upload_async(HubdHubClient *client,
+hubd_lfs_upload_async(HubdHubApi *api,
 		      HubdRepoType type,
 		      const gchar *repo_id,
 		      const gchar *revision,
@@ -43,9 +41,5 @@ hubd_lfs_upload_async(HubdHubClient *client,
 /* `n_transferred`: objects that had to be sent (the others were on the Hub). */
 gboolean
 hubd_lfs_upload_finish(GAsyncResult *result, guint *n_transferred, GError **error);
-
-/* A Hub answer's body as JSON (any content type). */
-JsonNode *
-hubd_lfs_parse_response(HubdHubResponse *resp, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* hubd-snapshot.c: every file of a repo at a revision (or those matching
  * patterns), as huggingface_hub's snapshot_download (hub-protocol §3.10):
- * resolve the commit once, list the tree once (Link paging), filter, check
- * every path, then download up to max_workers files at once, each through
+ * resolve the commit once, list the tree once (both through HubdHubApi, which
+ * checks every path), filter, then download up to max_workers files at once, each through
  * hubd-download (cached files cost no request: the revision is a commit). */
 #define G_LOG_DOMAIN "HubdSnapshot"
 
@@ -16,11 +16,9 @@
 #include "hubd-download.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
-#include "hubd-hub-client.h"
 
 #define DEFAULT_WORKERS 8
 #define MAX_WORKERS     64
-#define MAX_PAGES       10000
 
 void
 hubd_snapshot_request_free(HubdSnapshotRequest *req)
@@ -66,7 +64,7 @@ hubd_snapshot_path_matches(const gchar *const *allow, const gchar *const *ignore
 
 typedef struct {
 	HubdContext *context;
-	HubdHubClient *client;
+	HubdHubApi *api; /* names the app (library_name) in the user agent */
 	HubdCache *cache;
 	HubdJob *job;
 	HubdSnapshotRequest *req;
@@ -76,7 +74,6 @@ typedef struct {
 	guint64 bytes_total;
 	guint next;
 	guint running;
-	guint pages;
 	GError *error; /* the first failure */
 } Snap;
 
@@ -84,6 +81,7 @@ static void
 snap_free(Snap *s)
 {
 	g_object_unref(s->context);
+	g_clear_object(&s->api);
 	g_clear_object(&s->job);
 	hubd_snapshot_request_free(s->req);
 	g_free(s->commit);
@@ -166,33 +164,23 @@ snap_tree_path(Snap *s)
 
 /* One entry of huggingface_hub's trees/<commit>.json (format_version 1). */
 static void
-snap_tree_add(Snap *s, const gchar *path, JsonObject *o)
+snap_tree_add(Snap *s, HubdHubTreeEntry *entry)
 {
 	JsonObject *e = json_object_new();
-	JsonNode *lfs = json_object_get_member(o, "lfs");
-	const gchar *xet = json_object_get_string_member_with_default(o, "xetHash", NULL);
 
 	if (s->tree == NULL)
 		s->tree = json_object_new();
-	json_object_set_int_member(e,
-				   "size",
-				   json_object_get_int_member_with_default(o, "size", 0));
-	json_object_set_string_member(e,
-				      "blob_id",
-				      json_object_get_string_member_with_default(o, "oid", ""));
-	if (lfs != NULL && JSON_NODE_HOLDS_OBJECT(lfs)) {
-		JsonObject *lo = json_node_get_object(lfs);
-		json_object_set_string_member(
-			e,
-			"lfs_sha256",
-			json_object_get_string_member_with_default(lo, "oid", ""));
-		json_object_set_int_member(e,
-					   "lfs_size",
-					   json_object_get_int_member_with_default(lo, "size", 0));
+	json_object_set_int_member(e, "size", (gint64)MIN(entry->size, (guint64)G_MAXINT64));
+	json_object_set_string_member(e, "blob_id", entry->oid != NULL ? entry->oid : "");
+	if (entry->is_lfs) {
+		json_object_set_string_member(e,
+					      "lfs_sha256",
+					      entry->lfs_sha256 != NULL ? entry->lfs_sha256 : "");
+		json_object_set_int_member(e, "lfs_size", MAX(entry->lfs_size, 0));
 	}
-	if (xet != NULL)
-		json_object_set_string_member(e, "xet_hash", xet);
-	json_object_set_object_member(s->tree, path, e);
+	if (entry->xet_hash != NULL)
+		json_object_set_string_member(e, "xet_hash", entry->xet_hash);
+	json_object_set_object_member(s->tree, entry->path, e);
 }
 
 /* Writes trees/<commit>.json once (a commit's tree never changes). */
@@ -451,116 +439,51 @@ snap_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 /* ---- the tree listing ---- */
 
 static void
-snap_list_page(GTask *task, const gchar *url);
-
-static gchar *
-snap_next_link(HubdHubResponse *resp)
-{
-	const gchar *link =
-		soup_message_headers_get_one(hubd_hub_response_get_headers(resp), "Link");
-	g_auto(GStrv) parts = NULL;
-
-	if (link == NULL)
-		return NULL;
-	parts = g_strsplit(link, ",", -1);
-	for (guint i = 0; parts[i] != NULL; i++) {
-		const gchar *lt = strchr(parts[i], '<');
-		const gchar *gt = lt != NULL ? strchr(lt, '>') : NULL;
-		if (gt != NULL && strstr(gt, "rel=\"next\"") != NULL)
-			return g_strndup(lt + 1, (gsize)(gt - lt - 1));
-	}
-	return NULL;
-}
-
-static void
 snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	Snap *s = g_task_get_task_data(task);
-	g_autoptr(HubdHubResponse) resp = NULL;
 	GError *error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, &resp, &error);
-	g_autofree gchar *next = NULL;
-	JsonArray *arr;
+	/* every path in it is safe: the API refuses a listing with one that is
+	 * not, before anything touches the disk */
+	g_autoptr(GPtrArray) entries =
+		hubd_hub_api_list_tree_finish(HUBD_HUB_API(source), res, &error);
 
-	if (node == NULL) {
+	if (entries == NULL) {
 		g_task_return_error(task, error);
 		return;
 	}
-	if (!JSON_NODE_HOLDS_ARRAY(node)) {
-		g_task_return_new_error(task,
-					HUBD_ERROR,
-					HUBD_ERROR_SERVER,
-					_("The Hub's file listing of %s is not a JSON array"),
-					s->req->repo_id);
-		return;
-	}
-	arr = json_node_get_array(node);
-	for (guint i = 0; i < json_array_get_length(arr); i++) {
-		JsonObject *o = json_array_get_object_element(arr, i);
-		const gchar *path;
-		g_autoptr(GError) bad = NULL;
+	for (guint i = 0; i < entries->len; i++) {
+		HubdHubTreeEntry *entry = g_ptr_array_index(entries, i);
 
-		if (o == NULL ||
-		    g_strcmp0(json_object_get_string_member_with_default(o, "type", ""), "file") !=
-			    0)
+		if (entry->type != HUBD_HUB_ENTRY_FILE)
 			continue;
-		path = json_object_get_string_member_with_default(o, "path", NULL);
-		/* untrusted: checked before anything touches the disk */
-		if (path == NULL || !hubd_path_is_safe_relative(path, &bad)) {
-			g_task_return_new_error(
-				task,
-				HUBD_ERROR,
-				HUBD_ERROR_INVALID_ARGUMENT,
-				_("The Hub listed an unsafe file name in %s, refused: "
-				  "“%s” (%s)"),
-				s->req->repo_id,
-				path != NULL ? path : "(none)",
-				bad != NULL ? bad->message : _("no path"));
-			return;
-		}
-		snap_tree_add(s, path, o);
+		snap_tree_add(s, entry);
 		if (!hubd_snapshot_path_matches((const gchar *const *)s->req->allow_patterns,
 						(const gchar *const *)s->req->ignore_patterns,
-						path))
+						entry->path))
 			continue;
-		g_ptr_array_add(s->files, g_strdup(path));
-		s->bytes_total +=
-			(guint64)MAX(json_object_get_int_member_with_default(o, "size", 0), 0);
-	}
-	next = snap_next_link(resp);
-	if (next != NULL && ++s->pages < MAX_PAGES) {
-		snap_list_page(g_steal_pointer(&task), next);
-		return;
+		g_ptr_array_add(s->files, g_strdup(entry->path));
+		s->bytes_total += entry->size;
 	}
 	hubd_download_run_in_thread(task, snap_ref_thread, snap_ref_cb);
-}
-
-static void
-snap_list_page(GTask *task, const gchar *url)
-{
-	Snap *s = g_task_get_task_data(task);
-	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", url);
-
-	hubd_hub_request_set_library(req, s->req->library_name, s->req->library_version);
-	hubd_hub_client_get_json_async(s->client,
-				       req,
-				       g_task_get_cancellable(task),
-				       snap_list_cb,
-				       task);
 }
 
 static void
 snap_list(GTask *task)
 {
 	Snap *s = g_task_get_task_data(task);
-	g_autofree gchar *url = g_strdup_printf("/api/%s/%s/tree/%s?recursive=true&expand=false",
-						hubd_repo_type_to_api_plural(s->req->type),
-						s->req->repo_id,
-						s->commit);
 
-	snap_list_page(task, url);
+	hubd_hub_api_list_tree_async(s->api,
+				     s->req->type,
+				     s->req->repo_id,
+				     s->commit,
+				     NULL,
+				     HUBD_HUB_API_FLAG_RECURSIVE,
+				     0,
+				     g_task_get_cancellable(task),
+				     snap_list_cb,
+				     task);
 }
 
 /* ---- the commit ---- */
@@ -571,40 +494,23 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GTask *task = G_TASK(user_data);
 	Snap *s = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(JsonNode) node =
-		hubd_hub_client_get_json_finish(HUBD_HUB_CLIENT(source), res, NULL, &error);
-	const gchar *sha = NULL;
 
-	if (node == NULL) {
-		/* unreachable Hub: what the cache has, as huggingface_hub */
-		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ||
-		    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
-			g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
-			g_clear_error(&error);
-			hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
-			g_object_unref(task);
-			return;
-		}
-		g_task_return_error(task, error);
+	s->commit = hubd_hub_api_revision_commit_finish(HUBD_HUB_API(source), res, &error);
+	if (s->commit != NULL) {
+		snap_list(task);
+		return;
+	}
+	/* unreachable Hub: what the cache has, as huggingface_hub */
+	if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ||
+	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
+		g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
+		g_clear_error(&error);
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
 		g_object_unref(task);
 		return;
 	}
-	if (JSON_NODE_HOLDS_OBJECT(node))
-		sha = json_object_get_string_member_with_default(json_node_get_object(node),
-								 "sha",
-								 NULL);
-	if (sha == NULL || !hubd_cache_is_commit_hash(sha)) {
-		g_task_return_new_error(task,
-					HUBD_ERROR,
-					HUBD_ERROR_SERVER,
-					_("The Hub did not say which commit %s is for %s"),
-					s->req->revision,
-					s->req->repo_id);
-		g_object_unref(task);
-		return;
-	}
-	s->commit = g_strdup(sha);
-	snap_list(task);
+	g_task_return_error(task, error);
+	g_object_unref(task);
 }
 
 void
@@ -617,13 +523,12 @@ hubd_snapshot_async(HubdContext *context,
 {
 	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
 	Snap *s = g_new0(Snap, 1);
-	g_autoptr(HubdHubRequest) hreq = NULL;
-	g_autofree gchar *rev = NULL;
-	g_autofree gchar *url = NULL;
 
 	g_task_set_source_tag(task, hubd_snapshot_async);
 	s->context = g_object_ref(context);
-	s->client = hubd_hub_api_get_client(hubd_context_get_hub_api(context));
+	s->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
+					      req->library_name,
+					      req->library_version);
 	s->cache = hubd_context_get_cache(context);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;
@@ -633,7 +538,7 @@ hubd_snapshot_async(HubdContext *context,
 	g_task_set_task_data(task, s, (GDestroyNotify)snap_free);
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
-	if (req->offline || hubd_hub_client_is_offline(s->client)) {
+	if (req->offline || hubd_hub_api_is_offline(s->api)) {
 		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
 		g_object_unref(task);
 		return;
@@ -643,14 +548,13 @@ hubd_snapshot_async(HubdContext *context,
 		snap_list(task);
 		return;
 	}
-	rev = g_uri_escape_string(req->revision, NULL, FALSE);
-	url = g_strdup_printf("/api/%s/%s/revision/%s",
-			      hubd_repo_type_to_api_plural(req->type),
-			      req->repo_id,
-			      rev);
-	hreq = hubd_hub_request_new("GET", url);
-	hubd_hub_request_set_library(hreq, req->library_name, req->library_version);
-	hubd_hub_client_get_json_async(s->client, hreq, cancellable, snap_revision_cb, task);
+	hubd_hub_api_revision_commit_async(s->api,
+					   req->type,
+					   req->repo_id,
+					   req->revision,
+					   cancellable,
+					   snap_revision_cb,
+					   task);
 }
 
 GVariant *

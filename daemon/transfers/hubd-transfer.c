@@ -34,12 +34,10 @@
 
 struct _HubdTransfer {
 	GObject parent_instance;
-	HubdHubClient *client;
+	HubdHubApi *api; /* the first job's: its app is in the user agent */
 	HubdBlobWriter *writer;
 	gchar *url;
 	gchar *filename;
-	gchar *library_name;
-	gchar *library_version;
 	guint64 size;
 	guint retry_base_ms;
 	/* the mirror, and the blob's key in it while it is worth asking (NULL
@@ -107,7 +105,7 @@ hubd_transfer_finalize(GObject *object)
 	/* the ring's consumers use the writer: the ring goes first */
 	g_clear_pointer(&self->ring, hubd_ring_free);
 	g_clear_object(&self->writer);
-	g_clear_object(&self->client);
+	g_clear_object(&self->api);
 	g_clear_object(&self->mirror);
 	g_free(self->mirror_key);
 	g_clear_object(&self->cancellable);
@@ -116,8 +114,6 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_error(&self->disk_err);
 	g_free(self->url);
 	g_free(self->filename);
-	g_free(self->library_name);
-	g_free(self->library_version);
 	G_OBJECT_CLASS(hubd_transfer_parent_class)->finalize(object);
 }
 
@@ -152,7 +148,7 @@ hubd_transfer_mirror_key(const HubdTransferSpec *spec)
 }
 
 HubdTransfer *
-hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec)
+hubd_transfer_lookup_or_new(HubdHubApi *api, HubdCache *cache, const HubdTransferSpec *spec)
 {
 	g_autofree gchar *mirror_key = hubd_transfer_mirror_key(spec);
 	HubdBlobWriterSpec wspec = {
@@ -177,13 +173,11 @@ hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdT
 	if (self != NULL)
 		return g_object_ref(self);
 	self = g_object_new(HUBD_TYPE_TRANSFER, NULL);
-	self->client = g_object_ref(client);
+	self->api = g_object_ref(api);
 	self->writer = g_steal_pointer(&writer);
 	self->size = spec->size;
 	self->url = g_strdup(spec->url);
 	self->filename = g_strdup(spec->filename);
-	self->library_name = g_strdup(spec->library_name);
-	self->library_version = g_strdup(spec->library_version);
 	self->retry_base_ms = spec->retry_base_ms;
 	if (mirror_key != NULL) {
 		self->mirror = g_object_ref(spec->mirror);
@@ -542,7 +536,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	guint status;
 	guint64 start = 0;
 
-	self->stream = hubd_hub_client_send_finish(HUBD_HUB_CLIENT(source), res, &resp, &error);
+	self->stream = hubd_hub_api_send_finish(HUBD_HUB_API(source), res, &resp, &error);
 	if (self->stream == NULL) {
 		if (g_cancellable_is_cancelled(self->cancellable)) {
 			g_clear_error(&error);
@@ -591,13 +585,8 @@ hubd_transfer_send(HubdTransfer *self)
 			g_strdup_printf("bytes=%" G_GUINT64_FORMAT "-", self->offset);
 		hubd_hub_request_set_header(req, "Range", range);
 	}
-	hubd_hub_request_set_library(req, self->library_name, self->library_version);
 	self->offset_at_attempt = self->offset;
-	hubd_hub_client_send_async(self->client,
-				   req,
-				   self->cancellable,
-				   hubd_transfer_sent_cb,
-				   self);
+	hubd_hub_api_send_async(self->api, req, self->cancellable, hubd_transfer_sent_cb, self);
 }
 
 /* ---- the mirror: the same body, from a storage backend ---- */

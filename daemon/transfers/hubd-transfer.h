@@ -3,7 +3,7 @@
 #pragma once
 
 #include "hubd-cache.h"
-#include "hubd-hub-client.h"
+#include "hubd-hub-api.h"
 #include "hubd-job.h"
 #include "hubd-storage.h"
 
@@ -19,9 +19,7 @@ typedef struct {
 	guint64 size;          /* from the metadata HEAD */
 	const gchar *url;      /* what to GET (resolve URL or CDN Location) */
 	const gchar *filename; /* for messages */
-	const gchar *library_name;
-	const gchar *library_version;
-	gboolean force; /* drop a resumable .incomplete and fetch again */
+	gboolean force;        /* drop a resumable .incomplete and fetch again */
 	/* non-NULL: the target is <local_dir>/<filename> (local_dir mode, the
 	 * cache is not touched) instead of blobs/<etag> */
 	const gchar *local_dir;
@@ -36,9 +34,10 @@ typedef struct {
 } HubdTransferSpec;
 
 /* The running transfer of this blob (or local file), or a new one (started
- * by the first wait). Keyed by the target path; main thread only. */
+ * by the first wait) that GETs through `api` (whose app names itself in the
+ * user agent). Keyed by the target path; main thread only. */
 HubdTransfer *
-hubd_transfer_lookup_or_new(HubdHubClient *client, HubdCache *cache, const HubdTransferSpec *spec);
+hubd_transfer_lookup_or_new(HubdHubApi *api, HubdCache *cache, const HubdTransferSpec *spec);
 
 /* Registers interest: `job` (may be NULL) gets the bytes as they arrive,
  * per file under `file` (its path in the repo; may be NULL, see

@@ -1,7 +1,7 @@
 /* hubd-upload-prepare.c: what an upload looks up before it sends — the
- * local folder walk, creating the repo, the remote tree (for deletions by
- * pattern), the README.md the card rule needs, resolving copies and
- * preupload in batches of 256 (hub-protocol §4.1, §4.2, §4.7) */
+ * local folder walk, then through HubdHubApi: creating the repo, the remote
+ * tree (for deletions by pattern), the README.md the card rule needs,
+ * resolving copies and preupload in batches (hub-protocol §4.1, §4.2, §4.7) */
 #define G_LOG_DOMAIN "HubdUpload"
 
 #include "hubd-upload-prepare.h"
@@ -10,15 +10,11 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-error-map.h"
-#include "hubd-json.h"
-#include "hubd-lfs.h"
 #include "hubd-policy.h"
-
-#define PREUPLOAD_BATCH 256
 
 /* the state of one step, the data of its task */
 typedef struct {
-	HubdHubClient *client;
+	HubdHubApi *api;
 	HubdRepoType type;
 	gchar *repo_id;
 	gchar *revision;
@@ -27,40 +23,45 @@ typedef struct {
 	HubdCommitPayload *payload;
 	GBytes *readme;
 	GPtrArray *items; /* tree listing: paths */
-	gchar *next_url;
-	guint index;     /* the next copy to resolve, or add to preupload */
-	gchar *head_oid; /* from preupload */
+	guint index;      /* the next copy to resolve, or add to preupload */
+	gchar *head_oid;  /* from preupload */
 } Step;
 
 static void
 step_free(Step *step)
 {
-	g_object_unref(step->client);
+	g_object_unref(step->api);
 	g_free(step->repo_id);
 	g_free(step->revision);
 	g_clear_pointer(&step->ops, hubd_commit_ops_unref);
 	g_clear_pointer(&step->payload, hubd_commit_payload_unref);
 	g_clear_pointer(&step->readme, g_bytes_unref);
 	g_clear_pointer(&step->items, g_ptr_array_unref);
-	g_free(step->next_url);
 	g_free(step->head_oid);
 	g_free(step);
 }
 
-/* The state of a step of `task` (whose source object is the client). */
-static Step *
-step_new(GTask *task, HubdRepoType type, const gchar *repo_id, gpointer source_tag)
+/* A step's task, whose source object is the API; the step is its data. */
+static GTask *
+step_task_new(HubdHubApi *api,
+	      HubdRepoType type,
+	      const gchar *repo_id,
+	      GCancellable *cancellable,
+	      GAsyncReadyCallback callback,
+	      gpointer user_data,
+	      gpointer source_tag)
 {
+	GTask *task = g_task_new(api, cancellable, callback, user_data);
 	Step *step = g_new0(Step, 1);
 
 	g_task_set_source_tag(task, source_tag);
 	/* what the step ended with, even when a cancel came meanwhile */
 	g_task_set_check_cancellable(task, FALSE);
-	step->client = g_object_ref(g_task_get_source_object(task));
+	step->api = g_object_ref(api);
 	step->type = type;
 	step->repo_id = g_strdup(repo_id);
 	g_task_set_task_data(task, step, (GDestroyNotify)step_free);
-	return step;
+	return task;
 }
 
 /* Ends the step (and drops the reference its callbacks held). */
@@ -85,6 +86,23 @@ error_from_response(HubdHubResponse *resp)
 					    hubd_hub_response_get_uri(resp),
 					    &error);
 	return error;
+}
+
+/* GET of a file at a revision (its resolve URL), with the token */
+static void
+step_get_file(GTask *task,
+	      const gchar *revision,
+	      const gchar *path,
+	      HubdHubRequestFlags flags,
+	      GAsyncReadyCallback callback)
+{
+	Step *step = g_task_get_task_data(task);
+	g_autofree gchar *url =
+		hubd_hub_api_file_url(step->api, step->type, step->repo_id, revision, path);
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", url);
+
+	hubd_hub_request_set_flags(req, flags);
+	hubd_hub_api_request_async(step->api, req, g_task_get_cancellable(task), callback, task);
 }
 
 /* ---- the local folder ---- */
@@ -144,18 +162,14 @@ create_repo_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = user_data;
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+	g_autofree gchar *url =
+		hubd_hub_api_create_repo_finish(HUBD_HUB_API(source), res, NULL, &error);
 
-	/* 409: it exists already, which is fine (exist_ok) */
-	if (resp != NULL && hubd_hub_response_get_status(resp) >= 400 &&
-	    hubd_hub_response_get_status(resp) != 409)
-		error = error_from_response(resp);
-	step_finish(task, error);
+	step_finish(task, url != NULL ? NULL : error);
 }
 
 void
-hubd_upload_prepare_create_repo_async(HubdHubClient *client,
+hubd_upload_prepare_create_repo_async(HubdHubApi *api,
 				      HubdRepoType type,
 				      const gchar *repo_id,
 				      gboolean private_repo,
@@ -163,39 +177,27 @@ hubd_upload_prepare_create_repo_async(HubdHubClient *client,
 				      GAsyncReadyCallback callback,
 				      gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("POST", "/api/repos/create");
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_auto(GStrv) parts = g_strsplit(repo_id, "/", 2);
+	GTask *task = step_task_new(api,
+				    type,
+				    repo_id,
+				    cancellable,
+				    callback,
+				    user_data,
+				    hubd_upload_prepare_create_repo_async);
 
-	step_new(task, type, repo_id, hubd_upload_prepare_create_repo_async);
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, parts[1] != NULL ? parts[1] : parts[0]);
-	json_builder_set_member_name(b, "organization");
-	if (parts[1] != NULL)
-		json_builder_add_string_value(b, parts[0]);
-	else
-		json_builder_add_null_value(b);
-	if (type != HUBD_REPO_TYPE_MODEL) {
-		json_builder_set_member_name(b, "type");
-		json_builder_add_string_value(b, hubd_repo_type_to_string(type));
-	}
-	if (type == HUBD_REPO_TYPE_SPACE) {
-		/* as `hf upload` */
-		json_builder_set_member_name(b, "sdk");
-		json_builder_add_string_value(b, "gradio");
-	}
-	json_builder_set_member_name(b, "private");
-	json_builder_add_boolean_value(b, private_repo);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	hubd_hub_request_set_json_body(req, root);
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN |
-					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	hubd_hub_client_request_async(client, req, cancellable, create_repo_cb, task);
+	/* as `hf upload`: exist_ok, a Space with gradio; visibility only when
+	 * private is asked, so that an organisation's default applies otherwise */
+	hubd_hub_api_create_repo_async(api,
+				       type,
+				       repo_id,
+				       private_repo ? HUBD_HUB_VISIBILITY_PRIVATE
+						    : HUBD_HUB_VISIBILITY_UNSET,
+				       type == HUBD_REPO_TYPE_SPACE ? "gradio" : NULL,
+				       NULL,
+				       HUBD_HUB_API_FLAG_EXIST_OK,
+				       cancellable,
+				       create_repo_cb,
+				       task);
 }
 
 gboolean
@@ -207,88 +209,29 @@ hubd_upload_prepare_create_repo_finish(GAsyncResult *result, GError **error)
 /* ---- the remote tree ---- */
 
 static void
-tree_page(GTask *task);
-
-static gchar *
-next_link(SoupMessageHeaders *headers)
-{
-	const gchar *link = soup_message_headers_get_one(headers, "Link");
-	const gchar *lt;
-	const gchar *gt;
-
-	if (link == NULL || strstr(link, "rel=\"next\"") == NULL)
-		return NULL;
-	lt = strchr(link, '<');
-	gt = lt != NULL ? strchr(lt, '>') : NULL;
-	return gt != NULL ? g_strndup(lt + 1, (gsize)(gt - lt - 1)) : NULL;
-}
-
-static void
 tree_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = user_data;
 	Step *step = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GPtrArray) entries =
+		hubd_hub_api_list_tree_finish(HUBD_HUB_API(source), res, &error);
 
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root == NULL) {
+	if (entries == NULL) {
 		step_finish(task, error);
 		return;
 	}
-	if (JSON_NODE_HOLDS_ARRAY(root)) {
-		JsonArray *arr = json_node_get_array(root);
-		for (guint i = 0; i < json_array_get_length(arr); i++) {
-			JsonNode *n = json_array_get_element(arr, i);
-			JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-			if (o != NULL &&
-			    g_strcmp0(json_object_get_string_member_with_default(o, "type", ""),
-				      "file") == 0)
-				g_ptr_array_add(
-					step->items,
-					g_strdup(json_object_get_string_member_with_default(o,
-											    "path",
-											    "")));
-		}
-	}
-	g_free(step->next_url);
-	step->next_url = next_link(hubd_hub_response_get_headers(resp));
-	if (step->next_url != NULL)
-		tree_page(task);
-	else
-		step_finish(task, NULL);
-}
+	for (guint i = 0; i < entries->len; i++) {
+		HubdHubTreeEntry *entry = g_ptr_array_index(entries, i);
 
-static void
-tree_page(GTask *task)
-{
-	Step *step = g_task_get_task_data(task);
-	g_autoptr(HubdHubRequest) req = NULL;
-
-	if (step->next_url != NULL) {
-		req = hubd_hub_request_new("GET", step->next_url);
-	} else {
-		g_autofree gchar *rev = g_uri_escape_string(step->revision, NULL, FALSE);
-		g_autofree gchar *path = g_strdup_printf("/api/%s/%s/tree/%s",
-							 hubd_repo_type_to_api_plural(step->type),
-							 step->repo_id,
-							 rev);
-		req = hubd_hub_request_new("GET", path);
-		hubd_hub_request_add_query(req, "recursive", "true");
+		if (entry->type == HUBD_HUB_ENTRY_FILE)
+			g_ptr_array_add(step->items, g_strdup(entry->path));
 	}
-	hubd_hub_request_set_header(req, "Accept", "application/json");
-	hubd_hub_client_request_async(step->client,
-				      req,
-				      g_task_get_cancellable(task),
-				      tree_cb,
-				      task);
+	step_finish(task, NULL);
 }
 
 void
-hubd_upload_prepare_list_tree_async(HubdHubClient *client,
+hubd_upload_prepare_list_tree_async(HubdHubApi *api,
 				    HubdRepoType type,
 				    const gchar *repo_id,
 				    const gchar *revision,
@@ -296,12 +239,26 @@ hubd_upload_prepare_list_tree_async(HubdHubClient *client,
 				    GAsyncReadyCallback callback,
 				    gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_list_tree_async);
+	GTask *task = step_task_new(api,
+				    type,
+				    repo_id,
+				    cancellable,
+				    callback,
+				    user_data,
+				    hubd_upload_prepare_list_tree_async);
+	Step *step = g_task_get_task_data(task);
 
-	step->revision = g_strdup(revision);
 	step->items = g_ptr_array_new_with_free_func(g_free);
-	tree_page(task);
+	hubd_hub_api_list_tree_async(api,
+				     type,
+				     repo_id,
+				     revision,
+				     NULL,
+				     HUBD_HUB_API_FLAG_RECURSIVE,
+				     0,
+				     cancellable,
+				     tree_cb,
+				     task);
 }
 
 GPtrArray *
@@ -338,7 +295,7 @@ readme_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	Step *step = g_task_get_task_data(task);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+		hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
 	guint status;
 
 	if (resp == NULL) {
@@ -363,7 +320,7 @@ readme_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-hubd_upload_prepare_check_card_async(HubdHubClient *client,
+hubd_upload_prepare_check_card_async(HubdHubApi *api,
 				     HubdRepoType type,
 				     const gchar *repo_id,
 				     const gchar *revision,
@@ -373,24 +330,21 @@ hubd_upload_prepare_check_card_async(HubdHubClient *client,
 				     GAsyncReadyCallback callback,
 				     gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_check_card_async);
-	g_autofree gchar *url = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
+	GTask *task = step_task_new(api,
+				    type,
+				    repo_id,
+				    cancellable,
+				    callback,
+				    user_data,
+				    hubd_upload_prepare_check_card_async);
+	Step *step = g_task_get_task_data(task);
 
 	if (readme != NULL || hubd_commit_ops_deletes_file(ops, "README.md")) {
 		step->readme = readme != NULL ? g_bytes_ref(readme) : NULL;
 		card_check(task);
 		return;
 	}
-	url = hubd_hub_url(hubd_hub_client_get_endpoint(client),
-			   type,
-			   repo_id,
-			   "README.md",
-			   revision);
-	req = hubd_hub_request_new("GET", url);
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	hubd_hub_client_request_async(client, req, cancellable, readme_cb, task);
+	step_get_file(task, revision, "README.md", HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR, readme_cb);
 }
 
 gboolean
@@ -404,23 +358,27 @@ hubd_upload_prepare_check_card_finish(GAsyncResult *result, GError **error)
 static void
 copy_next(GTask *task);
 
+static HubdCommitCopy *
+copy_current(Step *step)
+{
+	return g_ptr_array_index(hubd_commit_ops_get_copies(step->ops), step->index - 1);
+}
+
 static void
 copy_content_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = user_data;
 	Step *step = g_task_get_task_data(task);
-	HubdCommitCopy *copy =
-		g_ptr_array_index(hubd_commit_ops_get_copies(step->ops), step->index - 1);
 	GError *error = NULL;
 	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
+		hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
 
 	if (resp == NULL) {
 		step_finish(task, error);
 		return;
 	}
 	hubd_commit_payload_add_file_bytes(step->payload,
-					   copy->path,
+					   copy_current(step)->path,
 					   hubd_hub_response_get_body(resp));
 	copy_next(task);
 }
@@ -430,30 +388,23 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = user_data;
 	Step *step = g_task_get_task_data(task);
-	HubdCommitCopy *copy =
-		g_ptr_array_index(hubd_commit_ops_get_copies(step->ops), step->index - 1);
+	HubdCommitCopy *copy = copy_current(step);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	g_autoptr(JsonNode) root = NULL;
-	JsonObject *entry = NULL;
-	JsonObject *lfs;
-	g_autofree gchar *url = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
+	g_autoptr(GPtrArray) entries =
+		hubd_hub_api_paths_info_finish(HUBD_HUB_API(source), res, &error);
+	HubdHubTreeEntry *entry = NULL;
 
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root == NULL) {
+	if (entries == NULL) {
 		step_finish(task, error);
 		return;
 	}
-	if (JSON_NODE_HOLDS_ARRAY(root) && json_array_get_length(json_node_get_array(root)) > 0) {
-		JsonNode *n = json_array_get_element(json_node_get_array(root), 0);
-		entry = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+	for (guint i = 0; i < entries->len && entry == NULL; i++) {
+		HubdHubTreeEntry *e = g_ptr_array_index(entries, i);
+
+		if (g_strcmp0(e->path, copy->src_path) == 0)
+			entry = e;
 	}
-	if (entry == NULL ||
-	    g_strcmp0(json_object_get_string_member_with_default(entry, "type", "file"), "file") !=
-		    0) {
+	if (entry == NULL || entry->type != HUBD_HUB_ENTRY_FILE) {
 		step_finish(task,
 			    g_error_new(HUBD_ERROR,
 					HUBD_ERROR_ENTRY_NOT_FOUND,
@@ -462,28 +413,29 @@ copy_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					copy->src_revision));
 		return;
 	}
-	lfs = hubd_json_get_object(entry, "lfs");
-	if (lfs != NULL) {
+	if (entry->is_lfs) {
+		if (entry->lfs_sha256 == NULL || entry->lfs_size < 0) {
+			step_finish(task,
+				    g_error_new(HUBD_ERROR,
+						HUBD_ERROR_SERVER,
+						_("Cannot copy %s: the Hub did not give its LFS "
+						  "object"),
+						copy->src_path));
+			return;
+		}
 		/* an LFS source is referenced, not uploaded again */
-		hubd_commit_payload_add_lfs(
-			step->payload,
-			copy->path,
-			json_object_get_string_member_with_default(lfs, "oid", ""),
-			(guint64)json_object_get_int_member_with_default(lfs, "size", 0));
+		hubd_commit_payload_add_lfs(step->payload,
+					    copy->path,
+					    entry->lfs_sha256,
+					    (guint64)entry->lfs_size);
 		copy_next(task);
 		return;
 	}
-	url = hubd_hub_url(hubd_hub_client_get_endpoint(step->client),
-			   step->type,
-			   step->repo_id,
-			   copy->src_path,
-			   copy->src_revision);
-	req = hubd_hub_request_new("GET", url);
-	hubd_hub_client_request_async(step->client,
-				      req,
-				      g_task_get_cancellable(task),
-				      copy_content_cb,
-				      task);
+	step_get_file(task,
+		      copy->src_revision,
+		      copy->src_path,
+		      HUBD_HUB_REQUEST_FLAG_NONE,
+		      copy_content_cb);
 }
 
 static void
@@ -492,42 +444,27 @@ copy_next(GTask *task)
 	Step *step = g_task_get_task_data(task);
 	GPtrArray *copies = hubd_commit_ops_get_copies(step->ops);
 	HubdCommitCopy *copy;
-	g_autofree gchar *rev = NULL;
-	g_autofree gchar *path = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(JsonNode) root = NULL;
+	const gchar *paths[2] = {NULL, NULL};
 
 	if (step->index >= copies->len) {
 		step_finish(task, NULL);
 		return;
 	}
 	copy = g_ptr_array_index(copies, step->index++);
-	rev = g_uri_escape_string(copy->src_revision, NULL, FALSE);
-	path = g_strdup_printf("/api/%s/%s/paths-info/%s",
-			       hubd_repo_type_to_api_plural(step->type),
-			       step->repo_id,
-			       rev);
-	req = hubd_hub_request_new("POST", path);
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "paths");
-	json_builder_begin_array(b);
-	json_builder_add_string_value(b, copy->src_path);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	hubd_hub_request_set_json_body(req, root);
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_RETRY);
-	hubd_hub_client_request_async(step->client,
-				      req,
+	paths[0] = copy->src_path;
+	hubd_hub_api_paths_info_async(step->api,
+				      step->type,
+				      step->repo_id,
+				      copy->src_revision,
+				      paths,
+				      HUBD_HUB_API_FLAG_NONE,
 				      g_task_get_cancellable(task),
 				      copy_info_cb,
 				      task);
 }
 
 void
-hubd_upload_prepare_copies_async(HubdHubClient *client,
+hubd_upload_prepare_copies_async(HubdHubApi *api,
 				 HubdRepoType type,
 				 const gchar *repo_id,
 				 HubdCommitOps *ops,
@@ -536,8 +473,14 @@ hubd_upload_prepare_copies_async(HubdHubClient *client,
 				 GAsyncReadyCallback callback,
 				 gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_copies_async);
+	GTask *task = step_task_new(api,
+				    type,
+				    repo_id,
+				    cancellable,
+				    callback,
+				    user_data,
+				    hubd_upload_prepare_copies_async);
+	Step *step = g_task_get_task_data(task);
 
 	step->ops = hubd_commit_ops_ref(ops);
 	step->payload = hubd_commit_payload_ref(payload);
@@ -561,52 +504,27 @@ preupload_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GTask *task = user_data;
 	Step *step = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(HubdHubResponse) resp =
-		hubd_hub_client_request_finish(HUBD_HUB_CLIENT(source), res, &error);
-	g_autoptr(JsonNode) root = NULL;
-	JsonArray *files = NULL;
+	g_autoptr(HubdHubPreupload) answer =
+		hubd_hub_api_preupload_finish(HUBD_HUB_API(source), res, &error);
 
-	if (resp != NULL)
-		root = hubd_lfs_parse_response(resp, &error);
-	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
-		JsonObject *obj = json_node_get_object(root);
-		const gchar *head =
-			json_object_get_string_member_with_default(obj, "commitOid", NULL);
-
-		files = hubd_json_get_array(obj, "files");
-		if (head != NULL && step->head_oid == NULL)
-			step->head_oid = g_strdup(head);
-	}
-	if (root != NULL && files == NULL)
-		error = g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_SERVER,
-				    _("The Hub's preupload answer has no files"));
-	if (error != NULL) {
+	if (answer == NULL) {
 		step_finish(task, error);
 		return;
 	}
-	for (guint i = 0; i < json_array_get_length(files); i++) {
-		JsonNode *node = json_array_get_element(files, i);
-		JsonObject *f = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-		HubdCommitAdd *add =
-			f != NULL
-				? hubd_commit_ops_find_add(
-					  step->ops,
-					  json_object_get_string_member_with_default(f, "path", ""))
-				: NULL;
-		const gchar *mode;
-		const gchar *oid;
+	if (answer->commit_oid != NULL && step->head_oid == NULL)
+		step->head_oid = g_strdup(answer->commit_oid);
+	for (guint i = 0; i < answer->files->len; i++) {
+		HubdHubPreuploadFile *f = g_ptr_array_index(answer->files, i);
+		HubdCommitAdd *add = hubd_commit_ops_find_add(step->ops, f->path);
 
 		if (add == NULL)
 			continue;
-		mode = json_object_get_string_member_with_default(f, "uploadMode", "regular");
-		oid = json_object_get_string_member_with_default(f, "oid", NULL);
 		/* empty files are always regular; big ones always LFS (policy) */
-		add->lfs = add->hash.size > 0 && (g_strcmp0(mode, "lfs") == 0 ||
+		add->lfs = add->hash.size > 0 && (f->upload_mode == HUBD_HUB_UPLOAD_MODE_LFS ||
 						  add->hash.size > HUBD_POLICY_LFS_THRESHOLD);
-		add->ignore = json_object_get_boolean_member_with_default(f, "shouldIgnore", FALSE);
-		if (oid != NULL)
-			add->noop = g_ascii_strcasecmp(oid,
+		add->ignore = f->should_ignore;
+		if (f->oid != NULL)
+			add->noop = g_ascii_strcasecmp(f->oid,
 						       add->lfs ? add->hash.sha256
 								: add->hash.git_sha1) == 0;
 	}
@@ -618,61 +536,40 @@ preupload_batch(GTask *task)
 {
 	Step *step = g_task_get_task_data(task);
 	GPtrArray *adds = hubd_commit_ops_get_adds(step->ops);
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(HubdHubRequest) req = NULL;
-	g_autofree gchar *rev = NULL;
-	g_autofree gchar *path = NULL;
-	guint end;
+	g_autofree HubdHubPreuploadItem *items = NULL;
+	guint n;
 
 	if (step->index >= adds->len) {
 		step_finish(task, NULL);
 		return;
 	}
-	end = MIN(step->index + PREUPLOAD_BATCH, adds->len);
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "files");
-	json_builder_begin_array(b);
-	for (guint i = step->index; i < end; i++) {
-		HubdCommitAdd *add = g_ptr_array_index(adds, i);
-		g_autofree gchar *sample = g_base64_encode(add->hash.sample, add->hash.sample_len);
+	n = MIN(adds->len - step->index, HUBD_HUB_API_PREUPLOAD_MAX);
+	items = g_new0(HubdHubPreuploadItem, n);
+	for (guint i = 0; i < n; i++) {
+		HubdCommitAdd *add = g_ptr_array_index(adds, step->index + i);
 
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "path");
-		json_builder_add_string_value(b, add->path);
-		json_builder_set_member_name(b, "sample");
-		json_builder_add_string_value(b, sample);
-		json_builder_set_member_name(b, "size");
-		json_builder_add_int_value(b, (gint64)add->hash.size);
-		json_builder_end_object(b);
+		items[i].path = add->path;
+		items[i].sample = add->hash.sample;
+		items[i].sample_len = add->hash.sample_len;
+		items[i].size = add->hash.size;
 	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	step->index = end;
-	rev = g_uri_escape_string(step->revision, NULL, FALSE);
-	path = g_strdup_printf("/api/%s/%s/preupload/%s",
-			       hubd_repo_type_to_api_plural(step->type),
-			       step->repo_id,
-			       rev);
-	req = hubd_hub_request_new("POST", path);
-	if (step->create_pr)
-		hubd_hub_request_add_query(req, "create_pr", "1");
-	root = json_builder_get_root(b);
-	hubd_hub_request_set_json_body(req, root);
-	hubd_hub_request_set_header(req, "Accept", "application/json");
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_RETRY |
-					   HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
-	hubd_hub_client_request_async(step->client,
-				      req,
-				      g_task_get_cancellable(task),
-				      preupload_cb,
-				      task);
+	step->index += n;
+	/* the API copies what it sends: the items may go when it returns */
+	hubd_hub_api_preupload_async(step->api,
+				     step->type,
+				     step->repo_id,
+				     step->revision,
+				     items,
+				     n,
+				     step->create_pr ? HUBD_HUB_API_FLAG_CREATE_PR
+						     : HUBD_HUB_API_FLAG_NONE,
+				     g_task_get_cancellable(task),
+				     preupload_cb,
+				     task);
 }
 
 void
-hubd_upload_prepare_preupload_async(HubdHubClient *client,
+hubd_upload_prepare_preupload_async(HubdHubApi *api,
 				    HubdRepoType type,
 				    const gchar *repo_id,
 				    const gchar *revision,
@@ -682,8 +579,14 @@ hubd_upload_prepare_preupload_async(HubdHubClient *client,
 				    GAsyncReadyCallback callback,
 				    gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	Step *step = step_new(task, type, repo_id, hubd_upload_prepare_preupload_async);
+	GTask *task = step_task_new(api,
+				    type,
+				    repo_id,
+				    cancellable,
+				    callback,
+				    user_data,
+				    hubd_upload_prepare_preupload_async);
+	Step *step = g_task_get_task_data(task);
 
 	step->revision = g_strdup(revision);
 	step->create_pr = create_pr;

@@ -8,7 +8,7 @@
 
 #include "hubd-commit-ops.h"
 #include "hubd-commit.h"
-#include "hubd-hub-client.h"
+#include "hubd-hub-api.h"
 #include "hubd-repo-id.h"
 
 G_BEGIN_DECLS
@@ -20,7 +20,7 @@ hubd_upload_prepare_list_folder(const gchar *folder, GCancellable *cancellable, 
 
 /* Creates the repo (as `hf upload`); one that exists already is fine. */
 void
-hubd_upload_prepare_create_repo_async(HubdHubClient *client,
+hubd_upload_prepare_create_repo_async(HubdHubApi *api,
 				      HubdRepoType type,
 				      const gchar *repo_id,
 				      gboolean private_repo,
@@ -30,9 +30,9 @@ hubd_upload_prepare_create_repo_async(HubdHubClient *client,
 gboolean
 hubd_upload_prepare_create_repo_finish(GAsyncResult *result, GError **error);
 
-/* The paths of the files at `revision`, every page of the tree. */
+/* The paths of the files at `revision`, the whole tree. */
 void
-hubd_upload_prepare_list_tree_async(HubdHubClient *client,
+hubd_upload_prepare_list_tree_async(HubdHubApi *api,
 				    HubdRepoType type,
 				    const gchar *repo_id,
 				    const gchar *revision,
@@ -46,7 +46,7 @@ hubd_upload_prepare_list_tree_finish(GAsyncResult *result, GError **error);
  * commit: `readme` when `ops` add one, none when they delete it, else the
  * one at `revision` (none when the repo, revision or file is missing). */
 void
-hubd_upload_prepare_check_card_async(HubdHubClient *client,
+hubd_upload_prepare_check_card_async(HubdHubApi *api,
 				     HubdRepoType type,
 				     const gchar *repo_id,
 				     const gchar *revision,
@@ -61,7 +61,7 @@ hubd_upload_prepare_check_card_finish(GAsyncResult *result, GError **error);
 /* Adds the copies of `ops` to `payload`: an LFS source by reference, a
  * regular one with its content (fetched). */
 void
-hubd_upload_prepare_copies_async(HubdHubClient *client,
+hubd_upload_prepare_copies_async(HubdHubApi *api,
 				 HubdRepoType type,
 				 const gchar *repo_id,
 				 HubdCommitOps *ops,
@@ -75,7 +75,7 @@ hubd_upload_prepare_copies_finish(GAsyncResult *result, GError **error);
 /* Preupload of every add (hashed), in batches: sets their lfs, ignore and
  * noop. `head_oid` gets the commit the Hub named, or NULL. */
 void
-hubd_upload_prepare_preupload_async(HubdHubClient *client,
+hubd_upload_prepare_preupload_async(HubdHubApi *api,
 				    HubdRepoType type,
 				    const gchar *repo_id,
 				    const gchar *revision,

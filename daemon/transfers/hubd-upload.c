@@ -17,7 +17,6 @@
 #include "hubd-context-private.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
-#include "hubd-hub-client.h"
 #include "hubd-lfs.h"
 #include "hubd-policy.h"
 #include "hubd-upload-prepare.h"
@@ -37,7 +36,7 @@ static const gchar *const default_ignore[] = {".git",
 struct _HubdUpload {
 	GObject parent_instance;
 	HubdContext *context;
-	HubdHubClient *client;
+	HubdHubApi *api;
 	HubdJob *job;
 	GCancellable *cancellable;
 	HubdRepoType type;
@@ -70,7 +69,7 @@ hubd_upload_finalize(GObject *object)
 	HubdUpload *self = HUBD_UPLOAD(object);
 
 	g_clear_pointer(&self->progress, hubd_upload_progress_free);
-	g_clear_object(&self->client);
+	g_clear_object(&self->api);
 	g_clear_object(&self->job);
 	g_clear_object(&self->cancellable);
 	g_free(self->repo_id);
@@ -158,7 +157,7 @@ hubd_upload_new(HubdContext *context,
 	if (!hubd_revision_validate(revision, error))
 		return NULL;
 	self->context = context;
-	self->client = g_object_ref(hubd_hub_api_get_client(hubd_context_get_hub_api(context)));
+	self->api = g_object_ref(hubd_context_get_hub_api(context));
 	self->repo_id = g_strdup(repo_id);
 	self->revision = g_strdup(revision);
 	if (g_variant_dict_lookup(&dict, "commit_message", "&s", &s) && s[0] != '\0')
@@ -271,21 +270,13 @@ hubd_upload_fail(HubdUpload *self, GError *error)
 	g_object_unref(self);
 }
 
-static gchar *
-hubd_upload_commit_url(HubdUpload *self, const gchar *oid)
-{
-	return g_strdup_printf("%s/%s%s/commit/%s",
-			       hubd_hub_client_get_endpoint(self->client),
-			       hubd_repo_type_to_url_prefix(self->type),
-			       self->repo_id,
-			       oid);
-}
-
 static void
 hubd_upload_complete(HubdUpload *self, const gchar *oid, const gchar *url, const gchar *pr_url)
 {
 	g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	g_autofree gchar *fallback = url == NULL ? hubd_upload_commit_url(self, oid) : NULL;
+	g_autofree gchar *fallback =
+		url == NULL ? hubd_hub_api_commit_url(self->api, self->type, self->repo_id, oid)
+			    : NULL;
 
 	hubd_upload_progress_sync(self->progress);
 	hubd_upload_progress_stop(self->progress);
@@ -315,29 +306,14 @@ hubd_upload_committed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdUpload *self = user_data;
 	GError *error = NULL;
-	g_autoptr(JsonNode) root = hubd_commit_send_finish(res, &error);
-	JsonObject *obj;
-	const gchar *oid;
+	g_autoptr(HubdHubCommitInfo) info = hubd_commit_send_finish(res, &error);
 
-	if (root == NULL) {
+	if (info == NULL) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	obj = json_node_get_object(root);
-	oid = json_object_get_string_member_with_default(obj, "commitOid", NULL);
-	if (oid == NULL) {
-		hubd_upload_fail(self,
-				 g_error_new(HUBD_ERROR,
-					     HUBD_ERROR_SERVER,
-					     _("The Hub's commit answer has no commitOid")));
-		return;
-	}
 	hubd_job_add_files(self->job, hubd_upload_n_files(self));
-	hubd_upload_complete(
-		self,
-		oid,
-		json_object_get_string_member_with_default(obj, "commitUrl", NULL),
-		json_object_get_string_member_with_default(obj, "pullRequestUrl", NULL));
+	hubd_upload_complete(self, info->commit_oid, info->commit_url, info->pr_url);
 }
 
 static void
@@ -369,7 +345,7 @@ hubd_upload_copies_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	hubd_upload_progress_phase(self->progress, "committing", FALSE, 0);
-	hubd_commit_send_async(self->client,
+	hubd_commit_send_async(self->api,
 			       self->type,
 			       self->repo_id,
 			       self->revision,
@@ -398,7 +374,7 @@ hubd_upload_build_payload(HubdUpload *self)
 		description = g_strdup(self->description);
 	}
 	self->payload = hubd_commit_payload_new(message, description, self->parent_commit);
-	hubd_upload_prepare_copies_async(self->client,
+	hubd_upload_prepare_copies_async(self->api,
 					 self->type,
 					 self->repo_id,
 					 self->ops,
@@ -433,7 +409,7 @@ hubd_upload_send_lfs(HubdUpload *self)
 				   TRUE,
 				   hubd_commit_ops_get_send_size(self->ops));
 	objects = hubd_commit_ops_dup_lfs_objects(self->ops);
-	hubd_lfs_upload_async(self->client,
+	hubd_lfs_upload_async(self->api,
 			      self->type,
 			      self->repo_id,
 			      self->create_pr ? NULL : self->revision,
@@ -470,7 +446,7 @@ hubd_upload_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_upload_fail(self, error);
 		return;
 	}
-	hubd_upload_prepare_preupload_async(self->client,
+	hubd_upload_prepare_preupload_async(self->api,
 					    self->type,
 					    self->repo_id,
 					    self->revision,
@@ -521,7 +497,7 @@ hubd_upload_check_card(HubdUpload *self)
 		hubd_upload_remote_done(self);
 		return;
 	}
-	hubd_upload_prepare_check_card_async(self->client,
+	hubd_upload_prepare_check_card_async(self->api,
 					     self->type,
 					     self->repo_id,
 					     self->revision,
@@ -648,7 +624,7 @@ hubd_upload_local_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	if (self->delete_patterns != NULL && self->delete_patterns[0] != NULL) {
-		hubd_upload_prepare_list_tree_async(self->client,
+		hubd_upload_prepare_list_tree_async(self->api,
 						    self->type,
 						    self->repo_id,
 						    self->revision,
@@ -693,7 +669,7 @@ hubd_upload_run(HubdUpload *self, HubdJob *job)
 	g_object_ref(self);
 	hubd_job_set_phase(job, "resolving");
 	if (self->create_repo)
-		hubd_upload_prepare_create_repo_async(self->client,
+		hubd_upload_prepare_create_repo_async(self->api,
 						      self->type,
 						      self->repo_id,
 						      self->private_repo,

@@ -1,4 +1,4 @@
-/* fuzz-repo-id.c: libFuzzer target for hubd-repo-id's validators and hubd_hub_url */
+/* fuzz-repo-id.c: libFuzzer target for hubd-repo-id's validators and the API's file URLs */
 #define G_LOG_DOMAIN "HubdFuzzRepoId"
 
 #include <stdint.h>
@@ -6,6 +6,9 @@
 
 #include "fuzz-common.h"
 
+#include "hubd-config.h"
+#include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-repo-id.h"
 
 int
@@ -43,11 +46,31 @@ check_error(GError *error)
 	g_assert_cmpuint(strlen(error->message), <, 1024);
 }
 
+/* the API of a Hub at https://hub.test, made once; it sends nothing here */
+static HubdHubApi *
+fuzz_api(void)
+{
+	static HubdHubApi *api = NULL;
+
+	if (api == NULL) {
+		g_autoptr(HubdConfig) config = hubd_config_new("/nonexistent/hubd.conf", NULL);
+		g_autoptr(HubdHubClient) client = NULL;
+
+		g_unsetenv("HF_ENDPOINT");
+		g_assert_true(
+			hubd_config_set_override(config, "hub.endpoint=https://hub.test", NULL));
+		client = hubd_hub_client_new(config, NULL);
+		api = hubd_hub_api_new(client);
+	}
+	return api;
+}
+
 /* the URL holds the revision and filename encoded exactly once */
 static void
 check_url(HubdRepoType type, const gchar *repo_id, const gchar *filename, const gchar *revision)
 {
-	g_autofree gchar *url = hubd_hub_url("https://hub.test", type, repo_id, filename, revision);
+	g_autofree gchar *url =
+		hubd_hub_api_file_url(fuzz_api(), type, repo_id, revision, filename);
 	g_autofree gchar *head = g_strconcat("https://hub.test/",
 					     hubd_repo_type_to_url_prefix(type),
 					     repo_id,
@@ -137,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	/* hubd_hub_url does not validate: feed it valid and invalid input alike */
+	/* hubd_hub_api_file_url does not validate: feed it valid and invalid input alike */
 	check_url(type, id_ok ? s : "alice/x", s, rev_ok ? s : "refs/pr/1");
 	check_url(HUBD_REPO_TYPE_DATASET, "d", normalized != NULL ? normalized : "f", s);
 	return 0;

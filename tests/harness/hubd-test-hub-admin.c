@@ -135,6 +135,29 @@ hubd_test_hub_count_requests(HubdTestHub *h,
 	return n;
 }
 
+JsonObject *
+hubd_test_hub_last_body(HubdTestHub *h, const gchar *method, const gchar *path_regex)
+{
+	g_autoptr(JsonNode) log = hubd_test_hub_admin(h, "GET", "/_testhub/requests", NULL);
+	g_autoptr(GRegex) re = g_regex_new(path_regex, 0, 0, NULL);
+	JsonArray *a = json_node_get_array(log);
+
+	for (guint i = json_array_get_length(a); i > 0; i--) {
+		JsonObject *o = json_array_get_object_element(a, i - 1);
+		JsonNode *body = json_object_get_member(o, "body");
+		g_autoptr(JsonNode) parsed = NULL;
+
+		if (g_strcmp0(json_object_get_string_member(o, "method"), method) != 0 ||
+		    !g_regex_match(re, json_object_get_string_member(o, "path"), 0, NULL))
+			continue;
+		g_assert_true(JSON_NODE_HOLDS_VALUE(body));
+		parsed = hubd_test_parse_json(json_node_get_string(body));
+		return json_object_ref(json_node_get_object(parsed));
+	}
+	g_error("no %s %s in the Hub's log", method, path_regex);
+	return NULL;
+}
+
 /* ---- commits for fixtures ---- */
 
 static const gchar *
