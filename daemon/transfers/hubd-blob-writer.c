@@ -5,7 +5,7 @@
  * the local_dir's own lock), bytes go to the .incomplete and are moved into
  * place only once the size (and the sha256 of LFS blobs, the git blob sha1
  * of regular ones when asked) is right, so
- * nothing partial is ever visible (hub-protocol §3.4, §3.6). The open,
+ * nothing partial is ever visible (docs/hub-download.md §4, §5.8). The open,
  * the writes, the hashing and the completion run in worker threads; only one
  * of them touches a field at a time (the write and hash consumers of a ring
  * touch different ones), so they share the fields without locking. */

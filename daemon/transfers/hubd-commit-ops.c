@@ -1,4 +1,4 @@
-/* hubd-commit-ops.c: the operations of one commit (hub-protocol §4.1) — the
+/* hubd-commit-ops.c: the operations of one commit (docs/hub-upload.md §1) — the
  * adds, deletes and copies an upload collects, checks and hashes locally,
  * and hands to preupload, the LFS upload and the NDJSON commit */
 #define G_LOG_DOMAIN "HubdUpload"

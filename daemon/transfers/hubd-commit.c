@@ -1,4 +1,4 @@
-/* hubd-commit.c: the NDJSON commit payload, sent by HubdHubApi (hub-protocol §4.5).
+/* hubd-commit.c: the NDJSON commit payload, sent by HubdHubApi (docs/hub-upload.md §4).
  * The payload is a list of pieces — JSON text, or a local file to encode —
  * and every send attempt gets a fresh HubdUploadStream over them, so memory
  * stays flat whatever the size of the regular files. */

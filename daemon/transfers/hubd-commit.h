@@ -1,4 +1,4 @@
-/* hubd-commit.h: the NDJSON commit payload (hub-protocol §4.5), streamed —
+/* hubd-commit.h: the NDJSON commit payload (docs/hub-upload.md §4), streamed —
  * regular files are read and base64-encoded while the request is sent */
 #pragma once
 

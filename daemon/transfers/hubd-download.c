@@ -1,5 +1,5 @@
 /* hubd-download.c: one file from the Hub into the cache (or a local_dir),
- * as huggingface_hub's hf_hub_download (hub-protocol §3.7):
+ * as huggingface_hub's hf_hub_download (docs/hub-download.md §6):
  *
  *   commit hash already in snapshots/ → done, no network;
  *   offline → refs/ + snapshots/ or Offline;
@@ -453,7 +453,7 @@ dl_head_failed_thread(GTask *task, gpointer source, gpointer task_data, GCancell
 		g_task_return_int(task, 1);
 		return;
 	}
-	/* nothing cached: now the HEAD may take its retries (§1.4) */
+	/* nothing cached: now the HEAD may take its retries (docs/hub-download.md §2.5) */
 	if (!dl->head_retried &&
 	    (g_error_matches(dl->error, HUBD_ERROR, HUBD_ERROR_NETWORK) ||
 	     g_error_matches(dl->error, HUBD_ERROR, HUBD_ERROR_SERVER) ||
@@ -500,7 +500,8 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	location = soup_message_headers_get_one(h, "Location");
 	redirect = status >= 300 && status < 400 && location != NULL;
 	if (redirect && location[0] == '/' && location[1] != '/') {
-		/* relative: same host, the Location's path, our query (§3.2) */
+		/* relative: same host, the Location's path, our query (docs/hub-download.md §2.2)
+		 */
 		GUri *uri = hubd_hub_response_get_uri(resp);
 		g_autofree gchar *path = g_strdup(location);
 		gchar *q = strchr(path, '?');
@@ -599,7 +600,7 @@ dl_head(GTask *task)
 
 	/* first without retries, so a cached copy is served at once when the
 	 * Hub is down; after a cache miss with retries and a longer timeout, as
-	 * huggingface_hub (hub-protocol §1.4) */
+	 * huggingface_hub (docs/hub-download.md §2.5) */
 	hubd_hub_request_set_flags(req,
 				   HUBD_HUB_REQUEST_FLAG_NO_REDIRECT |
 					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR |
@@ -633,7 +634,8 @@ dl_lookup_thread(GTask *task, gpointer source, gpointer task_data, GCancellable 
 	}
 	if (dl->req->local_dir != NULL && !dl->req->force &&
 	    hubd_cache_is_commit_hash(dl->req->revision)) {
-		/* local_dir: metadata of this very commit needs no HEAD (§3.9) */
+		/* local_dir: metadata of this very commit needs no HEAD (docs/hub-download.md §8.4)
+		 */
 		g_autofree gchar *recorded = NULL;
 		if (hubd_local_dir_is_current(dl->req->local_dir,
 					      dl->req->filename,

@@ -1,6 +1,6 @@
 /* hubd-download.h: one file from the Hub into the cache (or a local_dir):
  * metadata HEAD, cache look-ups, the shared transfer, snapshot links
- * (hub-protocol §3.2–3.9) */
+ * (docs/hub-download.md §2–§8) */
 #pragma once
 
 #include "hubd-context.h"

@@ -1,5 +1,5 @@
-/* hubd-lfs.c: Git LFS uploads through the legacy batch API (hub-protocol
- * §4.3): one batch call (hubd_hub_api_lfs_batch_async()) per 256 objects,
+/* hubd-lfs.c: Git LFS uploads through the legacy batch API (docs/hub-upload.md
+ * §3): one batch call (hubd_hub_api_lfs_batch_async()) per 256 objects,
  * then the PUTs — a whole object for "basic", slices for "multipart" — at
  * most HUBD_LFS_MAX_PARALLEL at once, each retried by HubdHubClient (PUT is
  * idempotent) with a fresh stream from the file, then the completion and the

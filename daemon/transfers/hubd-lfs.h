@@ -1,5 +1,5 @@
 /* hubd-lfs.h: Git LFS uploads through the Hub's legacy batch API — basic and
- * multipart transfers, completion and verify (hub-protocol §4.3) */
+ * multipart transfers, completion and verify (docs/hub-upload.md §3) */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,5 +1,5 @@
 /* hubd-local-dir.h: huggingface_hub's local_dir mode — real files plus
- * .cache/huggingface/download/<path>.metadata (hub-protocol §3.9) */
+ * .cache/huggingface/download/<path>.metadata (docs/hub-download.md §8) */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,5 +1,5 @@
 /* hubd-snapshot.c: every file of a repo at a revision (or those matching
- * patterns), as huggingface_hub's snapshot_download (hub-protocol §3.10):
+ * patterns), as huggingface_hub's snapshot_download (docs/hub-download.md §9):
  * resolve the commit once, list the tree once (both through HubdHubApi, which
  * checks every path), filter, then download up to max_workers files at once, each through
  * hubd-download (cached files cost no request: the revision is a commit). */
@@ -211,7 +211,7 @@ snap_write_tree(Snap *s)
 
 /* With the tree listing huggingface_hub 1.22+ (and hubd) keep in
  * trees/<commit>.json, an offline snapshot knows which files it should have:
- * FALSE (Offline) when one matching the patterns is missing (§3.8
+ * FALSE (Offline) when one matching the patterns is missing (docs/hub-download.md §7.2,
  * IncompleteSnapshotError). Fills s->files from it. */
 static gboolean
 snap_check_tree(Snap *s, const gchar *root, GError **error)

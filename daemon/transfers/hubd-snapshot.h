@@ -1,5 +1,5 @@
 /* hubd-snapshot.h: every file of a repo at a revision (or those matching
- * patterns), as huggingface_hub's snapshot_download (hub-protocol §3.10) */
+ * patterns), as huggingface_hub's snapshot_download (docs/hub-download.md §9) */
 #pragma once
 
 #include "hubd-context.h"

@@ -1,7 +1,7 @@
 /* hubd-upload-prepare.c: what an upload looks up before it sends — the
  * local folder walk, then through HubdHubApi: creating the repo, the remote
  * tree (for deletions by pattern), the README.md the card rule needs,
- * resolving copies and preupload in batches (hub-protocol §4.1, §4.2, §4.7) */
+ * resolving copies and preupload in batches (docs/hub-upload.md §1, §2, §6) */
 #define G_LOG_DOMAIN "HubdUpload"
 
 #include "hubd-upload-prepare.h"

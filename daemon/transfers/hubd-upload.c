@@ -1,5 +1,5 @@
-/* hubd-upload.c: HubdUpload — one upload or commit as a job (hub-protocol
- * §4.1): create the repo, prepare (folder walk, policy, deletions, card),
+/* hubd-upload.c: HubdUpload — one upload or commit as a job (docs/hub-upload.md
+ * §1): create the repo, prepare (folder walk, policy, deletions, card),
  * hash, preupload, LFS objects (hubd-lfs.c), one streamed NDJSON commit
  * (hubd-commit.c). The operations are a HubdCommitOps; the lookups on the
  * disk and the Hub are in hubd-upload-prepare.c; the job's byte counts in
