@@ -4,23 +4,20 @@
 #include "hubd-job.h"
 
 #include <glib/gi18n.h>
-#include <stdlib.h>
 
 #include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-job-progress.h"
 #include "hubd-service.h"
 
 /* PropertiesChanged at most every 100 ms (ten a second). */
 #define FLUSH_INTERVAL_MS 100
-/* Rate over the last few seconds; refreshed at least this often while > 0. */
-#define RATE_WINDOW_US   (5 * G_USEC_PER_SEC)
+/* The rate is refreshed at least this often while > 0. */
 #define RATE_REFRESH_MS  1000
 #define DEFAULT_LINGER_S 5
 /* A cancelled job whose work has not ended by then is ended here. */
 #define CANCEL_GRACE_S 5
-/* Files lists at most this many (the most recently active). */
-#define MAX_FILES_SHOWN 16
 
 /* The jobs of one context, attached to it with g_object_set_data. */
 typedef struct {
@@ -29,18 +26,6 @@ typedef struct {
 } JobList;
 
 #define JOB_LIST_KEY "hubd-job-list"
-
-typedef struct {
-	gint64 time;
-	guint64 bytes;
-} RateSample;
-
-typedef struct {
-	gchar *path;
-	guint64 done;
-	guint64 total;
-	guint64 active; /* a tick: higher is more recent */
-} FileEntry;
 
 struct _HubdJob {
 	GObject parent_instance;
@@ -54,17 +39,11 @@ struct _HubdJob {
 	gboolean finished;
 
 	/* progress as last set, pushed to the skeleton by the flush timer */
-	guint64 bytes_done;
-	guint64 bytes_total;
-	guint files_done;
-	guint files_total;
+	HubdJobProgress *progress;
 	guint64 rate;
 	gboolean dirty;
 	guint flush_id;
 	gboolean flush_is_refresh; /* flush_id is the slow rate refresh */
-	GQueue samples;            /* RateSample* */
-	GQueue files;              /* FileEntry*, in the order they began */
-	guint64 file_tick;
 
 	/* the owner */
 	GDBusConnection *owner_connection;
@@ -108,21 +87,11 @@ hubd_job_dispose(GObject *object)
 }
 
 static void
-file_entry_free(gpointer data)
-{
-	FileEntry *e = data;
-
-	g_free(e->path);
-	g_free(e);
-}
-
-static void
 hubd_job_finalize(GObject *object)
 {
 	HubdJob *self = HUBD_JOB(object);
 
-	g_queue_clear_full(&self->samples, g_free);
-	g_queue_clear_full(&self->files, file_entry_free);
+	hubd_job_progress_free(self->progress);
 	g_clear_object(&self->skeleton);
 	g_clear_object(&self->object);
 	g_clear_object(&self->cancellable);
@@ -141,8 +110,7 @@ static void
 hubd_job_init(HubdJob *self)
 {
 	self->cancellable = g_cancellable_new();
-	g_queue_init(&self->samples);
-	g_queue_init(&self->files);
+	self->progress = hubd_job_progress_new();
 }
 
 /* ---- the context's list ---- */
@@ -207,102 +175,23 @@ hubd_job_context_gone_cb(gpointer data, GObject *where_the_context_was)
 
 /* ---- progress ---- */
 
-static void
-hubd_job_update_rate(HubdJob *self)
-{
-	gint64 now = g_get_monotonic_time();
-	RateSample *sample = g_new(RateSample, 1);
-	RateSample *oldest;
-
-	sample->time = now;
-	sample->bytes = self->bytes_done;
-	g_queue_push_tail(&self->samples, sample);
-	while ((oldest = g_queue_peek_head(&self->samples)) != NULL &&
-	       now - oldest->time > RATE_WINDOW_US && self->samples.length > 1)
-		g_free(g_queue_pop_head(&self->samples));
-	oldest = g_queue_peek_head(&self->samples);
-	/* a restart (bytes going down) is not negative speed */
-	if (oldest == sample || now <= oldest->time || self->bytes_done < oldest->bytes) {
-		if (oldest != sample && self->bytes_done < oldest->bytes) {
-			g_queue_clear_full(&self->samples, g_free);
-			g_queue_init(&self->samples);
-			sample = g_new(RateSample, 1);
-			sample->time = now;
-			sample->bytes = self->bytes_done;
-			g_queue_push_tail(&self->samples, sample);
-		}
-		self->rate = 0;
-		return;
-	}
-	self->rate = (guint64)((gdouble)(self->bytes_done - oldest->bytes) * G_USEC_PER_SEC /
-			       (gdouble)(now - oldest->time));
-}
-
-static gint
-cmp_tick_desc(gconstpointer a, gconstpointer b)
-{
-	guint64 x = *(const guint64 *)a;
-	guint64 y = *(const guint64 *)b;
-
-	return x < y ? 1 : (x > y ? -1 : 0);
-}
-
-/* a(stt): the most recently active files, in the order they began (so a
- * client's lines do not jump around). */
-static GVariant *
-hubd_job_files_variant(HubdJob *self)
-{
-	GVariantBuilder b;
-	guint64 threshold = 0;
-	guint n = 0;
-
-	if (self->files.length > MAX_FILES_SHOWN) {
-		g_autofree guint64 *ticks = g_new(guint64, self->files.length);
-		guint i = 0;
-
-		for (GList *l = self->files.head; l != NULL; l = l->next)
-			ticks[i++] = ((FileEntry *)l->data)->active;
-		qsort(ticks, self->files.length, sizeof(guint64), cmp_tick_desc);
-		threshold = ticks[MAX_FILES_SHOWN - 1];
-	}
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a(stt)"));
-	for (GList *l = self->files.head; l != NULL && n < MAX_FILES_SHOWN; l = l->next) {
-		FileEntry *e = l->data;
-
-		if (e->active < threshold)
-			continue;
-		g_variant_builder_add(&b, "(stt)", e->path, e->done, e->total);
-		n++;
-	}
-	return g_variant_builder_end(&b);
-}
-
-/* Now plus the time the bytes left take at the current rate, in µs since
- * the epoch; 0 when that is not known (no rate, no total) or the job ended. */
-static guint64
-hubd_job_expected_end_time(HubdJob *self)
-{
-	gdouble left_us;
-
-	if (self->finished || self->rate == 0 || self->bytes_total <= self->bytes_done)
-		return 0;
-	left_us = (gdouble)(self->bytes_total - self->bytes_done) * G_USEC_PER_SEC /
-		  (gdouble)self->rate;
-	return (guint64)g_get_real_time() + (guint64)left_us;
-}
-
 /* Pushes the values to the skeleton, which emits one PropertiesChanged. */
 static void
 hubd_job_push(HubdJob *self)
 {
-	hubd_job_update_rate(self);
-	hubd_dbus_job_set_expected_end_time(self->skeleton, hubd_job_expected_end_time(self));
-	hubd_dbus_job_set_bytes_done(self->skeleton, self->bytes_done);
-	hubd_dbus_job_set_bytes_total(self->skeleton, self->bytes_total);
-	hubd_dbus_job_set_files_done(self->skeleton, self->files_done);
-	hubd_dbus_job_set_files_total(self->skeleton, self->files_total);
+	HubdJobProgress *p = self->progress;
+
+	self->rate = hubd_job_progress_sample_rate(p, g_get_monotonic_time());
+	/* ExpectedEndTime: 0 when not known, and once the job has ended */
+	hubd_dbus_job_set_expected_end_time(
+		self->skeleton,
+		self->finished ? 0 : hubd_job_progress_expected_end(p, g_get_real_time()));
+	hubd_dbus_job_set_bytes_done(self->skeleton, hubd_job_progress_get_bytes_done(p));
+	hubd_dbus_job_set_bytes_total(self->skeleton, hubd_job_progress_get_bytes_total(p));
+	hubd_dbus_job_set_files_done(self->skeleton, hubd_job_progress_get_files_done(p));
+	hubd_dbus_job_set_files_total(self->skeleton, hubd_job_progress_get_files_total(p));
 	hubd_dbus_job_set_rate(self->skeleton, self->finished ? 0 : self->rate);
-	hubd_dbus_job_set_files(self->skeleton, hubd_job_files_variant(self));
+	hubd_dbus_job_set_files(self->skeleton, hubd_job_progress_files_variant(p));
 	self->dirty = FALSE;
 }
 
@@ -352,8 +241,7 @@ void
 hubd_job_set_totals(HubdJob *self, guint64 bytes_total, guint files_total)
 {
 	g_return_if_fail(HUBD_IS_JOB(self));
-	self->bytes_total = bytes_total;
-	self->files_total = files_total;
+	hubd_job_progress_set_totals(self->progress, bytes_total, files_total);
 	hubd_job_mark_dirty(self);
 }
 
@@ -368,10 +256,7 @@ void
 hubd_job_add_bytes(HubdJob *self, gint64 delta)
 {
 	g_return_if_fail(HUBD_IS_JOB(self));
-	if (delta < 0 && (guint64)(-delta) > self->bytes_done)
-		self->bytes_done = 0;
-	else
-		self->bytes_done += (guint64)delta;
+	hubd_job_progress_add_bytes(self->progress, delta);
 	hubd_job_mark_dirty(self);
 }
 
@@ -386,7 +271,7 @@ void
 hubd_job_add_files(HubdJob *self, guint n)
 {
 	g_return_if_fail(HUBD_IS_JOB(self));
-	self->files_done += n;
+	hubd_job_progress_add_files(self->progress, n);
 	hubd_job_mark_dirty(self);
 }
 
@@ -401,7 +286,7 @@ void
 hubd_job_add_bytes_total(HubdJob *self, guint64 delta)
 {
 	g_return_if_fail(HUBD_IS_JOB(self));
-	self->bytes_total += delta;
+	hubd_job_progress_add_bytes_total(self->progress, delta);
 	hubd_job_mark_dirty(self);
 }
 
@@ -417,16 +302,7 @@ guint64
 hubd_job_get_bytes_done(HubdJob *self)
 {
 	g_return_val_if_fail(HUBD_IS_JOB(self), 0);
-	return self->bytes_done;
-}
-
-static GList *
-hubd_job_find_file(HubdJob *self, const gchar *path)
-{
-	for (GList *l = self->files.head; l != NULL; l = l->next)
-		if (g_strcmp0(((FileEntry *)l->data)->path, path) == 0)
-			return l;
-	return NULL;
+	return hubd_job_progress_get_bytes_done(self->progress);
 }
 
 /**
@@ -442,24 +318,11 @@ hubd_job_find_file(HubdJob *self, const gchar *path)
 void
 hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total)
 {
-	GList *l;
-	FileEntry *e;
-
 	g_return_if_fail(HUBD_IS_JOB(self));
 	g_return_if_fail(path != NULL);
 	if (self->finished)
 		return;
-	l = hubd_job_find_file(self, path);
-	if (l != NULL) {
-		e = l->data;
-	} else {
-		e = g_new0(FileEntry, 1);
-		e->path = g_strdup(path);
-		g_queue_push_tail(&self->files, e);
-	}
-	e->done = 0;
-	e->total = total;
-	e->active = ++self->file_tick;
+	hubd_job_progress_file_begin(self->progress, path, total);
 	hubd_job_mark_dirty(self);
 }
 
@@ -478,21 +341,9 @@ hubd_job_file_begin(HubdJob *self, const gchar *path, guint64 total)
 void
 hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta)
 {
-	GList *l;
-
 	g_return_if_fail(HUBD_IS_JOB(self));
-	l = path != NULL ? hubd_job_find_file(self, path) : NULL;
-	if (l != NULL) {
-		FileEntry *e = l->data;
-
-		/* a restart (negative delta) goes back, never below zero */
-		if (delta < 0 && (guint64)(-delta) > e->done)
-			e->done = 0;
-		else
-			e->done += (guint64)delta;
-		e->active = ++self->file_tick;
-	}
-	hubd_job_add_bytes(self, delta);
+	hubd_job_progress_file_progress(self->progress, path, delta);
+	hubd_job_mark_dirty(self);
 }
 
 /**
@@ -507,15 +358,9 @@ hubd_job_file_progress(HubdJob *self, const gchar *path, gint64 delta)
 void
 hubd_job_file_end(HubdJob *self, const gchar *path)
 {
-	GList *l;
-
 	g_return_if_fail(HUBD_IS_JOB(self));
-	l = path != NULL ? hubd_job_find_file(self, path) : NULL;
-	if (l == NULL)
-		return;
-	file_entry_free(l->data);
-	g_queue_delete_link(&self->files, l);
-	hubd_job_mark_dirty(self);
+	if (hubd_job_progress_file_end(self->progress, path))
+		hubd_job_mark_dirty(self);
 }
 
 /**
@@ -898,8 +743,7 @@ hubd_job_finish(HubdJob *self,
 {
 	self->finished = TRUE;
 	/* an ended job has nothing in flight */
-	g_queue_clear_full(&self->files, file_entry_free);
-	g_queue_init(&self->files);
+	hubd_job_progress_end_files(self->progress);
 	hubd_job_drop_owner(self);
 	g_clear_handle_id(&self->flush_id, g_source_remove);
 	g_clear_handle_id(&self->cancel_grace_id, g_source_remove);
