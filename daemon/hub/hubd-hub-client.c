@@ -15,7 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
-#include "hubd-hub-client-private.h"
+#include "hubd-hub-request-send.h"
 #include "hubd-hub-retry.h"
 #include "hubd-hub-whoami-cache.h"
 
@@ -282,7 +282,7 @@ hubd_hub_client_schedule_retry(HubdHubClient *self, GTask *task, guint status, c
 	SoupMessageHeaders *headers =
 		data->msg != NULL ? soup_message_get_response_headers(data->msg) : NULL;
 	gint64 delay = hubd_hub_retry_delay(data->method,
-					    data->req->flags,
+					    hubd_hub_request_get_flags(data->req),
 					    data->attempt,
 					    self->max_retries,
 					    self->retry_base_ms,
@@ -363,11 +363,11 @@ hubd_hub_client_finish_buffered(GTask *task)
 					   soup_message_get_reason_phrase(data->msg)))
 		return;
 	resp = hubd_hub_client_make_response(data);
-	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) == 0 &&
+	if ((hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) == 0 &&
 	    hubd_hub_client_error_from_response(status,
 						hubd_hub_response_get_headers(resp),
-						resp->body,
-						resp->uri,
+						hubd_hub_response_get_body(resp),
+						hubd_hub_response_get_uri(resp),
 						&error)) {
 		g_task_return_error(task, error);
 	} else {
@@ -425,7 +425,8 @@ hubd_hub_client_follow_redirect(GTask *task, guint status)
 	g_autoptr(GUri) next = NULL;
 	g_autoptr(GError) error_local = NULL;
 
-	if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_REDIRECT) != 0 || location == NULL)
+	if ((hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_NO_REDIRECT) != 0 ||
+	    location == NULL)
 		return FALSE;
 	if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
 		return FALSE;
@@ -489,8 +490,8 @@ hubd_hub_client_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		status);
 	if (SOUP_STATUS_IS_REDIRECTION(status) && hubd_hub_client_follow_redirect(task, status))
 		return;
-	if (data->stream_mode &&
-	    (status < 400 || (data->req->flags & HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) != 0)) {
+	if (data->stream_mode && (status < 400 || (hubd_hub_request_get_flags(data->req) &
+						   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR) != 0)) {
 		hubd_hub_client_attempt_cleanup(data, g_task_get_cancellable(task));
 		g_task_return_pointer(task,
 				      hubd_hub_client_make_response(data),
@@ -543,31 +544,23 @@ hubd_hub_client_send_attempt(GTask *task)
 	headers = soup_message_get_request_headers(data->msg);
 	/* per message, not the session's user-agent property: libsoup would
 	 * overwrite the library's name with it */
-	if (req->library != NULL) {
+	if (hubd_hub_request_get_library(req) != NULL) {
 		g_autofree gchar *ua = g_strdup_printf("%s; %s; %s",
 						       self->user_agent_base,
-						       req->library,
+						       hubd_hub_request_get_library(req),
 						       self->user_agent_tail);
 		soup_message_headers_replace(headers, "User-Agent", ua);
 	} else {
 		soup_message_headers_replace(headers, "User-Agent", self->user_agent);
 	}
 	soup_message_headers_replace(headers, "X-Amzn-Trace-Id", trace);
-	for (guint i = 0; i + 1 < req->headers->len; i += 2)
-		soup_message_headers_replace(headers,
-					     g_ptr_array_index(req->headers, i),
-					     g_ptr_array_index(req->headers, i + 1));
+	/* before Authorization: the transport's token wins over any header the request set */
+	hubd_hub_request_apply(req, data->msg, !data->drop_body);
 	/* the token goes to the Hub's own origin, never to a CDN hop */
 	if (data->token != NULL && hubd_hub_client_same_origin(data->uri, data->origin)) {
 		g_autofree gchar *auth = g_strdup_printf("Bearer %s", data->token);
 		soup_message_headers_replace(headers, "Authorization", auth);
 		memset(auth, 0, strlen(auth));
-	}
-	if (req->body != NULL && !data->drop_body)
-		soup_message_set_request_body_from_bytes(data->msg, req->content_type, req->body);
-	if (req->body_factory != NULL && !data->drop_body) {
-		g_autoptr(GInputStream) body = req->body_factory(req->body_data);
-		soup_message_set_request_body(data->msg, req->content_type, body, req->body_length);
 	}
 
 	data->attempt_cancellable = g_cancellable_new();
@@ -577,9 +570,10 @@ hubd_hub_client_send_attempt(GTask *task)
 					      G_CALLBACK(hubd_hub_client_caller_cancelled_cb),
 					      data->attempt_cancellable,
 					      NULL);
-	if (req->timeout > 0)
-		data->timeout_id =
-			g_timeout_add_seconds(req->timeout, hubd_hub_client_deadline_cb, data);
+	if (hubd_hub_request_get_timeout(req) > 0)
+		data->timeout_id = g_timeout_add_seconds(hubd_hub_request_get_timeout(req),
+							 hubd_hub_client_deadline_cb,
+							 data);
 	soup_session_send_async(self->session,
 				data->msg,
 				G_PRIORITY_DEFAULT,
@@ -593,11 +587,11 @@ hubd_hub_client_start(GTask *task)
 {
 	HubdHubClient *self = g_task_get_source_object(task);
 	SendData *data = g_task_get_task_data(task);
-	const gchar *endpoint = data->req->endpoint != NULL
-					? data->req->endpoint
+	const gchar *endpoint = hubd_hub_request_get_endpoint(data->req) != NULL
+					? hubd_hub_request_get_endpoint(data->req)
 					: hubd_config_get_endpoint(self->config);
 	g_autoptr(GError) error_local = NULL;
-	const gchar *url = data->req->url->str;
+	const gchar *url = hubd_hub_request_get_url(data->req);
 
 	data->origin = g_uri_parse(endpoint, SOUP_HTTP_URI_FLAGS, &error_local);
 	if (data->origin != NULL) {
@@ -614,11 +608,13 @@ hubd_hub_client_start(GTask *task)
 		g_object_unref(task);
 		return;
 	}
-	if (data->req->token != NULL)
-		data->token = g_strdup(data->req->token);
-	else if ((data->req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 && self->tokens != NULL)
+	if (hubd_hub_request_get_token(data->req) != NULL)
+		data->token = g_strdup(hubd_hub_request_get_token(data->req));
+	else if ((hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
+		 self->tokens != NULL)
 		data->token = hubd_hub_token_provider_dup_token(self->tokens, endpoint);
-	if (data->token == NULL && (data->req->flags & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
+	if (data->token == NULL &&
+	    (hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_NOT_LOGGED_IN,
@@ -653,7 +649,7 @@ hubd_hub_client_send_internal(HubdHubClient *self,
 	g_task_set_source_tag(task, source_tag);
 	data->req = hubd_hub_request_ref(req);
 	data->stream_mode = stream_mode;
-	data->method = g_strdup(req->method);
+	data->method = g_strdup(hubd_hub_request_get_method(req));
 	g_task_set_task_data(task, data, (GDestroyNotify)send_data_free);
 	if (self->offline) {
 		g_task_return_new_error(
@@ -665,7 +661,8 @@ hubd_hub_client_send_internal(HubdHubClient *self,
 		g_object_unref(task);
 		return;
 	}
-	if (req->token == NULL && (req->flags & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
+	if (hubd_hub_request_get_token(req) == NULL &&
+	    (hubd_hub_request_get_flags(req) & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
 	    self->tokens != NULL && !hubd_hub_token_provider_is_loaded(self->tokens)) {
 		hubd_hub_token_provider_load_async(self->tokens,
 						   NULL,
@@ -755,13 +752,15 @@ hubd_hub_client_json_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(task, error);
 		return;
 	}
-	body = resp->body != NULL ? g_bytes_get_data(resp->body, &len) : NULL;
+	body = hubd_hub_response_get_body(resp) != NULL
+		       ? g_bytes_get_data(hubd_hub_response_get_body(resp), &len)
+		       : NULL;
 	if (body == NULL || !json_parser_load_from_data(parser, body, (gssize)len, &error)) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_SERVER,
 					_("The Hub's answer from %s is not JSON: %s"),
-					g_uri_get_path(resp->uri),
+					g_uri_get_path(hubd_hub_response_get_uri(resp)),
 					error != NULL ? error->message : _("empty body"));
 		g_clear_error(&error);
 		return;

@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hubd-error.h"
-#include "hubd-hub-client-private.h"
+#include "hubd-hub-request-send.h"
 #include "hubd-json.h"
 
 /* the most of a Hub's own words an error message carries, in characters */

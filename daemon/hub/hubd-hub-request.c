@@ -3,9 +3,29 @@
 
 #include "hubd-hub-request.h"
 
-#include "hubd-hub-client-private.h"
+#include <string.h>
+
+#include "hubd-hub-request-send.h"
 
 /* ---- HubdHubRequest ---- */
+
+struct _HubdHubRequest {
+	gchar *method;
+	GString *url; /* path or URL, query appended */
+	gboolean has_query;
+	gchar *content_type;
+	GBytes *body;
+	HubdHubBodyFactory body_factory; /* streamed body, instead of `body` */
+	gpointer body_data;
+	GDestroyNotify body_destroy;
+	goffset body_length;
+	GPtrArray *headers; /* name, value, name, value... */
+	HubdHubRequestFlags flags;
+	gchar *token;
+	gchar *endpoint;
+	gchar *library;
+	guint timeout;
+};
 
 G_DEFINE_BOXED_TYPE(HubdHubRequest, hubd_hub_request, hubd_hub_request_ref, hubd_hub_request_unref)
 
@@ -201,6 +221,8 @@ hubd_hub_request_set_flags(HubdHubRequest *req, HubdHubRequestFlags flags)
 void
 hubd_hub_request_set_token(HubdHubRequest *req, const gchar *token)
 {
+	if (req->token != NULL)
+		memset(req->token, 0, strlen(req->token));
 	g_free(req->token);
 	req->token = g_strdup(token);
 }
@@ -248,7 +270,78 @@ hubd_hub_request_set_timeout(HubdHubRequest *req, guint seconds)
 	req->timeout = seconds;
 }
 
+/* ---- what the client reads (hubd-hub-request-send.h) ---- */
+
+const gchar *
+hubd_hub_request_get_method(HubdHubRequest *req)
+{
+	return req->method;
+}
+
+const gchar *
+hubd_hub_request_get_url(HubdHubRequest *req)
+{
+	return req->url->str;
+}
+
+HubdHubRequestFlags
+hubd_hub_request_get_flags(HubdHubRequest *req)
+{
+	return req->flags;
+}
+
+const gchar *
+hubd_hub_request_get_token(HubdHubRequest *req)
+{
+	return req->token;
+}
+
+const gchar *
+hubd_hub_request_get_endpoint(HubdHubRequest *req)
+{
+	return req->endpoint;
+}
+
+const gchar *
+hubd_hub_request_get_library(HubdHubRequest *req)
+{
+	return req->library;
+}
+
+guint
+hubd_hub_request_get_timeout(HubdHubRequest *req)
+{
+	return req->timeout;
+}
+
+void
+hubd_hub_request_apply(HubdHubRequest *req, SoupMessage *msg, gboolean with_body)
+{
+	SoupMessageHeaders *headers = soup_message_get_request_headers(msg);
+
+	for (guint i = 0; i + 1 < req->headers->len; i += 2)
+		soup_message_headers_replace(headers,
+					     g_ptr_array_index(req->headers, i),
+					     g_ptr_array_index(req->headers, i + 1));
+	if (!with_body)
+		return;
+	if (req->body != NULL)
+		soup_message_set_request_body_from_bytes(msg, req->content_type, req->body);
+	if (req->body_factory != NULL) {
+		g_autoptr(GInputStream) body = req->body_factory(req->body_data);
+		soup_message_set_request_body(msg, req->content_type, body, req->body_length);
+	}
+}
+
 /* ---- HubdHubResponse ---- */
+
+struct _HubdHubResponse {
+	guint status;
+	SoupMessage *msg;
+	GBytes *body;
+	GUri *uri;
+	gchar *request_id;
+};
 
 const gchar *
 hubd_hub_response_request_id_from_headers(SoupMessageHeaders *headers)
