@@ -408,20 +408,6 @@ hubd_token_store_is_loaded(HubdTokenStore *self)
 
 /* ---- queries (memory only) ---- */
 
-static HubdTokenEntry *
-hubd_token_store_find(HubdTokenStore *self, const gchar *endpoint, const gchar *name, guint *index)
-{
-	for (guint i = 0; i < self->entries->len; i++) {
-		HubdTokenEntry *e = g_ptr_array_index(self->entries, i);
-		if (g_strcmp0(e->endpoint, endpoint) == 0 && g_strcmp0(e->name, name) == 0) {
-			if (index != NULL)
-				*index = i;
-			return e;
-		}
-	}
-	return NULL;
-}
-
 gchar *
 hubd_token_store_dup_storage_label(HubdTokenStore *self)
 {
@@ -439,7 +425,7 @@ hubd_token_store_get_active(HubdTokenStore *self, const gchar *endpoint)
 	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
 	name = g_hash_table_lookup(self->active, endpoint);
 	/* the state file may name a token removed behind our back */
-	if (name == NULL || hubd_token_store_find(self, endpoint, name, NULL) == NULL)
+	if (name == NULL || hubd_token_entry_find(self->entries, endpoint, name, NULL) == NULL)
 		return NULL;
 	return name;
 }
@@ -467,7 +453,7 @@ hubd_token_store_dup_token(HubdTokenStore *self,
 		source = self->backend == BACKEND_FILE ? HUBD_TOKEN_SOURCE_FILE
 						       : HUBD_TOKEN_SOURCE_KEYRING;
 		name = active;
-		token = hubd_token_store_find(self, endpoint, active, NULL)->secret;
+		token = hubd_token_entry_find(self->entries, endpoint, active, NULL)->secret;
 	} else if (self->credential != NULL && g_strcmp0(endpoint, own) == 0) {
 		source = HUBD_TOKEN_SOURCE_CREDENTIAL;
 		name = "hf-token";
@@ -486,7 +472,7 @@ hubd_token_store_dup_secret(HubdTokenStore *self, const gchar *endpoint, const g
 	HubdTokenEntry *e;
 
 	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
-	e = hubd_token_store_find(self, endpoint, name, NULL);
+	e = hubd_token_entry_find(self->entries, endpoint, name, NULL);
 	return e != NULL ? g_strdup(e->secret) : NULL;
 }
 
@@ -583,7 +569,7 @@ hubd_token_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		hubd_token_store_op_return(self, task, error);
 		return;
 	}
-	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+	if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
 		g_ptr_array_remove_index(self->entries, index);
 	g_ptr_array_add(
 		self->entries,
@@ -643,7 +629,7 @@ hubd_token_store_removed_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		hubd_token_store_op_return(self, task, error);
 		return;
 	}
-	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+	if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
 		g_ptr_array_remove_index(self->entries, index);
 	if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
 		g_hash_table_remove(self->active, op->endpoint);
@@ -671,7 +657,7 @@ hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
 					      NULL);
 			return;
 		}
-		if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
+		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
 			g_ptr_array_remove_index(self->entries, index);
 		g_ptr_array_add(self->entries,
 				hubd_token_entry_new(op->endpoint,
@@ -683,7 +669,7 @@ hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
 		hubd_token_store_write_files(self, task);
 		return;
 	case OP_REMOVE:
-		if (hubd_token_store_find(self, op->endpoint, op->name, &index) == NULL) {
+		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) == NULL) {
 			hubd_token_store_op_return(
 				self,
 				task,
@@ -712,7 +698,7 @@ hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
 		hubd_token_store_write_files(self, task);
 		return;
 	case OP_SET_ACTIVE:
-		if (hubd_token_store_find(self, op->endpoint, op->name, NULL) == NULL) {
+		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, NULL) == NULL) {
 			hubd_token_store_op_return(
 				self,
 				task,
