@@ -13,12 +13,10 @@
 #include "hubd-token-store.h"
 
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
 #include "hubd-error.h"
 #include "hubd-token-file.h"
-
-#define HUBD_TOKEN_SCHEMA_GENERATION "1"
+#include "hubd-token-keyring.h"
 
 typedef enum {
 	BACKEND_UNKNOWN,
@@ -65,25 +63,6 @@ G_DEFINE_TYPE_WITH_CODE(HubdTokenStore,
 			G_TYPE_OBJECT,
 			G_IMPLEMENT_INTERFACE(HUBD_TYPE_HUB_TOKEN_PROVIDER,
 					      hubd_token_store_provider_init))
-
-static const SecretSchema *
-hubd_token_store_get_schema(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.Token",
-		SECRET_SCHEMA_NONE,
-		{
-			{"endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"name", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"role", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			/* format generation, so stored items can be migrated */
-			{"gen", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-	};
-	return &schema;
-}
 
 static void
 op_free(Op *op)
@@ -175,72 +154,16 @@ hubd_token_store_load_done(HubdTokenStore *self, GError *error)
 		g_error_free(error);
 }
 
-typedef struct {
-	HubdTokenStore *self;
-	guint pending;
-} SecretLoad;
-
 static void
-hubd_token_store_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_keyring_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	SecretLoad *load = user_data;
-	HubdTokenStore *self = load->self;
-	SecretRetrievable *item = SECRET_RETRIEVABLE(source);
-	g_autoptr(GError) error_local = NULL;
-	g_autoptr(SecretValue) value =
-		secret_retrievable_retrieve_secret_finish(item, res, &error_local);
-	g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	GError *error = NULL;
+	g_autoptr(GPtrArray) entries = hubd_token_keyring_load_finish(res, &error);
 
-	if (value == NULL) {
-		g_warning("cannot read a stored token: %s",
-			  error_local != NULL ? error_local->message : "locked");
-	} else {
-		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
-		const gchar *name = g_hash_table_lookup(attrs, "name");
-		g_autofree gchar *secret = hubd_token_clean(secret_value_get_text(value));
-		if (endpoint != NULL && name != NULL && secret != NULL)
-			g_ptr_array_add(self->entries,
-					hubd_token_entry_new(endpoint,
-							     name,
-							     g_hash_table_lookup(attrs, "user"),
-							     g_hash_table_lookup(attrs, "role"),
-							     secret));
-		hubd_token_secret_free(g_steal_pointer(&secret));
-	}
-	if (--load->pending == 0) {
-		g_debug("loaded %u token(s) from the keyring", self->entries->len);
-		hubd_token_store_load_done(self, NULL);
-		g_object_unref(self);
-		g_free(load);
-	}
-}
-
-static void
-hubd_token_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
-	SecretLoad *load;
-
-	if (error != NULL) {
-		g_warning("cannot search the keyring: %s", error->message);
-		hubd_token_store_load_done(self, g_steal_pointer(&error));
-		return;
-	}
-	if (items == NULL) {
-		hubd_token_store_load_done(self, NULL);
-		return;
-	}
-	load = g_new0(SecretLoad, 1);
-	load->self = g_object_ref(self);
-	load->pending = g_list_length(items);
-	for (GList *l = items; l != NULL; l = l->next)
-		secret_retrievable_retrieve_secret(l->data,
-						   NULL,
-						   hubd_token_store_secret_retrieved_cb,
-						   load);
-	g_list_free_full(items, g_object_unref);
+	if (entries != NULL)
+		g_ptr_array_extend_and_steal(self->entries, g_steal_pointer(&entries));
+	hubd_token_store_load_done(self, error);
 }
 
 static void
@@ -257,13 +180,7 @@ hubd_token_store_files_read_cb(GObject *source, GAsyncResult *res, gpointer user
 		hubd_token_store_load_done(self, NULL);
 		return;
 	}
-	secret_password_search(hubd_token_store_get_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
-				       SECRET_SEARCH_LOAD_SECRETS,
-			       NULL,
-			       hubd_token_store_search_cb,
-			       g_object_ref(self),
-			       NULL);
+	hubd_token_keyring_load_async(self, hubd_token_store_keyring_loaded_cb, NULL);
 }
 
 static void
@@ -288,73 +205,13 @@ hubd_token_store_set_backend(HubdTokenStore *self, Backend backend, const gchar 
 }
 
 static void
-hubd_token_store_activatable_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_probed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, NULL);
-	g_autofree const gchar **names = NULL;
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	const gchar *why = NULL;
+	gboolean keyring = hubd_token_keyring_probe_finish(res, &why);
 
-	if (reply != NULL) {
-		g_variant_get(reply, "(^a&s)", &names);
-		if (g_strv_contains(names, "org.freedesktop.secrets")) {
-			hubd_token_store_set_backend(self, BACKEND_KEYRING, "activatable");
-			return;
-		}
-	}
-	hubd_token_store_set_backend(self, BACKEND_FILE, "no Secret Service on the bus");
-}
-
-static void
-hubd_token_store_has_owner_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	GDBusConnection *bus = G_DBUS_CONNECTION(source);
-	g_autoptr(GVariant) reply = g_dbus_connection_call_finish(bus, res, NULL);
-	gboolean owned = FALSE;
-
-	if (reply != NULL)
-		g_variant_get(reply, "(b)", &owned);
-	if (owned) {
-		hubd_token_store_set_backend(self, BACKEND_KEYRING, "Secret Service running");
-		return;
-	}
-	g_dbus_connection_call(bus,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "ListActivatableNames",
-			       NULL,
-			       G_VARIANT_TYPE("(as)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       hubd_token_store_activatable_cb,
-			       g_steal_pointer(&self));
-}
-
-static void
-hubd_token_store_bus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GDBusConnection) bus = g_bus_get_finish(res, NULL);
-
-	if (bus == NULL) {
-		hubd_token_store_set_backend(self, BACKEND_FILE, "no session bus");
-		return;
-	}
-	g_dbus_connection_call(bus,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "NameHasOwner",
-			       g_variant_new("(s)", "org.freedesktop.secrets"),
-			       G_VARIANT_TYPE("(b)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       hubd_token_store_has_owner_cb,
-			       g_steal_pointer(&self));
+	hubd_token_store_set_backend(self, keyring ? BACKEND_KEYRING : BACKEND_FILE, why);
 }
 
 void
@@ -388,7 +245,7 @@ hubd_token_store_load_async(HubdTokenStore *self,
 		if (g_strcmp0(backend, "auto") != 0)
 			g_warning("[auth] backend=%s is not auto, keyring or file; using auto",
 				  backend);
-		g_bus_get(G_BUS_TYPE_SESSION, NULL, hubd_token_store_bus_cb, g_object_ref(self));
+		hubd_token_keyring_probe_async(self, hubd_token_store_probed_cb, NULL);
 	}
 }
 
@@ -565,7 +422,7 @@ hubd_token_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	GError *error = NULL;
 	guint index;
 
-	if (!secret_password_store_finish(res, &error)) {
+	if (!hubd_token_keyring_store_finish(res, &error)) {
 		hubd_token_store_op_return(self, task, error);
 		return;
 	}
@@ -585,34 +442,22 @@ hubd_token_store_cleared_before_store_cb(GObject *source, GAsyncResult *res, gpo
 	GTask *task = G_TASK(user_data);
 	HubdTokenStore *self = g_task_get_source_object(task);
 	Op *op = g_task_get_task_data(task);
-	g_autofree gchar *label = NULL;
 	GError *error = NULL;
 
 	/* nothing to clear is fine: this only drops an older item of that name */
-	secret_password_clear_finish(res, &error);
-	if (error != NULL) {
+	if (!hubd_token_keyring_clear_finish(res, &error)) {
 		hubd_token_store_op_return(self, task, error);
 		return;
 	}
-	label = g_strdup_printf(_("Hugging Face token (%s)"), op->name);
-	secret_password_store(hubd_token_store_get_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      op->token,
-			      g_task_get_cancellable(task),
-			      hubd_token_store_stored_cb,
-			      task,
-			      "endpoint",
-			      op->endpoint,
-			      "name",
-			      op->name,
-			      "user",
-			      op->user != NULL ? op->user : "",
-			      "role",
-			      op->role != NULL ? op->role : "",
-			      "gen",
-			      HUBD_TOKEN_SCHEMA_GENERATION,
-			      NULL);
+	hubd_token_keyring_store_async(self,
+				       op->endpoint,
+				       op->name,
+				       op->token,
+				       op->user,
+				       op->role,
+				       g_task_get_cancellable(task),
+				       hubd_token_store_stored_cb,
+				       task);
 }
 
 static void
@@ -624,8 +469,7 @@ hubd_token_store_removed_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	GError *error = NULL;
 	guint index;
 
-	secret_password_clear_finish(res, &error);
-	if (error != NULL) {
+	if (!hubd_token_keyring_clear_finish(res, &error)) {
 		hubd_token_store_op_return(self, task, error);
 		return;
 	}
@@ -646,15 +490,12 @@ hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
 	switch (op->kind) {
 	case OP_SAVE:
 		if (self->backend == BACKEND_KEYRING) {
-			secret_password_clear(hubd_token_store_get_schema(),
-					      g_task_get_cancellable(task),
-					      hubd_token_store_cleared_before_store_cb,
-					      task,
-					      "endpoint",
-					      op->endpoint,
-					      "name",
-					      op->name,
-					      NULL);
+			hubd_token_keyring_clear_async(self,
+						       op->endpoint,
+						       op->name,
+						       g_task_get_cancellable(task),
+						       hubd_token_store_cleared_before_store_cb,
+						       task);
 			return;
 		}
 		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
@@ -681,15 +522,12 @@ hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
 			return;
 		}
 		if (self->backend == BACKEND_KEYRING) {
-			secret_password_clear(hubd_token_store_get_schema(),
-					      g_task_get_cancellable(task),
-					      hubd_token_store_removed_cb,
-					      task,
-					      "endpoint",
-					      op->endpoint,
-					      "name",
-					      op->name,
-					      NULL);
+			hubd_token_keyring_clear_async(self,
+						       op->endpoint,
+						       op->name,
+						       g_task_get_cancellable(task),
+						       hubd_token_store_removed_cb,
+						       task);
 			return;
 		}
 		g_ptr_array_remove_index(self->entries, index);
