@@ -7,37 +7,24 @@
  * both backends share the same logic. All secrets are read once at load and
  * kept in memory, so requests never wait for the keyring. Mutations are run
  * one at a time from a queue so that keyring calls and file writes never
- * interleave. */
+ * interleave.
+ *
+ * This file holds the type: its memory, the load, the queries and the queue.
+ * The keyring calls are in hubd-token-keyring.c, how one mutation is carried
+ * out in hubd-token-op.c, the files in hubd-token-file.c. */
 #define G_LOG_DOMAIN "HubdTokenStore"
 
 #include "hubd-token-store.h"
 
-#include <glib/gi18n.h>
-
-#include "hubd-error.h"
 #include "hubd-token-file.h"
 #include "hubd-token-keyring.h"
+#include "hubd-token-op.h"
 
 typedef enum {
 	BACKEND_UNKNOWN,
 	BACKEND_KEYRING,
 	BACKEND_FILE,
 } Backend;
-
-typedef enum {
-	OP_SAVE,
-	OP_REMOVE,
-	OP_SET_ACTIVE,
-} OpKind;
-
-typedef struct {
-	OpKind kind;
-	gchar *endpoint;
-	gchar *name;
-	gchar *token;
-	gchar *user;
-	gchar *role;
-} Op;
 
 struct _HubdTokenStore {
 	GObject parent_instance;
@@ -51,7 +38,7 @@ struct _HubdTokenStore {
 	GHashTable *active; /* endpoint -> name */
 	gboolean loaded;
 	GPtrArray *loaders; /* GTask* waiting for the load */
-	GQueue ops;         /* GTask* (Op) waiting to run */
+	GQueue ops;         /* GTask* (HubdTokenOp) waiting to run */
 	gboolean op_running;
 };
 
@@ -63,17 +50,6 @@ G_DEFINE_TYPE_WITH_CODE(HubdTokenStore,
 			G_TYPE_OBJECT,
 			G_IMPLEMENT_INTERFACE(HUBD_TYPE_HUB_TOKEN_PROVIDER,
 					      hubd_token_store_provider_init))
-
-static void
-op_free(Op *op)
-{
-	g_free(op->endpoint);
-	g_free(op->name);
-	hubd_token_secret_free(op->token);
-	g_free(op->user);
-	g_free(op->role);
-	g_free(op);
-}
 
 void
 hubd_token_info_free(HubdTokenInfo *info)
@@ -387,172 +363,14 @@ hubd_token_store_op_return(HubdTokenStore *self, GTask *task, GError *error)
 }
 
 static void
-hubd_token_store_files_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_op_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
 	GTask *task = G_TASK(user_data);
 	GError *error = NULL;
 
-	if (hubd_token_file_job_run_finish(res, &error) == NULL)
-		g_warning("cannot save tokens: %s", error->message);
+	hubd_token_op_run_finish(res, &error);
 	hubd_token_store_op_return(self, task, error);
-}
-
-/* memory is already updated: write the state (and in file mode the tokens) */
-static void
-hubd_token_store_write_files(HubdTokenStore *self, GTask *op_task)
-{
-	HubdTokenFileJob *job = g_new0(HubdTokenFileJob, 1);
-
-	if (self->backend == BACKEND_FILE) {
-		job->tokens_path = g_strdup(self->tokens_path);
-		job->tokens_data = hubd_token_file_serialize_tokens(self->entries);
-	}
-	job->state_path = g_strdup(self->state_path);
-	job->state_data = hubd_token_file_serialize_state(self->active);
-	hubd_token_file_job_run_async(self, job, hubd_token_store_files_written_cb, op_task);
-}
-
-static void
-hubd_token_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	GError *error = NULL;
-	guint index;
-
-	if (!hubd_token_keyring_store_finish(res, &error)) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
-		g_ptr_array_remove_index(self->entries, index);
-	g_ptr_array_add(
-		self->entries,
-		hubd_token_entry_new(op->endpoint, op->name, op->user, op->role, op->token));
-	g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-	g_debug("stored token “%s” for %s in the keyring", op->name, op->endpoint);
-	hubd_token_store_write_files(self, task);
-}
-
-static void
-hubd_token_store_cleared_before_store_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	GError *error = NULL;
-
-	/* nothing to clear is fine: this only drops an older item of that name */
-	if (!hubd_token_keyring_clear_finish(res, &error)) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	hubd_token_keyring_store_async(self,
-				       op->endpoint,
-				       op->name,
-				       op->token,
-				       op->user,
-				       op->role,
-				       g_task_get_cancellable(task),
-				       hubd_token_store_stored_cb,
-				       task);
-}
-
-static void
-hubd_token_store_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	GError *error = NULL;
-	guint index;
-
-	if (!hubd_token_keyring_clear_finish(res, &error)) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
-		g_ptr_array_remove_index(self->entries, index);
-	if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
-		g_hash_table_remove(self->active, op->endpoint);
-	g_debug("removed token “%s” for %s from the keyring", op->name, op->endpoint);
-	hubd_token_store_write_files(self, task);
-}
-
-static void
-hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
-{
-	Op *op = g_task_get_task_data(task);
-	guint index;
-
-	switch (op->kind) {
-	case OP_SAVE:
-		if (self->backend == BACKEND_KEYRING) {
-			hubd_token_keyring_clear_async(self,
-						       op->endpoint,
-						       op->name,
-						       g_task_get_cancellable(task),
-						       hubd_token_store_cleared_before_store_cb,
-						       task);
-			return;
-		}
-		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) != NULL)
-			g_ptr_array_remove_index(self->entries, index);
-		g_ptr_array_add(self->entries,
-				hubd_token_entry_new(op->endpoint,
-						     op->name,
-						     op->user,
-						     op->role,
-						     op->token));
-		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-		hubd_token_store_write_files(self, task);
-		return;
-	case OP_REMOVE:
-		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, &index) == NULL) {
-			hubd_token_store_op_return(
-				self,
-				task,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_NOT_LOGGED_IN,
-					    _("No token named “%s” is stored for %s"),
-					    op->name,
-					    op->endpoint));
-			return;
-		}
-		if (self->backend == BACKEND_KEYRING) {
-			hubd_token_keyring_clear_async(self,
-						       op->endpoint,
-						       op->name,
-						       g_task_get_cancellable(task),
-						       hubd_token_store_removed_cb,
-						       task);
-			return;
-		}
-		g_ptr_array_remove_index(self->entries, index);
-		if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
-			g_hash_table_remove(self->active, op->endpoint);
-		hubd_token_store_write_files(self, task);
-		return;
-	case OP_SET_ACTIVE:
-		if (hubd_token_entry_find(self->entries, op->endpoint, op->name, NULL) == NULL) {
-			hubd_token_store_op_return(
-				self,
-				task,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_INVALID_ARGUMENT,
-					    _("No token named “%s” is stored for %s"),
-					    op->name,
-					    op->endpoint));
-			return;
-		}
-		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-		hubd_token_store_write_files(self, task);
-		return;
-	default:
-		g_assert_not_reached();
-	}
 }
 
 static void
@@ -566,7 +384,15 @@ hubd_token_store_run_next(HubdTokenStore *self)
 	if (task == NULL)
 		return;
 	self->op_running = TRUE;
-	hubd_token_store_run_op(self, task);
+	hubd_token_op_run_async(self,
+				g_task_get_task_data(task),
+				self->entries,
+				self->active,
+				self->backend == BACKEND_FILE ? self->tokens_path : NULL,
+				self->state_path,
+				g_task_get_cancellable(task),
+				hubd_token_store_op_done_cb,
+				task);
 }
 
 static void
@@ -581,7 +407,7 @@ hubd_token_store_loaded_for_ops_cb(GObject *source, GAsyncResult *res, gpointer 
 
 static void
 hubd_token_store_enqueue(HubdTokenStore *self,
-			 Op *op,
+			 HubdTokenOp *op,
 			 gpointer source_tag,
 			 GCancellable *cancellable,
 			 GAsyncReadyCallback callback,
@@ -590,23 +416,12 @@ hubd_token_store_enqueue(HubdTokenStore *self,
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, source_tag);
-	g_task_set_task_data(task, op, (GDestroyNotify)op_free);
+	g_task_set_task_data(task, op, (GDestroyNotify)hubd_token_op_free);
 	g_queue_push_tail(&self->ops, task);
 	if (!self->loaded)
 		hubd_token_store_load_async(self, NULL, hubd_token_store_loaded_for_ops_cb, NULL);
 	else
 		hubd_token_store_run_next(self);
-}
-
-static Op *
-op_new(OpKind kind, const gchar *endpoint, const gchar *name)
-{
-	Op *op = g_new0(Op, 1);
-
-	op->kind = kind;
-	op->endpoint = g_strdup(endpoint);
-	op->name = g_strdup(name);
-	return op;
 }
 
 void
@@ -620,11 +435,11 @@ hubd_token_store_save_async(HubdTokenStore *self,
 			    GAsyncReadyCallback callback,
 			    gpointer user_data)
 {
-	Op *op;
+	HubdTokenOp *op;
 
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	g_return_if_fail(endpoint != NULL && name != NULL && token != NULL);
-	op = op_new(OP_SAVE, endpoint, name);
+	op = hubd_token_op_new(HUBD_TOKEN_OP_SAVE, endpoint, name);
 	op->token = g_strdup(token);
 	op->user = g_strdup(user);
 	op->role = g_strdup(role);
@@ -653,7 +468,7 @@ hubd_token_store_remove_async(HubdTokenStore *self,
 {
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	hubd_token_store_enqueue(self,
-				 op_new(OP_REMOVE, endpoint, name),
+				 hubd_token_op_new(HUBD_TOKEN_OP_REMOVE, endpoint, name),
 				 hubd_token_store_remove_async,
 				 cancellable,
 				 callback,
@@ -677,7 +492,7 @@ hubd_token_store_set_active_async(HubdTokenStore *self,
 {
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	hubd_token_store_enqueue(self,
-				 op_new(OP_SET_ACTIVE, endpoint, name),
+				 hubd_token_op_new(HUBD_TOKEN_OP_SET_ACTIVE, endpoint, name),
 				 hubd_token_store_set_active_async,
 				 cancellable,
 				 callback,
