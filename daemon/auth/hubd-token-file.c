@@ -55,6 +55,20 @@ hubd_token_entry_new(const gchar *endpoint,
 	return e;
 }
 
+HubdTokenEntry *
+hubd_token_entry_find(GPtrArray *entries, const gchar *endpoint, const gchar *name, guint *index)
+{
+	for (guint i = 0; i < entries->len; i++) {
+		HubdTokenEntry *e = g_ptr_array_index(entries, i);
+		if (g_strcmp0(e->endpoint, endpoint) == 0 && g_strcmp0(e->name, name) == 0) {
+			if (index != NULL)
+				*index = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
 /* ---- private files (worker thread) ---- */
 
 /* Atomic write with the mode fixed before any byte lands: mkstemp (0600) in
@@ -302,14 +316,10 @@ hubd_token_file_parse_tokens(const gchar *data, GPtrArray *entries)
 		gchar *secret = hubd_token_clean(raw);
 		g_autofree gchar *user = g_key_file_get_string(kf, groups[i], "user", NULL);
 		g_autofree gchar *role = g_key_file_get_string(kf, groups[i], "role", NULL);
-		gboolean seen = FALSE;
+		gboolean seen = name != NULL &&
+				hubd_token_entry_find(entries, endpoint, name, NULL) != NULL;
 
 		hubd_token_secret_free(raw);
-		for (guint j = 0; j < entries->len && !seen && name != NULL; j++) {
-			HubdTokenEntry *e = g_ptr_array_index(entries, j);
-			seen = g_strcmp0(e->name, name) == 0 &&
-			       g_strcmp0(e->endpoint, endpoint) == 0;
-		}
 		if (endpoint != NULL && endpoint[0] != '\0' && name != NULL && name[0] != '\0' &&
 		    secret != NULL && !seen)
 			g_ptr_array_add(entries,

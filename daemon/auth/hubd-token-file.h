@@ -27,6 +27,10 @@ hubd_token_entry_new(const gchar *endpoint,
 		     const gchar *secret);
 void
 hubd_token_entry_free(HubdTokenEntry *e);
+/* The entry of (endpoint, name) in `entries` (HubdTokenEntry*), its index in
+ * `index` (may be NULL); NULL when there is none. */
+HubdTokenEntry *
+hubd_token_entry_find(GPtrArray *entries, const gchar *endpoint, const gchar *name, guint *index);
 
 /* The token file (key file, one group NAME@ENDPOINT per token) from / into
  * `entries` (HubdTokenEntry*). Parsing appends; bad data is skipped. */

@@ -7,39 +7,24 @@
  * both backends share the same logic. All secrets are read once at load and
  * kept in memory, so requests never wait for the keyring. Mutations are run
  * one at a time from a queue so that keyring calls and file writes never
- * interleave. */
+ * interleave.
+ *
+ * This file holds the type: its memory, the load, the queries and the queue.
+ * The keyring calls are in hubd-token-keyring.c, how one mutation is carried
+ * out in hubd-token-op.c, the files in hubd-token-file.c. */
 #define G_LOG_DOMAIN "HubdTokenStore"
 
 #include "hubd-token-store.h"
 
-#include <glib/gi18n.h>
-#include <libsecret/secret.h>
-
-#include "hubd-error.h"
 #include "hubd-token-file.h"
-
-#define HUBD_TOKEN_SCHEMA_GENERATION "1"
+#include "hubd-token-keyring.h"
+#include "hubd-token-op.h"
 
 typedef enum {
 	BACKEND_UNKNOWN,
 	BACKEND_KEYRING,
 	BACKEND_FILE,
 } Backend;
-
-typedef enum {
-	OP_SAVE,
-	OP_REMOVE,
-	OP_SET_ACTIVE,
-} OpKind;
-
-typedef struct {
-	OpKind kind;
-	gchar *endpoint;
-	gchar *name;
-	gchar *token;
-	gchar *user;
-	gchar *role;
-} Op;
 
 struct _HubdTokenStore {
 	GObject parent_instance;
@@ -53,7 +38,7 @@ struct _HubdTokenStore {
 	GHashTable *active; /* endpoint -> name */
 	gboolean loaded;
 	GPtrArray *loaders; /* GTask* waiting for the load */
-	GQueue ops;         /* GTask* (Op) waiting to run */
+	GQueue ops;         /* GTask* (HubdTokenOp) waiting to run */
 	gboolean op_running;
 };
 
@@ -65,36 +50,6 @@ G_DEFINE_TYPE_WITH_CODE(HubdTokenStore,
 			G_TYPE_OBJECT,
 			G_IMPLEMENT_INTERFACE(HUBD_TYPE_HUB_TOKEN_PROVIDER,
 					      hubd_token_store_provider_init))
-
-static const SecretSchema *
-hubd_token_store_get_schema(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.Token",
-		SECRET_SCHEMA_NONE,
-		{
-			{"endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"name", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"role", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			/* format generation, so stored items can be migrated */
-			{"gen", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-	};
-	return &schema;
-}
-
-static void
-op_free(Op *op)
-{
-	g_free(op->endpoint);
-	g_free(op->name);
-	hubd_token_secret_free(op->token);
-	g_free(op->user);
-	g_free(op->role);
-	g_free(op);
-}
 
 void
 hubd_token_info_free(HubdTokenInfo *info)
@@ -175,72 +130,16 @@ hubd_token_store_load_done(HubdTokenStore *self, GError *error)
 		g_error_free(error);
 }
 
-typedef struct {
-	HubdTokenStore *self;
-	guint pending;
-} SecretLoad;
-
 static void
-hubd_token_store_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_keyring_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	SecretLoad *load = user_data;
-	HubdTokenStore *self = load->self;
-	SecretRetrievable *item = SECRET_RETRIEVABLE(source);
-	g_autoptr(GError) error_local = NULL;
-	g_autoptr(SecretValue) value =
-		secret_retrievable_retrieve_secret_finish(item, res, &error_local);
-	g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	GError *error = NULL;
+	g_autoptr(GPtrArray) entries = hubd_token_keyring_load_finish(res, &error);
 
-	if (value == NULL) {
-		g_warning("cannot read a stored token: %s",
-			  error_local != NULL ? error_local->message : "locked");
-	} else {
-		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
-		const gchar *name = g_hash_table_lookup(attrs, "name");
-		g_autofree gchar *secret = hubd_token_clean(secret_value_get_text(value));
-		if (endpoint != NULL && name != NULL && secret != NULL)
-			g_ptr_array_add(self->entries,
-					hubd_token_entry_new(endpoint,
-							     name,
-							     g_hash_table_lookup(attrs, "user"),
-							     g_hash_table_lookup(attrs, "role"),
-							     secret));
-		hubd_token_secret_free(g_steal_pointer(&secret));
-	}
-	if (--load->pending == 0) {
-		g_debug("loaded %u token(s) from the keyring", self->entries->len);
-		hubd_token_store_load_done(self, NULL);
-		g_object_unref(self);
-		g_free(load);
-	}
-}
-
-static void
-hubd_token_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
-	SecretLoad *load;
-
-	if (error != NULL) {
-		g_warning("cannot search the keyring: %s", error->message);
-		hubd_token_store_load_done(self, g_steal_pointer(&error));
-		return;
-	}
-	if (items == NULL) {
-		hubd_token_store_load_done(self, NULL);
-		return;
-	}
-	load = g_new0(SecretLoad, 1);
-	load->self = g_object_ref(self);
-	load->pending = g_list_length(items);
-	for (GList *l = items; l != NULL; l = l->next)
-		secret_retrievable_retrieve_secret(l->data,
-						   NULL,
-						   hubd_token_store_secret_retrieved_cb,
-						   load);
-	g_list_free_full(items, g_object_unref);
+	if (entries != NULL)
+		g_ptr_array_extend_and_steal(self->entries, g_steal_pointer(&entries));
+	hubd_token_store_load_done(self, error);
 }
 
 static void
@@ -257,13 +156,7 @@ hubd_token_store_files_read_cb(GObject *source, GAsyncResult *res, gpointer user
 		hubd_token_store_load_done(self, NULL);
 		return;
 	}
-	secret_password_search(hubd_token_store_get_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
-				       SECRET_SEARCH_LOAD_SECRETS,
-			       NULL,
-			       hubd_token_store_search_cb,
-			       g_object_ref(self),
-			       NULL);
+	hubd_token_keyring_load_async(self, hubd_token_store_keyring_loaded_cb, NULL);
 }
 
 static void
@@ -288,73 +181,13 @@ hubd_token_store_set_backend(HubdTokenStore *self, Backend backend, const gchar 
 }
 
 static void
-hubd_token_store_activatable_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_probed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, NULL);
-	g_autofree const gchar **names = NULL;
+	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
+	const gchar *why = NULL;
+	gboolean keyring = hubd_token_keyring_probe_finish(res, &why);
 
-	if (reply != NULL) {
-		g_variant_get(reply, "(^a&s)", &names);
-		if (g_strv_contains(names, "org.freedesktop.secrets")) {
-			hubd_token_store_set_backend(self, BACKEND_KEYRING, "activatable");
-			return;
-		}
-	}
-	hubd_token_store_set_backend(self, BACKEND_FILE, "no Secret Service on the bus");
-}
-
-static void
-hubd_token_store_has_owner_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	GDBusConnection *bus = G_DBUS_CONNECTION(source);
-	g_autoptr(GVariant) reply = g_dbus_connection_call_finish(bus, res, NULL);
-	gboolean owned = FALSE;
-
-	if (reply != NULL)
-		g_variant_get(reply, "(b)", &owned);
-	if (owned) {
-		hubd_token_store_set_backend(self, BACKEND_KEYRING, "Secret Service running");
-		return;
-	}
-	g_dbus_connection_call(bus,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "ListActivatableNames",
-			       NULL,
-			       G_VARIANT_TYPE("(as)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       hubd_token_store_activatable_cb,
-			       g_steal_pointer(&self));
-}
-
-static void
-hubd_token_store_bus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
-	g_autoptr(GDBusConnection) bus = g_bus_get_finish(res, NULL);
-
-	if (bus == NULL) {
-		hubd_token_store_set_backend(self, BACKEND_FILE, "no session bus");
-		return;
-	}
-	g_dbus_connection_call(bus,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "NameHasOwner",
-			       g_variant_new("(s)", "org.freedesktop.secrets"),
-			       G_VARIANT_TYPE("(b)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       hubd_token_store_has_owner_cb,
-			       g_steal_pointer(&self));
+	hubd_token_store_set_backend(self, keyring ? BACKEND_KEYRING : BACKEND_FILE, why);
 }
 
 void
@@ -388,7 +221,7 @@ hubd_token_store_load_async(HubdTokenStore *self,
 		if (g_strcmp0(backend, "auto") != 0)
 			g_warning("[auth] backend=%s is not auto, keyring or file; using auto",
 				  backend);
-		g_bus_get(G_BUS_TYPE_SESSION, NULL, hubd_token_store_bus_cb, g_object_ref(self));
+		hubd_token_keyring_probe_async(self, hubd_token_store_probed_cb, NULL);
 	}
 }
 
@@ -408,20 +241,6 @@ hubd_token_store_is_loaded(HubdTokenStore *self)
 
 /* ---- queries (memory only) ---- */
 
-static HubdTokenEntry *
-hubd_token_store_find(HubdTokenStore *self, const gchar *endpoint, const gchar *name, guint *index)
-{
-	for (guint i = 0; i < self->entries->len; i++) {
-		HubdTokenEntry *e = g_ptr_array_index(self->entries, i);
-		if (g_strcmp0(e->endpoint, endpoint) == 0 && g_strcmp0(e->name, name) == 0) {
-			if (index != NULL)
-				*index = i;
-			return e;
-		}
-	}
-	return NULL;
-}
-
 gchar *
 hubd_token_store_dup_storage_label(HubdTokenStore *self)
 {
@@ -439,7 +258,7 @@ hubd_token_store_get_active(HubdTokenStore *self, const gchar *endpoint)
 	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
 	name = g_hash_table_lookup(self->active, endpoint);
 	/* the state file may name a token removed behind our back */
-	if (name == NULL || hubd_token_store_find(self, endpoint, name, NULL) == NULL)
+	if (name == NULL || hubd_token_entry_find(self->entries, endpoint, name, NULL) == NULL)
 		return NULL;
 	return name;
 }
@@ -467,7 +286,7 @@ hubd_token_store_dup_token(HubdTokenStore *self,
 		source = self->backend == BACKEND_FILE ? HUBD_TOKEN_SOURCE_FILE
 						       : HUBD_TOKEN_SOURCE_KEYRING;
 		name = active;
-		token = hubd_token_store_find(self, endpoint, active, NULL)->secret;
+		token = hubd_token_entry_find(self->entries, endpoint, active, NULL)->secret;
 	} else if (self->credential != NULL && g_strcmp0(endpoint, own) == 0) {
 		source = HUBD_TOKEN_SOURCE_CREDENTIAL;
 		name = "hf-token";
@@ -486,7 +305,7 @@ hubd_token_store_dup_secret(HubdTokenStore *self, const gchar *endpoint, const g
 	HubdTokenEntry *e;
 
 	g_return_val_if_fail(HUBD_IS_TOKEN_STORE(self), NULL);
-	e = hubd_token_store_find(self, endpoint, name, NULL);
+	e = hubd_token_entry_find(self->entries, endpoint, name, NULL);
 	return e != NULL ? g_strdup(e->secret) : NULL;
 }
 
@@ -544,191 +363,14 @@ hubd_token_store_op_return(HubdTokenStore *self, GTask *task, GError *error)
 }
 
 static void
-hubd_token_store_files_written_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_token_store_op_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
 	GTask *task = G_TASK(user_data);
 	GError *error = NULL;
 
-	if (hubd_token_file_job_run_finish(res, &error) == NULL)
-		g_warning("cannot save tokens: %s", error->message);
+	hubd_token_op_run_finish(res, &error);
 	hubd_token_store_op_return(self, task, error);
-}
-
-/* memory is already updated: write the state (and in file mode the tokens) */
-static void
-hubd_token_store_write_files(HubdTokenStore *self, GTask *op_task)
-{
-	HubdTokenFileJob *job = g_new0(HubdTokenFileJob, 1);
-
-	if (self->backend == BACKEND_FILE) {
-		job->tokens_path = g_strdup(self->tokens_path);
-		job->tokens_data = hubd_token_file_serialize_tokens(self->entries);
-	}
-	job->state_path = g_strdup(self->state_path);
-	job->state_data = hubd_token_file_serialize_state(self->active);
-	hubd_token_file_job_run_async(self, job, hubd_token_store_files_written_cb, op_task);
-}
-
-static void
-hubd_token_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	GError *error = NULL;
-	guint index;
-
-	if (!secret_password_store_finish(res, &error)) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
-		g_ptr_array_remove_index(self->entries, index);
-	g_ptr_array_add(
-		self->entries,
-		hubd_token_entry_new(op->endpoint, op->name, op->user, op->role, op->token));
-	g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-	g_debug("stored token “%s” for %s in the keyring", op->name, op->endpoint);
-	hubd_token_store_write_files(self, task);
-}
-
-static void
-hubd_token_store_cleared_before_store_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	g_autofree gchar *label = NULL;
-	GError *error = NULL;
-
-	/* nothing to clear is fine: this only drops an older item of that name */
-	secret_password_clear_finish(res, &error);
-	if (error != NULL) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	label = g_strdup_printf(_("Hugging Face token (%s)"), op->name);
-	secret_password_store(hubd_token_store_get_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      op->token,
-			      g_task_get_cancellable(task),
-			      hubd_token_store_stored_cb,
-			      task,
-			      "endpoint",
-			      op->endpoint,
-			      "name",
-			      op->name,
-			      "user",
-			      op->user != NULL ? op->user : "",
-			      "role",
-			      op->role != NULL ? op->role : "",
-			      "gen",
-			      HUBD_TOKEN_SCHEMA_GENERATION,
-			      NULL);
-}
-
-static void
-hubd_token_store_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	HubdTokenStore *self = g_task_get_source_object(task);
-	Op *op = g_task_get_task_data(task);
-	GError *error = NULL;
-	guint index;
-
-	secret_password_clear_finish(res, &error);
-	if (error != NULL) {
-		hubd_token_store_op_return(self, task, error);
-		return;
-	}
-	if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
-		g_ptr_array_remove_index(self->entries, index);
-	if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
-		g_hash_table_remove(self->active, op->endpoint);
-	g_debug("removed token “%s” for %s from the keyring", op->name, op->endpoint);
-	hubd_token_store_write_files(self, task);
-}
-
-static void
-hubd_token_store_run_op(HubdTokenStore *self, GTask *task)
-{
-	Op *op = g_task_get_task_data(task);
-	guint index;
-
-	switch (op->kind) {
-	case OP_SAVE:
-		if (self->backend == BACKEND_KEYRING) {
-			secret_password_clear(hubd_token_store_get_schema(),
-					      g_task_get_cancellable(task),
-					      hubd_token_store_cleared_before_store_cb,
-					      task,
-					      "endpoint",
-					      op->endpoint,
-					      "name",
-					      op->name,
-					      NULL);
-			return;
-		}
-		if (hubd_token_store_find(self, op->endpoint, op->name, &index) != NULL)
-			g_ptr_array_remove_index(self->entries, index);
-		g_ptr_array_add(self->entries,
-				hubd_token_entry_new(op->endpoint,
-						     op->name,
-						     op->user,
-						     op->role,
-						     op->token));
-		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-		hubd_token_store_write_files(self, task);
-		return;
-	case OP_REMOVE:
-		if (hubd_token_store_find(self, op->endpoint, op->name, &index) == NULL) {
-			hubd_token_store_op_return(
-				self,
-				task,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_NOT_LOGGED_IN,
-					    _("No token named “%s” is stored for %s"),
-					    op->name,
-					    op->endpoint));
-			return;
-		}
-		if (self->backend == BACKEND_KEYRING) {
-			secret_password_clear(hubd_token_store_get_schema(),
-					      g_task_get_cancellable(task),
-					      hubd_token_store_removed_cb,
-					      task,
-					      "endpoint",
-					      op->endpoint,
-					      "name",
-					      op->name,
-					      NULL);
-			return;
-		}
-		g_ptr_array_remove_index(self->entries, index);
-		if (g_strcmp0(g_hash_table_lookup(self->active, op->endpoint), op->name) == 0)
-			g_hash_table_remove(self->active, op->endpoint);
-		hubd_token_store_write_files(self, task);
-		return;
-	case OP_SET_ACTIVE:
-		if (hubd_token_store_find(self, op->endpoint, op->name, NULL) == NULL) {
-			hubd_token_store_op_return(
-				self,
-				task,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_INVALID_ARGUMENT,
-					    _("No token named “%s” is stored for %s"),
-					    op->name,
-					    op->endpoint));
-			return;
-		}
-		g_hash_table_replace(self->active, g_strdup(op->endpoint), g_strdup(op->name));
-		hubd_token_store_write_files(self, task);
-		return;
-	default:
-		g_assert_not_reached();
-	}
 }
 
 static void
@@ -742,7 +384,15 @@ hubd_token_store_run_next(HubdTokenStore *self)
 	if (task == NULL)
 		return;
 	self->op_running = TRUE;
-	hubd_token_store_run_op(self, task);
+	hubd_token_op_run_async(self,
+				g_task_get_task_data(task),
+				self->entries,
+				self->active,
+				self->backend == BACKEND_FILE ? self->tokens_path : NULL,
+				self->state_path,
+				g_task_get_cancellable(task),
+				hubd_token_store_op_done_cb,
+				task);
 }
 
 static void
@@ -757,7 +407,7 @@ hubd_token_store_loaded_for_ops_cb(GObject *source, GAsyncResult *res, gpointer 
 
 static void
 hubd_token_store_enqueue(HubdTokenStore *self,
-			 Op *op,
+			 HubdTokenOp *op,
 			 gpointer source_tag,
 			 GCancellable *cancellable,
 			 GAsyncReadyCallback callback,
@@ -766,23 +416,12 @@ hubd_token_store_enqueue(HubdTokenStore *self,
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, source_tag);
-	g_task_set_task_data(task, op, (GDestroyNotify)op_free);
+	g_task_set_task_data(task, op, (GDestroyNotify)hubd_token_op_free);
 	g_queue_push_tail(&self->ops, task);
 	if (!self->loaded)
 		hubd_token_store_load_async(self, NULL, hubd_token_store_loaded_for_ops_cb, NULL);
 	else
 		hubd_token_store_run_next(self);
-}
-
-static Op *
-op_new(OpKind kind, const gchar *endpoint, const gchar *name)
-{
-	Op *op = g_new0(Op, 1);
-
-	op->kind = kind;
-	op->endpoint = g_strdup(endpoint);
-	op->name = g_strdup(name);
-	return op;
 }
 
 void
@@ -796,11 +435,11 @@ hubd_token_store_save_async(HubdTokenStore *self,
 			    GAsyncReadyCallback callback,
 			    gpointer user_data)
 {
-	Op *op;
+	HubdTokenOp *op;
 
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	g_return_if_fail(endpoint != NULL && name != NULL && token != NULL);
-	op = op_new(OP_SAVE, endpoint, name);
+	op = hubd_token_op_new(HUBD_TOKEN_OP_SAVE, endpoint, name);
 	op->token = g_strdup(token);
 	op->user = g_strdup(user);
 	op->role = g_strdup(role);
@@ -829,7 +468,7 @@ hubd_token_store_remove_async(HubdTokenStore *self,
 {
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	hubd_token_store_enqueue(self,
-				 op_new(OP_REMOVE, endpoint, name),
+				 hubd_token_op_new(HUBD_TOKEN_OP_REMOVE, endpoint, name),
 				 hubd_token_store_remove_async,
 				 cancellable,
 				 callback,
@@ -853,7 +492,7 @@ hubd_token_store_set_active_async(HubdTokenStore *self,
 {
 	g_return_if_fail(HUBD_IS_TOKEN_STORE(self));
 	hubd_token_store_enqueue(self,
-				 op_new(OP_SET_ACTIVE, endpoint, name),
+				 hubd_token_op_new(HUBD_TOKEN_OP_SET_ACTIVE, endpoint, name),
 				 hubd_token_store_set_active_async,
 				 cancellable,
 				 callback,
