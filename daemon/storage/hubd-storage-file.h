@@ -20,4 +20,21 @@ G_DECLARE_FINAL_TYPE(HubdStorageFile, hubd_storage_file, HUBD, STORAGE_FILE, GOb
 const gchar *
 hubd_storage_file_get_root(HubdStorageFile *self);
 
+/* For the backend's own files (hubd-storage-file-*.c): what g_initable_init()
+ * set, read-only afterwards, so worker threads share it. */
+const gchar *
+hubd_storage_file_get_name(HubdStorageFile *self);
+/* ROOT/.hubd-storage/staging: temp files, renamed into place when whole */
+const gchar *
+hubd_storage_file_get_staging(HubdStorageFile *self);
+/* ROOT/.hubd-storage/uploads: one folder per multipart upload */
+const gchar *
+hubd_storage_file_get_uploads(HubdStorageFile *self);
+/* whether writes are synced before they are renamed into place */
+gboolean
+hubd_storage_file_get_fsync(HubdStorageFile *self);
+/* The path of `key` (already valid), or NULL for a key in the reserved folder. */
+gchar *
+hubd_storage_file_path(HubdStorageFile *self, const gchar *key, GError **error);
+
 G_END_DECLS
