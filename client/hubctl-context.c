@@ -10,6 +10,7 @@
 
 struct _HubctlContext {
 	gchar *socket_path; /* --socket / HUBD_SOCKET, or the default socket as a fallback */
+	gchar *token_name;  /* --token-name, or NULL */
 	gboolean use_socket;
 	gboolean failed; /* connecting failed and the message was printed */
 	GDBusConnection *connection;
@@ -22,7 +23,7 @@ struct _HubctlContext {
 static HubctlContext *hubctl_context_newest = NULL;
 
 HubctlContext *
-hubctl_context_new(const gchar *socket_path)
+hubctl_context_new(const gchar *socket_path, const gchar *token_name)
 {
 	HubctlContext *self = g_new0(HubctlContext, 1);
 	const gchar *env = g_getenv("HUBD_SOCKET");
@@ -31,6 +32,7 @@ hubctl_context_new(const gchar *socket_path)
 		socket_path = env;
 	self->socket_path = g_strdup(socket_path);
 	self->use_socket = socket_path != NULL;
+	self->token_name = g_strdup(token_name);
 	self->proxy_flags = G_DBUS_PROXY_FLAGS_NONE;
 	hubctl_context_newest = self;
 	return self;
@@ -50,6 +52,7 @@ hubctl_context_free(HubctlContext *self)
 	}
 	g_clear_object(&self->connection);
 	g_free(self->socket_path);
+	g_free(self->token_name);
 	g_free(self);
 }
 
@@ -325,6 +328,7 @@ hubctl_context_get_connection(HubctlContext *self)
 		hubctl_context_report_unreachable(self, error->message);
 		return NULL;
 	}
+	hubctl_call_options_install(self->connection, self->token_name);
 	return self->connection;
 }
 

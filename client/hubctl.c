@@ -98,7 +98,7 @@ hubctl_print_help(void)
 
 	g_print("%s\n  %s\n\n%s\n\n",
 		_("Usage:"),
-		_("hubctl [--socket PATH] COMMAND [ARGS…]"),
+		_("hubctl [--socket PATH] [--token-name NAME] COMMAND [ARGS…]"),
 		_("The command-line client of hubd, the desktop's connection to the Hugging Face "
 		  "Hub."));
 
@@ -120,6 +120,10 @@ hubctl_print_help(void)
 	hubctl_table_add_row(options,
 			     _("--socket PATH"),
 			     _("Talk to hubd on its Unix socket instead of the session bus"));
+	hubctl_table_add_row(options,
+			     _("--token-name NAME"),
+			     _("Talk to the Hub with the stored token NAME (see 'hubctl auth "
+			       "list') for this command only; the active token stays active"));
 	g_print("\n%s\n", _("Global options (before the command):"));
 	hubctl_table_print(options);
 
@@ -185,6 +189,7 @@ main(int argc, char **argv)
 	g_autoptr(HubctlContext) ctx = NULL;
 	const HubctlCommand *command;
 	const gchar *socket_path = NULL;
+	const gchar *token_name = NULL;
 	gboolean help = FALSE;
 	gboolean version = FALSE;
 	gint i;
@@ -215,6 +220,12 @@ main(int argc, char **argv)
 			socket_path = argv[++i];
 		} else if (g_str_has_prefix(arg, "--socket=")) {
 			socket_path = arg + strlen("--socket=");
+		} else if (g_strcmp0(arg, "--token-name") == 0) {
+			if (i + 1 >= argc)
+				return hubctl_usage_error(NULL, _("--token-name needs a NAME"));
+			token_name = argv[++i];
+		} else if (g_str_has_prefix(arg, "--token-name=")) {
+			token_name = arg + strlen("--token-name=");
 		} else {
 			g_autofree gchar *message =
 				/* TRANSLATORS: %s is a command-line option */
@@ -223,6 +234,8 @@ main(int argc, char **argv)
 		}
 		if (socket_path != NULL && socket_path[0] == '\0')
 			return hubctl_usage_error(NULL, _("--socket needs a PATH"));
+		if (token_name != NULL && token_name[0] == '\0')
+			return hubctl_usage_error(NULL, _("--token-name needs a NAME"));
 	}
 
 	if (version) {
@@ -239,7 +252,7 @@ main(int argc, char **argv)
 		return HUBCTL_EXIT_USAGE;
 	}
 
-	ctx = hubctl_context_new(socket_path);
+	ctx = hubctl_context_new(socket_path, token_name);
 	if (g_strcmp0(argv[i], "help") == 0)
 		return hubctl_help_command(ctx, argc - i, argv + i);
 	command = hubctl_find_command(argv[i]);

@@ -76,8 +76,14 @@ hubctl_context_new_proxy(HubctlContext *ctx,
 /* socket_path: --socket, or NULL to use HUBD_SOCKET / the session bus. Makes
  * no connection yet. The newest context is the one hubctl_report_error()
  * names in its "cannot reach hubd" hint. */
+/* `token_name` (--token-name, may be NULL) goes into the options of every
+ * call that talks to the Hub (client/hubctl-call-options.c). */
 HubctlContext *
-hubctl_context_new(const gchar *socket_path);
+hubctl_context_new(const gchar *socket_path, const gchar *token_name);
+/* Adds `token_name` to the outgoing calls on `connection` that take it;
+ * nothing when NULL. */
+void
+hubctl_call_options_install(GDBusConnection *connection, const gchar *token_name);
 void
 hubctl_context_free(HubctlContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubctlContext, hubctl_context_free)

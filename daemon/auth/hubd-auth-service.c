@@ -34,6 +34,7 @@ typedef struct {
 	gchar *endpoint;
 	gboolean refresh;
 	HubdHubWhoami *whoami;
+	HubdHubApi *api; /* WhoAmI: the call's (its token_name), or NULL */
 } Call;
 
 static void
@@ -49,6 +50,7 @@ call_free(Call *call)
 	g_free(call->name);
 	g_free(call->endpoint);
 	g_clear_pointer(&call->whoami, hubd_hub_whoami_unref);
+	g_clear_object(&call->api);
 	g_free(call);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
@@ -109,6 +111,18 @@ hubd_auth_service_source_name(HubdTokenSource source)
 
 /* ---- LoggedIn / User ---- */
 
+/* The entry of `list` (hubd_token_store_list()) named `name`, or NULL. */
+static HubdTokenInfo *
+hubd_auth_service_find_info(GPtrArray *list, const gchar *name)
+{
+	for (guint i = 0; i < list->len; i++) {
+		HubdTokenInfo *info = g_ptr_array_index(list, i);
+		if (g_strcmp0(info->name, name) == 0)
+			return info;
+	}
+	return NULL;
+}
+
 static void
 hubd_auth_service_user_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -139,12 +153,9 @@ hubd_auth_service_update(HubdAuthService *self, gboolean emit_changed)
 
 	if (source == HUBD_TOKEN_SOURCE_KEYRING || source == HUBD_TOKEN_SOURCE_FILE) {
 		g_autoptr(GPtrArray) list = hubd_token_store_list(store, endpoint);
-		for (guint i = 0; i < list->len; i++) {
-			HubdTokenInfo *info = g_ptr_array_index(list, i);
-			if (g_strcmp0(info->name, name) == 0)
-				user = info->user;
-		}
-		hubd_dbus_auth_set_user(skeleton, user);
+		HubdTokenInfo *info = hubd_auth_service_find_info(list, name);
+
+		hubd_dbus_auth_set_user(skeleton, info != NULL ? info->user : user);
 	} else if (token != NULL) {
 		/* keep the old value until the Hub tells us */
 		if (!hubd_hub_api_is_offline(hubd_auth_service_api(self)))
@@ -199,6 +210,16 @@ hubd_auth_service_store_ready(Call *call, GAsyncResult *res)
 
 /* ---- WhoAmI ---- */
 
+/* Where the stored token `name` of `endpoint` is kept (keyring or file). */
+static HubdTokenSource
+hubd_auth_service_named_source(HubdAuthService *self, const gchar *endpoint, const gchar *name)
+{
+	g_autoptr(GPtrArray) list = hubd_token_store_list(hubd_auth_service_store(self), endpoint);
+	HubdTokenInfo *info = hubd_auth_service_find_info(list, name);
+
+	return info != NULL ? info->source : HUBD_TOKEN_SOURCE_NONE;
+}
+
 static GVariant *
 hubd_auth_service_whoami_dict(HubdHubWhoami *whoami, HubdTokenSource source)
 {
@@ -242,13 +263,21 @@ hubd_auth_service_whoami_done_cb(GObject *source, GAsyncResult *res, gpointer us
 		hubd_service_return_error(call->invocation, error);
 		return;
 	}
-	token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
-					   call->endpoint,
-					   &token_source,
-					   NULL);
-	/* a fresh answer also keeps User current (HF_TOKEN has no stored user) */
-	if (g_strcmp0(hubd_dbus_auth_get_user(skeleton), whoami->name) != 0)
-		hubd_dbus_auth_set_user(skeleton, whoami->name);
+	if (hubd_hub_api_get_token_name(call->api) != NULL) {
+		/* another stored token than the active one: User stays the active's */
+		token_source =
+			hubd_auth_service_named_source(call->self,
+						       call->endpoint,
+						       hubd_hub_api_get_token_name(call->api));
+	} else {
+		token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
+						   call->endpoint,
+						   &token_source,
+						   NULL);
+		/* a fresh answer also keeps User current (HF_TOKEN has no stored user) */
+		if (g_strcmp0(hubd_dbus_auth_get_user(skeleton), whoami->name) != 0)
+			hubd_dbus_auth_set_user(skeleton, whoami->name);
+	}
 	hubd_dbus_auth_complete_who_am_i(skeleton,
 					 call->invocation,
 					 hubd_auth_service_whoami_dict(whoami, token_source));
@@ -262,11 +291,13 @@ hubd_auth_service_whoami_loaded_cb(GObject *source, GAsyncResult *res, gpointer 
 
 	if (!hubd_auth_service_store_ready(call, res))
 		return;
-	token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
-					   call->endpoint,
-					   NULL,
-					   NULL);
-	if (token == NULL) {
+	/* a token_name: the client finds that stored token, or says there is none */
+	if (hubd_hub_api_get_token_name(call->api) == NULL)
+		token = hubd_token_store_dup_token(hubd_auth_service_store(call->self),
+						   call->endpoint,
+						   NULL,
+						   NULL);
+	if (token == NULL && hubd_hub_api_get_token_name(call->api) == NULL) {
 		hubd_service_return_error(
 			call->invocation,
 			g_error_new(HUBD_ERROR,
@@ -276,7 +307,7 @@ hubd_auth_service_whoami_loaded_cb(GObject *source, GAsyncResult *res, gpointer 
 		call_free(call);
 		return;
 	}
-	hubd_hub_api_whoami_async(hubd_auth_service_api(call->self),
+	hubd_hub_api_whoami_async(call->api,
 				  token,
 				  call->endpoint,
 				  call->refresh,
@@ -295,10 +326,15 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
 	Call *call;
 
-	if (!hubd_service_accept_options(invocation, options, allowed))
+	GError *error = NULL;
+
+	if (!hubd_service_check_hub_options(options, allowed, &error)) {
+		hubd_service_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
 	call = call_new(self, invocation);
 	call->endpoint = g_strdup(hubd_context_get_endpoint(hubd_auth_service_context(self)));
+	call->api = hubd_hub_api_new_for_call(hubd_auth_service_api(self), options);
 	g_variant_lookup(options, "refresh", "b", &call->refresh);
 	hubd_auth_service_with_store(call, hubd_auth_service_whoami_loaded_cb);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;

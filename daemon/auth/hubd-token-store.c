@@ -537,6 +537,14 @@ hubd_token_store_provider_dup_token(HubdHubTokenProvider *provider, const gchar 
 	return hubd_token_store_dup_token(HUBD_TOKEN_STORE(provider), endpoint, NULL, NULL);
 }
 
+static gchar *
+hubd_token_store_provider_dup_named_token(HubdHubTokenProvider *provider,
+					  const gchar *endpoint,
+					  const gchar *name)
+{
+	return hubd_token_store_dup_secret(HUBD_TOKEN_STORE(provider), endpoint, name);
+}
+
 static void
 hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface)
 {
@@ -544,4 +552,5 @@ hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface)
 	iface->load_async = hubd_token_store_provider_load_async;
 	iface->load_finish = hubd_token_store_provider_load_finish;
 	iface->dup_token = hubd_token_store_provider_dup_token;
+	iface->dup_named_token = hubd_token_store_provider_dup_named_token;
 }

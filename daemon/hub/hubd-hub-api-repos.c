@@ -40,7 +40,9 @@ repos_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 /**
  * hubd_hub_api_whoami_async:
  * @self: a #HubdHubApi
- * @token: (nullable): the token to ask about; %NULL means the current one
+ * @token: (nullable): the token to ask about; %NULL means the one @self's
+ *   requests use (its token name's, see hubd_hub_api_new_for_caller(), else
+ *   the current one)
  * @endpoint: (nullable): the Hub to ask; %NULL means the configured one
  * @refresh: ask the Hub even if an answer for this token is cached
  * @cancellable: (nullable): a #GCancellable
@@ -71,6 +73,7 @@ hubd_hub_api_whoami_async(HubdHubApi *self,
 	g_task_set_source_tag(task, hubd_hub_api_whoami_async);
 	hubd_hub_client_whoami_async(hubd_hub_api_get_client(self),
 				     token,
+				     hubd_hub_api_get_token_name(self),
 				     endpoint,
 				     refresh,
 				     cancellable,

@@ -3,7 +3,8 @@
  * This file holds the object and the generic authenticated requests (what
  * plugins use for endpoints the layer does not type yet). The URL builders
  * are in hubd-hub-api-urls.c, the pager in hubd-hub-api-pager.c, the
- * endpoints by area in hubd-hub-api-{repos,manage,refs,files,upload}.c: they
+ * endpoints by area in hubd-hub-api-{repos,manage,refs,files,upload}.c, the
+ * generic write in hubd-hub-api-write.c: they
  * use this file's public functions only. HubdHubClient stays the transport:
  * token, retries, redirects, error mapping. */
 #define G_LOG_DOMAIN "HubdHubApi"
@@ -20,6 +21,7 @@ struct _HubdHubApi {
 	HubdHubClient *client;
 	gchar *library_name; /* added to every request's user agent; may be NULL */
 	gchar *library_version;
+	gchar *token_name; /* a stored token's name, for every request; may be NULL */
 };
 
 G_DEFINE_TYPE(HubdHubApi, hubd_hub_api, G_TYPE_OBJECT)
@@ -32,6 +34,7 @@ hubd_hub_api_finalize(GObject *object)
 	g_object_unref(self->client);
 	g_free(self->library_name);
 	g_free(self->library_version);
+	g_free(self->token_name);
 	G_OBJECT_CLASS(hubd_hub_api_parent_class)->finalize(object);
 }
 
@@ -85,15 +88,94 @@ hubd_hub_api_new(HubdHubClient *client)
 HubdHubApi *
 hubd_hub_api_new_for_library(HubdHubApi *api, const gchar *name, const gchar *version)
 {
+	g_return_val_if_fail(HUBD_IS_HUB_API(api), NULL);
+	return hubd_hub_api_new_for_caller(api, name, version, api->token_name);
+}
+
+/**
+ * hubd_hub_api_new_for_caller:
+ * @api: a #HubdHubApi
+ * @library_name: (nullable): the calling application's name
+ * @library_version: (nullable): its version
+ * @token_name: (nullable): the stored token every request is sent with;
+ *   %NULL for the active one
+ *
+ * The same API for one caller: its requests name the application in their
+ * user agent (as hubd_hub_api_new_for_library()) and go with the stored
+ * token @token_name of the Hub they are sent to, while the active token
+ * stays active for everyone else. A name that is not stored fails each
+ * request with %HUBD_ERROR_NOT_LOGGED_IN. It shares @api's client:
+ * connections and whoami cache (keyed by the token itself, never its name).
+ * Services make one per call with hubd_context_dup_hub_api_for_call().
+ *
+ * Returns: (transfer full): a new #HubdHubApi
+ *
+ * Since: 0.1
+ */
+HubdHubApi *
+hubd_hub_api_new_for_caller(HubdHubApi *api,
+			    const gchar *library_name,
+			    const gchar *library_version,
+			    const gchar *token_name)
+{
 	HubdHubApi *self;
 
 	g_return_val_if_fail(HUBD_IS_HUB_API(api), NULL);
 	self = hubd_hub_api_new(api->client);
-	if (name != NULL && name[0] != '\0') {
-		self->library_name = g_strdup(name);
-		self->library_version = g_strdup(version);
+	if (library_name != NULL && library_name[0] != '\0') {
+		self->library_name = g_strdup(library_name);
+		self->library_version = g_strdup(library_version);
 	}
+	if (token_name != NULL && token_name[0] != '\0')
+		self->token_name = g_strdup(token_name);
 	return self;
+}
+
+/**
+ * hubd_hub_api_new_for_call:
+ * @api: a #HubdHubApi
+ * @options: (nullable): a D-Bus method's trailing `a{sv}`, checked already
+ *   (hubd_service_check_hub_options())
+ *
+ * The API one D-Bus call talks to the Hub with: hubd_hub_api_new_for_caller()
+ * with the call's `token_name`, `library_name` and `library_version`
+ * options (any of them may be missing). Every service and plugin builds its
+ * per-call API here, so the options mean the same on every method.
+ *
+ * Returns: (transfer full): a new #HubdHubApi
+ *
+ * Since: 0.1
+ */
+HubdHubApi *
+hubd_hub_api_new_for_call(HubdHubApi *api, GVariant *options)
+{
+	const gchar *token_name = NULL;
+	const gchar *library_name = NULL;
+	const gchar *library_version = NULL;
+
+	g_return_val_if_fail(HUBD_IS_HUB_API(api), NULL);
+	if (options != NULL) {
+		g_variant_lookup(options, "token_name", "&s", &token_name);
+		g_variant_lookup(options, "library_name", "&s", &library_name);
+		g_variant_lookup(options, "library_version", "&s", &library_version);
+	}
+	return hubd_hub_api_new_for_caller(api, library_name, library_version, token_name);
+}
+
+/**
+ * hubd_hub_api_get_token_name:
+ * @self: a #HubdHubApi
+ *
+ * Returns: (nullable): the stored token's name @self's requests use, or
+ *   %NULL for the active token
+ *
+ * Since: 0.1
+ */
+const gchar *
+hubd_hub_api_get_token_name(HubdHubApi *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_API(self), NULL);
+	return self->token_name;
 }
 
 /**
@@ -149,6 +231,8 @@ hubd_hub_api_prepare(HubdHubApi *self, HubdHubRequest *req)
 {
 	if (self->library_name != NULL)
 		hubd_hub_request_set_library(req, self->library_name, self->library_version);
+	if (self->token_name != NULL)
+		hubd_hub_request_set_token_name(req, self->token_name);
 }
 
 static void
@@ -487,124 +571,4 @@ hubd_hub_api_get_parsed_finish(HubdHubApi *self, GAsyncResult *result, GError **
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
-}
-
-/* ---- writes ---- */
-
-typedef struct {
-	HubdHubApiFlags flags;
-	gboolean done;
-	HubdHubResponse *response;
-} WriteData;
-
-static void
-write_data_free(WriteData *wd)
-{
-	g_clear_pointer(&wd->response, hubd_hub_response_unref);
-	g_free(wd);
-}
-
-static void
-hubd_hub_api_write_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	WriteData *wd = g_task_get_task_data(task);
-	HubdHubApiFlags flags = wd->flags;
-	GError *error = NULL;
-
-	wd->response = hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
-	wd->done = wd->response != NULL;
-	if ((flags & HUBD_HUB_API_FLAG_EXIST_OK) != 0 &&
-	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_CONFLICT)) {
-		g_debug("already there, fine with exist_ok: %s", error->message);
-		g_clear_error(&error);
-	}
-	if ((flags & HUBD_HUB_API_FLAG_MISSING_OK) != 0 &&
-	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND)) {
-		g_debug("not there, fine with missing_ok: %s", error->message);
-		g_clear_error(&error);
-	}
-	if (error != NULL)
-		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
-}
-
-/**
- * hubd_hub_api_write_async:
- * @self: a #HubdHubApi
- * @method: "POST", "PUT", "PATCH" or "DELETE"
- * @path: from hubd_hub_api_build_path() or hubd_hub_api_build_repo_path()
- * @body: (nullable): the JSON body
- * @flags: %HUBD_HUB_API_FLAG_EXIST_OK turns a conflict (409: it exists)
- *   into success, %HUBD_HUB_API_FLAG_MISSING_OK a missing repo
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
- *
- * A change on the Hub: sent once (unless @method is idempotent) with the
- * token, %HUBD_ERROR_NOT_LOGGED_IN without one.
- *
- * Since: 0.1
- */
-void
-hubd_hub_api_write_async(HubdHubApi *self,
-			 const gchar *method,
-			 const gchar *path,
-			 JsonNode *body,
-			 HubdHubApiFlags flags,
-			 GCancellable *cancellable,
-			 GAsyncReadyCallback callback,
-			 gpointer user_data)
-{
-	g_autoptr(HubdHubRequest) req = NULL;
-	WriteData *wd;
-	GTask *task;
-
-	g_return_if_fail(HUBD_IS_HUB_API(self));
-	g_return_if_fail(method != NULL && path != NULL);
-	task = g_task_new(self, cancellable, callback, user_data);
-	g_task_set_source_tag(task, hubd_hub_api_write_async);
-	wd = g_new0(WriteData, 1);
-	wd->flags = flags;
-	g_task_set_task_data(task, wd, (GDestroyNotify)write_data_free);
-	req = hubd_hub_request_new(method, path);
-	if (body != NULL)
-		hubd_hub_request_set_json_body(req, body);
-	hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN);
-	hubd_hub_api_request_async(self, req, cancellable, hubd_hub_api_write_cb, task);
-}
-
-/**
- * hubd_hub_api_write_finish:
- * @self: a #HubdHubApi
- * @result: the result
- * @done_out: (out) (optional): %FALSE when the flags let a conflict or a
- *   missing repo pass
- * @response_out: (out) (optional) (nullable) (transfer full): the Hub's
- *   answer, %NULL when @done_out is %FALSE
- * @error: return location for a #HUBD_ERROR error
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hubd_hub_api_write_finish(HubdHubApi *self,
-			  GAsyncResult *result,
-			  gboolean *done_out,
-			  HubdHubResponse **response_out,
-			  GError **error)
-{
-	WriteData *wd;
-
-	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-	if (!g_task_propagate_boolean(G_TASK(result), error))
-		return FALSE;
-	wd = g_task_get_task_data(G_TASK(result));
-	if (done_out != NULL)
-		*done_out = wd->done;
-	if (response_out != NULL)
-		*response_out = wd->response != NULL ? hubd_hub_response_ref(wd->response) : NULL;
-	return TRUE;
 }

@@ -70,6 +70,15 @@ HubdHubApi *
 hubd_hub_api_new(HubdHubClient *client);
 HubdHubApi *
 hubd_hub_api_new_for_library(HubdHubApi *api, const gchar *name, const gchar *version);
+HubdHubApi *
+hubd_hub_api_new_for_caller(HubdHubApi *api,
+			    const gchar *library_name,
+			    const gchar *library_version,
+			    const gchar *token_name);
+HubdHubApi *
+hubd_hub_api_new_for_call(HubdHubApi *api, GVariant *options);
+const gchar *
+hubd_hub_api_get_token_name(HubdHubApi *self);
 HubdHubClient *
 hubd_hub_api_get_client(HubdHubApi *self);
 const gchar *

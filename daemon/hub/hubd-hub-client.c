@@ -582,6 +582,34 @@ hubd_hub_client_send_attempt(GTask *task)
 				task);
 }
 
+/* The token a request names (token_name) or, without a name, the active
+ * one; NULL and `error` set when the name is not stored for `endpoint`. */
+static gchar *
+hubd_hub_client_dup_token(HubdHubClient *self,
+			  const gchar *endpoint,
+			  const gchar *token_name,
+			  GError **error)
+{
+	gchar *token;
+
+	if (token_name == NULL)
+		return self->tokens != NULL
+			       ? hubd_hub_token_provider_dup_token(self->tokens, endpoint)
+			       : NULL;
+	token = self->tokens != NULL ? hubd_hub_token_provider_dup_named_token(self->tokens,
+									       endpoint,
+									       token_name)
+				     : NULL;
+	if (token == NULL)
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_NOT_LOGGED_IN,
+			    _("No stored token named “%s” for %s (see “hubctl auth list”)"),
+			    token_name,
+			    endpoint);
+	return token;
+}
+
 static void
 hubd_hub_client_start(GTask *task)
 {
@@ -608,11 +636,21 @@ hubd_hub_client_start(GTask *task)
 		g_object_unref(task);
 		return;
 	}
-	if (hubd_hub_request_get_token(data->req) != NULL)
+	if (hubd_hub_request_get_token(data->req) != NULL) {
 		data->token = g_strdup(hubd_hub_request_get_token(data->req));
-	else if ((hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0 &&
-		 self->tokens != NULL)
-		data->token = hubd_hub_token_provider_dup_token(self->tokens, endpoint);
+	} else if ((hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_ANONYMOUS) == 0) {
+		GError *error = NULL;
+
+		data->token = hubd_hub_client_dup_token(self,
+							endpoint,
+							hubd_hub_request_get_token_name(data->req),
+							&error);
+		if (error != NULL) {
+			g_task_return_error(task, error);
+			g_object_unref(task);
+			return;
+		}
+	}
 	if (data->token == NULL &&
 	    (hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
 		g_task_return_new_error(task,
@@ -830,6 +868,7 @@ hubd_hub_client_whoami_cb(GObject *source, GAsyncResult *res, gpointer user_data
 void
 hubd_hub_client_whoami_async(HubdHubClient *self,
 			     const gchar *token,
+			     const gchar *token_name,
 			     const gchar *endpoint,
 			     gboolean refresh,
 			     GCancellable *cancellable,
@@ -847,8 +886,15 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 	g_task_set_source_tag(task, hubd_hub_client_whoami_async);
 	if (endpoint == NULL)
 		endpoint = hubd_config_get_endpoint(self->config);
-	if (token == NULL && self->tokens != NULL)
-		token = current = hubd_hub_token_provider_dup_token(self->tokens, endpoint);
+	if (token == NULL) {
+		GError *error = NULL;
+
+		token = current = hubd_hub_client_dup_token(self, endpoint, token_name, &error);
+		if (error != NULL) {
+			g_task_return_error(task, error);
+			return;
+		}
+	}
 	if (token == NULL) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,

@@ -74,11 +74,14 @@ hubd_hub_client_send_finish(HubdHubClient *self,
 			    HubdHubResponse **response_out,
 			    GError **error);
 
-/* The Hub's whoami answer for `token` (NULL: the current token), cached per
- * token for a minute unless `refresh`, because whoami-v2 is rate-limited. */
+/* The Hub's whoami answer for `token` (NULL: the stored token `token_name`,
+ * or without a name the current one), cached per token (its hash, whatever
+ * name it was found by) for a minute unless `refresh`, because whoami-v2 is
+ * rate-limited. */
 void
 hubd_hub_client_whoami_async(HubdHubClient *self,
 			     const gchar *token,
+			     const gchar *token_name,
 			     const gchar *endpoint,
 			     gboolean refresh,
 			     GCancellable *cancellable,

@@ -16,6 +16,9 @@ hubd_hub_request_get_flags(HubdHubRequest *req);
 /* the token set for this request only, or NULL */
 const gchar *
 hubd_hub_request_get_token(HubdHubRequest *req);
+/* the stored token this request asks for by name, or NULL (the active one) */
+const gchar *
+hubd_hub_request_get_token_name(HubdHubRequest *req);
 /* the Hub set for this request only, or NULL */
 const gchar *
 hubd_hub_request_get_endpoint(HubdHubRequest *req);

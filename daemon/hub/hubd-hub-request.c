@@ -22,6 +22,7 @@ struct _HubdHubRequest {
 	GPtrArray *headers; /* name, value, name, value... */
 	HubdHubRequestFlags flags;
 	gchar *token;
+	gchar *token_name;
 	gchar *endpoint;
 	gchar *library;
 	guint timeout;
@@ -82,6 +83,7 @@ hubd_hub_request_clear(HubdHubRequest *req)
 	if (req->token != NULL)
 		memset(req->token, 0, strlen(req->token));
 	g_free(req->token);
+	g_free(req->token_name);
 	g_free(req->endpoint);
 	g_free(req->library);
 }
@@ -227,6 +229,25 @@ hubd_hub_request_set_token(HubdHubRequest *req, const gchar *token)
 	req->token = g_strdup(token);
 }
 
+/**
+ * hubd_hub_request_set_token_name:
+ * @req: a request
+ * @name: (nullable): a stored token's name; %NULL for the active token
+ *
+ * Sends @req with the stored token @name of the Hub it goes to instead of
+ * the active one, which stays active for everyone else. The request fails
+ * with %HUBD_ERROR_NOT_LOGGED_IN when no token of that name is stored. Like
+ * the active token, it goes to the Hub's own origin only.
+ *
+ * Since: 0.1
+ */
+void
+hubd_hub_request_set_token_name(HubdHubRequest *req, const gchar *name)
+{
+	g_free(req->token_name);
+	req->token_name = name != NULL && name[0] != '\0' ? g_strdup(name) : NULL;
+}
+
 void
 hubd_hub_request_set_endpoint(HubdHubRequest *req, const gchar *endpoint)
 {
@@ -294,6 +315,12 @@ const gchar *
 hubd_hub_request_get_token(HubdHubRequest *req)
 {
 	return req->token;
+}
+
+const gchar *
+hubd_hub_request_get_token_name(HubdHubRequest *req)
+{
+	return req->token_name;
 }
 
 const gchar *

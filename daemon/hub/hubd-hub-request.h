@@ -89,6 +89,9 @@ hubd_hub_request_set_flags(HubdHubRequest *req, HubdHubRequestFlags flags);
 /* Use this token instead of the current one (Login validates a new token). */
 void
 hubd_hub_request_set_token(HubdHubRequest *req, const gchar *token);
+/* Use the stored token of this name instead of the active one. */
+void
+hubd_hub_request_set_token_name(HubdHubRequest *req, const gchar *name);
 /* Talk to this Hub instead of the configured one: relative paths resolve
  * against it and the token goes only to its origin. */
 void

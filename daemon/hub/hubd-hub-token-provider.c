@@ -42,3 +42,15 @@ hubd_hub_token_provider_dup_token(HubdHubTokenProvider *self, const gchar *endpo
 	g_return_val_if_fail(HUBD_IS_HUB_TOKEN_PROVIDER(self), NULL);
 	return HUBD_HUB_TOKEN_PROVIDER_GET_IFACE(self)->dup_token(self, endpoint);
 }
+
+gchar *
+hubd_hub_token_provider_dup_named_token(HubdHubTokenProvider *self,
+					const gchar *endpoint,
+					const gchar *name)
+{
+	HubdHubTokenProviderInterface *iface;
+
+	g_return_val_if_fail(HUBD_IS_HUB_TOKEN_PROVIDER(self), NULL);
+	iface = HUBD_HUB_TOKEN_PROVIDER_GET_IFACE(self);
+	return iface->dup_named_token != NULL ? iface->dup_named_token(self, endpoint, name) : NULL;
+}

@@ -27,6 +27,11 @@ struct _HubdHubTokenProviderInterface {
 	gboolean (*load_finish)(HubdHubTokenProvider *self, GAsyncResult *result, GError **error);
 	/* the token for requests to `endpoint`, or NULL */
 	gchar *(*dup_token)(HubdHubTokenProvider *self, const gchar *endpoint);
+	/* optional: the stored token `name` of `endpoint`, or NULL; never the
+	 * active one by another name, so one call can use another account */
+	gchar *(*dup_named_token)(HubdHubTokenProvider *self,
+				  const gchar *endpoint,
+				  const gchar *name);
 };
 
 gboolean
@@ -42,5 +47,10 @@ hubd_hub_token_provider_load_finish(HubdHubTokenProvider *self,
 				    GError **error);
 gchar *
 hubd_hub_token_provider_dup_token(HubdHubTokenProvider *self, const gchar *endpoint);
+/* NULL when there is no such token, or the provider keeps no names */
+gchar *
+hubd_hub_token_provider_dup_named_token(HubdHubTokenProvider *self,
+					const gchar *endpoint,
+					const gchar *name);
 
 G_END_DECLS

@@ -387,23 +387,33 @@ hubd_service_return_error(GDBusMethodInvocation *invocation, GError *error)
 	g_dbus_method_invocation_return_gerror(invocation, owned);
 }
 
-/**
- * hubd_service_check_options:
- * @options: a method's trailing `a{sv}`
- * @allowed: (nullable) (array zero-terminated=1): the options it takes,
- *   ending with a %NULL key; %NULL when it takes none
- * @error: return location for a #GError
- *
- * Refuses keys not in @allowed and values of another type, with
- * %HUBD_ERROR_INVALID_ARGUMENT naming the key and the known ones: a misspelt
- * option is an error, never silently ignored.
- *
- * Returns: %TRUE when every option is known and well typed
- *
- * Since: 0.1
- */
-gboolean
-hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error)
+/* The options every method that talks to the Hub takes besides its own
+ * (read by hubd_hub_api_new_for_call()). */
+static const HubdServiceOption hub_options[] = {{"token_name", "s"}, {NULL, NULL}};
+
+static const HubdServiceOption *
+hubd_service_find_option(const HubdServiceOption *table, const gchar *key)
+{
+	for (guint i = 0; table != NULL && table[i].key != NULL; i++) {
+		if (g_strcmp0(table[i].key, key) == 0)
+			return &table[i];
+	}
+	return NULL;
+}
+
+static void
+hubd_service_append_keys(GString *known, const HubdServiceOption *table)
+{
+	for (guint i = 0; table != NULL && table[i].key != NULL; i++)
+		g_string_append_printf(known, "%s“%s”", known->len > 0 ? ", " : "", table[i].key);
+}
+
+/* `extra`: a second table of known options, or NULL */
+static gboolean
+hubd_service_check_options_in(GVariant *options,
+			      const HubdServiceOption *allowed,
+			      const HubdServiceOption *extra,
+			      GError **error)
 {
 	GVariantIter iter;
 	const gchar *key;
@@ -412,20 +422,15 @@ hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, 
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) v = value;
-		const HubdServiceOption *o = NULL;
+		const HubdServiceOption *o = hubd_service_find_option(allowed, key);
 
-		for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++) {
-			if (g_strcmp0(allowed[i].key, key) == 0)
-				o = &allowed[i];
-		}
+		if (o == NULL)
+			o = hubd_service_find_option(extra, key);
 		if (o == NULL) {
 			g_autoptr(GString) known = g_string_new(NULL);
 
-			for (guint i = 0; allowed != NULL && allowed[i].key != NULL; i++)
-				g_string_append_printf(known,
-						       "%s“%s”",
-						       i > 0 ? ", " : "",
-						       allowed[i].key);
+			hubd_service_append_keys(known, allowed);
+			hubd_service_append_keys(known, extra);
 			if (known->len == 0)
 				g_set_error(error,
 					    HUBD_ERROR,
@@ -453,6 +458,49 @@ hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, 
 		}
 	}
 	return TRUE;
+}
+
+/**
+ * hubd_service_check_options:
+ * @options: a method's trailing `a{sv}`
+ * @allowed: (nullable) (array zero-terminated=1): the options it takes,
+ *   ending with a %NULL key; %NULL when it takes none
+ * @error: return location for a #GError
+ *
+ * Refuses keys not in @allowed and values of another type, with
+ * %HUBD_ERROR_INVALID_ARGUMENT naming the key and the known ones: a misspelt
+ * option is an error, never silently ignored.
+ *
+ * Returns: %TRUE when every option is known and well typed
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error)
+{
+	return hubd_service_check_options_in(options, allowed, NULL, error);
+}
+
+/**
+ * hubd_service_check_hub_options:
+ * @options: the trailing `a{sv}` of a method that talks to the Hub
+ * @allowed: (nullable) (array zero-terminated=1): the method's own options,
+ *   as for hubd_service_check_options()
+ * @error: return location for a #GError
+ *
+ * hubd_service_check_options() for a method that talks to the Hub: it also
+ * takes `token_name` (s), the stored token to send this call's requests
+ * with instead of the active one. Make the call's API with
+ * hubd_hub_api_new_for_call() from the same @options.
+ *
+ * Returns: %TRUE when every option is known and well typed
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_service_check_hub_options(GVariant *options, const HubdServiceOption *allowed, GError **error)
+{
+	return hubd_service_check_options_in(options, allowed, hub_options, error);
 }
 
 /**

@@ -121,6 +121,9 @@ gboolean
 hubd_service_check_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
 
 gboolean
+hubd_service_check_hub_options(GVariant *options, const HubdServiceOption *allowed, GError **error);
+
+gboolean
 hubd_service_accept_options(GDBusMethodInvocation *invocation,
 			    GVariant *options,
 			    const HubdServiceOption *allowed);

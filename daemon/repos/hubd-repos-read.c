@@ -23,14 +23,21 @@ typedef struct {
 	HubdContext *context;
 	HubdDbusRepos *skeleton;
 	GDBusMethodInvocation *invocation;
+	HubdHubApi *api; /* this call's: its token_name */
 	gboolean include_prs;
 } ReadCall;
 
 /* Holds the daemon (no idle exit) until freed. */
 static ReadCall *
-read_call_new(HubdDbusRepos *skeleton, GDBusMethodInvocation *invocation, gpointer context)
+read_call_new(HubdDbusRepos *skeleton,
+	      GDBusMethodInvocation *invocation,
+	      GVariant *options,
+	      gpointer context)
 {
 	ReadCall *call = g_new0(ReadCall, 1);
+
+	call->api =
+		hubd_hub_api_new_for_call(hubd_context_get_hub_api(HUBD_CONTEXT(context)), options);
 
 	call->context = g_object_ref(HUBD_CONTEXT(context));
 	call->skeleton = g_object_ref(skeleton);
@@ -46,6 +53,7 @@ read_call_free(ReadCall *call)
 	g_object_unref(call->context);
 	g_object_unref(call->skeleton);
 	g_object_unref(call->invocation);
+	g_object_unref(call->api);
 	g_free(call);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReadCall, read_call_free)
@@ -53,7 +61,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReadCall, read_call_free)
 static HubdHubApi *
 read_api(ReadCall *call)
 {
-	return hubd_context_get_hub_api(call->context);
+	return call->api;
 }
 
 static HubdDbusRepos *
@@ -96,9 +104,9 @@ hubd_repos_handle_info(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_service_check_options(options, NULL, &error))
+	    !hubd_service_check_hub_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
-	call = read_call_new(skeleton, invocation, user_data);
+	call = read_call_new(skeleton, invocation, options, user_data);
 	/* file sizes (and LFS hashes) in siblings */
 	hubd_hub_api_repo_info_async(read_api(call),
 				     type,
@@ -166,7 +174,7 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 	guint32 limit = LIST_DEFAULT_LIMIT;
 
 	if (!hubd_repo_type_from_string(repo_type, &type, &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	if (g_variant_lookup(options, "direction", "i", &direction) && direction != 1 &&
 	    direction != -1)
@@ -181,7 +189,7 @@ hubd_repos_handle_list(HubdDbusRepos *skeleton,
 	g_variant_lookup(options, "sort", "&s", &sort);
 	g_variant_lookup(options, "filter", "^a&s", &filter);
 	g_variant_lookup(options, "limit", "u", &limit);
-	call = read_call_new(skeleton, invocation, user_data);
+	call = read_call_new(skeleton, invocation, options, user_data);
 	hubd_hub_api_list_repos_async(read_api(call),
 				      type,
 				      search,
@@ -215,13 +223,13 @@ hubd_repos_handle_list_files(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	folder = hubd_repos_clean_read_path(path, &error);
 	if (folder == NULL)
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "recursive", "b", &recursive);
-	call = read_call_new(skeleton, invocation, user_data);
+	call = read_call_new(skeleton, invocation, options, user_data);
 	hubd_hub_api_list_tree_async(read_api(call),
 				     type,
 				     repo_id,
@@ -253,10 +261,10 @@ hubd_repos_handle_list_commits(HubdDbusRepos *skeleton,
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
 	    !hubd_repos_check_revision(revision, _("revision"), &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "limit", "u", &limit);
-	call = read_call_new(skeleton, invocation, user_data);
+	call = read_call_new(skeleton, invocation, options, user_data);
 	hubd_hub_api_list_commits_async(read_api(call),
 					type,
 					repo_id,
@@ -302,10 +310,10 @@ hubd_repos_handle_list_refs(HubdDbusRepos *skeleton,
 	gboolean include_prs = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "include_prs", "b", &include_prs);
-	call = read_call_new(skeleton, invocation, user_data);
+	call = read_call_new(skeleton, invocation, options, user_data);
 	call->include_prs = include_prs;
 	hubd_hub_api_list_refs_async(read_api(call),
 				     type,

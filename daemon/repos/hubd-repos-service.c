@@ -31,7 +31,7 @@ G_DEFINE_TYPE_WITH_CODE(HubdReposService,
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};
 
-/* ---- for the read side ---- */
+/* ---- the daemon's API, which each call's derives from ---- */
 
 static HubdHubApi *
 hubd_repos_service_get_api(HubdReposService *self)
@@ -71,18 +71,21 @@ typedef struct {
 	GDBusMethodInvocation *invocation;
 	HubdRepoType type;
 	gchar *repo_id;
-	gchar *other; /* Move: the new id */
+	gchar *other;    /* Move: the new id */
+	HubdHubApi *api; /* this call's: its token_name */
 } Call;
 
 static Call *
 call_new(gpointer service,
 	 GDBusMethodInvocation *invocation,
+	 GVariant *options,
 	 HubdRepoType type,
 	 const gchar *repo_id)
 {
 	Call *call = g_new0(Call, 1);
 
 	call->self = g_object_ref(HUBD_REPOS_SERVICE(service));
+	call->api = hubd_hub_api_new_for_call(hubd_repos_service_get_api(call->self), options);
 	call->invocation = g_object_ref(invocation);
 	call->type = type;
 	call->repo_id = g_strdup(repo_id);
@@ -98,6 +101,7 @@ call_free(Call *call)
 	g_object_unref(call->invocation);
 	g_free(call->repo_id);
 	g_free(call->other);
+	g_object_unref(call->api);
 	g_free(call);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
@@ -105,7 +109,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
 static HubdHubApi *
 call_api(Call *call)
 {
-	return hubd_repos_service_get_api(call->self);
+	return call->api;
 }
 
 static HubdDbusRepos *
@@ -168,7 +172,7 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 	const gchar *hardware = NULL;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, TRUE, &type, &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "space_sdk", "&s", &sdk);
 	g_variant_lookup(options, "space_hardware", "&s", &hardware);
@@ -188,7 +192,7 @@ hubd_repos_handle_create(HubdDbusRepos *skeleton,
 					    _("The options “space_sdk” and “space_hardware” are "
 					      "for Spaces only")));
 	g_variant_lookup(options, "exist_ok", "b", &exist_ok);
-	call = call_new(user_data, invocation, type, repo_id);
+	call = call_new(user_data, invocation, options, type, repo_id);
 	hubd_hub_api_create_repo_async(call_api(call),
 				       type,
 				       repo_id,
@@ -236,10 +240,10 @@ hubd_repos_handle_delete(HubdDbusRepos *skeleton,
 	gboolean missing_ok = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
 	g_variant_lookup(options, "missing_ok", "b", &missing_ok);
-	call = call_new(user_data, invocation, type, repo_id);
+	call = call_new(user_data, invocation, options, type, repo_id);
 	hubd_hub_api_delete_repo_async(call_api(call),
 				       type,
 				       repo_id,
@@ -287,7 +291,7 @@ hubd_repos_handle_move(HubdDbusRepos *skeleton,
 	/* both ids need a namespace, as huggingface_hub's move_repo */
 	if (!hubd_repos_parse_repo(repo_type, from_id, TRUE, &type, &error) ||
 	    !hubd_repo_id_validate(to_id, TRUE, &error) ||
-	    !hubd_service_check_options(options, NULL, &error))
+	    !hubd_service_check_hub_options(options, NULL, &error))
 		return hubd_repos_refuse(invocation, error);
 	if (g_strcmp0(from_id, to_id) == 0)
 		return hubd_repos_refuse(invocation,
@@ -295,7 +299,7 @@ hubd_repos_handle_move(HubdDbusRepos *skeleton,
 						     HUBD_ERROR_INVALID_ARGUMENT,
 						     _("Cannot move %s onto itself: give a new id"),
 						     from_id));
-	call = call_new(user_data, invocation, type, from_id);
+	call = call_new(user_data, invocation, options, type, from_id);
 	call->other = g_strdup(to_id);
 	hubd_hub_api_move_repo_async(call_api(call),
 				     type,
@@ -345,9 +349,11 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 	gboolean has_discussions;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_service_check_options(options, allowed, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return hubd_repos_refuse(invocation, error);
-	if (g_variant_n_children(options) == 0)
+	if (!g_variant_lookup(options, "private", "b", NULL) &&
+	    !g_variant_lookup(options, "gated", "&s", NULL) &&
+	    !g_variant_lookup(options, "discussions_disabled", "b", NULL))
 		return hubd_repos_refuse(
 			invocation,
 			g_error_new_literal(HUBD_ERROR,
@@ -364,7 +370,7 @@ hubd_repos_handle_update_settings(HubdDbusRepos *skeleton,
 						     gated));
 	has_discussions =
 		g_variant_lookup(options, "discussions_disabled", "b", &discussions_disabled);
-	call = call_new(user_data, invocation, type, repo_id);
+	call = call_new(user_data, invocation, options, type, repo_id);
 	hubd_hub_api_update_repo_settings_async(call_api(call),
 						type,
 						repo_id,
@@ -464,11 +470,11 @@ hubd_repos_ref(GDBusMethodInvocation *invocation,
 	gboolean exist_ok = FALSE;
 
 	if (!hubd_repos_parse_repo(repo_type, repo_id, FALSE, &type, &error) ||
-	    !hubd_service_check_options(options,
-					!create  ? NULL
-					: is_tag ? tag_options
-						 : branch_options,
-					&error))
+	    !hubd_service_check_hub_options(options,
+					    !create  ? NULL
+					    : is_tag ? tag_options
+						     : branch_options,
+					    &error))
 		return hubd_repos_refuse(invocation, error);
 	if (name[0] == '\0')
 		return hubd_repos_refuse(invocation,
@@ -483,7 +489,7 @@ hubd_repos_ref(GDBusMethodInvocation *invocation,
 	if (g_variant_lookup(options, "exist_ok", "b", &exist_ok) && exist_ok)
 		flags = HUBD_HUB_API_FLAG_EXIST_OK;
 
-	call = call_new(user_data, invocation, type, repo_id);
+	call = call_new(user_data, invocation, options, type, repo_id);
 	api = call_api(call);
 	if (is_tag && create)
 		hubd_hub_api_create_tag_async(api,

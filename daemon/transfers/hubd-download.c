@@ -42,8 +42,7 @@ hubd_download_request_copy(const HubdDownloadRequest *req)
 	c->local_dir = g_strdup(req->local_dir);
 	c->force = req->force;
 	c->offline = req->offline;
-	c->library_name = g_strdup(req->library_name);
-	c->library_version = g_strdup(req->library_version);
+	c->api = req->api != NULL ? g_object_ref(req->api) : NULL;
 	c->mirror = req->mirror != NULL ? g_object_ref(req->mirror) : NULL;
 	return c;
 }
@@ -57,8 +56,7 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_free(req->revision);
 	g_free(req->filename);
 	g_free(req->local_dir);
-	g_free(req->library_name);
-	g_free(req->library_version);
+	g_clear_object(&req->api);
 	g_clear_object(&req->mirror);
 	g_free(req);
 }
@@ -96,7 +94,7 @@ hubd_download_direct_min_size(HubdContext *context)
 
 typedef struct {
 	HubdContext *context;
-	HubdHubApi *api; /* names the app (library_name) in the user agent */
+	HubdHubApi *api; /* the caller's: token_name, library_name in the user agent */
 	HubdCache *cache;
 	HubdJob *job;
 	gboolean set_totals;
@@ -696,9 +694,7 @@ hubd_download_file_async(HubdContext *context,
 
 	g_task_set_source_tag(task, hubd_download_file_async);
 	dl->context = g_object_ref(context);
-	dl->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
-					       req->library_name,
-					       req->library_version);
+	dl->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
 	dl->cache = hubd_context_get_cache(context);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;

@@ -18,8 +18,9 @@ typedef struct {
 	gchar *local_dir; /* NULL: the cache */
 	gboolean force;
 	gboolean offline;
-	gchar *library_name;
-	gchar *library_version;
+	/* the caller's Hub API (its token_name and library_name:
+	 * hubd_hub_api_new_for_call()), or NULL for the daemon's */
+	HubdHubApi *api;
 	/* the backend blobs are read from before the Hub ([storage] mirror),
 	 * or NULL */
 	HubdStorage *mirror;

@@ -30,8 +30,7 @@ hubd_snapshot_request_free(HubdSnapshotRequest *req)
 	g_strfreev(req->allow_patterns);
 	g_strfreev(req->ignore_patterns);
 	g_free(req->local_dir);
-	g_free(req->library_name);
-	g_free(req->library_version);
+	g_clear_object(&req->api);
 	g_clear_object(&req->mirror);
 	g_free(req);
 }
@@ -64,7 +63,7 @@ hubd_snapshot_path_matches(const gchar *const *allow, const gchar *const *ignore
 
 typedef struct {
 	HubdContext *context;
-	HubdHubApi *api; /* names the app (library_name) in the user agent */
+	HubdHubApi *api; /* the caller's: token_name, library_name in the user agent */
 	HubdCache *cache;
 	HubdJob *job;
 	HubdSnapshotRequest *req;
@@ -368,8 +367,7 @@ snap_pump(GTask *task)
 			.filename = g_ptr_array_index(s->files, s->next),
 			.local_dir = s->req->local_dir,
 			.force = s->req->force,
-			.library_name = s->req->library_name,
-			.library_version = s->req->library_version,
+			.api = s->api,
 			.mirror = s->req->mirror,
 		};
 		s->next++;
@@ -526,9 +524,7 @@ hubd_snapshot_async(HubdContext *context,
 
 	g_task_set_source_tag(task, hubd_snapshot_async);
 	s->context = g_object_ref(context);
-	s->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
-					      req->library_name,
-					      req->library_version);
+	s->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
 	s->cache = hubd_context_get_cache(context);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;

@@ -19,8 +19,9 @@ typedef struct {
 	guint max_workers; /* 0: 8 */
 	gboolean offline;
 	gboolean force;
-	gchar *library_name;
-	gchar *library_version;
+	/* the caller's Hub API (its token_name and library_name:
+	 * hubd_hub_api_new_for_call()), or NULL for the daemon's */
+	HubdHubApi *api;
 	HubdStorage *mirror; /* as HubdDownloadRequest's, or NULL */
 } HubdSnapshotRequest;
 

@@ -10,6 +10,7 @@
 #include "hubd-context-private.h"
 #include "hubd-download.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
 #include "hubd-job.h"
 #include "hubd-snapshot.h"
 #include "hubd-transfer.h"
@@ -99,9 +100,9 @@ hubd_transfers_service_check(GDBusMethodInvocation *invocation,
 	GError *error = NULL;
 	const gchar *dir = NULL;
 
-	if (!hubd_service_check_options(options,
-					snapshot ? snapshot_options : download_options,
-					&error) ||
+	if (!hubd_service_check_hub_options(options,
+					    snapshot ? snapshot_options : download_options,
+					    &error) ||
 	    !hubd_repo_type_from_string(repo_type, type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
 	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {
@@ -129,14 +130,6 @@ lookup_bool(GVariant *options, const gchar *key)
 	gboolean v = FALSE;
 
 	return g_variant_lookup(options, key, "b", &v) && v;
-}
-
-static gchar *
-lookup_string(GVariant *options, const gchar *key)
-{
-	const gchar *v = NULL;
-
-	return g_variant_lookup(options, key, "&s", &v) && v[0] != '\0' ? g_strdup(v) : NULL;
 }
 
 /* [storage] mirror: the backend downloads read blobs from before the Hub,
@@ -232,8 +225,7 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 	req->filename = g_strdup(filename);
 	req->force = lookup_bool(options, "force");
 	req->offline = lookup_bool(options, "offline");
-	req->library_name = lookup_string(options, "library_name");
-	req->library_version = lookup_string(options, "library_version");
+	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
 	req->mirror = hubd_transfers_service_dup_mirror(self);
 
 	description = g_strdup_printf("%s: %s", repo_id, filename);
@@ -284,8 +276,7 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 	g_variant_lookup(options, "max_workers", "u", &req->max_workers);
 	req->force = lookup_bool(options, "force");
 	req->offline = lookup_bool(options, "offline");
-	req->library_name = lookup_string(options, "library_name");
-	req->library_version = lookup_string(options, "library_version");
+	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
 	req->mirror = hubd_transfers_service_dup_mirror(self);
 
 	description = g_strdup_printf("%s@%s", repo_id, req->revision);

@@ -72,7 +72,7 @@ hubd_transfers_upload_new(gpointer service,
 			  const HubdServiceOption *allowed,
 			  GError **error)
 {
-	if (!hubd_service_check_options(options, allowed, error))
+	if (!hubd_service_check_hub_options(options, allowed, error))
 		return NULL;
 	return hubd_upload_new(hubd_service_get_context(service),
 			       repo_type,

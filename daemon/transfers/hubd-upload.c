@@ -157,7 +157,8 @@ hubd_upload_new(HubdContext *context,
 	if (!hubd_revision_validate(revision, error))
 		return NULL;
 	self->context = context;
-	self->api = g_object_ref(hubd_context_get_hub_api(context));
+	/* the caller's token_name: every request of this upload goes with it */
+	self->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
 	self->repo_id = g_strdup(repo_id);
 	self->revision = g_strdup(revision);
 	if (g_variant_dict_lookup(&dict, "commit_message", "&s", &s) && s[0] != '\0')
