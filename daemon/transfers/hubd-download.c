@@ -20,6 +20,7 @@
 
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
+#include "hubd-dry-run.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
@@ -40,6 +41,8 @@ hubd_download_request_copy(const HubdDownloadRequest *req)
 	c->revision = g_strdup(req->revision != NULL ? req->revision : "main");
 	c->filename = g_strdup(req->filename);
 	c->local_dir = g_strdup(req->local_dir);
+	c->cache_dir = g_strdup(req->cache_dir);
+	c->dry_run = req->dry_run;
 	c->force = req->force;
 	c->offline = req->offline;
 	c->library_name = g_strdup(req->library_name);
@@ -57,10 +60,21 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_free(req->revision);
 	g_free(req->filename);
 	g_free(req->local_dir);
+	g_free(req->cache_dir);
 	g_free(req->library_name);
 	g_free(req->library_version);
 	g_clear_object(&req->mirror);
 	g_free(req);
+}
+
+HubdCache *
+hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir)
+{
+	/* a new HubdCache per call costs nothing; its paths, and so the shared
+	 * transfers keyed by them, are the folder's own */
+	if (cache_dir != NULL)
+		return hubd_cache_new(cache_dir);
+	return g_object_ref(hubd_context_get_cache(context));
 }
 
 guint
@@ -120,6 +134,7 @@ dl_free(Dl *dl)
 {
 	g_object_unref(dl->context);
 	g_clear_object(&dl->api);
+	g_clear_object(&dl->cache);
 	g_clear_object(&dl->job);
 	g_clear_object(&dl->transfer);
 	hubd_download_request_free(dl->req);
@@ -151,6 +166,20 @@ dl_return_done(GTask *task)
 {
 	Dl *dl = g_task_get_task_data(task);
 
+	if (dl->req->dry_run) {
+		g_autoptr(GPtrArray) entries = g_ptr_array_new();
+
+		g_ptr_array_add(entries,
+				hubd_dry_run_entry(dl->req->filename,
+						   dl->size,
+						   dl->path,
+						   dl->cached,
+						   dl->req->force));
+		g_task_return_pointer(task,
+				      hubd_dry_run_result(dl->path, dl->commit, entries),
+				      (GDestroyNotify)g_variant_unref);
+		return;
+	}
 	if (dl->job != NULL) {
 		if (dl->set_totals)
 			hubd_job_set_totals(dl->job, dl->size, 1);
@@ -336,6 +365,30 @@ dl_start_transfer(GTask *task)
 				 g_object_ref(task));
 }
 
+/* ---- step 3 of a dry run: is it there already; nothing written ---- */
+
+static void
+dl_dry_run_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Dl *dl = task_data;
+
+	dl->cached = hubd_dry_run_is_cached(dl->cache,
+					    dl->req->local_dir,
+					    dl->req->type,
+					    dl->req->repo_id,
+					    dl->req->filename,
+					    dl->etag,
+					    dl->size);
+	dl->path = dl->req->local_dir != NULL
+			   ? hubd_local_dir_file_path(dl->req->local_dir, dl->req->filename)
+			   : hubd_cache_snapshot_path(dl->cache,
+						      dl->req->type,
+						      dl->req->repo_id,
+						      dl->commit,
+						      dl->req->filename);
+	g_task_return_int(task, 1);
+}
+
 /* ---- step 3: known metadata: refs, and maybe the cache already has it ---- */
 
 static void
@@ -429,7 +482,7 @@ dl_head_failed_thread(GTask *task, gpointer source, gpointer task_data, GCancell
 	Dl *dl = task_data;
 
 	if (g_error_matches(dl->error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
-		if (dl->commit != NULL && dl->req->local_dir == NULL &&
+		if (dl->commit != NULL && dl->req->local_dir == NULL && !dl->req->dry_run &&
 		    hubd_cache_ensure_repo(dl->cache, dl->req->type, dl->req->repo_id, NULL)) {
 			hubd_cache_mark_no_exist(dl->cache,
 						 dl->req->type,
@@ -588,7 +641,9 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		dl->get_url = g_uri_to_string(hubd_hub_response_get_uri(resp));
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_totals(dl->job, dl->size, 1);
-	hubd_download_run_in_thread(task, dl_prepare_thread, dl_prepared_cb);
+	hubd_download_run_in_thread(task,
+				    dl->req->dry_run ? dl_dry_run_thread : dl_prepare_thread,
+				    dl_prepared_cb);
 }
 
 static void
@@ -619,7 +674,15 @@ dl_lookup_thread(GTask *task, gpointer source, gpointer task_data, GCancellable 
 {
 	Dl *dl = task_data;
 	gboolean offline = dl->req->offline || hubd_hub_api_is_offline(dl->api);
+	GError *error = NULL;
 
+	/* a folder the caller named is made ready before anything is sent or
+	 * written; a dry run or an offline read writes nothing */
+	if (dl->req->cache_dir != NULL && !dl->req->dry_run && !offline &&
+	    !hubd_cache_prepare_root(dl->cache, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
 	if (dl->req->local_dir == NULL && !dl->req->force &&
 	    hubd_cache_is_commit_hash(dl->req->revision) &&
 	    dl_take_snapshot_entry(dl,
@@ -699,7 +762,7 @@ hubd_download_file_async(HubdContext *context,
 	dl->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
 					       req->library_name,
 					       req->library_version);
-	dl->cache = hubd_context_get_cache(context);
+	dl->cache = hubd_download_dup_cache(context, req->cache_dir);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;
 	dl->req = hubd_download_request_copy(req);

@@ -14,6 +14,7 @@
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
 #include "hubd-download.h"
+#include "hubd-dry-run.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 
@@ -30,6 +31,7 @@ hubd_snapshot_request_free(HubdSnapshotRequest *req)
 	g_strfreev(req->allow_patterns);
 	g_strfreev(req->ignore_patterns);
 	g_free(req->local_dir);
+	g_free(req->cache_dir);
 	g_free(req->library_name);
 	g_free(req->library_version);
 	g_clear_object(&req->mirror);
@@ -69,7 +71,9 @@ typedef struct {
 	HubdJob *job;
 	HubdSnapshotRequest *req;
 	gchar *commit;
-	GPtrArray *files; /* paths to fetch */
+	GPtrArray *files;   /* paths to fetch */
+	GPtrArray *listing; /* dry run: the HubdHubTreeEntry of each of them */
+	GVariant *dry_result;
 	JsonObject *tree; /* path -> entry, for trees/<commit>.json */
 	guint64 bytes_total;
 	guint next;
@@ -82,8 +86,11 @@ snap_free(Snap *s)
 {
 	g_object_unref(s->context);
 	g_clear_object(&s->api);
+	g_clear_object(&s->cache);
 	g_clear_object(&s->job);
 	hubd_snapshot_request_free(s->req);
+	g_clear_pointer(&s->listing, g_ptr_array_unref);
+	g_clear_pointer(&s->dry_result, g_variant_unref);
 	g_free(s->commit);
 	g_ptr_array_unref(s->files);
 	g_clear_pointer(&s->tree, json_object_unref);
@@ -106,6 +113,12 @@ snap_return(GTask *task)
 	g_autofree gchar *root = snap_root(s);
 	GVariantBuilder b;
 
+	if (s->dry_result != NULL) {
+		g_task_return_pointer(task,
+				      g_variant_ref(s->dry_result),
+				      (GDestroyNotify)g_variant_unref);
+		return;
+	}
 	g_ptr_array_add(s->files, NULL);
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&b, "{sv}", "path", g_variant_new_string(root));
@@ -310,17 +323,22 @@ snap_offline_thread(GTask *task, gpointer source, gpointer task_data, GCancellab
 		g_task_return_error(task, error);
 		return;
 	}
-	if (s->files->len > 0) {
-		g_task_return_boolean(task, TRUE);
-		return;
+	if (s->files->len == 0) {
+		snap_walk(root, NULL, s);
+		g_ptr_array_sort(s->files, snap_strcmp_indirect);
 	}
-	snap_walk(root, NULL, s);
-	g_ptr_array_sort(s->files, snap_strcmp_indirect);
+	if (s->req->dry_run)
+		s->dry_result = hubd_dry_run_result_for_files(root,
+							      s->commit,
+							      (const gchar *const *)s->files->pdata,
+							      s->files->len,
+							      s->req->force);
 	g_task_return_boolean(task, TRUE);
 }
 
+/* the offline answer and a dry run: the thread left the result in `s` */
 static void
-snap_offline_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+snap_thread_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
@@ -367,6 +385,7 @@ snap_pump(GTask *task)
 			.revision = s->commit,
 			.filename = g_ptr_array_index(s->files, s->next),
 			.local_dir = s->req->local_dir,
+			.cache_dir = s->req->cache_dir,
 			.force = s->req->force,
 			.library_name = s->req->library_name,
 			.library_version = s->req->library_version,
@@ -436,7 +455,34 @@ snap_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	snap_pump(g_steal_pointer(&task));
 }
 
+/* ---- a dry run: the listing against the cache, nothing written ---- */
+
+static void
+snap_dry_run_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	g_autofree gchar *root = snap_root(s);
+
+	s->dry_result = hubd_dry_run_result_for_listing(s->cache,
+							s->req->local_dir,
+							s->req->type,
+							s->req->repo_id,
+							root,
+							s->commit,
+							s->listing,
+							s->req->force);
+	g_task_return_boolean(task, TRUE);
+}
+
 /* ---- the tree listing ---- */
+
+static gint
+snap_entry_cmp(gconstpointer a, gconstpointer b)
+{
+	/* g_ptr_array_sort() hands out pointers to the elements */
+	return g_strcmp0((*(HubdHubTreeEntry *const *)a)->path,
+			 (*(HubdHubTreeEntry *const *)b)->path);
+}
 
 static void
 snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -465,6 +511,13 @@ snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			continue;
 		g_ptr_array_add(s->files, g_strdup(entry->path));
 		s->bytes_total += entry->size;
+		if (s->req->dry_run)
+			g_ptr_array_add(s->listing, hubd_hub_tree_entry_ref(entry));
+	}
+	if (s->req->dry_run) {
+		g_ptr_array_sort(s->listing, snap_entry_cmp);
+		hubd_download_run_in_thread(task, snap_dry_run_thread, snap_thread_done_cb);
+		return;
 	}
 	hubd_download_run_in_thread(task, snap_ref_thread, snap_ref_cb);
 }
@@ -505,12 +558,65 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
 		g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
 		g_clear_error(&error);
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
 	g_task_return_error(task, error);
 	g_object_unref(task);
+}
+
+static gboolean
+snap_is_offline(Snap *s)
+{
+	return s->req->offline || hubd_hub_api_is_offline(s->api);
+}
+
+/* Takes `task`. */
+static void
+snap_resolve(GTask *task)
+{
+	Snap *s = g_task_get_task_data(task);
+
+	if (hubd_cache_is_commit_hash(s->req->revision)) {
+		s->commit = g_strdup(s->req->revision);
+		snap_list(task);
+		return;
+	}
+	hubd_hub_api_revision_commit_async(s->api,
+					   s->req->type,
+					   s->req->repo_id,
+					   s->req->revision,
+					   g_task_get_cancellable(task),
+					   snap_revision_cb,
+					   task);
+}
+
+/* a folder the caller named is made ready before anything is sent */
+static void
+snap_prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	GError *error = NULL;
+
+	if (!hubd_cache_prepare_root(s->cache, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+snap_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	snap_resolve(g_steal_pointer(&task));
 }
 
 void
@@ -529,32 +635,27 @@ hubd_snapshot_async(HubdContext *context,
 	s->api = hubd_hub_api_new_for_library(hubd_context_get_hub_api(context),
 					      req->library_name,
 					      req->library_version);
-	s->cache = hubd_context_get_cache(context);
+	s->cache = hubd_download_dup_cache(context, req->cache_dir);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;
 	if (s->req->revision == NULL)
 		s->req->revision = g_strdup("main");
 	s->files = g_ptr_array_new_with_free_func(g_free);
+	s->listing = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_hub_tree_entry_unref);
 	g_task_set_task_data(task, s, (GDestroyNotify)snap_free);
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
-	if (req->offline || hubd_hub_api_is_offline(s->api)) {
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
+	if (snap_is_offline(s)) {
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
-	if (hubd_cache_is_commit_hash(req->revision)) {
-		s->commit = g_strdup(req->revision);
-		snap_list(task);
+	if (req->cache_dir != NULL && !req->dry_run) {
+		hubd_download_run_in_thread(task, snap_prepare_thread, snap_prepared_cb);
+		g_object_unref(task);
 		return;
 	}
-	hubd_hub_api_revision_commit_async(s->api,
-					   req->type,
-					   req->repo_id,
-					   req->revision,
-					   cancellable,
-					   snap_revision_cb,
-					   task);
+	snap_resolve(task);
 }
 
 GVariant *
