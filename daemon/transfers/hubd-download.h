@@ -67,4 +67,10 @@ hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir);
 guint
 hubd_download_retry_base_ms(HubdContext *context);
 
+/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
+ * default 64 MiB): blobs this big or bigger bypass the page cache
+ * (hubd-blob-writer); G_MAXUINT64 when direct-io is off. */
+guint64
+hubd_download_direct_min_size(HubdContext *context);
+
 G_END_DECLS
