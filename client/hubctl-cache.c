@@ -19,8 +19,7 @@ hubctl_cache_proxy(HubctlContext *ctx)
 					CACHE_CALL_TIMEOUT_MS);
 }
 
-/* huggingface_hub's _format_size: decimal units, one decimal ("3.8G") */
-static gchar *
+gchar *
 hubctl_cache_format_size(guint64 bytes)
 {
 	const gchar *units[] = {"", "K", "M", "G", "T", "P", "E", "Z"};

@@ -15,6 +15,8 @@ typedef struct {
 	gchar **include;
 	gchar **exclude;
 	gchar *local_dir;
+	gchar *cache_dir;
+	gboolean dry_run;
 	gboolean force;
 	gboolean quiet;
 	gboolean json;
@@ -29,6 +31,7 @@ hubctl_download_options_clear(HubctlDownloadOptions *o)
 	g_strfreev(o->include);
 	g_strfreev(o->exclude);
 	g_free(o->local_dir);
+	g_free(o->cache_dir);
 }
 
 HubdDbusTransfers *
@@ -52,6 +55,12 @@ hubctl_download_add_common(GVariantBuilder *b, const HubctlDownloadOptions *o)
 		g_autofree gchar *absolute = g_canonicalize_filename(o->local_dir, NULL);
 		g_variant_builder_add(b, "{sv}", "local_dir", g_variant_new_string(absolute));
 	}
+	if (o->cache_dir != NULL) {
+		g_autofree gchar *absolute = g_canonicalize_filename(o->cache_dir, NULL);
+		g_variant_builder_add(b, "{sv}", "cache_dir", g_variant_new_string(absolute));
+	}
+	if (o->dry_run)
+		g_variant_builder_add(b, "{sv}", "dry_run", g_variant_new_boolean(TRUE));
 	if (o->force)
 		g_variant_builder_add(b, "{sv}", "force", g_variant_new_boolean(TRUE));
 	g_variant_builder_add(b, "{sv}", "library_name", g_variant_new_string("hubctl"));
@@ -120,6 +129,70 @@ hubctl_download_to_json(GVariant *result, const gchar *filename)
 	}
 	json_object_set_array_member(object, "files", g_steal_pointer(&files));
 	return json_node_init_object(json_node_alloc(), object);
+}
+
+/* A dry run's result: `--json` gives it with its entries as `files`;
+ * otherwise a table (file, size, cached, will download) and a total line,
+ * as `hf download --dry-run` (docs/hub-download.md §11). */
+static void
+hubctl_download_print_dry_run(GVariant *result, gboolean json)
+{
+	g_autoptr(GVariant) entries =
+		g_variant_lookup_value(result, "entries", G_VARIANT_TYPE("aa{sv}"));
+	g_autoptr(HubctlTable) table = hubctl_table_new(4);
+	g_autofree gchar *size_str = NULL;
+	guint64 download_size = 0;
+	guint32 download_count = 0;
+	guint32 file_count = 0;
+
+	if (json) {
+		g_autoptr(JsonNode) node = hubctl_variant_to_json(result);
+		JsonObject *object = json_node_get_object(node);
+		JsonNode *files = json_object_dup_member(object, "entries");
+
+		json_object_remove_member(object, "entries");
+		json_object_set_member(
+			object,
+			"files",
+			files != NULL ? files
+				      : json_node_init_array(json_node_alloc(), json_array_new()));
+		hubctl_print_json(node);
+		return;
+	}
+	g_variant_lookup(result, "download_size", "t", &download_size);
+	g_variant_lookup(result, "download_count", "u", &download_count);
+	g_variant_lookup(result, "file_count", "u", &file_count);
+	hubctl_table_set_headers(table, _("FILE"), _("SIZE"), _("CACHED"), _("WILL DOWNLOAD"));
+	for (gsize i = 0; entries != NULL && i < g_variant_n_children(entries); i++) {
+		g_autoptr(GVariant) e = g_variant_get_child_value(entries, i);
+		const gchar *name = "";
+		guint64 size = 0;
+		gboolean cached = FALSE;
+		gboolean will = FALSE;
+		g_autofree gchar *size_cell = NULL;
+
+		g_variant_lookup(e, "filename", "&s", &name);
+		g_variant_lookup(e, "size", "t", &size);
+		g_variant_lookup(e, "cached", "b", &cached);
+		g_variant_lookup(e, "will_download", "b", &will);
+		size_cell = hubctl_cache_format_size(size);
+		hubctl_table_add_row(table,
+				     name,
+				     size_cell,
+				     cached ? _("yes") : _("no"),
+				     will ? _("yes") : _("no"));
+	}
+	hubctl_table_print(table);
+	size_str = hubctl_cache_format_size(download_size);
+	/* TRANSLATORS: "[dry-run] Will download 2 of 6 files (3.8G)." */
+	g_print(g_dngettext(GETTEXT_PACKAGE,
+			    "[dry-run] Will download %u of %u file (%s).",
+			    "[dry-run] Will download %u of %u files (%s).",
+			    file_count),
+		download_count,
+		file_count,
+		size_str);
+	g_print("\n");
 }
 
 static gint
@@ -198,9 +271,13 @@ hubctl_download_run(HubctlContext *ctx,
 			return hubctl_report_error(error);
 	}
 
-	exit_code = hubctl_job_wait(ctx, job_path, o->quiet || o->json, &result);
+	exit_code = hubctl_job_wait(ctx, job_path, o->quiet || o->json || o->dry_run, &result);
 	if (exit_code != HUBCTL_EXIT_OK)
 		return exit_code;
+	if (o->dry_run && result != NULL) {
+		hubctl_download_print_dry_run(result, o->json);
+		return HUBCTL_EXIT_OK;
+	}
 	if (result == NULL || !g_variant_lookup(result, "path", "&s", &path) || path[0] == '\0') {
 		g_printerr("hubctl: %s\n", _("hubd reported success but no path."));
 		return HUBCTL_EXIT_FAILED;
@@ -259,6 +336,20 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 		 &o.local_dir,
 		 N_("Write real files into DIR instead of the shared cache"),
 		 N_("DIR")},
+		{"cache-dir",
+		 0,
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &o.cache_dir,
+		 N_("Use DIR as the cache instead of the shared one (same layout)"),
+		 N_("DIR")},
+		{"dry-run",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &o.dry_run,
+		 N_("List what would be downloaded (size, cached or not) and write nothing"),
+		 NULL},
 		{"force",
 		 0,
 		 0,
@@ -300,10 +391,10 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 	if (!hubctl_parse_options(
 		    "download",
 		    _("REPO_ID [FILENAME…]"),
-		    _("Download files from the Hub into the shared cache (or --local-dir) and "
-		      "print "
-		      "their path: one FILENAME gives the file's path, none or several give the "
-		      "snapshot folder. Ctrl-C cancels."),
+		    _("Download files from the Hub into the shared cache (or --cache-dir, or "
+		      "--local-dir) and print their path: one FILENAME gives the file's path, "
+		      "none or several give the snapshot folder. --dry-run lists what would be "
+		      "downloaded instead. Ctrl-C cancels."),
 		    entries,
 		    &argc,
 		    &argv,
@@ -321,6 +412,18 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 	}
 	if (o.local_dir != NULL && o.local_dir[0] == '\0') {
 		exit_code = hubctl_usage_error("download", _("--local-dir needs a DIR"));
+		goto out;
+	}
+	if (o.cache_dir != NULL && o.cache_dir[0] == '\0') {
+		exit_code = hubctl_usage_error("download", _("--cache-dir needs a DIR"));
+		goto out;
+	}
+	if (o.cache_dir != NULL && o.local_dir != NULL) {
+		/* as hf download (docs/hub-download.md §11) */
+		exit_code = hubctl_usage_error(
+			"download",
+			_("--cache-dir and --local-dir cannot be used together: --cache-dir is "
+			  "a shared cache, --local-dir a folder of real files"));
 		goto out;
 	}
 	for (gint i = 2; i < argc; i++) {

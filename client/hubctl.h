@@ -160,6 +160,12 @@ hubctl_table_set_indent(HubctlTable *table, guint indent);
 void
 hubctl_table_print(HubctlTable *table);
 
+/* huggingface_hub's _format_size: decimal units, one decimal ("3.8G"), as
+ * `hf cache scan` and `hf download --dry-run` print sizes
+ * (client/hubctl-cache.c) */
+gchar *
+hubctl_cache_format_size(guint64 bytes);
+
 /* TRUE when stdout/stderr is a terminal (progress bars, prompts, colours). */
 gboolean
 hubctl_stdout_is_tty(void);

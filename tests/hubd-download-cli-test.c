@@ -328,6 +328,81 @@ test_local_dir(Fixture *f, gconstpointer data)
 	assert_file_equals(path, config);
 }
 
+/* --cache-dir: the files land in that folder, the shared cache is left
+ * alone; --dry-run lists them (table, total, --json) and writes nothing;
+ * --cache-dir with --local-dir is a usage error */
+static void
+test_cache_dir_dry_run(Fixture *f, gconstpointer data)
+{
+	const gchar *config = "{\"c\": 1}\n";
+	g_autofree gchar *commit = hubd_test_hub_commit_files(f->hub,
+							      ALICE_WRITE,
+							      "model",
+							      REPO,
+							      "main",
+							      LFS_THRESHOLD,
+							      "config.json",
+							      config,
+							      "README.md",
+							      "# x\n",
+							      NULL);
+	g_autofree gchar *mine = g_build_filename(f->tmp, "mine", NULL);
+	g_autofree gchar *expected =
+		g_build_filename(mine, REPO_DIR, "snapshots", commit, "config.json", NULL);
+	const gchar *both[] = {"download", REPO, "--cache-dir", mine, "--local-dir", mine, NULL};
+	const gchar *dry[] = {"download", REPO, "--cache-dir", mine, "--dry-run", NULL};
+	const gchar *dry_json[] =
+		{"download", REPO, "--cache-dir", mine, "--dry-run", "--json", NULL};
+	const gchar *one[] = {"download", REPO, "config.json", "--cache-dir", mine, NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *path = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *root;
+	JsonArray *files;
+
+	g_assert_cmpint(hubd_test_run_hubctl(both, NULL, &out, &err), ==, 64);
+	g_assert_nonnull(strstr(err, "--cache-dir"));
+	g_assert_false(g_file_test(mine, G_FILE_TEST_EXISTS));
+
+	/* nothing cached yet: both would be downloaded, and nothing is written */
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(dry, NULL, &out, &err), ==, 0);
+	g_test_message("%s", out);
+	g_assert_nonnull(strstr(out, "WILL DOWNLOAD"));
+	g_assert_nonnull(strstr(out, "[dry-run] Will download 3 of 3 files"));
+	g_assert_false(g_file_test(mine, G_FILE_TEST_EXISTS));
+
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(one, NULL, &out, &err), ==, 0);
+	path = one_line(out);
+	g_assert_cmpstr(path, ==, expected);
+	assert_file_equals(path, config);
+	g_assert_false(g_file_test(f->cache, G_FILE_TEST_EXISTS));
+
+	/* now config.json is cached in that folder */
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(dry_json, NULL, &out, &err), ==, 0);
+	g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
+	root = json_node_get_object(json_parser_get_root(parser));
+	g_assert_true(json_object_get_boolean_member(root, "dry_run"));
+	g_assert_cmpstr(json_object_get_string_member(root, "commit"), ==, commit);
+	g_assert_cmpint(json_object_get_int_member(root, "download_count"), ==, 2);
+	files = json_object_get_array_member(root, "files");
+	g_assert_cmpuint(json_array_get_length(files), ==, 3);
+	for (guint i = 0; i < json_array_get_length(files); i++) {
+		JsonObject *e = json_array_get_object_element(files, i);
+		gboolean is_config =
+			g_strcmp0(json_object_get_string_member(e, "filename"), "config.json") == 0;
+
+		g_assert_cmpint(json_object_get_boolean_member(e, "cached"), ==, is_config);
+		g_assert_cmpint(json_object_get_boolean_member(e, "will_download"), ==, !is_config);
+	}
+}
+
 static void
 test_revision_tag(Fixture *f, gconstpointer data)
 {
@@ -747,6 +822,7 @@ main(int argc, char **argv)
 	ADD("/hubd/download/cli/folder", test_folder);
 	ADD("/hubd/download/cli/local-dir", test_local_dir);
 	ADD("/hubd/download/cli/revision-tag", test_revision_tag);
+	ADD("/hubd/download/cli/cache-dir-dry-run", test_cache_dir_dry_run);
 	ADD("/hubd/download/cli/missing", test_missing);
 	ADD("/hubd/download/cli/quiet", test_quiet);
 	ADD("/hubd/download/cli/json", test_json);

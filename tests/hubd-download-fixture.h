@@ -74,3 +74,7 @@ gchar *
 commit_big(Fixture *f, gsize size);
 gchar *
 lfs_url_regex(const gchar *contents);
+/* every rule of the huggingface_hub layout in f->cache, after `r`, a
+ * Snapshot of main */
+void
+assert_layout(Fixture *f, HubdTestJobResult *r);

@@ -105,84 +105,8 @@ static void
 test_layout(Fixture *f, gconstpointer data)
 {
 	g_autoptr(HubdTestJobResult) r = snapshot(f, "main", NULL);
-	g_autofree gchar *blobs = cache_path(f, "blobs");
-	g_autofree gchar *refp = cache_path(f, "refs/main");
-	g_autofree gchar *ref = NULL;
-	g_autofree gchar *snap = cache_path(f, "snapshots");
-	g_autofree gchar *path = NULL;
-	g_autoptr(GDir) dir = NULL;
-	g_autoptr(GVariant) files = NULL;
-	const gchar *name;
-	guint n_blobs = 0;
-	g_autofree gchar *tag = g_build_filename(f->cache, "CACHEDIR.TAG", NULL);
 
-	assert_ok(r);
-	path = result_string(r, "path");
-	{
-		g_autofree gchar *want = g_build_filename(snap, f->commit, NULL);
-		g_assert_cmpstr(path, ==, want);
-	}
-	files = g_variant_lookup_value(r->result, "files", G_VARIANT_TYPE_STRING_ARRAY);
-	g_assert_cmpuint(g_variant_n_children(files), ==, 6); /* + .gitattributes */
-	g_assert_true(g_file_test(tag, G_FILE_TEST_IS_REGULAR));
-	ref = read_file(refp);
-	g_assert_cmpuint(strlen(ref), ==, 40); /* no newline */
-	g_assert_cmpstr(ref, ==, f->commit);
-
-	/* blobs are named by etag and hold exactly those bytes */
-	dir = g_dir_open(blobs, 0, NULL);
-	g_assert_nonnull(dir);
-	while ((name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *p = g_build_filename(blobs, name, NULL);
-		g_autofree gchar *contents = NULL;
-		gsize len = 0;
-		g_assert_true(strlen(name) == 40 || strlen(name) == 64);
-		g_assert_false(g_file_test(p, G_FILE_TEST_IS_SYMLINK));
-		g_assert_true(g_file_get_contents(p, &contents, &len, NULL));
-		if (strlen(name) == 64) {
-			g_autofree gchar *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-									    (guchar *)contents,
-									    len);
-			g_assert_cmpstr(sha, ==, name);
-		} else {
-			g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA1);
-			g_autofree gchar *hdr = g_strdup_printf("blob %" G_GSIZE_FORMAT, len);
-			g_checksum_update(c, (guchar *)hdr, (gssize)strlen(hdr) + 1);
-			g_checksum_update(c, (guchar *)contents, (gssize)len);
-			g_assert_cmpstr(g_checksum_get_string(c), ==, name);
-		}
-		n_blobs++;
-	}
-	g_assert_cmpuint(n_blobs, ==, 6);
-
-	/* snapshot entries: relative symlinks that resolve to a blob */
-	for (gsize i = 0; i < g_variant_n_children(files); i++) {
-		const gchar *file = NULL;
-		g_autofree gchar *p = NULL;
-		g_autofree gchar *target = NULL;
-		g_autofree gchar *dirn = NULL;
-		g_autofree gchar *resolved = NULL;
-		g_autofree gchar *canon_blobs = NULL;
-		g_autofree gchar *parent = NULL;
-		guint depth = 2;
-
-		g_variant_get_child(files, i, "&s", &file);
-		p = g_build_filename(path, file, NULL);
-		g_assert_true(g_file_test(p, G_FILE_TEST_IS_SYMLINK));
-		target = g_file_read_link(p, NULL);
-		g_assert_false(g_path_is_absolute(target));
-		for (const gchar *c = file; *c != '\0'; c++)
-			depth += *c == '/';
-		for (guint d = 0; d < depth; d++)
-			g_assert_true(g_str_has_prefix(target + 3 * d, "../"));
-		g_assert_true(g_str_has_prefix(target + 3 * depth, "blobs/"));
-		dirn = g_path_get_dirname(p);
-		resolved = g_canonicalize_filename(target, dirn);
-		canon_blobs = g_canonicalize_filename(blobs, NULL);
-		parent = g_path_get_dirname(resolved);
-		g_assert_cmpstr(parent, ==, canon_blobs);
-		g_assert_true(g_file_test(resolved, G_FILE_TEST_IS_REGULAR));
-	}
+	assert_layout(f, r);
 }
 
 static gboolean

@@ -129,6 +129,21 @@ hubd_cache_link_snapshot(HubdCache *self,
 			 const gchar *etag,
 			 GError **error);
 
+/* For a cache folder the caller named (cache_dir): creates the root (0755
+ * under the umask, parents too) and checks that it can be written, before
+ * anything is. HUBD_ERROR_INVALID_ARGUMENT naming the folder otherwise.
+ * Worker threads. (hubd-cache-folder.c) */
+gboolean
+hubd_cache_prepare_root(HubdCache *self, GError **error);
+/* TRUE when blobs/{etag} is a regular file of `size` bytes (a dry run's
+ * "already in the cache"). Reads only. */
+gboolean
+hubd_cache_has_blob(HubdCache *self,
+		    HubdRepoType type,
+		    const gchar *repo_id,
+		    const gchar *etag,
+		    guint64 size);
+
 /* As `hf cache scan` (see org.hubd.Hub1.Cache.Scan): an a{sv}. */
 GVariant *
 hubd_cache_scan(HubdCache *self, GCancellable *cancellable, GError **error);

@@ -20,6 +20,7 @@
 
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
+#include "hubd-dry-run.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
@@ -29,68 +30,6 @@
 
 #define MAX_HOPS             10
 #define HEAD_RETRY_TIMEOUT_S 60
-
-HubdDownloadRequest *
-hubd_download_request_copy(const HubdDownloadRequest *req)
-{
-	HubdDownloadRequest *c = g_new0(HubdDownloadRequest, 1);
-
-	c->type = req->type;
-	c->repo_id = g_strdup(req->repo_id);
-	c->revision = g_strdup(req->revision != NULL ? req->revision : "main");
-	c->filename = g_strdup(req->filename);
-	c->local_dir = g_strdup(req->local_dir);
-	c->force = req->force;
-	c->offline = req->offline;
-	c->api = req->api != NULL ? g_object_ref(req->api) : NULL;
-	c->mirror = req->mirror != NULL ? g_object_ref(req->mirror) : NULL;
-	return c;
-}
-
-void
-hubd_download_request_free(HubdDownloadRequest *req)
-{
-	if (req == NULL)
-		return;
-	g_free(req->repo_id);
-	g_free(req->revision);
-	g_free(req->filename);
-	g_free(req->local_dir);
-	g_clear_object(&req->api);
-	g_clear_object(&req->mirror);
-	g_free(req);
-}
-
-guint
-hubd_download_retry_base_ms(HubdContext *context)
-{
-	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
-						     "http",
-						     "retry-base-ms",
-						     NULL);
-	guint64 n = 0;
-
-	if (v != NULL && g_ascii_string_to_unsigned(v, 10, 0, 60000, &n, NULL))
-		return (guint)n;
-	return 1000;
-}
-
-/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
- * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
-static guint64
-hubd_download_direct_min_size(HubdContext *context)
-{
-	HubdConfig *config = hubd_context_get_config(context);
-	g_autofree gchar *v =
-		hubd_config_get_string(config, "downloads", "direct-io-min-size", NULL);
-	guint64 n = 64 * 1024 * 1024;
-
-	if (!hubd_config_get_boolean(config, "downloads", "direct-io", TRUE))
-		return G_MAXUINT64;
-	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
-		g_warning("[downloads] direct-io-min-size is not a number of bytes: %s", v);
-	return n;
-}
 
 typedef struct {
 	HubdContext *context;
@@ -118,6 +57,7 @@ dl_free(Dl *dl)
 {
 	g_object_unref(dl->context);
 	g_clear_object(&dl->api);
+	g_clear_object(&dl->cache);
 	g_clear_object(&dl->job);
 	g_clear_object(&dl->transfer);
 	hubd_download_request_free(dl->req);
@@ -149,6 +89,20 @@ dl_return_done(GTask *task)
 {
 	Dl *dl = g_task_get_task_data(task);
 
+	if (dl->req->dry_run) {
+		g_autoptr(GPtrArray) entries = g_ptr_array_new();
+
+		g_ptr_array_add(entries,
+				hubd_dry_run_entry(dl->req->filename,
+						   dl->size,
+						   dl->path,
+						   dl->cached,
+						   dl->req->force));
+		g_task_return_pointer(task,
+				      hubd_dry_run_result(dl->path, dl->commit, entries),
+				      (GDestroyNotify)g_variant_unref);
+		return;
+	}
 	if (dl->job != NULL) {
 		if (dl->set_totals)
 			hubd_job_set_totals(dl->job, dl->size, 1);
@@ -334,6 +288,30 @@ dl_start_transfer(GTask *task)
 				 g_object_ref(task));
 }
 
+/* ---- step 3 of a dry run: is it there already; nothing written ---- */
+
+static void
+dl_dry_run_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Dl *dl = task_data;
+
+	dl->cached = hubd_dry_run_is_cached(dl->cache,
+					    dl->req->local_dir,
+					    dl->req->type,
+					    dl->req->repo_id,
+					    dl->req->filename,
+					    dl->etag,
+					    dl->size);
+	dl->path = dl->req->local_dir != NULL
+			   ? hubd_local_dir_file_path(dl->req->local_dir, dl->req->filename)
+			   : hubd_cache_snapshot_path(dl->cache,
+						      dl->req->type,
+						      dl->req->repo_id,
+						      dl->commit,
+						      dl->req->filename);
+	g_task_return_int(task, 1);
+}
+
 /* ---- step 3: known metadata: refs, and maybe the cache already has it ---- */
 
 static void
@@ -427,7 +405,7 @@ dl_head_failed_thread(GTask *task, gpointer source, gpointer task_data, GCancell
 	Dl *dl = task_data;
 
 	if (g_error_matches(dl->error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
-		if (dl->commit != NULL && dl->req->local_dir == NULL &&
+		if (dl->commit != NULL && dl->req->local_dir == NULL && !dl->req->dry_run &&
 		    hubd_cache_ensure_repo(dl->cache, dl->req->type, dl->req->repo_id, NULL)) {
 			hubd_cache_mark_no_exist(dl->cache,
 						 dl->req->type,
@@ -586,7 +564,9 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		dl->get_url = g_uri_to_string(hubd_hub_response_get_uri(resp));
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_totals(dl->job, dl->size, 1);
-	hubd_download_run_in_thread(task, dl_prepare_thread, dl_prepared_cb);
+	hubd_download_run_in_thread(task,
+				    dl->req->dry_run ? dl_dry_run_thread : dl_prepare_thread,
+				    dl_prepared_cb);
 }
 
 static void
@@ -617,7 +597,15 @@ dl_lookup_thread(GTask *task, gpointer source, gpointer task_data, GCancellable 
 {
 	Dl *dl = task_data;
 	gboolean offline = dl->req->offline || hubd_hub_api_is_offline(dl->api);
+	GError *error = NULL;
 
+	/* a folder the caller named is made ready before anything is sent or
+	 * written; a dry run or an offline read writes nothing */
+	if (dl->req->cache_dir != NULL && !dl->req->dry_run && !offline &&
+	    !hubd_cache_prepare_root(dl->cache, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
 	if (dl->req->local_dir == NULL && !dl->req->force &&
 	    hubd_cache_is_commit_hash(dl->req->revision) &&
 	    dl_take_snapshot_entry(dl,
@@ -695,7 +683,7 @@ hubd_download_file_async(HubdContext *context,
 	g_task_set_source_tag(task, hubd_download_file_async);
 	dl->context = g_object_ref(context);
 	dl->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
-	dl->cache = hubd_context_get_cache(context);
+	dl->cache = hubd_download_dup_cache(context, req->cache_dir);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;
 	dl->req = hubd_download_request_copy(req);

@@ -3,6 +3,7 @@
  * (docs/hub-download.md §2–§8) */
 #pragma once
 
+#include "hubd-cache.h"
 #include "hubd-context.h"
 #include "hubd-job.h"
 #include "hubd-repo-id.h"
@@ -16,6 +17,12 @@ typedef struct {
 	gchar *revision; /* never NULL ("main" by default) */
 	gchar *filename;
 	gchar *local_dir; /* NULL: the cache */
+	/* the cache folder the caller named (absolute, canonical), or NULL for
+	 * hubd's own; the same layout, locks and sharing in it */
+	gchar *cache_dir;
+	/* resolve and report what would be downloaded, write nothing: the
+	 * result is hubd_dry_run_result()'s */
+	gboolean dry_run;
 	gboolean force;
 	gboolean offline;
 	/* the caller's Hub API (its token_name and library_name:
@@ -53,8 +60,18 @@ hubd_download_file_finish(GAsyncResult *result, GError **error);
 void
 hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb);
 
+/* The cache a request writes to: its cache_dir, else hubd's (a new ref). */
+HubdCache *
+hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir);
+
 /* [http] retry-base-ms, as HubdHubClient uses it (1000 by default). */
 guint
 hubd_download_retry_base_ms(HubdContext *context);
+
+/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
+ * default 64 MiB): blobs this big or bigger bypass the page cache
+ * (hubd-blob-writer); G_MAXUINT64 when direct-io is off. */
+guint64
+hubd_download_direct_min_size(HubdContext *context);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
 #include "hubd-download.h"
+#include "hubd-dry-run.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 
@@ -31,6 +32,7 @@ hubd_snapshot_request_free(HubdSnapshotRequest *req)
 	g_strfreev(req->ignore_patterns);
 	g_free(req->local_dir);
 	g_clear_object(&req->api);
+	g_free(req->cache_dir);
 	g_clear_object(&req->mirror);
 	g_free(req);
 }
@@ -68,7 +70,9 @@ typedef struct {
 	HubdJob *job;
 	HubdSnapshotRequest *req;
 	gchar *commit;
-	GPtrArray *files; /* paths to fetch */
+	GPtrArray *files;   /* paths to fetch */
+	GPtrArray *listing; /* dry run: the HubdHubTreeEntry of each of them */
+	GVariant *dry_result;
 	JsonObject *tree; /* path -> entry, for trees/<commit>.json */
 	guint64 bytes_total;
 	guint next;
@@ -81,8 +85,11 @@ snap_free(Snap *s)
 {
 	g_object_unref(s->context);
 	g_clear_object(&s->api);
+	g_clear_object(&s->cache);
 	g_clear_object(&s->job);
 	hubd_snapshot_request_free(s->req);
+	g_clear_pointer(&s->listing, g_ptr_array_unref);
+	g_clear_pointer(&s->dry_result, g_variant_unref);
 	g_free(s->commit);
 	g_ptr_array_unref(s->files);
 	g_clear_pointer(&s->tree, json_object_unref);
@@ -105,6 +112,12 @@ snap_return(GTask *task)
 	g_autofree gchar *root = snap_root(s);
 	GVariantBuilder b;
 
+	if (s->dry_result != NULL) {
+		g_task_return_pointer(task,
+				      g_variant_ref(s->dry_result),
+				      (GDestroyNotify)g_variant_unref);
+		return;
+	}
 	g_ptr_array_add(s->files, NULL);
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&b, "{sv}", "path", g_variant_new_string(root));
@@ -309,17 +322,22 @@ snap_offline_thread(GTask *task, gpointer source, gpointer task_data, GCancellab
 		g_task_return_error(task, error);
 		return;
 	}
-	if (s->files->len > 0) {
-		g_task_return_boolean(task, TRUE);
-		return;
+	if (s->files->len == 0) {
+		snap_walk(root, NULL, s);
+		g_ptr_array_sort(s->files, snap_strcmp_indirect);
 	}
-	snap_walk(root, NULL, s);
-	g_ptr_array_sort(s->files, snap_strcmp_indirect);
+	if (s->req->dry_run)
+		s->dry_result = hubd_dry_run_result_for_files(root,
+							      s->commit,
+							      (const gchar *const *)s->files->pdata,
+							      s->files->len,
+							      s->req->force);
 	g_task_return_boolean(task, TRUE);
 }
 
+/* the offline answer and a dry run: the thread left the result in `s` */
 static void
-snap_offline_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+snap_thread_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
@@ -366,6 +384,7 @@ snap_pump(GTask *task)
 			.revision = s->commit,
 			.filename = g_ptr_array_index(s->files, s->next),
 			.local_dir = s->req->local_dir,
+			.cache_dir = s->req->cache_dir,
 			.force = s->req->force,
 			.api = s->api,
 			.mirror = s->req->mirror,
@@ -434,7 +453,34 @@ snap_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	snap_pump(g_steal_pointer(&task));
 }
 
+/* ---- a dry run: the listing against the cache, nothing written ---- */
+
+static void
+snap_dry_run_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	g_autofree gchar *root = snap_root(s);
+
+	s->dry_result = hubd_dry_run_result_for_listing(s->cache,
+							s->req->local_dir,
+							s->req->type,
+							s->req->repo_id,
+							root,
+							s->commit,
+							s->listing,
+							s->req->force);
+	g_task_return_boolean(task, TRUE);
+}
+
 /* ---- the tree listing ---- */
+
+static gint
+snap_entry_cmp(gconstpointer a, gconstpointer b)
+{
+	/* g_ptr_array_sort() hands out pointers to the elements */
+	return g_strcmp0((*(HubdHubTreeEntry *const *)a)->path,
+			 (*(HubdHubTreeEntry *const *)b)->path);
+}
 
 static void
 snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -463,6 +509,13 @@ snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			continue;
 		g_ptr_array_add(s->files, g_strdup(entry->path));
 		s->bytes_total += entry->size;
+		if (s->req->dry_run)
+			g_ptr_array_add(s->listing, hubd_hub_tree_entry_ref(entry));
+	}
+	if (s->req->dry_run) {
+		g_ptr_array_sort(s->listing, snap_entry_cmp);
+		hubd_download_run_in_thread(task, snap_dry_run_thread, snap_thread_done_cb);
+		return;
 	}
 	hubd_download_run_in_thread(task, snap_ref_thread, snap_ref_cb);
 }
@@ -503,12 +556,65 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
 		g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
 		g_clear_error(&error);
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
 	g_task_return_error(task, error);
 	g_object_unref(task);
+}
+
+static gboolean
+snap_is_offline(Snap *s)
+{
+	return s->req->offline || hubd_hub_api_is_offline(s->api);
+}
+
+/* Takes `task`. */
+static void
+snap_resolve(GTask *task)
+{
+	Snap *s = g_task_get_task_data(task);
+
+	if (hubd_cache_is_commit_hash(s->req->revision)) {
+		s->commit = g_strdup(s->req->revision);
+		snap_list(task);
+		return;
+	}
+	hubd_hub_api_revision_commit_async(s->api,
+					   s->req->type,
+					   s->req->repo_id,
+					   s->req->revision,
+					   g_task_get_cancellable(task),
+					   snap_revision_cb,
+					   task);
+}
+
+/* a folder the caller named is made ready before anything is sent */
+static void
+snap_prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
+{
+	Snap *s = task_data;
+	GError *error = NULL;
+
+	if (!hubd_cache_prepare_root(s->cache, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+snap_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	snap_resolve(g_steal_pointer(&task));
 }
 
 void
@@ -525,32 +631,27 @@ hubd_snapshot_async(HubdContext *context,
 	g_task_set_source_tag(task, hubd_snapshot_async);
 	s->context = g_object_ref(context);
 	s->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
-	s->cache = hubd_context_get_cache(context);
+	s->cache = hubd_download_dup_cache(context, req->cache_dir);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;
 	if (s->req->revision == NULL)
 		s->req->revision = g_strdup("main");
 	s->files = g_ptr_array_new_with_free_func(g_free);
+	s->listing = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_hub_tree_entry_unref);
 	g_task_set_task_data(task, s, (GDestroyNotify)snap_free);
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
-	if (req->offline || hubd_hub_api_is_offline(s->api)) {
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_offline_cb);
+	if (snap_is_offline(s)) {
+		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
-	if (hubd_cache_is_commit_hash(req->revision)) {
-		s->commit = g_strdup(req->revision);
-		snap_list(task);
+	if (req->cache_dir != NULL && !req->dry_run) {
+		hubd_download_run_in_thread(task, snap_prepare_thread, snap_prepared_cb);
+		g_object_unref(task);
 		return;
 	}
-	hubd_hub_api_revision_commit_async(s->api,
-					   req->type,
-					   req->repo_id,
-					   req->revision,
-					   cancellable,
-					   snap_revision_cb,
-					   task);
+	snap_resolve(task);
 }
 
 GVariant *

@@ -16,6 +16,8 @@ typedef struct {
 	GStrv allow_patterns;
 	GStrv ignore_patterns;
 	gchar *local_dir;
+	gchar *cache_dir;  /* as HubdDownloadRequest's */
+	gboolean dry_run;  /* as HubdDownloadRequest's */
 	guint max_workers; /* 0: 8 */
 	gboolean offline;
 	gboolean force;
@@ -38,7 +40,9 @@ hubd_snapshot_path_matches(const gchar *const *allow,
 			   const gchar *path);
 
 /* Takes `req`. The result is the a{sv} of Transfers.Snapshot: path (the
- * snapshot folder or local_dir), commit, files. */
+ * snapshot folder or local_dir), commit, files; with dry_run,
+ * hubd_dry_run_result()'s from the listing (no blob fetched, nothing
+ * written). */
 void
 hubd_snapshot_async(HubdContext *context,
 		    HubdSnapshotRequest *req,

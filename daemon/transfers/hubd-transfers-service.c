@@ -68,6 +68,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Run, run_free)
 /* The options each method takes (org.hubd.Hub1.Transfers.xml). */
 static const HubdServiceOption snapshot_options[] = {
 	{"local_dir", "s"},
+	{"cache_dir", "s"},
+	{"dry_run", "b"},
 	{"force", "b"},
 	{"offline", "b"},
 	{"library_name", "s"},
@@ -79,12 +81,39 @@ static const HubdServiceOption snapshot_options[] = {
 };
 static const HubdServiceOption download_options[] = {
 	{"local_dir", "s"},
+	{"cache_dir", "s"},
+	{"dry_run", "b"},
 	{"force", "b"},
 	{"offline", "b"},
 	{"library_name", "s"},
 	{"library_version", "s"},
 	{NULL, NULL},
 };
+
+/* An absolute folder option, canonical in `out`; FALSE (and an error) for
+ * a relative one. An empty value is no folder. */
+static gboolean
+hubd_transfers_service_folder(GVariant *options, const gchar *key, gchar **out, GError **error)
+{
+	const gchar *dir = NULL;
+
+	if (!g_variant_lookup(options, key, "&s", &dir) || dir[0] == '\0')
+		return TRUE;
+	if (!g_path_is_absolute(dir)) {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_INVALID_ARGUMENT,
+			/* TRANSLATORS: %s is the option (local_dir, cache_dir), then its value */
+			_("%s must be an absolute path, not “%s”"),
+			key,
+			dir);
+		return FALSE;
+	}
+	/* canonical, so one folder named two ways shares its transfers */
+	*out = g_canonicalize_filename(dir, NULL);
+	return TRUE;
+}
 
 /* The checks both methods share; an error is returned to the caller. */
 static gboolean
@@ -95,31 +124,31 @@ hubd_transfers_service_check(GDBusMethodInvocation *invocation,
 			     GVariant *options,
 			     gboolean snapshot,
 			     HubdRepoType *type,
-			     gchar **local_dir)
+			     gchar **local_dir,
+			     gchar **cache_dir)
 {
 	GError *error = NULL;
-	const gchar *dir = NULL;
 
 	if (!hubd_service_check_hub_options(options,
 					    snapshot ? snapshot_options : download_options,
 					    &error) ||
 	    !hubd_repo_type_from_string(repo_type, type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
-	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {
+	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error)) ||
+	    !hubd_transfers_service_folder(options, "local_dir", local_dir, &error) ||
+	    !hubd_transfers_service_folder(options, "cache_dir", cache_dir, &error)) {
 		hubd_service_return_error(invocation, error);
 		return FALSE;
 	}
-	if (g_variant_lookup(options, "local_dir", "&s", &dir) && dir[0] != '\0') {
-		if (!g_path_is_absolute(dir)) {
-			hubd_service_return_error(
-				invocation,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_INVALID_ARGUMENT,
-					    _("local_dir must be an absolute path, not “%s”"),
-					    dir));
-			return FALSE;
-		}
-		*local_dir = g_canonicalize_filename(dir, NULL);
+	if (*local_dir != NULL && *cache_dir != NULL) {
+		/* as hf download: one or the other (docs/hub-download.md §11) */
+		hubd_service_return_error(
+			invocation,
+			g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("local_dir and cache_dir cannot be used together: cache_dir "
+				      "is a shared cache, local_dir a folder of real files")));
+		return FALSE;
 	}
 	return TRUE;
 }
@@ -213,7 +242,8 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 					  options,
 					  FALSE,
 					  &req->type,
-					  &req->local_dir))
+					  &req->local_dir,
+					  &req->cache_dir))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	if (!hubd_path_is_safe_relative(filename, &error)) {
 		g_prefix_error(&error, _("“%s” is not a file name in a repo: "), filename);
@@ -224,6 +254,7 @@ hubd_transfers_service_handle_download(HubdDbusTransfers *skeleton,
 	req->revision = g_strdup(revision[0] != '\0' ? revision : "main");
 	req->filename = g_strdup(filename);
 	req->force = lookup_bool(options, "force");
+	req->dry_run = lookup_bool(options, "dry_run");
 	req->offline = lookup_bool(options, "offline");
 	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
 	req->mirror = hubd_transfers_service_dup_mirror(self);
@@ -267,7 +298,8 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 					  options,
 					  TRUE,
 					  &req->type,
-					  &req->local_dir))
+					  &req->local_dir,
+					  &req->cache_dir))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	req->repo_id = g_strdup(repo_id);
 	req->revision = g_strdup(revision[0] != '\0' ? revision : "main");
@@ -275,6 +307,7 @@ hubd_transfers_service_handle_snapshot(HubdDbusTransfers *skeleton,
 	g_variant_lookup(options, "ignore_patterns", "^as", &req->ignore_patterns);
 	g_variant_lookup(options, "max_workers", "u", &req->max_workers);
 	req->force = lookup_bool(options, "force");
+	req->dry_run = lookup_bool(options, "dry_run");
 	req->offline = lookup_bool(options, "offline");
 	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
 	req->mirror = hubd_transfers_service_dup_mirror(self);

@@ -1,0 +1,64 @@
+/* hubd-cache-folder.c: a cache folder named by the caller (the cache_dir
+ * option): made ready before anything is written, and what a dry run asks
+ * of it (is a blob already there), without writing anything */
+#define G_LOG_DOMAIN "HubdCache"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hubd-cache.h"
+#include "hubd-error.h"
+
+gboolean
+hubd_cache_prepare_root(HubdCache *self, GError **error)
+{
+	const gchar *root;
+
+	g_return_val_if_fail(HUBD_IS_CACHE(self), FALSE);
+	root = hubd_cache_get_root(self);
+	/* 0755 under the caller's umask: never world-writable, whatever the
+	 * umask (the daemon runs as the caller) */
+	if (g_mkdir_with_parents(root, 0755) != 0) {
+		gint errsv = errno;
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("The cache folder “%s” cannot be created: %s"),
+			    root,
+			    g_strerror(errsv));
+		return FALSE;
+	}
+	if (g_access(root, W_OK | X_OK) != 0) {
+		gint errsv = errno;
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("The cache folder “%s” cannot be written: %s"),
+			    root,
+			    g_strerror(errsv));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+hubd_cache_has_blob(HubdCache *self,
+		    HubdRepoType type,
+		    const gchar *repo_id,
+		    const gchar *etag,
+		    guint64 size)
+{
+	g_autofree gchar *blob = NULL;
+	struct stat st;
+
+	g_return_val_if_fail(HUBD_IS_CACHE(self), FALSE);
+	if (etag == NULL || etag[0] == '\0' || strchr(etag, '/') != NULL)
+		return FALSE;
+	blob = hubd_cache_blob_path(self, type, repo_id, etag);
+	/* named by its ETag, so the name is the content check; the size
+	 * catches a blob cut short by hand */
+	return g_stat(blob, &st) == 0 && S_ISREG(st.st_mode) && (guint64)st.st_size == size;
+}

@@ -1,0 +1,82 @@
+/* hubd-download-request.c: what Download and Snapshot hand to hubd-download
+ * (copy, free), the cache a request writes to, and the [http] / [downloads]
+ * settings each download reads */
+#define G_LOG_DOMAIN "HubdDownload"
+
+#include "hubd-context-private.h"
+#include "hubd-download.h"
+
+HubdDownloadRequest *
+hubd_download_request_copy(const HubdDownloadRequest *req)
+{
+	HubdDownloadRequest *c = g_new0(HubdDownloadRequest, 1);
+
+	c->type = req->type;
+	c->repo_id = g_strdup(req->repo_id);
+	c->revision = g_strdup(req->revision != NULL ? req->revision : "main");
+	c->filename = g_strdup(req->filename);
+	c->local_dir = g_strdup(req->local_dir);
+	c->cache_dir = g_strdup(req->cache_dir);
+	c->dry_run = req->dry_run;
+	c->force = req->force;
+	c->offline = req->offline;
+	c->api = req->api != NULL ? g_object_ref(req->api) : NULL;
+	c->mirror = req->mirror != NULL ? g_object_ref(req->mirror) : NULL;
+	return c;
+}
+
+void
+hubd_download_request_free(HubdDownloadRequest *req)
+{
+	if (req == NULL)
+		return;
+	g_free(req->repo_id);
+	g_free(req->revision);
+	g_free(req->filename);
+	g_free(req->local_dir);
+	g_free(req->cache_dir);
+	g_clear_object(&req->api);
+	g_clear_object(&req->mirror);
+	g_free(req);
+}
+
+HubdCache *
+hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir)
+{
+	/* a new HubdCache per call costs nothing; its paths, and so the shared
+	 * transfers keyed by them, are the folder's own */
+	if (cache_dir != NULL)
+		return hubd_cache_new(cache_dir);
+	return g_object_ref(hubd_context_get_cache(context));
+}
+
+guint
+hubd_download_retry_base_ms(HubdContext *context)
+{
+	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
+						     "http",
+						     "retry-base-ms",
+						     NULL);
+	guint64 n = 0;
+
+	if (v != NULL && g_ascii_string_to_unsigned(v, 10, 0, 60000, &n, NULL))
+		return (guint)n;
+	return 1000;
+}
+
+/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
+ * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
+guint64
+hubd_download_direct_min_size(HubdContext *context)
+{
+	HubdConfig *config = hubd_context_get_config(context);
+	g_autofree gchar *v =
+		hubd_config_get_string(config, "downloads", "direct-io-min-size", NULL);
+	guint64 n = 64 * 1024 * 1024;
+
+	if (!hubd_config_get_boolean(config, "downloads", "direct-io", TRUE))
+		return G_MAXUINT64;
+	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
+		g_warning("[downloads] direct-io-min-size is not a number of bytes: %s", v);
+	return n;
+}
