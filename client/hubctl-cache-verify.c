@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "hubctl.h"
+
 #include "hubd-error.h"
 
 typedef struct {
@@ -136,6 +137,8 @@ verify_run(HubctlContext *ctx, const gchar *repo_id, const VerifyOptions *o)
 					 -1);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
+	/* hubd's error names registered, so the reply decodes into HUBD_ERROR */
+	(void)HUBD_ERROR;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	add_dir(&options, "local_dir", o->local_dir);
 	add_dir(&options, "cache_dir", o->cache_dir);

@@ -4,10 +4,9 @@
  * the job shows the bytes hashed (docs/cache-verify.md) */
 #define G_LOG_DOMAIN "HubdCacheVerify"
 
-#include "hubd-cache-verify.h"
-
 #include <glib/gi18n.h>
 
+#include "hubd-cache-verify.h"
 #include "hubd-download.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
@@ -274,7 +273,8 @@ verify_located_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	hubd_hub_api_revision_commit_async(v->api,
 					   v->req->type,
 					   v->req->repo_id,
-					   revision != NULL && revision[0] != '\0' ? revision : "main",
+					   revision != NULL && revision[0] != '\0' ? revision
+										   : "main",
 					   g_task_get_cancellable(task),
 					   verify_commit_cb,
 					   task);
@@ -305,6 +305,6 @@ hubd_cache_verify_async(HubdContext *context,
 GVariant *
 hubd_cache_verify_finish(GAsyncResult *result, GError **error)
 {
-	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
+	g_return_val_if_fail(G_IS_TASK(result), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
 }

@@ -122,7 +122,8 @@ hubd_cache_verify_walk(const gchar *root,
 		       GCancellable *cancellable,
 		       GError **error)
 {
-	g_autoptr(GHashTable) files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) files =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
 	if (!walk_folder(root, NULL, skip_metadata, files, cancellable, error))
 		return NULL;

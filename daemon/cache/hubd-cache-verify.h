@@ -55,7 +55,7 @@ hubd_cache_verify_compare(const gchar *root,
 typedef struct {
 	HubdRepoType type;
 	gchar *repo_id;
-	gchar *revision; /* "" or NULL: the default */
+	gchar *revision;  /* "" or NULL: the default */
 	gchar *local_dir; /* absolute, or NULL: the cache */
 	HubdCache *cache; /* the cache to verify in (ignored with local_dir) */
 } HubdCacheVerifyRequest;
