@@ -1,5 +1,6 @@
-/* hubctl-cache.c: `hubctl cache scan|delete` — the shared download cache, as
- * `hf cache scan` / `hf cache delete` show and clean it */
+/* hubctl-cache.c: `hubctl cache scan|delete|verify` — the shared download
+ * cache, as `hf cache scan` / `hf cache delete` show and clean it (verify is
+ * in hubctl-cache-verify.c) */
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -358,6 +359,10 @@ hubctl_cache_run(HubctlContext *ctx, gint argc, gchar **argv)
 			"scan",
 			_("List the repos in the shared download cache"));
 		fprintf(out, "  %-7s %s\n", "delete", _("Delete cached revisions"));
+		fprintf(out,
+			"  %-7s %s\n",
+			"verify",
+			_("Check a cached revision's files against the Hub's hashes"));
 		fprintf(out, "\n%s\n", _("Run 'hubctl cache COMMAND --help' for its options."));
 		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
 	}
@@ -366,16 +371,18 @@ hubctl_cache_run(HubctlContext *ctx, gint argc, gchar **argv)
 		return hubctl_cache_scan(ctx, argc - 1, argv + 1);
 	if (g_strcmp0(argv[1], "delete") == 0 || g_strcmp0(argv[1], "rm") == 0)
 		return hubctl_cache_delete(ctx, argc - 1, argv + 1);
+	if (g_strcmp0(argv[1], "verify") == 0)
+		return hubctl_cache_verify(ctx, argc - 1, argv + 1);
 	{
 		g_autofree gchar *message =
-			g_strdup_printf(_("unknown command “%s” (scan, delete)"), argv[1]);
+			g_strdup_printf(_("unknown command “%s” (scan, delete, verify)"), argv[1]);
 		return hubctl_usage_error("cache", message);
 	}
 }
 
 const HubctlCommand hubctl_cache_command = {
 	"cache",
-	N_("cache scan|delete"),
+	N_("cache scan|delete|verify"),
 	N_("Inspect and clean the shared download cache"),
 	hubctl_cache_run,
 };

@@ -7,7 +7,7 @@
 #include "hubctl.h"
 
 /* The methods hubd accepts `token_name` on (the XML in data/dbus): every Repos
- * and Transfers method that talks to the Hub, and Auth.WhoAmI. */
+ * and Transfers method that talks to the Hub, Cache.Verify and Auth.WhoAmI. */
 static gboolean
 hubctl_call_options_wanted(const gchar *interface, const gchar *member)
 {
@@ -15,6 +15,8 @@ hubctl_call_options_wanted(const gchar *interface, const gchar *member)
 		return g_strcmp0(member, "HubUrl") != 0;
 	if (g_strcmp0(interface, "org.hubd.Hub1.Transfers") == 0)
 		return g_strcmp0(member, "ListJobs") != 0;
+	if (g_strcmp0(interface, "org.hubd.Hub1.Cache") == 0)
+		return g_strcmp0(member, "Verify") == 0;
 	return g_strcmp0(interface, "org.hubd.Hub1.Auth") == 0 && g_strcmp0(member, "WhoAmI") == 0;
 }
 

@@ -137,7 +137,10 @@ hubctl_print_help(void)
 
 	hubctl_table_add_row(exits, "0", _("Success"));
 	code = g_strdup_printf("%d", HUBCTL_EXIT_FAILED);
-	hubctl_table_add_row(exits, code, _("The operation failed: the Hub or hubd said no"));
+	hubctl_table_add_row(exits,
+			     code,
+			     _("The operation failed: the Hub or hubd said no, or cache verify "
+			       "found a corrupted file"));
 	g_free(code);
 	code = g_strdup_printf("%d", HUBCTL_EXIT_UNREACHABLE);
 	hubctl_table_add_row(exits, code, _("hubd could not be reached"));

@@ -187,6 +187,10 @@ hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVari
 HubdDbusTransfers *
 hubctl_transfers_proxy(HubctlContext *ctx);
 
+/* `hubctl cache verify` (client/hubctl-cache-verify.c); argv[0] is "verify". */
+gint
+hubctl_cache_verify(HubctlContext *ctx, gint argc, gchar **argv);
+
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;
 extern const HubctlCommand hubctl_status_command;

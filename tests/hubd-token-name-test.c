@@ -198,6 +198,7 @@ test_upload_download(Fixture *f, gconstpointer data)
 	g_autofree gchar *got = NULL;
 	g_autofree gchar *log = NULL;
 	const gchar *path = NULL;
+	guint32 verified = 0;
 	HubdTestJobResult *r;
 	GVariantBuilder files;
 	GVariantBuilder o;
@@ -239,6 +240,28 @@ test_upload_download(Fixture *f, gconstpointer data)
 	g_assert_true(g_variant_lookup(r->result, "path", "&s", &path));
 	g_assert_true(g_file_get_contents(path, &got, NULL, NULL));
 	g_assert_cmpstr(got, ==, "bob's private bytes\n");
+	hubd_test_job_result_free(r);
+
+	/* Cache.Verify asks the Hub for the listing with the call's token too: bob's
+	 * private repo verifies with his name, and is not found with the active one */
+	g_variant_builder_init(&o, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&o, "{sv}", "token_name", g_variant_new_string("bob-w"));
+	g_variant_builder_add(&o, "{sv}", "local_dir", g_variant_new_string(dest));
+	r = hubd_test_run_job(f->bus,
+			      "org.hubd.Hub1.Cache.Verify",
+			      g_variant_new("(sssa{sv})", "model", BOB_REPO, "", &o),
+			      JOB_MS);
+	g_assert_cmpstr(r->error_name, ==, "");
+	g_assert_true(g_variant_lookup(r->result, "verified", "u", &verified));
+	g_assert_cmpuint(verified, ==, 1);
+	hubd_test_job_result_free(r);
+	g_variant_builder_init(&o, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&o, "{sv}", "local_dir", g_variant_new_string(dest));
+	r = hubd_test_run_job(f->bus,
+			      "org.hubd.Hub1.Cache.Verify",
+			      g_variant_new("(sssa{sv})", "model", BOB_REPO, "", &o),
+			      JOB_MS);
+	g_assert_cmpstr(r->error_name, ==, "org.hubd.Hub1.Error.RepoNotFound");
 	hubd_test_job_result_free(r);
 
 	/* an unknown name fails the job, typed */

@@ -1,16 +1,19 @@
-/* hubd-cache-service.c: org.hubd.Hub1.Cache — scan and clean the shared cache
- * (`hf cache scan` / `hf cache delete`); the walking happens in a worker
- * thread, never on the main loop */
+/* hubd-cache-service.c: org.hubd.Hub1.Cache — scan, clean and verify the
+ * shared cache (`hf cache scan` / `delete` / `verify`); the walking and
+ * hashing happen in worker threads, never on the main loop */
 #define G_LOG_DOMAIN "HubdCacheService"
 
 #include "hubd-cache-service.h"
 
 #include <glib/gi18n.h>
 
+#include "hubd-cache-verify.h"
 #include "hubd-cache.h"
 #include "hubd-context.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
+#include "hubd-job.h"
 
 struct _HubdCacheService {
 	HubdService parent_instance;
@@ -152,6 +155,124 @@ hubd_cache_service_handle_delete(HubdDbusCache *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- Verify: a job (hubd-cache-verify-job.c) ---- */
+
+typedef struct {
+	HubdCacheService *self;
+	HubdJob *job;
+} VerifyRun;
+
+static void
+hubd_cache_service_verified_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	VerifyRun *run = user_data;
+	GError *error = NULL;
+	g_autoptr(GVariant) result = hubd_cache_verify_finish(res, &error);
+
+	if (result == NULL)
+		hubd_job_fail(run->job, error);
+	else
+		hubd_job_complete(run->job, result);
+	run->self->busy--;
+	hubd_context_release(hubd_service_get_context(HUBD_SERVICE(run->self)));
+	g_object_unref(run->job);
+	g_object_unref(run->self);
+	g_free(run);
+}
+
+/* An absolute folder from `options[key]` (canonical), NULL when not given;
+ * FALSE (error returned) when it is relative. */
+static gboolean
+hubd_cache_service_lookup_dir(GDBusMethodInvocation *invocation,
+			      GVariant *options,
+			      const gchar *key,
+			      gchar **dir_out)
+{
+	const gchar *dir = NULL;
+
+	*dir_out = NULL;
+	if (!g_variant_lookup(options, key, "&s", &dir) || dir[0] == '\0')
+		return TRUE;
+	if (!g_path_is_absolute(dir)) {
+		hubd_service_return_error(invocation,
+					  g_error_new(HUBD_ERROR,
+						      HUBD_ERROR_INVALID_ARGUMENT,
+						      _("%s must be an absolute path, not “%s”"),
+						      key,
+						      dir));
+		return FALSE;
+	}
+	*dir_out = g_canonicalize_filename(dir, NULL);
+	return TRUE;
+}
+
+static gboolean
+hubd_cache_service_handle_verify(HubdDbusCache *skeleton,
+				 GDBusMethodInvocation *invocation,
+				 const gchar *repo_type,
+				 const gchar *repo_id,
+				 const gchar *revision,
+				 GVariant *options,
+				 gpointer user_data)
+{
+	static const HubdServiceOption allowed[] = {
+		{"local_dir", "s"},
+		{"cache_dir", "s"},
+		{NULL, NULL},
+	};
+	HubdCacheService *self = HUBD_CACHE_SERVICE(user_data);
+	HubdContext *context = hubd_service_get_context(HUBD_SERVICE(self));
+	g_autoptr(HubdCacheVerifyRequest) req = g_new0(HubdCacheVerifyRequest, 1);
+	g_autofree gchar *cache_dir = NULL;
+	g_autofree gchar *description = NULL;
+	g_autoptr(HubdJob) job = NULL;
+	GError *error = NULL;
+	VerifyRun *run;
+
+	if (!hubd_service_check_hub_options(options, allowed, &error) ||
+	    !hubd_repo_type_from_string(repo_type, &req->type, &error) ||
+	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
+	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {
+		hubd_service_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (!hubd_cache_service_lookup_dir(invocation, options, "local_dir", &req->local_dir) ||
+	    !hubd_cache_service_lookup_dir(invocation, options, "cache_dir", &cache_dir))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (req->local_dir != NULL && cache_dir != NULL) {
+		hubd_service_return_error(
+			invocation,
+			g_error_new_literal(HUBD_ERROR,
+					    HUBD_ERROR_INVALID_ARGUMENT,
+					    _("Give local_dir or cache_dir, not both")));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	req->repo_id = g_strdup(repo_id);
+	req->revision = g_strdup(revision);
+	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
+	req->cache = cache_dir != NULL ? hubd_cache_new(cache_dir)
+				       : g_object_ref(hubd_context_get_cache(context));
+
+	description = g_strdup_printf("%s@%s", repo_id, revision[0] != '\0' ? revision : "main");
+	job = hubd_job_new(context, "verify", description);
+	hubd_job_add_repo(job, repo_type, repo_id, revision);
+	hubd_job_set_owner(job, invocation);
+	hubd_dbus_cache_complete_verify(skeleton, invocation, hubd_job_get_object_path(job));
+
+	run = g_new0(VerifyRun, 1);
+	run->self = g_object_ref(self);
+	run->job = g_object_ref(job);
+	self->busy++;
+	hubd_context_hold(context);
+	hubd_cache_verify_async(context,
+				g_steal_pointer(&req),
+				job,
+				hubd_job_get_cancellable(job),
+				hubd_cache_service_verified_cb,
+				run);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static GDBusInterfaceSkeleton *
 hubd_cache_service_create_skeleton(HubdService *service)
 {
@@ -166,6 +287,10 @@ hubd_cache_service_create_skeleton(HubdService *service)
 	g_signal_connect(skeleton,
 			 "handle-delete",
 			 G_CALLBACK(hubd_cache_service_handle_delete),
+			 service);
+	g_signal_connect(skeleton,
+			 "handle-verify",
+			 G_CALLBACK(hubd_cache_service_handle_verify),
 			 service);
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }

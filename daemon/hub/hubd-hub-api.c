@@ -106,7 +106,7 @@ hubd_hub_api_new_for_library(HubdHubApi *api, const gchar *name, const gchar *ve
  * stays active for everyone else. A name that is not stored fails each
  * request with %HUBD_ERROR_NOT_LOGGED_IN. It shares @api's client:
  * connections and whoami cache (keyed by the token itself, never its name).
- * Services make one per call with hubd_context_dup_hub_api_for_call().
+ * Services make one per call with hubd_hub_api_new_for_call().
  *
  * Returns: (transfer full): a new #HubdHubApi
  *
