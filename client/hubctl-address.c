@@ -269,7 +269,7 @@ hubctl_address_parse(const gchar *arg, GError **error)
 		if (strcmp(clean, address->path) != 0)
 			return hubctl_address_fail(error,
 						   arg,
-						   _("“.” segments are not allowed in the path"));
+						   _("“.” and “..” segments are not allowed"));
 	}
 	address->is_folder = trailing_slash && address->path != NULL;
 	return g_steal_pointer(&address);
