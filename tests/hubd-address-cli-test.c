@@ -96,26 +96,6 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	g_free(f->new_commit);
 }
 
-/* hubctl's one line of stdout, without its newline */
-static gchar *
-one_line(const gchar *out)
-{
-	g_assert_true(g_str_has_suffix(out, "\n"));
-	g_assert_true(strchr(out, '\n') == out + strlen(out) - 1);
-	return g_strndup(out, strlen(out) - 1);
-}
-
-static void
-assert_file_equals(const gchar *path, const gchar *expected)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *contents = NULL;
-
-	g_file_get_contents(path, &contents, NULL, &error);
-	g_assert_no_error(error);
-	g_assert_cmpstr(contents, ==, expected);
-}
-
 static gchar *
 snapshot(Fixture *f, const gchar *commit, const gchar *file)
 {
@@ -144,9 +124,9 @@ test_file_at_tag(Fixture *f, gconstpointer data)
 		g_assert_cmpint(hubd_test_run_hubctl((const gchar *const *)argv, NULL, &out, &err),
 				==,
 				0);
-		path = one_line(out);
+		path = hubd_test_one_line(out);
 		g_assert_cmpstr(path, ==, expected);
-		assert_file_equals(path, "one\n");
+		hubd_test_assert_file_equals(path, "one\n");
 	}
 	/* the revision percent-encoded, as hf writes a "/" in it */
 	{
@@ -158,9 +138,9 @@ test_file_at_tag(Fixture *f, gconstpointer data)
 				       NULL};
 
 		g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, NULL), ==, 0);
-		path = one_line(out);
+		path = hubd_test_one_line(out);
 		g_assert_cmpstr(path, ==, latest);
-		assert_file_equals(path, "two\n");
+		hubd_test_assert_file_equals(path, "two\n");
 	}
 	/* only the file was fetched: a resolve of data/train.txt on the Hub */
 	g_assert_cmpuint(
@@ -187,10 +167,10 @@ test_folder(Fixture *f, gconstpointer data)
 				       NULL};
 
 	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, expected);
-	assert_file_equals(train, "one\n");
-	assert_file_equals(c, "gamma\n");
+	hubd_test_assert_file_equals(train, "one\n");
+	hubd_test_assert_file_equals(c, "gamma\n");
 	g_assert_false(g_file_test(readme, G_FILE_TEST_EXISTS));
 
 	/* as hf download: a folder is a pattern of its own */
