@@ -2,7 +2,8 @@
  *
  * No FILENAME: a snapshot of the whole repo (filtered by --include and
  * --exclude). One FILENAME: that file. Several, or a folder ("dir/"): a
- * snapshot limited to exactly those, as huggingface_hub does. The path (the
+ * snapshot limited to exactly those, as huggingface_hub does. REPO_ID may be
+ * an hf:// address whose PATH is the FILENAME (docs/hub-download.md §12). The path (the
  * file, or the snapshot folder) is printed on stdout, always: scripts do
  * `path=$(hubctl download ...)`. --quiet silences progress and warnings. */
 #include <glib/gi18n.h>
@@ -211,6 +212,19 @@ hubctl_download_run(HubctlContext *ctx,
 	const gchar *path = NULL;
 	gint exit_code;
 
+	for (guint i = 0; i < n_files; i++) {
+		/* as hf download: a folder is a pattern of its own */
+		if (g_str_has_suffix(filenames[i], "/") &&
+		    (o->include != NULL || o->exclude != NULL)) {
+			g_autofree gchar *message = g_strdup_printf(
+				/* TRANSLATORS: %s is a folder such as "data/" */
+				_("a folder (“%s”) cannot be combined with --include or "
+				  "--exclude; use --include '%s*' instead"),
+				filenames[i],
+				filenames[i]);
+			return hubctl_usage_error("download", message);
+		}
+	}
 	if (n_files > 0 && (o->include != NULL || o->exclude != NULL) && !o->quiet)
 		g_printerr("hubctl: %s\n",
 			   _("warning: ignoring --include and --exclude, since file names "
@@ -296,6 +310,7 @@ static gint
 hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	HubctlDownloadOptions o = {0};
+	g_autoptr(HubctlAddress) address = NULL;
 	g_autofree gchar *type = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
@@ -393,7 +408,10 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 		    _("REPO_ID [FILENAME…]"),
 		    _("Download files from the Hub into the shared cache (or --cache-dir, or "
 		      "--local-dir) and print their path: one FILENAME gives the file's path, "
-		      "none or several give the snapshot folder. --dry-run lists what would be "
+		      "none or several (or a folder, “dir/”) give the snapshot folder. REPO_ID "
+		      "may be an address, "
+		      "hf://[datasets/|spaces/]NAMESPACE/NAME[@REVISION][/PATH], whose PATH is "
+		      "the FILENAME (“PATH/” for a folder). --dry-run lists what would be "
 		      "downloaded instead. Ctrl-C cancels."),
 		    entries,
 		    &argc,
@@ -406,6 +424,16 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 	}
 	if (!hubctl_check_repo_type("download", type, &exit_code))
 		goto out;
+	address = hubctl_resolve_repo("download", argv[1], TRUE, &type, &o.revision, &exit_code);
+	if (address == NULL)
+		goto out;
+	if (address->path != NULL && argc > 2) {
+		/* hf download refuses it too */
+		exit_code = hubctl_usage_error("download",
+					       _("give the file in the address or as FILENAME "
+						 "arguments, not both"));
+		goto out;
+	}
 	if (o.max_workers < 0) {
 		exit_code = hubctl_usage_error("download", _("--max-workers must be at least 1"));
 		goto out;
@@ -440,8 +468,17 @@ hubctl_download(HubctlContext *ctx, gint argc, gchar **argv)
 		g_auto(GStrv) filenames = NULL;
 		for (gint i = 2; i < argc; i++)
 			g_strv_builder_add(names, argv[i]);
+		/* a last "/" in the address: the whole folder, as "dir/" */
+		if (address->path != NULL) {
+			g_autofree gchar *name =
+				g_strconcat(address->path, address->is_folder ? "/" : "", NULL);
+			g_strv_builder_add(names, name);
+		}
 		filenames = g_strv_builder_end(names);
-		exit_code = hubctl_download_run(ctx, &o, argv[1], argc > 2 ? filenames : NULL);
+		exit_code = hubctl_download_run(ctx,
+						&o,
+						address->repo_id,
+						filenames[0] != NULL ? filenames : NULL);
 	}
 out:
 	hubctl_download_options_clear(&o);

@@ -129,6 +129,7 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GVariant) info = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
 		{"revision",
@@ -147,6 +148,7 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Show what the Hub knows about a repository"),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -158,7 +160,7 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (!hubd_dbus_repos_call_info_sync(proxy,
 					    type,
-					    argv[1],
+					    repo.address->repo_id,
 					    revision != NULL ? revision : "",
 					    g_variant_new("a{sv}", NULL),
 					    &info,
@@ -248,6 +250,7 @@ hubctl_repo_list(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("List repositories on the Hub"),
 			       entries,
 			       &type,
+			       NULL,
 			       0,
 			       0,
 			       &argc,

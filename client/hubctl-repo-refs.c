@@ -17,6 +17,7 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GVariant) entries_v = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {&revision, TRUE, NULL};
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *keys[] = {"path", "type", "size", "oid", "lfs_sha256", "lfs_size", NULL};
@@ -45,6 +46,7 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 		    _("List the files and folders of a repository, or of a folder in it"),
 		    entries,
 		    &type,
+		    &repo,
 		    1,
 		    2,
 		    &argc,
@@ -59,9 +61,9 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_add(&options, "{sv}", "recursive", g_variant_new_boolean(TRUE));
 	if (!hubd_dbus_repos_call_list_files_sync(proxy,
 						  type,
-						  argv[1],
+						  repo.address->repo_id,
 						  revision != NULL ? revision : "",
-						  argc > 2 ? argv[2] : "",
+						  hubctl_repo_arg_path(&repo, argc, argv, 2),
 						  g_variant_builder_end(&options),
 						  &entries_v,
 						  NULL,
@@ -115,6 +117,7 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 	g_autoptr(GVariant) refs = NULL;
 	g_autoptr(GVariant) list = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *keys[] = {"name", "ref", "target_commit", NULL};
 	const GOptionEntry entries[] = {
@@ -129,6 +132,7 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 				       : _("List the branches of a repository"),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -140,7 +144,7 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (!hubd_dbus_repos_call_list_refs_sync(proxy,
 						 type,
-						 argv[1],
+						 repo.address->repo_id,
 						 g_variant_new("a{sv}", NULL),
 						 &refs,
 						 NULL,
@@ -181,6 +185,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	g_autofree gchar *type = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *command = tag ? "repo tag create" : "repo branch create";
@@ -217,6 +222,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 			       tag ? _("Tag a revision, e.g. for a release") : _("Create a branch"),
 			       tag ? tag_entries : branch_entries,
 			       &type,
+			       &repo,
 			       2,
 			       2,
 			       &argc,
@@ -234,7 +240,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	if (tag)
 		ok = hubd_dbus_repos_call_create_tag_sync(proxy,
 							  type,
-							  argv[1],
+							  repo.address->repo_id,
 							  revision != NULL ? revision : "",
 							  argv[2],
 							  g_variant_builder_end(&options),
@@ -243,7 +249,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	else
 		ok = hubd_dbus_repos_call_create_branch_sync(proxy,
 							     type,
-							     argv[1],
+							     repo.address->repo_id,
 							     revision != NULL ? revision : "",
 							     argv[2],
 							     g_variant_builder_end(&options),
@@ -263,6 +269,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	g_autofree gchar *question = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *command = tag ? "repo tag delete" : "repo branch delete";
 	gboolean ok;
@@ -279,6 +286,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 				       "--yes is given."),
 			       entries,
 			       &type,
+			       &repo,
 			       2,
 			       2,
 			       &argc,
@@ -289,7 +297,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	question = g_strdup_printf(tag ? _("Delete the tag “%s” of “%s”?")
 				       : _("Delete the branch “%s” of “%s”?"),
 				   argv[2],
-				   argv[1]);
+				   repo.address->repo_id);
 	if (!hubctl_repo_confirm(yes, question))
 		return HUBCTL_EXIT_FAILED;
 	proxy = hubctl_repo_proxy(ctx);
@@ -298,7 +306,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	if (tag)
 		ok = hubd_dbus_repos_call_delete_tag_sync(proxy,
 							  type,
-							  argv[1],
+							  repo.address->repo_id,
 							  argv[2],
 							  g_variant_new("a{sv}", NULL),
 							  NULL,
@@ -306,7 +314,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	else
 		ok = hubd_dbus_repos_call_delete_branch_sync(proxy,
 							     type,
-							     argv[1],
+							     repo.address->repo_id,
 							     argv[2],
 							     g_variant_new("a{sv}", NULL),
 							     NULL,
@@ -428,6 +436,7 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GVariant) commits = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *keys[] = {"id", "title", "message", "date", "authors", NULL};
@@ -455,6 +464,7 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Show the history of a branch, tag or commit, newest first"),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -472,7 +482,7 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_add(&options, "{sv}", "limit", g_variant_new_uint32(limit));
 	if (!hubd_dbus_repos_call_list_commits_sync(proxy,
 						    type,
-						    argv[1],
+						    repo.address->repo_id,
 						    revision != NULL ? revision : "",
 						    g_variant_builder_end(&options),
 						    &commits,

@@ -76,18 +76,64 @@ hubctl_repo_short_date(const gchar *date)
 	return g_strdup(date);
 }
 
-/* FALSE (usage error in *exit_code) unless min <= positional args <= max */
+/* FALSE (usage error in *exit_code) unless min <= n_args <= max */
 static gboolean
-hubctl_repo_check_args(const gchar *command, gint argc, gint min, gint max, gint *exit_code)
+hubctl_repo_check_args(const gchar *command, gint n_args, gint min, gint max, gint *exit_code)
 {
-	/* argv[0] is the sub-command */
-	if (argc - 1 < min) {
+	if (n_args < min) {
 		*exit_code = hubctl_usage_error(command, _("missing arguments"));
 		return FALSE;
 	}
-	if (argc - 1 > max) {
+	if (n_args > max) {
 		*exit_code = hubctl_usage_error(command, _("too many arguments"));
 		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+hubctl_repo_arg_clear(HubctlRepoArg *repo)
+{
+	g_clear_pointer(&repo->address, hubctl_address_free);
+}
+
+const gchar *
+hubctl_repo_arg_path(const HubctlRepoArg *repo, gint argc, gchar **argv, gint index)
+{
+	if (repo->address != NULL && repo->address->path != NULL)
+		return repo->address->path;
+	return argc > index ? argv[index] : "";
+}
+
+/* argv[1] as REPO_ID or address; the count of positional arguments it makes */
+static gboolean
+hubctl_repo_parse_repo(const gchar *command,
+		       HubctlRepoArg *repo,
+		       gchar **type,
+		       gint argc,
+		       gchar **argv,
+		       gint *n_args,
+		       gint *exit_code)
+{
+	if (argc < 2)
+		return TRUE;
+	repo->address = hubctl_resolve_repo(command,
+					    argv[1],
+					    repo->takes_path,
+					    type,
+					    repo->revision,
+					    exit_code);
+	if (repo->address == NULL)
+		return FALSE;
+	if (repo->address->path != NULL) {
+		/* as hf download: the path in the address or as an argument */
+		if (argc > 2) {
+			*exit_code = hubctl_usage_error(command,
+							_("give the path in the address or as an "
+							  "argument, not both"));
+			return FALSE;
+		}
+		(*n_args)++;
 	}
 	return TRUE;
 }
@@ -98,6 +144,7 @@ hubctl_repo_parse(const gchar *command,
 		  const gchar *summary,
 		  const GOptionEntry *entries,
 		  gchar **type_out,
+		  HubctlRepoArg *repo,
 		  gint min_args,
 		  gint max_args,
 		  gint *argc,
@@ -108,7 +155,8 @@ hubctl_repo_parse(const gchar *command,
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *prgname = g_strdup_printf("hubctl %s", command);
 	g_autofree gchar *old_prgname = g_strdup(g_get_prgname());
-	gchar *type = NULL;
+	g_autofree gchar *type = NULL;
+	gint n_args;
 	gboolean ok;
 	const GOptionEntry type_entries[] = {
 		{"type",
@@ -133,29 +181,24 @@ hubctl_repo_parse(const gchar *command,
 	ok = g_option_context_parse(context, argc, argv, &error);
 	g_set_prgname(old_prgname);
 	if (!ok) {
-		g_free(type);
 		*exit_code = hubctl_usage_error(command, error->message);
 		return FALSE;
 	}
+	/* argv[0] is the sub-command */
+	n_args = *argc - 1;
 	if (type_out != NULL) {
-		if (type == NULL || type[0] == '\0') {
-			g_free(type);
-			type = g_strdup("model");
-		}
-		if (!hubctl_repo_type_is_valid(type)) {
-			g_autofree gchar *message =
-				/* TRANSLATORS: %s is what was given to --type */
-				g_strdup_printf(
-					_("unknown repo type “%s” (model, dataset or space)"),
-					type);
-			g_free(type);
-			*exit_code = hubctl_usage_error(command, message);
+		if (type != NULL && type[0] == '\0')
+			g_clear_pointer(&type, g_free);
+		if (!hubctl_check_repo_type(command, type, exit_code))
 			return FALSE;
-		}
-		*type_out = type;
+		/* before the default: an address's type is no conflict with it */
+		if (repo != NULL &&
+		    !hubctl_repo_parse_repo(command, repo, &type, *argc, *argv, &n_args, exit_code))
+			return FALSE;
+		*type_out = type != NULL ? g_steal_pointer(&type) : g_strdup("model");
 	}
 	/* after --type, whose error comes first */
-	return hubctl_repo_check_args(command, *argc, min_args, max_args, exit_code);
+	return hubctl_repo_check_args(command, n_args, min_args, max_args, exit_code);
 }
 
 gboolean
@@ -211,6 +254,7 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *url = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
@@ -245,6 +289,7 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Create a repository on the Hub and print its URL"),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -274,7 +319,7 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 				      g_variant_new_string(hardware));
 	if (!hubd_dbus_repos_call_create_sync(proxy,
 					      type,
-					      argv[1],
+					      repo.address->repo_id,
 					      g_variant_builder_end(&options),
 					      &url,
 					      NULL,
@@ -293,6 +338,7 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *question = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
@@ -313,6 +359,7 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 				 "first, unless --yes is given."),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -323,7 +370,7 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 	question =
 		g_strdup_printf(_("Delete the %s “%s” and all its files? This cannot be undone."),
 				type,
-				argv[1]);
+				repo.address->repo_id);
 	if (!hubctl_repo_confirm(yes, question))
 		return HUBCTL_EXIT_FAILED;
 	proxy = hubctl_repo_proxy(ctx);
@@ -334,7 +381,7 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_add(&options, "{sv}", "missing_ok", g_variant_new_boolean(TRUE));
 	if (!hubd_dbus_repos_call_delete_sync(proxy,
 					      type,
-					      argv[1],
+					      repo.address->repo_id,
 					      g_variant_builder_end(&options),
 					      NULL,
 					      &error))
@@ -349,6 +396,9 @@ hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *url = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
+	g_autoptr(HubctlAddress) to = NULL;
+	g_autofree gchar *to_type = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 
 	if (!hubctl_repo_parse("repo move",
@@ -357,19 +407,25 @@ hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
 				 "its new URL"),
 			       NULL,
 			       &type,
+			       &repo,
 			       2,
 			       2,
 			       &argc,
 			       &argv,
 			       &exit_code))
 		return exit_code;
+	/* TO may be an address too, of the same type (Move takes one) */
+	to_type = g_strdup(type);
+	to = hubctl_resolve_repo("repo move", argv[2], FALSE, &to_type, NULL, &exit_code);
+	if (to == NULL)
+		return exit_code;
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (!hubd_dbus_repos_call_move_sync(proxy,
 					    type,
-					    argv[1],
-					    argv[2],
+					    repo.address->repo_id,
+					    to->repo_id,
 					    g_variant_new("a{sv}", NULL),
 					    &url,
 					    NULL,
@@ -389,6 +445,7 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
+	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	gboolean value = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
@@ -421,6 +478,7 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 			       _("Change a repository's visibility, gating or discussions"),
 			       entries,
 			       &type,
+			       &repo,
 			       1,
 			       1,
 			       &argc,
@@ -469,7 +527,7 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 	}
 	if (!hubd_dbus_repos_call_update_settings_sync(proxy,
 						       type,
-						       argv[1],
+						       repo.address->repo_id,
 						       g_variant_builder_end(&options),
 						       NULL,
 						       &error))
@@ -543,6 +601,7 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *url = NULL;
 	g_autoptr(HubdDbusRepos) proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_auto(HubctlRepoArg) repo = {&revision, TRUE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
 		{"revision",
@@ -561,6 +620,7 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 				 "sent to the Hub)"),
 			       entries,
 			       &type,
+			       &repo,
 			       2,
 			       2,
 			       &argc,
@@ -572,9 +632,9 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (!hubd_dbus_repos_call_hub_url_sync(proxy,
 					       type,
-					       argv[1],
+					       repo.address->repo_id,
 					       revision != NULL ? revision : "",
-					       argv[2],
+					       hubctl_repo_arg_path(&repo, argc, argv, 2),
 					       g_variant_new("a{sv}", NULL),
 					       &url,
 					       NULL,

@@ -12,22 +12,41 @@ G_BEGIN_DECLS
 HubdDbusRepos *
 hubctl_repo_proxy(HubctlContext *ctx);
 
+/* How a sub-command reads its REPO_ID (argv[1]), which may be an hf://
+ * address (client/hubctl-address.h). */
+typedef struct {
+	gchar **revision;       /* the command's --revision value; NULL: it has none */
+	gboolean takes_path;    /* an address's PATH stands for the PATH argument */
+	HubctlAddress *address; /* set by hubctl_repo_parse(): what argv[1] says */
+} HubctlRepoArg;
+
+void
+hubctl_repo_arg_clear(HubctlRepoArg *repo);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(HubctlRepoArg, hubctl_repo_arg_clear)
+
 /* Parses a sub-command's options; argv[0] is the sub-command. `command` is
  * "repo create" (for messages and the usage line). With `type_out`, adds
  * --type/--repo-type and stores the checked type ("model" by default) there.
- * Then checks that min_args <= positional arguments <= max_args. On FALSE,
- * *exit_code is set (usage error). */
+ * With `repo`, reads argv[1] as a REPO_ID or an address (hubctl_resolve_repo()),
+ * whose type and revision count as --type and --revision, and whose PATH
+ * counts as a positional argument. Then checks that min_args <= positional
+ * arguments <= max_args. On FALSE, *exit_code is set (usage error). */
 gboolean
 hubctl_repo_parse(const gchar *command,
 		  const gchar *params,
 		  const gchar *summary,
 		  const GOptionEntry *entries,
 		  gchar **type_out,
+		  HubctlRepoArg *repo,
 		  gint min_args,
 		  gint max_args,
 		  gint *argc,
 		  gchar ***argv,
 		  gint *exit_code);
+
+/* The PATH argument at argv[index] or the address's, "" when neither. */
+const gchar *
+hubctl_repo_arg_path(const HubctlRepoArg *repo, gint argc, gchar **argv, gint index);
 
 /* A string member of an a{sv}, "" when absent. */
 const gchar *

@@ -5,7 +5,8 @@
  * (default: the top), filtered by --include / --exclude, with remote files
  * matching --delete removed in the same commit. The repo is created if it is
  * missing, as hf does. The commit URL is printed on stdout (and the PR's URL
- * with --create-pr). */
+ * with --create-pr). REPO_ID may be an hf:// address, whose PATH is the
+ * PATH_IN_REPO (client/hubctl-address.h). */
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ typedef struct {
 	gboolean no_policy;
 	gboolean quiet;
 	gboolean json;
+	HubctlAddress *address; /* the REPO_ID argument, read */
 } HubctlUploadOptions;
 
 static void
@@ -36,6 +38,7 @@ hubctl_upload_options_clear(HubctlUploadOptions *o)
 	g_strfreev(o->include);
 	g_strfreev(o->exclude);
 	g_strfreev(o->delete);
+	hubctl_address_free(o->address);
 }
 
 static void
@@ -110,6 +113,7 @@ hubctl_upload_run(HubctlContext *ctx,
 {
 	g_autofree gchar *local = g_canonicalize_filename(local_arg, NULL);
 	gboolean is_dir = g_file_test(local, G_FILE_TEST_IS_DIR);
+	g_autofree gchar *folder_path = NULL;
 	g_autoptr(HubdDbusTransfers) proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
@@ -135,6 +139,13 @@ hubctl_upload_run(HubctlContext *ctx,
 	g_variant_builder_add(&options, "{sv}", "create_repo", g_variant_new_boolean(TRUE));
 	if (o->private_repo)
 		g_variant_builder_add(&options, "{sv}", "private", g_variant_new_boolean(TRUE));
+	/* a folder in the repo, "dir/": a file goes into it, a folder under it */
+	if (path_in_repo != NULL && g_str_has_suffix(path_in_repo, "/")) {
+		g_autofree gchar *base = g_path_get_basename(local);
+		folder_path = is_dir ? g_strndup(path_in_repo, strlen(path_in_repo) - 1)
+				     : g_strconcat(path_in_repo, base, NULL);
+		path_in_repo = folder_path;
+	}
 	if (is_dir) {
 		if (o->include != NULL)
 			g_variant_builder_add(&options,
@@ -297,9 +308,23 @@ hubctl_upload_parse(const gchar *command,
 	g_autofree GOptionEntry *entries = hubctl_upload_entries(o, upload_only);
 	gint exit_code = -1;
 
+	/* REPO_ID: upload's first argument, repo-files' second (after "delete") */
+	gint repo_index = upload_only ? 1 : 2;
+
 	if (!hubctl_parse_options(command, parameters, summary, entries, argc, argv, &exit_code) ||
 	    !hubctl_check_repo_type(command, o->type, &exit_code))
 		return exit_code;
+	/* before the defaults: an address's type and revision fill them in */
+	if (*argc > repo_index) {
+		o->address = hubctl_resolve_repo(command,
+						 (*argv)[repo_index],
+						 upload_only,
+						 &o->type,
+						 &o->revision,
+						 &exit_code);
+		if (o->address == NULL)
+			return exit_code;
+	}
 	if (o->type == NULL)
 		o->type = g_strdup("model");
 	if (o->revision == NULL)
@@ -328,8 +353,19 @@ hubctl_upload(HubctlContext *ctx, gint argc, gchar **argv)
 			hubctl_usage_error("upload", _("a REPO_ID and a LOCAL_PATH are required"));
 	if (exit_code < 0 && argc > 4)
 		exit_code = hubctl_usage_error("upload", _("too many arguments"));
-	if (exit_code < 0)
-		exit_code = hubctl_upload_run(ctx, &o, argv[1], argv[2], argc > 3 ? argv[3] : NULL);
+	if (exit_code < 0 && argc > 3 && o.address->path != NULL)
+		exit_code = hubctl_usage_error("upload",
+					       _("give the path in the repo in the address or as "
+						 "PATH_IN_REPO, not both"));
+	if (exit_code < 0) {
+		/* "PATH/" in the address: into that folder, as a trailing "/" means */
+		g_autofree gchar *path_in_repo =
+			o.address->path != NULL ? g_strconcat(o.address->path,
+							      o.address->is_folder ? "/" : "",
+							      NULL)
+						: g_strdup(argc > 3 ? argv[3] : NULL);
+		exit_code = hubctl_upload_run(ctx, &o, o.address->repo_id, argv[2], path_in_repo);
+	}
 	hubctl_upload_options_clear(&o);
 	return exit_code;
 }
@@ -385,7 +421,7 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 			g_variant_new_strv((const gchar *const *)patterns->pdata, patterns->len));
 	if (!hubd_dbus_transfers_call_commit_sync(proxy,
 						  o->type,
-						  argv[2],
+						  o->address->repo_id,
 						  o->revision,
 						  g_variant_builder_end(&ops),
 						  g_variant_builder_end(&options),

@@ -114,6 +114,11 @@ hubctl_print_help(void)
 	hubctl_table_add_row(commands, _("help COMMAND"), _("Show the help of COMMAND"));
 	g_print("%s\n", _("Commands:"));
 	hubctl_table_print(commands);
+	g_print("\n%s\n",
+		_("A REPO_ID may be an address, as hf reads them: "
+		  "hf://[datasets/|spaces/]NAMESPACE/NAME[@REVISION][/PATH]. Its type and revision "
+		  "count as --type and --revision; its PATH (“PATH/” for a folder) is the file or "
+		  "folder of commands that take one."));
 
 	hubctl_table_add_row(options, "-h, --help", _("Show this help"));
 	hubctl_table_add_row(options, "--version", _("Print the version and exit"));

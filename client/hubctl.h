@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "hubctl-address.h"
+
 #include "hubd-dbus-generated.h"
 
 G_BEGIN_DECLS
@@ -130,6 +132,20 @@ hubctl_repo_type_is_valid(const gchar *type);
  * an "unknown repo type" usage error in *exit_code. */
 gboolean
 hubctl_check_repo_type(const gchar *command, const gchar *type, gint *exit_code);
+/* A REPO_ID argument, or an hf:// address in its place (client/hubctl-address.c).
+ * *type and *revision hold the command's --type and --revision, NULL when not
+ * given (`revision` itself NULL for a command without --revision); the
+ * address fills in those not given, and one that says otherwise is a usage
+ * error naming both. Without `takes_path`, a PATH in the address is a usage
+ * error. Returns the address (for a plain REPO_ID: its repo_id alone, type
+ * NULL), or NULL with a usage error printed into *exit_code. */
+HubctlAddress *
+hubctl_resolve_repo(const gchar *command,
+		    const gchar *arg,
+		    gboolean takes_path,
+		    gchar **type,
+		    gchar **revision,
+		    gint *exit_code);
 /* Prints "QUESTION [y/N] " on stderr and reads the answer from stdin: TRUE on
  * "y" or "yes" (English or translated), FALSE on anything else or EOF. */
 gboolean

@@ -88,29 +88,6 @@ snapshot_dir(Fixture *f, const gchar *commit)
 	return g_build_filename(f->cache, REPO_DIR, "snapshots", commit, NULL);
 }
 
-static void
-assert_file_equals(const gchar *path, const gchar *expected)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *contents = NULL;
-	gsize len = 0;
-
-	g_file_get_contents(path, &contents, &len, &error);
-	g_assert_no_error(error);
-	g_assert_cmpuint(len, ==, strlen(expected));
-	g_assert_true(memcmp(contents, expected, len) == 0);
-}
-
-/* The one line hubctl prints on stdout, without its newline. */
-static gchar *
-one_line(const gchar *out)
-{
-	g_assert_nonnull(out);
-	g_assert_true(g_str_has_suffix(out, "\n"));
-	g_assert_true(strchr(out, '\n') == out + strlen(out) - 1);
-	return g_strndup(out, strlen(out) - 1);
-}
-
 /* No progress bar off a terminal: no carriage return, no escape sequence. */
 static void
 assert_no_bar(const gchar *err)
@@ -168,9 +145,9 @@ test_one_file(Fixture *f, gconstpointer data)
 		g_autofree gchar *expected = g_build_filename(snapshot, names[i], NULL);
 
 		g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-		path = one_line(out);
+		path = hubd_test_one_line(out);
 		g_assert_cmpstr(path, ==, expected);
-		assert_file_equals(path, contents[i]);
+		hubd_test_assert_file_equals(path, contents[i]);
 		/* the cache layout: a relative symlink into blobs/ */
 		g_assert_true(g_file_test(path, G_FILE_TEST_IS_SYMLINK));
 		assert_no_bar(err);
@@ -216,11 +193,11 @@ test_snapshot_patterns(Fixture *f, gconstpointer data)
 			       NULL};
 
 	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, snapshot);
 	assert_no_bar(err);
-	assert_file_equals(a, "alpha\n");
-	assert_file_equals(c, "gamma\n"); /* "*" crosses "/", as in huggingface_hub */
+	hubd_test_assert_file_equals(a, "alpha\n");
+	hubd_test_assert_file_equals(c, "gamma\n"); /* "*" crosses "/", as in huggingface_hub */
 	g_assert_false(g_file_test(b, G_FILE_TEST_EXISTS));
 	g_assert_false(g_file_test(d, G_FILE_TEST_EXISTS));
 }
@@ -251,10 +228,10 @@ test_several_files(Fixture *f, gconstpointer data)
 	const gchar *argv[] = {"download", REPO, "b.json", "sub/c.txt", NULL};
 
 	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, snapshot);
-	assert_file_equals(b, "{}\n");
-	assert_file_equals(c, "gamma\n");
+	hubd_test_assert_file_equals(b, "{}\n");
+	hubd_test_assert_file_equals(c, "gamma\n");
 	g_assert_false(g_file_test(a, G_FILE_TEST_EXISTS));
 }
 
@@ -285,10 +262,10 @@ test_folder(Fixture *f, gconstpointer data)
 	const gchar *argv[] = {"download", REPO, "sub/", NULL};
 
 	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, snapshot);
-	assert_file_equals(c, "gamma\n");
-	assert_file_equals(d, "delta\n");
+	hubd_test_assert_file_equals(c, "gamma\n");
+	hubd_test_assert_file_equals(d, "delta\n");
 	g_assert_false(g_file_test(a, G_FILE_TEST_EXISTS));
 }
 
@@ -321,11 +298,11 @@ test_local_dir(Fixture *f, gconstpointer data)
 	rc = hubd_test_run_hubctl(argv, NULL, &out, &err);
 	g_assert_cmpint(g_chdir(cwd), ==, 0);
 	g_assert_cmpint(rc, ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, expected);
 	/* a real file, not a link into the cache */
 	g_assert_false(g_file_test(path, G_FILE_TEST_IS_SYMLINK));
-	assert_file_equals(path, config);
+	hubd_test_assert_file_equals(path, config);
 }
 
 /* --cache-dir: the files land in that folder, the shared cache is left
@@ -377,9 +354,9 @@ test_cache_dir_dry_run(Fixture *f, gconstpointer data)
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
 	g_assert_cmpint(hubd_test_run_hubctl(one, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, expected);
-	assert_file_equals(path, config);
+	hubd_test_assert_file_equals(path, config);
 	g_assert_false(g_file_test(f->cache, G_FILE_TEST_EXISTS));
 
 	/* now config.json is cached in that folder */
@@ -443,9 +420,9 @@ test_revision_tag(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(new_commit, !=, old_commit);
 
 	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, &err), ==, 0);
-	path = one_line(out);
+	path = hubd_test_one_line(out);
 	g_assert_cmpstr(path, ==, expected);
-	assert_file_equals(path, "one\n");
+	hubd_test_assert_file_equals(path, "one\n");
 }
 
 static void

@@ -166,4 +166,11 @@ hubd_test_write_file(const gchar *path, const gchar *contents);
 void
 hubd_test_rm_rf(const gchar *path);
 
+/* hubd-test-output.c: the one line a command printed on stdout, without its
+ * newline (asserting there is exactly one); a file's exact bytes. */
+gchar *
+hubd_test_one_line(const gchar *out);
+void
+hubd_test_assert_file_equals(const gchar *path, const gchar *expected);
+
 G_END_DECLS
