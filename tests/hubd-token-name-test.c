@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "hubd-test-common.h"
+#include "hubd-test-hub-admin.h"
 #include "hubd-test-job.h"
 
 #define ALICE_WRITE "hf_alice_write_0000000000000000000000"
@@ -144,6 +145,7 @@ test_repos_and_whoami(Fixture *f, gconstpointer data)
 	g_autofree gchar *err = NULL;
 	g_autofree gchar *active = NULL;
 	g_autofree gchar *who = NULL;
+	g_autofree gchar *user = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) info = NULL;
 
@@ -153,13 +155,19 @@ test_repos_and_whoami(Fixture *f, gconstpointer data)
 	g_assert_cmpint(hubd_test_run_hubctl(create_alice, NULL, NULL, &err), ==, 1);
 	g_clear_pointer(&err, g_free);
 
-	/* D-Bus: the private repo is bob's to read; the default token is alice's */
+	/* D-Bus: the private repo is bob's to read; the default token is alice's,
+	 * as the Hub's log shows */
 	info = repo_info(f, "bob-w", &error);
 	g_assert_no_error(error);
 	g_clear_pointer(&info, g_variant_unref);
+	user = hubd_test_hub_last_user(f->hub, "GET", "^/api/models/bob/tn-private$");
+	g_assert_cmpstr(user, ==, "bob");
+	g_clear_pointer(&user, g_free);
 	info = repo_info(f, NULL, &error);
 	assert_remote(error, "org.hubd.Hub1.Error.RepoNotFound");
 	g_clear_error(&error);
+	user = hubd_test_hub_last_user(f->hub, "GET", "^/api/models/bob/tn-private$");
+	g_assert_cmpstr(user, ==, "alice");
 
 	/* whoami: active first, then bob, then active again: never the other's
 	 * cached answer */

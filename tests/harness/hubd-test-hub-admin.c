@@ -158,6 +158,25 @@ hubd_test_hub_last_body(HubdTestHub *h, const gchar *method, const gchar *path_r
 	return NULL;
 }
 
+gchar *
+hubd_test_hub_last_user(HubdTestHub *h, const gchar *method, const gchar *path_regex)
+{
+	g_autoptr(JsonNode) log = hubd_test_hub_admin(h, "GET", "/_testhub/requests", NULL);
+	g_autoptr(GRegex) re = g_regex_new(path_regex, 0, 0, NULL);
+	JsonArray *a = json_node_get_array(log);
+
+	for (guint i = json_array_get_length(a); i > 0; i--) {
+		JsonObject *o = json_array_get_object_element(a, i - 1);
+
+		if (g_strcmp0(json_object_get_string_member(o, "method"), method) != 0 ||
+		    !g_regex_match(re, json_object_get_string_member(o, "path"), 0, NULL))
+			continue;
+		return g_strdup(json_object_get_string_member_with_default(o, "user", NULL));
+	}
+	g_error("no %s %s in the Hub's log", method, path_regex);
+	return NULL;
+}
+
 /* ---- commits for fixtures ---- */
 
 static const gchar *

@@ -38,6 +38,10 @@ hubd_test_hub_count_requests(HubdTestHub *h,
  * path matching `path_regex`; there must be one. */
 JsonObject *
 hubd_test_hub_last_body(HubdTestHub *h, const gchar *method, const gchar *path_regex);
+/* The account whose token the last logged request with `method` on a path
+ * matching `path_regex` carried (NULL: none); there must be one. */
+gchar *
+hubd_test_hub_last_user(HubdTestHub *h, const gchar *method, const gchar *path_regex);
 
 /* A commit on the local Hub with the JSON commit API as alice (write token)
  * would do it, for test fixtures: `files` alternates path, contents, ...,

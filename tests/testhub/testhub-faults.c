@@ -397,6 +397,24 @@ log_json_body(JsonObject *log, SoupServerMessage *msg)
 	json_object_set_string_member(log, "body", text);
 }
 
+/* The log's "user": whose token a Bearer Authorization carried (null when none,
+ * or not a token of users.json), so a test sees which account asked. */
+static void
+testhub_log_user(RequestState *st, const gchar *auth)
+{
+	g_autofree gchar *value = NULL;
+	const TesthubUser *user = NULL;
+
+	if (auth != NULL && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0) {
+		value = g_strstrip(g_strdup(auth + 7));
+		user = testhub_users_by_token(st->ctx->users, value, NULL);
+	}
+	if (user != NULL)
+		json_object_set_string_member(st->log, "user", user->name);
+	else
+		json_object_set_null_member(st->log, "user");
+}
+
 static void
 on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
@@ -430,6 +448,7 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 	json_object_set_boolean_member(st->log,
 				       "authorization",
 				       soup_message_headers_get_one(h, "Authorization") != NULL);
+	testhub_log_user(st, soup_message_headers_get_one(h, "Authorization"));
 	if (range != NULL)
 		json_object_set_string_member(st->log, "range", range);
 	else
