@@ -267,7 +267,7 @@ test_bad_input(Fixture *f, gconstpointer data)
 
 	g_assert_null(job);
 	g_assert_nonnull(error);
-	g_assert_cmpstr(g_dbus_error_get_remote_error(error), ==, ERR "InvalidArgument");
+	hubd_test_assert_remote_error(error, ERR "InvalidArgument");
 	g_clear_error(&error);
 	g_free(hubd_test_start_job(f->bus,
 				   "org.hubd.Hub1.Cache.Verify",
@@ -277,7 +277,7 @@ test_bad_input(Fixture *f, gconstpointer data)
 						 "",
 						 opts("{'local_dir': <'relative/dir'>}")),
 				   &error));
-	g_assert_cmpstr(g_dbus_error_get_remote_error(error), ==, ERR "InvalidArgument");
+	hubd_test_assert_remote_error(error, ERR "InvalidArgument");
 
 	g_assert_cmpint(hubctl(&out, &err, "not a repo//id", NULL), ==, 64);
 	g_assert_nonnull(strstr(err, "Invalid repo id"));

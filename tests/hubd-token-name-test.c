@@ -61,16 +61,6 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	hubd_test_hub_stop(f->hub);
 }
 
-static void
-assert_remote(GError *error, const gchar *name)
-{
-	g_autofree gchar *remote = NULL;
-
-	g_assert_nonnull(error);
-	remote = g_dbus_error_get_remote_error(error);
-	g_assert_cmpstr(remote, ==, name);
-}
-
 /* {"token_name": name} (no key when NULL) */
 static GVariant *
 opts(const gchar *token_name)
@@ -164,7 +154,7 @@ test_repos_and_whoami(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(user, ==, "bob");
 	g_clear_pointer(&user, g_free);
 	info = repo_info(f, NULL, &error);
-	assert_remote(error, "org.hubd.Hub1.Error.RepoNotFound");
+	hubd_test_assert_remote_error(error, "org.hubd.Hub1.Error.RepoNotFound");
 	g_clear_error(&error);
 	user = hubd_test_hub_last_user(f->hub, "GET", "^/api/models/bob/tn-private$");
 	g_assert_cmpstr(user, ==, "alice");
@@ -186,7 +176,7 @@ test_repos_and_whoami(Fixture *f, gconstpointer data)
 
 	/* an unknown name: NotLoggedIn naming it, over D-Bus and from hubctl */
 	info = repo_info(f, "nobody", &error);
-	assert_remote(error, "org.hubd.Hub1.Error.NotLoggedIn");
+	hubd_test_assert_remote_error(error, "org.hubd.Hub1.Error.NotLoggedIn");
 	g_assert_nonnull(strstr(error->message, "No stored token named “nobody”"));
 	g_clear_error(&error);
 	g_assert_cmpint(hubd_test_run_hubctl(info_unknown, NULL, NULL, &err), ==, 1);

@@ -158,6 +158,16 @@ hubd_test_proc_wait(GSubprocess *proc, guint timeout_ms)
 	return g_subprocess_get_identifier(proc) == NULL;
 }
 
+void
+hubd_test_assert_remote_error(const GError *error, const gchar *name)
+{
+	g_autofree gchar *remote = NULL;
+
+	g_assert_nonnull(error);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, name);
+}
+
 gboolean
 hubd_test_wait_for(gboolean (*cond)(gpointer user_data), gpointer user_data, guint timeout_ms)
 {

@@ -154,6 +154,10 @@ hubd_test_bus_name_owner_pid(const gchar *name);
 JsonNode *
 hubd_test_parse_json(const gchar *text);
 
+/* `error` is a D-Bus error from hubd named `name` (org.hubd.Hub1.Error.*). */
+void
+hubd_test_assert_remote_error(const GError *error, const gchar *name);
+
 /* Iterates the thread-default main context until cond(user_data) is TRUE or
  * timeout_ms passes, checking every 10 ms; returns the last cond() result. */
 gboolean
