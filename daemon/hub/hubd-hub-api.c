@@ -121,7 +121,9 @@ hubd_hub_api_new_for_caller(HubdHubApi *api,
 	HubdHubApi *self;
 
 	g_return_val_if_fail(HUBD_IS_HUB_API(api), NULL);
-	self = hubd_hub_api_new(api->client);
+	/* not hubd_hub_api_new(): its check of the client cannot fail here */
+	self = g_object_new(HUBD_TYPE_HUB_API, NULL);
+	self->client = g_object_ref(api->client);
 	if (library_name != NULL && library_name[0] != '\0') {
 		self->library_name = g_strdup(library_name);
 		self->library_version = g_strdup(library_version);
