@@ -12,6 +12,49 @@
 #include "hubd-cache.h"
 #include "hubd-error.h"
 
+static gboolean
+hubd_cache_folder_option(GVariant *options, const gchar *key, gchar **out, GError **error)
+{
+	const gchar *dir = NULL;
+
+	if (!g_variant_lookup(options, key, "&s", &dir) || dir[0] == '\0')
+		return TRUE;
+	if (!g_path_is_absolute(dir)) {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_INVALID_ARGUMENT,
+			/* TRANSLATORS: %s is the option (local_dir, cache_dir), then its value */
+			_("%s must be an absolute path, not “%s”"),
+			key,
+			dir);
+		return FALSE;
+	}
+	/* canonical, so one folder named two ways shares its transfers */
+	*out = g_canonicalize_filename(dir, NULL);
+	return TRUE;
+}
+
+gboolean
+hubd_cache_folder_options(GVariant *options, gchar **local_dir, gchar **cache_dir, GError **error)
+{
+	*local_dir = NULL;
+	*cache_dir = NULL;
+	if (!hubd_cache_folder_option(options, "local_dir", local_dir, error) ||
+	    !hubd_cache_folder_option(options, "cache_dir", cache_dir, error))
+		return FALSE;
+	if (*local_dir != NULL && *cache_dir != NULL) {
+		/* as hf download: one or the other (docs/hub-download.md §11) */
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("local_dir and cache_dir cannot be used together: cache_dir "
+				      "is a shared cache, local_dir a folder of real files"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 hubd_cache_prepare_root(HubdCache *self, GError **error)
 {

@@ -180,32 +180,6 @@ hubd_cache_service_verified_cb(GObject *source, GAsyncResult *res, gpointer user
 	g_free(run);
 }
 
-/* An absolute folder from `options[key]` (canonical), NULL when not given;
- * FALSE (error returned) when it is relative. */
-static gboolean
-hubd_cache_service_lookup_dir(GDBusMethodInvocation *invocation,
-			      GVariant *options,
-			      const gchar *key,
-			      gchar **dir_out)
-{
-	const gchar *dir = NULL;
-
-	*dir_out = NULL;
-	if (!g_variant_lookup(options, key, "&s", &dir) || dir[0] == '\0')
-		return TRUE;
-	if (!g_path_is_absolute(dir)) {
-		hubd_service_return_error(invocation,
-					  g_error_new(HUBD_ERROR,
-						      HUBD_ERROR_INVALID_ARGUMENT,
-						      _("%s must be an absolute path, not “%s”"),
-						      key,
-						      dir));
-		return FALSE;
-	}
-	*dir_out = g_canonicalize_filename(dir, NULL);
-	return TRUE;
-}
-
 static gboolean
 hubd_cache_service_handle_verify(HubdDbusCache *skeleton,
 				 GDBusMethodInvocation *invocation,
@@ -232,19 +206,9 @@ hubd_cache_service_handle_verify(HubdDbusCache *skeleton,
 	if (!hubd_service_check_hub_options(options, allowed, &error) ||
 	    !hubd_repo_type_from_string(repo_type, &req->type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
-	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error))) {
+	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error)) ||
+	    !hubd_cache_folder_options(options, &req->local_dir, &cache_dir, &error)) {
 		hubd_service_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	if (!hubd_cache_service_lookup_dir(invocation, options, "local_dir", &req->local_dir) ||
-	    !hubd_cache_service_lookup_dir(invocation, options, "cache_dir", &cache_dir))
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	if (req->local_dir != NULL && cache_dir != NULL) {
-		hubd_service_return_error(
-			invocation,
-			g_error_new_literal(HUBD_ERROR,
-					    HUBD_ERROR_INVALID_ARGUMENT,
-					    _("Give local_dir or cache_dir, not both")));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	req->repo_id = g_strdup(repo_id);

@@ -129,6 +129,13 @@ hubd_cache_link_snapshot(HubdCache *self,
 			 const gchar *etag,
 			 GError **error);
 
+/* A call's `local_dir` and `cache_dir` options: absolute folders, canonical
+ * (so one folder named two ways is one folder), NULL when not given.
+ * HUBD_ERROR_INVALID_ARGUMENT for a relative one, or for both at once (as hf
+ * download). (hubd-cache-folder.c) */
+gboolean
+hubd_cache_folder_options(GVariant *options, gchar **local_dir, gchar **cache_dir, GError **error);
+
 /* For a cache folder the caller named (cache_dir): creates the root (0755
  * under the umask, parents too) and checks that it can be written, before
  * anything is. HUBD_ERROR_INVALID_ARGUMENT naming the folder otherwise.

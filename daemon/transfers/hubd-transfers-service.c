@@ -90,31 +90,6 @@ static const HubdServiceOption download_options[] = {
 	{NULL, NULL},
 };
 
-/* An absolute folder option, canonical in `out`; FALSE (and an error) for
- * a relative one. An empty value is no folder. */
-static gboolean
-hubd_transfers_service_folder(GVariant *options, const gchar *key, gchar **out, GError **error)
-{
-	const gchar *dir = NULL;
-
-	if (!g_variant_lookup(options, key, "&s", &dir) || dir[0] == '\0')
-		return TRUE;
-	if (!g_path_is_absolute(dir)) {
-		g_set_error(
-			error,
-			HUBD_ERROR,
-			HUBD_ERROR_INVALID_ARGUMENT,
-			/* TRANSLATORS: %s is the option (local_dir, cache_dir), then its value */
-			_("%s must be an absolute path, not “%s”"),
-			key,
-			dir);
-		return FALSE;
-	}
-	/* canonical, so one folder named two ways shares its transfers */
-	*out = g_canonicalize_filename(dir, NULL);
-	return TRUE;
-}
-
 /* The checks both methods share; an error is returned to the caller. */
 static gboolean
 hubd_transfers_service_check(GDBusMethodInvocation *invocation,
@@ -135,19 +110,8 @@ hubd_transfers_service_check(GDBusMethodInvocation *invocation,
 	    !hubd_repo_type_from_string(repo_type, type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
 	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error)) ||
-	    !hubd_transfers_service_folder(options, "local_dir", local_dir, &error) ||
-	    !hubd_transfers_service_folder(options, "cache_dir", cache_dir, &error)) {
+	    !hubd_cache_folder_options(options, local_dir, cache_dir, &error)) {
 		hubd_service_return_error(invocation, error);
-		return FALSE;
-	}
-	if (*local_dir != NULL && *cache_dir != NULL) {
-		/* as hf download: one or the other (docs/hub-download.md §11) */
-		hubd_service_return_error(
-			invocation,
-			g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_INVALID_ARGUMENT,
-				    _("local_dir and cache_dir cannot be used together: cache_dir "
-				      "is a shared cache, local_dir a folder of real files")));
 		return FALSE;
 	}
 	return TRUE;
