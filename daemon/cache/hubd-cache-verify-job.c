@@ -7,9 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "hubd-cache-verify.h"
-#include "hubd-download.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-task.h"
 
 /* how often hashed bytes move from the worker into the job */
 #define PROGRESS_INTERVAL_MS 100
@@ -162,7 +162,7 @@ verify_walked_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_job_set_phase(v->job, "hashing");
 		v->timer = g_timeout_add(PROGRESS_INTERVAL_MS, verify_progress_cb, v);
 	}
-	hubd_download_run_in_thread(task, verify_hash_thread, verify_hashed_cb);
+	hubd_task_run_in_thread(task, verify_hash_thread, verify_hashed_cb);
 }
 
 /* ---- step 2: the Hub's listing of the commit ---- */
@@ -187,7 +187,7 @@ verify_listed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 						   v->req->repo_id,
 						   v->commit,
 						   NULL);
-	hubd_download_run_in_thread(task, verify_walk_thread, verify_walked_cb);
+	hubd_task_run_in_thread(task, verify_walk_thread, verify_walked_cb);
 }
 
 static void
@@ -299,7 +299,7 @@ hubd_cache_verify_async(HubdContext *context,
 	g_task_set_task_data(task, v, (GDestroyNotify)verify_free);
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
-	hubd_download_run_in_thread(task, verify_locate_thread, verify_located_cb);
+	hubd_task_run_in_thread(task, verify_locate_thread, verify_located_cb);
 	g_object_unref(task);
 }
 

@@ -26,6 +26,7 @@
 #include "hubd-hub-client.h"
 #include "hubd-hub-etag.h"
 #include "hubd-local-dir.h"
+#include "hubd-task.h"
 #include "hubd-transfer.h"
 
 #define MAX_HOPS             10
@@ -253,7 +254,7 @@ dl_transfer_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	dl->cached = !fetched;
-	hubd_download_run_in_thread(task, dl_install_thread, dl_prepared_cb);
+	hubd_task_run_in_thread(task, dl_install_thread, dl_prepared_cb);
 }
 
 static void
@@ -375,7 +376,7 @@ dl_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (r == 2) {
 		dl->cached = TRUE;
 		dl->from_blob = TRUE;
-		hubd_download_run_in_thread(task, dl_install_thread, dl_prepared_cb);
+		hubd_task_run_in_thread(task, dl_install_thread, dl_prepared_cb);
 		return;
 	}
 	if (r == 3) {
@@ -384,17 +385,6 @@ dl_prepared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	dl_start_transfer(task);
-}
-
-void
-hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb)
-{
-	/* a sub-task carrying the same data, so its answer comes back here */
-	GTask *inner = g_task_new(NULL, g_task_get_cancellable(task), cb, g_object_ref(task));
-
-	g_task_set_task_data(inner, g_task_get_task_data(task), NULL);
-	g_task_run_in_thread(inner, func);
-	g_object_unref(inner);
 }
 
 /* ---- step 2b: the HEAD failed: .no_exist, or fall back to the cache ---- */
@@ -448,7 +438,7 @@ dl_head_failed(GTask *task, GError *error)
 	Dl *dl = g_task_get_task_data(task);
 
 	dl->error = error;
-	hubd_download_run_in_thread(task, dl_head_failed_thread, dl_prepared_cb);
+	hubd_task_run_in_thread(task, dl_head_failed_thread, dl_prepared_cb);
 }
 
 /* ---- step 2: the metadata HEAD ---- */
@@ -564,9 +554,9 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		dl->get_url = g_uri_to_string(hubd_hub_response_get_uri(resp));
 	if (dl->job != NULL && dl->set_totals)
 		hubd_job_set_totals(dl->job, dl->size, 1);
-	hubd_download_run_in_thread(task,
-				    dl->req->dry_run ? dl_dry_run_thread : dl_prepare_thread,
-				    dl_prepared_cb);
+	hubd_task_run_in_thread(task,
+				dl->req->dry_run ? dl_dry_run_thread : dl_prepare_thread,
+				dl_prepared_cb);
 }
 
 static void
@@ -695,7 +685,7 @@ hubd_download_file_async(HubdContext *context,
 	g_task_set_task_data(task, dl, (GDestroyNotify)dl_free);
 	if (job != NULL && set_totals)
 		hubd_job_set_phase(job, "resolving");
-	hubd_download_run_in_thread(task, dl_lookup_thread, dl_looked_up_cb);
+	hubd_task_run_in_thread(task, dl_lookup_thread, dl_looked_up_cb);
 }
 
 GVariant *

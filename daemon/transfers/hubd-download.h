@@ -54,12 +54,6 @@ hubd_download_file_async(HubdContext *context,
 GVariant *
 hubd_download_file_finish(GAsyncResult *result, GError **error);
 
-/* Runs `func` in a thread on a sub-task that shares `task`'s data and
- * cancellable; `cb` gets that sub-task, with a new ref on `task` as its
- * user_data. Download and Snapshot do their disk work this way. */
-void
-hubd_download_run_in_thread(GTask *task, GTaskThreadFunc func, GAsyncReadyCallback cb);
-
 /* The cache a request writes to: its cache_dir, else hubd's (a new ref). */
 HubdCache *
 hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir);

@@ -17,6 +17,7 @@
 #include "hubd-dry-run.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-task.h"
 
 #define DEFAULT_WORKERS 8
 #define MAX_WORKERS     64
@@ -514,10 +515,10 @@ snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	if (s->req->dry_run) {
 		g_ptr_array_sort(s->listing, snap_entry_cmp);
-		hubd_download_run_in_thread(task, snap_dry_run_thread, snap_thread_done_cb);
+		hubd_task_run_in_thread(task, snap_dry_run_thread, snap_thread_done_cb);
 		return;
 	}
-	hubd_download_run_in_thread(task, snap_ref_thread, snap_ref_cb);
+	hubd_task_run_in_thread(task, snap_ref_thread, snap_ref_cb);
 }
 
 static void
@@ -556,7 +557,7 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
 		g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
 		g_clear_error(&error);
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
+		hubd_task_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
@@ -642,12 +643,12 @@ hubd_snapshot_async(HubdContext *context,
 	if (job != NULL)
 		hubd_job_set_phase(job, "resolving");
 	if (snap_is_offline(s)) {
-		hubd_download_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
+		hubd_task_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;
 	}
 	if (req->cache_dir != NULL && !req->dry_run) {
-		hubd_download_run_in_thread(task, snap_prepare_thread, snap_prepared_cb);
+		hubd_task_run_in_thread(task, snap_prepare_thread, snap_prepared_cb);
 		g_object_unref(task);
 		return;
 	}
