@@ -55,6 +55,9 @@ if [ -z "$DEMO_ENDPOINT" ]; then
   step "$hubctl" repo info "$repo"
   step "$hubctl" download "$repo" config.json
   step "$hubctl" download "$repo" --include '*.json' --include '*.md'
+  step "$hubctl" download "hf://$repo@v1.0/config.json"
+  step "$hubctl" download "$repo" --dry-run
+  step "$hubctl" cache verify "$repo" && echo "(exit 0: no cached file differs from the Hub's hashes)"
   step "$hubctl" cache scan
   rm -rf "$work"
 else
