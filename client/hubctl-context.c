@@ -18,10 +18,6 @@ struct _HubctlContext {
 	HubdDbusDaemon *daemon;
 };
 
-/* hubctl_report_error() has no context argument, yet its hint must name the
- * connection that failed; a CLI process has one context, so remember it. */
-static HubctlContext *hubctl_context_newest = NULL;
-
 HubctlContext *
 hubctl_context_new(const gchar *socket_path, const gchar *token_name)
 {
@@ -34,7 +30,8 @@ hubctl_context_new(const gchar *socket_path, const gchar *token_name)
 	self->use_socket = socket_path != NULL;
 	self->token_name = g_strdup(token_name);
 	self->proxy_flags = G_DBUS_PROXY_FLAGS_NONE;
-	hubctl_context_newest = self;
+	/* the hint of every "cannot reach hubd" names this connection */
+	hubctl_output_set_socket(self->socket_path);
 	return self;
 }
 
@@ -43,8 +40,6 @@ hubctl_context_free(HubctlContext *self)
 {
 	if (self == NULL)
 		return;
-	if (hubctl_context_newest == self)
-		hubctl_context_newest = NULL;
 	g_clear_object(&self->daemon);
 	if (self->connection != NULL && self->use_socket) {
 		/* flush anything queued, e.g. a Cancel(), before the process exits */
@@ -54,51 +49,6 @@ hubctl_context_free(HubctlContext *self)
 	g_free(self->socket_path);
 	g_free(self->token_name);
 	g_free(self);
-}
-
-/* Single-quoted for the shell only when it has to be, so the hint reads naturally. */
-static gchar *
-hubctl_context_shell_word(const gchar *word)
-{
-	for (const gchar *p = word; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && strchr("/._-+=:@%,", *p) == NULL)
-			return g_shell_quote(word);
-	}
-	return g_strdup(word);
-}
-
-gint
-hubctl_context_report_unreachable(HubctlContext *self, const gchar *reason)
-{
-	g_autofree gchar *why = g_strstrip(g_strdup(reason != NULL ? reason : ""));
-	gsize len = strlen(why);
-
-	if (self == NULL)
-		self = hubctl_context_newest;
-	/* the hint follows the reason as its own sentence */
-	while (len > 0 && why[len - 1] == '.')
-		why[--len] = '\0';
-	if (self != NULL && self->use_socket) {
-		g_autofree gchar *word = hubctl_context_shell_word(self->socket_path);
-		g_printerr("hubctl: ");
-		/* TRANSLATORS: 1: socket path, 2: reason (no final full stop), 3: the path as a
-		 * shell word */
-		g_printerr(
-			_("cannot reach hubd at %1$s: %2$s. Start it with 'hubd --no-bus --socket "
-			  "%3$s &', or point hubctl at the right socket with --socket PATH."),
-			self->socket_path,
-			why,
-			word);
-		g_printerr("\n");
-	} else {
-		g_printerr("hubctl: ");
-		g_printerr(_("cannot reach hubd on the session bus: %s. Start it with 'hubd &' (or "
-			     "'systemctl --user start hubd'), or point hubctl at its socket with "
-			     "--socket PATH."),
-			   why);
-		g_printerr("\n");
-	}
-	return HUBCTL_EXIT_UNREACHABLE;
 }
 
 static gchar *
@@ -306,6 +256,7 @@ hubctl_context_connect(HubctlContext *self, GError **error)
 	g_debug("no session bus, using %s", default_socket);
 	self->socket_path = g_steal_pointer(&default_socket);
 	self->use_socket = TRUE;
+	hubctl_output_set_socket(self->socket_path);
 	self->connection = hubctl_context_open_socket(self, error);
 	return self->connection != NULL;
 }
@@ -325,7 +276,7 @@ hubctl_context_get_connection(HubctlContext *self)
 		self->failed = TRUE;
 		g_clear_object(&self->connection);
 		hubd_error_fixup_remote(&error);
-		hubctl_context_report_unreachable(self, error->message);
+		hubctl_report_unreachable(error->message);
 		return NULL;
 	}
 	hubctl_call_options_install(self->connection, self->token_name);
@@ -420,7 +371,7 @@ hubctl_context_new_proxy(HubctlContext *self,
 			       interface_name,
 			       NULL);
 	if (proxy == NULL) {
-		hubctl_context_report_unreachable(self, error->message);
+		hubctl_report_unreachable(error->message);
 		return NULL;
 	}
 	if (timeout_msec != -1)

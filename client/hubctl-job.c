@@ -433,9 +433,8 @@ hubctl_job_name_owner_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
 		return;
 	hubctl_job_clear_bar(w);
 	hubctl_job_finish(w,
-			  hubctl_context_report_unreachable(w->ctx,
-							    _("hubd left the bus while the job "
-							      "was running")));
+			  hubctl_report_unreachable(_("hubd left the bus while the job "
+						      "was running")));
 }
 
 /* On a socket: the connection closed under us. */
@@ -452,9 +451,8 @@ hubctl_job_connection_closed_cb(GDBusConnection *connection,
 	hubctl_job_clear_bar(w);
 	hubctl_job_finish(
 		w,
-		hubctl_context_report_unreachable(
-			w->ctx,
-			error != NULL ? error->message : _("the connection to hubd was closed")));
+		hubctl_report_unreachable(error != NULL ? error->message
+							: _("the connection to hubd was closed")));
 }
 
 /* ---- Ctrl-C ---- */

@@ -52,6 +52,60 @@ hubctl_error_is_unreachable(const GError *error)
 	return FALSE;
 }
 
+/* The socket hubctl talks to (NULL: the session bus), for the hint of
+ * "cannot reach hubd": a CLI process has one connection. */
+static gchar *hubctl_output_socket = NULL;
+
+void
+hubctl_output_set_socket(const gchar *socket_path)
+{
+	g_free(hubctl_output_socket);
+	hubctl_output_socket = g_strdup(socket_path);
+}
+
+/* Single-quoted for the shell only when it has to be, so the hint reads naturally. */
+static gchar *
+hubctl_output_shell_word(const gchar *word)
+{
+	for (const gchar *p = word; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("/._-+=:@%,", *p) == NULL)
+			return g_shell_quote(word);
+	}
+	return g_strdup(word);
+}
+
+gint
+hubctl_report_unreachable(const gchar *reason)
+{
+	g_autofree gchar *why = g_strstrip(g_strdup(reason != NULL ? reason : ""));
+	gsize len = strlen(why);
+
+	/* the hint follows the reason as its own sentence */
+	while (len > 0 && why[len - 1] == '.')
+		why[--len] = '\0';
+	if (hubctl_output_socket != NULL) {
+		g_autofree gchar *word = hubctl_output_shell_word(hubctl_output_socket);
+		g_printerr("hubctl: ");
+		/* TRANSLATORS: 1: socket path, 2: reason (no final full stop), 3: the path as a
+		 * shell word */
+		g_printerr(
+			_("cannot reach hubd at %1$s: %2$s. Start it with 'hubd --no-bus --socket "
+			  "%3$s &', or point hubctl at the right socket with --socket PATH."),
+			hubctl_output_socket,
+			why,
+			word);
+		g_printerr("\n");
+	} else {
+		g_printerr("hubctl: ");
+		g_printerr(_("cannot reach hubd on the session bus: %s. Start it with 'hubd &' (or "
+			     "'systemctl --user start hubd'), or point hubctl at its socket with "
+			     "--socket PATH."),
+			   why);
+		g_printerr("\n");
+	}
+	return HUBCTL_EXIT_UNREACHABLE;
+}
+
 gint
 hubctl_report_error(GError *error)
 {
@@ -63,7 +117,7 @@ hubctl_report_error(GError *error)
 	copy = g_error_copy(error);
 	hubd_error_fixup_remote(&copy);
 	if (hubctl_error_is_unreachable(copy))
-		return hubctl_context_report_unreachable(NULL, copy->message);
+		return hubctl_report_unreachable(copy->message);
 	g_printerr("hubctl: %s\n", copy->message);
 	if (g_error_matches(copy, HUBD_ERROR, HUBD_ERROR_CANCELLED) ||
 	    g_error_matches(copy, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -76,9 +76,8 @@ hubctl_context_new_proxy(HubctlContext *ctx,
 			 gint timeout_msec);
 
 /* socket_path: --socket, or NULL to use HUBD_SOCKET / the session bus. Makes
- * no connection yet. The newest context is the one hubctl_report_error()
- * names in its "cannot reach hubd" hint. */
-/* `token_name` (--token-name, may be NULL) goes into the options of every
+ * no connection yet; hubctl_report_unreachable() names its connection.
+ * `token_name` (--token-name, may be NULL) goes into the options of every
  * call that talks to the Hub (client/hubctl-call-options.c). */
 HubctlContext *
 hubctl_context_new(const gchar *socket_path, const gchar *token_name);
@@ -90,17 +89,20 @@ void
 hubctl_context_free(HubctlContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubctlContext, hubctl_context_free)
 
-/* Prints the one-line "hubctl: cannot reach hubd ...: REASON. Start it with
- * ..." error for ctx's connection (NULL: the newest context) and returns
- * HUBCTL_EXIT_UNREACHABLE. */
-gint
-hubctl_context_report_unreachable(HubctlContext *ctx, const gchar *reason);
-
 /* Prints "hubctl: MESSAGE" to stderr for a (remote) error and returns the
  * matching exit code: UNREACHABLE for a vanished daemon, CANCELLED for
  * HUBD_ERROR_CANCELLED, FAILED otherwise. Strips the D-Bus prefix. */
 gint
 hubctl_report_error(GError *error);
+/* Prints the one-line "hubctl: cannot reach hubd ...: REASON. Start it with
+ * ..." error for the connection hubctl uses and returns
+ * HUBCTL_EXIT_UNREACHABLE. */
+gint
+hubctl_report_unreachable(const gchar *reason);
+/* The socket hubctl talks to (NULL: the session bus), named by that hint;
+ * the context sets it. */
+void
+hubctl_output_set_socket(const gchar *socket_path);
 
 /* --json output: pretty-printed, one document on stdout, trailing newline. */
 void
