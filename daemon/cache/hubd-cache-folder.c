@@ -12,6 +12,16 @@
 #include "hubd-cache.h"
 #include "hubd-error.h"
 
+HubdCache *
+hubd_cache_for_folder(HubdCache *shared, const gchar *cache_dir)
+{
+	/* a new HubdCache per call costs nothing; its paths, and so the shared
+	 * transfers keyed by them, are the folder's own */
+	if (cache_dir != NULL)
+		return hubd_cache_new(cache_dir);
+	return g_object_ref(shared);
+}
+
 static gboolean
 hubd_cache_folder_option(GVariant *options, const gchar *key, gchar **out, GError **error)
 {

@@ -214,8 +214,7 @@ hubd_cache_service_handle_verify(HubdDbusCache *skeleton,
 	req->repo_id = g_strdup(repo_id);
 	req->revision = g_strdup(revision);
 	req->api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(context), options);
-	req->cache = cache_dir != NULL ? hubd_cache_new(cache_dir)
-				       : g_object_ref(hubd_context_get_cache(context));
+	req->cache = hubd_cache_for_folder(hubd_context_get_cache(context), cache_dir);
 
 	description = g_strdup_printf("%s@%s", repo_id, revision[0] != '\0' ? revision : "main");
 	job = hubd_job_new(context, "verify", description);

@@ -129,6 +129,10 @@ hubd_cache_link_snapshot(HubdCache *self,
 			 const gchar *etag,
 			 GError **error);
 
+/* The cache a call uses: a HubdCache on its `cache_dir`, else `shared` (a new
+ * reference either way). (hubd-cache-folder.c) */
+HubdCache *
+hubd_cache_for_folder(HubdCache *shared, const gchar *cache_dir);
 /* A call's `local_dir` and `cache_dir` options: absolute folders, canonical
  * (so one folder named two ways is one folder), NULL when not given.
  * HUBD_ERROR_INVALID_ARGUMENT for a relative one, or for both at once (as hf

@@ -1,6 +1,5 @@
 /* hubd-download-request.c: what Download and Snapshot hand to hubd-download
- * (copy, free), the cache a request writes to, and the [http] / [downloads]
- * settings each download reads */
+ * (copy, free), and the [http] / [downloads] settings each download reads */
 #define G_LOG_DOMAIN "HubdDownload"
 
 #include "hubd-context-private.h"
@@ -38,16 +37,6 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_clear_object(&req->api);
 	g_clear_object(&req->mirror);
 	g_free(req);
-}
-
-HubdCache *
-hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir)
-{
-	/* a new HubdCache per call costs nothing; its paths, and so the shared
-	 * transfers keyed by them, are the folder's own */
-	if (cache_dir != NULL)
-		return hubd_cache_new(cache_dir);
-	return g_object_ref(hubd_context_get_cache(context));
 }
 
 guint

@@ -673,7 +673,7 @@ hubd_download_file_async(HubdContext *context,
 	g_task_set_source_tag(task, hubd_download_file_async);
 	dl->context = g_object_ref(context);
 	dl->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
-	dl->cache = hubd_download_dup_cache(context, req->cache_dir);
+	dl->cache = hubd_cache_for_folder(hubd_context_get_cache(context), req->cache_dir);
 	dl->job = job != NULL ? g_object_ref(job) : NULL;
 	dl->set_totals = set_totals;
 	dl->req = hubd_download_request_copy(req);

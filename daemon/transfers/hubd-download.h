@@ -54,10 +54,6 @@ hubd_download_file_async(HubdContext *context,
 GVariant *
 hubd_download_file_finish(GAsyncResult *result, GError **error);
 
-/* The cache a request writes to: its cache_dir, else hubd's (a new ref). */
-HubdCache *
-hubd_download_dup_cache(HubdContext *context, const gchar *cache_dir);
-
 /* [http] retry-base-ms, as HubdHubClient uses it (1000 by default). */
 guint
 hubd_download_retry_base_ms(HubdContext *context);

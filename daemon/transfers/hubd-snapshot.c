@@ -632,7 +632,7 @@ hubd_snapshot_async(HubdContext *context,
 	g_task_set_source_tag(task, hubd_snapshot_async);
 	s->context = g_object_ref(context);
 	s->api = g_object_ref(req->api != NULL ? req->api : hubd_context_get_hub_api(context));
-	s->cache = hubd_download_dup_cache(context, req->cache_dir);
+	s->cache = hubd_cache_for_folder(hubd_context_get_cache(context), req->cache_dir);
 	s->job = job != NULL ? g_object_ref(job) : NULL;
 	s->req = req;
 	if (s->req->revision == NULL)
