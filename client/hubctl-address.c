@@ -6,8 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hubd-error.h"
-#include "hubd-repo-id.h"
+#include "hubd-error-private.h"
+#include "hubd-repo-checks.h"
 
 gboolean
 hubctl_address_is_address(const gchar *arg)

@@ -6,7 +6,7 @@
 
 #include "hubctl.h"
 
-#include "hubd-error.h"
+#include "hubd-error-private.h"
 
 typedef struct {
 	gchar *type;

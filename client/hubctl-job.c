@@ -13,7 +13,7 @@
 
 #include "hubctl.h"
 
-#include "hubd-error.h"
+#include "hubd-error-private.h"
 
 #define HUBCTL_JOB_REDRAW_US       (G_USEC_PER_SEC / 10) /* at most ~10 redraws a second */
 #define HUBCTL_JOB_CANCEL_WAIT_S   5 /* how long Ctrl-C waits for Completed(cancelled) */

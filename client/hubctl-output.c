@@ -4,7 +4,7 @@
 
 #include "hubctl.h"
 
-#include "hubd-error.h"
+#include "hubd-error-private.h"
 
 /* Errors that mean "hubd is not there (any more)" rather than "hubd said no". */
 static gboolean

@@ -12,6 +12,9 @@
 
 #include "hubctl-address.h"
 
+/* libhubd: its public API, and the generated proxies it builds on */
+#include "hubd.h"
+
 #include "hubd-dbus-generated.h"
 
 G_BEGIN_DECLS
@@ -25,8 +28,9 @@ typedef enum {
 	HUBCTL_EXIT_CANCELLED = 130, /* interrupted (Ctrl-C) */
 } HubctlExit;
 
-#define HUBCTL_BUS_NAME    "org.hubd.Hub1"
-#define HUBCTL_OBJECT_PATH "/org/hubd/Hub1"
+/* libhubd's names (hubd-names.h), under the names hubctl's files use */
+#define HUBCTL_BUS_NAME    HUBD_BUS_NAME
+#define HUBCTL_OBJECT_PATH HUBD_OBJECT_PATH
 
 typedef struct _HubctlContext HubctlContext;
 

@@ -17,6 +17,9 @@ import sys
 
 src, lib = sys.argv[1], sys.argv[2]
 daemon = os.path.join(src, "daemon")
+# the error domain, the names and the repo-id checks are libhubd's, built
+# into the daemon and included as "libhubd/…"
+libhubd = os.path.join(src, "libhubd")
 problems = []
 
 # ---- the version script
@@ -45,6 +48,9 @@ for root, _, files in os.walk(daemon):
     for name in files:
         if name.endswith(".h"):
             headers[name] = os.path.join(root, name)
+for name in os.listdir(libhubd):
+    if name.endswith(".h"):
+        headers["libhubd/" + name] = os.path.join(libhubd, name)
 seen, todo, declared = set(), ["hubd-plugin.h"], set()
 while todo:
     h = todo.pop()
@@ -53,7 +59,11 @@ while todo:
     seen.add(h)
     with open(headers[h], encoding="utf-8") as f:
         body = f.read()
-    todo += re.findall(r'#include "([^"]+)"', body)
+    includes = re.findall(r'#include "([^"]+)"', body)
+    if headers[h].startswith(libhubd + os.sep):
+        # a libhubd header includes its neighbours by their plain names
+        includes = ["libhubd/" + i for i in includes]
+    todo += includes
     declared |= set(re.findall(r"\b(hubd_\w+)\s*\(", body))
     # G_DECLARE_* make NAME_get_type
     for m in re.finditer(r"G_DECLARE_\w+\(\s*\w+,\s*(\w+),", body):
@@ -63,7 +73,7 @@ for s in sorted(listed_api - declared):
 
 # ---- 3. documented with Since:
 documented = set()
-for root, _, files in os.walk(daemon):
+for root, _, files in [w for d in (daemon, libhubd) for w in os.walk(d)]:
     for name in files:
         if not name.endswith((".c", ".h")):
             continue

@@ -3,12 +3,12 @@
 
 #include <gio/gio.h>
 
+#include "libhubd/hubd-names.h"
+
 #include "hubd-config.h"
 #include "hubd-context.h"
 
 G_BEGIN_DECLS
-
-#define HUBD_BUS_NAME "org.hubd.Hub1"
 
 #define HUBD_TYPE_DAEMON (hubd_daemon_get_type())
 G_DECLARE_FINAL_TYPE(HubdDaemon, hubd_daemon, HUBD, DAEMON, GObject)

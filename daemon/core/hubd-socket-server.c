@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libhubd/hubd-names.h"
+
 #include "hubd-error.h"
 
 struct _HubdSocketServer {
@@ -32,7 +34,7 @@ static guint signals[N_SIGNALS];
 gchar *
 hubd_socket_server_default_path(void)
 {
-	return g_build_filename(g_get_user_runtime_dir(), "hubd", "bus", NULL);
+	return hubd_default_socket_path();
 }
 
 static gboolean

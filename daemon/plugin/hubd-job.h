@@ -3,18 +3,14 @@
 
 #include <gio/gio.h>
 
+#include "libhubd/hubd-names.h"
+
 G_BEGIN_DECLS
 
 typedef struct _HubdContext HubdContext;
 
-/**
- * HUBD_JOB_PATH_PREFIX:
- *
- * Jobs are exported at this prefix and a number.
- *
- * Since: 0.1
- */
-#define HUBD_JOB_PATH_PREFIX "/org/hubd/Hub1/jobs/"
+/* HUBD_JOB_PATH_PREFIX (jobs are exported at it and a number) is in
+ * libhubd/hubd-names.h, shared with every client. */
 
 /**
  * HubdJob:

@@ -3,16 +3,11 @@
 
 #include <gio/gio.h>
 
-G_BEGIN_DECLS
+/* HUBD_OBJECT_PATH: where every service's interface is exported, on every
+ * connection (the names are libhubd's, shared with every client) */
+#include "libhubd/hubd-names.h"
 
-/**
- * HUBD_OBJECT_PATH:
- *
- * Where every service's interface is exported, on every connection.
- *
- * Since: 0.1
- */
-#define HUBD_OBJECT_PATH "/org/hubd/Hub1"
+G_BEGIN_DECLS
 
 /**
  * HUBD_SERVICE_EXTENSION_POINT:
