@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
   # tests/check-format.sh
   clang-format
+  # libhubd: its GIR and typelib, API docs, and the Python and GJS examples and tests
+  gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0 gi-docgen python3-gi gjs
 )
 
 missing=()

@@ -105,7 +105,7 @@ hubd_connect_socket(GTask *task, const gchar *socket_path)
 	g_free(c->socket_path);
 	c->socket_path = g_strdup(socket_path);
 	/* set already, so that a caller can name the socket in its error message */
-	hubd_client_set_socket_path(g_task_get_source_object(task), socket_path);
+	hubd_client_set_socket_path(g_task_get_source_object(task), c->socket_path);
 	c->handshake = g_cancellable_new();
 	if (cancellable != NULL)
 		c->cancelled_id = g_cancellable_connect(cancellable,

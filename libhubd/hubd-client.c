@@ -393,6 +393,8 @@ hubd_client_set_connection(HubdClient *self, GDBusConnection *connection)
 void
 hubd_client_set_socket_path(HubdClient *self, const gchar *socket_path)
 {
+	if (socket_path == self->socket_path)
+		return;
 	g_free(self->socket_path);
 	self->socket_path = g_strdup(socket_path);
 }

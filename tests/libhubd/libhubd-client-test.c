@@ -1,0 +1,348 @@
+/* libhubd-client-test.c: HubdClient and HubdJob against a real hubd and the local Hub
+ *
+ * On the session bus and on hubd's Unix socket (given, and through
+ * HUBD_SOCKET): connecting, typed results, an upload and a download as jobs
+ * with progress (the bytes on disk compared), typed errors for a missing
+ * repo, and a client that finds no hubd. */
+#include <glib/gstdio.h>
+#include <hubd.h>
+
+#include "hubd-test-common.h"
+
+#define ALICE_WRITE "hf_alice_write_0000000000000000000000"
+#define REPO        "alice/libhubd-c"
+#define BLOB_SIZE   (2 * 1024 * 1024 + 5)
+
+typedef struct {
+	HubdTestHub *hub;
+	HubdTestDaemon *daemon;
+	gchar *work;
+	GBytes *blob;
+} Fixture;
+
+static Fixture fx;
+
+static void
+setup_world(void)
+{
+	const gchar *login[] = {"auth", "login", "--token-stdin", NULL};
+	g_autofree gchar *endpoint = NULL;
+	g_autofree guint8 *data = g_malloc(BLOB_SIZE);
+	const gchar *args[3];
+
+	fx.hub = hubd_test_hub_start(NULL);
+	endpoint = g_strdup(fx.hub->url);
+	args[0] = "--endpoint";
+	args[1] = endpoint;
+	args[2] = NULL;
+	fx.daemon = hubd_test_daemon_start(args, NULL);
+	g_assert_cmpint(hubd_test_run_hubctl(login, ALICE_WRITE, NULL, NULL), ==, 0);
+
+	for (gsize i = 0; i < BLOB_SIZE; i++)
+		data[i] = (guint8)(i * 7 + i / 251);
+	fx.blob = g_bytes_new_take(g_steal_pointer(&data), BLOB_SIZE);
+	fx.work = g_dir_make_tmp("libhubd-XXXXXX", NULL);
+	hubd_test_write_file(g_build_filename(fx.work, "README.md", NULL),
+			     "---\nlicense: mit\n---\n# libhubd C test\n");
+	g_assert_true(g_file_set_contents(g_build_filename(fx.work, "model.bin", NULL),
+					  g_bytes_get_data(fx.blob, NULL),
+					  BLOB_SIZE,
+					  NULL));
+}
+
+static void
+count_progress(HubdJob *job, gpointer user_data)
+{
+	guint *count = user_data;
+
+	(*count)++;
+}
+
+static void
+test_bus(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(HubdUser) user = NULL;
+	g_autoptr(HubdJob) upload = NULL;
+	g_autoptr(GFile) none = NULL;
+	g_autoptr(GFile) folder = NULL;
+	g_autofree gchar *url = NULL;
+	g_autoptr(HubdRepoInfo) info = NULL;
+	const gchar *const *orgs;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_client_get_bus_name(client), ==, HUBD_BUS_NAME);
+	g_assert_null(hubd_client_get_socket_path(client));
+
+	user = hubd_client_whoami_sync(client, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_user_get_name(user), ==, "alice");
+	g_assert_cmpstr(hubd_user_get_role(user), ==, "write");
+	orgs = hubd_user_get_orgs(user);
+	g_assert_true(orgs != NULL && g_strv_contains(orgs, "acme"));
+
+	url = hubd_client_create_repo_sync(client, "model", REPO, FALSE, FALSE, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_str_has_suffix(url, "/" REPO));
+	/* again, without exist_ok: a typed Conflict */
+	g_assert_null(
+		hubd_client_create_repo_sync(client, "model", REPO, FALSE, FALSE, NULL, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_CONFLICT);
+	g_clear_error(&error);
+
+	folder = g_file_new_for_path(fx.work);
+	upload = hubd_client_upload_folder_sync(client,
+						"model",
+						REPO,
+						NULL,
+						folder,
+						NULL,
+						"C test",
+						NULL,
+						&error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_job_get_kind(upload), ==, "upload");
+	none = hubd_job_wait_sync(upload, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_null(none);
+	g_assert_cmpstr(hubd_job_get_state(upload), ==, "completed");
+	g_assert_nonnull(hubd_job_get_result(upload));
+
+	info = hubd_client_repo_info_sync(client, "model", REPO, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_repo_info_get_id(info), ==, REPO);
+	g_assert_false(hubd_repo_info_get_private(info));
+	g_assert_cmpuint(strlen(hubd_repo_info_get_sha(info)), ==, 40);
+}
+
+typedef struct {
+	GMainLoop *loop;
+	HubdJob *job;
+	GFile *file;
+	GError *error;
+} AsyncDownload;
+
+static void
+waited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	AsyncDownload *a = user_data;
+
+	a->file = hubd_job_wait_finish(HUBD_JOB(source), res, &a->error);
+	g_main_loop_quit(a->loop);
+}
+
+static void
+download_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	AsyncDownload *a = user_data;
+
+	a->job = hubd_client_download_file_finish(HUBD_CLIENT(source), res, &a->error);
+	if (a->job == NULL) {
+		g_main_loop_quit(a->loop);
+		return;
+	}
+	hubd_job_wait(a->job, NULL, waited_cb, a);
+}
+
+/* The async path on a client made asynchronously, over `socket_path`. */
+static void
+download_async_and_check(const gchar *socket_path, GFile *local_dir)
+{
+	AsyncDownload a = {0};
+	g_autoptr(GAsyncResult) made = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = NULL;
+	g_autofree gchar *contents = NULL;
+	gsize length = 0;
+	guint progress = 0;
+
+	client = hubd_client_new_for_socket_sync(socket_path, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_client_get_socket_path(client), ==, socket_path);
+	g_assert_null(hubd_client_get_bus_name(client));
+
+	a.loop = g_main_loop_new(NULL, FALSE);
+	hubd_client_download_file(client,
+				  "model",
+				  REPO,
+				  NULL,
+				  "model.bin",
+				  local_dir,
+				  NULL,
+				  download_cb,
+				  &a);
+	g_main_loop_run(a.loop);
+	g_assert_no_error(a.error);
+	g_signal_connect(a.job, "progress", G_CALLBACK(count_progress), &progress);
+	g_assert_nonnull(a.file);
+	g_assert_true(g_file_load_contents(a.file, NULL, &contents, &length, NULL, NULL));
+	g_assert_cmpmem(contents, length, g_bytes_get_data(fx.blob, NULL), BLOB_SIZE);
+	if (local_dir != NULL)
+		g_assert_true(g_file_has_prefix(a.file, local_dir));
+	g_assert_cmpuint(hubd_job_get_bytes_done(a.job), ==, BLOB_SIZE);
+	g_assert_cmpstr(hubd_job_get_state(a.job), ==, "completed");
+	g_main_loop_unref(a.loop);
+	g_object_unref(a.job);
+	g_object_unref(a.file);
+}
+
+static void
+test_download_progress_bus(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(HubdJob) job = NULL;
+	g_autoptr(GFile) file = NULL;
+	g_autofree gchar *contents = NULL;
+	g_autoptr(GPtrArray) files = NULL;
+	gsize length = 0;
+	guint progress = 0;
+
+	g_assert_no_error(error);
+	files = hubd_client_list_files_sync(client, "model", REPO, NULL, NULL, TRUE, NULL, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < files->len; i++) {
+		HubdRepoFile *f = g_ptr_array_index(files, i);
+		if (g_strcmp0(hubd_repo_file_get_path(f), "model.bin") == 0)
+			g_assert_cmpuint(hubd_repo_file_get_size(f), ==, BLOB_SIZE);
+	}
+
+	job = hubd_client_download_file_sync(client,
+					     "model",
+					     REPO,
+					     NULL,
+					     "model.bin",
+					     NULL,
+					     NULL,
+					     &error);
+	g_assert_no_error(error);
+	g_signal_connect(job, "progress", G_CALLBACK(count_progress), &progress);
+	file = hubd_job_wait_sync(job, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_file_load_contents(file, NULL, &contents, &length, NULL, NULL));
+	g_assert_cmpmem(contents, length, g_bytes_get_data(fx.blob, NULL), BLOB_SIZE);
+	/* progress reached the caller during the blocking wait, ending at the size */
+	g_assert_cmpuint(progress, >, 0);
+	g_assert_cmpuint(hubd_job_get_bytes_done(job), ==, BLOB_SIZE);
+	g_assert_cmpuint(hubd_job_get_bytes_total(job), ==, BLOB_SIZE);
+}
+
+static void
+test_socket(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("libhubd-local-XXXXXX", NULL);
+	g_autoptr(GFile) local_dir = g_file_new_for_path(dir);
+
+	download_async_and_check(fx.daemon->socket_path, NULL);
+	/* local_dir: a real file under the folder asked for */
+	download_async_and_check(fx.daemon->socket_path, local_dir);
+	hubd_test_rm_rf(dir);
+}
+
+static void
+test_socket_env(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = NULL;
+	g_autoptr(HubdCacheInfo) cache = NULL;
+	GPtrArray *repos;
+	gboolean found = FALSE;
+
+	g_setenv("HUBD_SOCKET", fx.daemon->socket_path, TRUE);
+	client = hubd_client_new_sync(NULL, &error);
+	g_unsetenv("HUBD_SOCKET");
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_client_get_socket_path(client), ==, fx.daemon->socket_path);
+
+	cache = hubd_client_cache_scan_sync(client, NULL, &error);
+	g_assert_no_error(error);
+	repos = hubd_cache_info_get_repos(cache);
+	for (guint i = 0; i < repos->len; i++) {
+		HubdCacheRepo *r = g_ptr_array_index(repos, i);
+		if (g_strcmp0(hubd_cache_repo_get_repo_id(r), REPO) == 0) {
+			found = TRUE;
+			g_assert_cmpuint(hubd_cache_repo_get_size(r), >=, BLOB_SIZE);
+		}
+	}
+	g_assert_true(found);
+}
+
+static void
+test_errors(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(HubdRepoInfo) info = NULL;
+	g_autoptr(HubdJob) job = NULL;
+	g_autoptr(GFile) file = NULL;
+
+	g_assert_no_error(error);
+	info = hubd_client_repo_info_sync(client, "model", "alice/missing", NULL, NULL, &error);
+	g_assert_null(info);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND);
+	g_assert_null(strstr(error->message, "GDBus.Error"));
+	g_clear_error(&error);
+
+	/* a missing file: the job (or the call) fails with EntryNotFound */
+	job = hubd_client_download_file_sync(client,
+					     "model",
+					     REPO,
+					     NULL,
+					     "nope.txt",
+					     NULL,
+					     NULL,
+					     &error);
+	if (job != NULL)
+		file = hubd_job_wait_sync(job, NULL, &error);
+	g_assert_null(file);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
+	g_clear_error(&error);
+
+	g_assert_false(hubd_client_delete_repo_sync(client,
+						    "model",
+						    "alice/missing",
+						    FALSE,
+						    NULL,
+						    &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_true(
+		hubd_client_delete_repo_sync(client, "model", "alice/missing", TRUE, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_error_code_to_name(HUBD_ERROR_POLICY), ==, "Policy");
+}
+
+static void
+test_no_hubd(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("libhubd-none-XXXXXX", NULL);
+	g_autofree gchar *missing = g_build_filename(dir, "bus", NULL);
+	g_autoptr(HubdClient) client = hubd_client_new_for_socket_sync(missing, NULL, &error);
+
+	g_assert_null(client);
+	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+	g_rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	gint rc;
+
+	g_test_init(&argc, &argv, NULL);
+	setup_world();
+	g_test_add_func("/libhubd/bus", test_bus);
+	g_test_add_func("/libhubd/download-progress-bus", test_download_progress_bus);
+	g_test_add_func("/libhubd/socket", test_socket);
+	g_test_add_func("/libhubd/socket-env", test_socket_env);
+	g_test_add_func("/libhubd/errors", test_errors);
+	g_test_add_func("/libhubd/no-hubd", test_no_hubd);
+	rc = g_test_run();
+	hubd_test_daemon_stop(fx.daemon);
+	hubd_test_hub_stop(fx.hub);
+	hubd_test_rm_rf(fx.work);
+	g_bytes_unref(fx.blob);
+	return rc;
+}
