@@ -132,7 +132,7 @@ verify_run(HubctlContext *ctx, const gchar *repo_id, const VerifyOptions *o)
 
 	proxy = hubctl_context_new_proxy(ctx,
 					 HUBD_DBUS_TYPE_CACHE_PROXY,
-					 "org.hubd.Hub1.Cache",
+					 HUBD_INTERFACE_CACHE,
 					 G_DBUS_PROXY_FLAGS_NONE,
 					 -1);
 	if (proxy == NULL)

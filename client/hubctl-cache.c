@@ -15,7 +15,7 @@ hubctl_cache_proxy(HubctlContext *ctx)
 {
 	return hubctl_context_new_proxy(ctx,
 					HUBD_DBUS_TYPE_CACHE_PROXY,
-					"org.hubd.Hub1.Cache",
+					HUBD_INTERFACE_CACHE,
 					G_DBUS_PROXY_FLAGS_NONE,
 					CACHE_CALL_TIMEOUT_MS);
 }

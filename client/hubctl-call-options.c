@@ -11,13 +11,13 @@
 static gboolean
 hubctl_call_options_wanted(const gchar *interface, const gchar *member)
 {
-	if (g_strcmp0(interface, "org.hubd.Hub1.Repos") == 0)
+	if (g_strcmp0(interface, HUBD_INTERFACE_REPOS) == 0)
 		return g_strcmp0(member, "HubUrl") != 0;
-	if (g_strcmp0(interface, "org.hubd.Hub1.Transfers") == 0)
+	if (g_strcmp0(interface, HUBD_INTERFACE_TRANSFERS) == 0)
 		return g_strcmp0(member, "ListJobs") != 0;
-	if (g_strcmp0(interface, "org.hubd.Hub1.Cache") == 0)
+	if (g_strcmp0(interface, HUBD_INTERFACE_CACHE) == 0)
 		return g_strcmp0(member, "Verify") == 0;
-	return g_strcmp0(interface, "org.hubd.Hub1.Auth") == 0 && g_strcmp0(member, "WhoAmI") == 0;
+	return g_strcmp0(interface, HUBD_INTERFACE_AUTH) == 0 && g_strcmp0(member, "WhoAmI") == 0;
 }
 
 /* `body` with `token_name` added to its trailing a{sv} (kept when present) */

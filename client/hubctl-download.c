@@ -41,7 +41,7 @@ hubctl_transfers_proxy(HubctlContext *ctx)
 	/* calls only: the jobs it returns are watched on their own objects */
 	return hubctl_context_new_proxy(ctx,
 					HUBD_DBUS_TYPE_TRANSFERS_PROXY,
-					"org.hubd.Hub1.Transfers",
+					HUBD_INTERFACE_TRANSFERS,
 					G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
 						G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
 					-1);

@@ -15,7 +15,7 @@ hubctl_repo_proxy(HubctlContext *ctx)
 {
 	return hubctl_context_new_proxy(ctx,
 					HUBD_DBUS_TYPE_REPOS_PROXY,
-					"org.hubd.Hub1.Repos",
+					HUBD_INTERFACE_REPOS,
 					G_DBUS_PROXY_FLAGS_NONE,
 					HUBCTL_REPO_TIMEOUT_MS);
 }

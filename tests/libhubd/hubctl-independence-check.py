@@ -7,7 +7,7 @@ From the build's compile_commands.json: no source of the hubctl target is in
 daemon/, and no include directory of its compiles points into daemon/ (in the
 source or the build tree). From client/: no #include names a header that
 exists only in daemon/, and no file spells out the bus name, object path or
-socket path (they are libhubd's, hubd-names.h). Exits 1 on any finding.
+socket path, nor the interfaces libhubd names (they are libhubd's, hubd-names.h). Exits 1 on any finding.
 """
 import json
 import os
@@ -48,7 +48,8 @@ for name in sorted(os.listdir(client)):
     for inc in re.findall(r'#include "([^"]+)"', body):
         if os.path.basename(inc) in daemon_headers and os.path.basename(inc) not in libhubd_headers:
             problems.append(f"client/{name} includes daemon header {inc}")
-    for literal in ('"org.hubd.Hub1"', '"/org/hubd/Hub1"', '"hubd", "bus"'):
+    ifaces = tuple(f'"org.hubd.Hub1.{i}"' for i in ("Daemon", "Auth", "Repos", "Transfers", "Job", "Cache"))
+    for literal in ('"org.hubd.Hub1"', '"/org/hubd/Hub1"', '"hubd", "bus"') + ifaces:
         if literal in body:
             problems.append(f"client/{name} spells out {literal} (use libhubd's hubd-names.h)")
 
