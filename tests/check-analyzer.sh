@@ -25,11 +25,13 @@ if ! setup_log=$(meson setup "${reconfigure[@]}" "$build" "${options[@]}" 2>&1);
 	echo "check-analyzer: meson setup failed" >&2
 	exit 1
 fi
-rm -f "$build"/daemon/libhubd-core.a.p/*.o "$build"/daemon/libhubd-common-src.a.p/*.o
+rm -f "$build"/daemon/libhubd-core.a.p/*.o "$build"/daemon/libhubd-common-src.a.p/*.o \
+	"$build"/libhubd/libhubd-common.a.p/*.o "$build"/libhubd/libhubd-internal.a.p/*.o
 log=$build/meson-logs/analyzer.log
 start=$SECONDS
 ninja_status=0
-ninja -v -C "$build" daemon/libhubd-common-src.a daemon/libhubd-core.a >"$log" 2>&1 || ninja_status=$?
+ninja -v -C "$build" libhubd/libhubd-common.a libhubd/libhubd-internal.a \
+	daemon/libhubd-common-src.a daemon/libhubd-core.a >"$log" 2>&1 || ninja_status=$?
 echo "check-analyzer: analysed the daemon in $((SECONDS - start)) s"
 status=0
 python3 tests/analyzer/compare.py "$log" "$build" "$src" tests/analyzer/baseline.txt \

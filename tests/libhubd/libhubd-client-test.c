@@ -8,6 +8,7 @@
 #include <hubd.h>
 
 #include "hubd-test-common.h"
+#include "hubd-test-hub-admin.h"
 
 #define ALICE_WRITE "hf_alice_write_0000000000000000000000"
 #define REPO        "alice/libhubd-c"
@@ -47,6 +48,11 @@ setup_world(void)
 	g_assert_true(g_file_set_contents(g_build_filename(fx.work, "model.bin", NULL),
 					  g_bytes_get_data(fx.blob, NULL),
 					  BLOB_SIZE,
+					  NULL));
+	/* the same bytes under another name: a download the cancel test slows down */
+	g_assert_true(g_file_set_contents(g_build_filename(fx.work, "slow.bin", NULL),
+					  g_bytes_get_data(fx.blob, NULL),
+					  BLOB_SIZE - 1,
 					  NULL));
 }
 
@@ -313,6 +319,52 @@ test_errors(void)
 	g_assert_cmpstr(hubd_error_code_to_name(HUBD_ERROR_POLICY), ==, "Policy");
 }
 
+static gboolean
+job_has_bytes(gpointer user_data)
+{
+	return hubd_job_get_bytes_done(HUBD_JOB(user_data)) > 0;
+}
+
+/* A download the local Hub's CDN sends 16 KiB every 100 ms: cancelled once
+ * bytes flow, the wait ends with HUBD_ERROR_CANCELLED and no file is there. */
+static void
+test_cancel(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(HubdJob) job = NULL;
+	g_autoptr(GFile) file = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("libhubd-cancel-XXXXXX", NULL);
+	g_autoptr(GFile) local_dir = g_file_new_for_path(dir);
+	g_autoptr(GFile) target = g_file_get_child(local_dir, "slow.bin");
+
+	g_assert_no_error(error);
+	hubd_test_hub_add_fault(fx.hub,
+				"{\"origin\": \"cdn\", \"action\": \"slow\", \"times\": 0,"
+				" \"chunk_size\": 16384, \"delay_ms\": 100}");
+	job = hubd_client_download_file_sync(client,
+					     "model",
+					     REPO,
+					     NULL,
+					     "slow.bin",
+					     local_dir,
+					     NULL,
+					     &error);
+	g_assert_no_error(error);
+	/* progress reaches the job's properties from its own proxy, in this context */
+	g_assert_true(hubd_test_wait_for(job_has_bytes, job, HUBD_TEST_TIMEOUT_S * 1000));
+	g_assert_cmpuint(hubd_job_get_bytes_done(job), <, BLOB_SIZE - 1);
+	g_assert_true(hubd_job_cancel_sync(job, NULL, &error));
+	g_assert_no_error(error);
+	file = hubd_job_wait_sync(job, NULL, &error);
+	g_assert_null(file);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_CANCELLED);
+	g_assert_cmpstr(hubd_job_get_state(job), ==, "cancelled");
+	g_assert_false(g_file_query_exists(target, NULL));
+	hubd_test_hub_clear_faults(fx.hub);
+	hubd_test_rm_rf(dir);
+}
+
 static void
 test_no_hubd(void)
 {
@@ -338,6 +390,7 @@ main(int argc, char **argv)
 	g_test_add_func("/libhubd/socket", test_socket);
 	g_test_add_func("/libhubd/socket-env", test_socket_env);
 	g_test_add_func("/libhubd/errors", test_errors);
+	g_test_add_func("/libhubd/cancel", test_cancel);
 	g_test_add_func("/libhubd/no-hubd", test_no_hubd);
 	rc = g_test_run();
 	hubd_test_daemon_stop(fx.daemon);
