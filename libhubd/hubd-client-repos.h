@@ -1,24 +1,11 @@
-/* hubd-client-repos.h: HubdClient's calls on org.hubd.Hub1.Auth, Repos and Cache with typed results
- */
+/* hubd-client-repos.h: HubdClient's calls on org.hubd.Hub1.Repos with typed results */
 #pragma once
 
-#include "hubd-cache-info.h"
 #include "hubd-client.h"
 #include "hubd-repo-file.h"
 #include "hubd-repo-info.h"
-#include "hubd-user.h"
 
 G_BEGIN_DECLS
-
-void
-hubd_client_whoami(HubdClient *self,
-		   GCancellable *cancellable,
-		   GAsyncReadyCallback callback,
-		   gpointer user_data);
-HubdUser *
-hubd_client_whoami_finish(HubdClient *self, GAsyncResult *result, GError **error);
-HubdUser *
-hubd_client_whoami_sync(HubdClient *self, GCancellable *cancellable, GError **error);
 
 void
 hubd_client_repo_info(HubdClient *self,
@@ -117,15 +104,5 @@ hubd_client_delete_repo_sync(HubdClient *self,
 			     gboolean missing_ok,
 			     GCancellable *cancellable,
 			     GError **error);
-
-void
-hubd_client_cache_scan(HubdClient *self,
-		       GCancellable *cancellable,
-		       GAsyncReadyCallback callback,
-		       gpointer user_data);
-HubdCacheInfo *
-hubd_client_cache_scan_finish(HubdClient *self, GAsyncResult *result, GError **error);
-HubdCacheInfo *
-hubd_client_cache_scan_sync(HubdClient *self, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -34,4 +34,13 @@ typedef gpointer (*HubdResultsNewFunc)(GVariant *dict);
 GPtrArray *
 hubd_results_list(GVariant *value, const gchar *key, HubdResultsNewFunc func);
 
+/* A converter for hubd-client-call.c: the reply's first child, an a{sv},
+ * made into a typed result by `type_new`. */
+#define HUBD_CLIENT_DICT_CONVERT(func, type_new)                                \
+	static gpointer func(GVariant *reply)                                   \
+	{                                                                       \
+		g_autoptr(GVariant) dict = g_variant_get_child_value(reply, 0); \
+		return type_new(dict);                                          \
+	}
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "hubd-cache-repo.h"
 #include "hubd-client-repos.h"
 #include "hubd-client-transfers.h"
+#include "hubd-client-user.h"
 #include "hubd-client.h"
 #include "hubd-enums.h"
 #include "hubd-error.h"
