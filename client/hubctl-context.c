@@ -96,6 +96,15 @@ hubctl_context_get_connection(HubctlContext *self)
 	return self->connection;
 }
 
+HubdClient *
+hubctl_context_get_client(HubctlContext *self)
+{
+	g_return_val_if_fail(self != NULL, NULL);
+	if (hubctl_context_get_connection(self) == NULL)
+		return NULL;
+	return self->client;
+}
+
 const gchar *
 hubctl_context_get_connection_label(HubctlContext *self)
 {

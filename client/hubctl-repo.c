@@ -124,10 +124,9 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 	gboolean yes = FALSE;
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *question = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *client;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
-	GVariantBuilder options;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const GOptionEntry entries[] = {
 		{"missing-ok",
@@ -161,18 +160,16 @@ hubctl_repo_delete(HubctlContext *ctx, gint argc, gchar **argv)
 				repo.address->repo_id);
 	if (!hubctl_repo_confirm(yes, question))
 		return HUBCTL_EXIT_FAILED;
-	proxy = hubctl_repo_proxy(ctx);
-	if (proxy == NULL)
+	/* libhubd's public call: hubctl is one of its users */
+	client = hubctl_context_get_client(ctx);
+	if (client == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	if (missing_ok)
-		g_variant_builder_add(&options, "{sv}", "missing_ok", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_repos_call_delete_sync(proxy,
-					      type,
-					      repo.address->repo_id,
-					      g_variant_builder_end(&options),
-					      NULL,
-					      &error))
+	if (!hubd_client_delete_repo_sync(client,
+					  type,
+					  repo.address->repo_id,
+					  missing_ok,
+					  NULL,
+					  &error))
 		return hubctl_report_error(error);
 	return HUBCTL_EXIT_OK;
 }

@@ -58,6 +58,12 @@ hubctl_context_is_socket(HubctlContext *ctx);
 const gchar *
 hubctl_context_get_bus_name(HubctlContext *ctx);
 
+/* libhubd's client on that connection, for the calls its public API has
+ * (hubd_client_delete_repo_sync(), …): NULL, with the "cannot reach hubd"
+ * message printed, on failure. Owned by the context. */
+HubdClient *
+hubctl_context_get_client(HubctlContext *ctx);
+
 /* Proxies for the interfaces at /org/hubd/Hub1 (NULL + message printed on failure). */
 HubdDbusDaemon *
 hubctl_context_get_daemon(HubctlContext *ctx);
