@@ -119,6 +119,23 @@ check("async download: the file, and its result says it was cached",
       "file" in outcome and outcome["file"].get_basename() == "config.json"
       and outcome["job"].get_result().unpack().get("cached") is not None, repr(outcome))
 
+# ---- one more file, then a snapshot of the JSON files only
+extra = os.path.join(work, "extra.json")
+with open(extra, "w") as f:
+    f.write('{"extra": true}\n')
+job = client.upload_file_sync("model", repo, None, Gio.File.new_for_path(extra), "sub/extra.json", None, None)
+job.wait_sync(None)
+check("upload_file commits the file at its path in the repo",
+      job.get_result().unpack().get("commit_url", "").find(repo) >= 0, repr(job.get_result()))
+job = client.snapshot_sync("model", repo, None, ["*.json"], None)
+folder = job.wait_sync(None)
+got = sorted(os.path.relpath(os.path.join(d, n), folder.get_path())
+             for d, _, names in os.walk(folder.get_path()) for n in names)
+check("snapshot with allow_patterns: the folder holds just the JSON files",
+      job.props.kind == "snapshot" and got == ["config.json", "sub/extra.json"], repr(got))
+with open(os.path.join(folder.get_path(), "sub", "extra.json")) as f:
+    check("the snapshot's file has the uploaded bytes", f.read() == '{"extra": true}\n')
+
 scan = client.cache_scan_sync(None)
 cached = [r for r in scan.get_repos() if r.props.repo_id == repo]
 check("cache_scan: a HubdCacheInfo listing the repo as a HubdCacheRepo",
