@@ -114,7 +114,8 @@ check_install() {
 	local want=(bin/hubctl libexec/hubd share/dbus-1/services/org.hubd.Hub1.service
 		share/dbus-1/interfaces/org.hubd.Hub1.Daemon.xml
 		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
-		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service)
+		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service
+		include/hubd-1/hubd.h share/gir-1.0/Hubd-1.0.gir)
 	local missing=0 f
 	for f in "${want[@]}"; do
 		[ -e "$dest/usr/local/$f" ] || { echo "run-all: meson install did not install $f" >&2; missing=1; }
