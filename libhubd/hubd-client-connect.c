@@ -132,6 +132,7 @@ hubd_connect_activatable_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply =
 		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	g_autoptr(GVariant) list = NULL;
 	g_autofree const gchar **names = NULL;
 	gboolean can_activate;
 
@@ -139,7 +140,9 @@ hubd_connect_activatable_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	g_variant_get(reply, "(^a&s)", &names);
+	/* not g_variant_get(&names): gcc's analyzer then loses the NULL above */
+	list = g_variant_get_child_value(reply, 0);
+	names = g_variant_get_strv(list, NULL);
 	can_activate = g_strv_contains(names, HUBD_BUS_NAME);
 	hubd_client_set_proxy_flags(self,
 				    can_activate ? G_DBUS_PROXY_FLAGS_NONE
