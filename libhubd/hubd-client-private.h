@@ -73,14 +73,21 @@ hubd_client_call_sync_at(HubdClient *self,
 			 GCancellable *cancellable,
 			 GError **error);
 
-/* Runs `task_func`'s async operation to its end in a private main context, for
- * the _sync functions that wrap async ones. */
+/* Runs `func`'s async operation to its end in a private main context and
+ * returns what `finish` makes of it, for the _sync functions that wrap async
+ * ones. The result is dropped, and what its objects leave queued in that
+ * context (signal unsubscriptions) dispatched, before the context goes. */
 typedef void (*HubdClientAsyncFunc)(gpointer data,
 				    GCancellable *cancellable,
 				    GAsyncReadyCallback callback,
 				    gpointer user_data);
-GAsyncResult *
-hubd_client_run_sync(HubdClientAsyncFunc func, gpointer data, GCancellable *cancellable);
+typedef gpointer (*HubdClientFinishFunc)(gpointer data, GAsyncResult *result, GError **error);
+gpointer
+hubd_client_run_sync(HubdClientAsyncFunc func,
+		     HubdClientFinishFunc finish,
+		     gpointer data,
+		     GCancellable *cancellable,
+		     GError **error);
 
 G_END_DECLS
 

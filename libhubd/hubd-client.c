@@ -292,13 +292,20 @@ hubd_client_new_sync(GCancellable *cancellable, GError **error)
  *
  * Since: 0.1
  */
+static gpointer
+hubd_client_new_sync_finish(gpointer data, GAsyncResult *result, GError **error)
+{
+	return hubd_client_new_finish(result, error);
+}
+
 HubdClient *
 hubd_client_new_for_socket_sync(const gchar *socket_path, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GAsyncResult) result =
-		hubd_client_run_sync(hubd_client_new_sync_func, (gpointer)socket_path, cancellable);
-
-	return hubd_client_new_finish(result, error);
+	return hubd_client_run_sync(hubd_client_new_sync_func,
+				    hubd_client_new_sync_finish,
+				    (gpointer)socket_path,
+				    cancellable,
+				    error);
 }
 
 /**
@@ -375,13 +382,20 @@ hubd_client_init_sync_func(gpointer data,
 	hubd_client_connect_async(data, cancellable, callback, user_data);
 }
 
+static gpointer
+hubd_client_init_sync_finish(gpointer data, GAsyncResult *result, GError **error)
+{
+	return GINT_TO_POINTER(hubd_client_connect_finish(data, result, error));
+}
+
 gboolean
 hubd_client_init_sync(HubdClient *self, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GAsyncResult) result =
-		hubd_client_run_sync(hubd_client_init_sync_func, self, cancellable);
-
-	return hubd_client_connect_finish(self, result, error);
+	return GPOINTER_TO_INT(hubd_client_run_sync(hubd_client_init_sync_func,
+						    hubd_client_init_sync_finish,
+						    self,
+						    cancellable,
+						    error));
 }
 
 void
@@ -525,16 +539,27 @@ hubd_client_run_sync_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	*result = g_object_ref(res);
 }
 
-GAsyncResult *
-hubd_client_run_sync(HubdClientAsyncFunc func, gpointer data, GCancellable *cancellable)
+gpointer
+hubd_client_run_sync(HubdClientAsyncFunc func,
+		     HubdClientFinishFunc finish,
+		     gpointer data,
+		     GCancellable *cancellable,
+		     GError **error)
 {
 	g_autoptr(GMainContext) context = g_main_context_new();
 	GAsyncResult *result = NULL;
+	gpointer value;
 
 	g_main_context_push_thread_default(context);
 	func(data, cancellable, hubd_client_run_sync_cb, &result);
 	while (result == NULL)
 		g_main_context_iteration(context, TRUE);
+	value = finish(data, result, error);
+	/* the task goes, and with it the proxies made in this context, whose
+	 * signal subscriptions free their data from idles of this context */
+	g_object_unref(result);
+	while (g_main_context_pending(context))
+		g_main_context_iteration(context, FALSE);
 	g_main_context_pop_thread_default(context);
-	return result;
+	return value;
 }

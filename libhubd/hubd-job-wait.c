@@ -325,6 +325,12 @@ hubd_job_wait_sync_func(gpointer data,
 	hubd_job_wait(data, cancellable, callback, user_data);
 }
 
+static gpointer
+hubd_job_wait_sync_finish(gpointer data, GAsyncResult *result, GError **error)
+{
+	return hubd_job_wait_finish(data, result, error);
+}
+
 /**
  * hubd_job_wait_sync:
  * @self: a #HubdJob
@@ -342,11 +348,12 @@ hubd_job_wait_sync_func(gpointer data,
 GFile *
 hubd_job_wait_sync(HubdJob *self, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GAsyncResult) result = NULL;
-
 	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
-	result = hubd_client_run_sync(hubd_job_wait_sync_func, self, cancellable);
-	return hubd_job_wait_finish(self, result, error);
+	return hubd_client_run_sync(hubd_job_wait_sync_func,
+				    hubd_job_wait_sync_finish,
+				    self,
+				    cancellable,
+				    error);
 }
 
 static void

@@ -30,6 +30,9 @@ setup_world(void)
 	g_autofree gchar *endpoint = NULL;
 	g_autofree guint8 *data = g_malloc(BLOB_SIZE);
 	const gchar *args[3];
+	g_autofree gchar *readme = NULL;
+	g_autofree gchar *model = NULL;
+	g_autofree gchar *slow = NULL;
 
 	fx.hub = hubd_test_hub_start(NULL);
 	endpoint = g_strdup(fx.hub->url);
@@ -43,17 +46,14 @@ setup_world(void)
 		data[i] = (guint8)(i * 7 + i / 251);
 	fx.blob = g_bytes_new_take(g_steal_pointer(&data), BLOB_SIZE);
 	fx.work = g_dir_make_tmp("libhubd-XXXXXX", NULL);
-	hubd_test_write_file(g_build_filename(fx.work, "README.md", NULL),
-			     "---\nlicense: mit\n---\n# libhubd C test\n");
-	g_assert_true(g_file_set_contents(g_build_filename(fx.work, "model.bin", NULL),
-					  g_bytes_get_data(fx.blob, NULL),
-					  BLOB_SIZE,
-					  NULL));
+	readme = g_build_filename(fx.work, "README.md", NULL);
+	model = g_build_filename(fx.work, "model.bin", NULL);
+	slow = g_build_filename(fx.work, "slow.bin", NULL);
+	hubd_test_write_file(readme, "---\nlicense: mit\n---\n# libhubd C test\n");
+	g_assert_true(g_file_set_contents(model, g_bytes_get_data(fx.blob, NULL), BLOB_SIZE, NULL));
 	/* the same bytes under another name: a download the cancel test slows down */
-	g_assert_true(g_file_set_contents(g_build_filename(fx.work, "slow.bin", NULL),
-					  g_bytes_get_data(fx.blob, NULL),
-					  BLOB_SIZE - 1,
-					  NULL));
+	g_assert_true(
+		g_file_set_contents(slow, g_bytes_get_data(fx.blob, NULL), BLOB_SIZE - 1, NULL));
 }
 
 static void
