@@ -233,6 +233,13 @@ test_credential(Fixture *f, gconstpointer data)
 	g_clear_pointer(&err, g_free);
 	g_assert_cmpint(credential_fill(f, f->host, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "password=" ALICE_WRITE "\n"));
+	{
+		/* hubd runs with --verbose: its log names requests, never the token */
+		g_autofree gchar *log = hubd_test_daemon_read_log(f->daemon);
+
+		g_assert_nonnull(strstr(log, "git credential for"));
+		g_assert_null(strstr(log, ALICE_WRITE));
+	}
 }
 
 static void
@@ -574,6 +581,63 @@ test_push_cancelled(Fixture *f, gconstpointer data)
 	assert_hub_has(f, r);
 }
 
+/* ---- LfsUpload's input checks, on D-Bus ---- */
+
+static void
+assert_refused(GDBusConnection *bus,
+	       const gchar *path,
+	       const gchar *oid,
+	       guint64 size,
+	       const gchar *href,
+	       const gchar *header,
+	       const gchar *message_part)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *typed = g_strconcat("@a{ss} ", header, NULL);
+
+	reply = hubd_test_call(bus,
+			       "org.hubd.Hub1.Git",
+			       "LfsUpload",
+			       g_variant_new("(ssts@a{ss}@a{sv})",
+					     path,
+					     oid,
+					     size,
+					     href,
+					     g_variant_new_parsed(typed),
+					     g_variant_new_parsed("@a{sv} {}")),
+			       G_VARIANT_TYPE("(o)"),
+			       &error);
+	g_assert_null(reply);
+	hubd_test_assert_remote_error(error, "org.hubd.Hub1.Error.InvalidArgument");
+	g_test_message("%s", error->message);
+	g_assert_nonnull(strstr(error->message, message_part));
+}
+
+static void
+test_lfs_upload_invalid(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GDBusConnection) bus = hubd_test_session_bus();
+	g_autofree gchar *file = g_build_filename(f->tmp, "object", NULL);
+	g_autofree gchar *missing = g_build_filename(f->tmp, "missing", NULL);
+	g_autofree gchar *oid = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "0123456789", 10);
+	g_autofree gchar *parts = NULL;
+
+	hubd_test_write_file(file, "0123456789");
+	parts = g_strdup_printf("{'chunk_size': '4', '00001': '%s/p1', '00002': '%s/p2'}",
+				f->hub->cdn_url,
+				f->hub->cdn_url);
+	assert_refused(bus, "object", oid, 10, f->hub->url, "{}", "must be absolute");
+	assert_refused(bus, missing, oid, 10, f->hub->url, "{}", "is not a readable file");
+	assert_refused(bus, file, oid, 11, f->hub->url, "{}", "has 10 bytes, not 11");
+	assert_refused(bus, file, "abc", 10, f->hub->url, "{}", "Not a SHA-256");
+	/* ceil(10 / 4) = 3 parts, not 2 */
+	assert_refused(bus, file, oid, 10, f->hub->url, parts, "expected 3");
+	assert_refused(bus, file, oid, 10, "file:///etc/passwd", "{}", "no usable URL");
+	/* nothing reached the Hub */
+	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub, "PUT", NULL, NULL), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -608,6 +672,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_push_cancelled,
+		   fixture_teardown);
+	g_test_add("/git/lfs-upload-invalid",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_lfs_upload_invalid,
 		   fixture_teardown);
 	return g_test_run();
 }
