@@ -6,9 +6,12 @@
  * stdout: {} after init, progress events, then one complete per request. Each
  * upload becomes an org.hubd.Hub1.Git.LfsUpload job; its BytesDone turns into
  * progress events. stdout carries the protocol only; messages go to stderr. */
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "hubctl-git.h"
 
@@ -59,6 +62,43 @@ agent_complete(const gchar *oid, const gchar *error_message)
 	agent_write(b);
 }
 
+/* ---- input ---- */
+
+/* What was read from stdin and not handed out yet: read(2) rather than
+ * stdio, so that the agent knows whether a message is waiting */
+static GString *agent_input;
+
+/* The next line without its newline, or NULL at the end of input. */
+static gchar *
+agent_read_line(void)
+{
+	gchar buffer[8192];
+
+	if (agent_input == NULL)
+		agent_input = g_string_new(NULL);
+	for (;;) {
+		const gchar *nl = memchr(agent_input->str, '\n', agent_input->len);
+		gssize n;
+
+		if (nl != NULL) {
+			gchar *line = g_strndup(agent_input->str, nl - agent_input->str);
+
+			g_string_erase(agent_input, 0, nl - agent_input->str + 1);
+			return line;
+		}
+		n = read(STDIN_FILENO, buffer, sizeof buffer);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			gchar *rest = agent_input->len > 0 ? g_strdup(agent_input->str) : NULL;
+
+			g_string_truncate(agent_input, 0);
+			return rest;
+		}
+		g_string_append_len(agent_input, buffer, n);
+	}
+}
+
 /* ---- one upload ---- */
 
 typedef struct {
@@ -101,16 +141,19 @@ agent_job_changed_cb(GDBusProxy *proxy,
 	agent_progress(up, hubd_dbus_job_get_bytes_done(up->job));
 }
 
-/* git-lfs sends nothing while it waits for a transfer: input now means it
- * has gone (end of file), so the job is cancelled */
+/* git-lfs sends nothing while it waits for a transfer: stdin closing means
+ * it has gone, so the job is cancelled (unless messages are already waiting:
+ * a script that wrote them all and closed) */
 static gboolean
 agent_stdin_cb(gint fd, GIOCondition condition, gpointer user_data)
 {
 	AgentUpload *up = user_data;
 
+	up->stdin_id = 0;
+	if (agent_input != NULL && memchr(agent_input->str, '\n', agent_input->len) != NULL)
+		return G_SOURCE_REMOVE;
 	g_printerr("hubctl: %s\n", _("git-lfs went away; cancelling the upload"));
 	hubd_dbus_job_call_cancel(up->job, g_variant_new("a{sv}", NULL), NULL, NULL, NULL);
-	up->stdin_id = 0;
 	return G_SOURCE_REMOVE;
 }
 
@@ -187,10 +230,7 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 				 "g-properties-changed",
 				 G_CALLBACK(agent_job_changed_cb),
 				 &up);
-		up.stdin_id = g_unix_fd_add(STDIN_FILENO,
-					    G_IO_IN | G_IO_HUP | G_IO_ERR,
-					    agent_stdin_cb,
-					    &up);
+		up.stdin_id = g_unix_fd_add(STDIN_FILENO, G_IO_HUP | G_IO_ERR, agent_stdin_cb, &up);
 	}
 	exit_code = hubctl_job_wait(ctx, job_path, TRUE, NULL);
 	if (up.stdin_id != 0)
@@ -234,7 +274,7 @@ static gint
 hubctl_lfs_multipart_upload(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gint exit_code = HUBCTL_EXIT_OK;
-	gchar line[65536];
+	gchar *line;
 
 	if (!hubctl_parse_options("lfs-multipart-upload",
 				  NULL,
@@ -245,14 +285,17 @@ hubctl_lfs_multipart_upload(HubctlContext *ctx, gint argc, gchar **argv)
 				  &argv,
 				  &exit_code))
 		return exit_code;
-	/* read with stdio, one message a line; nothing is read during an upload */
-	while (fgets(line, sizeof line, stdin) != NULL) {
+	/* one message a line; nothing is read during an upload */
+	while ((line = agent_read_line()) != NULL) {
 		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autofree gchar *text = line;
 		JsonNode *root;
 		JsonObject *msg;
 		const gchar *event;
 
-		if (!json_parser_load_from_data(parser, line, -1, NULL) ||
+		if (g_strstrip(text)[0] == '\0')
+			continue;
+		if (!json_parser_load_from_data(parser, text, -1, NULL) ||
 		    (root = json_parser_get_root(parser)) == NULL ||
 		    !JSON_NODE_HOLDS_OBJECT(root)) {
 			g_printerr("hubctl: %s\n", _("git-lfs sent a line that is not JSON"));

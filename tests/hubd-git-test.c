@@ -581,6 +581,102 @@ test_push_cancelled(Fixture *f, gconstpointer data)
 	assert_hub_has(f, r);
 }
 
+/* ---- the agent's protocol, driven by hand ---- */
+
+/* the upload action of a batch answer for `r`'s object, as one JSON text */
+static gchar *
+batch_upload_action(Fixture *f, Repo *r)
+{
+	g_autofree gchar *body =
+		g_strdup_printf("{\"operation\":\"upload\",\"transfers\":[\"basic\",\"multipart\"],"
+				"\"objects\":[{\"oid\":\"%s\",\"size\":%" G_GSIZE_FORMAT "}]}",
+				r->oid,
+				r->size);
+	g_autofree gchar *answer = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	JsonObject *object;
+	JsonNode *upload;
+
+	g_assert_cmpuint(hubd_test_hub_http(f->hub,
+					    "POST",
+					    "/alice/big.git/info/lfs/objects/batch",
+					    ALICE_WRITE,
+					    body,
+					    &answer),
+			 ==,
+			 200);
+	root = hubd_test_parse_json(answer);
+	object = json_array_get_object_element(
+		json_object_get_array_member(json_node_get_object(root), "objects"),
+		0);
+	upload = json_object_get_member(json_object_get_object_member(object, "actions"), "upload");
+	json_generator_set_root(gen, upload);
+	return json_generator_to_data(gen, NULL);
+}
+
+static void
+test_agent_protocol(Fixture *f, gconstpointer data)
+{
+	const gchar *argv[] = {"lfs-multipart-upload", NULL};
+	g_autoptr(Repo) r = NULL;
+	g_autofree gchar *action = NULL;
+	g_autofree gchar *input = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *expected = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint n;
+
+	r = make_repo(f, 2 * CHUNK + 7);
+	action = batch_upload_action(f, r);
+	/* everything at once, then the end of input: as a script would */
+	input = g_strdup_printf(
+		"{\"event\":\"init\",\"operation\":\"upload\",\"remote\":\"origin\","
+		"\"concurrent\":true,\"concurrenttransfers\":8}\n"
+		"{\"event\":\"upload\",\"oid\":\"%s\",\"size\":%" G_GSIZE_FORMAT
+		",\"path\":\"%s\",\"action\":%s}\n"
+		"{\"event\":\"download\",\"oid\":\"%s\",\"size\":1,\"action\":{\"href\":"
+		"\"http://127.0.0.1:1/x\"}}\n"
+		"{\"event\":\"terminate\"}\n",
+		r->oid,
+		r->size,
+		r->file,
+		action,
+		r->oid);
+	g_assert_cmpint(hubctl(f, argv, input, &out, &err), ==, 0);
+	g_test_message("%s", out);
+	lines = g_strsplit(out, "\n", -1);
+	n = g_strv_length(lines);
+	g_assert_cmpuint(n, >=, 5); /* {}, progress..., complete, complete, "" */
+	g_assert_cmpstr(lines[0], ==, "{}");
+	for (guint i = 1; i + 3 < n; i++)
+		g_assert_true(g_str_has_prefix(lines[i], "{\"event\":\"progress\""));
+	expected = g_strdup_printf("\"bytesSoFar\":%" G_GSIZE_FORMAT ",", r->size);
+	g_assert_nonnull(strstr(lines[n - 4], expected));
+	g_clear_pointer(&expected, g_free);
+	expected = g_strdup_printf("{\"event\":\"complete\",\"oid\":\"%s\"}", r->oid);
+	g_assert_cmpstr(lines[n - 3], ==, expected);
+	/* the download is refused, and the agent goes on to terminate */
+	g_assert_true(g_str_has_prefix(lines[n - 2], "{\"event\":\"complete\""));
+	g_assert_nonnull(strstr(lines[n - 2], "\"error\":{\"code\":2,"));
+	g_assert_cmpstr(lines[n - 1], ==, "");
+	assert_hub_has(f, r);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+
+	/* an agent for downloads refuses at init, and stops */
+	g_assert_cmpint(hubctl(f,
+			       argv,
+			       "{\"event\":\"init\",\"operation\":\"download\"}\n"
+			       "{\"event\":\"terminate\"}\n",
+			       &out,
+			       &err),
+			==,
+			1);
+	g_assert_true(g_str_has_prefix(out, "{\"error\":{\"code\":32,\"message\":"));
+}
+
 /* ---- LfsUpload's input checks, on D-Bus ---- */
 
 static void
@@ -672,6 +768,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_push_cancelled,
+		   fixture_teardown);
+	g_test_add("/git/agent-protocol",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_agent_protocol,
 		   fixture_teardown);
 	g_test_add("/git/lfs-upload-invalid",
 		   Fixture,
