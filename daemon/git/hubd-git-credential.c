@@ -21,36 +21,35 @@ default_port(const gchar *scheme)
 	return -1;
 }
 
-/* "host" or "host:port" (IPv6 literals in brackets) → host and port; FALSE
- * when malformed */
-static gboolean
-split_host(const gchar *text, gchar **host, gint *port)
+/* "host" or "host:port" (IPv6 literals in brackets) → the host, and the
+ * port (-1 when none); NULL when malformed */
+static gchar *
+split_host(const gchar *text, gint *port)
 {
+	const gchar *start = text;
+	const gchar *end;
 	const gchar *colon;
 	guint64 number = 0;
 
+	*port = -1;
 	if (text[0] == '[') {
-		const gchar *end = strchr(text, ']');
-
-		if (end == NULL)
-			return FALSE;
-		*host = g_strndup(text + 1, end - text - 1);
+		start = text + 1;
+		end = strchr(text, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			return NULL;
 		colon = end[1] == ':' ? end + 1 : NULL;
-		if (end[1] != '\0' && colon == NULL)
-			return FALSE;
 	} else {
 		colon = strrchr(text, ':');
-		*host = colon != NULL ? g_strndup(text, colon - text) : g_strdup(text);
+		end = colon != NULL ? colon : text + strlen(text);
 	}
-	*port = -1;
-	if (colon == NULL)
-		return **host != '\0';
-	if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &number, NULL)) {
-		g_clear_pointer(host, g_free);
-		return FALSE;
+	if (end == start)
+		return NULL;
+	if (colon != NULL) {
+		if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &number, NULL))
+			return NULL;
+		*port = (gint)number;
 	}
-	*port = (gint)number;
-	return **host != '\0';
+	return g_strndup(start, end - start);
 }
 
 gboolean
@@ -68,7 +67,8 @@ hubd_git_credential_matches(const gchar *endpoint, const gchar *protocol, const 
 	if (uri == NULL || g_uri_get_host(uri) == NULL ||
 	    g_ascii_strcasecmp(g_uri_get_scheme(uri), protocol) != 0)
 		return FALSE;
-	if (!split_host(host, &asked_host, &asked_port))
+	asked_host = split_host(host, &asked_port);
+	if (asked_host == NULL)
 		return FALSE;
 	fallback = default_port(protocol);
 	own_port = g_uri_get_port(uri) != -1 ? g_uri_get_port(uri) : fallback;
