@@ -240,6 +240,25 @@ test_credential(Fixture *f, gconstpointer data)
 		g_assert_nonnull(strstr(log, "git credential for"));
 		g_assert_null(strstr(log, ALICE_WRITE));
 	}
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	{
+		/* auth switch --add-to-git-credential writes the same, and only once */
+		const gchar *unset[] = {"git", "config", "--global", "--unset-all", key, NULL};
+		const gchar *sw[] = {"auth",
+				     "switch",
+				     "alice-write",
+				     "--add-to-git-credential",
+				     NULL};
+		g_autofree gchar *again = NULL;
+
+		g_assert_cmpint(run(f, unset, NULL, NULL, NULL), ==, 0);
+		g_assert_cmpint(credential_fill(f, f->host, &out, &err), !=, 0);
+		g_assert_cmpint(hubctl(f, sw, NULL, NULL, NULL), ==, 0);
+		g_assert_cmpint(hubctl(f, sw, NULL, NULL, NULL), ==, 0);
+		again = git_config_all(f, f->tmp, key);
+		g_assert_cmpstr(again, ==, helpers);
+	}
 }
 
 static void
