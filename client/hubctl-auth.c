@@ -652,7 +652,7 @@ hubctl_auth_run(HubctlContext *ctx, gint argc, gchar **argv)
 		fprintf(out, "%s\n\n", _("Usage: hubctl auth COMMAND [OPTIONS]"));
 		for (guint i = 0; i < G_N_ELEMENTS(hubctl_auth_subcommands); i++)
 			fprintf(out,
-				"  %-8s %s\n",
+				"  %-14s %s\n",
 				hubctl_auth_subcommands[i].name,
 				_(hubctl_auth_subcommands[i].summary));
 		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
