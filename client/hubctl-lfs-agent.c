@@ -188,6 +188,7 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	AgentUpload up = {oid, NULL, 0, 0};
+	g_autofree gchar *why = NULL;
 	gint exit_code;
 
 	if (action != NULL && json_object_has_member(action, "header") &&
@@ -236,6 +237,9 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 	if (up.stdin_id != 0)
 		g_source_remove(up.stdin_id);
 	if (up.job != NULL) {
+		/* the job's own words for git-lfs, which shows them to the user */
+		if (exit_code != HUBCTL_EXIT_OK && hubd_dbus_job_get_error_message(up.job) != NULL)
+			why = g_strdup(hubd_dbus_job_get_error_message(up.job));
 		g_signal_handlers_disconnect_by_data(up.job, &up);
 		g_object_unref(up.job);
 	}
@@ -244,8 +248,11 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 		agent_complete(oid, NULL);
 		return -1;
 	}
-	/* hubctl_job_wait() printed why on stderr */
-	agent_complete(oid, _("the upload through hubd failed (see the messages above)"));
+	/* hubctl_job_wait() printed why on stderr too */
+	agent_complete(oid,
+		       why != NULL && why[0] != '\0'
+			       ? why
+			       : _("the upload through hubd failed (see the messages above)"));
 	return exit_code == HUBCTL_EXIT_CANCELLED ? exit_code : -1;
 }
 

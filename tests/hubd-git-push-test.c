@@ -125,6 +125,35 @@ test_push_bad_part(Fixture *f, gconstpointer data)
 	assert_hub_has(f, r);
 }
 
+/* a part the Hub refuses for good: git-lfs hears why, nothing is assembled */
+static void
+test_push_part_refused(Fixture *f, gconstpointer data)
+{
+	g_autoptr(Repo) r = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *complete = NULL;
+
+	login(f);
+	r = make_repo(f, 2 * CHUNK + 10);
+	rule = g_strdup_printf("{\"method\":\"PUT\",\"origin\":\"cdn\",\"path_regex\":"
+			       "\"^/upload/%s/[0-9a-f]+/2$\",\"action\":\"status\",\"status\":403,"
+			       "\"times\":0}",
+			       r->oid);
+	hubd_test_hub_add_fault(f->hub, rule);
+	g_assert_cmpint(push(f, r, "refused", &err), !=, 0);
+	complete = g_strdup_printf("{\"event\":\"complete\",\"oid\":\"%s\",\"error\":{\"code\":2,"
+				   "\"message\":\"",
+				   r->oid);
+	g_assert_nonnull(strstr(err, complete));
+	g_assert_null(strstr(err, "the upload through hubd failed"));
+	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub, "POST", "^/_lfs/complete/", "hub"),
+			 ==,
+			 0);
+	assert_hub_lacks(f, r);
+	assert_no_token(err);
+}
+
 typedef struct {
 	Fixture *f;
 	const gchar *path_regex;
@@ -197,6 +226,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	fixture_add("/git/push", test_push);
 	fixture_add("/git/push-bad-part", test_push_bad_part);
+	fixture_add("/git/push-part-refused", test_push_part_refused);
 	fixture_add("/git/push-cancelled", test_push_cancelled);
 	return g_test_run();
 }
