@@ -168,6 +168,17 @@ requests_seen(gpointer user_data)
 	return hubd_test_hub_count_requests(s->f->hub, "PUT", s->path_regex, "cdn") >= s->at_least;
 }
 
+/* hubd's (verbose) log says an lfs-upload job ended cancelled */
+static gboolean
+job_cancelled(gpointer user_data)
+{
+	Fixture *f = user_data;
+	g_autofree gchar *log = hubd_test_daemon_read_log(f->daemon);
+
+	return strstr(log, ": lfs-upload job") != NULL &&
+	       strstr(log, " cancelled org.hubd.Hub1.Error.Cancelled") != NULL;
+}
+
 static void
 test_push_cancelled(Fixture *f, gconstpointer data)
 {
@@ -203,7 +214,9 @@ test_push_cancelled(Fixture *f, gconstpointer data)
 	g_assert_cmpint(finish_push(f, proc, "cancelled", &err), !=, 0);
 	assert_no_token(err);
 
-	/* nothing was assembled, nor is hubd still sending */
+	/* the agent cancelled its job; nothing was assembled, nor is hubd still
+	 * sending */
+	g_assert_true(hubd_test_wait_for(job_cancelled, f, PUSH_MS));
 	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub, "POST", "^/_lfs/complete/", "hub"),
 			 ==,
 			 0);
