@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "hubctl-git.h"
 #include "hubctl.h"
 
 #define MAX_TOKEN_INPUT 4096
@@ -112,6 +113,7 @@ static gint
 hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean token_stdin = FALSE;
+	gboolean add_to_git = FALSE;
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *token = NULL;
 	g_autoptr(HubdDbusAuth) proxy = NULL;
@@ -134,6 +136,13 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 		 &name,
 		 N_("Store the token under NAME (default: its name on the Hub)"),
 		 N_("NAME")},
+		{"add-to-git-credential",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &add_to_git,
+		 N_("Make git use hubd’s token for the Hub (no token on disk)"),
+		 NULL},
 		{NULL},
 	};
 
@@ -176,6 +185,8 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 					    &error))
 		return hubctl_report_error(error);
 	hubctl_auth_print_login(result);
+	if (add_to_git && !hubctl_git_add_credential_helper(ctx))
+		return HUBCTL_EXIT_FAILED;
 	return HUBCTL_EXIT_OK;
 }
 
@@ -407,11 +418,22 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(HubdDbusAuth) proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
+	gboolean add_to_git = FALSE;
+	const GOptionEntry entries[] = {
+		{"add-to-git-credential",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &add_to_git,
+		 N_("Make git use hubd’s token for the Hub (no token on disk)"),
+		 NULL},
+		{NULL},
+	};
 
 	if (!hubctl_parse_options("auth switch",
 				  _("NAME"),
 				  _("Make a stored token the active one"),
-				  NULL,
+				  entries,
 				  &argc,
 				  &argv,
 				  &exit_code))
@@ -429,6 +451,8 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 		return hubctl_report_error(error);
 	g_print(_("Token “%s” is now active."), argv[1]);
 	g_print("\n");
+	if (add_to_git && !hubctl_git_add_credential_helper(ctx))
+		return HUBCTL_EXIT_FAILED;
 	return HUBCTL_EXIT_OK;
 }
 
@@ -617,6 +641,7 @@ static const struct {
 	{"list", hubctl_auth_list, N_("List the stored tokens")},
 	{"switch", hubctl_auth_switch, N_("Make a stored token the active one")},
 	{"import", hubctl_auth_import, N_("Import huggingface_hub's stored tokens")},
+	{"git-credential", hubctl_git_credential, N_("git's credential helper (run by git)")},
 };
 
 static gint
@@ -627,7 +652,7 @@ hubctl_auth_run(HubctlContext *ctx, gint argc, gchar **argv)
 		fprintf(out, "%s\n\n", _("Usage: hubctl auth COMMAND [OPTIONS]"));
 		for (guint i = 0; i < G_N_ELEMENTS(hubctl_auth_subcommands); i++)
 			fprintf(out,
-				"  %-8s %s\n",
+				"  %-14s %s\n",
 				hubctl_auth_subcommands[i].name,
 				_(hubctl_auth_subcommands[i].summary));
 		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
@@ -639,7 +664,7 @@ hubctl_auth_run(HubctlContext *ctx, gint argc, gchar **argv)
 	{
 		g_autofree gchar *message =
 			g_strdup_printf(_("unknown command “%s” (login, logout, whoami, list, "
-					  "switch, import)"),
+					  "switch, import, git-credential)"),
 					argv[1]);
 		return hubctl_usage_error("auth", message);
 	}
@@ -647,7 +672,7 @@ hubctl_auth_run(HubctlContext *ctx, gint argc, gchar **argv)
 
 const HubctlCommand hubctl_auth_command = {
 	"auth",
-	N_("auth login|logout|whoami|list|switch|import"),
+	N_("auth login|logout|whoami|list|switch|import|git-credential"),
 	N_("Log in to the Hub and manage tokens"),
 	hubctl_auth_run,
 };

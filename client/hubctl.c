@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "hubctl-git.h"
+
 /* The order of `hubctl --help`. Each entry lives in its hubctl-<group>.c. */
 static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_auth_command,
@@ -14,6 +16,8 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_upload_command,
 	&hubctl_repo_files_command,
 	&hubctl_cache_command,
+	&hubctl_lfs_enable_largefiles_command,
+	&hubctl_lfs_multipart_upload_command,
 	NULL,
 };
 

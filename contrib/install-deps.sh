@@ -14,6 +14,8 @@ packages=(
   dbus dbus-daemon dbus-bin gnome-keyring util-linux procps
   # gcc's ASan/UBSan runtimes come with gcc; clang + compiler-rt for the fuzz targets
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
+  # the git credential helper and LFS transfer agent tests run real git-lfs
+  git-lfs
   # tests/check-format.sh
   clang-format
   # libhubd: its GIR and typelib, API docs, and the Python and GJS examples and tests

@@ -74,6 +74,8 @@ argument_value(const GDBusArgInfo *arg)
 		return g_variant_new_boolean(FALSE);
 	if (g_variant_type_equal(type, G_VARIANT_TYPE_UINT32))
 		return g_variant_new_uint32(1);
+	if (g_variant_type_equal(type, G_VARIANT_TYPE_UINT64))
+		return g_variant_new_uint64(1);
 	g_error("no test value for the %s argument %s", arg->signature, arg->name);
 	return NULL;
 }

@@ -12,6 +12,7 @@
 #include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
 #include "hubd-error.h"
+#include "hubd-git-service.h"
 #include "hubd-hub-api.h"
 #include "hubd-hub-client.h"
 #include "hubd-plugin-loader.h"
@@ -399,6 +400,7 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
+	g_type_ensure(HUBD_TYPE_GIT_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }

@@ -433,26 +433,22 @@ lfs_caller_cancelled_cb(GCancellable *caller, gpointer user_data)
 	g_cancellable_cancel(G_CANCELLABLE(user_data));
 }
 
-void
-hubd_lfs_upload_async(HubdHubApi *api,
-		      HubdRepoType type,
-		      const gchar *repo_id,
-		      const gchar *revision,
-		      const HubdLfsObject *objects,
-		      guint n_objects,
-		      gint64 *counter,
-		      GCancellable *cancellable,
-		      GAsyncReadyCallback callback,
-		      gpointer user_data)
+/* The run of `objects`, as the task's data, before anything is sent. */
+static GTask *
+lfs_run_task_new(HubdHubApi *api,
+		 const HubdLfsObject *objects,
+		 guint n_objects,
+		 gint64 *counter,
+		 GCancellable *cancellable,
+		 GAsyncReadyCallback callback,
+		 gpointer user_data,
+		 gpointer source_tag)
 {
 	GTask *task = g_task_new(api, cancellable, callback, user_data);
 	LfsRun *run = g_new0(LfsRun, 1);
 
-	g_task_set_source_tag(task, hubd_lfs_upload_async);
+	g_task_set_source_tag(task, source_tag);
 	run->api = g_object_ref(api);
-	run->type = type;
-	run->repo_id = g_strdup(repo_id);
-	run->revision = g_strdup(revision);
 	run->objects = g_new0(HubdLfsObject, MAX(n_objects, 1));
 	for (guint i = 0; i < n_objects; i++) {
 		run->objects[i] = objects[i];
@@ -473,9 +469,64 @@ hubd_lfs_upload_async(HubdHubApi *api,
 						       NULL);
 	}
 	g_task_set_task_data(task, run, (GDestroyNotify)lfs_run_free);
+	return task;
+}
+
+void
+hubd_lfs_upload_async(HubdHubApi *api,
+		      HubdRepoType type,
+		      const gchar *repo_id,
+		      const gchar *revision,
+		      const HubdLfsObject *objects,
+		      guint n_objects,
+		      gint64 *counter,
+		      GCancellable *cancellable,
+		      GAsyncReadyCallback callback,
+		      gpointer user_data)
+{
+	GTask *task = lfs_run_task_new(api,
+				       objects,
+				       n_objects,
+				       counter,
+				       cancellable,
+				       callback,
+				       user_data,
+				       hubd_lfs_upload_async);
+	LfsRun *run = g_task_get_task_data(task);
+
+	run->type = type;
+	run->repo_id = g_strdup(repo_id);
+	run->revision = g_strdup(revision);
 	/* the pump holds the task until every operation is back */
 	run->busy++;
 	lfs_op_done(task, NULL);
+}
+
+void
+hubd_lfs_upload_action_async(HubdHubApi *api,
+			     const HubdLfsObject *object,
+			     HubdHubLfsAction *action,
+			     gint64 *counter,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data)
+{
+	GTask *task = lfs_run_task_new(api,
+				       object,
+				       1,
+				       counter,
+				       cancellable,
+				       callback,
+				       user_data,
+				       hubd_lfs_upload_action_async);
+	LfsRun *run = g_task_get_task_data(task);
+	GError *error = NULL;
+
+	/* someone else asked the batch API: no batch, straight to the PUTs */
+	run->next_batch = run->n_objects;
+	run->busy++;
+	lfs_take_object(task, action, &error);
+	lfs_op_done(task, error);
 }
 
 gboolean

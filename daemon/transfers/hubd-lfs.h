@@ -38,6 +38,19 @@ hubd_lfs_upload_async(HubdHubApi *api,
 		      GCancellable *cancellable,
 		      GAsyncReadyCallback callback,
 		      gpointer user_data);
+/* Uploads one object as `action` (an answer of the batch API that someone
+ * else called: git-lfs, for its custom transfer agent) says: the parts and
+ * the completion for multipart, else one PUT. The action's URLs get no
+ * token; its verify, if any, is left to the caller. Finish with
+ * hubd_lfs_upload_finish(). */
+void
+hubd_lfs_upload_action_async(HubdHubApi *api,
+			     const HubdLfsObject *object,
+			     HubdHubLfsAction *action,
+			     gint64 *counter,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data);
 /* `n_transferred`: objects that had to be sent (the others were on the Hub). */
 gboolean
 hubd_lfs_upload_finish(GAsyncResult *result, guint *n_transferred, GError **error);

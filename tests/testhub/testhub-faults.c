@@ -397,7 +397,7 @@ log_json_body(JsonObject *log, SoupServerMessage *msg)
 	json_object_set_string_member(log, "body", text);
 }
 
-/* The log's "user": whose token a Bearer Authorization carried (null when none,
+/* The log's "user": whose token a Bearer (or Basic) Authorization carried (null when none,
  * or not a token of users.json), so a test sees which account asked. */
 static void
 testhub_log_user(RequestState *st, const gchar *auth)
@@ -407,6 +407,10 @@ testhub_log_user(RequestState *st, const gchar *auth)
 
 	if (auth != NULL && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0) {
 		value = g_strstrip(g_strdup(auth + 7));
+		user = testhub_users_by_token(st->ctx->users, value, NULL);
+	} else if (auth != NULL && g_ascii_strncasecmp(auth, "Basic ", 6) == 0) {
+		/* git-lfs with a credential helper: the token is the password */
+		value = testhub_basic_auth_password(auth + 6);
 		user = testhub_users_by_token(st->ctx->users, value, NULL);
 	}
 	if (user != NULL)

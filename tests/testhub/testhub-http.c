@@ -381,6 +381,29 @@ testhub_reply_error(SoupServerMessage *msg, guint status, const gchar *code, con
 
 /* ---- auth ---- */
 
+/* The Hub's git endpoints (`*.git/info/lfs/...`, and the local Hub's own
+ * `/_lfs/` verify) take HTTP Basic auth with the token as password and any
+ * user name: what git-lfs sends with a credential helper's answer. */
+gboolean
+testhub_is_lfs_path(SoupServerMessage *msg)
+{
+	const gchar *path = g_uri_get_path(soup_server_message_get_uri(msg));
+
+	return strstr(path, ".git/info/lfs/") != NULL || g_str_has_prefix(path, "/_lfs/");
+}
+
+gchar *
+testhub_basic_auth_password(const gchar *encoded)
+{
+	g_autofree gchar *trimmed = g_strstrip(g_strdup(encoded));
+	gsize len = 0;
+	g_autofree guchar *raw = g_base64_decode(trimmed, &len);
+	g_autofree gchar *text = g_strndup((const gchar *)raw, len);
+	const gchar *colon = strchr(text, ':');
+
+	return colon != NULL ? g_strdup(colon + 1) : NULL;
+}
+
 const TesthubUser *
 testhub_request_user(TesthubContext *ctx,
 		     SoupServerMessage *msg,
@@ -401,6 +424,8 @@ testhub_request_user(TesthubContext *ctx,
 		return NULL;
 	if (g_ascii_strncasecmp(auth, "Bearer ", 7) == 0)
 		value = g_strstrip(g_strdup(auth + 7));
+	else if (g_ascii_strncasecmp(auth, "Basic ", 6) == 0 && testhub_is_lfs_path(msg))
+		value = testhub_basic_auth_password(auth + 6);
 	user = testhub_users_by_token(ctx->users, value, &token);
 	if (user == NULL) {
 		testhub_reply_error(msg,

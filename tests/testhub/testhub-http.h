@@ -96,6 +96,13 @@ testhub_reply_error_with_header(SoupServerMessage *msg,
 				const gchar *name,
 				const gchar *value);
 
+/* Basic auth (the token as password) counts on the LFS paths only. */
+gboolean
+testhub_is_lfs_path(SoupServerMessage *msg);
+/* The password of a Basic credential's base64 text, or NULL. */
+gchar *
+testhub_basic_auth_password(const gchar *encoded);
+
 /* Access rules, shared by listing and the routes. */
 gboolean
 testhub_user_can_read_repo(TesthubContext *ctx, const TesthubUser *user, TesthubRepo *repo);

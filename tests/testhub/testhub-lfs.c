@@ -367,8 +367,11 @@ batch_object(TesthubContext *ctx,
 	}
 	lower = g_ascii_strdown(oid, -1);
 	present = testhub_store_has_lfs(ctx->store, lower, &stored) && stored == (guint64)size;
+	/* an upload's verify needs the caller's credentials: "authenticated"
+	 * false makes git-lfs send its own with it (docs/git.md §3); download
+	 * URLs carry their own (presigned) */
 	json_builder_set_member_name(b, "authenticated");
-	json_builder_add_boolean_value(b, TRUE);
+	json_builder_add_boolean_value(b, !(upload && !present));
 	if (upload && !present)
 		multipart = add_upload_actions(ctx, b, repo, lower, (guint64)size, multipart_ok);
 	else if (!upload && present)
