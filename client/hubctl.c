@@ -13,6 +13,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_download_command,
 	&hubctl_upload_command,
 	&hubctl_repo_files_command,
+	&hubctl_discussions_command,
 	&hubctl_cache_command,
 	NULL,
 };

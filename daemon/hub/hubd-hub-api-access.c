@@ -60,7 +60,7 @@ call_json_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  * One request whose answer is JSON, or empty (then `{}`); a 3xx answer kept
  * with %HUBD_HUB_REQUEST_FLAG_NO_REDIRECT also counts as `{}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_call_json_async(HubdHubApi *self,
@@ -91,7 +91,7 @@ hubd_hub_api_call_json_async(HubdHubApi *self,
  *
  * Returns: (transfer full) (nullable): the answer
  *
- * Since: 0.2
+ * Since: 0.1
  */
 JsonNode *
 hubd_hub_api_call_json_finish(HubdHubApi *self, GAsyncResult *result, GError **error)
@@ -143,7 +143,7 @@ parse_request(JsonNode *node, GError **error)
  * `GET /api/{type}s/{id}/user-access-request/{status}`, every page. Needs a
  * token with write access to the repo.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_list_access_requests_async(HubdHubApi *self,
@@ -201,7 +201,7 @@ hubd_hub_api_list_access_requests_async(HubdHubApi *self,
  *
  * Returns: (transfer container) (element-type GVariant) (nullable): a{sv}s
  *
- * Since: 0.2
+ * Since: 0.1
  */
 GPtrArray *
 hubd_hub_api_list_access_requests_finish(HubdHubApi *self, GAsyncResult *result, GError **error)
@@ -268,7 +268,7 @@ user_body(const gchar *user)
  * `POST /api/{type}s/{id}/user-access-request/handle` with `{"user",
  * "status", "rejectionReason"?}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_handle_access_request_async(HubdHubApi *self,
@@ -337,7 +337,7 @@ hubd_hub_api_handle_access_request_async(HubdHubApi *self,
  *
  * `POST /api/{type}s/{id}/user-access-request/grant` with `{"user"}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_grant_access_async(HubdHubApi *self,
@@ -387,7 +387,7 @@ hubd_hub_api_grant_access_async(HubdHubApi *self,
  * `POST /{prefix}{id}/ask-access`, as HF's dataset viewer asks; the Hub
  * answers with a redirect to the repo page, which is not followed.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_request_access_async(HubdHubApi *self,

@@ -156,6 +156,11 @@ hubd_hub_api_edit_discussion_comment_async(HubdHubApi *self,
 					   GAsyncReadyCallback callback,
 					   gpointer user_data);
 
+/* the discussion's web page */
+gchar *
+hubd_hub_api_discussion_url(HubdHubApi *self, HubdRepoType type, const gchar *repo_id, guint num)
+	G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- the answers as D-Bus values (hubd-hub-discussion.c) ---- */
 
 /* A discussion (a listing's item or the details) as a{sv}: num (u), title,

@@ -152,7 +152,7 @@ list_send(GTask *task)
  * `GET /api/{type}s/{id}/discussions?p=&type=&status=&author=`, page after
  * page until `start + len >= count`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_list_discussions_async(HubdHubApi *self,
@@ -218,7 +218,7 @@ hubd_hub_api_list_discussions_async(HubdHubApi *self,
  * Returns: (transfer container) (element-type GVariant) (nullable): a{sv}s,
  *   newest first as the Hub lists them
  *
- * Since: 0.2
+ * Since: 0.1
  */
 GPtrArray *
 hubd_hub_api_list_discussions_finish(HubdHubApi *self, GAsyncResult *result, GError **error)
@@ -314,7 +314,7 @@ text_ok(const gchar *text, gsize min_chars)
  *
  * `GET /api/{type}s/{id}/discussions/{num}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_get_discussion_async(HubdHubApi *self,
@@ -368,7 +368,7 @@ hubd_hub_api_get_discussion_async(HubdHubApi *self,
  * `POST /api/{type}s/{id}/discussions` with `{"title", "description",
  * "pullRequest"}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_create_discussion_async(HubdHubApi *self,
@@ -425,7 +425,7 @@ hubd_hub_api_create_discussion_async(HubdHubApi *self,
  *
  * `POST …/discussions/{num}/comment` with `{"comment"}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_discussion_comment_async(HubdHubApi *self,
@@ -474,7 +474,7 @@ hubd_hub_api_discussion_comment_async(HubdHubApi *self,
  *
  * `POST …/discussions/{num}/title` with `{"title"}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_rename_discussion_async(HubdHubApi *self,
@@ -524,7 +524,7 @@ hubd_hub_api_rename_discussion_async(HubdHubApi *self,
  *
  * `POST …/discussions/{num}/status` with `{"status", "comment"?}`.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_change_discussion_status_async(HubdHubApi *self,
@@ -574,7 +574,7 @@ hubd_hub_api_change_discussion_status_async(HubdHubApi *self,
  *
  * `POST …/discussions/{num}/merge`, with `{"comment"}` or no body.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_merge_pull_request_async(HubdHubApi *self,
@@ -616,7 +616,7 @@ hubd_hub_api_merge_pull_request_async(HubdHubApi *self,
  * `POST …/discussions/{num}/comment/{id}/edit` with `{"content"}`, or
  * `…/hide` with no body.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 void
 hubd_hub_api_edit_discussion_comment_async(HubdHubApi *self,
@@ -657,4 +657,24 @@ hubd_hub_api_edit_discussion_comment_async(HubdHubApi *self,
 			cancellable,
 			callback,
 			user_data);
+}
+
+/**
+ * hubd_hub_api_discussion_url:
+ * @self: a #HubdHubApi
+ * @type: the repo type
+ * @repo_id: the repo
+ * @num: the discussion
+ *
+ * Returns: (transfer full): the discussion's web page,
+ *   `{endpoint}/{prefix}{id}/discussions/{num}`
+ *
+ * Since: 0.1
+ */
+gchar *
+hubd_hub_api_discussion_url(HubdHubApi *self, HubdRepoType type, const gchar *repo_id, guint num)
+{
+	g_autofree gchar *repo = hubd_hub_api_repo_url(self, type, repo_id);
+
+	return g_strdup_printf("%s/discussions/%u", repo, num);
 }

@@ -57,7 +57,7 @@ fail(GError **error, const gchar *what)
  *
  * Returns: (transfer full) (nullable): the event as a{sv} (see the header)
  *
- * Since: 0.2
+ * Since: 0.1
  */
 GVariant *
 hubd_hub_discussion_event_to_variant(JsonNode *node, GError **error)
@@ -127,7 +127,7 @@ string_array(JsonArray *a)
  *
  * Returns: (transfer full) (nullable): the discussion as a{sv} (see the header)
  *
- * Since: 0.2
+ * Since: 0.1
  */
 GVariant *
 hubd_hub_discussion_to_variant(JsonNode *node, GError **error)
@@ -193,7 +193,7 @@ hubd_hub_discussion_to_variant(JsonNode *node, GError **error)
  *
  * Returns: (transfer full) (nullable): the request as a{sv} (see the header)
  *
- * Since: 0.2
+ * Since: 0.1
  */
 GVariant *
 hubd_hub_access_request_to_variant(JsonNode *node, GError **error)
