@@ -5,30 +5,18 @@
  * access, and again after a reject or a cancel; the owner always passes. */
 #define G_LOG_DOMAIN "HubdAccessTest"
 
-#include "hubd-repos-test-util.h"
+#include "hubd-community-test-util.h"
 #include "hubd-test-hub-admin.h"
 
 #define ACCESS_IFACE "org.hubd.Hub1.Access"
 #define CAROL_READ   "hf_carol_read_00000000000000000000000"
 #define FILE_PATH    "/alice/g/resolve/main/config.json"
 
-typedef struct {
-	Fixture base;
-	HubdTestDaemon *bob;
-	GDBusConnection *bob_c;
-} Two;
-
 static void
-two_setup(Two *t, gconstpointer data)
+setup(Two *t, gconstpointer data)
 {
-	const gchar *bob_env[] = {"HF_TOKEN=" BOB_WRITE, NULL};
-	const gchar *bob_args[] = {"--no-bus", "--endpoint", NULL, NULL};
-
-	fixture_setup(&t->base, NULL);
-	bob_args[2] = t->base.hub->url;
-	t->bob = hubd_test_daemon_start(bob_args, bob_env);
-	t->bob_c = hubd_test_connect_socket(t->bob->socket_path);
-	/* a gated repo of alice's with one file */
+	two_setup(t, data);
+	/* a repo of alice's with one file, to be gated */
 	g_free(create(&t->base, "model", "alice/g", NULL));
 	g_free(commit_files(&t->base,
 			    "alice/g",
@@ -39,42 +27,22 @@ two_setup(Two *t, gconstpointer data)
 			    NULL));
 }
 
-static void
-two_teardown(Two *t, gconstpointer data)
-{
-	g_clear_object(&t->bob_c);
-	hubd_test_daemon_stop(t->bob);
-	fixture_teardown(&t->base, data);
-}
-
 static GVariant *
 acall(GDBusConnection *c, const gchar *method, GVariant *params, const gchar *reply, GError **error)
 {
-	return hubd_test_call(c,
-			      ACCESS_IFACE,
-			      method,
-			      params,
-			      reply != NULL ? G_VARIANT_TYPE(reply) : NULL,
-			      error);
+	return icall(c, ACCESS_IFACE, method, params, reply, error);
 }
 
 static void
 acall_ok(GDBusConnection *c, const gchar *method, GVariant *params)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) r = acall(c, method, params, NULL, &error);
-
-	g_assert_no_error(error);
+	g_autoptr(GVariant) r = icall_ok(c, ACCESS_IFACE, method, params, NULL);
 }
 
 static void
 acall_fails(GDBusConnection *c, const gchar *method, GVariant *params, const gchar *name)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) r = acall(c, method, params, NULL, &error);
-
-	g_assert_null(r);
-	hubd_test_assert_remote_error(error, name);
+	icall_fails(c, ACCESS_IFACE, method, params, name);
 }
 
 static void
@@ -374,7 +342,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-#define ADD(path, fn) g_test_add(path, Two, NULL, two_setup, fn, two_teardown)
+#define ADD(path, fn) g_test_add(path, Two, NULL, setup, fn, two_teardown)
 	ADD("/access/manual", test_manual);
 	ADD("/access/auto", test_auto);
 	ADD("/access/refusals", test_refusals);

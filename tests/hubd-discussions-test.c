@@ -6,26 +6,14 @@
  * updating main), a draft PR, paging, filters and refusals. */
 #define G_LOG_DOMAIN "HubdDiscussionsTest"
 
-#include "hubd-repos-test-util.h"
+#include "hubd-community-test-util.h"
 
 #define DISC_IFACE "org.hubd.Hub1.Discussions"
 
-typedef struct {
-	Fixture base;
-	HubdTestDaemon *bob;
-	GDBusConnection *bob_c;
-} Two;
-
 static void
-two_setup(Two *t, gconstpointer data)
+setup(Two *t, gconstpointer data)
 {
-	const gchar *bob_env[] = {"HF_TOKEN=" BOB_WRITE, NULL};
-	const gchar *bob_args[] = {"--no-bus", "--endpoint", NULL, NULL};
-
-	fixture_setup(&t->base, NULL);
-	bob_args[2] = t->base.hub->url;
-	t->bob = hubd_test_daemon_start(bob_args, bob_env);
-	t->bob_c = hubd_test_connect_socket(t->bob->socket_path);
+	two_setup(t, data);
 	g_free(create(&t->base, "model", "alice/m", NULL));
 	g_free(commit_files(&t->base,
 			    "alice/m",
@@ -36,46 +24,22 @@ two_setup(Two *t, gconstpointer data)
 			    NULL));
 }
 
-static void
-two_teardown(Two *t, gconstpointer data)
-{
-	g_clear_object(&t->bob_c);
-	hubd_test_daemon_stop(t->bob);
-	fixture_teardown(&t->base, data);
-}
-
 static GVariant *
 dcall(GDBusConnection *c, const gchar *method, GVariant *params, const gchar *reply, GError **error)
 {
-	return hubd_test_call(c,
-			      DISC_IFACE,
-			      method,
-			      params,
-			      reply != NULL ? G_VARIANT_TYPE(reply) : NULL,
-			      error);
+	return icall(c, DISC_IFACE, method, params, reply, error);
 }
 
-/* a call that must succeed: its first out value, or NULL */
 static GVariant *
 dcall_ok(GDBusConnection *c, const gchar *method, GVariant *params, const gchar *reply)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) r = dcall(c, method, params, reply, &error);
-
-	g_assert_no_error(error);
-	if (g_variant_n_children(r) == 0)
-		return NULL;
-	return g_variant_get_child_value(r, 0);
+	return icall_ok(c, DISC_IFACE, method, params, reply);
 }
 
 static void
 dcall_fails(GDBusConnection *c, const gchar *method, GVariant *params, const gchar *name)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) r = dcall(c, method, params, NULL, &error);
-
-	g_assert_null(r);
-	hubd_test_assert_remote_error(error, name);
+	icall_fails(c, DISC_IFACE, method, params, name);
 }
 
 static void
@@ -552,7 +516,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-#define ADD(path, fn) g_test_add(path, Two, NULL, two_setup, fn, two_teardown)
+#define ADD(path, fn) g_test_add(path, Two, NULL, setup, fn, two_teardown)
 	ADD("/discussions/life", test_discussion_life);
 	ADD("/discussions/pull-request", test_pull_request);
 	ADD("/discussions/draft-and-pages", test_draft_and_pages);

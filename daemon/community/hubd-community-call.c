@@ -61,6 +61,17 @@ hubd_community_call_return(HubdCommunityCall *call, GVariant *value)
 }
 
 void
+hubd_community_call_return_list(HubdCommunityCall *call, GPtrArray *items)
+{
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+	for (guint i = 0; i < items->len; i++)
+		g_variant_builder_add_value(&b, g_ptr_array_index(items, i));
+	hubd_community_call_return(call, g_variant_new("(aa{sv})", &b));
+}
+
+void
 hubd_community_call_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdCommunityCall *call = user_data;

@@ -35,6 +35,10 @@ hubd_community_call_fail(HubdCommunityCall *call, GError *error);
 void
 hubd_community_call_return(HubdCommunityCall *call, GVariant *value);
 
+/* Answers with `(aa{sv})` of the a{sv}s in `items` (not taken) and frees the call. */
+void
+hubd_community_call_return_list(HubdCommunityCall *call, GPtrArray *items);
+
 /* A GAsyncReadyCallback for calls answered with nothing: user_data is the call. */
 void
 hubd_community_call_done_cb(GObject *source, GAsyncResult *res, gpointer user_data);

@@ -49,16 +49,11 @@ list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GError *error = NULL;
 	g_autoptr(GPtrArray) items =
 		hubd_hub_api_list_discussions_finish(HUBD_HUB_API(source), res, &error);
-	GVariantBuilder b;
 
-	if (items == NULL) {
+	if (items == NULL)
 		hubd_community_call_fail(call, error);
-		return;
-	}
-	g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
-	for (guint i = 0; i < items->len; i++)
-		g_variant_builder_add_value(&b, g_ptr_array_index(items, i));
-	hubd_community_call_return(call, g_variant_new("(aa{sv})", &b));
+	else
+		hubd_community_call_return_list(call, items);
 }
 
 static gboolean
