@@ -232,15 +232,12 @@ testhub_route_access_request(TesthubContext *ctx,
 /* The gate form's answers: a JSON object body, or none (the dataset viewer
  * sends no body); anything else is refused. */
 static JsonObject *
-ask_fields(SoupServerMessage *msg, gboolean *ok)
+ask_fields(SoupServerMessage *msg, gboolean *no_body)
 {
 	SoupMessageBody *b = soup_server_message_get_request_body(msg);
 
-	*ok = TRUE;
-	if (b->length == 0)
-		return NULL;
-	*ok = FALSE;
-	return testhub_request_json_object(msg);
+	*no_body = b->length == 0;
+	return *no_body ? NULL : testhub_request_json_object(msg);
 }
 
 void
@@ -254,7 +251,7 @@ testhub_route_ask_access(TesthubContext *ctx,
 	g_autoptr(JsonObject) fields = NULL;
 	g_autoptr(JsonObject) state = NULL;
 	g_autofree gchar *url = NULL;
-	gboolean empty = FALSE;
+	gboolean no_body = FALSE;
 	JsonArray *requests;
 	JsonObject *r;
 	const gchar *status;
@@ -270,9 +267,9 @@ testhub_route_ask_access(TesthubContext *ctx,
 	}
 	if (!check_gated(msg, repo))
 		return;
-	fields = ask_fields(msg, &empty);
-	if (fields == NULL && !empty)
-		return;
+	fields = ask_fields(msg, &no_body);
+	if (fields == NULL && !no_body)
+		return; /* a body that is no JSON object: answered 400 */
 	state = testhub_community_load(ctx, repo);
 	requests = testhub_community_array(state, "access");
 	r = find_request(requests, user->name);

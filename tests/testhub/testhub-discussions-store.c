@@ -24,14 +24,22 @@ testhub_community_load(TesthubContext *ctx, TesthubRepo *repo)
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GError) error = NULL;
 
+	JsonObject *state;
+
 	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
 		node = testhub_store_read_json(path, &error);
 		if (node == NULL)
 			g_warning("%s: %s", path, error->message);
-		else if (JSON_NODE_HOLDS_OBJECT(node))
+		/* a repo deleted and created again starts with nothing */
+		else if (JSON_NODE_HOLDS_OBJECT(node) &&
+			 json_object_get_int_member_with_default(json_node_get_object(node),
+								 "_repoCreatedAt",
+								 -1) == repo->created_at)
 			return json_object_ref(json_node_get_object(node));
 	}
-	return json_object_new();
+	state = json_object_new();
+	json_object_set_int_member(state, "_repoCreatedAt", repo->created_at);
+	return state;
 }
 
 gboolean
