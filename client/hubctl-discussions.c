@@ -650,7 +650,7 @@ discussions_run(HubctlContext *ctx, gint argc, gchar **argv)
 		fprintf(out, "%s\n\n", _("Usage: hubctl discussions COMMAND [OPTIONS]"));
 		for (guint i = 0; i < G_N_ELEMENTS(subcommands); i++)
 			fprintf(out,
-				"  %-12s %s\n",
+				"  %-13s %s\n",
 				subcommands[i].name,
 				_(subcommands[i].summary));
 		fprintf(out,
