@@ -337,6 +337,7 @@ static const struct {
 	{"branch", hubctl_repo_branch, N_("Create, delete or list branches")},
 	{"tag", hubctl_repo_tag, N_("Create, delete or list tags")},
 	{"commits", hubctl_repo_commits, N_("Show the history of a branch")},
+	{"access", hubctl_repo_access, N_("Access requests of a gated repo")},
 };
 
 static gint
@@ -363,7 +364,7 @@ hubctl_repo_run(HubctlContext *ctx, gint argc, gchar **argv)
 	{
 		g_autofree gchar *message =
 			g_strdup_printf(_("unknown command “%s” (create, delete, move, settings, "
-					  "info, list, files, branch, tag, commits)"),
+					  "info, list, files, branch, tag, commits, access)"),
 					argv[1]);
 		return hubctl_usage_error("repo", message);
 	}

@@ -91,4 +91,8 @@ hubctl_repo_tag(HubctlContext *ctx, gint argc, gchar **argv);
 gint
 hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv);
 
+/* `repo access`, in hubctl-repo-access.c; argv[0] is "access". */
+gint
+hubctl_repo_access(HubctlContext *ctx, gint argc, gchar **argv);
+
 G_END_DECLS

@@ -15,6 +15,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_download_command,
 	&hubctl_upload_command,
 	&hubctl_repo_files_command,
+	&hubctl_discussions_command,
 	&hubctl_cache_command,
 	&hubctl_lfs_enable_largefiles_command,
 	&hubctl_lfs_multipart_upload_command,

@@ -222,11 +222,12 @@ hubctl_cache_verify(HubctlContext *ctx, gint argc, gchar **argv);
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;
 extern const HubctlCommand hubctl_status_command;
-extern const HubctlCommand hubctl_repo_command;       /* hubctl-repo.c */
-extern const HubctlCommand hubctl_url_command;        /* hubctl-repo.c */
-extern const HubctlCommand hubctl_cache_command;      /* hubctl-cache.c */
-extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
-extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
-extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
+extern const HubctlCommand hubctl_repo_command;        /* hubctl-repo.c */
+extern const HubctlCommand hubctl_url_command;         /* hubctl-repo.c */
+extern const HubctlCommand hubctl_cache_command;       /* hubctl-cache.c */
+extern const HubctlCommand hubctl_download_command;    /* hubctl-download.c */
+extern const HubctlCommand hubctl_upload_command;      /* hubctl-upload.c */
+extern const HubctlCommand hubctl_repo_files_command;  /* hubctl-upload.c */
+extern const HubctlCommand hubctl_discussions_command; /* hubctl-discussions.c */
 
 G_END_DECLS

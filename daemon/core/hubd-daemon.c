@@ -6,11 +6,13 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "hubd-access-service.h"
 #include "hubd-auth-service.h"
 #include "hubd-cache-service.h"
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
+#include "hubd-discussions-service.h"
 #include "hubd-error.h"
 #include "hubd-git-service.h"
 #include "hubd-hub-api.h"
@@ -401,6 +403,8 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
 	g_type_ensure(HUBD_TYPE_GIT_SERVICE);
+	g_type_ensure(HUBD_TYPE_DISCUSSIONS_SERVICE);
+	g_type_ensure(HUBD_TYPE_ACCESS_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "testhub-community.h"
 #include "testhub-upload.h"
 #include "testhub.h"
 
@@ -456,5 +457,23 @@ testhub_handle_commit(TesthubContext *ctx,
 		testhub_reply_error(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, error->message);
 		return;
 	}
+	/* the PR shows in the repo's discussions, with this commit */
+	if (pr > 0)
+		testhub_discussions_pr_opened(ctx,
+					      repo,
+					      (guint)pr,
+					      user->name,
+					      req->summary,
+					      req->description,
+					      target.branch->name,
+					      parent,
+					      oid);
+	else if (target.pr != NULL)
+		testhub_discussions_pr_commit(ctx,
+					      repo,
+					      (guint)g_ascii_strtoull(target.pr->name, NULL, 10),
+					      user->name,
+					      req->summary,
+					      oid);
 	reply_success(ctx, msg, repo, oid, pr);
 }

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "testhub-community.h"
 #include "testhub-faults.h"
 #include "testhub-routes.h"
 
@@ -89,17 +90,32 @@ reply_content(SoupServerMessage *msg, GBytes *content, const gchar *content_type
 	}
 }
 
-/* Gated repos: files only for the owner (and org members). */
+/* Gated repos: files only for the owner (and org members) and the users
+ * whose access request was accepted (or who were granted access). */
 static gboolean
 check_gate(TesthubContext *ctx, SoupServerMessage *msg, TesthubRepo *repo, const TesthubUser *user)
 {
 	g_autofree gchar *m = NULL;
 	g_autofree gchar *url = NULL;
+	const gchar *status;
 
 	if (repo->gated == NULL || testhub_users_can_write_namespace(ctx->users, user, repo->ns))
 		return TRUE;
+	status = testhub_access_status(ctx, repo, user);
+	if (g_strcmp0(status, "accepted") == 0)
+		return TRUE;
 	url = testhub_repo_url(ctx, repo);
-	if (user == NULL)
+	if (g_strcmp0(status, "pending") == 0 || g_strcmp0(status, "rejected") == 0)
+		m = g_strdup_printf(g_strcmp0(status, "pending") == 0
+					    ? "Access to %s %s is restricted and you are not in "
+					      "the authorized list. Your request to access this "
+					      "repo is awaiting a review from the repo authors."
+					    : "Access to %s %s is restricted and you are not in "
+					      "the authorized list. Your request to access this "
+					      "repo has been rejected by the repo's authors.",
+				    testhub_repo_type_to_string(repo->type),
+				    repo->id);
+	else if (user == NULL)
 		m = g_strdup_printf(
 			"Access to %s %s is restricted. You must have access to it and be "
 			"authenticated to access it. Please log in.",

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "testhub-community.h"
 #include "testhub-faults.h"
 
 static gboolean
@@ -242,6 +243,10 @@ route_repo_api(TesthubContext *ctx,
 		testhub_route_tag(ctx, msg, type, id, arg);
 	} else if (g_strcmp0(what, "auth-check") == 0 && i + 2 >= n && method_is_get(msg)) {
 		route_auth_check(ctx, msg, type, id, g_strcmp0(arg, "write") == 0);
+	} else if (g_strcmp0(what, "user-access-request") == 0 && i + 2 == n) {
+		testhub_route_access_request(ctx, msg, type, id, arg);
+	} else if (g_strcmp0(what, "discussions") == 0) {
+		testhub_route_discussions(ctx, msg, type, id, segs + i, n - i);
 	} else if (g_strcmp0(what, "preupload") == 0 && arg != NULL && i + 2 == n &&
 		   method_is(msg, "POST")) {
 		repo = testhub_request_repo(ctx, msg, type, id, TRUE, NULL);
@@ -342,6 +347,10 @@ route_repo_web(TesthubContext *ctx, SoupServerMessage *msg, gchar **segs, guint 
 		repo = testhub_request_repo(ctx, msg, type, id, lfs_batch_wants_write(msg), NULL);
 		if (repo != NULL)
 			testhub_handle_lfs_batch(ctx, msg, repo);
+		return;
+	}
+	if (g_strcmp0(what, "ask-access") == 0 && i + 1 == n && method_is(msg, "POST")) {
+		testhub_route_ask_access(ctx, msg, type, id);
 		return;
 	}
 	if ((g_strcmp0(what, "resolve") == 0 || g_strcmp0(what, "raw") == 0) && i + 3 <= n &&
