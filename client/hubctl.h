@@ -209,6 +209,14 @@ hubctl_transfers_proxy(HubctlContext *ctx);
 gint
 hubctl_cache_verify(HubctlContext *ctx, gint argc, gchar **argv);
 
+/* `hubctl auth login --web` (client/hubctl-auth-web.c): Auth.LoginWeb, the
+ * code printed on stderr, then waits for the job; its result in *result_out. */
+gint
+hubctl_auth_login_web(HubctlContext *ctx,
+		      const gchar *name,
+		      gboolean open_browser,
+		      GVariant **result_out);
+
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;
 extern const HubctlCommand hubctl_status_command;

@@ -9,6 +9,7 @@
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-oauth-login.h"
 #include "hubd-token-file.h"
 #include "hubd-token-store.h"
 
@@ -17,6 +18,7 @@
 struct _HubdAuthService {
 	HubdService parent_instance;
 	guint busy; /* calls in flight */
+	HubdOAuthRefresher *refresher;
 };
 
 G_DEFINE_TYPE_WITH_CODE(
@@ -185,6 +187,7 @@ hubd_auth_service_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	if (!hubd_token_store_load_finish(HUBD_TOKEN_STORE(source), res, &error))
 		g_warning("cannot read the stored tokens: %s", error->message);
 	hubd_auth_service_update(self, FALSE);
+	hubd_oauth_refresher_start(self->refresher);
 }
 
 /* Runs `next` once the store has read its tokens (at once after start-up). */
@@ -506,6 +509,7 @@ hubd_auth_service_logout_done_cb(GObject *source, GAsyncResult *res, gpointer us
 		return;
 	}
 	g_message("removed token “%s” for %s", call->name, call->endpoint);
+	hubd_oauth_refresher_forget(call->self->refresher, call->endpoint, call->name);
 	hubd_auth_service_update(call->self, TRUE);
 	hubd_dbus_auth_complete_logout(hubd_auth_service_skeleton(call->self), call->invocation);
 }
@@ -726,6 +730,39 @@ hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- LoginWeb (hubd-oauth-login.c) ---- */
+
+static void
+hubd_auth_service_logged_in_web(HubdService *service)
+{
+	hubd_auth_service_update(HUBD_AUTH_SERVICE(service), TRUE);
+}
+
+static void
+hubd_auth_service_refreshed_cb(HubdOAuthRefresher *refresher,
+			       const gchar *endpoint,
+			       const gchar *name,
+			       gpointer user_data)
+{
+	hubd_auth_service_update(HUBD_AUTH_SERVICE(user_data), TRUE);
+}
+
+static gboolean
+hubd_auth_service_handle_login_web(HubdDbusAuth *skeleton,
+				   GDBusMethodInvocation *invocation,
+				   GVariant *options,
+				   gpointer user_data)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
+
+	hubd_oauth_login_start(HUBD_SERVICE(self),
+			       self->refresher,
+			       invocation,
+			       options,
+			       hubd_auth_service_logged_in_web);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ---- HubdService ---- */
 
 static GDBusInterfaceSkeleton *
@@ -755,6 +792,10 @@ hubd_auth_service_create_skeleton(HubdService *service)
 			 G_CALLBACK(hubd_auth_service_handle_who_am_i),
 			 service);
 	g_signal_connect(skeleton,
+			 "handle-login-web",
+			 G_CALLBACK(hubd_auth_service_handle_login_web),
+			 service);
+	g_signal_connect(skeleton,
 			 "handle-get-token",
 			 G_CALLBACK(hubd_auth_service_handle_get_token),
 			 service);
@@ -766,6 +807,12 @@ hubd_auth_service_start(HubdService *service, GError **error)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(service);
 
+	self->refresher = hubd_oauth_refresher_new(hubd_auth_service_context(self));
+	g_signal_connect_object(self->refresher,
+				"refreshed",
+				G_CALLBACK(hubd_auth_service_refreshed_cb),
+				self,
+				0);
 	/* LoggedIn/User are right soon after start-up, without a call */
 	hubd_token_store_load_async(hubd_auth_service_store(self),
 				    NULL,
@@ -781,10 +828,18 @@ hubd_auth_service_is_busy(HubdService *service)
 }
 
 static void
+hubd_auth_service_dispose(GObject *object)
+{
+	g_clear_object(&HUBD_AUTH_SERVICE(object)->refresher);
+	G_OBJECT_CLASS(hubd_auth_service_parent_class)->dispose(object);
+}
+
+static void
 hubd_auth_service_class_init(HubdAuthServiceClass *klass)
 {
 	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
 
+	G_OBJECT_CLASS(klass)->dispose = hubd_auth_service_dispose;
 	service_class->create_skeleton = hubd_auth_service_create_skeleton;
 	service_class->start = hubd_auth_service_start;
 	service_class->is_busy = hubd_auth_service_is_busy;
