@@ -16,6 +16,9 @@ packages=(
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
   # tests/check-format.sh
   clang-format
+  # man pages (rst2man) and their test (groff, man -l); bash completion's folder;
+  # systemd-analyze for tests/check-systemd-unit.sh
+  python3-docutils groff-base man-db bash-completion systemd
 )
 
 missing=()
