@@ -46,10 +46,22 @@ expect fr "Le client en ligne de commande de hubd" --help
 expect fr "Lister les dépôts ou révisions en cache" cache --help
 expect fr "« frobnicate » n’est pas une commande de hubctl." frobnicate
 expect fr "Se connecter avec un navigateur plutôt qu’avec un jeton" auth login --help
+# hubd's own messages too
+hubd=$(dirname "$hubctl")/../daemon/hubd
+if [ -x "$hubd" ]; then
+	for pair in "de:Debug-Meldungen aller Komponenten anzeigen" \
+		"fr:Afficher les messages de débogage de tous les composants"; do
+		out=$(LANGUAGE=${pair%%:*} LC_ALL=C.UTF-8 HUBD_LOCALEDIR=$localedir "$hubd" --help 2>&1)
+		grep -qF -- "${pair#*:}" <<<"$out" ||
+			{ echo "not ok: LANGUAGE=${pair%%:*} hubd --help is not translated"; status=1; }
+	done
+fi
 # English stays English
 expect en "Commands:" --help
 
-# every hubctl message is translated in both languages, and well formed
+# every hubctl message is translated in both languages, and well formed (a
+# few daemon messages whose format xgettext cannot read, G_GUINT64_FORMAT
+# ones, stay English)
 if command -v msgattrib >/dev/null; then
 	for lang in de fr; do
 		msgfmt -c -o /dev/null "$podir/$lang.po" ||
