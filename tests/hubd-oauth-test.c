@@ -7,6 +7,8 @@
  * the renewal of the token before it expires — runs here. */
 #define G_LOG_DOMAIN "HubdOAuthTest"
 
+#include <glib/gstdio.h>
+
 #include "hubd-test-common.h"
 #include "hubd-test-hub-admin.h"
 #include "hubd-test-job.h"
@@ -32,11 +34,13 @@ fixture_setup(Fixture *f, gconstpointer data)
 					  NULL};
 	g_autofree const gchar **args = g_memdup2(args_tmpl, sizeof args_tmpl);
 	/* no graphical session: hubd must not try to open a browser */
-	const gchar *const env[] = {"DISPLAY", "WAYLAND_DISPLAY", NULL};
+	const gchar *const headless[] = {"DISPLAY", "WAYLAND_DISPLAY", NULL};
+	/* a graphical session whose default browser is browser_install()'s */
+	const gchar *const graphical[] = {"DISPLAY=:99", "WAYLAND_DISPLAY", NULL};
 
 	f->hub = hubd_test_hub_start(NULL);
 	args[1] = f->hub->url;
-	f->daemon = hubd_test_daemon_start(args, env);
+	f->daemon = hubd_test_daemon_start(args, data != NULL ? graphical : headless);
 	f->bus = hubd_test_session_bus();
 }
 
@@ -420,6 +424,79 @@ test_oauth_cli(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(err, "--web"));
 }
 
+/* A "browser": a desktop file, the default handler of http URLs in
+ * mimeapps.list, whose program writes the URL it is given to a file.
+ * Returns that file's path. The daemon reads these at the first launch. */
+static gchar *
+browser_install(void)
+{
+	const gchar *data = g_getenv("XDG_DATA_HOME");
+	const gchar *config = g_getenv("XDG_CONFIG_HOME");
+	g_autofree gchar *script = g_build_filename(data, "fake-browser.sh", NULL);
+	g_autofree gchar *desktop =
+		g_build_filename(data, "applications", "fake-browser.desktop", NULL);
+	g_autofree gchar *mimeapps = g_build_filename(config, "mimeapps.list", NULL);
+	g_autofree gchar *opened = g_build_filename(data, "browser-opened.txt", NULL);
+	g_autofree gchar *script_text =
+		g_strdup_printf("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", opened);
+	g_autofree gchar *desktop_text = g_strdup_printf("[Desktop Entry]\n"
+							 "Type=Application\n"
+							 "Name=Fake Browser\n"
+							 "Exec=%s %%u\n"
+							 "MimeType=x-scheme-handler/http;\n",
+							 script);
+
+	hubd_test_write_file(script, script_text);
+	g_assert_cmpint(g_chmod(script, 0700), ==, 0);
+	hubd_test_write_file(desktop, desktop_text);
+	hubd_test_write_file(mimeapps,
+			     "[Default Applications]\n"
+			     "x-scheme-handler/http=fake-browser.desktop\n");
+	g_remove(opened);
+	return g_steal_pointer(&opened);
+}
+
+/* in a graphical session hubd opens the address in the default browser,
+ * unless the call says not to */
+static void
+test_oauth_browser(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *opened = browser_install();
+	g_autofree gchar *uri = g_strdup_printf("%s/oauth/device", f->hub->url);
+	g_autofree gchar *contents = NULL;
+	g_autoptr(GVariant) device = NULL;
+	g_autoptr(GVariant) device2 = NULL;
+	g_autofree gchar *job = NULL;
+	g_autofree gchar *job2 = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) r2 = NULL;
+	GVariantBuilder options;
+	gboolean browser_opened = FALSE;
+	guint i;
+
+	oauth_settings(f, "{\"interval\": 1, \"approve_user\": \"alice\", \"approve_after\": 2}");
+	job = login_web(f, no_options(), &device);
+	g_assert_true(g_variant_lookup(device, "browser_opened", "b", &browser_opened));
+	g_assert_true(browser_opened);
+	for (i = 0; i < 200 && !g_file_get_contents(opened, &contents, NULL, NULL); i++)
+		g_usleep(50 * 1000);
+	g_assert_nonnull(contents);
+	g_assert_cmpstr(g_strstrip(contents), ==, uri);
+	r = hubd_test_job_wait(f->bus, job, JOB_WAIT);
+	g_assert_cmpstr(r->error_name, ==, "");
+
+	/* open_browser=false: the address is only returned */
+	g_remove(opened);
+	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&options, "{sv}", "open_browser", g_variant_new_boolean(FALSE));
+	job2 = login_web(f, g_variant_builder_end(&options), &device2);
+	g_assert_true(g_variant_lookup(device2, "browser_opened", "b", &browser_opened));
+	g_assert_false(browser_opened);
+	r2 = hubd_test_job_wait(f->bus, job2, JOB_WAIT);
+	g_assert_cmpstr(r2->error_name, ==, "");
+	g_assert_false(g_file_test(opened, G_FILE_TEST_EXISTS));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -430,5 +507,11 @@ main(int argc, char **argv)
 	ADD("/oauth/expired", test_oauth_expired);
 	ADD("/oauth/refresh", test_oauth_refresh);
 	ADD("/oauth/cli", test_oauth_cli);
+	g_test_add("/oauth/browser",
+		   Fixture,
+		   "graphical",
+		   fixture_setup,
+		   test_oauth_browser,
+		   fixture_teardown);
 	return g_test_run();
 }
