@@ -345,7 +345,7 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 
 /* ---- Login ---- */
 
-static gboolean
+gboolean
 hubd_auth_service_check_name(const gchar *name, GError **error)
 {
 	if (name == NULL || name[0] == '\0' || strlen(name) > MAX_TOKEN_NAME ||

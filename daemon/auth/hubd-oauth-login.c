@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hubd-auth-service.h"
 #include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
@@ -433,16 +434,8 @@ hubd_oauth_login_start(HubdService *service,
 	hubd_context_hold(context);
 	g_variant_lookup(options, "open_browser", "b", &login->open_browser);
 	if (g_variant_lookup(options, "name", "&s", &name) && name[0] != '\0') {
-		if (strlen(name) > 100 || !g_utf8_validate(name, -1, NULL) ||
-		    strpbrk(name, "[]\r\n\t") != NULL) {
-			hubd_service_return_error(
-				invocation,
-				g_error_new(HUBD_ERROR,
-					    HUBD_ERROR_INVALID_ARGUMENT,
-					    _("“%s” is not a usable token name (1 to %d "
-					      "characters, no brackets or line breaks)"),
-					    name,
-					    100));
+		if (!hubd_auth_service_check_name(name, &error)) {
+			hubd_service_return_error(invocation, error);
 			return;
 		}
 		login->name = g_strdup(name);
