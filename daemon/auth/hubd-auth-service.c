@@ -730,37 +730,11 @@ hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* ---- LoginWeb (hubd-oauth-login.c) ---- */
-
+/* after a browser login or a renewal stored a token (hubd-oauth-login.c) */
 static void
-hubd_auth_service_logged_in_web(HubdService *service)
+hubd_auth_service_token_changed(HubdService *service)
 {
 	hubd_auth_service_update(HUBD_AUTH_SERVICE(service), TRUE);
-}
-
-static void
-hubd_auth_service_refreshed_cb(HubdOAuthRefresher *refresher,
-			       const gchar *endpoint,
-			       const gchar *name,
-			       gpointer user_data)
-{
-	hubd_auth_service_update(HUBD_AUTH_SERVICE(user_data), TRUE);
-}
-
-static gboolean
-hubd_auth_service_handle_login_web(HubdDbusAuth *skeleton,
-				   GDBusMethodInvocation *invocation,
-				   GVariant *options,
-				   gpointer user_data)
-{
-	HubdAuthService *self = HUBD_AUTH_SERVICE(user_data);
-
-	hubd_oauth_login_start(HUBD_SERVICE(self),
-			       self->refresher,
-			       invocation,
-			       options,
-			       hubd_auth_service_logged_in_web);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* ---- HubdService ---- */
@@ -792,10 +766,6 @@ hubd_auth_service_create_skeleton(HubdService *service)
 			 G_CALLBACK(hubd_auth_service_handle_who_am_i),
 			 service);
 	g_signal_connect(skeleton,
-			 "handle-login-web",
-			 G_CALLBACK(hubd_auth_service_handle_login_web),
-			 service);
-	g_signal_connect(skeleton,
 			 "handle-get-token",
 			 G_CALLBACK(hubd_auth_service_handle_get_token),
 			 service);
@@ -807,12 +777,7 @@ hubd_auth_service_start(HubdService *service, GError **error)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(service);
 
-	self->refresher = hubd_oauth_refresher_new(hubd_auth_service_context(self));
-	g_signal_connect_object(self->refresher,
-				"refreshed",
-				G_CALLBACK(hubd_auth_service_refreshed_cb),
-				self,
-				0);
+	self->refresher = hubd_oauth_login_attach(service, hubd_auth_service_token_changed);
 	/* LoggedIn/User are right soon after start-up, without a call */
 	hubd_token_store_load_async(hubd_auth_service_store(self),
 				    NULL,

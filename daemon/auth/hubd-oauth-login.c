@@ -458,3 +458,56 @@ hubd_oauth_login_start(HubdService *service,
 					login_device_cb,
 					owned);
 }
+
+/* ---- wiring ---- */
+
+typedef struct {
+	HubdService *service;          /* not owned: it owns the skeleton and the refresher */
+	HubdOAuthRefresher *refresher; /* not owned */
+	HubdOAuthLoginDone changed;
+} Attach;
+
+static gboolean
+login_handle_login_web(HubdDbusAuth *skeleton,
+		       GDBusMethodInvocation *invocation,
+		       GVariant *options,
+		       gpointer user_data)
+{
+	Attach *attach = user_data;
+
+	hubd_oauth_login_start(attach->service,
+			       attach->refresher,
+			       invocation,
+			       options,
+			       attach->changed);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+login_refreshed_cb(HubdOAuthRefresher *refresher,
+		   const gchar *endpoint,
+		   const gchar *name,
+		   gpointer user_data)
+{
+	Attach *attach = user_data;
+
+	attach->changed(attach->service);
+}
+
+HubdOAuthRefresher *
+hubd_oauth_login_attach(HubdService *service, HubdOAuthLoginDone changed)
+{
+	Attach *attach = g_new0(Attach, 1);
+
+	attach->service = service;
+	attach->refresher = hubd_oauth_refresher_new(hubd_service_get_context(service));
+	attach->changed = changed;
+	g_signal_connect(attach->refresher, "refreshed", G_CALLBACK(login_refreshed_cb), attach);
+	g_signal_connect_data(hubd_service_get_skeleton(service),
+			      "handle-login-web",
+			      G_CALLBACK(login_handle_login_web),
+			      attach,
+			      (GClosureNotify)(void (*)(void))g_free,
+			      0);
+	return attach->refresher;
+}
