@@ -114,7 +114,10 @@ check_install() {
 	local want=(bin/hubctl libexec/hubd share/dbus-1/services/org.hubd.Hub1.service
 		share/dbus-1/interfaces/org.hubd.Hub1.Daemon.xml
 		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
-		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service)
+		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service
+		share/man/man1/hubctl.1 share/man/man8/hubd.8 share/man/man5/hubd.conf.5
+		share/bash-completion/completions/hubctl share/locale/de/LC_MESSAGES/hubd.mo
+		share/locale/fr/LC_MESSAGES/hubd.mo)
 	local missing=0 f
 	for f in "${want[@]}"; do
 		[ -e "$dest/usr/local/$f" ] || { echo "run-all: meson install did not install $f" >&2; missing=1; }
@@ -122,6 +125,10 @@ check_install() {
 	ls "$dest"/usr/local/lib/*/hubd/libhubd-private.so >/dev/null 2>&1 ||
 		{ echo "run-all: meson install did not install libhubd-private.so" >&2; missing=1; }
 	grep -q '^SystemdService=hubd.service$' "$dest/usr/local/share/dbus-1/services/org.hubd.Hub1.service" || missing=1
+	# `man hubctl` after install: the installed page renders
+	MANPATH=$dest/usr/local/share/man man -w hubctl >/dev/null 2>&1 &&
+		MANPATH=$dest/usr/local/share/man man hubctl 2>/dev/null | grep -q 'hubctl auth login' ||
+		{ echo "run-all: man hubctl does not work from the installed pages" >&2; missing=1; }
 	if [ "$missing" -eq 0 ]; then
 		echo "run-all: meson install: OK"; passed=$((passed + 1))
 	else
