@@ -795,7 +795,12 @@ hubd_auth_service_is_busy(HubdService *service)
 static void
 hubd_auth_service_dispose(GObject *object)
 {
-	g_clear_object(&HUBD_AUTH_SERVICE(object)->refresher);
+	HubdAuthService *self = HUBD_AUTH_SERVICE(object);
+
+	/* renewals in flight hold it: stop them now, not when they end */
+	if (self->refresher != NULL)
+		g_object_run_dispose(G_OBJECT(self->refresher));
+	g_clear_object(&self->refresher);
 	G_OBJECT_CLASS(hubd_auth_service_parent_class)->dispose(object);
 }
 

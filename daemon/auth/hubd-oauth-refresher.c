@@ -23,8 +23,9 @@
 
 struct _HubdOAuthRefresher {
 	GObject parent_instance;
-	HubdContext *context;  /* not owned: it outlives the services */
-	GHashTable *scheduled; /* "endpoint\nname" -> Pending* */
+	HubdContext *context;      /* not owned: it outlives the services */
+	GHashTable *scheduled;     /* "endpoint\nname" -> Pending* */
+	GCancellable *cancellable; /* renewals in flight, cancelled at dispose */
 };
 
 G_DEFINE_TYPE(HubdOAuthRefresher, hubd_oauth_refresher, G_TYPE_OBJECT)
@@ -256,7 +257,7 @@ hubd_oauth_refresher_fire(gpointer user_data)
 				       client_id,
 				       NULL,
 				       pending->entry->refresh_token,
-				       NULL,
+				       self->cancellable,
 				       hubd_oauth_refresher_token_cb,
 				       renewal);
 	return G_SOURCE_REMOVE;
@@ -286,9 +287,10 @@ hubd_oauth_refresher_schedule(HubdOAuthRefresher *self, Pending *pending, gint64
 void
 hubd_oauth_refresher_track(HubdOAuthRefresher *self, const HubdOAuthEntry *entry)
 {
-	Pending *pending = g_new0(Pending, 1);
+	Pending *pending;
 
 	g_return_if_fail(HUBD_IS_OAUTH_REFRESHER(self));
+	pending = g_new0(Pending, 1);
 	pending->self = self;
 	pending->entry = hubd_oauth_entry_new(entry->endpoint,
 					      entry->name,
@@ -361,11 +363,22 @@ hubd_oauth_refresher_new(HubdContext *context)
 }
 
 static void
+hubd_oauth_refresher_dispose(GObject *object)
+{
+	HubdOAuthRefresher *self = HUBD_OAUTH_REFRESHER(object);
+
+	g_cancellable_cancel(self->cancellable);
+	g_hash_table_remove_all(self->scheduled);
+	G_OBJECT_CLASS(hubd_oauth_refresher_parent_class)->dispose(object);
+}
+
+static void
 hubd_oauth_refresher_finalize(GObject *object)
 {
 	HubdOAuthRefresher *self = HUBD_OAUTH_REFRESHER(object);
 
 	g_hash_table_unref(self->scheduled);
+	g_object_unref(self->cancellable);
 	G_OBJECT_CLASS(hubd_oauth_refresher_parent_class)->finalize(object);
 }
 
@@ -374,6 +387,7 @@ hubd_oauth_refresher_class_init(HubdOAuthRefresherClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 
+	object_class->dispose = hubd_oauth_refresher_dispose;
 	object_class->finalize = hubd_oauth_refresher_finalize;
 	signals[SIGNAL_REFRESHED] = g_signal_new("refreshed",
 						 G_TYPE_FROM_CLASS(klass),
@@ -395,4 +409,5 @@ hubd_oauth_refresher_init(HubdOAuthRefresher *self)
 						g_str_equal,
 						g_free,
 						(GDestroyNotify)pending_free);
+	self->cancellable = g_cancellable_new();
 }

@@ -164,6 +164,15 @@ typedef struct {
 	guint source_id;
 } Expiry;
 
+static void
+expiry_free(gpointer user_data)
+{
+	Expiry *e = user_data;
+
+	g_free(e->token);
+	g_free(e);
+}
+
 static gboolean
 expire_token(gpointer user_data)
 {
@@ -177,8 +186,6 @@ expire_token(gpointer user_data)
 			break;
 		}
 	}
-	g_free(e->token);
-	g_free(e);
 	return G_SOURCE_REMOVE;
 }
 
@@ -203,7 +210,11 @@ issue_tokens(TesthubContext *ctx, SoupServerMessage *msg, const gchar *user)
 	oauth->users = ctx->users;
 	e->oauth = oauth;
 	e->token = g_strdup(access);
-	e->source_id = g_timeout_add_seconds(oauth->token_expires_in, expire_token, e);
+	e->source_id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
+						  oauth->token_expires_in,
+						  expire_token,
+						  e,
+						  expiry_free);
 	g_array_append_val(oauth->expiry_sources, e->source_id);
 	oauth->issued++;
 
