@@ -362,9 +362,10 @@ test_oauth_refresh(Fixture *f, gconstpointer data)
 	g_autofree gchar *body = NULL;
 	guint i;
 
-	/* tokens live 6 s: hubd renews each after half its life */
+	/* tokens live 16 s: hubd renews each after half its life, which leaves 8 s
+	 * for a busy machine to do it before the first one expires */
 	oauth_settings(f,
-		       "{\"interval\": 1, \"token_expires_in\": 6, \"approve_user\": \"alice\", "
+		       "{\"interval\": 1, \"token_expires_in\": 16, \"approve_user\": \"alice\", "
 		       "\"approve_after\": 1}");
 	job = login_web(f, no_options(), &device);
 	r = hubd_test_job_wait(f->bus, job, JOB_WAIT);
