@@ -149,7 +149,9 @@ hubctl_cache_entry_matches(const gchar *expr, HubctlCacheEntry *e, gint64 now, G
 			    expr);
 		return FALSE;
 	}
-	key = g_ascii_strdown(g_match_info_fetch(m, 1), -1);
+	key = g_match_info_fetch(m, 1);
+	for (gchar *c = key; *c != '\0'; c++)
+		*c = g_ascii_tolower(*c);
 	op = g_match_info_fetch(m, 2);
 	value = g_match_info_fetch(m, 3);
 	if (g_str_equal(key, "size")) {

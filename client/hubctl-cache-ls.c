@@ -218,7 +218,9 @@ hubctl_cache_ls(HubctlContext *ctx, gint argc, gchar **argv)
 		return hubctl_usage_error("cache ls", error->message);
 	/* check every filter before asking hubd anything */
 	for (guint f = 0; filters != NULL && filters[f] != NULL; f++) {
-		HubctlCacheEntry probe = {g_variant_new_parsed("@a{sv} {}"), NULL, (gchar *)""};
+		HubctlCacheEntry probe = {g_variant_ref_sink(g_variant_new_parsed("@a{sv} {}")),
+					  NULL,
+					  (gchar *)""};
 		hubctl_cache_entry_matches(filters[f], &probe, now, &error);
 		g_variant_unref(probe.repo);
 		if (error != NULL)
