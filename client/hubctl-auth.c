@@ -114,6 +114,8 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean token_stdin = FALSE;
 	gboolean add_to_git = FALSE;
+	gboolean web = FALSE;
+	gboolean no_browser = FALSE;
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *token = NULL;
 	g_autoptr(HubdDbusAuth) proxy = NULL;
@@ -128,6 +130,20 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 		 G_OPTION_ARG_NONE,
 		 &token_stdin,
 		 N_("Read the token from standard input"),
+		 NULL},
+		{"web",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &web,
+		 N_("Log in through a browser instead of with a token (OAuth device login)"),
+		 NULL},
+		{"no-browser",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &no_browser,
+		 N_("With --web: only print the address and code, do not open a browser"),
 		 NULL},
 		{"name",
 		 0,
@@ -150,12 +166,25 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 				  NULL,
 				  _("Log in with an access token; it is checked with the Hub, then "
 				    "stored in the keyring. The token is read from standard input "
-				    "or asked for, never taken from the command line."),
+				    "or asked for, never taken from the command line. With --web, "
+				    "log in through a browser instead: hubd renews that token "
+				    "before it expires."),
 				  entries,
 				  &argc,
 				  &argv,
 				  &exit_code))
 		return exit_code;
+	if (web && token_stdin)
+		return hubctl_usage_error("auth login",
+					  _("--web and --token-stdin do not go together"));
+	if (no_browser && !web)
+		return hubctl_usage_error("auth login", _("--no-browser needs --web"));
+	if (web && argc == 1) {
+		exit_code = hubctl_auth_login_web(ctx, name, !no_browser, &result);
+		if (exit_code == HUBCTL_EXIT_OK && result != NULL)
+			hubctl_auth_print_login(result);
+		return exit_code;
+	}
 	if (argc > 1)
 		return hubctl_usage_error("auth login",
 					  _("the token is not accepted as an argument (others "

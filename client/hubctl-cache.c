@@ -35,7 +35,7 @@ hubctl_cache_format_size(guint64 bytes)
 }
 
 /* huggingface_hub's _format_timesince ("3 days ago") */
-static gchar *
+gchar *
 hubctl_cache_format_timesince(gint64 ts)
 {
 	static const struct {
@@ -354,11 +354,17 @@ hubctl_cache_run(HubctlContext *ctx, gint argc, gchar **argv)
 	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
 		FILE *out = argc < 2 ? stderr : stdout;
 		fprintf(out, "%s\n\n", _("Usage: hubctl cache COMMAND [OPTIONS]"));
+		fprintf(out, "  %-7s %s\n", "ls", _("List cached repos or revisions"));
+		fprintf(out, "  %-7s %s\n", "rm", _("Remove cached repos or revisions"));
+		fprintf(out, "  %-7s %s\n", "prune", _("Remove revisions no ref points to"));
 		fprintf(out,
 			"  %-7s %s\n",
 			"scan",
-			_("List the repos in the shared download cache"));
-		fprintf(out, "  %-7s %s\n", "delete", _("Delete cached revisions"));
+			_("List the repos as hf 0.x's 'cache scan' (kept for scripts)"));
+		fprintf(out,
+			"  %-7s %s\n",
+			"delete",
+			_("Delete revisions as hf 0.x's 'cache delete' (kept for scripts)"));
 		fprintf(out,
 			"  %-7s %s\n",
 			"verify",
@@ -366,23 +372,30 @@ hubctl_cache_run(HubctlContext *ctx, gint argc, gchar **argv)
 		fprintf(out, "\n%s\n", _("Run 'hubctl cache COMMAND --help' for its options."));
 		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
 	}
-	/* hf 1.x renamed them ls and rm */
-	if (g_strcmp0(argv[1], "scan") == 0 || g_strcmp0(argv[1], "ls") == 0)
+	/* hf 1.x's names (client/hubctl-cache-ls.c); hf 0.x's scan and delete stay */
+	if (g_strcmp0(argv[1], "ls") == 0 || g_strcmp0(argv[1], "list") == 0)
+		return hubctl_cache_ls(ctx, argc - 1, argv + 1);
+	if (g_strcmp0(argv[1], "rm") == 0)
+		return hubctl_cache_rm(ctx, argc - 1, argv + 1, FALSE);
+	if (g_strcmp0(argv[1], "prune") == 0)
+		return hubctl_cache_rm(ctx, argc - 1, argv + 1, TRUE);
+	if (g_strcmp0(argv[1], "scan") == 0)
 		return hubctl_cache_scan(ctx, argc - 1, argv + 1);
-	if (g_strcmp0(argv[1], "delete") == 0 || g_strcmp0(argv[1], "rm") == 0)
+	if (g_strcmp0(argv[1], "delete") == 0)
 		return hubctl_cache_delete(ctx, argc - 1, argv + 1);
 	if (g_strcmp0(argv[1], "verify") == 0)
 		return hubctl_cache_verify(ctx, argc - 1, argv + 1);
 	{
-		g_autofree gchar *message =
-			g_strdup_printf(_("unknown command “%s” (scan, delete, verify)"), argv[1]);
+		g_autofree gchar *message = g_strdup_printf(
+			_("unknown command “%s” (ls, rm, prune, verify, scan, delete)"),
+			argv[1]);
 		return hubctl_usage_error("cache", message);
 	}
 }
 
 const HubctlCommand hubctl_cache_command = {
 	"cache",
-	N_("cache scan|delete|verify"),
+	N_("cache ls|rm|prune|verify|scan|delete"),
 	N_("Inspect and clean the shared download cache"),
 	hubctl_cache_run,
 };

@@ -206,9 +206,12 @@ main(int argc, char **argv)
 	gboolean help = FALSE;
 	gboolean version = FALSE;
 	gint i;
+	const gchar *localedir = g_getenv("HUBD_LOCALEDIR");
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	/* HUBD_LOCALEDIR: the build tree's translations, for tests and a run
+	 * before `meson install` */
+	bindtextdomain(GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 	g_set_prgname("hubctl");

@@ -215,9 +215,28 @@ hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVari
 HubdDbusTransfers *
 hubctl_transfers_proxy(HubctlContext *ctx);
 
+/* huggingface_hub's _format_timesince: "3 days ago" (client/hubctl-cache.c) */
+gchar *
+hubctl_cache_format_timesince(gint64 ts);
+
+/* `hubctl cache ls`, and `cache rm` / `cache prune` (`prune` TRUE), as hf 1.x
+ * (client/hubctl-cache-ls.c); argv[0] is the subcommand. */
+gint
+hubctl_cache_ls(HubctlContext *ctx, gint argc, gchar **argv);
+gint
+hubctl_cache_rm(HubctlContext *ctx, gint argc, gchar **argv, gboolean prune);
+
 /* `hubctl cache verify` (client/hubctl-cache-verify.c); argv[0] is "verify". */
 gint
 hubctl_cache_verify(HubctlContext *ctx, gint argc, gchar **argv);
+
+/* `hubctl auth login --web` (client/hubctl-auth-web.c): Auth.LoginWeb, the
+ * code printed on stderr, then waits for the job; its result in *result_out. */
+gint
+hubctl_auth_login_web(HubctlContext *ctx,
+		      const gchar *name,
+		      gboolean open_browser,
+		      GVariant **result_out);
 
 /* The command groups, one per hubctl-<group>.c, listed in hubctl.c. */
 extern const HubctlCommand hubctl_auth_command;

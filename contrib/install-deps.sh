@@ -20,6 +20,9 @@ packages=(
   clang-format
   # libhubd: its GIR and typelib, API docs, and the Python and GJS examples and tests
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0 gi-docgen python3-gi gjs
+  # man pages (rst2man) and their test (groff, man -l); bash completion's folder;
+  # systemd-analyze for tests/check-systemd-unit.sh
+  python3-docutils groff-base man-db bash-completion systemd
 )
 
 missing=()

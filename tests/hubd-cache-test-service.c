@@ -467,6 +467,115 @@ test_cli(Fixture *f, gconstpointer data)
 	g_assert_true(g_file_test(f->model, G_FILE_TEST_IS_DIR));
 }
 
+/* `hubctl cache ls`, as hf 1.x's `hf cache ls`: filters, sort, limit, json */
+static void
+test_cli_ls(Fixture *f, gconstpointer data)
+{
+	const gchar *ls[] = {"cache", "ls", NULL};
+	const gchar *type[] = {"cache", "ls", "--filter", "type=dataset", NULL};
+	const gchar *size[] = {"cache", "ls", "-f", "size>1KB", NULL};
+	const gchar *sorted[] = {"cache", "ls", "--sort", "size:asc", "--limit", "1", NULL};
+	const gchar *revs[] = {"cache", "ls", "--revisions", "--filter", "refs=main", NULL};
+	const gchar *json[] = {"cache", "ls", "--format", "json", NULL};
+	const gchar *bad[] = {"cache", "ls", "--filter", "colour=red", NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	JsonArray *array;
+
+	g_assert_cmpint(hubd_test_run_hubctl(ls, NULL, &out, &err), ==, 0);
+	g_assert_true(g_regex_match_simple("^ID +SIZE +LAST_ACCESSED +LAST_MODIFIED +REFS$",
+					   out,
+					   G_REGEX_MULTILINE,
+					   0));
+	g_assert_true(
+		g_regex_match_simple("^dataset/acme/d +300.0 .* main$", out, G_REGEX_MULTILINE, 0));
+	g_assert_true(g_regex_match_simple("^model/alice/m +3.5K .* main refs/pr/1$",
+					   out,
+					   G_REGEX_MULTILINE,
+					   0));
+	g_assert_nonnull(
+		strstr(out, "Found 2 repo(s) for a total of 3 revision(s) and 3.8K on disk."));
+
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(type, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "dataset/acme/d"));
+	g_assert_null(strstr(out, "model/alice/m"));
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(size, NULL, &out, NULL), ==, 0);
+	g_assert_null(strstr(out, "dataset/acme/d"));
+	g_assert_nonnull(strstr(out, "model/alice/m"));
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(sorted, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "dataset/acme/d"));
+	g_assert_null(strstr(out, "model/alice/m"));
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(revs, NULL, &out, NULL), ==, 0);
+	g_assert_true(g_regex_match_simple("^ID +REVISION +SIZE +LAST_MODIFIED +REFS$",
+					   out,
+					   G_REGEX_MULTILINE,
+					   0));
+	g_assert_nonnull(strstr(out, C2));
+	g_assert_nonnull(strstr(out, C3));
+	g_assert_null(strstr(out, C1));
+
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(json, NULL, &out, NULL), ==, 0);
+	node = hubd_test_parse_json(out);
+	array = json_node_get_array(node);
+	g_assert_cmpuint(json_array_get_length(array), ==, 2);
+	g_assert_cmpstr(
+		json_object_get_string_member(json_array_get_object_element(array, 0), "repo_id"),
+		==,
+		"acme/d");
+	g_assert_cmpint(
+		json_object_get_int_member(json_array_get_object_element(array, 1), "size_on_disk"),
+		==,
+		B1_SIZE + B2_SIZE + B3_SIZE);
+
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(bad, NULL, NULL, &err), ==, 64);
+	g_assert_nonnull(strstr(err, "colour"));
+}
+
+/* `hubctl cache rm` takes repos and revisions; `prune` the detached ones */
+static void
+test_cli_rm_prune(Fixture *f, gconstpointer data)
+{
+	const gchar *dry[] = {"cache", "rm", C1, "--dry-run", NULL};
+	const gchar *unknown[] = {"cache", "rm", "model/nobody/x", "--yes", NULL};
+	const gchar *rm[] = {"cache", "rm", "dataset/acme/d", "--yes", NULL};
+	const gchar *prune[] = {"cache", "prune", "--yes", NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *pr = g_build_filename(f->model, "refs", "refs", "pr", "1", NULL);
+
+	g_assert_cmpint(hubd_test_run_hubctl(dry, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "Dry run: no files were deleted."));
+	g_assert_true(exists(f->model, "snapshots/" C1));
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(unknown, NULL, &out, NULL), ==, 1);
+	g_assert_nonnull(strstr(out, "Could not find the following targets in the cache:"));
+	g_assert_nonnull(strstr(out, "  - model/nobody/x"));
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(rm, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "Deleted 1 repo(s) and 1 revision(s); freed 300.0."));
+	g_assert_false(g_file_test(f->dataset, G_FILE_TEST_EXISTS));
+
+	/* every revision has a ref: nothing to prune */
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(prune, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "No unreferenced revisions found. Nothing to prune."));
+	/* the PR is gone: C1 is detached, its own blob goes, the shared one stays */
+	g_assert_cmpint(g_unlink(pr), ==, 0);
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubd_test_run_hubctl(prune, NULL, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "Deleted 0 repo(s) and 1 revision(s); freed 2.0K."));
+	g_assert_false(exists(f->model, "snapshots/" C1));
+	g_assert_false(exists(f->model, "blobs/" B2));
+	g_assert_true(exists(f->model, "blobs/" B1));
+	g_assert_true(exists(f->model, "snapshots/" C2));
+}
+
 void
 hubd_cache_test_add_service_tests(void)
 {
@@ -476,5 +585,7 @@ hubd_cache_test_add_service_tests(void)
 	ADD("/cache/service/delete-last-revision", test_delete_last_revision);
 	ADD("/cache/service/delete-unknown", test_delete_unknown);
 	ADD("/cache/service/cli", test_cli);
+	ADD("/cache/service/cli-ls", test_cli_ls);
+	ADD("/cache/service/cli-rm-prune", test_cli_rm_prune);
 #undef ADD
 }

@@ -116,6 +116,9 @@ check_install() {
 		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
 		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service
 		include/hubd-1/hubd.h share/gir-1.0/Hubd-1.0.gir)
+		share/man/man1/hubctl.1 share/man/man8/hubd.8 share/man/man5/hubd.conf.5
+		share/bash-completion/completions/hubctl share/locale/de/LC_MESSAGES/hubd.mo
+		share/locale/fr/LC_MESSAGES/hubd.mo)
 	local missing=0 f
 	for f in "${want[@]}"; do
 		[ -e "$dest/usr/local/$f" ] || { echo "run-all: meson install did not install $f" >&2; missing=1; }
@@ -123,6 +126,10 @@ check_install() {
 	ls "$dest"/usr/local/lib/*/hubd/libhubd-private.so >/dev/null 2>&1 ||
 		{ echo "run-all: meson install did not install libhubd-private.so" >&2; missing=1; }
 	grep -q '^SystemdService=hubd.service$' "$dest/usr/local/share/dbus-1/services/org.hubd.Hub1.service" || missing=1
+	# `man hubctl` after install: the installed page renders
+	MANPATH=$dest/usr/local/share/man man -w hubctl >/dev/null 2>&1 &&
+		MANPATH=$dest/usr/local/share/man man hubctl 2>/dev/null | grep -q 'hubctl auth login' ||
+		{ echo "run-all: man hubctl does not work from the installed pages" >&2; missing=1; }
 	if [ "$missing" -eq 0 ]; then
 		echo "run-all: meson install: OK"; passed=$((passed + 1))
 	else

@@ -9,6 +9,7 @@
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-oauth-login.h"
 #include "hubd-token-file.h"
 #include "hubd-token-store.h"
 
@@ -17,6 +18,7 @@
 struct _HubdAuthService {
 	HubdService parent_instance;
 	guint busy; /* calls in flight */
+	HubdOAuthRefresher *refresher;
 };
 
 G_DEFINE_TYPE_WITH_CODE(
@@ -185,6 +187,7 @@ hubd_auth_service_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	if (!hubd_token_store_load_finish(HUBD_TOKEN_STORE(source), res, &error))
 		g_warning("cannot read the stored tokens: %s", error->message);
 	hubd_auth_service_update(self, FALSE);
+	hubd_oauth_refresher_start(self->refresher);
 }
 
 /* Runs `next` once the store has read its tokens (at once after start-up). */
@@ -342,7 +345,7 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 
 /* ---- Login ---- */
 
-static gboolean
+gboolean
 hubd_auth_service_check_name(const gchar *name, GError **error)
 {
 	if (name == NULL || name[0] == '\0' || strlen(name) > MAX_TOKEN_NAME ||
@@ -506,6 +509,7 @@ hubd_auth_service_logout_done_cb(GObject *source, GAsyncResult *res, gpointer us
 		return;
 	}
 	g_message("removed token “%s” for %s", call->name, call->endpoint);
+	hubd_oauth_refresher_forget(call->self->refresher, call->endpoint, call->name);
 	hubd_auth_service_update(call->self, TRUE);
 	hubd_dbus_auth_complete_logout(hubd_auth_service_skeleton(call->self), call->invocation);
 }
@@ -726,6 +730,13 @@ hubd_auth_service_handle_get_token(HubdDbusAuth *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* after a browser login or a renewal stored a token (hubd-oauth-login.c) */
+static void
+hubd_auth_service_token_changed(HubdService *service)
+{
+	hubd_auth_service_update(HUBD_AUTH_SERVICE(service), TRUE);
+}
+
 /* ---- HubdService ---- */
 
 static GDBusInterfaceSkeleton *
@@ -766,6 +777,7 @@ hubd_auth_service_start(HubdService *service, GError **error)
 {
 	HubdAuthService *self = HUBD_AUTH_SERVICE(service);
 
+	self->refresher = hubd_oauth_login_attach(service, hubd_auth_service_token_changed);
 	/* LoggedIn/User are right soon after start-up, without a call */
 	hubd_token_store_load_async(hubd_auth_service_store(self),
 				    NULL,
@@ -781,10 +793,23 @@ hubd_auth_service_is_busy(HubdService *service)
 }
 
 static void
+hubd_auth_service_dispose(GObject *object)
+{
+	HubdAuthService *self = HUBD_AUTH_SERVICE(object);
+
+	/* renewals in flight hold it: stop them now, not when they end */
+	if (self->refresher != NULL)
+		g_object_run_dispose(G_OBJECT(self->refresher));
+	g_clear_object(&self->refresher);
+	G_OBJECT_CLASS(hubd_auth_service_parent_class)->dispose(object);
+}
+
+static void
 hubd_auth_service_class_init(HubdAuthServiceClass *klass)
 {
 	HubdServiceClass *service_class = HUBD_SERVICE_CLASS(klass);
 
+	G_OBJECT_CLASS(klass)->dispose = hubd_auth_service_dispose;
 	service_class->create_skeleton = hubd_auth_service_create_skeleton;
 	service_class->start = hubd_auth_service_start;
 	service_class->is_busy = hubd_auth_service_is_busy;

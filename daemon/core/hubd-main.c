@@ -114,7 +114,9 @@ hubd_main(int argc, char **argv)
 	};
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	/* HUBD_LOCALEDIR: the build tree's translations (tests, before install) */
+	bindtextdomain(GETTEXT_PACKAGE,
+		       g_getenv("HUBD_LOCALEDIR") != NULL ? g_getenv("HUBD_LOCALEDIR") : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 

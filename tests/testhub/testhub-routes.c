@@ -396,8 +396,17 @@ testhub_routes_hub(SoupServer *server,
 	n = g_strv_length(segs);
 	if (n == 0) {
 		reply_not_found(msg);
+	} else if (g_strcmp0(segs[0], "_testhub") == 0 && n >= 2 && n <= 3 &&
+		   g_strcmp0(segs[1], "oauth") == 0 && ctx->admin_secret != NULL &&
+		   g_strcmp0(soup_message_headers_get_one(
+				     soup_server_message_get_request_headers(msg),
+				     "X-Testhub-Admin"),
+			     ctx->admin_secret) == 0) {
+		testhub_oauth_handle_admin(ctx, msg, segs[2]);
 	} else if (g_strcmp0(segs[0], "_testhub") == 0) {
 		testhub_faults_handle_admin(ctx, msg, segs + 1);
+	} else if (g_strcmp0(segs[0], "oauth") == 0 && n == 2) {
+		testhub_oauth_handle(ctx, msg, segs[1]);
 	} else if (g_strcmp0(segs[0], "api") == 0) {
 		route_api(ctx, msg, segs, n);
 	} else {

@@ -281,3 +281,41 @@ testhub_users_can_write_namespace(TesthubUsers *users, const TesthubUser *user, 
 	}
 	return FALSE;
 }
+
+/* Tokens issued at run time (testhub-oauth.c): they act like any other. */
+const TesthubToken *
+testhub_users_add_token(TesthubUsers *users,
+			const gchar *user_name,
+			const gchar *token,
+			const gchar *display_name,
+			const gchar *role)
+{
+	TesthubUser *u = g_hash_table_lookup(users->by_name, user_name);
+	TesthubToken *t;
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+
+	if (u == NULL || u->is_org || g_hash_table_contains(users->by_token, token))
+		return NULL;
+	t = g_new0(TesthubToken, 1);
+	t->token = g_strdup(token);
+	t->display_name = g_strdup(display_name);
+	t->role = g_strdup(role);
+	t->created_at = g_date_time_format_iso8601(now);
+	g_ptr_array_add(u->tokens, t);
+	g_hash_table_insert(users->by_token, t->token, t);
+	g_hash_table_insert(users->token_user, t->token, u);
+	return t;
+}
+
+void
+testhub_users_remove_token(TesthubUsers *users, const gchar *token)
+{
+	TesthubUser *u = g_hash_table_lookup(users->token_user, token);
+	TesthubToken *t = g_hash_table_lookup(users->by_token, token);
+
+	if (u == NULL || t == NULL)
+		return;
+	g_hash_table_remove(users->by_token, token);
+	g_hash_table_remove(users->token_user, token);
+	g_ptr_array_remove(u->tokens, t);
+}

@@ -70,6 +70,7 @@ context_clear(TesthubContext *ctx)
 	g_clear_pointer(&ctx->base_url, g_free);
 	g_clear_pointer(&ctx->cdn_url, g_free);
 	g_clear_pointer(&ctx->admin_secret, g_free);
+	g_clear_pointer(&ctx->oauth, testhub_oauth_free);
 }
 
 static int
@@ -103,6 +104,7 @@ run(Options *opt)
 		return EXIT_FAILURE;
 	}
 	ctx.faults = testhub_faults_new();
+	ctx.oauth = testhub_oauth_new();
 	if (opt->faults != NULL && !testhub_faults_load_file(ctx.faults, opt->faults, &error)) {
 		g_printerr("hubd-testhub: faults %s: %s\n", opt->faults, error->message);
 		context_clear(&ctx);

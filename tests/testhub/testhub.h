@@ -49,6 +49,16 @@ const TesthubUser *
 testhub_users_by_token(TesthubUsers *users, const gchar *token, const TesthubToken **token_out);
 const TesthubUser *
 testhub_users_by_name(TesthubUsers *users, const gchar *name); /* users and orgs */
+/* A token issued at run time (OAuth); NULL when the user is unknown or the
+ * token taken. testhub_users_remove_token() revokes it. */
+const TesthubToken *
+testhub_users_add_token(TesthubUsers *users,
+			const gchar *user_name,
+			const gchar *token,
+			const gchar *display_name,
+			const gchar *role);
+void
+testhub_users_remove_token(TesthubUsers *users, const gchar *token);
 /* TRUE if `user` is `ns` or a member of org `ns` */
 gboolean
 testhub_users_can_write_namespace(TesthubUsers *users, const TesthubUser *user, const gchar *ns);
@@ -56,6 +66,10 @@ testhub_users_can_write_namespace(TesthubUsers *users, const TesthubUser *user, 
 /* ---- faults (testhub-faults.c) ---- */
 
 typedef struct _TesthubFaults TesthubFaults;
+
+/* ---- the OAuth device flow (testhub-oauth.c) ---- */
+
+typedef struct _TesthubOAuth TesthubOAuth;
 
 /* ---- the context shared by every handler ---- */
 
@@ -67,7 +81,19 @@ typedef struct {
 	gchar *cdn_url;         /* "http://127.0.0.1:CDNPORT": LFS downloads + upload targets */
 	guint64 lfs_chunk_size; /* objects larger than this go multipart, parts of this size */
 	gchar *admin_secret;    /* NULL: admin surface disabled */
+	TesthubOAuth *oauth;    /* pending device codes, issued tokens */
 } TesthubContext;
+
+TesthubOAuth *
+testhub_oauth_new(void);
+void
+testhub_oauth_free(TesthubOAuth *oauth);
+/* POST /oauth/device, POST /oauth/token */
+void
+testhub_oauth_handle(TesthubContext *ctx, SoupServerMessage *msg, const gchar *what);
+/* /_testhub/oauth[/approve|/deny] (the admin secret already checked) */
+void
+testhub_oauth_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, const gchar *what);
 
 /* ---- reply helpers (testhub-http.c) ---- */
 
