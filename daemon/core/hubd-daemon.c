@@ -18,8 +18,10 @@
 #include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
 #include "hubd-storage-file.h"
+#include "hubd-sync-service.h"
 #include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
+#include "hubd-webhooks-service.h"
 
 struct _HubdDaemon {
 	GObject parent_instance;
@@ -399,6 +401,8 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
+	g_type_ensure(HUBD_TYPE_WEBHOOKS_SERVICE);
+	g_type_ensure(HUBD_TYPE_SYNC_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }
