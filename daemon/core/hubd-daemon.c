@@ -22,6 +22,7 @@
 #include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
 #include "hubd-webhooks-service.h"
+#include "hubd-webhooks.h"
 
 struct _HubdDaemon {
 	GObject parent_instance;
@@ -295,6 +296,7 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 	const gchar *socket = self->socket_server != NULL ? self->socket_path : NULL;
 	gint64 uptime = (g_get_monotonic_time() - self->start_time) / G_USEC_PER_SEC;
 	g_autofree gchar *mirror = hubd_config_get_string(self->config, "storage", "mirror", "");
+	const gchar *webhooks_url = hubd_webhooks_get_url(hubd_webhooks_get_default());
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
@@ -339,6 +341,10 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 			      "peers",
 			      g_variant_new_uint32(hubd_daemon_n_peers(self)));
 	g_variant_builder_add(&builder, "{sv}", "mirror", g_variant_new_string(mirror));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "webhooks_url",
+			      g_variant_new_string(webhooks_url != NULL ? webhooks_url : ""));
 	return g_variant_builder_end(&builder);
 }
 
