@@ -244,6 +244,14 @@ route_create(TesthubContext *ctx, SoupServerMessage *msg, const TesthubUser *use
 			  (const guchar *)&ctx->webhooks->next_id,
 			  sizeof ctx->webhooks->next_id);
 	g_checksum_update(sum, (const guchar *)user->name, -1);
+	/* unique across runs too, as the Hub's ObjectIds are */
+	{
+		gint64 now = g_get_real_time();
+		guint32 r = g_random_int();
+
+		g_checksum_update(sum, (const guchar *)&now, sizeof now);
+		g_checksum_update(sum, (const guchar *)&r, sizeof r);
+	}
 	ctx->webhooks->next_id++;
 	w->id = g_strndup(g_checksum_get_string(sum), 24);
 	g_ptr_array_add(ctx->webhooks->hooks, w);
