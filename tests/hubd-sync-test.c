@@ -45,7 +45,10 @@ static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *reply = NULL;
+	g_autofree gchar *conf = g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 
+	/* one test's rules are not the next one's (they share $XDG_CONFIG_HOME) */
+	g_unlink(conf);
 	f->tmp = g_dir_make_tmp("hubd-sync-XXXXXX", NULL);
 	f->dir = g_build_filename(f->tmp, "mirror", NULL);
 	f->hub = hubd_test_hub_start(NULL);
@@ -336,9 +339,18 @@ test_burst(Fixture *f, gconstpointer data)
 	 * other nineteen commits land while it runs */
 	hubd_test_hub_add_fault(
 		f->hub,
-		"{\"path_regex\": \"/resolve/.*/slow\\\\.bin$\", \"action\": \"slow\", "
+		"{\"method\": \"GET\", \"path_regex\": \"^/lfs/\", \"action\": \"slow\", "
 		"\"chunk_size\": 10, \"delay_ms\": 1000, \"times\": 1}");
-	first = commit(f, "slow.bin", slow);
+	/* LFS (over 50 bytes): its body comes from the CDN, where the fault is */
+	first = hubd_test_hub_commit_files(f->hub,
+					   ALICE_WRITE,
+					   "model",
+					   REPO,
+					   "main",
+					   50,
+					   "slow.bin",
+					   slow,
+					   NULL);
 	for (guint i = 0; i < 40; i++) {
 		g_autoptr(GVariant) rule = get_rule(f, id);
 		gboolean running = FALSE;
@@ -398,7 +410,7 @@ test_kill_resume(Fixture *f, gconstpointer data)
 					 "model",
 					 REPO,
 					 "main",
-					 0,
+					 50,
 					 "fast.txt",
 					 "quick\n",
 					 "stuck.bin",
@@ -407,7 +419,7 @@ test_kill_resume(Fixture *f, gconstpointer data)
 	/* stuck.bin takes 20 s: hubd is killed long before */
 	hubd_test_hub_add_fault(
 		f->hub,
-		"{\"path_regex\": \"/resolve/.*/stuck\\\\.bin$\", \"action\": \"slow\", "
+		"{\"method\": \"GET\", \"path_regex\": \"^/lfs/\", \"action\": \"slow\", "
 		"\"chunk_size\": 10, \"delay_ms\": 1000, \"times\": 1}");
 	hubd_test_hub_clear_requests(f->hub);
 	hubd_test_start_job(f->bus,
