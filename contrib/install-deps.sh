@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
   # tests/check-format.sh
   clang-format
+  # tests/bench/webhooks.sh
+  wrk
 )
 
 missing=()
