@@ -449,7 +449,7 @@ webhook_created_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		add_call_free(ac);
 		return;
 	}
-	ac->rule->webhook_id = g_strdup(w->id);
+	ac->rule->webhook_id = g_steal_pointer(&w->id);
 	add_finish(ac);
 }
 

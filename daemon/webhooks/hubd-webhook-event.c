@@ -218,8 +218,8 @@ read_event(HubdWebhookEvent *event, JsonObject *root, GError **error)
 HubdWebhookEvent *
 hubd_webhook_event_parse(const gchar *data, gsize len, GError **error)
 {
-	g_autoptr(HubdWebhookEvent) event = g_new0(HubdWebhookEvent, 1);
 	g_autoptr(JsonParser) parser = NULL;
+	HubdWebhookEvent *event;
 	JsonNode *root;
 
 	if (len == 0 || len > HUBD_WEBHOOK_MAX_BODY || !g_utf8_validate(data, (gssize)len, NULL) ||
@@ -241,11 +241,14 @@ hubd_webhook_event_parse(const gchar *data, gsize len, GError **error)
 		fail(error, _("the body is not a JSON object"));
 		return NULL;
 	}
-	if (!read_event(event, json_node_get_object(root), error))
+	event = g_new0(HubdWebhookEvent, 1);
+	if (!read_event(event, json_node_get_object(root), error)) {
+		hubd_webhook_event_free(event);
 		return NULL;
+	}
 	event->payload = g_strndup(data, len);
 	event->received_at = g_get_real_time();
-	return g_steal_pointer(&event);
+	return event;
 }
 
 GVariant *

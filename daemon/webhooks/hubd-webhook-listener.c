@@ -72,7 +72,7 @@ reply(SoupServerMessage *msg, guint status, const gchar *error_text)
 {
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *quoted = NULL;
-	gchar *body;
+	g_autofree gchar *body = NULL;
 
 	if (error_text != NULL) {
 		node = json_node_init_string(json_node_alloc(), error_text);
@@ -84,7 +84,7 @@ reply(SoupServerMessage *msg, guint status, const gchar *error_text)
 	soup_server_message_set_status(msg, status, NULL);
 	soup_server_message_set_response(msg,
 					 "application/json",
-					 SOUP_MEMORY_TAKE,
+					 SOUP_MEMORY_COPY,
 					 body,
 					 strlen(body));
 }
