@@ -45,7 +45,8 @@ static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *reply = NULL;
-	g_autofree gchar *conf = g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
+	g_autofree gchar *conf =
+		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 
 	/* one test's rules are not the next one's (they share $XDG_CONFIG_HOME) */
 	g_unlink(conf);
