@@ -560,6 +560,22 @@ test_delete_and_idempotent(Fixture *f, gconstpointer data)
 	}
 }
 
+/* a storage URL as the target: the built-in file:// backend */
+static void
+test_storage_target(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *url = g_strconcat("file://", f->dir, NULL);
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *kept = g_build_filename(f->dir, "keep.txt", NULL);
+	g_autofree gchar *readme = g_build_filename(f->dir, "README.md", NULL);
+
+	g_mkdir_with_parents(f->dir, 0700);
+	id = sync_ok("add", REPO, "--to", url, NULL);
+	g_free(sync_ok("run", id, NULL));
+	hubd_test_assert_file_equals(kept, "kept\n");
+	hubd_test_assert_file_equals(readme, "# s\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -585,6 +601,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_delete_and_idempotent,
+		   fixture_teardown);
+	g_test_add("/sync/storage-target",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_storage_target,
 		   fixture_teardown);
 	return g_test_run();
 }

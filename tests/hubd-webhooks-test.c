@@ -3,6 +3,7 @@
  * webhooks: what the listener refuses (and with which status), a commit that
  * becomes a Received signal with typed fields, and the management API as the
  * Hub records it. Secrets must not reach hubd's (debug) log. */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "hubd-test-common.h"
@@ -12,6 +13,9 @@
 #define REPO        "alice/w"
 #define IFACE       "org.hubd.Hub1.Webhooks"
 #define ERR         "org.hubd.Hub1.Error."
+/* made by the TLS test, in the test's own TMPDIR */
+#define TLS_KEY  "/tmp/hubd-webhooks-test-key.pem"
+#define TLS_CERT "/tmp/hubd-webhooks-test-cert.pem"
 
 typedef struct {
 	HubdTestHub *hub;
@@ -26,11 +30,32 @@ fixture_setup(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *reply = NULL;
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, NULL};
-	const gchar *args[] = {"--endpoint", NULL, "--set", "webhooks.listen=127.0.0.1:0", NULL};
+	const gchar *const *extra = data;
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	g_autoptr(GVariant) info = NULL;
 	g_autoptr(GError) error = NULL;
 
 	f->tmp = g_dir_make_tmp("hubd-wh-XXXXXX", NULL);
+	if (extra != NULL && g_strv_contains(extra, "webhooks.tls-key=" TLS_KEY)) {
+		/* a self-signed certificate for 127.0.0.1, made by openssl */
+		const gchar *argv[] = {"openssl",
+				       "req",
+				       "-x509",
+				       "-newkey",
+				       "rsa:2048",
+				       "-nodes",
+				       "-subj",
+				       "/CN=127.0.0.1",
+				       "-days",
+				       "1",
+				       "-keyout",
+				       TLS_KEY,
+				       "-out",
+				       TLS_CERT,
+				       NULL};
+
+		g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, NULL, NULL), ==, 0);
+	}
 	f->hub = hubd_test_hub_start(NULL);
 	g_assert_cmpuint(hubd_test_hub_http(f->hub,
 					    "POST",
@@ -40,8 +65,14 @@ fixture_setup(Fixture *f, gconstpointer data)
 					    &reply),
 			 ==,
 			 200);
-	args[1] = f->hub->url;
-	f->daemon = hubd_test_daemon_start(args, env);
+	g_ptr_array_add(args, (gpointer) "--endpoint");
+	g_ptr_array_add(args, f->hub->url);
+	g_ptr_array_add(args, (gpointer) "--set");
+	g_ptr_array_add(args, (gpointer) "webhooks.listen=127.0.0.1:0");
+	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+		g_ptr_array_add(args, (gpointer)extra[i]);
+	g_ptr_array_add(args, NULL);
+	f->daemon = hubd_test_daemon_start((const gchar *const *)args->pdata, env);
 	f->bus = hubd_test_session_bus();
 	info = hubd_test_call(f->bus,
 			      IFACE,
@@ -52,7 +83,8 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	g_variant_get(info, "(@a{sv})", &info);
 	g_assert_true(g_variant_lookup(info, "url", "s", &f->listener));
-	g_assert_true(g_str_has_prefix(f->listener, "http://127.0.0.1:"));
+	g_assert_true(g_str_has_prefix(f->listener, "http://127.0.0.1:") ||
+		      g_str_has_prefix(f->listener, "https://127.0.0.1:"));
 }
 
 static void
@@ -462,6 +494,120 @@ test_status(Fixture *f, gconstpointer data)
 			f->listener);
 }
 
+/* a sender that never finishes its request is cut off (request-timeout=1) */
+static void
+test_slow_sender(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GUri) uri = g_uri_parse(f->listener, G_URI_FLAGS_NONE, NULL);
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) conn = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *partial = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Webhook-Secret: x";
+	gchar buf[256];
+	gssize n;
+
+	conn = g_socket_client_connect_to_host(client,
+					       g_uri_get_host(uri),
+					       (guint16)g_uri_get_port(uri),
+					       NULL,
+					       &error);
+	g_assert_no_error(error);
+	g_assert_true(g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)),
+						partial,
+						strlen(partial),
+						NULL,
+						NULL,
+						&error));
+	/* bounded: the daemon must close within 15 s, not at a given moment */
+	g_socket_set_timeout(g_socket_connection_get_socket(conn), 15);
+	n = g_input_stream_read(g_io_stream_get_input_stream(G_IO_STREAM(conn)),
+				buf,
+				sizeof buf,
+				NULL,
+				&error);
+	if (error != NULL)
+		g_assert_false(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+	else
+		g_assert_cmpint(n, ==, 0);
+	/* and the listener still serves others */
+	g_assert_cmpuint(post(f, "POST", NULL, "{}", 2), ==, 401);
+}
+
+static void
+test_tls(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *out = NULL;
+	const gchar *argv[] = {"curl",
+			       "-s",
+			       "-k",
+			       "-o",
+			       "/dev/null",
+			       "-w",
+			       "%{http_code}",
+			       "-X",
+			       "POST",
+			       "-d",
+			       "{}",
+			       f->listener,
+			       NULL};
+
+	g_assert_true(g_str_has_prefix(f->listener, "https://"));
+	g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, &out, NULL), ==, 0);
+	g_assert_cmpstr(out, ==, "401");
+	g_unlink(TLS_KEY);
+	g_unlink(TLS_CERT);
+}
+
+static gboolean
+three_attempts(gpointer data)
+{
+	Fixture *f = data;
+	g_autoptr(JsonNode) log =
+		hubd_test_hub_admin(f->hub, "GET", "/_testhub/webhook-deliveries", NULL);
+
+	return json_array_get_length(json_node_get_array(log)) >= 3;
+}
+
+/* the local Hub retries a failed delivery twice, as its docs say */
+static void
+test_hub_retries(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r =
+		call(f,
+		     "CreateWebhook",
+		     g_variant_new_parsed("([('model', %s)], 'http://127.0.0.1:1/closed', "
+					  "@as [], 'x', @a{sv} {})",
+					  REPO),
+		     "(a{sv})",
+		     &error);
+	g_autoptr(JsonNode) log = NULL;
+	JsonArray *arr;
+
+	g_assert_no_error(error);
+	g_free(hubd_test_hub_commit_files(f->hub,
+					  ALICE_WRITE,
+					  "model",
+					  REPO,
+					  "main",
+					  0,
+					  "r.txt",
+					  "r\n",
+					  NULL));
+	g_assert_true(hubd_test_wait_for(three_attempts, f, 20000));
+	g_usleep(G_USEC_PER_SEC / 2);
+	log = hubd_test_hub_admin(f->hub, "GET", "/_testhub/webhook-deliveries", NULL);
+	arr = json_node_get_array(log);
+	g_assert_cmpuint(json_array_get_length(arr), ==, 3);
+	for (guint i = 0; i < 3; i++) {
+		JsonObject *d = json_array_get_object_element(arr, i);
+
+		g_assert_cmpint(json_object_get_int_member(d, "attempt"), ==, i + 1);
+		g_assert_cmpint(json_object_get_int_member(d, "status"), ==, 0);
+		g_assert_cmpstr(json_object_get_string_member(d, "scope"), ==, "repo.content");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -485,5 +631,32 @@ main(int argc, char **argv)
 		   test_management,
 		   fixture_teardown);
 	g_test_add("/webhooks/status", Fixture, NULL, fixture_setup, test_status, fixture_teardown);
+	{
+		static const gchar *const slow[] = {"--set", "webhooks.request-timeout=1", NULL};
+		static const gchar *const tls[] = {"--set",
+						   "webhooks.tls-certificate=" TLS_CERT,
+						   "--set",
+						   "webhooks.tls-key=" TLS_KEY,
+						   NULL};
+
+		g_test_add("/webhooks/slow-sender",
+			   Fixture,
+			   slow,
+			   fixture_setup,
+			   test_slow_sender,
+			   fixture_teardown);
+		g_test_add("/webhooks/tls",
+			   Fixture,
+			   tls,
+			   fixture_setup,
+			   test_tls,
+			   fixture_teardown);
+	}
+	g_test_add("/webhooks/hub-retries",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_hub_retries,
+		   fixture_teardown);
 	return g_test_run();
 }

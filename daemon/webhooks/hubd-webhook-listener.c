@@ -7,7 +7,8 @@
  * answers: 405 for other methods, 401 for a missing or wrong secret, 413 for
  * a body over HUBD_WEBHOOK_MAX_BODY, 400 for what is not a Hub payload, 200
  * otherwise. A request that is not complete within
- * HUBD_WEBHOOK_REQUEST_TIMEOUT_S has its connection shut down. */
+ * the request timeout (default HUBD_WEBHOOK_REQUEST_TIMEOUT_S) has its
+ * connection shut down. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-listener.h"
@@ -26,6 +27,7 @@ struct _HubdWebhookListener {
 	gpointer user_data;
 	SoupServer *server;
 	gchar *url;
+	guint request_timeout_s;
 };
 
 G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
@@ -56,10 +58,14 @@ hubd_webhook_listener_init(HubdWebhookListener *self)
 
 HubdWebhookListener *
 hubd_webhook_listener_new(HubdWebhookSecrets *secrets,
+			  guint request_timeout_s,
 			  HubdWebhookListenerFunc func,
 			  gpointer user_data)
 {
 	HubdWebhookListener *self = g_object_new(HUBD_TYPE_WEBHOOK_LISTENER, NULL);
+
+	self->request_timeout_s =
+		request_timeout_s > 0 ? request_timeout_s : HUBD_WEBHOOK_REQUEST_TIMEOUT_S;
 
 	self->secrets = g_object_ref(secrets);
 	self->func = func;
@@ -97,7 +103,7 @@ request_timeout_cb(gpointer user_data)
 	SoupServerMessage *msg = user_data;
 	GSocket *socket = soup_server_message_get_socket(msg);
 
-	g_debug("a webhook sender took longer than %d s: closing", HUBD_WEBHOOK_REQUEST_TIMEOUT_S);
+	g_debug("a webhook sender took too long: closing");
 	g_object_set_data(G_OBJECT(msg), TIMER_KEY, NULL);
 	if (socket != NULL)
 		g_socket_shutdown(socket, TRUE, TRUE, NULL);
@@ -154,7 +160,8 @@ finished_cb(SoupServerMessage *msg, gpointer user_data)
 static void
 request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
-	guint id = g_timeout_add_seconds(HUBD_WEBHOOK_REQUEST_TIMEOUT_S, request_timeout_cb, msg);
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
+	guint id = g_timeout_add_seconds(self->request_timeout_s, request_timeout_cb, msg);
 
 	g_object_set_data(G_OBJECT(msg), TIMER_KEY, GUINT_TO_POINTER(id));
 	g_signal_connect_object(msg, "got-headers", G_CALLBACK(got_headers_cb), user_data, 0);

@@ -14,11 +14,13 @@ G_DECLARE_FINAL_TYPE(HubdWebhookListener, hubd_webhook_listener, HUBD, WEBHOOK_L
 /* Called on the main loop for each accepted delivery; the event is borrowed. */
 typedef void (*HubdWebhookListenerFunc)(HubdWebhookEvent *event, gpointer user_data);
 
-/* Seconds a sender has to deliver its whole request. */
+/* Seconds a sender has by default to deliver its whole request
+ * ([webhooks] request-timeout). */
 #define HUBD_WEBHOOK_REQUEST_TIMEOUT_S 10
 
 HubdWebhookListener *
 hubd_webhook_listener_new(HubdWebhookSecrets *secrets,
+			  guint request_timeout_s,
 			  HubdWebhookListenerFunc func,
 			  gpointer user_data);
 

@@ -14,6 +14,7 @@
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
 #include "hubd-hub-api-webhooks.h"
+#include "hubd-webhook-listener.h"
 #include "hubd-webhooks.h"
 
 struct _HubdWebhooksService {
@@ -415,9 +416,14 @@ hubd_webhooks_service_start(HubdService *service, GError **error)
 	g_autofree gchar *cert = hubd_service_get_config_string(service, "tls-certificate", NULL);
 	g_autofree gchar *key = hubd_service_get_config_string(service, "tls-key", NULL);
 	HubdWebhooks *hooks = hubd_webhooks_get_default();
+	guint timeout = (guint)hubd_service_get_config_uint64(service,
+							      "request-timeout",
+							      1,
+							      3600,
+							      HUBD_WEBHOOK_REQUEST_TIMEOUT_S);
 
 	g_signal_connect_object(hooks, "received", G_CALLBACK(received_cb), service, 0);
-	return hubd_webhooks_start(hooks, listen, public_url, cert, key, error);
+	return hubd_webhooks_start(hooks, listen, public_url, cert, key, timeout, error);
 }
 
 static GDBusInterfaceSkeleton *

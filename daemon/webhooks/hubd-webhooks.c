@@ -105,6 +105,7 @@ hubd_webhooks_start(HubdWebhooks *self,
 		    const gchar *public_url,
 		    const gchar *cert_path,
 		    const gchar *key_path,
+		    guint request_timeout_s,
 		    GError **error)
 {
 	g_free(self->public_url);
@@ -113,7 +114,8 @@ hubd_webhooks_start(HubdWebhooks *self,
 	hubd_webhook_secrets_load_async(self->secrets, NULL, secrets_loaded_cb, NULL);
 	if (listen == NULL || listen[0] == '\0')
 		return TRUE;
-	self->listener = hubd_webhook_listener_new(self->secrets, received_cb, self);
+	self->listener =
+		hubd_webhook_listener_new(self->secrets, request_timeout_s, received_cb, self);
 	if (!hubd_webhook_listener_start(self->listener, listen, cert_path, key_path, error)) {
 		g_clear_object(&self->listener);
 		return FALSE;

@@ -28,6 +28,7 @@ hubd_webhooks_start(HubdWebhooks *self,
 		    const gchar *public_url,
 		    const gchar *cert_path,
 		    const gchar *key_path,
+		    guint request_timeout_s,
 		    GError **error);
 
 HubdWebhookSecrets *
