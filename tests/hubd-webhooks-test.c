@@ -478,6 +478,13 @@ test_management(Fixture *f, gconstpointer data)
 		g_assert_cmpint(hubd_test_run_hubctl(del, NULL, &out, &err), ==, 0);
 		g_assert_cmpstr(out, ==, "");
 	}
+	/* the secrets given went to the Hub, not into hubd's (debug) log */
+	{
+		g_autofree gchar *log = hubd_test_daemon_read_log(f->daemon);
+
+		g_assert_null(strstr(log, "s3cret"));
+		g_assert_null(strstr(log, "cli-secret"));
+	}
 }
 
 static void

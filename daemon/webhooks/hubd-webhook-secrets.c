@@ -87,21 +87,6 @@ remember(HubdWebhookSecrets *self, const gchar *webhook_id, const gchar *secret,
 	g_hash_table_replace(self->digests, g_strdup(webhook_id), digest);
 }
 
-gboolean
-hubd_webhook_secret_equal(const guint8 *a, gsize a_len, const guint8 *b, gsize b_len)
-{
-	guint8 da[DIGEST_LEN];
-	guint8 db[DIGEST_LEN];
-	guint8 diff = 0;
-
-	/* digests make the comparison length-independent */
-	digest_of((const gchar *)a, a_len, da);
-	digest_of((const gchar *)b, b_len, db);
-	for (guint i = 0; i < DIGEST_LEN; i++)
-		diff |= (guint8)(da[i] ^ db[i]);
-	return diff == 0;
-}
-
 const gchar *
 hubd_webhook_secrets_match(HubdWebhookSecrets *self, const gchar *secret, gsize len)
 {

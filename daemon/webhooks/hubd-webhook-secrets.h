@@ -55,8 +55,4 @@ hubd_webhook_secrets_count(HubdWebhookSecrets *self);
 gchar *
 hubd_webhook_secret_generate(void);
 
-/* Constant-time equality of two byte strings of any length. */
-gboolean
-hubd_webhook_secret_equal(const guint8 *a, gsize a_len, const guint8 *b, gsize b_len);
-
 G_END_DECLS
