@@ -8,7 +8,12 @@
  * a body over HUBD_WEBHOOK_MAX_BODY, 400 for what is not a Hub payload, 200
  * otherwise. A request that is not complete within
  * the request timeout (default HUBD_WEBHOOK_REQUEST_TIMEOUT_S) has its
- * connection shut down. */
+ * connection shut down.
+ *
+ * The server runs in a thread of its own, with its own main context, so
+ * that a flood of deliveries (or of bad ones) never delays hubd's D-Bus
+ * calls on the main loop: parsing happens there too, and only accepted
+ * events are handed to the main loop. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-listener.h"
@@ -28,6 +33,10 @@ struct _HubdWebhookListener {
 	SoupServer *server;
 	gchar *url;
 	guint request_timeout_s;
+	GMainContext *context; /* the listener thread's */
+	GMainLoop *loop;
+	GThread *thread;
+	GMainContext *main_context; /* where func is called */
 };
 
 G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
@@ -42,6 +51,7 @@ hubd_webhook_listener_dispose(GObject *object)
 
 	hubd_webhook_listener_stop(self);
 	g_clear_object(&self->secrets);
+	g_clear_pointer(&self->main_context, g_main_context_unref);
 	G_OBJECT_CLASS(hubd_webhook_listener_parent_class)->dispose(object);
 }
 
@@ -68,6 +78,7 @@ hubd_webhook_listener_new(HubdWebhookSecrets *secrets,
 		request_timeout_s > 0 ? request_timeout_s : HUBD_WEBHOOK_REQUEST_TIMEOUT_S;
 
 	self->secrets = g_object_ref(secrets);
+	self->main_context = g_main_context_ref_thread_default();
 	self->func = func;
 	self->user_data = user_data;
 	return self;
@@ -103,8 +114,11 @@ request_timeout_cb(gpointer user_data)
 	SoupServerMessage *msg = user_data;
 	GSocket *socket = soup_server_message_get_socket(msg);
 
+	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
+
 	g_debug("a webhook sender took too long: closing");
-	g_object_set_data(G_OBJECT(msg), TIMER_KEY, NULL);
+	if (timer != NULL)
+		g_source_unref(timer);
 	if (socket != NULL)
 		g_socket_shutdown(socket, TRUE, TRUE, NULL);
 	return G_SOURCE_REMOVE;
@@ -113,10 +127,12 @@ request_timeout_cb(gpointer user_data)
 static void
 stop_timer(SoupServerMessage *msg)
 {
-	guint id = GPOINTER_TO_UINT(g_object_steal_data(G_OBJECT(msg), TIMER_KEY));
+	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
 
-	if (id != 0)
-		g_source_remove(id);
+	if (timer != NULL) {
+		g_source_destroy(timer);
+		g_source_unref(timer);
+	}
 }
 
 /* headers in: refuse what needs no body read */
@@ -126,7 +142,7 @@ got_headers_cb(SoupServerMessage *msg, gpointer user_data)
 	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
 	const gchar *secret = soup_message_headers_get_one(headers, "X-Webhook-Secret");
-	const gchar *id;
+	gchar *id;
 
 	if (g_strcmp0(soup_server_message_get_method(msg), "POST") != 0) {
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
@@ -145,10 +161,11 @@ got_headers_cb(SoupServerMessage *msg, gpointer user_data)
 		return;
 	}
 	if (soup_message_headers_get_content_length(headers) > HUBD_WEBHOOK_MAX_BODY) {
+		g_free(id);
 		reply(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The body is over 1 MiB.");
 		return;
 	}
-	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, g_strdup(id), g_free);
+	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, id, g_free);
 }
 
 static void
@@ -161,12 +178,38 @@ static void
 request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
-	guint id = g_timeout_add_seconds(self->request_timeout_s, request_timeout_cb, msg);
+	GSource *timer = g_timeout_source_new_seconds(self->request_timeout_s);
 
-	g_object_set_data(G_OBJECT(msg), TIMER_KEY, GUINT_TO_POINTER(id));
+	g_source_set_callback(timer, request_timeout_cb, msg, NULL);
+	g_source_attach(timer, self->context);
+	g_object_set_data(G_OBJECT(msg), TIMER_KEY, timer);
 	g_signal_connect_object(msg, "got-headers", G_CALLBACK(got_headers_cb), user_data, 0);
 	g_signal_connect(msg, "finished", G_CALLBACK(finished_cb), NULL);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(finished_cb), NULL);
+}
+
+typedef struct {
+	HubdWebhookListener *self;
+	HubdWebhookEvent *event;
+} Accepted;
+
+static void
+accepted_free(Accepted *a)
+{
+	g_object_unref(a->self);
+	hubd_webhook_event_free(a->event);
+	g_free(a);
+}
+
+/* on the main loop */
+static gboolean
+deliver_cb(gpointer user_data)
+{
+	Accepted *a = user_data;
+
+	if (a->self->func != NULL)
+		a->self->func(a->event, a->self->user_data);
+	return G_SOURCE_REMOVE;
 }
 
 /* the whole request is in */
@@ -210,8 +253,39 @@ handler_cb(SoupServer *server,
 			event->webhook_id,
 			webhook_id);
 	reply(msg, SOUP_STATUS_OK, NULL);
-	if (self->func != NULL)
-		self->func(event, self->user_data);
+	if (self->func != NULL) {
+		Accepted *a = g_new0(Accepted, 1);
+
+		a->self = g_object_ref(self);
+		a->event = g_steal_pointer(&event);
+		g_main_context_invoke_full(self->main_context,
+					   G_PRIORITY_DEFAULT,
+					   deliver_cb,
+					   a,
+					   (GDestroyNotify)accepted_free);
+	}
+}
+
+static gpointer
+listener_thread(gpointer data)
+{
+	HubdWebhookListener *self = data;
+
+	g_main_context_push_thread_default(self->context);
+	g_main_loop_run(self->loop);
+	/* the server's connections go with the thread that served them */
+	soup_server_disconnect(self->server);
+	while (g_main_context_iteration(self->context, FALSE))
+		;
+	g_main_context_pop_thread_default(self->context);
+	return NULL;
+}
+
+static gboolean
+quit_cb(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -289,6 +363,8 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 		}
 		options |= SOUP_SERVER_LISTEN_HTTPS;
 	}
+	self->context = g_main_context_new();
+	g_main_context_push_thread_default(self->context);
 	self->server = soup_server_new("server-header", "hubd ", NULL);
 	if (cert != NULL)
 		soup_server_set_tls_certificate(self->server, cert);
@@ -307,23 +383,31 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 			    address,
 			    local->message);
 		g_clear_object(&self->server);
+		g_main_context_pop_thread_default(self->context);
+		g_clear_pointer(&self->context, g_main_context_unref);
 		return FALSE;
 	}
+	g_main_context_pop_thread_default(self->context);
 	uris = soup_server_get_uris(self->server);
 	if (uris != NULL)
 		self->url = g_uri_to_string(uris->data);
 	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify)g_uri_unref);
 	g_message("listening for webhooks on %s", self->url);
+	self->loop = g_main_loop_new(self->context, FALSE);
+	self->thread = g_thread_new("hubd-webhooks", listener_thread, self);
 	return TRUE;
 }
 
 void
 hubd_webhook_listener_stop(HubdWebhookListener *self)
 {
-	if (self->server != NULL) {
-		soup_server_disconnect(self->server);
-		g_clear_object(&self->server);
+	if (self->thread != NULL) {
+		g_main_context_invoke(self->context, quit_cb, self->loop);
+		g_thread_join(g_steal_pointer(&self->thread));
 	}
+	g_clear_object(&self->server);
+	g_clear_pointer(&self->loop, g_main_loop_unref);
+	g_clear_pointer(&self->context, g_main_context_unref);
 	g_clear_pointer(&self->url, g_free);
 }
 

@@ -5,7 +5,9 @@
  * org.hubd.WebhookSecret, one item per webhook id), never in a file or a log.
  * In memory hubd keeps only their SHA-256 digests: a delivery's header is
  * hashed once and compared with every digest in constant time, so neither
- * the length nor the first differing byte of a secret shows in the timing. */
+ * the length nor the first differing byte of a secret shows in the timing.
+ * The listener's thread matches while the main loop stores and removes:
+ * the digests are behind a mutex. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-secrets.h"
@@ -22,7 +24,8 @@
 
 struct _HubdWebhookSecrets {
 	GObject parent_instance;
-	GHashTable *digests; /* webhook id -> guint8[DIGEST_LEN] */
+	GMutex lock;
+	GHashTable *digests; /* webhook id -> guint8[DIGEST_LEN]; under lock */
 };
 
 G_DEFINE_TYPE(HubdWebhookSecrets, hubd_webhook_secrets, G_TYPE_OBJECT)
@@ -47,6 +50,7 @@ hubd_webhook_secrets_finalize(GObject *object)
 	HubdWebhookSecrets *self = HUBD_WEBHOOK_SECRETS(object);
 
 	g_hash_table_unref(self->digests);
+	g_mutex_clear(&self->lock);
 	G_OBJECT_CLASS(hubd_webhook_secrets_parent_class)->finalize(object);
 }
 
@@ -59,6 +63,7 @@ hubd_webhook_secrets_class_init(HubdWebhookSecretsClass *klass)
 static void
 hubd_webhook_secrets_init(HubdWebhookSecrets *self)
 {
+	g_mutex_init(&self->lock);
 	self->digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -82,23 +87,27 @@ static void
 remember(HubdWebhookSecrets *self, const gchar *webhook_id, const gchar *secret, gsize len)
 {
 	guint8 *digest = g_malloc(DIGEST_LEN);
+	g_autoptr(GMutexLocker) locker = NULL;
 
 	digest_of(secret, len, digest);
+	locker = g_mutex_locker_new(&self->lock);
 	g_hash_table_replace(self->digests, g_strdup(webhook_id), digest);
 }
 
-const gchar *
+gchar *
 hubd_webhook_secrets_match(HubdWebhookSecrets *self, const gchar *secret, gsize len)
 {
 	guint8 digest[DIGEST_LEN];
 	const gchar *found = NULL;
 	GHashTableIter iter;
 	gpointer key, value;
+	g_autoptr(GMutexLocker) locker = NULL;
 
 	g_return_val_if_fail(HUBD_IS_WEBHOOK_SECRETS(self), NULL);
 	if (secret == NULL)
 		return NULL;
 	digest_of(secret, len, digest);
+	locker = g_mutex_locker_new(&self->lock);
 	/* every digest is compared, whatever matched before */
 	g_hash_table_iter_init(&iter, self->digests);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
@@ -110,18 +119,22 @@ hubd_webhook_secrets_match(HubdWebhookSecrets *self, const gchar *secret, gsize 
 		if (diff == 0)
 			found = key;
 	}
-	return found;
+	return g_strdup(found);
 }
 
 gboolean
 hubd_webhook_secrets_has(HubdWebhookSecrets *self, const gchar *webhook_id)
 {
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->lock);
+
 	return g_hash_table_contains(self->digests, webhook_id);
 }
 
 guint
 hubd_webhook_secrets_count(HubdWebhookSecrets *self)
 {
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->lock);
+
 	return g_hash_table_size(self->digests);
 }
 
@@ -300,7 +313,9 @@ hubd_webhook_secrets_remove_async(HubdWebhookSecrets *self,
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_webhook_secrets_remove_async);
+	g_mutex_lock(&self->lock);
 	g_hash_table_remove(self->digests, webhook_id);
+	g_mutex_unlock(&self->lock);
 	secret_password_clear(secrets_schema(),
 			      cancellable,
 			      remove_cb,

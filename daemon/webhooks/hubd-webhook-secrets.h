@@ -41,9 +41,9 @@ hubd_webhook_secrets_remove_async(HubdWebhookSecrets *self,
 gboolean
 hubd_webhook_secrets_remove_finish(HubdWebhookSecrets *self, GAsyncResult *result, GError **error);
 
-/* The webhook whose secret is `secret`, compared in constant time against
- * every stored secret; NULL when none. */
-const gchar *
+/* The webhook whose secret is `secret` (a copy), compared in constant time
+ * against every stored secret; NULL when none. Any thread. */
+gchar *
 hubd_webhook_secrets_match(HubdWebhookSecrets *self, const gchar *secret, gsize len);
 gboolean
 hubd_webhook_secrets_has(HubdWebhookSecrets *self, const gchar *webhook_id);
