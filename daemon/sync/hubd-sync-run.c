@@ -135,27 +135,15 @@ put_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-put_next(GTask *task)
+put_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	GTask *task = user_data;
 	Run *r = g_task_get_task_data(task);
-	const gchar *path;
-	g_autofree gchar *local = NULL;
-	g_autoptr(GFile) file = NULL;
-	g_autoptr(GFileInputStream) in = NULL;
-	g_autoptr(GFileInfo) info = NULL;
 	GError *error = NULL;
+	g_autoptr(GFileInputStream) in = g_file_read_finish(G_FILE(source), res, &error);
+	g_autoptr(GFileInfo) info = NULL;
 
-	if (r->files == NULL || r->files[r->next] == NULL) {
-		r->changed = g_strcmp0(r->previous, r->commit) != 0;
-		run_return(task);
-		g_object_unref(task);
-		return;
-	}
-	path = r->files[r->next++];
-	local = g_build_filename(r->snapshot_path, path, NULL);
-	file = g_file_new_for_path(local);
-	/* blocking open and stat of a cached file: local and small work */
-	in = g_file_read(file, g_task_get_cancellable(task), &error);
+	/* the cached file is open: its size is a fstat away */
 	if (in != NULL)
 		info = g_file_input_stream_query_info(in,
 						      G_FILE_ATTRIBUTE_STANDARD_SIZE,
@@ -166,14 +154,36 @@ put_next(GTask *task)
 		g_object_unref(task);
 		return;
 	}
-	hubd_job_set_phase(r->job, "storing");
 	hubd_storage_put_async(r->storage,
-			       path,
+			       r->files[r->next - 1],
 			       G_INPUT_STREAM(in),
 			       g_file_info_get_size(info),
 			       g_task_get_cancellable(task),
 			       put_done_cb,
 			       task);
+}
+
+static void
+put_next(GTask *task)
+{
+	Run *r = g_task_get_task_data(task);
+	g_autofree gchar *local = NULL;
+	g_autoptr(GFile) file = NULL;
+
+	if (r->files == NULL || r->files[r->next] == NULL) {
+		r->changed = g_strcmp0(r->previous, r->commit) != 0;
+		run_return(task);
+		g_object_unref(task);
+		return;
+	}
+	local = g_build_filename(r->snapshot_path, r->files[r->next++], NULL);
+	file = g_file_new_for_path(local);
+	hubd_job_set_phase(r->job, "storing");
+	g_file_read_async(file,
+			  G_PRIORITY_DEFAULT,
+			  g_task_get_cancellable(task),
+			  put_opened_cb,
+			  task);
 }
 
 /* ---- the snapshot ---- */

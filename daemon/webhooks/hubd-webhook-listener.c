@@ -84,20 +84,33 @@ hubd_webhook_listener_new(HubdWebhookSecrets *secrets,
 	return self;
 }
 
-static void
-reply(SoupServerMessage *msg, guint status, const gchar *error_text)
-{
-	g_autoptr(JsonNode) node = NULL;
-	g_autofree gchar *quoted = NULL;
-	g_autofree gchar *body = NULL;
+/* The fixed answers, as static bodies: a flood of bad requests allocates
+ * nothing for its replies. */
+#define BODY_OK           "{\"ok\":true}"
+#define BODY_NOT_POST     "{\"error\":\"Only POST is accepted.\"}"
+#define BODY_NO_SECRET    "{\"error\":\"X-Webhook-Secret header not set.\"}"
+#define BODY_WRONG_SECRET "{\"error\":\"Invalid webhook secret.\"}"
+#define BODY_TOO_LARGE    "{\"error\":\"The body is over 1 MiB.\"}"
 
-	if (error_text != NULL) {
-		node = json_node_init_string(json_node_alloc(), error_text);
-		quoted = json_to_string(node, FALSE);
-		body = g_strdup_printf("{\"error\":%s}", quoted);
-	} else {
-		body = g_strdup("{\"ok\":true}");
-	}
+static void
+reply_static(SoupServerMessage *msg, guint status, const gchar *body)
+{
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg,
+					 "application/json",
+					 SOUP_MEMORY_STATIC,
+					 body,
+					 strlen(body));
+}
+
+/* {"error": TEXT} for a parser's message */
+static void
+reply_error(SoupServerMessage *msg, guint status, const gchar *text)
+{
+	g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), text);
+	g_autofree gchar *quoted = json_to_string(node, FALSE);
+	g_autofree gchar *body = g_strdup_printf("{\"error\":%s}", quoted);
+
 	soup_server_message_set_status(msg, status, NULL);
 	soup_server_message_set_response(msg,
 					 "application/json",
@@ -148,21 +161,21 @@ got_headers_cb(SoupServerMessage *msg, gpointer user_data)
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 					     "Allow",
 					     "POST");
-		reply(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Only POST is accepted.");
+		reply_static(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, BODY_NOT_POST);
 		return;
 	}
 	if (secret == NULL) {
-		reply(msg, SOUP_STATUS_UNAUTHORIZED, "X-Webhook-Secret header not set.");
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_NO_SECRET);
 		return;
 	}
 	id = hubd_webhook_secrets_match(self->secrets, secret, strlen(secret));
 	if (id == NULL) {
-		reply(msg, SOUP_STATUS_UNAUTHORIZED, "Invalid webhook secret.");
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_WRONG_SECRET);
 		return;
 	}
 	if (soup_message_headers_get_content_length(headers) > HUBD_WEBHOOK_MAX_BODY) {
 		g_free(id);
-		reply(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The body is over 1 MiB.");
+		reply_static(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, BODY_TOO_LARGE);
 		return;
 	}
 	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, id, g_free);
@@ -233,11 +246,11 @@ handler_cb(SoupServer *server,
 	if (soup_server_message_get_status(msg) != 0)
 		return; /* answered when the headers came */
 	if (webhook_id == NULL) {
-		reply(msg, SOUP_STATUS_UNAUTHORIZED, "Invalid webhook secret.");
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_WRONG_SECRET);
 		return;
 	}
 	if (request_body->length > HUBD_WEBHOOK_MAX_BODY) {
-		reply(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The body is over 1 MiB.");
+		reply_static(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, BODY_TOO_LARGE);
 		return;
 	}
 	body = soup_message_body_flatten(request_body);
@@ -245,14 +258,14 @@ handler_cb(SoupServer *server,
 	event = hubd_webhook_event_parse(data != NULL ? data : "", len, &error);
 	if (event == NULL) {
 		g_debug("refused a delivery: %s", error->message);
-		reply(msg, SOUP_STATUS_BAD_REQUEST, error->message);
+		reply_error(msg, SOUP_STATUS_BAD_REQUEST, error->message);
 		return;
 	}
 	if (g_strcmp0(event->webhook_id, webhook_id) != 0)
 		g_debug("delivery of webhook %s came with the secret of %s",
 			event->webhook_id,
 			webhook_id);
-	reply(msg, SOUP_STATUS_OK, NULL);
+	reply_static(msg, SOUP_STATUS_OK, BODY_OK);
 	if (self->func != NULL) {
 		Accepted *a = g_new0(Accepted, 1);
 
