@@ -336,12 +336,12 @@ test_burst(Fixture *f, gconstpointer data)
 
 	wait_synced(f, id, NULL, "keep.txt", "kept\n");
 	runs = rule_runs(f, id);
-	/* the first run of the burst is slow (10 s for slow.bin), so that the
+	/* the first run of the burst is slow (15 s for slow.bin), so that the
 	 * other nineteen commits land while it runs */
 	hubd_test_hub_add_fault(
 		f->hub,
 		"{\"method\": \"GET\", \"path_regex\": \"^/lfs/\", \"action\": \"slow\", "
-		"\"chunk_size\": 10, \"delay_ms\": 1000, \"times\": 1}");
+		"\"chunk_size\": 10, \"delay_ms\": 1500, \"times\": 1}");
 	/* LFS (over 50 bytes): its body comes from the CDN, where the fault is */
 	first = hubd_test_hub_commit_files(f->hub,
 					   ALICE_WRITE,
