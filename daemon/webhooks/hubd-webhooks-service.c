@@ -253,20 +253,6 @@ begin(gpointer service, GDBusMethodInvocation *invocation, GVariant *options)
 }
 
 static gboolean
-handle_get_webhook(HubdDbusWebhooks *skeleton,
-		   GDBusMethodInvocation *invocation,
-		   const gchar *webhook_id,
-		   GVariant *options,
-		   gpointer user_data)
-{
-	Call *call = begin(user_data, invocation, options);
-
-	if (call != NULL)
-		hubd_hub_api_get_webhook_async(call->api, webhook_id, NULL, webhook_cb, call);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
 handle_create_webhook(HubdDbusWebhooks *skeleton,
 		      GDBusMethodInvocation *invocation,
 		      GVariant *watched,
@@ -333,31 +319,25 @@ handle_update_webhook(HubdDbusWebhooks *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Get, Enable and Disable: an id in, the webhook out */
 static gboolean
-handle_enable_webhook(HubdDbusWebhooks *skeleton,
-		      GDBusMethodInvocation *invocation,
-		      const gchar *webhook_id,
-		      GVariant *options,
-		      gpointer user_data)
+handle_one_webhook(HubdDbusWebhooks *skeleton,
+		   GDBusMethodInvocation *invocation,
+		   const gchar *webhook_id,
+		   GVariant *options,
+		   gpointer user_data)
 {
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
 	Call *call = begin(user_data, invocation, options);
 
-	if (call != NULL)
+	if (call == NULL)
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (g_str_equal(method, "EnableWebhook"))
 		hubd_hub_api_enable_webhook_async(call->api, webhook_id, NULL, webhook_cb, call);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-handle_disable_webhook(HubdDbusWebhooks *skeleton,
-		       GDBusMethodInvocation *invocation,
-		       const gchar *webhook_id,
-		       GVariant *options,
-		       gpointer user_data)
-{
-	Call *call = begin(user_data, invocation, options);
-
-	if (call != NULL)
+	else if (g_str_equal(method, "DisableWebhook"))
 		hubd_hub_api_disable_webhook_async(call->api, webhook_id, NULL, webhook_cb, call);
+	else
+		hubd_hub_api_get_webhook_async(call->api, webhook_id, NULL, webhook_cb, call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -437,11 +417,11 @@ hubd_webhooks_service_create_skeleton(HubdService *service)
 		{"handle-get-listener", G_CALLBACK(handle_get_listener)},
 		{"handle-list-events", G_CALLBACK(handle_list_events)},
 		{"handle-list-webhooks", G_CALLBACK(handle_list_webhooks)},
-		{"handle-get-webhook", G_CALLBACK(handle_get_webhook)},
+		{"handle-get-webhook", G_CALLBACK(handle_one_webhook)},
 		{"handle-create-webhook", G_CALLBACK(handle_create_webhook)},
 		{"handle-update-webhook", G_CALLBACK(handle_update_webhook)},
-		{"handle-enable-webhook", G_CALLBACK(handle_enable_webhook)},
-		{"handle-disable-webhook", G_CALLBACK(handle_disable_webhook)},
+		{"handle-enable-webhook", G_CALLBACK(handle_one_webhook)},
+		{"handle-disable-webhook", G_CALLBACK(handle_one_webhook)},
 		{"handle-delete-webhook", G_CALLBACK(handle_delete_webhook)},
 	};
 
