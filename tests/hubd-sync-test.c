@@ -307,7 +307,11 @@ test_wrong_secret(Fixture *f, gconstpointer data)
 			      G_VARIANT_TYPE("(a{sv})"),
 			      &error);
 	g_assert_no_error(error);
-	g_variant_lookup(g_variant_get_child_value(info, 0), "url", "s", &url);
+	{
+		g_autoptr(GVariant) dict = g_variant_get_child_value(info, 0);
+
+		g_variant_lookup(dict, "url", "s", &url);
+	}
 	argv[12] = url;
 	g_assert_true(g_file_set_contents(
 		file,
@@ -423,10 +427,10 @@ test_kill_resume(Fixture *f, gconstpointer data)
 		"{\"method\": \"GET\", \"path_regex\": \"^/lfs/\", \"action\": \"slow\", "
 		"\"chunk_size\": 10, \"delay_ms\": 1000, \"times\": 1}");
 	hubd_test_hub_clear_requests(f->hub);
-	hubd_test_start_job(f->bus,
-			    "org.hubd.Hub1.Sync.Run",
-			    g_variant_new_parsed("(%s, @a{sv} {})", id),
-			    NULL);
+	g_free(hubd_test_start_job(f->bus,
+				   "org.hubd.Hub1.Sync.Run",
+				   g_variant_new_parsed("(%s, @a{sv} {})", id),
+				   NULL));
 	staged = g_strdup_printf("%s.hubd-sync/%s/fast.txt", f->dir, sha);
 	for (guint i = 0; i < 200 && !staged_ok; i++) {
 		g_autofree gchar *got = NULL;

@@ -33,6 +33,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	const gchar *const *extra = data;
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	g_autoptr(GVariant) info = NULL;
+	g_autoptr(GVariant) dict = NULL;
 	g_autoptr(GError) error = NULL;
 
 	f->tmp = g_dir_make_tmp("hubd-wh-XXXXXX", NULL);
@@ -81,8 +82,8 @@ fixture_setup(Fixture *f, gconstpointer data)
 			      G_VARIANT_TYPE("(a{sv})"),
 			      &error);
 	g_assert_no_error(error);
-	g_variant_get(info, "(@a{sv})", &info);
-	g_assert_true(g_variant_lookup(info, "url", "s", &f->listener));
+	dict = g_variant_get_child_value(info, 0);
+	g_assert_true(g_variant_lookup(dict, "url", "s", &f->listener));
 	g_assert_true(g_str_has_prefix(f->listener, "http://127.0.0.1:") ||
 		      g_str_has_prefix(f->listener, "https://127.0.0.1:"));
 }
@@ -143,9 +144,11 @@ n_events(Fixture *f)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) r =
 		call(f, "ListEvents", g_variant_new_parsed("(@a{sv} {},)"), "(aa{sv})", &error);
+	g_autoptr(GVariant) list = NULL;
 
 	g_assert_no_error(error);
-	return (guint)g_variant_n_children(g_variant_get_child_value(r, 0));
+	list = g_variant_get_child_value(r, 0);
+	return (guint)g_variant_n_children(list);
 }
 
 /* a webhook to hubd's own listener; returns its id, its secret in *secret */
@@ -434,7 +437,11 @@ test_management(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(hubd_test_hub_http(f->hub, "GET", path, ALICE_WRITE, NULL, NULL), ==, 404);
 	r = call(f, "GetWebhook", g_variant_new_parsed("(%s, @a{sv} {})", id), "(a{sv})", &error);
 	g_assert_nonnull(error);
-	g_assert_true(g_str_has_prefix(g_dbus_error_get_remote_error(error), ERR));
+	{
+		g_autofree gchar *name = g_dbus_error_get_remote_error(error);
+
+		g_assert_true(g_str_has_prefix(name, ERR));
+	}
 	g_clear_error(&error);
 
 	/* the same through hubctl; the secret comes on stdin */
