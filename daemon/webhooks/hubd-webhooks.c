@@ -111,9 +111,11 @@ hubd_webhooks_start(HubdWebhooks *self,
 	g_free(self->public_url);
 	self->public_url =
 		public_url != NULL && public_url[0] != '\0' ? g_strdup(public_url) : NULL;
-	hubd_webhook_secrets_load_async(self->secrets, NULL, secrets_loaded_cb, NULL);
+	/* without a listener the keyring is not touched: a locked one would
+	 * otherwise ask to be unlocked at every start */
 	if (listen == NULL || listen[0] == '\0')
 		return TRUE;
+	hubd_webhook_secrets_load_async(self->secrets, NULL, secrets_loaded_cb, NULL);
 	self->listener =
 		hubd_webhook_listener_new(self->secrets, request_timeout_s, received_cb, self);
 	if (!hubd_webhook_listener_start(self->listener, listen, cert_path, key_path, error)) {
