@@ -18,6 +18,7 @@ static const gchar *const hubctl_status_keys[] = {
 	"uptime",
 	"peers",
 	"mirror",
+	"webhooks_url",
 };
 
 static gboolean
@@ -149,6 +150,7 @@ hubctl_status_print_human(HubctlContext *ctx, GVariant *status)
 	g_autofree gchar *peers = NULL;
 	const gchar *socket = NULL;
 	const gchar *mirror = NULL;
+	const gchar *webhooks = NULL;
 	gboolean owned = FALSE;
 	guint32 u32 = 0;
 	guint64 u64 = 0;
@@ -189,6 +191,8 @@ hubctl_status_print_human(HubctlContext *ctx, GVariant *status)
 	hubctl_table_add_row(table, _("Uptime:"), uptime);
 	if (g_variant_lookup(status, "mirror", "&s", &mirror) && mirror[0] != '\0')
 		hubctl_table_add_row(table, _("Download mirror:"), mirror);
+	if (g_variant_lookup(status, "webhooks_url", "&s", &webhooks) && webhooks[0] != '\0')
+		hubctl_table_add_row(table, _("Webhook listener:"), webhooks);
 	hubctl_table_print(table);
 }
 

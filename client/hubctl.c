@@ -19,6 +19,8 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_cache_command,
 	&hubctl_lfs_enable_largefiles_command,
 	&hubctl_lfs_multipart_upload_command,
+	&hubctl_webhooks_command,
+	&hubctl_sync_command,
 	NULL,
 };
 

@@ -248,5 +248,13 @@ extern const HubctlCommand hubctl_download_command;    /* hubctl-download.c */
 extern const HubctlCommand hubctl_upload_command;      /* hubctl-upload.c */
 extern const HubctlCommand hubctl_repo_files_command;  /* hubctl-upload.c */
 extern const HubctlCommand hubctl_discussions_command; /* hubctl-discussions.c */
+extern const HubctlCommand hubctl_repo_command;       /* hubctl-repo.c */
+extern const HubctlCommand hubctl_url_command;        /* hubctl-repo.c */
+extern const HubctlCommand hubctl_cache_command;      /* hubctl-cache.c */
+extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
+extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
+extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
+extern const HubctlCommand hubctl_webhooks_command;   /* hubctl-webhooks.c */
+extern const HubctlCommand hubctl_sync_command;       /* hubctl-sync.c */
 
 G_END_DECLS

@@ -23,6 +23,8 @@ packages=(
   # man pages (rst2man) and their test (groff, man -l); bash completion's folder;
   # systemd-analyze for tests/check-systemd-unit.sh
   python3-docutils groff-base man-db bash-completion systemd
+  # tests/bench/webhooks.sh
+  wrk
 )
 
 missing=()

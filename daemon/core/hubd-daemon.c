@@ -21,8 +21,11 @@
 #include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
 #include "hubd-storage-file.h"
+#include "hubd-sync-service.h"
 #include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
+#include "hubd-webhooks-service.h"
+#include "hubd-webhooks.h"
 
 struct _HubdDaemon {
 	GObject parent_instance;
@@ -296,6 +299,7 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 	const gchar *socket = self->socket_server != NULL ? self->socket_path : NULL;
 	gint64 uptime = (g_get_monotonic_time() - self->start_time) / G_USEC_PER_SEC;
 	g_autofree gchar *mirror = hubd_config_get_string(self->config, "storage", "mirror", "");
+	const gchar *webhooks_url = hubd_webhooks_get_url(hubd_webhooks_get_default());
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&builder, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
@@ -340,6 +344,10 @@ hubd_daemon_build_status(GDBusConnection *caller, gpointer user_data)
 			      "peers",
 			      g_variant_new_uint32(hubd_daemon_n_peers(self)));
 	g_variant_builder_add(&builder, "{sv}", "mirror", g_variant_new_string(mirror));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "webhooks_url",
+			      g_variant_new_string(webhooks_url != NULL ? webhooks_url : ""));
 	return g_variant_builder_end(&builder);
 }
 
@@ -405,6 +413,8 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_GIT_SERVICE);
 	g_type_ensure(HUBD_TYPE_DISCUSSIONS_SERVICE);
 	g_type_ensure(HUBD_TYPE_ACCESS_SERVICE);
+	g_type_ensure(HUBD_TYPE_WEBHOOKS_SERVICE);
+	g_type_ensure(HUBD_TYPE_SYNC_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }

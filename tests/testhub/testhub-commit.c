@@ -5,6 +5,7 @@
 
 #include "testhub-community.h"
 #include "testhub-upload.h"
+#include "testhub-webhooks.h"
 #include "testhub.h"
 
 /* Texts of the real Hub's rejections (docs/hub-upload.md §4.7). */
@@ -372,6 +373,8 @@ testhub_handle_commit(TesthubContext *ctx,
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *oid = NULL;
 	g_autofree gchar *pr_base = NULL;
+	g_autofree gchar *old_head = NULL;
+	g_autofree gchar *updated_ref = NULL;
 	const gchar *head;
 	const gchar *parent;
 	gboolean create_pr = is_create_pr(msg);
@@ -452,6 +455,7 @@ testhub_handle_commit(TesthubContext *ctx,
 					    error->message);
 		return;
 	}
+	old_head = create_pr ? NULL : g_strdup(head);
 	pr = publish(ctx, repo, &target, create_pr, oid, &error);
 	if (pr < 0) {
 		testhub_reply_error(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, error->message);
@@ -476,4 +480,12 @@ testhub_handle_commit(TesthubContext *ctx,
 					      req->summary,
 					      oid);
 	reply_success(ctx, msg, repo, oid, pr);
+	updated_ref = pr > 0              ? g_strdup_printf("refs/pr/%d", pr)
+		      : target.pr != NULL ? g_strdup_printf("refs/pr/%s", target.pr->name)
+					  : g_strdup_printf("refs/heads/%s", target.branch->name);
+	testhub_webhooks_emit(ctx,
+			      repo,
+			      "repo.content",
+			      "update",
+			      testhub_webhooks_updated_ref(NULL, updated_ref, old_head, oid));
 }

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "testhub-http.h"
+#include "testhub-webhooks.h"
 
 typedef enum {
 	FAULT_STATUS,
@@ -774,7 +775,9 @@ testhub_faults_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar *
 		testhub_reply_error(msg, SOUP_STATUS_NOT_FOUND, NULL, "Not Found");
 		return;
 	}
-	if (g_strcmp0(what, "requests") == 0 && g_strcmp0(method, "GET") == 0) {
+	if (g_strcmp0(what, "webhook-deliveries") == 0) {
+		testhub_webhooks_handle_admin(ctx, msg);
+	} else if (g_strcmp0(what, "requests") == 0 && g_strcmp0(method, "GET") == 0) {
 		JsonNode *node = json_node_new(JSON_NODE_ARRAY);
 
 		json_node_set_array(node, faults->requests);

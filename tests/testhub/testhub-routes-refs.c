@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "testhub-routes.h"
+#include "testhub-webhooks.h"
 
 static JsonArray *
 refs_json(GPtrArray *refs, const gchar *ref_prefix, gboolean name_is_ref)
@@ -169,12 +170,18 @@ testhub_route_branch(TesthubContext *ctx,
 	g_autoptr(JsonObject) o = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *target = NULL;
+	g_autofree gchar *old_sha = NULL;
+	g_autofree gchar *ref = NULL;
 	const gchar *start;
 	gboolean overwrite;
 
 	if (repo == NULL)
 		return;
 	if (g_strcmp0(soup_server_message_get_method(msg), "DELETE") == 0) {
+		TesthubRef *old = testhub_store_find_branch(repo, branch);
+		g_autofree gchar *deleted_sha = old != NULL ? g_strdup(old->target) : NULL;
+		g_autofree gchar *deleted_ref = g_strconcat("refs/heads/", branch, NULL);
+
 		if (!testhub_store_delete_branch(ctx->store, repo, branch, &error)) {
 			if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
 				testhub_reply_error(msg,
@@ -189,6 +196,12 @@ testhub_route_branch(TesthubContext *ctx,
 			return;
 		}
 		reply_ok(msg);
+		testhub_webhooks_emit(
+			ctx,
+			repo,
+			"repo.content",
+			"update",
+			testhub_webhooks_updated_ref(NULL, deleted_ref, deleted_sha, NULL));
 		return;
 	}
 	o = optional_json_body(msg);
@@ -219,6 +232,8 @@ testhub_route_branch(TesthubContext *ctx,
 			return;
 		}
 	}
+	if (testhub_store_find_branch(repo, branch) != NULL)
+		old_sha = g_strdup(testhub_store_find_branch(repo, branch)->target);
 	if (target == NULL || !testhub_store_set_branch(ctx->store, repo, branch, target, &error)) {
 		testhub_reply_error(msg,
 				    SOUP_STATUS_BAD_REQUEST,
@@ -227,6 +242,12 @@ testhub_route_branch(TesthubContext *ctx,
 		return;
 	}
 	reply_ok(msg);
+	ref = g_strconcat("refs/heads/", branch, NULL);
+	testhub_webhooks_emit(ctx,
+			      repo,
+			      "repo.content",
+			      "update",
+			      testhub_webhooks_updated_ref(NULL, ref, old_sha, target));
 }
 
 void
@@ -245,6 +266,10 @@ testhub_route_tag(TesthubContext *ctx,
 	if (repo == NULL)
 		return;
 	if (g_strcmp0(soup_server_message_get_method(msg), "DELETE") == 0) {
+		TesthubRef *old = testhub_store_find_tag(repo, rev_or_tag);
+		g_autofree gchar *old_sha = old != NULL ? g_strdup(old->target) : NULL;
+		g_autofree gchar *ref = g_strconcat("refs/tags/", rev_or_tag, NULL);
+
 		if (!testhub_store_delete_tag(ctx->store, repo, rev_or_tag, &error)) {
 			g_autofree gchar *m = g_strdup_printf("Invalid rev id: %s", rev_or_tag);
 
@@ -252,6 +277,11 @@ testhub_route_tag(TesthubContext *ctx,
 			return;
 		}
 		reply_ok(msg);
+		testhub_webhooks_emit(ctx,
+				      repo,
+				      "repo.content",
+				      "update",
+				      testhub_webhooks_updated_ref(NULL, ref, old_sha, NULL));
 		return;
 	}
 	o = testhub_request_json_object(msg);
@@ -283,4 +313,13 @@ testhub_route_tag(TesthubContext *ctx,
 		return;
 	}
 	reply_ok(msg);
+	{
+		g_autofree gchar *ref = g_strconcat("refs/tags/", tag, NULL);
+
+		testhub_webhooks_emit(ctx,
+				      repo,
+				      "repo.content",
+				      "update",
+				      testhub_webhooks_updated_ref(NULL, ref, NULL, target));
+	}
 }

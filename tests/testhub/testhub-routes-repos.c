@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "testhub-routes.h"
+#include "testhub-webhooks.h"
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};
 
@@ -240,6 +241,7 @@ testhub_route_repo_create(TesthubContext *ctx, SoupServerMessage *msg)
 	json_object_set_string_member(reply, "name", repo->id);
 	json_object_set_string_member(reply, "id", repo->id);
 	testhub_reply_json(msg, SOUP_STATUS_OK, testhub_json_node_take_object(reply));
+	testhub_webhooks_emit(ctx, repo, "repo", "create", NULL);
 }
 
 void
@@ -249,6 +251,7 @@ testhub_route_repo_delete(TesthubContext *ctx, SoupServerMessage *msg)
 	g_autofree gchar *id = NULL;
 	TesthubRepoType type;
 	const TesthubUser *user;
+	TesthubRepo *repo;
 
 	if (o == NULL || !body_repo_type(msg, o, &type))
 		return;
@@ -260,10 +263,40 @@ testhub_route_repo_delete(TesthubContext *ctx, SoupServerMessage *msg)
 		testhub_reply_error(msg, SOUP_STATUS_BAD_REQUEST, NULL, "Missing repo name");
 		return;
 	}
-	if (testhub_request_repo(ctx, msg, type, id, TRUE, NULL) == NULL)
+	repo = testhub_request_repo(ctx, msg, type, id, TRUE, NULL);
+	if (repo == NULL)
 		return;
+	testhub_webhooks_emit(ctx, repo, "repo", "delete", NULL);
 	testhub_store_delete_repo(ctx->store, type, id, NULL);
 	testhub_reply_bytes(msg, SOUP_STATUS_OK, "text/plain; charset=utf-8", NULL);
+}
+
+/* the move event names the repo as it was, and where it went in movedTo */
+static void
+emit_moved(TesthubContext *ctx, TesthubRepo *moved, const gchar *from)
+{
+	TesthubRepo before;
+	g_autofree gchar *from_ns = g_strndup(from, (gsize)(strchr(from, '/') - from));
+	JsonObject *extra = json_object_new();
+	JsonObject *to = json_object_new();
+	JsonObject *owner = json_object_new();
+	const TesthubUser *u;
+
+	if (moved == NULL) {
+		json_object_unref(extra);
+		json_object_unref(to);
+		json_object_unref(owner);
+		return;
+	}
+	u = testhub_users_by_name(ctx->users, moved->ns);
+	json_object_set_string_member(to, "name", moved->id);
+	json_object_set_string_member(owner, "id", u != NULL ? u->id : moved->ns);
+	json_object_set_object_member(to, "owner", owner);
+	json_object_set_object_member(extra, "movedTo", to);
+	before = *moved;
+	before.id = (gchar *)from;
+	before.ns = from_ns;
+	testhub_webhooks_emit(ctx, &before, "repo", "move", extra);
 }
 
 void
@@ -307,6 +340,7 @@ testhub_route_repo_move(TesthubContext *ctx, SoupServerMessage *msg)
 	reply = json_object_new();
 	json_object_set_string_member(reply, "url", url);
 	testhub_reply_json(msg, SOUP_STATUS_OK, testhub_json_node_take_object(reply));
+	emit_moved(ctx, testhub_store_get_repo(ctx->store, type, to), from);
 }
 
 void
@@ -415,6 +449,14 @@ testhub_route_repo_settings(TesthubContext *ctx,
 		json_object_set_boolean_member(reply, "gated", FALSE);
 	json_object_set_boolean_member(reply, "discussionsDisabled", repo->discussions_disabled);
 	testhub_reply_json(msg, SOUP_STATUS_OK, testhub_json_node_take_object(reply));
+	{
+		JsonObject *extra = json_object_new();
+		JsonObject *config = json_object_new();
+
+		json_object_set_boolean_member(config, "private", repo->private_);
+		json_object_set_object_member(extra, "updatedConfig", config);
+		testhub_webhooks_emit(ctx, repo, "repo.config", "update", extra);
+	}
 }
 
 /* ---- info ---- */

@@ -7,6 +7,7 @@
 
 #include "testhub-community.h"
 #include "testhub-faults.h"
+#include "testhub-webhooks.h"
 
 static gboolean
 method_is(SoupServerMessage *msg, const gchar *method)
@@ -285,6 +286,9 @@ route_api(TesthubContext *ctx, SoupServerMessage *msg, gchar **segs, guint n)
 			testhub_route_repo_move(ctx, msg);
 		else
 			reply_not_found(msg);
+	} else if (g_strcmp0(what, "settings") == 0 && n >= 3 &&
+		   g_strcmp0(segs[2], "webhooks") == 0) {
+		testhub_route_webhooks(ctx, msg, segs + 3, n - 3);
 	} else if (what != NULL && testhub_repo_type_from_plural(what, &type)) {
 		if (n == 2 && method_is_get(msg))
 			testhub_route_repo_list(ctx, msg, type);

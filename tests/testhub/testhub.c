@@ -9,6 +9,7 @@
 
 #include "testhub-faults.h"
 #include "testhub-routes.h"
+#include "testhub-webhooks.h"
 
 typedef struct {
 	gchar *root;
@@ -67,6 +68,7 @@ context_clear(TesthubContext *ctx)
 	g_clear_object(&ctx->store);
 	g_clear_pointer(&ctx->users, testhub_users_free);
 	g_clear_pointer(&ctx->faults, testhub_faults_free);
+	g_clear_pointer(&ctx->webhooks, testhub_webhooks_free);
 	g_clear_pointer(&ctx->base_url, g_free);
 	g_clear_pointer(&ctx->cdn_url, g_free);
 	g_clear_pointer(&ctx->admin_secret, g_free);
@@ -105,6 +107,7 @@ run(Options *opt)
 	}
 	ctx.faults = testhub_faults_new();
 	ctx.oauth = testhub_oauth_new();
+	ctx.webhooks = testhub_webhooks_new();
 	if (opt->faults != NULL && !testhub_faults_load_file(ctx.faults, opt->faults, &error)) {
 		g_printerr("hubd-testhub: faults %s: %s\n", opt->faults, error->message);
 		context_clear(&ctx);

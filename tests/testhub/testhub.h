@@ -77,7 +77,8 @@ typedef struct {
 	TesthubStore *store;
 	TesthubUsers *users;
 	TesthubFaults *faults;
-	gchar *base_url;        /* "http://127.0.0.1:PORT", no trailing slash */
+	struct _TesthubWebhooks *webhooks; /* testhub-webhooks.c */
+	gchar *base_url;                   /* "http://127.0.0.1:PORT", no trailing slash */
 	gchar *cdn_url;         /* "http://127.0.0.1:CDNPORT": LFS downloads + upload targets */
 	guint64 lfs_chunk_size; /* objects larger than this go multipart, parts of this size */
 	gchar *admin_secret;    /* NULL: admin surface disabled */

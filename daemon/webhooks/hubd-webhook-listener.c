@@ -1,0 +1,431 @@
+/* hubd-webhook-listener.c: accepts the Hub's webhook deliveries.
+ *
+ * A delivery is a POST with a JSON body and X-Webhook-Secret
+ * (docs/hub-webhooks.md §1-2). The secret is checked as soon as the headers
+ * are in, before any body is read, so a flood of bad requests costs one
+ * hash each; a Content-Length over the limit is refused there too. The
+ * answers: 405 for other methods, 401 for a missing or wrong secret, 413 for
+ * a body over HUBD_WEBHOOK_MAX_BODY, 400 for what is not a Hub payload, 200
+ * otherwise. A request that is not complete within
+ * the request timeout (default HUBD_WEBHOOK_REQUEST_TIMEOUT_S) has its
+ * connection shut down.
+ *
+ * The server runs in a thread of its own, with its own main context, so
+ * that a flood of deliveries (or of bad ones) never delays hubd's D-Bus
+ * calls on the main loop: parsing happens there too, and only accepted
+ * events are handed to the main loop. */
+#define G_LOG_DOMAIN "HubdWebhooks"
+
+#include "hubd-webhook-listener.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "hubd-error.h"
+
+struct _HubdWebhookListener {
+	GObject parent_instance;
+	HubdWebhookSecrets *secrets;
+	HubdWebhookListenerFunc func;
+	gpointer user_data;
+	SoupServer *server;
+	gchar *url;
+	guint request_timeout_s;
+	GMainContext *context; /* the listener thread's */
+	GMainLoop *loop;
+	GThread *thread;
+	GMainContext *main_context; /* where func is called */
+};
+
+G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
+
+#define TIMER_KEY   "hubd-webhook-timer"
+#define WEBHOOK_KEY "hubd-webhook-id"
+
+static void
+hubd_webhook_listener_dispose(GObject *object)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(object);
+
+	hubd_webhook_listener_stop(self);
+	g_clear_object(&self->secrets);
+	g_clear_pointer(&self->main_context, g_main_context_unref);
+	G_OBJECT_CLASS(hubd_webhook_listener_parent_class)->dispose(object);
+}
+
+static void
+hubd_webhook_listener_class_init(HubdWebhookListenerClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = hubd_webhook_listener_dispose;
+}
+
+static void
+hubd_webhook_listener_init(HubdWebhookListener *self)
+{
+}
+
+HubdWebhookListener *
+hubd_webhook_listener_new(HubdWebhookSecrets *secrets,
+			  guint request_timeout_s,
+			  HubdWebhookListenerFunc func,
+			  gpointer user_data)
+{
+	HubdWebhookListener *self = g_object_new(HUBD_TYPE_WEBHOOK_LISTENER, NULL);
+
+	self->request_timeout_s =
+		request_timeout_s > 0 ? request_timeout_s : HUBD_WEBHOOK_REQUEST_TIMEOUT_S;
+
+	self->secrets = g_object_ref(secrets);
+	self->main_context = g_main_context_ref_thread_default();
+	self->func = func;
+	self->user_data = user_data;
+	return self;
+}
+
+/* The fixed answers, as static bodies: a flood of bad requests allocates
+ * nothing for its replies. */
+#define BODY_OK           "{\"ok\":true}"
+#define BODY_NOT_POST     "{\"error\":\"Only POST is accepted.\"}"
+#define BODY_NO_SECRET    "{\"error\":\"X-Webhook-Secret header not set.\"}"
+#define BODY_WRONG_SECRET "{\"error\":\"Invalid webhook secret.\"}"
+#define BODY_TOO_LARGE    "{\"error\":\"The body is over 1 MiB.\"}"
+
+static void
+reply_static(SoupServerMessage *msg, guint status, const gchar *body)
+{
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg,
+					 "application/json",
+					 SOUP_MEMORY_STATIC,
+					 body,
+					 strlen(body));
+}
+
+/* {"error": TEXT} for a parser's message */
+static void
+reply_error(SoupServerMessage *msg, guint status, const gchar *text)
+{
+	g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), text);
+	g_autofree gchar *quoted = json_to_string(node, FALSE);
+	g_autofree gchar *body = g_strdup_printf("{\"error\":%s}", quoted);
+
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg,
+					 "application/json",
+					 SOUP_MEMORY_COPY,
+					 body,
+					 strlen(body));
+}
+
+/* ---- slow senders ---- */
+
+static gboolean
+request_timeout_cb(gpointer user_data)
+{
+	SoupServerMessage *msg = user_data;
+	GSocket *socket = soup_server_message_get_socket(msg);
+
+	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
+
+	g_debug("a webhook sender took too long: closing");
+	if (timer != NULL)
+		g_source_unref(timer);
+	if (socket != NULL)
+		g_socket_shutdown(socket, TRUE, TRUE, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+stop_timer(SoupServerMessage *msg)
+{
+	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
+
+	if (timer != NULL) {
+		g_source_destroy(timer);
+		g_source_unref(timer);
+	}
+}
+
+/* headers in: refuse what needs no body read */
+static void
+got_headers_cb(SoupServerMessage *msg, gpointer user_data)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+	const gchar *secret = soup_message_headers_get_one(headers, "X-Webhook-Secret");
+	gchar *id;
+
+	if (g_strcmp0(soup_server_message_get_method(msg), "POST") != 0) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "Allow",
+					     "POST");
+		reply_static(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, BODY_NOT_POST);
+		return;
+	}
+	if (secret == NULL) {
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_NO_SECRET);
+		return;
+	}
+	id = hubd_webhook_secrets_match(self->secrets, secret, strlen(secret));
+	if (id == NULL) {
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_WRONG_SECRET);
+		return;
+	}
+	if (soup_message_headers_get_content_length(headers) > HUBD_WEBHOOK_MAX_BODY) {
+		g_free(id);
+		reply_static(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, BODY_TOO_LARGE);
+		return;
+	}
+	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, id, g_free);
+}
+
+static void
+finished_cb(SoupServerMessage *msg, gpointer user_data)
+{
+	stop_timer(msg);
+}
+
+static void
+request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
+	GSource *timer = g_timeout_source_new_seconds(self->request_timeout_s);
+
+	g_source_set_callback(timer, request_timeout_cb, msg, NULL);
+	g_source_attach(timer, self->context);
+	g_object_set_data(G_OBJECT(msg), TIMER_KEY, timer);
+	g_signal_connect_object(msg, "got-headers", G_CALLBACK(got_headers_cb), user_data, 0);
+	g_signal_connect(msg, "finished", G_CALLBACK(finished_cb), NULL);
+	g_signal_connect(msg, "disconnected", G_CALLBACK(finished_cb), NULL);
+}
+
+typedef struct {
+	HubdWebhookListener *self;
+	HubdWebhookEvent *event;
+} Accepted;
+
+static void
+accepted_free(Accepted *a)
+{
+	g_object_unref(a->self);
+	hubd_webhook_event_free(a->event);
+	g_free(a);
+}
+
+/* on the main loop */
+static gboolean
+deliver_cb(gpointer user_data)
+{
+	Accepted *a = user_data;
+
+	if (a->self->func != NULL)
+		a->self->func(a->event, a->self->user_data);
+	return G_SOURCE_REMOVE;
+}
+
+/* the whole request is in */
+static void
+handler_cb(SoupServer *server,
+	   SoupServerMessage *msg,
+	   const char *path,
+	   GHashTable *query,
+	   gpointer user_data)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
+	const gchar *webhook_id = g_object_get_data(G_OBJECT(msg), WEBHOOK_KEY);
+	SoupMessageBody *request_body = soup_server_message_get_request_body(msg);
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(HubdWebhookEvent) event = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize len = 0;
+	const gchar *data;
+
+	stop_timer(msg);
+	if (soup_server_message_get_status(msg) != 0)
+		return; /* answered when the headers came */
+	if (webhook_id == NULL) {
+		reply_static(msg, SOUP_STATUS_UNAUTHORIZED, BODY_WRONG_SECRET);
+		return;
+	}
+	if (request_body->length > HUBD_WEBHOOK_MAX_BODY) {
+		reply_static(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, BODY_TOO_LARGE);
+		return;
+	}
+	body = soup_message_body_flatten(request_body);
+	data = g_bytes_get_data(body, &len);
+	event = hubd_webhook_event_parse(data != NULL ? data : "", len, &error);
+	if (event == NULL) {
+		g_debug("refused a delivery: %s", error->message);
+		reply_error(msg, SOUP_STATUS_BAD_REQUEST, error->message);
+		return;
+	}
+	if (g_strcmp0(event->webhook_id, webhook_id) != 0)
+		g_debug("delivery of webhook %s came with the secret of %s",
+			event->webhook_id,
+			webhook_id);
+	reply_static(msg, SOUP_STATUS_OK, BODY_OK);
+	if (self->func != NULL) {
+		Accepted *a = g_new0(Accepted, 1);
+
+		a->self = g_object_ref(self);
+		a->event = g_steal_pointer(&event);
+		g_main_context_invoke_full(self->main_context,
+					   G_PRIORITY_DEFAULT,
+					   deliver_cb,
+					   a,
+					   (GDestroyNotify)accepted_free);
+	}
+}
+
+static gpointer
+listener_thread(gpointer data)
+{
+	HubdWebhookListener *self = data;
+
+	g_main_context_push_thread_default(self->context);
+	g_main_loop_run(self->loop);
+	/* the server's connections go with the thread that served them */
+	soup_server_disconnect(self->server);
+	while (g_main_context_iteration(self->context, FALSE))
+		;
+	g_main_context_pop_thread_default(self->context);
+	return NULL;
+}
+
+static gboolean
+quit_cb(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_address(const gchar *address, gchar **host, guint16 *port, GError **error)
+{
+	const gchar *colon = strrchr(address, ':');
+	guint64 n = 0;
+	g_autofree gchar *h = NULL;
+
+	if (colon == NULL || colon == address ||
+	    !g_ascii_string_to_unsigned(colon + 1, 10, 0, 65535, &n, NULL)) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("webhooks.listen must be ADDRESS:PORT, not “%s”"),
+			    address);
+		return FALSE;
+	}
+	h = g_strndup(address, (gsize)(colon - address));
+	if (h[0] == '[' && g_str_has_suffix(h, "]")) {
+		gchar *inner = g_strndup(h + 1, strlen(h) - 2);
+
+		g_free(h);
+		h = inner;
+	}
+	*host = g_steal_pointer(&h);
+	*port = (guint16)n;
+	return TRUE;
+}
+
+gboolean
+hubd_webhook_listener_start(HubdWebhookListener *self,
+			    const gchar *address,
+			    const gchar *cert_path,
+			    const gchar *key_path,
+			    GError **error)
+{
+	g_autofree gchar *host = NULL;
+	g_autoptr(GInetAddress) inet = NULL;
+	g_autoptr(GSocketAddress) sockaddr = NULL;
+	g_autoptr(GTlsCertificate) cert = NULL;
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GSList) uris = NULL;
+	SoupServerListenOptions options = 0;
+	guint16 port = 0;
+
+	g_return_val_if_fail(self->server == NULL, FALSE);
+	if (!parse_address(address, &host, &port, error))
+		return FALSE;
+	inet = g_inet_address_new_from_string(host);
+	if (inet == NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("webhooks.listen needs a numeric address, not “%s”"),
+			    host);
+		return FALSE;
+	}
+	if ((cert_path != NULL) != (key_path != NULL)) {
+		g_set_error_literal(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("webhooks.tls-certificate and webhooks.tls-key go together"));
+		return FALSE;
+	}
+	if (cert_path != NULL) {
+		cert = g_tls_certificate_new_from_files(cert_path, key_path, &local);
+		if (cert == NULL) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("Cannot load the webhook listener's certificate: %s"),
+				    local->message);
+			return FALSE;
+		}
+		options |= SOUP_SERVER_LISTEN_HTTPS;
+	}
+	self->context = g_main_context_new();
+	g_main_context_push_thread_default(self->context);
+	self->server = soup_server_new("server-header", "hubd ", NULL);
+	if (cert != NULL)
+		soup_server_set_tls_certificate(self->server, cert);
+	g_signal_connect_object(self->server,
+				"request-started",
+				G_CALLBACK(request_started_cb),
+				self,
+				0);
+	soup_server_add_handler(self->server, NULL, handler_cb, self, NULL);
+	sockaddr = g_inet_socket_address_new(inet, port);
+	if (!soup_server_listen(self->server, sockaddr, options, &local)) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_FAILED,
+			    _("Cannot listen for webhooks on %s: %s"),
+			    address,
+			    local->message);
+		g_clear_object(&self->server);
+		g_main_context_pop_thread_default(self->context);
+		g_clear_pointer(&self->context, g_main_context_unref);
+		return FALSE;
+	}
+	g_main_context_pop_thread_default(self->context);
+	uris = soup_server_get_uris(self->server);
+	if (uris != NULL)
+		self->url = g_uri_to_string(uris->data);
+	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify)g_uri_unref);
+	g_message("listening for webhooks on %s", self->url);
+	self->loop = g_main_loop_new(self->context, FALSE);
+	self->thread = g_thread_new("hubd-webhooks", listener_thread, self);
+	return TRUE;
+}
+
+void
+hubd_webhook_listener_stop(HubdWebhookListener *self)
+{
+	if (self->thread != NULL) {
+		g_main_context_invoke(self->context, quit_cb, self->loop);
+		g_thread_join(g_steal_pointer(&self->thread));
+	}
+	g_clear_object(&self->server);
+	g_clear_pointer(&self->loop, g_main_loop_unref);
+	g_clear_pointer(&self->context, g_main_context_unref);
+	g_clear_pointer(&self->url, g_free);
+}
+
+const gchar *
+hubd_webhook_listener_get_url(HubdWebhookListener *self)
+{
+	return self->url;
+}
