@@ -8,6 +8,7 @@
 
 #include "hubd-auth-service.h"
 #include "hubd-cache-service.h"
+#include "hubd-cards-service.h"
 #include "hubd-cache.h"
 #include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
@@ -399,6 +400,7 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
+	g_type_ensure(HUBD_TYPE_CARDS_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }
