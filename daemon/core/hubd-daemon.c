@@ -8,8 +8,8 @@
 
 #include "hubd-auth-service.h"
 #include "hubd-cache-service.h"
-#include "hubd-cards-service.h"
 #include "hubd-cache.h"
+#include "hubd-cards-service.h"
 #include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
 #include "hubd-error.h"
