@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
   # tests/check-format.sh
   clang-format
+  # tests/card-load-check.py: a pushed card loads by huggingface_hub's rules
+  python3-yaml
 )
 
 missing=()

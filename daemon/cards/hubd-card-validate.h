@@ -39,7 +39,4 @@ hubd_card_validate(HubdRepoType type, const gchar *text, gsize len);
 const HubdCardProblem *
 hubd_card_problems_find(GPtrArray *problems, const gchar *const *rules);
 
-gboolean
-hubd_card_license_is_known(const gchar *id);
-
 G_END_DECLS
