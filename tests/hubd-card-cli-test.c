@@ -343,6 +343,23 @@ test_upload_policy(Fixture *f, gconstpointer data)
 		hubctl(&out, NULL, "upload", "--type", "dataset", "alice/undoc", dataset, NULL),
 		==,
 		0);
+
+	/* a card asking for a gate, on a repo that is not gated: the setting to change */
+	g_clear_pointer(&readme, g_free);
+	readme = write_file(f,
+			    "model/README.md",
+			    "---\nlicense: mit\nextra_gated_prompt: Agree?\n---\n# M\n\nText.\n");
+	create_repo("alice/gatedm");
+	g_clear_pointer(&err, g_free);
+	rc = hubctl(NULL, &err, "upload", "alice/gatedm", model, NULL);
+	assert_failed(rc, err, "README.md:3: the card asks for gated access (extra_gated_prompt)");
+	g_assert_nonnull(strstr(err, "hubctl repo settings alice/gatedm --gated manual"));
+	g_assert_cmpint(
+		hubctl(NULL, NULL, "repo", "settings", "alice/gatedm", "--gated", "manual", NULL),
+		==,
+		0);
+	g_clear_pointer(&out, g_free);
+	g_assert_cmpint(hubctl(&out, NULL, "upload", "alice/gatedm", model, NULL), ==, 0);
 }
 
 int
