@@ -241,16 +241,17 @@ hubctl_card_validate(HubctlContext *ctx, gint argc, gchar **argv)
 		proxy = hubctl_card_proxy(ctx);
 		if (proxy == NULL)
 			return HUBCTL_EXIT_UNREACHABLE;
-		if (!hubd_dbus_cards_call_get_card_sync(proxy,
-							type,
-							repo.address->repo_id,
-							revision != NULL ? revision : "",
-							g_variant_new("a{sv}", NULL),
-							&metadata,
-							&json,
-							&text,
-							NULL,
-							&error))
+		if (!hubd_dbus_cards_call_get_card_sync(
+			    proxy,
+			    type,
+			    repo.address->repo_id,
+			    revision != NULL ? revision : "",
+			    g_variant_new_parsed("{'allow_invalid': <true>}"),
+			    &metadata,
+			    &json,
+			    &text,
+			    NULL,
+			    &error))
 			return hubctl_report_error(error);
 		where = g_strdup_printf("%s/README.md", repo.address->repo_id);
 	}

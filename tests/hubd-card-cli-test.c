@@ -255,6 +255,25 @@ test_validate(Fixture *f, gconstpointer data)
 	{
 		g_autofree gchar *err = NULL;
 
+		g_autofree gchar *oid = NULL;
+		g_autofree gchar *o2 = NULL;
+		g_autofree gchar *e2 = NULL;
+		gint rc;
+
+		/* a repo whose front matter does not parse: every problem, with lines */
+		create_repo("alice/broken");
+		oid = hub_commit(f,
+				 "alice/broken",
+				 "card",
+				 "README.md",
+				 "---\nlicense: mit\ntags: [a\n---\n# B\n",
+				 NULL);
+		g_assert_cmpint(hubctl(&o2, NULL, "card", "validate", "alice/broken", NULL), ==, 1);
+		g_assert_nonnull(strstr(o2, "alice/broken/README.md:4: error: "));
+		g_assert_nonnull(strstr(o2, "[yaml-invalid]"));
+		rc = hubctl(NULL, &e2, "card", "show", "alice/broken", NULL);
+		assert_failed(rc, e2, "line 4");
+
 		create_repo("alice/empty");
 		g_assert_cmpint(hubctl(NULL, &err, "card", "validate", "alice/empty", NULL), ==, 1);
 		assert_failed(1, err, "README.md");

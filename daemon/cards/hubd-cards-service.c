@@ -67,6 +67,7 @@ typedef struct {
 	HubdRepoType type;
 	gchar *text; /* ValidateCard */
 	GPtrArray *problems;
+	gboolean allow_invalid; /* GetCard */
 } Read;
 
 static Read *
@@ -125,10 +126,11 @@ hubd_cards_got_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	text = g_strndup(data, len);
 	root = hubd_card_parse_front_matter(text, len, &error);
-	if (error != NULL) {
+	if (error != NULL && !r->allow_invalid) {
 		hubd_service_return_error(r->invocation, error);
 		return;
 	}
+	g_clear_error(&error);
 	object = root != NULL ? json_node_get_object(root) : empty;
 	{
 		g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
@@ -152,6 +154,7 @@ hubd_cards_handle_get_card(HubdDbusCards *skeleton,
 			   GVariant *options,
 			   gpointer user_data)
 {
+	static const HubdServiceOption allowed[] = {{"allow_invalid", "b"}, {NULL, NULL}};
 	HubdService *service = user_data;
 	g_autoptr(HubdHubApi) api = NULL;
 	GError *error = NULL;
@@ -161,11 +164,12 @@ hubd_cards_handle_get_card(HubdDbusCards *skeleton,
 	if (!hubd_repo_type_from_string(repo_type, &type, &error) ||
 	    !hubd_repo_id_validate(repo_id, FALSE, &error) ||
 	    (revision[0] != '\0' && !hubd_revision_validate(revision, &error)) ||
-	    !hubd_service_check_hub_options(options, NULL, &error))
+	    !hubd_service_check_hub_options(options, allowed, &error))
 		return refuse(invocation, error);
 	api = hubd_hub_api_new_for_call(hubd_context_get_hub_api(hubd_service_get_context(service)),
 					options);
 	r = read_new(service, skeleton, invocation);
+	g_variant_lookup(options, "allow_invalid", "b", &r->allow_invalid);
 	hubd_hub_api_get_card_async(api, type, repo_id, revision, NULL, hubd_cards_got_card_cb, r);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
