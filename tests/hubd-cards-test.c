@@ -182,6 +182,27 @@ test_round_trip(Fixture *f, gconstpointer data)
 				  "value"),
 			  ==,
 			  0.875);
+	/* parent_commit: checked before anything is sent, then by the Hub */
+	{
+		g_autofree gchar *opts = g_strdup_printf("{'parent_commit': <'%s'>}", oid);
+		g_autofree gchar *again = NULL;
+		g_autofree gchar *name = NULL;
+
+		name = cards_error(
+			f,
+			"PushCard",
+			push_params("model", "alice/tiny", text, "{'parent_commit': <'xyz'>}"),
+			NULL);
+		g_assert_cmpstr(name, ==, ERR "InvalidArgument");
+		again = push(f, "model", "alice/tiny", text, opts);
+		g_clear_pointer(&name, g_free);
+		/* the branch moved on since `oid` */
+		name = cards_error(f,
+				   "PushCard",
+				   push_params("model", "alice/tiny", text, opts),
+				   NULL);
+		g_assert_cmpstr(name, ==, ERR "Conflict");
+	}
 	/* the Hub's repo info reads the same card */
 	{
 		g_autofree gchar *info = NULL;

@@ -122,8 +122,21 @@ push_new(gpointer service,
 						: "Update README.md with hubd");
 	if (g_variant_lookup(options, "commit_description", "&s", &s))
 		push->description = g_strdup(s);
-	if (g_variant_lookup(options, "parent_commit", "&s", &s) && s[0] != '\0')
+	if (g_variant_lookup(options, "parent_commit", "&s", &s) && s[0] != '\0') {
+		gsize hex = strlen(s);
+
+		/* as Upload's: a (short) commit id, nothing that could reach a URL */
+		if (hex < 5 || hex > 40 || strspn(s, "0123456789abcdefABCDEF") != hex) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("parent_commit must be a commit id of 5 to 40 hexadecimal "
+				      "characters, not “%s”"),
+				    s);
+			return NULL;
+		}
 		push->parent_commit = g_ascii_strdown(s, -1);
+	}
 	g_variant_lookup(options, "create_pr", "b", &push->create_pr);
 	g_variant_lookup(options, "no_policy", "b", &push->no_policy);
 	return g_steal_pointer(&push);
