@@ -189,16 +189,10 @@ push_committed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 push_commit(Push *push)
 {
-	g_autofree gchar *description = NULL;
+	g_autofree gchar *description =
+		hubd_policy_commit_description(push->description, push->no_policy);
 	g_autoptr(HubdCommitPayload) payload = NULL;
 
-	if (push->no_policy) {
-		const gchar *d = push->description != NULL ? push->description : "";
-		description = d[0] != '\0' ? g_strconcat(d, "\n\n", HUBD_POLICY_OVERRIDE_NOTE, NULL)
-					   : g_strdup(HUBD_POLICY_OVERRIDE_NOTE);
-	} else {
-		description = g_strdup(push->description);
-	}
 	payload = hubd_commit_payload_new(push->message, description, push->parent_commit);
 	hubd_commit_payload_add_file_bytes(payload, "README.md", push->text);
 	hubd_commit_send_async(push->api,

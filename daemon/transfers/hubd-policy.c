@@ -499,3 +499,13 @@ hubd_policy_check_access(HubdRepoType type,
 		    repo_id);
 	return FALSE;
 }
+
+gchar *
+hubd_policy_commit_description(const gchar *description, gboolean no_policy)
+{
+	if (!no_policy)
+		return g_strdup(description);
+	if (description == NULL || description[0] == '\0')
+		return g_strdup(HUBD_POLICY_OVERRIDE_NOTE);
+	return g_strconcat(description, "\n\n", HUBD_POLICY_OVERRIDE_NOTE, NULL);
+}

@@ -63,4 +63,9 @@ hubd_policy_check_access(HubdRepoType type,
 #define HUBD_POLICY_OVERRIDE_NOTE \
 	"Published with hubd's publishing policy overridden (--no-policy)."
 
+/* A commit's description: `description` (may be NULL), and with `no_policy`
+ * the override note after it, so the history says the policy was skipped. */
+gchar *
+hubd_policy_commit_description(const gchar *description, gboolean no_policy);
+
 G_END_DECLS
