@@ -322,7 +322,7 @@ static JsonObject *
 read_changes(GVariant *changes, GVariant *options, GError **error)
 {
 	g_autoptr(JsonObject) out = NULL;
-	g_autofree const gchar **remove = NULL;
+	const gchar **remove = NULL;
 	gboolean parse = FALSE;
 
 	g_variant_lookup(options, "parse_values", "b", &parse);
@@ -356,9 +356,11 @@ read_changes(GVariant *changes, GVariant *options, GError **error)
 			json_object_set_member(out, key, node);
 		}
 	}
+	/* freed by hand: gcc 12's analyzer loses an autofree's NULL here */
 	if (g_variant_lookup(options, "remove", "^a&s", &remove)) {
 		for (guint i = 0; remove[i] != NULL; i++)
 			json_object_set_null_member(out, remove[i]);
+		g_free(remove);
 	}
 	if (json_object_get_size(out) == 0) {
 		g_set_error_literal(error,
