@@ -4,7 +4,7 @@ does and print its metadata as JSON (exit 1 when it does not load).
 
 With huggingface_hub importable, this is ModelCard.load / DatasetCard.load
 themselves (ignore_metadata_errors=False, so a bad model-index fails). Without
-it, the same steps written out (docs/hub-cards.md §1 and §9): the front-matter
+it, the same steps written out (docs/hub-cards.md §1 and §8): the front-matter
 regex of repocard.py (REGEX_YAML_BLOCK), yaml.safe_load, "must be a dict", and
 for a model the model-index → eval results conversion's required fields.
 The first line of output says which of the two ran."""

@@ -1,6 +1,6 @@
 /* hubd-card-edit.h: UpdateCardMetadata's edit of a README.md's front matter
  * that leaves untouched keys and the body byte for byte as they were (pure;
- * fuzzed) */
+ * fuzzed; docs/hub-cards.md §9) */
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -1,5 +1,6 @@
 /* hubd-card-render.h: RenderCard — a card from metadata and named sections,
- * on the Hub's default templates, YAML written with libyaml (pure) */
+ * on the Hub's default templates, YAML written with libyaml (pure;
+ * docs/hub-cards.md §4.3, §4.4) */
 #pragma once
 
 #include <json-glib/json-glib.h>

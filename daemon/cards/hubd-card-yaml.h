@@ -1,6 +1,6 @@
 /* hubd-card-yaml.h: card metadata (JSON) written as YAML with libyaml, so
  * that PyYAML's safe loader and hubd's own reader get the same values back
- * (pure) */
+ * (pure; docs/hub-cards.md §4.4) */
 #pragma once
 
 #include <json-glib/json-glib.h>

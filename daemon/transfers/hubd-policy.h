@@ -45,7 +45,8 @@ hubd_policy_check_card(HubdRepoType type, const gchar *readme, gsize readme_len,
 gboolean
 hubd_policy_card_asks_for_gating(const gchar *readme, gsize readme_len);
 
-/* The access rule: a card asking for gated access needs a gated repo —
+/* The access rule (docs/hub-cards.md §7): a card asking for gated access
+ * needs a gated repo —
  * `gated` is the repo's setting ("auto", "manual", or NULL/"false"). A
  * refusal is HUBD_ERROR_POLICY naming the line, the key and the setting to
  * change (`hubctl repo settings REPO --gated manual`); a private repo gets
