@@ -162,7 +162,10 @@ test_round_trip(Fixture *f, gconstpointer data)
 		     "(a{sv}ss)");
 	g_variant_get(r, "(@a{sv}ss)", &meta, &json, &got);
 	g_assert_cmpstr(got, ==, text);
-	g_assert_cmpstr(dict_string(meta, "license"), ==, "apache-2.0");
+	{
+		g_autofree gchar *license = dict_string(meta, "license");
+		g_assert_cmpstr(license, ==, "apache-2.0");
+	}
 	language = g_variant_lookup_value(meta, "language", G_VARIANT_TYPE("av"));
 	g_assert_nonnull(language);
 	g_assert_cmpuint(g_variant_n_children(language), ==, 2);
@@ -313,7 +316,10 @@ test_update_keeps_bytes(Fixture *f, gconstpointer data)
 					  "{'remove': <['thumbnail']>, 'create_pr': <true>})"),
 		     "(a{sv})");
 	result = g_variant_get_child_value(r, 0);
-	g_assert_nonnull(strstr(dict_string(result, "pr_url"), "/discussions/"));
+	{
+		g_autofree gchar *pr_url = dict_string(result, "pr_url");
+		g_assert_nonnull(strstr(pr_url, "/discussions/"));
+	}
 	g_clear_pointer(&after, g_free);
 	after = hub_readme(f, "", "alice/edit", "main");
 	g_assert_cmpstr(after, ==, want);
