@@ -501,6 +501,20 @@ test_edit_shapes(void)
 	g_autoptr(GBytes) refused =
 		hubd_card_edit_metadata(broken, strlen(broken), changes, &error);
 
+	g_autofree gchar *block = edit(
+		"---\ndescription: |\n  two\n  lines\n# about the licence\nlicense: mit\n---\nB\n",
+		"{\"description\":\"one\"}");
+	g_autofree gchar *block2 =
+		edit("---\ndescription: >-\n  folded\n  text\nlicense: mit\n---\nB\n",
+		     "{\"license\":\"odbl\"}");
+
+	/* a block scalar's span ends with its last line; the comment after it stays */
+	g_assert_cmpstr(block,
+			==,
+			"---\ndescription: one\n# about the licence\nlicense: mit\n---\nB\n");
+	g_assert_cmpstr(block2,
+			==,
+			"---\ndescription: >-\n  folded\n  text\nlicense: odbl\n---\nB\n");
 	g_assert_cmpstr(none, ==, "---\nlicense: mit\n---\n# Just text\n");
 	g_assert_cmpstr(crlf, ==, "---\r\nlicense: mit\r\ntags:\r\n- a\r\n---\r\nBody\r\n");
 	g_assert_cmpstr(last, ==, "---\nlicense: odbl\n---\nBody\n");
