@@ -21,6 +21,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_lfs_multipart_upload_command,
 	&hubctl_webhooks_command,
 	&hubctl_sync_command,
+	&hubctl_card_command,
 	NULL,
 };
 

@@ -256,5 +256,6 @@ extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
 extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
 extern const HubctlCommand hubctl_webhooks_command;   /* hubctl-webhooks.c */
 extern const HubctlCommand hubctl_sync_command;       /* hubctl-sync.c */
+extern const HubctlCommand hubctl_card_command;       /* hubctl-card.c */
 
 G_END_DECLS

@@ -51,6 +51,12 @@ if [ -z "$DEMO_ENDPOINT" ]; then
   rm "$work/.env.example"
   step "$hubctl" upload "$repo" "$work" --commit-message "First version"
   step "$hubctl" repo tag create "$repo" v1.0 -m "First release"
+  # the seed's card pattern: metadata + template sections, pushed in one command
+  step "$hubctl" card create "$repo" --template model --license apache-2.0 --language en \
+    --library-name transformers --tag demo --section "model_description=A tiny demo model." \
+    --section "uses=Download it with hubctl." --push
+  step "$hubctl" card set "$repo" "tags=[demo, tiny]"
+  step "$hubctl" card show "$repo" --metadata
   step "$hubctl" repo files "$repo"
   step "$hubctl" repo info "$repo"
   step "$hubctl" download "$repo" config.json

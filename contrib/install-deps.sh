@@ -25,6 +25,8 @@ packages=(
   python3-docutils groff-base man-db bash-completion systemd
   # tests/bench/webhooks.sh
   wrk
+  # tests/card-load-check.py: a pushed card loads by huggingface_hub's rules
+  python3-yaml
 )
 
 missing=()

@@ -315,12 +315,88 @@ test_card_rule(void)
 
 	assert_card_ok(HUBD_REPO_TYPE_MODEL, "---\nlicense: apache-2.0\n---\n# My model\n");
 	assert_card_ok(HUBD_REPO_TYPE_MODEL, "---\nlicense: other\nlicense_name: mine\n---\n");
-	assert_card_ok(HUBD_REPO_TYPE_DATASET, "---\nlicense:\n- cc-by-4.0\n- mit\n---\n");
-	assert_card_ok(HUBD_REPO_TYPE_DATASET, "\r\n---\r\nlicense: mit\r\n---\r\n");
+	assert_card_ok(
+		HUBD_REPO_TYPE_DATASET,
+		"---\nlicense:\n- cc-by-4.0\n- mit\n---\n## Dataset Structure\n\nOne CSV.\n");
+	assert_card_ok(HUBD_REPO_TYPE_DATASET,
+		       "\r\n---\r\nlicense: mit\r\n---\r\nNumbers, one per line.\r\n");
+	/* a dataset card that documents nothing: the exact fix, with the line */
+	assert_card_refused(HUBD_REPO_TYPE_DATASET,
+			    "---\nlicense: mit\n---\n",
+			    "## Dataset Structure");
+	assert_card_refused(HUBD_REPO_TYPE_DATASET,
+			    "---\nlicense: mit\n---\n# D\n\n## Dataset Structure\n\n"
+			    "[More Information Needed]\n",
+			    "README.md:4: the dataset card does not document the data");
+	/* a licence the Hub does not know, and "other" without its name */
+	assert_card_refused(HUBD_REPO_TYPE_MODEL,
+			    "---\ntags: []\nlicense: apache2\n---\n",
+			    "README.md:3: “apache2” is not one of the Hub's licence identifiers");
+	assert_card_refused(HUBD_REPO_TYPE_MODEL, "---\nlicense: other\n---\n", "license_name");
 	/* Spaces pass whatever their README */
 	assert_card_ok(HUBD_REPO_TYPE_SPACE, NULL);
 	assert_card_ok(HUBD_REPO_TYPE_SPACE, "---\ntitle: x\nsdk: gradio\n---\n");
 	assert_card_ok(HUBD_REPO_TYPE_SPACE, "---\n: : bad\n---\n");
+}
+
+static void
+assert_access_refused(const gchar *readme,
+		      const gchar *gated,
+		      gboolean is_private,
+		      const gchar *needle)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(hubd_policy_card_asks_for_gating(readme, strlen(readme)));
+	g_assert_false(hubd_policy_check_access(HUBD_REPO_TYPE_MODEL,
+						"me/m",
+						readme,
+						strlen(readme),
+						gated,
+						is_private,
+						&error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_POLICY);
+	g_assert_nonnull(strstr(error->message, "hubctl repo settings me/m --gated manual"));
+	if (strstr(error->message, needle) == NULL)
+		g_error("“%s” does not say “%s”", error->message, needle);
+}
+
+static void
+test_access_rule(void)
+{
+	const gchar *gated = "---\nlicense: mit\nextra_gated_prompt: Agree?\n---\n# M\n";
+	const gchar *plain = "---\nlicense: mit\n---\n# M\n";
+
+	assert_access_refused(gated,
+			      NULL,
+			      FALSE,
+			      "README.md:3: the card asks for gated access "
+			      "(extra_gated_prompt) but me/m is not gated");
+	assert_access_refused(gated, "false", FALSE, "“gated” setting");
+	assert_access_refused(gated, NULL, TRUE, "is private with gating off");
+	/* gated repos, and cards that ask for nothing, pass */
+	g_assert_true(hubd_policy_check_access(HUBD_REPO_TYPE_MODEL,
+					       "me/m",
+					       gated,
+					       strlen(gated),
+					       "manual",
+					       FALSE,
+					       NULL));
+	g_assert_true(hubd_policy_check_access(HUBD_REPO_TYPE_MODEL,
+					       "me/m",
+					       gated,
+					       strlen(gated),
+					       "auto",
+					       TRUE,
+					       NULL));
+	g_assert_false(hubd_policy_card_asks_for_gating(plain, strlen(plain)));
+	g_assert_true(hubd_policy_check_access(HUBD_REPO_TYPE_MODEL,
+					       "me/m",
+					       plain,
+					       strlen(plain),
+					       NULL,
+					       FALSE,
+					       NULL));
 }
 
 /* ---- the parser ---- */
@@ -511,6 +587,7 @@ main(int argc, char **argv)
 	g_test_add_func("/policy/scan/chunk-word-boundary", test_scan_chunk_word_boundary);
 	g_test_add_func("/policy/scan/file-errors", test_scan_file_errors);
 	g_test_add_func("/policy/card/rule", test_card_rule);
+	g_test_add_func("/policy/card/access", test_access_rule);
 	g_test_add_func("/policy/card/parse-structure", test_card_parse_structure);
 	g_test_add_func("/policy/card/parse-scalars", test_card_parse_scalars);
 	g_test_add_func("/policy/card/parse-refused", test_card_parse_refused);

@@ -10,6 +10,7 @@
 #include "hubd-auth-service.h"
 #include "hubd-cache-service.h"
 #include "hubd-cache.h"
+#include "hubd-cards-service.h"
 #include "hubd-context-private.h"
 #include "hubd-daemon-service.h"
 #include "hubd-discussions-service.h"
@@ -415,6 +416,7 @@ hubd_daemon_ensure_builtins(void)
 	g_type_ensure(HUBD_TYPE_ACCESS_SERVICE);
 	g_type_ensure(HUBD_TYPE_WEBHOOKS_SERVICE);
 	g_type_ensure(HUBD_TYPE_SYNC_SERVICE);
+	g_type_ensure(HUBD_TYPE_CARDS_SERVICE);
 	/* storage backends register on their extension point the same way */
 	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 }

@@ -93,6 +93,45 @@ hubd_card_find_block(const gchar *text,
 	return FALSE;
 }
 
+gboolean
+hubd_card_find_front_matter(const gchar *text,
+			    gsize len,
+			    gsize *yaml_offset,
+			    gsize *yaml_len,
+			    guint *line_offset,
+			    gsize *body)
+{
+	const gchar *yaml = NULL;
+	const gchar *end = text + len;
+	const gchar *p;
+	gsize n = 0;
+	guint lines = 0;
+
+	g_return_val_if_fail(text != NULL || len == 0, FALSE);
+	if (text == NULL || !hubd_card_find_block(text, len, &yaml, &n, &lines))
+		return FALSE;
+	/* the closing line: breaks, "---", spaces or tabs, one line break */
+	p = yaml + n;
+	while (p < end && (*p == '\n' || *p == '\r'))
+		p++;
+	p += 3;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '\r')
+		p++;
+	if (p < end && *p == '\n' && (p == text || p[-1] != '\n'))
+		p++;
+	if (yaml_offset != NULL)
+		*yaml_offset = (gsize)(yaml - text);
+	if (yaml_len != NULL)
+		*yaml_len = n;
+	if (line_offset != NULL)
+		*line_offset = lines;
+	if (body != NULL)
+		*body = (gsize)(MIN(p, end) - text);
+	return TRUE;
+}
+
 /* ---- YAML 1.1 types of plain scalars, as PyYAML's safe_load resolves them ---- */
 
 static gboolean
@@ -279,6 +318,13 @@ hubd_card_resolve_plain(const gchar *s)
 	if (node == NULL)
 		node = hubd_card_float(s);
 	return node;
+}
+
+JsonNode *
+hubd_card_resolve_plain_scalar(const gchar *s)
+{
+	g_return_val_if_fail(s != NULL, NULL);
+	return hubd_card_resolve_plain(s);
 }
 
 /* ---- the event walk ---- */

@@ -14,8 +14,25 @@ G_BEGIN_DECLS
 JsonNode *
 hubd_card_parse_front_matter(const gchar *text, gsize len, GError **error);
 
+/* Where the front matter's YAML text is: FALSE when the file has none. The
+ * offsets are bytes into `text`; `line_offset` counts the lines before the
+ * YAML; `body` is the first byte after the closing "---" line. */
+gboolean
+hubd_card_find_front_matter(const gchar *text,
+			    gsize len,
+			    gsize *yaml_offset,
+			    gsize *yaml_len,
+			    guint *line_offset,
+			    gsize *body);
+
 /* The `license` value ("apache-2.0", or "other" + license_name), or NULL. */
 gchar *
 hubd_card_dup_license(JsonNode *front_matter);
+
+/* What a plain (unquoted) YAML scalar means to PyYAML's safe loader: a
+ * null, boolean, integer or float node, or NULL when it stays a string. The
+ * card writer quotes strings for which this is not NULL. */
+JsonNode *
+hubd_card_resolve_plain_scalar(const gchar *s);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hubd-card-layout.h"
+#include "hubd-card-validate.h"
 #include "hubd-card.h"
 #include "hubd-error.h"
 
@@ -311,12 +313,29 @@ hubd_policy_card_docs(HubdRepoType type)
 					      : "https://huggingface.co/docs/hub/model-cards";
 }
 
+/* the first problem of the rules the policy refuses for */
+static const HubdCardProblem *
+hubd_policy_card_problem(HubdRepoType type, GPtrArray *problems)
+{
+	static const gchar *const model_rules[] = {"license-unknown", "license-name-missing", NULL};
+	static const gchar *const dataset_rules[] = {"license-unknown",
+						     "license-name-missing",
+						     "undocumented",
+						     NULL};
+
+	return hubd_card_problems_find(problems,
+				       type == HUBD_REPO_TYPE_DATASET ? dataset_rules
+								      : model_rules);
+}
+
 gboolean
 hubd_policy_check_card(HubdRepoType type, const gchar *readme, gsize readme_len, GError **error)
 {
 	g_autoptr(JsonNode) front_matter = NULL;
 	g_autoptr(GError) parse_error = NULL;
+	g_autoptr(GPtrArray) problems = NULL;
 	g_autofree gchar *license = NULL;
+	const HubdCardProblem *problem;
 	const gchar *kind = type == HUBD_REPO_TYPE_DATASET ? _("dataset") : _("model");
 
 	/* a Space's README configures the app; the card rule is about reuse */
@@ -367,5 +386,126 @@ hubd_policy_check_card(HubdRepoType type, const gchar *readme, gsize readme_len,
 			    hubd_policy_card_docs(type));
 		return FALSE;
 	}
+	/* ValidateCard's rules the seed's red lines ask for: a licence the Hub
+	 * knows, and a dataset card that documents its data */
+	problems = hubd_card_validate(type, readme, readme_len);
+	problem = hubd_policy_card_problem(type, problems);
+	if (problem != NULL && g_strcmp0(problem->rule, "undocumented") == 0) {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_POLICY,
+			/* TRANSLATORS: %u is a line number, %s a URL */
+			_("README.md:%u: the dataset card does not document the data: add a "
+			  "“## Dataset Structure” section saying what the files hold, their "
+			  "fields and splits, and a “### Dataset Description” saying where "
+			  "the data comes from (“hubctl card create REPO_ID --template dataset” "
+			  "writes the template; see %s), or pass --no-policy to publish anyway."),
+			problem->line,
+			hubd_policy_card_docs(type));
+		return FALSE;
+	}
+	if (problem != NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_POLICY,
+			    /* TRANSLATORS: "README.md:3: <what is wrong>. Fix it…" */
+			    _("README.md:%u: %s. Fix it, or pass --no-policy to publish anyway."),
+			    problem->line,
+			    problem->message);
+		return FALSE;
+	}
 	return TRUE;
+}
+
+/* the first extra_gated_* key of the front matter, or NULL */
+static const gchar *
+hubd_policy_gating_key(JsonNode *front_matter)
+{
+	g_autoptr(GList) members = NULL;
+
+	if (front_matter == NULL || !JSON_NODE_HOLDS_OBJECT(front_matter))
+		return NULL;
+	members = json_object_get_members(json_node_get_object(front_matter));
+	for (GList *l = members; l != NULL; l = l->next) {
+		if (g_str_has_prefix(l->data, "extra_gated_"))
+			return l->data;
+	}
+	return NULL;
+}
+
+gboolean
+hubd_policy_card_asks_for_gating(const gchar *readme, gsize readme_len)
+{
+	g_autoptr(JsonNode) front_matter = NULL;
+
+	if (readme == NULL)
+		return FALSE;
+	front_matter = hubd_card_parse_front_matter(readme, readme_len, NULL);
+	return hubd_policy_gating_key(front_matter) != NULL;
+}
+
+gboolean
+hubd_policy_check_access(HubdRepoType type,
+			 const gchar *repo_id,
+			 const gchar *readme,
+			 gsize readme_len,
+			 const gchar *gated,
+			 gboolean is_private,
+			 GError **error)
+{
+	g_autoptr(JsonNode) front_matter = NULL;
+	g_autoptr(HubdCardLayout) layout = NULL;
+	const gchar *key;
+	guint line;
+
+	g_return_val_if_fail(repo_id != NULL, FALSE);
+	if (readme == NULL || type == HUBD_REPO_TYPE_SPACE)
+		return TRUE;
+	front_matter = hubd_card_parse_front_matter(readme, readme_len, NULL);
+	key = hubd_policy_gating_key(front_matter);
+	if (key == NULL || (gated != NULL && gated[0] != '\0' && g_strcmp0(gated, "false") != 0))
+		return TRUE;
+	layout = hubd_card_layout_new(readme, readme_len);
+	line = hubd_card_layout_get_line(layout, key);
+	if (is_private) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_POLICY,
+			    /* TRANSLATORS: README.md:LINE, the key, the repo id (three times) */
+			    _("README.md:%u: the card asks for gated access (%s) but %s is private "
+			      "with gating off, so the gate will not exist when it is made public: "
+			      "turn on the repo's “gated” setting first (hubctl repo settings %s "
+			      "--gated manual, or auto), or pass --no-policy to publish anyway. "
+			      "Only then change %s's visibility."),
+			    line,
+			    key,
+			    repo_id,
+			    repo_id,
+			    repo_id);
+		return FALSE;
+	}
+	g_set_error(error,
+		    HUBD_ERROR,
+		    HUBD_ERROR_POLICY,
+		    /* TRANSLATORS: README.md:LINE, the key, the repo id (twice) */
+		    _("README.md:%u: the card asks for gated access (%s) but %s is not gated, so "
+		      "anyone can download it: turn on the repo's “gated” setting (hubctl repo "
+		      "settings %s --gated manual, or auto), remove the extra_gated_* keys, or "
+		      "pass --no-policy to publish anyway."),
+		    line,
+		    key,
+		    repo_id,
+		    repo_id);
+	return FALSE;
+}
+
+gchar *
+hubd_policy_commit_description(const gchar *description, gboolean no_policy)
+{
+	if (!no_policy)
+		return g_strdup(description);
+	if (description == NULL || description[0] == '\0')
+		return g_strdup(HUBD_POLICY_OVERRIDE_NOTE);
+	return g_strconcat(description, "\n\n", HUBD_POLICY_OVERRIDE_NOTE, NULL);
 }

@@ -273,6 +273,37 @@ hubd_upload_prepare_list_tree_finish(GAsyncResult *result, GError **error)
 
 /* ---- the card ---- */
 
+/* the access rule needs the repo's gated and private settings */
+static void
+access_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = user_data;
+	Step *step = g_task_get_task_data(task);
+	GError *error = NULL;
+	g_autoptr(HubdHubRepoInfo) info =
+		hubd_hub_api_repo_info_finish(HUBD_HUB_API(source), res, &error);
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(step->readme, &len);
+
+	/* a repo this upload creates is not gated yet */
+	if (info == NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND)) {
+		step_finish(task, error);
+		return;
+	}
+	g_clear_error(&error);
+	if (!hubd_policy_check_access(step->type,
+				      step->repo_id,
+				      data != NULL ? data : "",
+				      len,
+				      info != NULL ? info->gated : NULL,
+				      info != NULL && info->has_private && info->private_,
+				      &error)) {
+		step_finish(task, error);
+		return;
+	}
+	step_finish(task, NULL);
+}
+
 static void
 card_check(GTask *task)
 {
@@ -283,6 +314,17 @@ card_check(GTask *task)
 
 	if (!hubd_policy_check_card(step->type, data, len, &error)) {
 		step_finish(task, error);
+		return;
+	}
+	if (data != NULL && hubd_policy_card_asks_for_gating(data, len)) {
+		hubd_hub_api_repo_info_async(step->api,
+					     step->type,
+					     step->repo_id,
+					     NULL,
+					     HUBD_HUB_API_FLAG_NONE,
+					     g_task_get_cancellable(task),
+					     access_cb,
+					     task);
 		return;
 	}
 	step_finish(task, NULL);

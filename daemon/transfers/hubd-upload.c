@@ -365,15 +365,9 @@ hubd_upload_build_payload(HubdUpload *self)
 		self->message != NULL
 			? g_strdup(self->message)
 			: hubd_commit_ops_dup_default_summary(self->ops, self->folder != NULL);
-	g_autofree gchar *description = NULL;
+	g_autofree gchar *description =
+		hubd_policy_commit_description(self->description, self->no_policy);
 
-	if (self->no_policy) {
-		const gchar *d = self->description != NULL ? self->description : "";
-		description = d[0] != '\0' ? g_strconcat(d, "\n\n", HUBD_POLICY_OVERRIDE_NOTE, NULL)
-					   : g_strdup(HUBD_POLICY_OVERRIDE_NOTE);
-	} else {
-		description = g_strdup(self->description);
-	}
 	self->payload = hubd_commit_payload_new(message, description, self->parent_commit);
 	hubd_upload_prepare_copies_async(self->api,
 					 self->type,
