@@ -9,6 +9,7 @@
 #include "hubd-context.h"
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
+#include "hubd-hub-api-spaces.h"
 #include "hubd-hub-request.h"
 #include "hubd-hub-types.h"
 #include "hubd-hub-upload-types.h"
