@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "testhub-faults.h"
+#include "testhub-spaces.h"
 
 static gboolean
 method_is(SoupServerMessage *msg, const gchar *method)
@@ -280,6 +281,8 @@ route_api(TesthubContext *ctx, SoupServerMessage *msg, gchar **segs, guint n)
 			testhub_route_repo_move(ctx, msg);
 		else
 			reply_not_found(msg);
+	} else if (testhub_spaces_route(ctx, msg, segs, n)) {
+		/* answered: Space runtime, settings and logs (testhub-spaces-routes.c) */
 	} else if (what != NULL && testhub_repo_type_from_plural(what, &type)) {
 		if (n == 2 && method_is_get(msg))
 			testhub_route_repo_list(ctx, msg, type);
