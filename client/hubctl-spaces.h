@@ -1,0 +1,36 @@
+/* hubctl-spaces.h: what the `hubctl spaces` files share */
+#pragma once
+
+#include "hubctl.h"
+
+G_BEGIN_DECLS
+
+#define HUBCTL_SPACES_IFACE "org.hubd.Hub1.Spaces"
+
+/* A proxy of org.hubd.Hub1.Spaces (NULL: unreachable, message printed). */
+GDBusProxy *
+hubctl_spaces_proxy(HubctlContext *ctx);
+/* Calls `method` and hands back its reply (NULL: the error is in *error). */
+GVariant *
+hubctl_spaces_call(GDBusProxy *proxy, const gchar *method, GVariant *params, GError **error);
+
+/* hubctl-spaces-logs.c */
+gint
+hubctl_spaces_logs(HubctlContext *ctx, gint argc, gchar **argv);
+gint
+hubctl_spaces_wait(HubctlContext *ctx, gint argc, gchar **argv);
+
+/* hubctl-spaces-settings.c: secrets, variables, duplicate */
+gint
+hubctl_spaces_secrets(HubctlContext *ctx, gint argc, gchar **argv);
+gint
+hubctl_spaces_variables(HubctlContext *ctx, gint argc, gchar **argv);
+gint
+hubctl_spaces_duplicate(HubctlContext *ctx, gint argc, gchar **argv);
+/* KEY=VALUE lines of a .env file (blank lines and # comments skipped, one
+ * pair of surrounding quotes removed) into `into`; FALSE + error on a line
+ * without '='. */
+gboolean
+hubctl_spaces_read_env_file(const gchar *path, GHashTable *into, GError **error);
+
+G_END_DECLS
