@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "testhub-endpoints.h"
 #include "testhub-http.h"
 #include "testhub-spaces.h"
 
@@ -773,6 +774,10 @@ testhub_faults_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar *
 	}
 	if (g_strcmp0(what, "spaces") == 0) {
 		testhub_spaces_admin(ctx, msg, rest + 1);
+		return;
+	}
+	if (g_strcmp0(what, "endpoints") == 0) {
+		testhub_endpoints_admin(ctx, msg, rest + 1);
 		return;
 	}
 	if (rest[1] != NULL) {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "testhub-endpoints.h"
 #include "testhub-faults.h"
 #include "testhub-spaces.h"
 
@@ -394,6 +395,8 @@ testhub_routes_hub(SoupServer *server,
 		testhub_faults_handle_admin(ctx, msg, segs + 1);
 	} else if (g_strcmp0(segs[0], "api") == 0) {
 		route_api(ctx, msg, segs, n);
+	} else if (g_strcmp0(segs[0], "v2") == 0) {
+		testhub_endpoints_route(ctx, msg, segs, n);
 	} else {
 		route_repo_web(ctx, msg, segs, n);
 	}
