@@ -15,6 +15,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_repo_files_command,
 	&hubctl_cache_command,
 	&hubctl_spaces_command,
+	&hubctl_endpoints_command,
 	NULL,
 };
 

@@ -219,5 +219,6 @@ extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
 extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
 extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
 extern const HubctlCommand hubctl_spaces_command;     /* hubctl-spaces.c */
+extern const HubctlCommand hubctl_endpoints_command;  /* hubctl-endpoints.c */
 
 G_END_DECLS
