@@ -18,6 +18,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 #include "hubd-lfs.h"
+#include "hubd-policy-space.h"
 #include "hubd-policy.h"
 #include "hubd-upload-prepare.h"
 #include "hubd-upload-progress.h"
@@ -477,6 +478,19 @@ hubd_upload_remote_done(HubdUpload *self)
 /* ---- remote: deletions by pattern, then the card ---- */
 
 static void
+hubd_upload_space_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdUpload *self = user_data;
+	GError *error = NULL;
+
+	if (!hubd_policy_space_check_finish(res, &error)) {
+		hubd_upload_fail(self, error);
+		return;
+	}
+	hubd_upload_remote_done(self);
+}
+
+static void
 hubd_upload_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdUpload *self = user_data;
@@ -484,6 +498,19 @@ hubd_upload_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 	if (!hubd_upload_prepare_check_card_finish(res, &error)) {
 		hubd_upload_fail(self, error);
+		return;
+	}
+	/* [policy] require-space: a model ships with a running demo */
+	if (self->type == HUBD_REPO_TYPE_MODEL &&
+	    hubd_config_get_boolean(hubd_context_get_config(self->context),
+				    "policy",
+				    "require-space",
+				    FALSE)) {
+		hubd_policy_space_check_async(self->api,
+					      self->repo_id,
+					      self->cancellable,
+					      hubd_upload_space_cb,
+					      self);
 		return;
 	}
 	hubd_upload_remote_done(self);
