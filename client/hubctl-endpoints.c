@@ -100,13 +100,10 @@ name_call(HubctlContext *ctx,
 
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	reply = g_dbus_proxy_call_sync(proxy,
-				       method,
-				       g_variant_new("(s@a{sv})", name, common_options(c, options)),
-				       G_DBUS_CALL_FLAGS_NONE,
-				       -1,
-				       NULL,
-				       &error);
+	reply = hubctl_spaces_call(proxy,
+				   method,
+				   g_variant_new("(s@a{sv})", name, common_options(c, options)),
+				   &error);
 	if (reply == NULL)
 		return hubctl_report_error(error);
 	if (g_variant_n_children(reply) == 0)
@@ -176,15 +173,12 @@ ep_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = endpoints_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	reply = g_dbus_proxy_call_sync(proxy,
-				       "List",
-				       g_variant_new("(s@a{sv})",
-						     c.namespace_ != NULL ? c.namespace_ : "",
-						     g_variant_new("a{sv}", NULL)),
-				       G_DBUS_CALL_FLAGS_NONE,
-				       -1,
-				       NULL,
-				       &error);
+	reply = hubctl_spaces_call(proxy,
+				   "List",
+				   g_variant_new("(s@a{sv})",
+						 c.namespace_ != NULL ? c.namespace_ : "",
+						 g_variant_new("a{sv}", NULL)),
+				   &error);
 	if (reply == NULL)
 		return hubctl_report_error(error);
 	list = g_variant_get_child_value(reply, 0);
@@ -454,13 +448,10 @@ ep_spec(HubctlContext *ctx, gint argc, gchar **argv, gboolean deploy)
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	reply = g_dbus_proxy_call_sync(
+	reply = hubctl_spaces_call(
 		proxy,
 		deploy ? "Create" : "Update",
 		g_variant_new("(sa{sv}@a{sv})", name, &spec, common_options(&c, &options)),
-		G_DBUS_CALL_FLAGS_NONE,
-		-1,
-		NULL,
 		&error);
 	if (reply == NULL)
 		return hubctl_report_error(error);
@@ -611,14 +602,10 @@ ep_wait(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (timeout > 0)
 		g_variant_builder_add(&options, "{sv}", "timeout", g_variant_new_uint32(timeout));
-	reply = g_dbus_proxy_call_sync(
-		proxy,
-		"Wait",
-		g_variant_new("(s@a{sv})", name, common_options(&c, &options)),
-		G_DBUS_CALL_FLAGS_NONE,
-		-1,
-		NULL,
-		&error);
+	reply = hubctl_spaces_call(proxy,
+				   "Wait",
+				   g_variant_new("(s@a{sv})", name, common_options(&c, &options)),
+				   &error);
 	if (reply == NULL)
 		return hubctl_report_error(error);
 	g_variant_get(reply, "(&o)", &job);
@@ -706,13 +693,10 @@ ep_hardware(HubctlContext *ctx, gint argc, gchar **argv)
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	reply = g_dbus_proxy_call_sync(proxy,
-				       "ListHardware",
-				       g_variant_new("(@a{sv})", common_options(&c, &options)),
-				       G_DBUS_CALL_FLAGS_NONE,
-				       -1,
-				       NULL,
-				       &error);
+	reply = hubctl_spaces_call(proxy,
+				   "ListHardware",
+				   g_variant_new("(@a{sv})", common_options(&c, &options)),
+				   &error);
 	if (reply == NULL)
 		return hubctl_report_error(error);
 	g_variant_builder_init(&kept, G_VARIANT_TYPE("aa{sv}"));

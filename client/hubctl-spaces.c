@@ -21,13 +21,31 @@ hubctl_spaces_proxy(HubctlContext *ctx)
 GVariant *
 hubctl_spaces_call(GDBusProxy *proxy, const gchar *method, GVariant *params, GError **error)
 {
-	return g_dbus_proxy_call_sync(proxy,
-				      method,
-				      params,
-				      G_DBUS_CALL_FLAGS_NONE,
-				      -1,
-				      NULL,
-				      error);
+	GError *local = NULL;
+	GVariant *reply = g_dbus_proxy_call_sync(proxy,
+						 method,
+						 params,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 -1,
+						 NULL,
+						 &local);
+
+	/* a hubd without the plugin: say which plugin, not D-Bus's words */
+	if (reply == NULL &&
+	    (g_error_matches(local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
+	     g_error_matches(local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD))) {
+		const gchar *iface = g_dbus_proxy_get_interface_name(proxy);
+
+		g_clear_error(&local);
+		g_set_error(&local,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_SUPPORTED,
+			    _("hubd has no %s: its plugin is not loaded (see “hubctl status”)"),
+			    iface);
+	}
+	if (local != NULL)
+		g_propagate_error(error, local);
+	return reply;
 }
 
 static GVariant *

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 /* A proxy of org.hubd.Hub1.Spaces (NULL: unreachable, message printed). */
 GDBusProxy *
 hubctl_spaces_proxy(HubctlContext *ctx);
-/* Calls `method` and hands back its reply (NULL: the error is in *error). */
+/* Calls `method` and hands back its reply (NULL: the error is in *error; a
+ * hubd without the proxy's interface is said so, naming it). Used by
+ * `hubctl endpoints` too. */
 GVariant *
 hubctl_spaces_call(GDBusProxy *proxy, const gchar *method, GVariant *params, GError **error);
 

@@ -303,6 +303,36 @@ test_duplicate_and_errors(Fixture *f, gconstpointer data)
 	g_assert_cmpint(hubctl(NULL, NULL, NULL, "spaces", "frobnicate", "x/y", NULL), ==, 64);
 }
 
+/* hubd without the plugin still runs: status lists what loaded, and
+ * `hubctl spaces` says hubd lacks the interface (exit 1). */
+static void
+without_setup(Fixture *f, gconstpointer data)
+{
+	const gchar *args[] = {"--endpoint", NULL, NULL};
+	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, "HUBD_PLUGIN_DIR=/nonexistent", NULL};
+
+	f->hub = hubd_test_hub_start(NULL);
+	args[1] = f->hub->url;
+	f->daemon = hubd_test_daemon_start(args, env);
+}
+
+static void
+test_without_plugin(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *status = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	JsonArray *plugins;
+
+	g_assert_cmpint(hubctl(NULL, &status, NULL, "status", "--json", NULL), ==, 0);
+	node = hubd_test_parse_json(status);
+	plugins = json_object_get_array_member(json_node_get_object(node), "plugins");
+	for (guint i = 0; i < json_array_get_length(plugins); i++)
+		g_assert_cmpstr(json_array_get_string_element(plugins, i), !=, "spaces");
+	g_assert_cmpint(hubctl(NULL, NULL, &err, "spaces", "info", "alice/demo", NULL), ==, 1);
+	g_assert_nonnull(strstr(err, "org.hubd.Hub1.Spaces"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,6 +344,12 @@ main(int argc, char **argv)
 	ADD("/spaces-cli/secrets", test_secrets);
 	ADD("/spaces-cli/logs", test_logs);
 	ADD("/spaces-cli/duplicate-and-errors", test_duplicate_and_errors);
+	g_test_add("/spaces-cli/without-plugin",
+		   Fixture,
+		   NULL,
+		   without_setup,
+		   test_without_plugin,
+		   fixture_teardown);
 #undef ADD
 	return g_test_run();
 }

@@ -578,6 +578,23 @@ test_watch(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+/* A running Space with no traffic for its sleep time goes to sleep; a
+ * watcher sees RUNNING, then SLEEPING. */
+static void
+test_sleep(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) watched = NULL;
+	Needle running = {f, "RUNNING"};
+	Needle sleeping = {f, "SLEEPING"};
+
+	space_admin(f, "alice/demo", "{\"sleep_ms\": 1500}");
+	watched = call(f, "Watch", g_variant_new_parsed("('alice/demo', @a{sv} {})"), NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(hubd_test_wait_for(stage_seen, &running, 20000));
+	g_assert_true(hubd_test_wait_for(stage_seen, &sleeping, 30000));
+}
+
 /* A model and the Space that demos it, from the Space card's models:. */
 static void
 test_linked(Fixture *f, gconstpointer data)
@@ -607,6 +624,19 @@ test_linked(Fixture *f, gconstpointer data)
 		"README.md",
 		"---\nsdk: gradio\nmodels:\n- alice/model\n---\n# demo\n",
 		NULL);
+	/* a commit to a Space rebuilds it, as on the Hub */
+	{
+		g_autoptr(GVariant) rt = call(f,
+					      "GetRuntime",
+					      g_variant_new_parsed("('alice/demo', @a{sv} {})"),
+					      "(a{sv})",
+					      &error);
+		g_autofree gchar *stage = NULL;
+
+		g_assert_no_error(error);
+		stage = runtime_stage(rt);
+		g_assert_cmpstr(stage, ==, "BUILDING");
+	}
 	spaces = call(f,
 		      "LinkedSpaces",
 		      g_variant_new_parsed("('alice/model', @a{sv} {})"),
@@ -683,6 +713,7 @@ main(int argc, char **argv)
 	ADD("/spaces/logs/follow-until-pause", test_logs_follow_until_pause);
 	ADD("/spaces/logs/stop", test_logs_stop);
 	ADD("/spaces/watch", test_watch);
+	ADD("/spaces/sleep", test_sleep);
 	ADD("/spaces/linked", test_linked);
 	ADD("/spaces/duplicate", test_duplicate);
 #undef ADD
