@@ -395,15 +395,8 @@ ep_spec(HubctlContext *ctx, gint argc, gchar **argv, gboolean deploy)
 		g_printerr("hubctl: %s\n", error->message);
 		return HUBCTL_EXIT_FAILED;
 	}
-	for (guint j = 0; env != NULL && env[j] != NULL; j++) {
-		const gchar *eq = strchr(env[j], '=');
-
-		if (eq == NULL || eq == env[j])
-			return hubctl_usage_error(command, _("expected KEY=VALUE"));
-		g_hash_table_replace(envs,
-				     g_strndup(env[j], (gsize)(eq - env[j])),
-				     g_strdup(eq + 1));
-	}
+	if (!hubctl_spaces_add_pairs((const gchar *const *)env, envs, command, &exit_code))
+		return exit_code;
 	g_variant_builder_init(&spec, G_VARIANT_TYPE_VARDICT);
 	for (guint i = 0; i < G_N_ELEMENTS(spec_keys); i++) {
 		if (*values[i] != NULL)

@@ -50,6 +50,26 @@ hubctl_spaces_read_env_file(const gchar *path, GHashTable *into, GError **error)
 	return TRUE;
 }
 
+gboolean
+hubctl_spaces_add_pairs(const gchar *const *pairs,
+			GHashTable *into,
+			const gchar *command,
+			gint *exit_code)
+{
+	for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++) {
+		const gchar *eq = strchr(pairs[i], '=');
+
+		if (eq == NULL || eq == pairs[i]) {
+			*exit_code = hubctl_usage_error(command, _("expected KEY=VALUE"));
+			return FALSE;
+		}
+		g_hash_table_replace(into,
+				     g_strndup(pairs[i], (gsize)(eq - pairs[i])),
+				     g_strdup(eq + 1));
+	}
+	return TRUE;
+}
+
 /* A value from stdin: all of it, without one trailing newline. */
 static gchar *
 read_stdin_value(GError **error)
@@ -275,6 +295,7 @@ secrets_add(HubctlContext *ctx, gint argc, gchar **argv)
 static gint
 variables_add(HubctlContext *ctx, gint argc, gchar **argv)
 {
+	g_autoptr(GPtrArray) given = g_ptr_array_new();
 	g_autofree gchar *file = NULL;
 	g_auto(GStrv) env = NULL;
 	g_autofree gchar *description = NULL;
@@ -315,22 +336,19 @@ variables_add(HubctlContext *ctx, gint argc, gchar **argv)
 		g_printerr("hubctl: %s\n", error->message);
 		return HUBCTL_EXIT_FAILED;
 	}
-	for (gint i = 2; i < argc; i++) {
-		const gchar *pair = argv[i];
-
-		if (strchr(pair, '=') == NULL || pair[0] == '=')
-			return hubctl_usage_error("spaces variables add", _("expected KEY=VALUE"));
-		g_hash_table_replace(pairs,
-				     g_strndup(pair, (gsize)(strchr(pair, '=') - pair)),
-				     g_strdup(strchr(pair, '=') + 1));
-	}
-	for (guint j = 0; env != NULL && env[j] != NULL; j++) {
-		if (strchr(env[j], '=') == NULL || env[j][0] == '=')
-			return hubctl_usage_error("spaces variables add", _("expected KEY=VALUE"));
-		g_hash_table_replace(pairs,
-				     g_strndup(env[j], (gsize)(strchr(env[j], '=') - env[j])),
-				     g_strdup(strchr(env[j], '=') + 1));
-	}
+	/* the pairs after SPACE_ID, then -e's */
+	for (gint i = 2; i < argc; i++)
+		g_ptr_array_add(given, argv[i]);
+	g_ptr_array_add(given, NULL);
+	if (!hubctl_spaces_add_pairs((const gchar *const *)given->pdata,
+				     pairs,
+				     "spaces variables add",
+				     &exit_code) ||
+	    !hubctl_spaces_add_pairs((const gchar *const *)env,
+				     pairs,
+				     "spaces variables add",
+				     &exit_code))
+		return exit_code;
 	if (g_hash_table_size(pairs) == 0)
 		return hubctl_usage_error("spaces variables add", _("no KEY=VALUE given"));
 	return store_add_all(ctx, "AddVariable", argv[1], pairs, description);
@@ -473,13 +491,11 @@ hubctl_spaces_duplicate(HubctlContext *ctx, gint argc, gchar **argv)
 		g_printerr("hubctl: %s\n", error->message);
 		return HUBCTL_EXIT_FAILED;
 	}
-	for (guint j = 0; env != NULL && env[j] != NULL; j++) {
-		if (strchr(env[j], '=') == NULL || env[j][0] == '=')
-			return hubctl_usage_error("spaces duplicate", _("expected KEY=VALUE"));
-		g_hash_table_replace(vars,
-				     g_strndup(env[j], (gsize)(strchr(env[j], '=') - env[j])),
-				     g_strdup(strchr(env[j], '=') + 1));
-	}
+	if (!hubctl_spaces_add_pairs((const gchar *const *)env,
+				     vars,
+				     "spaces duplicate",
+				     &exit_code))
+		return exit_code;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (private_ || public_)
 		g_variant_builder_add(&options, "{sv}", "private", g_variant_new_boolean(private_));

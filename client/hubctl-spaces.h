@@ -35,4 +35,12 @@ hubctl_spaces_duplicate(HubctlContext *ctx, gint argc, gchar **argv);
 gboolean
 hubctl_spaces_read_env_file(const gchar *path, GHashTable *into, GError **error);
 
+/* KEY=VALUE arguments (-e, or a command's own) into `into`; FALSE with a
+ * usage error in *exit_code on one without a key. NULL: none. */
+gboolean
+hubctl_spaces_add_pairs(const gchar *const *pairs,
+			GHashTable *into,
+			const gchar *command,
+			gint *exit_code);
+
 G_END_DECLS
