@@ -311,6 +311,79 @@ test_wait_failures(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(slow->message, "alice/slow is still"));
 }
 
+static void
+status_cb(GDBusConnection *connection,
+	  const gchar *sender,
+	  const gchar *path,
+	  const gchar *iface,
+	  const gchar *signal,
+	  GVariant *params,
+	  gpointer user_data)
+{
+	g_autoptr(GVariant) ep = NULL;
+	const gchar *name = NULL;
+	const gchar *state = NULL;
+
+	g_variant_get(params, "(&s&s@a{sv})", NULL, &name, &ep);
+	if (g_variant_lookup(ep, "state", "&s", &state))
+		g_ptr_array_add(user_data, g_strdup_printf("%s:%s", name, state));
+}
+
+static gboolean
+status_seen(gpointer user_data)
+{
+	GPtrArray *seen = ((gpointer *)user_data)[0];
+
+	for (guint i = 0; i < seen->len; i++) {
+		if (g_strcmp0(g_ptr_array_index(seen, i), ((gpointer *)user_data)[1]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Watch: StatusChanged to the watcher as the endpoint comes up, and when it
+ * is paused behind hubd's back (straight on the API). */
+static void
+test_watch(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) watched = NULL;
+	g_autoptr(GVariant) unwatched = NULL;
+	g_autofree gchar *reply = NULL;
+	gpointer running[2] = {NULL, (gpointer) "watched:running"};
+	gpointer paused[2] = {NULL, (gpointer) "watched:paused"};
+	guint sub = g_dbus_connection_signal_subscribe(f->bus,
+						       NULL,
+						       IFACE,
+						       "StatusChanged",
+						       "/org/hubd/Hub1",
+						       NULL,
+						       G_DBUS_SIGNAL_FLAGS_NONE,
+						       status_cb,
+						       seen,
+						       NULL);
+
+	running[0] = paused[0] = seen;
+	create(f, "watched");
+	watched = call(f, "Watch", g_variant_new_parsed("('watched', @a{sv} {})"), NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(hubd_test_wait_for(status_seen, running, 20000));
+	g_assert_cmpuint(hubd_test_hub_http(f->hub,
+					    "POST",
+					    "/v2/endpoint/alice/watched/pause",
+					    ALICE_WRITE,
+					    NULL,
+					    &reply),
+			 ==,
+			 200);
+	g_assert_true(hubd_test_wait_for(status_seen, paused, 20000));
+	unwatched =
+		call(f, "Unwatch", g_variant_new_parsed("('watched', @a{sv} {})"), NULL, &error);
+	g_assert_no_error(error);
+	g_dbus_connection_signal_unsubscribe(f->bus, sub);
+}
+
 /* The compute catalogue, flattened: one entry per vendor, region, compute. */
 static void
 test_hardware(Fixture *f, gconstpointer data)
@@ -338,6 +411,7 @@ main(int argc, char **argv)
 	ADD("/endpoints/lifecycle", test_lifecycle);
 	ADD("/endpoints/wait-failures", test_wait_failures);
 	ADD("/endpoints/hardware", test_hardware);
+	ADD("/endpoints/watch", test_watch);
 #undef ADD
 	return g_test_run();
 }

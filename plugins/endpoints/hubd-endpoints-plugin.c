@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE(HubdEndpointsPlugin,
 
 struct _HubdEndpointsPlugin {
 	HubdService parent_instance;
+	HubdEndpointsWatch *watch;
 };
 
 G_DEFINE_DYNAMIC_TYPE(HubdEndpointsPlugin, hubd_endpoints_plugin, HUBD_TYPE_SERVICE)
@@ -46,6 +47,8 @@ typedef enum {
 	OP_DELETE,
 	OP_WAIT,
 	OP_HARDWARE,
+	OP_WATCH,
+	OP_UNWATCH,
 } Op;
 
 /* One call in flight: it holds the daemon and one more reference on the
@@ -193,6 +196,21 @@ ep_call_send(EpCall *c)
 						      NULL,
 						      ep_call_done_cb,
 						      c);
+		break;
+	case OP_WATCH:
+		hubd_endpoints_watch_add(HUBD_ENDPOINTS_PLUGIN(c->service)->watch,
+					 c->invocation,
+					 api,
+					 c->ns,
+					 c->name);
+		ep_call_free(c);
+		break;
+	case OP_UNWATCH:
+		hubd_endpoints_watch_remove(HUBD_ENDPOINTS_PLUGIN(c->service)->watch,
+					    c->invocation,
+					    c->ns,
+					    c->name);
+		ep_call_free(c);
 		break;
 	case OP_WAIT:
 	default:
@@ -463,6 +481,44 @@ handle_wait(HubdEndpointsDbusEndpoints *skeleton,
 }
 
 static gboolean
+handle_watch(HubdEndpointsDbusEndpoints *skeleton,
+	     GDBusMethodInvocation *invocation,
+	     const gchar *name,
+	     GVariant *options,
+	     HubdService *service)
+{
+	ep_call_start(service,
+		      invocation,
+		      options,
+		      NULL,
+		      OP_WATCH,
+		      name,
+		      NULL,
+		      NULL,
+		      HUBD_HUB_ENDPOINT_PAUSE);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unwatch(HubdEndpointsDbusEndpoints *skeleton,
+	       GDBusMethodInvocation *invocation,
+	       const gchar *name,
+	       GVariant *options,
+	       HubdService *service)
+{
+	ep_call_start(service,
+		      invocation,
+		      options,
+		      NULL,
+		      OP_UNWATCH,
+		      name,
+		      NULL,
+		      NULL,
+		      HUBD_HUB_ENDPOINT_PAUSE);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 handle_list_hardware(HubdEndpointsDbusEndpoints *skeleton,
 		     GDBusMethodInvocation *invocation,
 		     GVariant *options,
@@ -498,6 +554,8 @@ hubd_endpoints_plugin_create_skeleton(HubdService *service)
 		{"handle-delete", G_CALLBACK(handle_delete)},
 		{"handle-wait", G_CALLBACK(handle_wait)},
 		{"handle-list-hardware", G_CALLBACK(handle_list_hardware)},
+		{"handle-watch", G_CALLBACK(handle_watch)},
+		{"handle-unwatch", G_CALLBACK(handle_unwatch)},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
@@ -505,10 +563,26 @@ hubd_endpoints_plugin_create_skeleton(HubdService *service)
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }
 
+static gboolean
+hubd_endpoints_plugin_start(HubdService *service, GError **error)
+{
+	HUBD_ENDPOINTS_PLUGIN(service)->watch = hubd_endpoints_watch_new(service);
+	return TRUE;
+}
+
+static void
+hubd_endpoints_plugin_finalize(GObject *object)
+{
+	g_clear_pointer(&HUBD_ENDPOINTS_PLUGIN(object)->watch, hubd_endpoints_watch_free);
+	G_OBJECT_CLASS(hubd_endpoints_plugin_parent_class)->finalize(object);
+}
+
 static void
 hubd_endpoints_plugin_class_init(HubdEndpointsPluginClass *klass)
 {
+	G_OBJECT_CLASS(klass)->finalize = hubd_endpoints_plugin_finalize;
 	HUBD_SERVICE_CLASS(klass)->create_skeleton = hubd_endpoints_plugin_create_skeleton;
+	HUBD_SERVICE_CLASS(klass)->start = hubd_endpoints_plugin_start;
 }
 
 static void

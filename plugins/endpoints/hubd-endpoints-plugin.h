@@ -22,4 +22,24 @@ hubd_endpoints_wait_start(HubdService *service,
 			  const gchar *name,
 			  guint timeout_s);
 
+#define HUBD_ENDPOINTS_IFACE "org.hubd.Hub1.Endpoints"
+
+/* hubd-endpoints-watch.c: Watch, Unwatch and StatusChanged */
+typedef struct _HubdEndpointsWatch HubdEndpointsWatch;
+HubdEndpointsWatch *
+hubd_endpoints_watch_new(HubdService *service);
+void
+hubd_endpoints_watch_free(HubdEndpointsWatch *watch);
+void
+hubd_endpoints_watch_add(HubdEndpointsWatch *watch,
+			 GDBusMethodInvocation *invocation,
+			 HubdHubApi *api,
+			 const gchar *namespace_,
+			 const gchar *name);
+void
+hubd_endpoints_watch_remove(HubdEndpointsWatch *watch,
+			    GDBusMethodInvocation *invocation,
+			    const gchar *namespace_,
+			    const gchar *name);
+
 G_END_DECLS
