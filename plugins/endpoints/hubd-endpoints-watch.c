@@ -156,6 +156,13 @@ hubd_endpoints_watch_new(HubdService *service)
 void
 hubd_endpoints_watch_free(HubdEndpointsWatch *watch)
 {
+	GHashTableIter iter;
+	gpointer value;
+
+	/* the daemon is going: its main loop runs no callback of ours again */
+	g_hash_table_iter_init(&iter, watch->endpoints);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		watched_free(value);
 	hubd_caller_set_free(watch->callers);
 	g_hash_table_unref(watch->endpoints);
 	g_free(watch);

@@ -146,6 +146,13 @@ hubd_spaces_watch_new(HubdService *service)
 void
 hubd_spaces_watch_free(HubdSpacesWatch *watch)
 {
+	GHashTableIter iter;
+	gpointer value;
+
+	/* the daemon is going: its main loop runs no callback of ours again */
+	g_hash_table_iter_init(&iter, watch->spaces);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		watched_free(value);
 	hubd_caller_set_free(watch->callers);
 	g_hash_table_unref(watch->spaces);
 	g_free(watch);
