@@ -787,7 +787,7 @@ hubctl_endpoints_run(HubctlContext *ctx, gint argc, gchar **argv)
 
 const HubctlCommand hubctl_endpoints_command = {
 	"endpoints",
-	N_("endpoints list|describe|deploy|update|pause|resume|scale-to-zero|delete|wait|hardware"),
+	N_("endpoints list|deploy|wait|pause|…"),
 	N_("Deploy and manage Inference Endpoints"),
 	hubctl_endpoints_run,
 };

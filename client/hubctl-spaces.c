@@ -419,8 +419,7 @@ hubctl_spaces_run(HubctlContext *ctx, gint argc, gchar **argv)
 
 const HubctlCommand hubctl_spaces_command = {
 	"spaces",
-	N_("spaces info|hardware|settings|pause|restart|dev-mode|logs|wait|duplicate|secrets|"
-	   "variables"),
+	N_("spaces info|logs|wait|settings|secrets|…"),
 	N_("Run and manage Spaces: runtime, hardware, logs, secrets"),
 	hubctl_spaces_run,
 };
