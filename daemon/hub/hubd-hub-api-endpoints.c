@@ -355,7 +355,7 @@ endpoints_deleted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	/* the answer has no body worth keeping: an empty object stands for it */
 	g_task_return_pointer(task,
-			      json_node_init_object(json_node_alloc(), json_object_new()),
+			      json_node_new(JSON_NODE_OBJECT),
 			      (GDestroyNotify)json_node_unref);
 }
 

@@ -79,13 +79,25 @@ state_of(GVariant *reply)
 	"'vendor': <'aws'>, 'task': <'text-generation'>, 'secrets': <{'HF_TOKEN': '" SECRET  \
 	"'}>, 'env': <{'MAX_TOKENS': '512'}>}"
 
+/* GVariant text as a floating value, as the calls take their parameters
+ * (g_variant_parse() hands back a reference of its own) */
+static GVariant *
+parse_floating(const gchar *text)
+{
+	g_autoptr(GVariant) v = g_variant_parse(NULL, text, NULL, NULL, NULL);
+	g_autoptr(GBytes) bytes = NULL;
+
+	g_assert_nonnull(v);
+	bytes = g_variant_get_data_as_bytes(v);
+	return g_variant_new_from_bytes(g_variant_get_type(v), bytes, TRUE);
+}
+
 static void
 create(Fixture *f, const gchar *name)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *text = g_strdup_printf("('%s', " SPEC ", @a{sv} {})", name);
-	g_autoptr(GVariant) reply =
-		call(f, "Create", g_variant_parse(NULL, text, NULL, NULL, NULL), "(a{sv})", &error);
+	g_autoptr(GVariant) reply = call(f, "Create", parse_floating(text), "(a{sv})", &error);
 	g_autofree gchar *state = NULL;
 	g_autofree gchar *printed = NULL;
 
@@ -130,6 +142,7 @@ test_loaded(Fixture *f, gconstpointer data)
 static void
 test_create_wait_get_list(Fixture *f, gconstpointer data)
 {
+	g_autoptr(GVariant) items = NULL;
 	g_autoptr(JsonObject) body = NULL;
 	g_autoptr(HubdTestJobResult) r = NULL;
 	g_autoptr(GError) error = NULL;
@@ -169,7 +182,8 @@ test_create_wait_get_list(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(state, ==, "running");
 	list = call(f, "List", g_variant_new_parsed("('', @a{sv} {})"), "(aa{sv})", &error);
 	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_n_children(g_variant_get_child_value(list, 0)), ==, 1);
+	items = g_variant_get_child_value(list, 0);
+	g_assert_cmpuint(g_variant_n_children(items), ==, 1);
 }
 
 /* The API's validation errors and refusals arrive typed with its message. */
@@ -196,11 +210,7 @@ test_errors(Fixture *f, gconstpointer data)
 	hubd_test_assert_remote_error(missing, "org.hubd.Hub1.Error.BadRequest");
 	g_assert_nonnull(strstr(missing->message, "provider.vendor"));
 	create(f, "taken");
-	r2 = call(f,
-		  "Create",
-		  g_variant_parse(NULL, "('taken', " SPEC ", @a{sv} {})", NULL, NULL, NULL),
-		  "(a{sv})",
-		  &dup);
+	r2 = call(f, "Create", parse_floating("('taken', " SPEC ", @a{sv} {})"), "(a{sv})", &dup);
 	hubd_test_assert_remote_error(dup, "org.hubd.Hub1.Error.Conflict");
 	hubd_test_hub_clear_requests(f->hub);
 	r3 = call(f, "Get", g_variant_new_parsed("('Bad Name!', @a{sv} {})"), "(a{sv})", &bad_name);
@@ -392,9 +402,11 @@ test_hardware(Fixture *f, gconstpointer data)
 	g_autoptr(GVariant) reply =
 		call(f, "ListHardware", g_variant_new_parsed("(@a{sv} {},)"), "(aa{sv})", &error);
 	g_autofree gchar *text = NULL;
+	g_autoptr(GVariant) items = NULL;
 
 	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_n_children(g_variant_get_child_value(reply, 0)), ==, 2);
+	items = g_variant_get_child_value(reply, 0);
+	g_assert_cmpuint(g_variant_n_children(items), ==, 2);
 	text = g_variant_print(reply, FALSE);
 	g_assert_nonnull(strstr(text, "'instance_type': <'nvidia-l4'>"));
 	g_assert_nonnull(strstr(text, "'region': <'us-east-1'>"));

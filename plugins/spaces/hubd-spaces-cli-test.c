@@ -107,6 +107,16 @@ test_wait_timeout(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(err, "alice/demo is still BUILDING after 1 second"));
 }
 
+/* what the last dev-mode request asked for */
+static gboolean
+dev_mode_sent(Fixture *f)
+{
+	g_autoptr(JsonObject) body =
+		hubd_test_hub_last_body(f->hub, "POST", "^/api/spaces/alice/demo/dev-mode$");
+
+	return json_object_get_boolean_member(body, "enabled");
+}
+
 /* settings, pause, restart, dev-mode: what the Hub received; hardware lists. */
 static void
 test_settings(Fixture *f, gconstpointer data)
@@ -152,16 +162,12 @@ test_settings(Fixture *f, gconstpointer data)
 			==,
 			0);
 	g_assert_cmpint(hubctl(NULL, NULL, NULL, "spaces", "dev-mode", "alice/demo", NULL), ==, 0);
-	g_assert_true(json_object_get_boolean_member(
-		hubd_test_hub_last_body(f->hub, "POST", "^/api/spaces/alice/demo/dev-mode$"),
-		"enabled"));
+	g_assert_true(dev_mode_sent(f));
 	g_assert_cmpint(
 		hubctl(NULL, NULL, NULL, "spaces", "dev-mode", "alice/demo", "--stop", NULL),
 		==,
 		0);
-	g_assert_false(json_object_get_boolean_member(
-		hubd_test_hub_last_body(f->hub, "POST", "^/api/spaces/alice/demo/dev-mode$"),
-		"enabled"));
+	g_assert_false(dev_mode_sent(f));
 	g_assert_cmpint(hubctl(NULL, &hw, NULL, "spaces", "hardware", NULL), ==, 0);
 	g_assert_nonnull(strstr(hw, "t4-medium"));
 }
