@@ -3,27 +3,15 @@
  * whose Spaces build and run on a short clock */
 #define G_LOG_DOMAIN "HubdSpacesTest"
 
+#include "hubd-spaces-plugin-test.h"
+
 #include <gio/gio.h>
 
 #include "hubd-test-common.h"
 #include "hubd-test-hub-admin.h"
 #include "hubd-test-job.h"
 
-#define IFACE       "org.hubd.Hub1.Spaces"
-#define ALICE_WRITE "hf_alice_write_0000000000000000000000"
-#define SECRET      "s3cr3t-value-never-logged-9431"
-
-typedef struct {
-	HubdTestHub *hub;
-	HubdTestDaemon *daemon;
-	GDBusConnection *bus;
-	GPtrArray *lines;   /* LogLine texts */
-	GPtrArray *stages;  /* RuntimeChanged stages */
-	gchar *ended_error; /* LogsEnded error_name; NULL until it came */
-	guint subscription;
-} Fixture;
-
-static void
+void
 signal_cb(GDBusConnection *connection,
 	  const gchar *sender,
 	  const gchar *path,
@@ -55,7 +43,7 @@ signal_cb(GDBusConnection *connection,
 	}
 }
 
-static void
+void
 create_space(Fixture *f, const gchar *name, const gchar *sdk)
 {
 	g_autofree gchar *body =
@@ -69,14 +57,14 @@ create_space(Fixture *f, const gchar *name, const gchar *sdk)
 }
 
 /* Per-Space clock and faults of the local Hub (a new build starts). */
-static void
+void
 space_admin(Fixture *f, const gchar *space_id, const gchar *json)
 {
 	g_autofree gchar *path = g_strdup_printf("/_testhub/spaces/%s", space_id);
 	g_autoptr(JsonNode) reply = hubd_test_hub_admin(f->hub, "POST", path, json);
 }
 
-static void
+void
 fixture_setup(Fixture *f, gconstpointer data)
 {
 	const gchar *args[] = {"--endpoint", NULL, "--set", "spaces.poll-interval-ms=100", NULL};
@@ -101,7 +89,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 							     NULL);
 }
 
-static void
+void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *log = hubd_test_daemon_read_log(f->daemon);
@@ -119,7 +107,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	g_free(f->ended_error);
 }
 
-static GVariant *
+GVariant *
 call(Fixture *f, const gchar *method, GVariant *params, const gchar *reply_type, GError **error)
 {
 	return hubd_test_call(f->bus,
@@ -131,7 +119,7 @@ call(Fixture *f, const gchar *method, GVariant *params, const gchar *reply_type,
 }
 
 /* The runtime's stage after `method` (a runtime-returning call). */
-static gchar *
+gchar *
 runtime_stage(GVariant *reply)
 {
 	g_autoptr(GVariant) runtime = g_variant_get_child_value(reply, 0);
@@ -141,7 +129,7 @@ runtime_stage(GVariant *reply)
 	return stage;
 }
 
-static HubdTestJobResult *
+HubdTestJobResult *
 wait_space(Fixture *f, const gchar *space_id, guint timeout_s)
 {
 	g_autoptr(GError) error = NULL;
@@ -354,13 +342,7 @@ test_errors(Fixture *f, gconstpointer data)
 	hubd_test_assert_remote_error(static_pause, "org.hubd.Hub1.Error.BadRequest");
 }
 
-/* A text to look for in what a fixture collected. */
-typedef struct {
-	Fixture *f;
-	const gchar *text;
-} Needle;
-
-static gboolean
+gboolean
 line_seen(gpointer user_data)
 {
 	Fixture *f = ((Needle *)user_data)->f;
@@ -373,13 +355,13 @@ line_seen(gpointer user_data)
 	return FALSE;
 }
 
-static gboolean
+gboolean
 logs_ended(gpointer user_data)
 {
 	return ((Fixture *)user_data)->ended_error != NULL;
 }
 
-static guint64
+guint64
 stream_logs(Fixture *f, const gchar *space_id, const gchar *kind, gboolean follow)
 {
 	g_autoptr(GError) error = NULL;
@@ -480,64 +462,7 @@ test_secrets_and_variables(Fixture *f, gconstpointer data)
 		g_assert_null(strstr(g_ptr_array_index(f->lines, i), SECRET));
 }
 
-/* Following the run log: lines as they come, until the Space is paused. */
-static void
-test_logs_follow_until_pause(Fixture *f, gconstpointer data)
-{
-	g_autoptr(HubdTestJobResult) r = wait_space(f, "alice/demo", 20);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) paused = NULL;
-	Needle running = {f, "Running on local URL"};
-	Needle pause_line = {f, "Space paused by its owner"};
-
-	g_assert_true(r->ok);
-	stream_logs(f, "alice/demo", "run", TRUE);
-	g_assert_true(hubd_test_wait_for(line_seen, &running, 20000));
-	g_assert_null(f->ended_error);
-	paused = call(f,
-		      "Pause",
-		      g_variant_new_parsed("('alice/demo', @a{sv} {})"),
-		      "(a{sv})",
-		      &error);
-	g_assert_no_error(error);
-	g_assert_true(hubd_test_wait_for(logs_ended, f, 20000));
-	g_assert_cmpstr(f->ended_error, ==, "");
-	g_assert_true(line_seen(&pause_line));
-}
-
-/* StopLogs ends a followed build log at once, with LogsEnded; another
- * caller's (or an unknown) stream id is refused. */
-static void
-test_logs_stop(Fixture *f, gconstpointer data)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GError) unknown = NULL;
-	g_autoptr(GVariant) stopped = NULL;
-	g_autoptr(GVariant) again = NULL;
-	Needle queued = {f, "Build Queued"};
-	guint64 id;
-
-	space_admin(f, "alice/demo", "{\"build_ms\": 60000}");
-	id = stream_logs(f, "alice/demo", "build", TRUE);
-	g_assert_true(hubd_test_wait_for(line_seen, &queued, 20000));
-	g_assert_null(f->ended_error);
-	stopped = call(f,
-		       "StopLogs",
-		       g_variant_new("(t@a{sv})", id, g_variant_new("a{sv}", NULL)),
-		       NULL,
-		       &error);
-	g_assert_no_error(error);
-	g_assert_true(hubd_test_wait_for(logs_ended, f, 20000));
-	g_assert_cmpstr(f->ended_error, ==, "");
-	again = call(f,
-		     "StopLogs",
-		     g_variant_new("(t@a{sv})", id, g_variant_new("a{sv}", NULL)),
-		     NULL,
-		     &unknown);
-	hubd_test_assert_remote_error(unknown, "org.hubd.Hub1.Error.InvalidArgument");
-}
-
-static gboolean
+gboolean
 stage_seen(gpointer user_data)
 {
 	Fixture *f = ((Needle *)user_data)->f;
@@ -547,52 +472,6 @@ stage_seen(gpointer user_data)
 			return TRUE;
 	}
 	return FALSE;
-}
-
-/* Watch: RuntimeChanged at once, then when the Space changes on the Hub
- * (paused there, not through hubd). */
-static void
-test_watch(Fixture *f, gconstpointer data)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) watched = NULL;
-	g_autoptr(GVariant) unwatched = NULL;
-	g_autofree gchar *reply = NULL;
-	Needle running = {f, "RUNNING"};
-	Needle paused = {f, "PAUSED"};
-
-	watched = call(f, "Watch", g_variant_new_parsed("('alice/demo', @a{sv} {})"), NULL, &error);
-	g_assert_no_error(error);
-	g_assert_true(hubd_test_wait_for(stage_seen, &running, 20000));
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/spaces/alice/demo/pause",
-					    ALICE_WRITE,
-					    NULL,
-					    &reply),
-			 ==,
-			 200);
-	g_assert_true(hubd_test_wait_for(stage_seen, &paused, 20000));
-	unwatched =
-		call(f, "Unwatch", g_variant_new_parsed("('alice/demo', @a{sv} {})"), NULL, &error);
-	g_assert_no_error(error);
-}
-
-/* A running Space with no traffic for its sleep time goes to sleep; a
- * watcher sees RUNNING, then SLEEPING. */
-static void
-test_sleep(Fixture *f, gconstpointer data)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) watched = NULL;
-	Needle running = {f, "RUNNING"};
-	Needle sleeping = {f, "SLEEPING"};
-
-	space_admin(f, "alice/demo", "{\"sleep_ms\": 1500}");
-	watched = call(f, "Watch", g_variant_new_parsed("('alice/demo', @a{sv} {})"), NULL, &error);
-	g_assert_no_error(error);
-	g_assert_true(hubd_test_wait_for(stage_seen, &running, 20000));
-	g_assert_true(hubd_test_wait_for(stage_seen, &sleeping, 30000));
 }
 
 /* A model and the Space that demos it, from the Space card's models:. */
@@ -710,12 +589,9 @@ main(int argc, char **argv)
 	ADD("/spaces/settings", test_settings);
 	ADD("/spaces/errors", test_errors);
 	ADD("/spaces/secrets-and-variables", test_secrets_and_variables);
-	ADD("/spaces/logs/follow-until-pause", test_logs_follow_until_pause);
-	ADD("/spaces/logs/stop", test_logs_stop);
-	ADD("/spaces/watch", test_watch);
-	ADD("/spaces/sleep", test_sleep);
 	ADD("/spaces/linked", test_linked);
 	ADD("/spaces/duplicate", test_duplicate);
 #undef ADD
+	hubd_spaces_test_add_logs_and_watch();
 	return g_test_run();
 }
