@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hubd-context-private.h"
 #include "hubd-error.h"
 #include "hubd-hub-api-spaces.h"
 #include "hubd-json.h"
@@ -140,6 +141,16 @@ check_info_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			g_ptr_array_add(c->spaces, g_strdup(json_node_get_string(el)));
 	}
 	check_next(task);
+}
+
+gboolean
+hubd_policy_space_wanted(HubdContext *context, HubdRepoType type)
+{
+	return type == HUBD_REPO_TYPE_MODEL &&
+	       hubd_config_get_boolean(hubd_context_get_config(context),
+				       "policy",
+				       "require-space",
+				       FALSE);
 }
 
 void

@@ -6,6 +6,13 @@
 
 G_BEGIN_DECLS
 
+typedef struct _HubdContext HubdContext;
+
+/* TRUE when uploads of `type` need the check: a model and
+ * `[policy] require-space=true`. */
+gboolean
+hubd_policy_space_wanted(HubdContext *context, HubdRepoType type);
+
 /* Refuses (HUBD_ERROR_POLICY, naming what is missing) unless one of the
  * Spaces the Hub links to `model_id` (model info's `spaces`) is RUNNING. */
 void

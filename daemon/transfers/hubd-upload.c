@@ -477,39 +477,24 @@ hubd_upload_remote_done(HubdUpload *self)
 
 /* ---- remote: deletions by pattern, then the card ---- */
 
-static void
-hubd_upload_space_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	HubdUpload *self = user_data;
-	GError *error = NULL;
-
-	if (!hubd_policy_space_check_finish(res, &error)) {
-		hubd_upload_fail(self, error);
-		return;
-	}
-	hubd_upload_remote_done(self);
-}
-
+/* The card check, then (a model, [policy] require-space) the linked Space's */
 static void
 hubd_upload_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdUpload *self = user_data;
 	GError *error = NULL;
+	gboolean space = g_task_get_source_tag(G_TASK(res)) == hubd_policy_space_check_async;
 
-	if (!hubd_upload_prepare_check_card_finish(res, &error)) {
+	if (!(space ? hubd_policy_space_check_finish(res, &error)
+		    : hubd_upload_prepare_check_card_finish(res, &error))) {
 		hubd_upload_fail(self, error);
 		return;
 	}
-	/* [policy] require-space: a model ships with a running demo */
-	if (self->type == HUBD_REPO_TYPE_MODEL &&
-	    hubd_config_get_boolean(hubd_context_get_config(self->context),
-				    "policy",
-				    "require-space",
-				    FALSE)) {
+	if (!space && hubd_policy_space_wanted(self->context, self->type)) {
 		hubd_policy_space_check_async(self->api,
 					      self->repo_id,
 					      self->cancellable,
-					      hubd_upload_space_cb,
+					      hubd_upload_card_cb,
 					      self);
 		return;
 	}
