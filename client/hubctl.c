@@ -22,6 +22,8 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_webhooks_command,
 	&hubctl_sync_command,
 	&hubctl_card_command,
+	&hubctl_spaces_command,
+	&hubctl_endpoints_command,
 	NULL,
 };
 

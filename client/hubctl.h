@@ -257,5 +257,7 @@ extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
 extern const HubctlCommand hubctl_webhooks_command;   /* hubctl-webhooks.c */
 extern const HubctlCommand hubctl_sync_command;       /* hubctl-sync.c */
 extern const HubctlCommand hubctl_card_command;       /* hubctl-card.c */
+extern const HubctlCommand hubctl_spaces_command;     /* hubctl-spaces.c */
+extern const HubctlCommand hubctl_endpoints_command;  /* hubctl-endpoints.c */
 
 G_END_DECLS

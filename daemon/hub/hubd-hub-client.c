@@ -621,7 +621,13 @@ hubd_hub_client_start(GTask *task)
 	g_autoptr(GError) error_local = NULL;
 	const gchar *url = hubd_hub_request_get_url(data->req);
 
-	data->origin = g_uri_parse(endpoint, SOUP_HTTP_URI_FLAGS, &error_local);
+	/* the token is the Hub's, keyed by its endpoint; an API of the Hub's
+	 * served on another origin (Inference Endpoints) names that origin */
+	data->origin = g_uri_parse(hubd_hub_request_get_token_origin(data->req) != NULL
+					   ? hubd_hub_request_get_token_origin(data->req)
+					   : endpoint,
+				   SOUP_HTTP_URI_FLAGS,
+				   &error_local);
 	if (data->origin != NULL) {
 		g_autofree gchar *full =
 			url[0] == '/' ? g_strconcat(endpoint, url, NULL) : g_strdup(url);

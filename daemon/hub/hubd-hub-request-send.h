@@ -22,6 +22,12 @@ hubd_hub_request_get_token_name(HubdHubRequest *req);
 /* the Hub set for this request only, or NULL */
 const gchar *
 hubd_hub_request_get_endpoint(HubdHubRequest *req);
+/* The origin the token goes to when it is not the Hub's (the Inference
+ * Endpoints API): daemon/hub/ only. */
+void
+hubd_hub_request_set_token_origin(HubdHubRequest *req, const gchar *origin);
+const gchar *
+hubd_hub_request_get_token_origin(HubdHubRequest *req);
 /* "NAME/VERSION" of the calling application, or NULL */
 const gchar *
 hubd_hub_request_get_library(HubdHubRequest *req);

@@ -24,6 +24,7 @@ struct _HubdHubRequest {
 	gchar *token;
 	gchar *token_name;
 	gchar *endpoint;
+	gchar *token_origin;
 	gchar *library;
 	guint timeout;
 };
@@ -85,6 +86,7 @@ hubd_hub_request_clear(HubdHubRequest *req)
 	g_free(req->token);
 	g_free(req->token_name);
 	g_free(req->endpoint);
+	g_free(req->token_origin);
 	g_free(req->library);
 }
 
@@ -327,6 +329,22 @@ const gchar *
 hubd_hub_request_get_endpoint(HubdHubRequest *req)
 {
 	return req->endpoint;
+}
+
+/* The Hub's token goes to this origin instead of the Hub's: an API of the
+ * Hub's served elsewhere (Inference Endpoints, docs/hub-endpoints.md §1).
+ * Daemon-internal: only daemon/hub/ sets it. */
+void
+hubd_hub_request_set_token_origin(HubdHubRequest *req, const gchar *origin)
+{
+	g_free(req->token_origin);
+	req->token_origin = g_strdup(origin);
+}
+
+const gchar *
+hubd_hub_request_get_token_origin(HubdHubRequest *req)
+{
+	return req->token_origin;
 }
 
 const gchar *

@@ -8,6 +8,8 @@
 #include "hubd-cache.h"
 #include "hubd-context.h"
 #include "hubd-error.h"
+#include "hubd-hub-api-endpoints.h"
+#include "hubd-hub-api-spaces.h"
 #include "hubd-hub-api.h"
 #include "hubd-hub-request.h"
 #include "hubd-hub-types.h"

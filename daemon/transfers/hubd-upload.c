@@ -18,6 +18,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-api.h"
 #include "hubd-lfs.h"
+#include "hubd-policy-space.h"
 #include "hubd-policy.h"
 #include "hubd-upload-prepare.h"
 #include "hubd-upload-progress.h"
@@ -470,14 +471,25 @@ hubd_upload_remote_done(HubdUpload *self)
 
 /* ---- remote: deletions by pattern, then the card ---- */
 
+/* The card check, then (a model, [policy] require-space) the linked Space's */
 static void
 hubd_upload_card_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdUpload *self = user_data;
 	GError *error = NULL;
+	gboolean space = g_task_get_source_tag(G_TASK(res)) == hubd_policy_space_check_async;
 
-	if (!hubd_upload_prepare_check_card_finish(res, &error)) {
+	if (!(space ? hubd_policy_space_check_finish(res, &error)
+		    : hubd_upload_prepare_check_card_finish(res, &error))) {
 		hubd_upload_fail(self, error);
+		return;
+	}
+	if (!space && hubd_policy_space_wanted(self->context, self->type)) {
+		hubd_policy_space_check_async(self->api,
+					      self->repo_id,
+					      self->cancellable,
+					      hubd_upload_card_cb,
+					      self);
 		return;
 	}
 	hubd_upload_remote_done(self);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "testhub-community.h"
+#include "testhub-spaces.h"
 #include "testhub-upload.h"
 #include "testhub-webhooks.h"
 #include "testhub.h"
@@ -357,6 +358,8 @@ publish(TesthubContext *ctx,
 	/* set_branch also bumps last_modified and saves the repo */
 	if (!testhub_store_set_branch(ctx->store, repo, ref, oid, error))
 		return -1;
+	if (repo->type == TESTHUB_REPO_SPACE && g_strcmp0(ref, "main") == 0)
+		testhub_spaces_on_commit(repo);
 	return (gint)n;
 }
 

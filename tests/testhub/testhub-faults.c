@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "testhub-endpoints.h"
 #include "testhub-http.h"
 #include "testhub-webhooks.h"
+#include "testhub-spaces.h"
 
 typedef enum {
 	FAULT_STATUS,
@@ -771,7 +773,19 @@ testhub_faults_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar *
 
 	/* without a configured secret the admin surface does not exist */
 	if (ctx->admin_secret == NULL || g_strcmp0(secret, ctx->admin_secret) != 0 ||
-	    what == NULL || rest[1] != NULL) {
+	    what == NULL) {
+		testhub_reply_error(msg, SOUP_STATUS_NOT_FOUND, NULL, "Not Found");
+		return;
+	}
+	if (g_strcmp0(what, "spaces") == 0) {
+		testhub_spaces_admin(ctx, msg, rest + 1);
+		return;
+	}
+	if (g_strcmp0(what, "endpoints") == 0) {
+		testhub_endpoints_admin(ctx, msg, rest + 1);
+		return;
+	}
+	if (rest[1] != NULL) {
 		testhub_reply_error(msg, SOUP_STATUS_NOT_FOUND, NULL, "Not Found");
 		return;
 	}

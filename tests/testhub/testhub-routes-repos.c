@@ -5,6 +5,7 @@
 
 #include "testhub-routes.h"
 #include "testhub-webhooks.h"
+#include "testhub-spaces.h"
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};
 
@@ -461,8 +462,8 @@ testhub_route_repo_settings(TesthubContext *ctx,
 
 /* ---- info ---- */
 
-static JsonNode *
-read_card(TesthubContext *ctx, TesthubCommit *c)
+JsonNode *
+testhub_read_card(TesthubContext *ctx, TesthubCommit *c)
 {
 	TesthubEntry *readme = g_hash_table_lookup(c->tree, "README.md");
 	g_autofree gchar *path = NULL;
@@ -552,11 +553,20 @@ typedef struct {
 	GPtrArray *expand; /* borrowed, may be NULL */
 } InfoOptions;
 
+/* model info's `spaces`: the Spaces whose card names the model */
+static JsonArray *
+linked_spaces(TesthubContext *ctx, TesthubRepo *repo)
+{
+	if (repo->type != TESTHUB_REPO_MODEL)
+		return json_array_new();
+	return testhub_spaces_using_model(ctx, repo->id);
+}
+
 static JsonObject *
 repo_info_json(TesthubContext *ctx, TesthubRepo *repo, TesthubCommit *c, const InfoOptions *opt)
 {
 	JsonObject *o = json_object_new();
-	g_autoptr(JsonNode) card = read_card(ctx, c);
+	g_autoptr(JsonNode) card = testhub_read_card(ctx, c);
 	JsonObject *cardobj = card != NULL ? json_node_get_object(card) : NULL;
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autofree gchar *oid_src =
@@ -612,11 +622,13 @@ repo_info_json(TesthubContext *ctx, TesthubRepo *repo, TesthubCommit *c, const I
 	}
 	if (repo->type == TESTHUB_REPO_SPACE && repo->sdk != NULL)
 		json_object_set_string_member(o, "sdk", repo->sdk);
+	if (repo->type == TESTHUB_REPO_SPACE)
+		testhub_spaces_add_info(o, repo, cardobj);
 	if (cardobj != NULL && opt->card)
 		json_object_set_object_member(o, "cardData", json_object_ref(cardobj));
 	if (opt->siblings) {
 		json_object_set_array_member(o, "siblings", siblings_json(c, opt->blobs));
-		json_object_set_array_member(o, "spaces", json_array_new());
+		json_object_set_array_member(o, "spaces", linked_spaces(ctx, repo));
 		json_object_set_int_member(o, "usedStorage", (gint64)storage);
 	}
 	if (opt->expand == NULL || opt->expand->len == 0)
@@ -631,7 +643,7 @@ repo_info_json(TesthubContext *ctx, TesthubRepo *repo, TesthubCommit *c, const I
 	if (expand_wants(opt->expand, "usedStorage"))
 		json_object_set_int_member(o, "usedStorage", (gint64)storage);
 	if (expand_wants(opt->expand, "spaces") && !json_object_has_member(o, "spaces"))
-		json_object_set_array_member(o, "spaces", json_array_new());
+		json_object_set_array_member(o, "spaces", linked_spaces(ctx, repo));
 	filtered = json_object_new();
 	json_object_iter_init(&iter, o);
 	while (json_object_iter_next(&iter, &k, &v)) {

@@ -8,6 +8,9 @@
 #include "testhub-community.h"
 #include "testhub-faults.h"
 #include "testhub-webhooks.h"
+#include "testhub-endpoints.h"
+#include "testhub-faults.h"
+#include "testhub-spaces.h"
 
 static gboolean
 method_is(SoupServerMessage *msg, const gchar *method)
@@ -289,6 +292,8 @@ route_api(TesthubContext *ctx, SoupServerMessage *msg, gchar **segs, guint n)
 	} else if (g_strcmp0(what, "settings") == 0 && n >= 3 &&
 		   g_strcmp0(segs[2], "webhooks") == 0) {
 		testhub_route_webhooks(ctx, msg, segs + 3, n - 3);
+	} else if (testhub_spaces_route(ctx, msg, segs, n)) {
+		/* answered: Space runtime, settings and logs (testhub-spaces-routes.c) */
 	} else if (what != NULL && testhub_repo_type_from_plural(what, &type)) {
 		if (n == 2 && method_is_get(msg))
 			testhub_route_repo_list(ctx, msg, type);
@@ -413,6 +418,8 @@ testhub_routes_hub(SoupServer *server,
 		testhub_oauth_handle(ctx, msg, segs[1]);
 	} else if (g_strcmp0(segs[0], "api") == 0) {
 		route_api(ctx, msg, segs, n);
+	} else if (g_strcmp0(segs[0], "v2") == 0) {
+		testhub_endpoints_route(ctx, msg, segs, n);
 	} else {
 		route_repo_web(ctx, msg, segs, n);
 	}

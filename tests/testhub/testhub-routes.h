@@ -96,6 +96,10 @@ void
 testhub_route_cdn_lfs(TesthubContext *ctx, SoupServerMessage *msg, const gchar *sha256);
 
 /* helpers shared by the route files */
+
+/* The README's front matter at commit `c` as a JSON object, or NULL. */
+JsonNode *
+testhub_read_card(TesthubContext *ctx, TesthubCommit *c);
 /* Resolves `rev` and loads the commit; replies 404 RevisionNotFound and returns NULL otherwise. */
 TesthubCommit *
 testhub_route_load_revision(TesthubContext *ctx,
