@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev python3 git curl openssl ca-certificates
   # tests/check-format.sh
   clang-format
+  # the S3 plugin's tests cross-check with the AWS CLI
+  awscli
 )
 
 missing=()
@@ -35,4 +37,8 @@ fi
 
 if [ -f "$here/tests/conformance/package-lock.json" ]; then
   npm ci --prefix "$here/tests/conformance" --no-audit --no-fund --loglevel=error
+fi
+# the S3 server of the S3 plugin's tests (checks SigV4 signatures)
+if [ -f "$here/tests/s3/package-lock.json" ]; then
+  npm ci --prefix "$here/tests/s3" --no-audit --no-fund --loglevel=error
 fi

@@ -299,12 +299,14 @@ hubd_s3_config_request_url(const HubdS3Config *config,
 
 	if (config->path_style) {
 		authority = g_strconcat(config->host, port, NULL);
-		path = g_strconcat(config->base, "/", config->bucket, "/", key, NULL);
+		/* a bucket request is /BUCKET, as AWS's SDKs send (and sign) it */
+		path = key[0] != '\0'
+			       ? g_strconcat(config->base, "/", config->bucket, "/", key, NULL)
+			       : g_strconcat(config->base, "/", config->bucket, NULL);
 	} else {
 		authority = g_strconcat(config->bucket, ".", config->host, port, NULL);
 		path = g_strconcat(config->base, "/", key, NULL);
 	}
-	/* the path of a bucket request ends in "/": that is what gets signed too */
 	if (host != NULL)
 		*host = g_strdup(authority);
 	if (canonical_uri != NULL)

@@ -180,11 +180,15 @@ completed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 						      g_task_get_task_data(task)));
 		return;
 	}
-	hubd_storage_head_async(HUBD_STORAGE(self),
-				g_task_get_task_data(task),
-				g_task_get_cancellable(task),
-				completed_head_cb,
-				g_steal_pointer(&task));
+	{
+		GCancellable *cancellable = g_task_get_cancellable(task);
+		const gchar *key = g_task_get_task_data(task);
+		hubd_storage_head_async(HUBD_STORAGE(self),
+					key,
+					cancellable,
+					completed_head_cb,
+					g_steal_pointer(&task));
+	}
 }
 
 void
@@ -410,14 +414,18 @@ part_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(task, error);
 		return;
 	}
-	hubd_s3_multipart_upload_async(g_task_get_source_object(task),
-				       p->key,
-				       p->upload_id,
-				       p->number,
-				       data,
-				       g_task_get_cancellable(task),
-				       part_uploaded_cb,
-				       g_steal_pointer(&task));
+	{
+		GCancellable *cancellable = g_task_get_cancellable(task);
+		HubdS3Storage *self = g_task_get_source_object(task);
+		hubd_s3_multipart_upload_async(self,
+					       p->key,
+					       p->upload_id,
+					       p->number,
+					       data,
+					       cancellable,
+					       part_uploaded_cb,
+					       g_steal_pointer(&task));
+	}
 }
 
 /* A caller's part is read whole first: its hash signs it, and a retry

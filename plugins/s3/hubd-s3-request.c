@@ -253,23 +253,29 @@ sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	status = soup_message_get_status(s->msg);
 	if (status < 200 || status >= 300) {
-		g_input_stream_read_bytes_async(s->stream,
-						MAX_ERROR_BODY,
-						G_PRIORITY_DEFAULT,
-						g_task_get_cancellable(task),
-						error_body_cb,
-						g_steal_pointer(&task));
+		{
+			GCancellable *cancellable = g_task_get_cancellable(task);
+			g_input_stream_read_bytes_async(s->stream,
+							MAX_ERROR_BODY,
+							G_PRIORITY_DEFAULT,
+							cancellable,
+							error_body_cb,
+							g_steal_pointer(&task));
+		}
 		return;
 	}
 	if (s->fetch) {
 		g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable();
-		g_output_stream_splice_async(sink,
-					     s->stream,
-					     G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-					     G_PRIORITY_DEFAULT,
-					     g_task_get_cancellable(task),
-					     fetched_cb,
-					     g_steal_pointer(&task));
+		{
+			GCancellable *cancellable = g_task_get_cancellable(task);
+			g_output_stream_splice_async(sink,
+						     s->stream,
+						     G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+						     G_PRIORITY_DEFAULT,
+						     cancellable,
+						     fetched_cb,
+						     g_steal_pointer(&task));
+		}
 		return;
 	}
 	g_task_return_boolean(task, TRUE);

@@ -182,11 +182,14 @@ get_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (stream == NULL) {
 		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT) &&
 		    strstr(error->message, "InvalidRange") != NULL) {
-			hubd_storage_head_async(HUBD_STORAGE(source),
-						get->key,
-						g_task_get_cancellable(task),
-						get_head_cb,
-						g_steal_pointer(&task));
+			{
+				GCancellable *cancellable = g_task_get_cancellable(task);
+				hubd_storage_head_async(HUBD_STORAGE(source),
+							get->key,
+							cancellable,
+							get_head_cb,
+							g_steal_pointer(&task));
+			}
 			return;
 		}
 		g_task_return_error(task, g_steal_pointer(&error));
