@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-s3-error.h"
+#include "hubd-s3-sigv4.h"
 #include "hubd-s3-xml.h"
 
 static HubdS3Request *
@@ -113,6 +114,7 @@ hubd_s3_multipart_upload_async(HubdS3Storage *self,
 			       const gchar *upload_id,
 			       guint number,
 			       GBytes *data,
+			       const gchar *sha256,
 			       GCancellable *cancellable,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data)
@@ -124,7 +126,7 @@ hubd_s3_multipart_upload_async(HubdS3Storage *self,
 	g_task_set_source_tag(task, hubd_s3_multipart_upload_async);
 	g_task_set_task_data(task, GUINT_TO_POINTER(number), NULL);
 	hubd_s3_request_add_query(req, "partNumber", text);
-	hubd_s3_request_set_body(req, data, "application/octet-stream");
+	hubd_s3_request_set_body(req, data, "application/octet-stream", sha256);
 	hubd_s3_storage_request_async(self,
 				      req,
 				      TRUE,
@@ -218,7 +220,7 @@ hubd_s3_multipart_complete_async(HubdS3Storage *self,
 	body = g_string_free_to_bytes(xml);
 	g_task_set_source_tag(task, hubd_s3_multipart_complete_async);
 	g_task_set_task_data(task, g_strdup(key), g_free);
-	hubd_s3_request_set_body(req, body, "application/xml");
+	hubd_s3_request_set_body(req, body, "application/xml", NULL);
 	hubd_s3_storage_request_async(self,
 				      req,
 				      TRUE,
@@ -277,33 +279,42 @@ hubd_s3_multipart_abort_finish(HubdS3Storage *self, GAsyncResult *result, GError
 /* ---- reading a part's bytes ---- */
 
 typedef struct {
-	guint8 *buf;
 	gsize length;
 	gboolean short_ok;
 	gchar *key;
+	gchar *sha256; /* of what was read */
 } Read;
 
 static void
 read_free(Read *r)
 {
-	g_free(r->buf);
 	g_free(r->key);
+	g_free(r->sha256);
 	g_free(r);
 }
 
+/* Blocking reads, as the storage contract allows for a caller's stream, and
+ * the hash with them: none of it on the main loop. */
 static void
-read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+read_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-	g_autoptr(GTask) task = user_data;
-	Read *r = g_task_get_task_data(task);
+	Read *r = task_data;
+	guint8 *buf = g_malloc(MAX(r->length, 1));
 	GError *error = NULL;
 	gsize got = 0;
 
-	if (!g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got, &error)) {
+	if (!g_input_stream_read_all(G_INPUT_STREAM(source),
+				     buf,
+				     r->length,
+				     &got,
+				     cancellable,
+				     &error)) {
+		g_free(buf);
 		g_task_return_error(task, error);
 		return;
 	}
 	if (got < r->length && !r->short_ok) {
+		g_free(buf);
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_INVALID_ARGUMENT,
@@ -314,9 +325,8 @@ read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					r->length);
 		return;
 	}
-	g_task_return_pointer(task,
-			      g_bytes_new_take(g_steal_pointer(&r->buf), got),
-			      (GDestroyNotify)g_bytes_unref);
+	r->sha256 = hubd_s3_sha256_hex(buf, got);
+	g_task_return_pointer(task, g_bytes_new_take(buf, got), (GDestroyNotify)g_bytes_unref);
 }
 
 void
@@ -331,25 +341,23 @@ hubd_s3_read_bytes_async(GInputStream *stream,
 	g_autoptr(GTask) task = g_task_new(stream, cancellable, callback, user_data);
 	Read *r = g_new0(Read, 1);
 
-	r->buf = g_malloc(MAX(length, 1));
 	r->length = length;
 	r->short_ok = short_ok;
 	r->key = g_strdup(key);
 	g_task_set_source_tag(task, hubd_s3_read_bytes_async);
 	g_task_set_task_data(task, r, (GDestroyNotify)read_free);
-	g_input_stream_read_all_async(stream,
-				      r->buf,
-				      length,
-				      G_PRIORITY_DEFAULT,
-				      cancellable,
-				      read_cb,
-				      g_steal_pointer(&task));
+	g_task_run_in_thread(task, read_thread);
 }
 
 GBytes *
-hubd_s3_read_bytes_finish(GAsyncResult *result, GError **error)
+hubd_s3_read_bytes_finish(GAsyncResult *result, gchar **sha256, GError **error)
 {
-	return g_task_propagate_pointer(G_TASK(result), error);
+	Read *r = g_task_get_task_data(G_TASK(result));
+	GBytes *bytes = g_task_propagate_pointer(G_TASK(result), error);
+
+	if (bytes != NULL && sha256 != NULL)
+		*sha256 = g_steal_pointer(&r->sha256);
+	return bytes;
 }
 
 /* ---- the vfuncs ---- */
@@ -408,7 +416,8 @@ part_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GTask) task = user_data;
 	PutPart *p = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &error);
+	g_autofree gchar *sha256 = NULL;
+	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &sha256, &error);
 
 	if (data == NULL) {
 		g_task_return_error(task, error);
@@ -422,6 +431,7 @@ part_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					       p->upload_id,
 					       p->number,
 					       data,
+					       sha256,
 					       cancellable,
 					       part_uploaded_cb,
 					       g_steal_pointer(&task));

@@ -15,13 +15,15 @@ hubd_s3_multipart_begin_async(HubdS3Storage *self,
 gchar *
 hubd_s3_multipart_begin_finish(HubdS3Storage *self, GAsyncResult *result, GError **error);
 
-/* UploadPart: `data` as part `number`, retried as any request. */
+/* UploadPart: `data` (whose SHA-256 is `sha256`) as part `number`,
+ * retried as any request. */
 void
 hubd_s3_multipart_upload_async(HubdS3Storage *self,
 			       const gchar *key,
 			       const gchar *upload_id,
 			       guint number,
 			       GBytes *data,
+			       const gchar *sha256,
 			       GCancellable *cancellable,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data);
@@ -51,8 +53,9 @@ hubd_s3_multipart_abort_async(HubdS3Storage *self,
 gboolean
 hubd_s3_multipart_abort_finish(HubdS3Storage *self, GAsyncResult *result, GError **error);
 
-/* Reads exactly `length` bytes of `stream`: fewer is InvalidArgument naming
- * `key`, unless `short_ok` (then the bytes that were there). */
+/* Reads exactly `length` bytes of `stream` in a worker thread, with their
+ * SHA-256 (`sha256`): fewer is InvalidArgument naming `key`, unless
+ * `short_ok` (then the bytes that were there). */
 void
 hubd_s3_read_bytes_async(GInputStream *stream,
 			 gsize length,
@@ -62,6 +65,6 @@ hubd_s3_read_bytes_async(GInputStream *stream,
 			 GAsyncReadyCallback callback,
 			 gpointer user_data);
 GBytes *
-hubd_s3_read_bytes_finish(GAsyncResult *result, GError **error);
+hubd_s3_read_bytes_finish(GAsyncResult *result, gchar **sha256, GError **error);
 
 G_END_DECLS

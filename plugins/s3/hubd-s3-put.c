@@ -21,7 +21,8 @@ typedef struct {
 	gboolean eof;
 	guint in_flight;
 	gchar *upload_id;
-	GBytes *first;    /* the first chunk, held while the upload begins */
+	GBytes *first; /* the first chunk, held while the upload begins */
+	gchar *first_sha256;
 	GPtrArray *parts; /* HubdStoragePart, index number - 1 */
 	GError *error;    /* the first failure */
 } Put;
@@ -33,6 +34,7 @@ put_free(Put *put)
 	g_clear_object(&put->stream);
 	g_free(put->upload_id);
 	g_clear_pointer(&put->first, g_bytes_unref);
+	g_free(put->first_sha256);
 	g_clear_pointer(&put->parts, g_ptr_array_unref);
 	g_clear_error(&put->error);
 	g_free(put);
@@ -90,7 +92,7 @@ single_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-put_single(GTask *task, GBytes *data)
+put_single(GTask *task, GBytes *data, const gchar *sha256)
 {
 	Put *put = g_task_get_task_data(task);
 	HubdS3Storage *self = storage_of(task);
@@ -98,7 +100,7 @@ put_single(GTask *task, GBytes *data)
 		hubd_s3_config_full_key(hubd_s3_storage_get_config(self), put->key);
 	HubdS3Request *req = hubd_s3_request_new("PUT", full, put->key);
 
-	hubd_s3_request_set_body(req, data, "application/octet-stream");
+	hubd_s3_request_set_body(req, data, "application/octet-stream", sha256);
 	hubd_s3_storage_request_async(self,
 				      req,
 				      TRUE,
@@ -197,7 +199,7 @@ part_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-upload(GTask *task, guint number, GBytes *data)
+upload(GTask *task, guint number, GBytes *data, const gchar *sha256)
 {
 	Put *put = g_task_get_task_data(task);
 
@@ -207,6 +209,7 @@ upload(GTask *task, guint number, GBytes *data)
 				       put->upload_id,
 				       number,
 				       data,
+				       sha256,
 				       g_task_get_cancellable(task),
 				       part_done_cb,
 				       task);
@@ -218,7 +221,8 @@ part_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GTask *task = user_data;
 	Put *put = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &error);
+	g_autofree gchar *sha256 = NULL;
+	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &sha256, &error);
 	guint number = put->next;
 
 	put->reading = FALSE;
@@ -234,7 +238,7 @@ part_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		put->eof = g_bytes_get_size(data) < part_size(task, number);
 	if (g_bytes_get_size(data) > 0 || number == 1) {
 		put->next++;
-		upload(task, number, data);
+		upload(task, number, data, sha256);
 	}
 	pump(task);
 }
@@ -297,8 +301,9 @@ begun_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_debug("multipart upload of %s begun", put->key);
 	if (put->first != NULL) {
 		g_autoptr(GBytes) first = g_steal_pointer(&put->first);
+		g_autofree gchar *sha256 = g_steal_pointer(&put->first_sha256);
 		put->next = 2;
-		upload(task, 1, first);
+		upload(task, 1, first, sha256);
 	}
 	pump(task);
 }
@@ -323,7 +328,8 @@ first_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	GTask *task = user_data;
 	Put *put = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &error);
+	g_autofree gchar *sha256 = NULL;
+	g_autoptr(GBytes) data = hubd_s3_read_bytes_finish(res, &sha256, &error);
 
 	if (data == NULL) {
 		g_task_return_error(task, error);
@@ -332,10 +338,11 @@ first_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	put->read = g_bytes_get_size(data);
 	if (put->length >= 0 || put->read < part_size(task, 1)) {
-		put_single(task, data);
+		put_single(task, data, sha256);
 		return;
 	}
 	put->first = g_steal_pointer(&data);
+	put->first_sha256 = g_steal_pointer(&sha256);
 	begin_multipart(task);
 }
 

@@ -83,7 +83,10 @@ hubd_s3_request_set_header(HubdS3Request *req, const gchar *name, const gchar *v
 }
 
 void
-hubd_s3_request_set_body(HubdS3Request *req, GBytes *body, const gchar *content_type)
+hubd_s3_request_set_body(HubdS3Request *req,
+			 GBytes *body,
+			 const gchar *content_type,
+			 const gchar *sha256)
 {
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(body, &len);
@@ -93,7 +96,9 @@ hubd_s3_request_set_body(HubdS3Request *req, GBytes *body, const gchar *content_
 	g_free(req->content_type);
 	req->content_type = g_strdup(content_type);
 	g_free(req->payload_hash);
-	req->payload_hash = hubd_s3_sha256_hex(data != NULL ? data : (const guint8 *)"", len);
+	req->payload_hash =
+		sha256 != NULL ? g_strdup(sha256)
+			       : hubd_s3_sha256_hex(data != NULL ? data : (const guint8 *)"", len);
 }
 
 static void

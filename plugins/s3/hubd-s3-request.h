@@ -21,9 +21,13 @@ void
 hubd_s3_request_add_query(HubdS3Request *req, const gchar *name, const gchar *value);
 void
 hubd_s3_request_set_header(HubdS3Request *req, const gchar *name, const gchar *value);
-/* The body: hashed into the signature, and sent again on a retry. */
+/* The body: its SHA-256 (`sha256`, or computed here when NULL: pass it for
+ * large bodies, hashed off the main loop) signs it; a retry sends it again. */
 void
-hubd_s3_request_set_body(HubdS3Request *req, GBytes *body, const gchar *content_type);
+hubd_s3_request_set_body(HubdS3Request *req,
+			 GBytes *body,
+			 const gchar *content_type,
+			 const gchar *sha256);
 
 /* Sends `req` (taken): the answer's message and body stream on 2xx. An
  * error answer is read and mapped to HUBD_ERROR (hubd-s3-error.h); SlowDown,
