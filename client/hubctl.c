@@ -14,6 +14,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_upload_command,
 	&hubctl_repo_files_command,
 	&hubctl_cache_command,
+	&hubctl_storage_command,
 	NULL,
 };
 

@@ -218,5 +218,6 @@ extern const HubctlCommand hubctl_cache_command;      /* hubctl-cache.c */
 extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
 extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
 extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
+extern const HubctlCommand hubctl_storage_command;    /* hubctl-storage.c */
 
 G_END_DECLS

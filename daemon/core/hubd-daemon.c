@@ -18,6 +18,7 @@
 #include "hubd-repos-service.h"
 #include "hubd-socket-server.h"
 #include "hubd-storage-file.h"
+#include "hubd-storage-service.h"
 #include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
 
@@ -397,6 +398,7 @@ hubd_daemon_ensure_builtins(void)
 	/* each type implements the extension point in its type registration */
 	g_type_ensure(HUBD_TYPE_AUTH_SERVICE);
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
+	g_type_ensure(HUBD_TYPE_STORAGE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
 	/* storage backends register on their extension point the same way */
