@@ -258,6 +258,16 @@ hubd_s3_config_parse(const gchar *name, const gchar *url, GVariant *options, GEr
 			addressing_given |= g_strcmp0(key, "addressing") == 0;
 		}
 	}
+	if (config->credentials == HUBD_S3_CREDENTIALS_KEYRING && config->access_key_id == NULL) {
+		g_set_error(
+			error,
+			HUBD_ERROR,
+			HUBD_ERROR_INVALID_ARGUMENT,
+			_("The storage backend “%s” keeps its secret in the keyring and needs "
+			  "its access-key-id option (or credentials=env or credentials=profile)"),
+			config->name);
+		return NULL;
+	}
 	if (config->endpoint == NULL) {
 		/* AWS itself: virtual-hosted, its regional endpoint */
 		g_autofree gchar *aws =

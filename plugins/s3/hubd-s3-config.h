@@ -24,7 +24,7 @@ typedef struct {
 	gchar *region;
 	gboolean path_style;
 	HubdS3CredentialsSource credentials;
-	gchar *access_key_id; /* keyring: which key; NULL: the one stored for the backend */
+	gchar *access_key_id; /* keyring: which key (required) */
 	gchar *profile;       /* profile: the section of the credentials file */
 	guint64 part_size;    /* the first parts of a multipart put */
 	guint parallel;       /* parts in flight at once */

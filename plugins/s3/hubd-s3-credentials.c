@@ -146,42 +146,27 @@ load_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 		credentials = from_profile(config, &error);
 		break;
 	case HUBD_S3_CREDENTIALS_KEYRING: {
+		/* a lookup, not a search: libsecret's item objects are not needed */
 		g_autoptr(GHashTable) attributes = g_hash_table_new(g_str_hash, g_str_equal);
-		g_autoptr(GList) items = NULL;
+		gchar *secret;
 		g_hash_table_insert(attributes, (gpointer) "backend", config->name);
-		if (config->access_key_id != NULL)
-			g_hash_table_insert(attributes,
-					    (gpointer) "access-key-id",
-					    config->access_key_id);
-		items = secret_password_searchv_sync(hubd_s3_credentials_schema(),
-						     attributes,
-						     SECRET_SEARCH_UNLOCK |
-							     SECRET_SEARCH_LOAD_SECRETS,
-						     cancellable,
-						     &error);
+		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
+		secret = secret_password_lookupv_sync(hubd_s3_credentials_schema(),
+						      attributes,
+						      cancellable,
+						      &error);
 		if (error != NULL) {
 			g_autofree gchar *why = g_strdup_printf(_("the keyring cannot be read: %s"),
 								error->message);
 			g_clear_error(&error);
 			error = missing(config, why);
-		} else if (items == NULL) {
+		} else if (secret == NULL) {
 			error = missing(config,
-					_("none is stored in the keyring (hubctl storage add … "
-					  "--secret-stdin stores them)"));
+					_("none is stored in the keyring for its access key id"));
 		} else {
-			SecretRetrievable *item = items->data;
-			g_autoptr(GHashTable) found = secret_retrievable_get_attributes(item);
-			g_autoptr(SecretValue) value =
-				secret_retrievable_retrieve_secret_sync(item, cancellable, &error);
-			if (value != NULL)
-				credentials =
-					credentials_new(g_hash_table_lookup(found, "access-key-id"),
-							secret_value_get_text(value),
-							NULL);
-			else if (error == NULL)
-				error = missing(config, _("its keyring item holds no secret"));
+			credentials = credentials_new(config->access_key_id, secret, NULL);
+			secret_password_free(secret);
 		}
-		g_list_free_full(g_steal_pointer(&items), g_object_unref);
 		break;
 	}
 	}

@@ -253,7 +253,7 @@ sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 	s->stream = soup_session_send_finish(SOUP_SESSION(source), res, &error);
 	if (s->stream == NULL) {
-		failed(g_steal_pointer(&task), hubd_s3_error_from_transport(s->config, error));
+		failed(task, hubd_s3_error_from_transport(s->config, error));
 		return;
 	}
 	status = soup_message_get_status(s->msg);
@@ -294,7 +294,7 @@ fetched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	if (g_output_stream_splice_finish(G_OUTPUT_STREAM(source), res, &error) < 0) {
-		failed(g_steal_pointer(&task), hubd_s3_error_from_transport(s->config, error));
+		failed(task, hubd_s3_error_from_transport(s->config, error));
 		return;
 	}
 	s->answer = g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(source));

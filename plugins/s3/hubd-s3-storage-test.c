@@ -201,7 +201,12 @@ test_keyring(void)
 						 HUBD_TEST_S3_KEY_ID,
 						 NULL));
 	g_assert_no_error(error);
-	storage = s3_storage_new("kr", "s3://" HUBD_TEST_S3_BUCKET "/keyring", &error, NULL);
+	storage = s3_storage_new("kr",
+				 "s3://" HUBD_TEST_S3_BUCKET "/keyring",
+				 &error,
+				 "access-key-id",
+				 HUBD_TEST_S3_KEY_ID,
+				 NULL);
 	g_assert_no_error(error);
 	object = hubd_storage_conformance_put(storage, "a/b", bytes, &error);
 	g_assert_no_error(error);
@@ -209,7 +214,12 @@ test_keyring(void)
 	g_assert_no_error(error);
 	assert_bytes_equal(back, bytes);
 
-	other = s3_storage_new("other", "s3://" HUBD_TEST_S3_BUCKET "/keyring", &error, NULL);
+	other = s3_storage_new("other",
+			       "s3://" HUBD_TEST_S3_BUCKET "/keyring",
+			       &error,
+			       "access-key-id",
+			       HUBD_TEST_S3_KEY_ID,
+			       NULL);
 	g_assert_no_error(error);
 	g_clear_pointer(&object, hubd_storage_object_unref);
 	object = hubd_storage_conformance_head(other, "a/b", &error);
@@ -390,6 +400,14 @@ test_bad_config(void)
 								NULL);
 		g_assert_null(storage);
 		g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(HubdStorage) storage =
+			s3_storage_new("bad", "s3://" HUBD_TEST_S3_BUCKET, &error, NULL);
+		g_assert_null(storage);
+		g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, "access-key-id"));
 	}
 	{
 		g_autoptr(GError) error = NULL;
