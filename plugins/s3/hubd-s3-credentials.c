@@ -15,7 +15,8 @@ hubd_s3_credentials_schema(void)
 {
 	static const SecretSchema schema = {
 		HUBD_S3_SECRET_SCHEMA_NAME,
-		SECRET_SCHEMA_NONE,
+		/* items stored by other tools (secret-tool) match by attributes */
+		SECRET_SCHEMA_DONT_MATCH_NAME,
 		{
 			{"backend", SECRET_SCHEMA_ATTRIBUTE_STRING},
 			{"access-key-id", SECRET_SCHEMA_ATTRIBUTE_STRING},
@@ -137,43 +138,43 @@ load_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 	GError *error = NULL;
 	HubdS3Credentials *credentials = NULL;
 
-	switch (config->credentials) {
-	default:
-	case HUBD_S3_CREDENTIALS_ENV:
-		credentials = from_env(config, &error);
-		break;
-	case HUBD_S3_CREDENTIALS_PROFILE:
+	if (config->credentials == HUBD_S3_CREDENTIALS_PROFILE)
 		credentials = from_profile(config, &error);
-		break;
-	case HUBD_S3_CREDENTIALS_KEYRING: {
-		/* a lookup, not a search: libsecret's item objects are not needed */
-		g_autoptr(GHashTable) attributes = g_hash_table_new(g_str_hash, g_str_equal);
-		gchar *secret;
-		g_hash_table_insert(attributes, (gpointer) "backend", config->name);
-		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
-		secret = secret_password_lookupv_sync(hubd_s3_credentials_schema(),
-						      attributes,
-						      cancellable,
-						      &error);
-		if (error != NULL) {
-			g_autofree gchar *why = g_strdup_printf(_("the keyring cannot be read: %s"),
-								error->message);
-			g_clear_error(&error);
-			error = missing(config, why);
-		} else if (secret == NULL) {
-			error = missing(config,
-					_("none is stored in the keyring for its access key id"));
-		} else {
-			credentials = credentials_new(config->access_key_id, secret, NULL);
-			secret_password_free(secret);
-		}
-		break;
-	}
-	}
+	else
+		credentials = from_env(config, &error);
 	if (credentials != NULL)
 		g_task_return_pointer(task, credentials, (GDestroyNotify)hubd_s3_credentials_free);
 	else
 		g_task_return_error(task, error);
+}
+
+/* The keyring is asked asynchronously on the caller's main context, as
+ * libsecret wants, not from a thread. */
+static void
+looked_up_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	const HubdS3Config *config = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+	gchar *secret = secret_password_lookup_finish(res, &error);
+
+	if (error != NULL) {
+		g_autofree gchar *why =
+			g_strdup_printf(_("the keyring cannot be read: %s"), error->message);
+		g_task_return_error(task, missing(config, why));
+		return;
+	}
+	if (secret == NULL) {
+		g_task_return_error(task,
+				    missing(config,
+					    _("none is stored in the keyring for its access key "
+					      "id")));
+		return;
+	}
+	g_task_return_pointer(task,
+			      credentials_new(config->access_key_id, secret, NULL),
+			      (GDestroyNotify)hubd_s3_credentials_free);
+	secret_password_free(secret);
 }
 
 void
@@ -186,6 +187,17 @@ hubd_s3_credentials_load_async(const HubdS3Config *config,
 
 	g_task_set_source_tag(task, hubd_s3_credentials_load_async);
 	g_task_set_task_data(task, (gpointer)config, NULL);
+	if (config->credentials == HUBD_S3_CREDENTIALS_KEYRING) {
+		g_autoptr(GHashTable) attributes = g_hash_table_new(g_str_hash, g_str_equal);
+		g_hash_table_insert(attributes, (gpointer) "backend", config->name);
+		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
+		secret_password_lookupv(hubd_s3_credentials_schema(),
+					attributes,
+					cancellable,
+					looked_up_cb,
+					g_steal_pointer(&task));
+		return;
+	}
 	g_task_run_in_thread(task, load_thread);
 }
 

@@ -23,7 +23,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_autofree gchar *file_url = NULL;
 	g_autofree gchar *credentials_env = NULL;
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-	const gchar *names[] = {"good", "wrong", "nobucket"};
+	const gchar *names[] = {"good", "wrong", "nobucket", "kr", "krnone"};
 
 	f->tmp = g_dir_make_tmp("hubd-s3-svc-XXXXXX", NULL);
 	f->server = hubd_test_s3_server_start();
@@ -47,7 +47,12 @@ fixture_setup(Fixture *f, gconstpointer data)
 						names[i],
 						hubd_test_s3_server_get_endpoint(f->server)));
 		g_ptr_array_add(args, g_strdup("--set"));
-		g_ptr_array_add(args, g_strdup_printf("storage.%s.credentials=profile", names[i]));
+		/* kr and krnone: the keyring, by access key id */
+		g_ptr_array_add(args,
+				i < 3 ? g_strdup_printf("storage.%s.credentials=profile", names[i])
+				      : g_strdup_printf("storage.%s.access-key-id=%s",
+							names[i],
+							i == 3 ? HUBD_TEST_S3_KEY_ID : "NOBODY"));
 	}
 	g_ptr_array_add(args, g_strdup("--set"));
 	g_ptr_array_add(args, g_strdup("storage.wrong.profile=wrong"));
@@ -56,6 +61,21 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_ptr_array_add(args, g_strdup("--set"));
 	g_ptr_array_add(args, g_strdup("storage.mirror=good"));
 	g_ptr_array_add(args, NULL);
+	{
+		/* stored as a user can today, with libsecret's secret-tool (the
+		 * secret on stdin, never argv) */
+		const gchar *argv[] = {"secret-tool",
+				       "store",
+				       "--label=hubd S3 test",
+				       "backend",
+				       "kr",
+				       "access-key-id",
+				       HUBD_TEST_S3_KEY_ID,
+				       NULL};
+		g_assert_cmpint(hubd_test_run_command(argv, NULL, HUBD_TEST_S3_SECRET, NULL, NULL),
+				==,
+				0);
+	}
 	credentials_env = g_strdup_printf("AWS_SHARED_CREDENTIALS_FILE=%s", credentials);
 	{
 		const gchar *env[] = {credentials_env, NULL};
@@ -99,6 +119,8 @@ test_list(Fixture *f, gconstpointer data)
 	g_autoptr(GVariant) backends = NULL;
 	const gchar *want[][3] = {{"folder", "file", "n"},
 				  {"good", "s3", "y"},
+				  {"kr", "s3", "n"},
+				  {"krnone", "s3", "n"},
 				  {"nobucket", "s3", "n"},
 				  {"wrong", "s3", "n"}};
 	g_autofree gchar *out = NULL;
@@ -133,7 +155,7 @@ test_list(Fixture *f, gconstpointer data)
 		g_autoptr(JsonNode) node = NULL;
 		g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, &out, NULL), ==, 0);
 		node = hubd_test_parse_json(out);
-		g_assert_cmpuint(json_array_get_length(json_node_get_array(node)), ==, 4);
+		g_assert_cmpuint(json_array_get_length(json_node_get_array(node)), ==, 6);
 	}
 }
 
@@ -141,7 +163,8 @@ test_list(Fixture *f, gconstpointer data)
 static void
 test_probe(Fixture *f, gconstpointer data)
 {
-	const gchar *names[] = {"good", "folder"};
+	/* kr: the secret from the keyring, under the plugin's attributes */
+	const gchar *names[] = {"good", "folder", "kr"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GError) error = NULL;
@@ -183,6 +206,7 @@ test_refused(Fixture *f, gconstpointer data)
 		{"wrong", ERR "Unauthorized", "secret access key is wrong"},
 		{"nobucket", ERR "InvalidArgument", "“no-such-bucket” does not exist"},
 		{"absent", ERR "InvalidArgument", "absent"},
+		{"krnone", ERR "Unauthorized", "none is stored in the keyring"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -5,7 +5,6 @@
 #define G_LOG_DOMAIN "HubdS3Test"
 
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 
 #include "hubd-error.h"
 #include "hubd-s3-test-server.h"
@@ -168,63 +167,6 @@ test_missing_env(void)
 	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_UNAUTHORIZED);
 	g_assert_nonnull(strstr(error->message, "AWS_SECRET_ACCESS_KEY"));
-}
-
-/* The secret in the keyring under the plugin's schema, found by backend
- * name; another backend's name finds nothing and says where to store one. */
-static void
-test_keyring(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.Hub1.S3Credentials",
-		SECRET_SCHEMA_NONE,
-		{{"backend", SECRET_SCHEMA_ATTRIBUTE_STRING},
-		 {"access-key-id", SECRET_SCHEMA_ATTRIBUTE_STRING},
-		 {NULL, 0}},
-	};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HubdStorage) storage = NULL;
-	g_autoptr(HubdStorage) other = NULL;
-	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(1000, 7);
-	g_autoptr(HubdStorageObject) object = NULL;
-	g_autoptr(GBytes) back = NULL;
-
-	g_assert_true(secret_password_store_sync(&schema,
-						 SECRET_COLLECTION_DEFAULT,
-						 "test",
-						 HUBD_TEST_S3_SECRET,
-						 NULL,
-						 &error,
-						 "backend",
-						 "kr",
-						 "access-key-id",
-						 HUBD_TEST_S3_KEY_ID,
-						 NULL));
-	g_assert_no_error(error);
-	storage = s3_storage_new("kr",
-				 "s3://" HUBD_TEST_S3_BUCKET "/keyring",
-				 &error,
-				 "access-key-id",
-				 HUBD_TEST_S3_KEY_ID,
-				 NULL);
-	g_assert_no_error(error);
-	object = hubd_storage_conformance_put(storage, "a/b", bytes, &error);
-	g_assert_no_error(error);
-	back = get_all(storage, "a/b", &error);
-	g_assert_no_error(error);
-	assert_bytes_equal(back, bytes);
-
-	other = s3_storage_new("other",
-			       "s3://" HUBD_TEST_S3_BUCKET "/keyring",
-			       &error,
-			       "access-key-id",
-			       HUBD_TEST_S3_KEY_ID,
-			       NULL);
-	g_assert_no_error(error);
-	g_clear_pointer(&object, hubd_storage_object_unref);
-	object = hubd_storage_conformance_head(other, "a/b", &error);
-	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_UNAUTHORIZED);
-	g_assert_nonnull(strstr(error->message, "keyring"));
 }
 
 /* ---- multipart ---- */
@@ -532,7 +474,6 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/credentials/wrong-secret", test_wrong_secret);
 	g_test_add_func("/s3/credentials/unknown-key-id", test_unknown_key_id);
 	g_test_add_func("/s3/credentials/missing-env", test_missing_env);
-	g_test_add_func("/s3/credentials/keyring", test_keyring);
 	g_test_add_func("/s3/multipart/small-parts", test_multipart_small_parts);
 	g_test_add_func("/s3/multipart/broken-stream", test_multipart_broken_stream);
 	g_test_add_func("/s3/errors/no-such-bucket", test_no_such_bucket);
