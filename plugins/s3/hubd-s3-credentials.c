@@ -149,14 +149,35 @@ load_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 }
 
 /* The keyring is asked asynchronously on the caller's main context, as
- * libsecret wants, not from a thread. */
+ * libsecret wants, not from a thread: a search, then the secret. */
 static void
-looked_up_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = user_data;
 	const HubdS3Config *config = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
-	gchar *secret = secret_password_lookup_finish(res, &error);
+	g_autoptr(SecretValue) value =
+		secret_retrievable_retrieve_secret_finish(SECRET_RETRIEVABLE(source), res, &error);
+
+	if (value == NULL) {
+		g_autofree gchar *why = g_strdup_printf(_("the keyring cannot be read: %s"),
+							error != NULL ? error->message : "");
+		g_task_return_error(task, missing(config, why));
+		return;
+	}
+	g_task_return_pointer(
+		task,
+		credentials_new(config->access_key_id, secret_value_get_text(value), NULL),
+		(GDestroyNotify)hubd_s3_credentials_free);
+}
+
+static void
+searched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	const HubdS3Config *config = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+	GList *items = secret_password_search_finish(res, &error);
 
 	if (error != NULL) {
 		g_autofree gchar *why =
@@ -164,17 +185,18 @@ looked_up_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(task, missing(config, why));
 		return;
 	}
-	if (secret == NULL) {
+	if (items == NULL) {
 		g_task_return_error(task,
 				    missing(config,
 					    _("none is stored in the keyring for its access key "
 					      "id")));
 		return;
 	}
-	g_task_return_pointer(task,
-			      credentials_new(config->access_key_id, secret, NULL),
-			      (GDestroyNotify)hubd_s3_credentials_free);
-	secret_password_free(secret);
+	secret_retrievable_retrieve_secret(items->data,
+					   g_task_get_cancellable(task),
+					   retrieved_cb,
+					   g_object_ref(task));
+	g_list_free_full(items, g_object_unref);
 }
 
 void
@@ -191,10 +213,11 @@ hubd_s3_credentials_load_async(const HubdS3Config *config,
 		g_autoptr(GHashTable) attributes = g_hash_table_new(g_str_hash, g_str_equal);
 		g_hash_table_insert(attributes, (gpointer) "backend", config->name);
 		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
-		secret_password_lookupv(hubd_s3_credentials_schema(),
+		secret_password_searchv(hubd_s3_credentials_schema(),
 					attributes,
+					SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
 					cancellable,
-					looked_up_cb,
+					searched_cb,
 					g_steal_pointer(&task));
 		return;
 	}
