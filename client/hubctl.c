@@ -24,6 +24,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_card_command,
 	&hubctl_spaces_command,
 	&hubctl_endpoints_command,
+	&hubctl_storage_command,
 	NULL,
 };
 

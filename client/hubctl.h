@@ -259,5 +259,6 @@ extern const HubctlCommand hubctl_sync_command;       /* hubctl-sync.c */
 extern const HubctlCommand hubctl_card_command;       /* hubctl-card.c */
 extern const HubctlCommand hubctl_spaces_command;     /* hubctl-spaces.c */
 extern const HubctlCommand hubctl_endpoints_command;  /* hubctl-endpoints.c */
+extern const HubctlCommand hubctl_storage_command;    /* hubctl-storage.c */
 
 G_END_DECLS

@@ -27,6 +27,8 @@ packages=(
   wrk
   # tests/card-load-check.py: a pushed card loads by huggingface_hub's rules
   python3-yaml
+  # the S3 plugin's tests cross-check with the AWS CLI
+  awscli
 )
 
 missing=()
@@ -46,4 +48,8 @@ fi
 
 if [ -f "$here/tests/conformance/package-lock.json" ]; then
   npm ci --prefix "$here/tests/conformance" --no-audit --no-fund --loglevel=error
+fi
+# the S3 server of the S3 plugin's tests (checks SigV4 signatures)
+if [ -f "$here/tests/s3/package-lock.json" ]; then
+  npm ci --prefix "$here/tests/s3" --no-audit --no-fund --loglevel=error
 fi

@@ -23,6 +23,7 @@
 #include "hubd-socket-server.h"
 #include "hubd-storage-file.h"
 #include "hubd-sync-service.h"
+#include "hubd-storage-service.h"
 #include "hubd-token-store.h"
 #include "hubd-transfers-service.h"
 #include "hubd-webhooks-service.h"
@@ -409,6 +410,7 @@ hubd_daemon_ensure_builtins(void)
 	/* each type implements the extension point in its type registration */
 	g_type_ensure(HUBD_TYPE_AUTH_SERVICE);
 	g_type_ensure(HUBD_TYPE_CACHE_SERVICE);
+	g_type_ensure(HUBD_TYPE_STORAGE_SERVICE);
 	g_type_ensure(HUBD_TYPE_REPOS_SERVICE);
 	g_type_ensure(HUBD_TYPE_TRANSFERS_SERVICE);
 	g_type_ensure(HUBD_TYPE_GIT_SERVICE);

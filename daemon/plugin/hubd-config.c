@@ -217,6 +217,26 @@ hubd_config_get_keys(HubdConfig *self, const gchar *group)
 	return (gchar **)g_ptr_array_free(g_steal_pointer(&keys), FALSE);
 }
 
+gchar **
+hubd_config_get_groups(HubdConfig *self, const gchar *prefix)
+{
+	g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(g_free);
+	GKeyFile *sources[] = {self->overrides, self->file};
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
+		g_auto(GStrv) names = g_key_file_get_groups(sources[i], NULL);
+		for (guint j = 0; names != NULL && names[j] != NULL; j++) {
+			if (g_str_has_prefix(names[j], prefix) &&
+			    !g_ptr_array_find_with_equal_func(groups, names[j], g_str_equal, NULL))
+				g_ptr_array_add(groups, g_strdup(names[j]));
+		}
+	}
+	g_ptr_array_sort(groups, hubd_config_strcmp_indirect);
+	g_ptr_array_add(groups, NULL);
+	return (gchar **)g_ptr_array_free(g_steal_pointer(&groups), FALSE);
+}
+
 gboolean
 hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback)
 {

@@ -31,6 +31,10 @@ hubd_config_get_string(HubdConfig *self,
  * empty (never NULL) when the group is missing. */
 gchar **
 hubd_config_get_keys(HubdConfig *self, const gchar *group);
+/* The groups (of the file and the overrides) whose name starts with
+ * `prefix`, sorted; empty (never NULL) when there are none. */
+gchar **
+hubd_config_get_groups(HubdConfig *self, const gchar *prefix);
 gboolean
 hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback);
 

@@ -273,6 +273,11 @@ dl_start_transfer(GTask *task)
 		.retry_base_ms = hubd_download_retry_base_ms(dl->context),
 		.direct_min_size = hubd_download_direct_min_size(dl->context),
 		.mirror = dl->req->mirror,
+		.mirror_fill = dl->req->mirror != NULL &&
+			       hubd_config_get_boolean(hubd_context_get_config(dl->context),
+						       "storage",
+						       "mirror-fill",
+						       FALSE),
 	};
 
 	if (dl->job != NULL && dl->set_totals)

@@ -45,6 +45,7 @@ struct _HubdTransfer {
 	HubdStorage *mirror;
 	gchar *mirror_key;
 	gboolean from_mirror; /* the body being read comes from the mirror */
+	gchar *fill_key;      /* mirror-fill: where a blob from the Hub goes */
 
 	gboolean started;
 	gboolean finished;
@@ -108,6 +109,7 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_object(&self->api);
 	g_clear_object(&self->mirror);
 	g_free(self->mirror_key);
+	g_free(self->fill_key);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
@@ -181,6 +183,8 @@ hubd_transfer_lookup_or_new(HubdHubApi *api, HubdCache *cache, const HubdTransfe
 	self->retry_base_ms = spec->retry_base_ms;
 	if (mirror_key != NULL) {
 		self->mirror = g_object_ref(spec->mirror);
+		if (spec->mirror_fill)
+			self->fill_key = g_strdup(mirror_key);
 		self->mirror_key = g_steal_pointer(&mirror_key);
 	}
 	g_hash_table_insert(registry, g_strdup(key), self);
@@ -285,6 +289,67 @@ hubd_transfer_progress(HubdTransfer *self, gint64 delta)
 static void
 hubd_transfer_mirror_failed(HubdTransfer *self, GError *error, gboolean drop);
 
+/* ---- mirror-fill: what the Hub served goes into the mirror ---- */
+
+static void
+hubd_transfer_filled_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree gchar *key = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object =
+		hubd_storage_put_finish(HUBD_STORAGE(source), res, &error);
+	g_autofree gchar *name = hubd_storage_dup_name(HUBD_STORAGE(source));
+
+	/* the download succeeded either way: a fill is a favour to the fleet */
+	if (object == NULL)
+		g_warning("the mirror “%s” could not be filled with %s: %s",
+			  name,
+			  key,
+			  error->message);
+	else
+		g_debug("filled the mirror “%s” with %s", name, key);
+}
+
+static void
+hubd_transfer_fill_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTransfer) self = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GFileInputStream) stream = g_file_read_finish(G_FILE(source), res, &error);
+
+	if (stream == NULL) {
+		g_warning("the mirror cannot be filled with %s: %s",
+			  self->fill_key,
+			  error->message);
+		return;
+	}
+	hubd_storage_put_async(self->mirror,
+			       self->fill_key,
+			       G_INPUT_STREAM(stream),
+			       (gint64)self->size,
+			       NULL,
+			       hubd_transfer_filled_cb,
+			       g_strdup(self->fill_key));
+}
+
+/* A blob verified in place that the Hub served, not the mirror: put it
+ * there for the next machine. The file is read as it is now; a later
+ * change of it in the cache is not this put's concern. */
+static void
+hubd_transfer_fill_mirror(HubdTransfer *self)
+{
+	g_autoptr(GFile) file = NULL;
+
+	if (self->fill_key == NULL || self->from_mirror)
+		return;
+	file = g_file_new_for_path(hubd_blob_writer_get_path(self->writer));
+	g_file_read_async(file,
+			  G_PRIORITY_DEFAULT,
+			  NULL,
+			  hubd_transfer_fill_opened_cb,
+			  g_object_ref(self));
+}
+
 static void
 hubd_transfer_completed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -299,6 +364,7 @@ hubd_transfer_completed_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		}
 		hubd_transfer_finish_all(self, error);
 	} else {
+		hubd_transfer_fill_mirror(self);
 		hubd_transfer_finish_all(self, NULL);
 	}
 	g_object_unref(self);

@@ -31,6 +31,9 @@ typedef struct {
 	 * docs/storage.md), verified; anything but the right bytes falls back
 	 * to `url` */
 	HubdStorage *mirror;
+	/* with `mirror`: a blob the Hub served is put into the mirror once it
+	 * is verified in place ([storage] mirror-fill, docs/storage.md) */
+	gboolean mirror_fill;
 } HubdTransferSpec;
 
 /* The running transfer of this blob (or local file), or a new one (started

@@ -1,0 +1,36 @@
+/* hubd-s3-test-server.h: the S3 server of the S3 plugin's tests (@20minutes/s3rver) */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Its one account, as s3rver hard-codes it. */
+#define HUBD_TEST_S3_KEY_ID "S3RVER"
+#define HUBD_TEST_S3_SECRET "S3RVER"
+#define HUBD_TEST_S3_BUCKET "hubd-test"
+
+typedef struct _HubdTestS3Server HubdTestS3Server;
+
+/* Starts tests/s3/s3rver.cjs (HUBD_TEST_S3RVER) on 127.0.0.1 with its data
+ * in a new folder and the bucket HUBD_TEST_S3_BUCKET. It stops when freed,
+ * or with the test, whose end closes its standard input. */
+HubdTestS3Server *
+hubd_test_s3_server_start(void);
+void
+hubd_test_s3_server_free(HubdTestS3Server *server);
+/* http://127.0.0.1:PORT */
+const gchar *
+hubd_test_s3_server_get_endpoint(HubdTestS3Server *server);
+/* Where it keeps its data */
+const gchar *
+hubd_test_s3_server_get_directory(HubdTestS3Server *server);
+
+/* How many lines of its request log start with `prefix`: "part " per part
+ * uploaded, "complete " per multipart upload completed. */
+guint
+hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdTestS3Server, hubd_test_s3_server_free)
+
+G_END_DECLS

@@ -1,0 +1,80 @@
+#!/bin/bash
+# s3-mirror.sh: a put of one file into an S3 server through hubd's s3:// backend (what
+# mirror-fill does with a cached blob) against `aws s3 cp` of the same file to the same server,
+# interleaved on one run. The server is @20minutes/s3rver (tests/s3), on this machine.
+#
+# Usage (from the source tree, after `meson compile -C BUILD`):
+#   tests/bench/s3-mirror.sh BUILD
+# Environment: BENCH_SIZE_MB (default 1024) the size of the file, BENCH_RUNS (default 3) runs
+# of each, the best one counts; S3_PARALLEL hubd's parts in flight (default 4); TMPDIR.
+# Goal: hubd/awscli throughput >= 1.0. Not a meson test; prints one report.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: s3-mirror.sh BUILD}" && pwd)
+size_mb=${BENCH_SIZE_MB:-1024}
+runs=${BENCH_RUNS:-3}
+bench="$build/plugins/s3/hubd-s3-bench"
+plugin="$build/plugins/s3/libhubd-s3.so"
+aws=/usr/bin/aws
+[ -x "$bench" ] || { echo "s3-mirror.sh: $bench missing: build it first" >&2; exit 2; }
+[ -x "$aws" ] || { echo "s3-mirror.sh: Debian's awscli missing: contrib/install-deps.sh" >&2; exit 2; }
+[ -d "$here/tests/s3/node_modules/@20minutes/s3rver" ] ||
+	{ echo "s3-mirror.sh: s3rver missing: contrib/install-deps.sh" >&2; exit 2; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/hubd-s3-bench-XXXXXX")
+server_pid=""
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+file="$dir/blob.bin"
+openssl enc -aes-128-ctr -pass pass:hubd -nosalt -pbkdf2 </dev/zero 2>/dev/null |
+	head -c "$((size_mb * 1024 * 1024))" >"$file" || true # openssl dies of SIGPIPE
+[ "$(stat -c %s "$file")" -eq "$((size_mb * 1024 * 1024))" ] ||
+	{ echo "s3-mirror.sh: cannot write $file" >&2; exit 2; }
+
+# the server: its stdin stays open (a sleeping writer) until the script ends
+mkfifo "$dir/in"
+sleep infinity >"$dir/in" &
+sleeper=$!
+node "$here/tests/s3/s3rver.cjs" "$dir/s3" bench <"$dir/in" >"$dir/port" 2>"$dir/s3rver.log" &
+server_pid=$!
+for _ in $(seq 100); do grep -q PORT "$dir/port" 2>/dev/null && break; sleep 0.1; done
+endpoint="http://127.0.0.1:$(awk '/PORT/ { print $2 }' "$dir/port")"
+trap 'kill $sleeper 2>/dev/null; cleanup' EXIT
+
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+measure() {
+	local TIMEFORMAT='%3R' t
+	t=$({ time "$@" >"$dir/out" 2>"$dir/err"; } 2>&1) || { cat "$dir/err" >&2; exit 1; }
+	echo "$t"
+}
+
+hubd_best="" aws_best=""
+for run in $(seq "$runs"); do
+	cat "$file" >/dev/null # both start from the page cache
+	t=$(measure "$bench" "$plugin" "$endpoint" "s3://bench/hubd" "run-$run" "$file")
+	hubd_best=$(echo "$t $hubd_best" | tr ' ' '\n' | grep . | sort -g | head -1)
+	cat "$file" >/dev/null
+	t=$(measure "$aws" --endpoint-url "$endpoint" s3 cp --only-show-errors "$file" "s3://bench/aws/run-$run")
+	aws_best=$(echo "$t $aws_best" | tr ' ' '\n' | grep . | sort -g | head -1)
+done
+
+# the same bytes arrived both ways
+hubd_etag=$("$aws" --endpoint-url "$endpoint" s3api head-object --bucket bench --key hubd/run-1 \
+	--query ETag --output text)
+aws_etag=$("$aws" --endpoint-url "$endpoint" s3api head-object --bucket bench --key aws/run-1 \
+	--query ETag --output text)
+[ "$hubd_etag" = "$aws_etag" ] || { echo "s3-mirror.sh: ETags differ: $hubd_etag $aws_etag" >&2; exit 1; }
+
+mbs() { echo "scale=1; $size_mb / $1" | bc -l; }
+echo "file:               ${size_mb} MiB, best of $runs, into s3rver on 127.0.0.1"
+echo "hubd s3:// put:     ${hubd_best} s  $(mbs "$hubd_best") MiB/s  (parts in flight: ${S3_PARALLEL:-4})"
+echo "aws s3 cp:          ${aws_best} s  $(mbs "$aws_best") MiB/s  ($("$aws" --version 2>&1 | cut -d' ' -f1))"
+echo "hubd/awscli:        $(echo "scale=2; $aws_best / $hubd_best" | bc -l)x throughput (goal >= 1.0)"
+echo "fleet test:         bytes from the Hub / bytes of the model = 1.0 (hubd-s3-fleet-test asserts one CDN GET)"
