@@ -248,17 +248,11 @@ extern const HubctlCommand hubctl_download_command;    /* hubctl-download.c */
 extern const HubctlCommand hubctl_upload_command;      /* hubctl-upload.c */
 extern const HubctlCommand hubctl_repo_files_command;  /* hubctl-upload.c */
 extern const HubctlCommand hubctl_discussions_command; /* hubctl-discussions.c */
-extern const HubctlCommand hubctl_repo_command;       /* hubctl-repo.c */
-extern const HubctlCommand hubctl_url_command;        /* hubctl-repo.c */
-extern const HubctlCommand hubctl_cache_command;      /* hubctl-cache.c */
-extern const HubctlCommand hubctl_download_command;   /* hubctl-download.c */
-extern const HubctlCommand hubctl_upload_command;     /* hubctl-upload.c */
-extern const HubctlCommand hubctl_repo_files_command; /* hubctl-upload.c */
-extern const HubctlCommand hubctl_webhooks_command;   /* hubctl-webhooks.c */
-extern const HubctlCommand hubctl_sync_command;       /* hubctl-sync.c */
-extern const HubctlCommand hubctl_card_command;       /* hubctl-card.c */
-extern const HubctlCommand hubctl_spaces_command;     /* hubctl-spaces.c */
-extern const HubctlCommand hubctl_endpoints_command;  /* hubctl-endpoints.c */
-extern const HubctlCommand hubctl_storage_command;    /* hubctl-storage.c */
+extern const HubctlCommand hubctl_webhooks_command;    /* hubctl-webhooks.c */
+extern const HubctlCommand hubctl_sync_command;        /* hubctl-sync.c */
+extern const HubctlCommand hubctl_card_command;        /* hubctl-card.c */
+extern const HubctlCommand hubctl_spaces_command;      /* hubctl-spaces.c */
+extern const HubctlCommand hubctl_endpoints_command;   /* hubctl-endpoints.c */
+extern const HubctlCommand hubctl_storage_command;     /* hubctl-storage.c */
 
 G_END_DECLS

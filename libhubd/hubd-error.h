@@ -46,6 +46,9 @@ G_BEGIN_DECLS
  * @HUBD_ERROR_NETWORK: the network failed (DNS, connection, timeout)
  * @HUBD_ERROR_CANCELLED: cancelled by the caller
  * @HUBD_ERROR_FAILED: anything else: an internal error, never expected
+ * @HUBD_ERROR_TIMED_OUT: waited as long as asked and it was not done (since 0.1)
+ * @HUBD_ERROR_DEPLOY_FAILED: a Space or an Inference Endpoint failed to build or
+ *   run; the message is its own (since 0.1)
  * @HUBD_ERROR_LAST: the number of codes
  *
  * The codes of %HUBD_ERROR, each sent over D-Bus as
@@ -72,6 +75,8 @@ typedef enum {
 	HUBD_ERROR_NETWORK,
 	HUBD_ERROR_CANCELLED,
 	HUBD_ERROR_FAILED,
+	HUBD_ERROR_TIMED_OUT,
+	HUBD_ERROR_DEPLOY_FAILED,
 	HUBD_ERROR_LAST,
 } HubdError;
 
