@@ -33,7 +33,7 @@ hubctl_auth_login_web(HubctlContext *ctx,
 
 	proxy = hubctl_context_new_proxy(ctx,
 					 HUBD_DBUS_TYPE_AUTH_PROXY,
-					 "org.hubd.Hub1.Auth",
+					 HUBD_INTERFACE_AUTH,
 					 G_DBUS_PROXY_FLAGS_NONE,
 					 -1);
 	if (proxy == NULL)

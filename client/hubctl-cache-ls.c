@@ -16,7 +16,7 @@ cache_scan(HubctlContext *ctx, gint *exit_code)
 {
 	g_autoptr(HubdDbusCache) proxy = hubctl_context_new_proxy(ctx,
 								  HUBD_DBUS_TYPE_CACHE_PROXY,
-								  "org.hubd.Hub1.Cache",
+								  HUBD_INTERFACE_CACHE,
 								  G_DBUS_PROXY_FLAGS_NONE,
 								  -1);
 	g_autoptr(GError) error = NULL;
@@ -357,7 +357,7 @@ hubctl_cache_rm(HubctlContext *ctx, gint argc, gchar **argv, gboolean prune)
 
 	proxy = hubctl_context_new_proxy(ctx,
 					 HUBD_DBUS_TYPE_CACHE_PROXY,
-					 "org.hubd.Hub1.Cache",
+					 HUBD_INTERFACE_CACHE,
 					 G_DBUS_PROXY_FLAGS_NONE,
 					 -1);
 	if (proxy == NULL)
