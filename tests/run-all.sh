@@ -115,7 +115,7 @@ check_install() {
 		share/dbus-1/interfaces/org.hubd.Hub1.Daemon.xml
 		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
 		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service
-		include/hubd-1/hubd.h share/gir-1.0/Hubd-1.0.gir)
+		include/hubd-1/hubd.h share/gir-1.0/Hubd-1.0.gir
 		share/man/man1/hubctl.1 share/man/man8/hubd.8 share/man/man5/hubd.conf.5
 		share/bash-completion/completions/hubctl share/locale/de/LC_MESSAGES/hubd.mo
 		share/locale/fr/LC_MESSAGES/hubd.mo)
