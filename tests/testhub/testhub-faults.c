@@ -13,8 +13,8 @@
 
 #include "testhub-endpoints.h"
 #include "testhub-http.h"
-#include "testhub-webhooks.h"
 #include "testhub-spaces.h"
+#include "testhub-webhooks.h"
 
 typedef enum {
 	FAULT_STATUS,

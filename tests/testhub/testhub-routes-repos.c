@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "testhub-routes.h"
-#include "testhub-webhooks.h"
 #include "testhub-spaces.h"
+#include "testhub-webhooks.h"
 
 static const gchar *const space_sdks[] = {"gradio", "streamlit", "docker", "static", NULL};
 

@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "testhub-community.h"
-#include "testhub-faults.h"
-#include "testhub-webhooks.h"
 #include "testhub-endpoints.h"
 #include "testhub-faults.h"
 #include "testhub-spaces.h"
+#include "testhub-webhooks.h"
 
 static gboolean
 method_is(SoupServerMessage *msg, const gchar *method)
