@@ -8,11 +8,9 @@ static HubdS3Config *
 parse(const gchar *url, const gchar *options)
 {
 	g_autoptr(GError) error = NULL;
-	HubdS3Config *config =
-		hubd_s3_config_parse("t",
-				     url,
-				     options != NULL ? g_variant_new_parsed(options) : NULL,
-				     &error);
+	g_autoptr(GVariant) opts =
+		options != NULL ? g_variant_ref_sink(g_variant_new_parsed(options)) : NULL;
+	HubdS3Config *config = hubd_s3_config_parse("t", url, opts, &error);
 
 	g_assert_no_error(error);
 	return config;
