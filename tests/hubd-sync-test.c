@@ -402,6 +402,7 @@ test_kill_resume(Fixture *f, gconstpointer data)
 	g_autofree gchar *id = sync_ok("add", REPO, "--to", f->dir, NULL);
 	g_autofree gchar *sha = NULL;
 	g_autofree gchar *staged = NULL;
+	g_autofree gchar *record = NULL;
 	g_autofree gchar *conf =
 		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 	g_autofree gchar *conf_text = NULL;
@@ -432,11 +433,17 @@ test_kill_resume(Fixture *f, gconstpointer data)
 				   g_variant_new_parsed("(%s, @a{sv} {})", id),
 				   NULL));
 	staged = g_strdup_printf("%s.hubd-sync/%s/fast.txt", f->dir, sha);
+	/* done means in place and recorded (the file is renamed in before its
+	 * record is written, as huggingface_hub does: a kill in between fetches
+	 * it again, so wait for both) */
+	record = g_strdup_printf("%s.hubd-sync/%s/.cache/huggingface/download/fast.txt.metadata",
+				 f->dir,
+				 sha);
 	for (guint i = 0; i < 200 && !staged_ok; i++) {
 		g_autofree gchar *got = NULL;
 
 		staged_ok = g_file_get_contents(staged, &got, NULL, NULL) &&
-			    g_str_equal(got, "quick\n");
+			    g_str_equal(got, "quick\n") && g_file_test(record, G_FILE_TEST_EXISTS);
 		if (!staged_ok)
 			g_usleep(100000);
 	}

@@ -13,11 +13,18 @@
  * The server runs in a thread of its own, with its own main context, so
  * that a flood of deliveries (or of bad ones) never delays hubd's D-Bus
  * calls on the main loop: parsing happens there too, and only accepted
- * events are handed to the main loop. */
+ * events are handed to the main loop.
+ *
+ * Connections are accepted here (a GSocketService) and handed to the
+ * SoupServer with soup_server_accept_iostream(): the SoupServer's own
+ * listener in libsoup 3.2 keeps a reference to every socket it accepts
+ * (fixed upstream in soup-listener.c, listen_watch), a leak per delivery in
+ * a daemon that runs for months. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-listener.h"
 
+#include <gio/gnetworking.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -31,6 +38,8 @@ struct _HubdWebhookListener {
 	HubdWebhookListenerFunc func;
 	gpointer user_data;
 	SoupServer *server;
+	GSocketService *service;
+	GTlsCertificate *certificate; /* NULL: plain HTTP */
 	gchar *url;
 	guint request_timeout_s;
 	GMainContext *context; /* the listener thread's */
@@ -40,6 +49,9 @@ struct _HubdWebhookListener {
 };
 
 G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
+
+/* the Hub retries a refused connection; a burst of deliveries should not be */
+#define LISTEN_BACKLOG 128
 
 #define TIMER_KEY   "hubd-webhook-timer"
 #define WEBHOOK_KEY "hubd-webhook-id"
@@ -125,15 +137,16 @@ static gboolean
 request_timeout_cb(gpointer user_data)
 {
 	SoupServerMessage *msg = user_data;
-	GSocket *socket = soup_server_message_get_socket(msg);
-
 	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
+	g_autoptr(GIOStream) stream = NULL;
 
 	g_debug("a webhook sender took too long: closing");
 	if (timer != NULL)
 		g_source_unref(timer);
-	if (socket != NULL)
-		g_socket_shutdown(socket, TRUE, TRUE, NULL);
+	/* taken from the server, which forgets it; closing it drops the peer */
+	stream = soup_server_message_steal_connection(msg);
+	if (stream != NULL)
+		g_io_stream_close(stream, NULL, NULL);
 	return G_SOURCE_REMOVE;
 }
 
@@ -279,6 +292,42 @@ handler_cb(SoupServer *server,
 	}
 }
 
+/* on the listener thread: a new connection, for the SoupServer */
+static gboolean
+incoming_cb(GSocketService *service,
+	    GSocketConnection *connection,
+	    GObject *source_object,
+	    gpointer user_data)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
+	g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address(connection, NULL);
+	g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address(connection, NULL);
+	g_autoptr(GIOStream) stream = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (local == NULL || remote == NULL)
+		return TRUE; /* the peer is already gone */
+	/* small JSON answers: do not wait to fill a segment */
+	g_socket_set_option(g_socket_connection_get_socket(connection),
+			    IPPROTO_TCP,
+			    TCP_NODELAY,
+			    TRUE,
+			    NULL);
+	if (self->certificate != NULL) {
+		stream = g_tls_server_connection_new(G_IO_STREAM(connection),
+						     self->certificate,
+						     &error);
+		if (stream == NULL) {
+			g_debug("no TLS for a webhook sender: %s", error->message);
+			return TRUE;
+		}
+	} else {
+		stream = G_IO_STREAM(g_object_ref(connection));
+	}
+	soup_server_accept_iostream(self->server, stream, local, remote, NULL);
+	return TRUE;
+}
+
 static gpointer
 listener_thread(gpointer data)
 {
@@ -286,7 +335,9 @@ listener_thread(gpointer data)
 
 	g_main_context_push_thread_default(self->context);
 	g_main_loop_run(self->loop);
-	/* the server's connections go with the thread that served them */
+	/* the connections go with the thread that served them */
+	g_socket_service_stop(self->service);
+	g_socket_listener_close(G_SOCKET_LISTENER(self->service));
 	soup_server_disconnect(self->server);
 	while (g_main_context_iteration(self->context, FALSE))
 		;
@@ -329,6 +380,22 @@ parse_address(const gchar *address, gchar **host, guint16 *port, GError **error)
 	return TRUE;
 }
 
+/* once the thread is gone (or was never started) */
+static void
+clear_server(HubdWebhookListener *self)
+{
+	if (self->service != NULL) {
+		g_socket_service_stop(self->service);
+		g_socket_listener_close(G_SOCKET_LISTENER(self->service));
+		g_clear_object(&self->service);
+	}
+	g_clear_object(&self->server);
+	g_clear_object(&self->certificate);
+	g_clear_pointer(&self->loop, g_main_loop_unref);
+	g_clear_pointer(&self->context, g_main_context_unref);
+	g_clear_pointer(&self->url, g_free);
+}
+
 gboolean
 hubd_webhook_listener_start(HubdWebhookListener *self,
 			    const gchar *address,
@@ -341,8 +408,7 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 	g_autoptr(GSocketAddress) sockaddr = NULL;
 	g_autoptr(GTlsCertificate) cert = NULL;
 	g_autoptr(GError) local = NULL;
-	g_autoptr(GSList) uris = NULL;
-	SoupServerListenOptions options = 0;
+	g_autoptr(GSocketAddress) effective = NULL;
 	guint16 port = 0;
 
 	g_return_val_if_fail(self->server == NULL, FALSE);
@@ -374,37 +440,49 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 				    local->message);
 			return FALSE;
 		}
-		options |= SOUP_SERVER_LISTEN_HTTPS;
 	}
 	self->context = g_main_context_new();
+	/* the service accepts on the thread-default context of its start */
 	g_main_context_push_thread_default(self->context);
 	self->server = soup_server_new("server-header", "hubd ", NULL);
-	if (cert != NULL)
-		soup_server_set_tls_certificate(self->server, cert);
 	g_signal_connect_object(self->server,
 				"request-started",
 				G_CALLBACK(request_started_cb),
 				self,
 				0);
 	soup_server_add_handler(self->server, NULL, handler_cb, self, NULL);
+	self->certificate = g_steal_pointer(&cert);
+	self->service = g_socket_service_new();
+	g_socket_listener_set_backlog(G_SOCKET_LISTENER(self->service), LISTEN_BACKLOG);
+	g_signal_connect_object(self->service, "incoming", G_CALLBACK(incoming_cb), self, 0);
 	sockaddr = g_inet_socket_address_new(inet, port);
-	if (!soup_server_listen(self->server, sockaddr, options, &local)) {
+	if (!g_socket_listener_add_address(G_SOCKET_LISTENER(self->service),
+					   sockaddr,
+					   G_SOCKET_TYPE_STREAM,
+					   G_SOCKET_PROTOCOL_TCP,
+					   NULL,
+					   &effective,
+					   &local)) {
 		g_set_error(error,
 			    HUBD_ERROR,
 			    HUBD_ERROR_FAILED,
 			    _("Cannot listen for webhooks on %s: %s"),
 			    address,
 			    local->message);
-		g_clear_object(&self->server);
 		g_main_context_pop_thread_default(self->context);
-		g_clear_pointer(&self->context, g_main_context_unref);
+		clear_server(self);
 		return FALSE;
 	}
+	g_socket_service_start(self->service);
 	g_main_context_pop_thread_default(self->context);
-	uris = soup_server_get_uris(self->server);
-	if (uris != NULL)
-		self->url = g_uri_to_string(uris->data);
-	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify)g_uri_unref);
+	self->url = g_uri_join(G_URI_FLAGS_NONE,
+			       self->certificate != NULL ? "https" : "http",
+			       NULL,
+			       host,
+			       g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(effective)),
+			       "/",
+			       NULL,
+			       NULL);
 	g_message("listening for webhooks on %s", self->url);
 	self->loop = g_main_loop_new(self->context, FALSE);
 	self->thread = g_thread_new("hubd-webhooks", listener_thread, self);
@@ -418,10 +496,7 @@ hubd_webhook_listener_stop(HubdWebhookListener *self)
 		g_main_context_invoke(self->context, quit_cb, self->loop);
 		g_thread_join(g_steal_pointer(&self->thread));
 	}
-	g_clear_object(&self->server);
-	g_clear_pointer(&self->loop, g_main_loop_unref);
-	g_clear_pointer(&self->context, g_main_context_unref);
-	g_clear_pointer(&self->url, g_free);
+	clear_server(self);
 }
 
 const gchar *
