@@ -126,7 +126,8 @@ hubd_test_connect_socket(const gchar *socket_path);
 /* The same, returning NULL and an error instead of asserting. */
 GDBusConnection *
 hubd_test_try_connect_socket(const gchar *socket_path, GError **error);
-/* The session bus of the test environment (a new, private connection). */
+/* The session bus of the test environment: the process's shared connection
+ * (g_bus_get_sync), so never close it. */
 GDBusConnection *
 hubd_test_session_bus(void);
 
