@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "HubdAuthTest"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "hubd-test-common.h"
@@ -546,6 +547,125 @@ test_hubctl_import(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(out, "Imported 0 tokens"));
 }
 
+/* ---- a locked keyring ---- */
+
+#define SECRETS          "org.freedesktop.secrets"
+#define SECRETS_PATH     "/org/freedesktop/secrets"
+#define LOGIN_KEYRING    "/org/freedesktop/secrets/collection/login"
+#define KEYRING_PASSWORD "hubd-test" /* tests/harness/hubd-test-env.sh's */
+
+static void
+secrets_call(GDBusConnection *c, const gchar *iface, const gchar *method, GVariant *params)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = g_dbus_connection_call_sync(c,
+							    SECRETS,
+							    SECRETS_PATH,
+							    iface,
+							    method,
+							    params,
+							    NULL,
+							    G_DBUS_CALL_FLAGS_NONE,
+							    10000,
+							    NULL,
+							    &error);
+
+	g_assert_no_error(error);
+}
+
+/* as a screen locker or a session login does, without a prompt: gnome-keyring's
+ * own call with the password over a "plain" session */
+static void
+unlock_login_keyring(GDBusConnection *c)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) opened = g_dbus_connection_call_sync(
+		c,
+		SECRETS,
+		SECRETS_PATH,
+		"org.freedesktop.Secret.Service",
+		"OpenSession",
+		g_variant_new("(sv)", "plain", g_variant_new_string("")),
+		G_VARIANT_TYPE("(vo)"),
+		G_DBUS_CALL_FLAGS_NONE,
+		10000,
+		NULL,
+		&error);
+	const gchar *session = NULL;
+	GVariant *password = NULL;
+
+	g_assert_no_error(error);
+	g_variant_get(opened, "(v&o)", NULL, &session);
+	password = g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+					     KEYRING_PASSWORD,
+					     strlen(KEYRING_PASSWORD),
+					     1);
+	secrets_call(c,
+		     "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+		     "UnlockWithMasterPassword",
+		     g_variant_new("(o(o@ay@ays))",
+				   LOGIN_KEYRING,
+				   session,
+				   g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, "", 0, 1),
+				   password,
+				   "text/plain"));
+}
+
+static void
+test_locked_keyring(Fixture *f, gconstpointer data)
+{
+	const gchar *lock[] = {LOGIN_KEYRING, NULL};
+	const gchar *whoami[] = {"auth", "whoami", NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *u = NULL;
+
+	f->daemon = start_daemon(f, NULL, NULL);
+	r = login(f->bus, ALICE_WRITE, "locked", &error);
+	g_assert_no_error(error);
+	hubd_test_daemon_stop(f->daemon);
+	secrets_call(f->bus,
+		     "org.freedesktop.Secret.Service",
+		     "Lock",
+		     g_variant_new("(^ao)", lock));
+
+	/* hubd starts with the token out of reach: it says why, and what to do */
+	f->daemon = start_daemon(f, NULL, NULL);
+	g_assert_cmpint(hubd_test_run_hubctl(whoami, NULL, &out, &err), ==, 1);
+	g_assert_nonnull(strstr(err, "locked"));
+	g_assert_nonnull(strstr(err, "Unlock it"));
+	g_assert_null(strstr(err, "hubctl auth login"));
+
+	/* unlocked meanwhile: the next call finds the token, no restart */
+	unlock_login_keyring(f->bus);
+	for (guint i = 0; i < 50 && u == NULL; i++) {
+		g_autoptr(GError) again_error = NULL;
+		g_autoptr(GVariant) again = auth_call(f->bus,
+						      "WhoAmI",
+						      g_variant_new_parsed("(@a{sv} {},)"),
+						      "(a{sv})",
+						      &again_error);
+
+		if (again != NULL) {
+			g_autoptr(GVariant) dict = g_variant_get_child_value(again, 0);
+
+			g_variant_lookup(dict, "name", "s", &u);
+		} else {
+			/* the first call finds it still locked and reads again */
+			hubd_test_assert_remote_error(again_error,
+						      "org.hubd.Hub1.Error.NotLoggedIn");
+			g_usleep(100000);
+		}
+	}
+	g_assert_cmpstr(u, ==, "alice");
+	/* the keyring is shared by the tests that follow */
+	g_clear_pointer(&r, g_variant_unref);
+	r = auth_call(f->bus, "Logout", g_variant_new_parsed("('', @a{sv} {})"), NULL, &error);
+	g_assert_no_error(error);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -553,6 +673,7 @@ main(int argc, char **argv)
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 	ADD("/hubd/auth/login-keyring", test_login_keyring);
 	ADD("/hubd/auth/persisted", test_persisted);
+	ADD("/hubd/auth/locked-keyring", test_locked_keyring);
 	ADD("/hubd/auth/hf-token-env", test_hf_token_env);
 	ADD("/hubd/auth/file-backend", test_file_backend);
 	ADD("/hubd/auth/no-secret-service", test_no_secret_service);

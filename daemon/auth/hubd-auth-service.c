@@ -303,10 +303,9 @@ hubd_auth_service_whoami_loaded_cb(GObject *source, GAsyncResult *res, gpointer 
 	if (token == NULL && hubd_hub_api_get_token_name(call->api) == NULL) {
 		hubd_service_return_error(
 			call->invocation,
-			g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_NOT_LOGGED_IN,
-				    _("Not logged in to %s (run “hubctl auth login”)"),
-				    call->endpoint));
+			hubd_hub_token_provider_no_token_error(
+				HUBD_HUB_TOKEN_PROVIDER(hubd_auth_service_store(call->self)),
+				call->endpoint));
 		call_free(call);
 		return;
 	}
@@ -691,10 +690,9 @@ hubd_auth_service_get_token_loaded_cb(GObject *source, GAsyncResult *res, gpoint
 	if (token == NULL) {
 		hubd_service_return_error(
 			call->invocation,
-			g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_NOT_LOGGED_IN,
-				    _("Not logged in to %s (run “hubctl auth login”)"),
-				    own));
+			hubd_hub_token_provider_no_token_error(
+				HUBD_HUB_TOKEN_PROVIDER(hubd_auth_service_store(call->self)),
+				own));
 	} else {
 		hubd_dbus_auth_complete_get_token(hubd_auth_service_skeleton(call->self),
 						  call->invocation,

@@ -30,6 +30,8 @@ hubd_token_secret_free(gchar *secret)
 void
 hubd_token_entry_free(HubdTokenEntry *e)
 {
+	if (e == NULL)
+		return; /* taken from its array */
 	g_free(e->name);
 	g_free(e->endpoint);
 	g_free(e->user);

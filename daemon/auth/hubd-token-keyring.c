@@ -137,7 +137,19 @@ typedef struct {
 	GTask *task;
 	GPtrArray *entries; /* HubdTokenEntry* */
 	guint pending;
+	guint locked; /* items in a collection no one unlocked */
 } SecretLoad;
+
+static gboolean
+is_locked_error(const GError *error)
+{
+	g_autofree gchar *remote = NULL;
+
+	if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+		return TRUE;
+	remote = g_dbus_error_get_remote_error(error);
+	return g_strcmp0(remote, "org.freedesktop.Secret.Error.IsLocked") == 0;
+}
 
 static void
 hubd_token_keyring_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -149,9 +161,11 @@ hubd_token_keyring_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpoin
 		secret_retrievable_retrieve_secret_finish(item, res, &error_local);
 	g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
 
-	if (value == NULL) {
-		g_warning("cannot read a stored token: %s",
-			  error_local != NULL ? error_local->message : "locked");
+	if (value == NULL && (error_local == NULL || is_locked_error(error_local))) {
+		g_warning("a stored token is in a locked keyring");
+		load->locked++;
+	} else if (value == NULL) {
+		g_warning("cannot read a stored token: %s", error_local->message);
 	} else {
 		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
 		const gchar *name = g_hash_table_lookup(attrs, "name");
@@ -167,6 +181,7 @@ hubd_token_keyring_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpoin
 	}
 	if (--load->pending == 0) {
 		g_debug("loaded %u token(s) from the keyring", load->entries->len);
+		g_task_set_task_data(load->task, GUINT_TO_POINTER(load->locked), NULL);
 		g_task_return_pointer(load->task,
 				      g_steal_pointer(&load->entries),
 				      (GDestroyNotify)g_ptr_array_unref);
@@ -225,8 +240,9 @@ hubd_token_keyring_load_async(gpointer source_object,
 }
 
 GPtrArray *
-hubd_token_keyring_load_finish(GAsyncResult *result, GError **error)
+hubd_token_keyring_load_finish(GAsyncResult *result, guint *n_locked, GError **error)
 {
+	*n_locked = GPOINTER_TO_UINT(g_task_get_task_data(G_TASK(result)));
 	return g_task_propagate_pointer(G_TASK(result), error);
 }
 

@@ -17,13 +17,14 @@ hubd_token_keyring_probe_finish(GAsyncResult *result, const gchar **why);
 
 /* Every stored token (HubdTokenEntry*, secrets included), unlocking the
  * collection when needed. An item that cannot be read is skipped with a
- * warning; an error only when the keyring cannot be searched at all. */
+ * warning, and counted in *n_locked when its collection stayed locked; an
+ * error only when the keyring cannot be searched at all. */
 void
 hubd_token_keyring_load_async(gpointer source_object,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data);
 GPtrArray *
-hubd_token_keyring_load_finish(GAsyncResult *result, GError **error);
+hubd_token_keyring_load_finish(GAsyncResult *result, guint *n_locked, GError **error);
 
 /* Deletes the item of (endpoint, name); none to delete is not an error. */
 void

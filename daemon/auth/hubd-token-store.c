@@ -40,6 +40,8 @@ struct _HubdTokenStore {
 	GPtrArray *loaders; /* GTask* waiting for the load */
 	GQueue ops;         /* GTask* (HubdTokenOp) waiting to run */
 	gboolean op_running;
+	guint n_locked;     /* tokens the keyring kept locked at the last read */
+	gboolean rereading; /* a read for them is on its way */
 };
 
 static void
@@ -135,7 +137,7 @@ hubd_token_store_keyring_loaded_cb(GObject *source, GAsyncResult *res, gpointer 
 {
 	HubdTokenStore *self = HUBD_TOKEN_STORE(source);
 	GError *error = NULL;
-	g_autoptr(GPtrArray) entries = hubd_token_keyring_load_finish(res, &error);
+	g_autoptr(GPtrArray) entries = hubd_token_keyring_load_finish(res, &self->n_locked, &error);
 
 	if (entries != NULL)
 		g_ptr_array_extend_and_steal(self->entries, g_steal_pointer(&entries));
@@ -545,9 +547,56 @@ hubd_token_store_provider_dup_named_token(HubdHubTokenProvider *provider,
 	return hubd_token_store_dup_secret(HUBD_TOKEN_STORE(provider), endpoint, name);
 }
 
+/* the keyring again, for the tokens it kept locked: what was unlocked since
+ * is added (entries already known are left as they are) */
+static void
+hubd_token_store_reread_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdTokenStore) self = HUBD_TOKEN_STORE(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) entries = hubd_token_keyring_load_finish(res, &self->n_locked, &error);
+
+	self->rereading = FALSE;
+	for (guint i = 0; entries != NULL && i < entries->len; i++) {
+		HubdTokenEntry *e = g_ptr_array_index(entries, i);
+
+		if (hubd_token_entry_find(self->entries, e->endpoint, e->name, NULL) != NULL)
+			continue;
+		g_ptr_array_add(self->entries, g_steal_pointer(&entries->pdata[i]));
+	}
+	g_debug("keyring read again: %u token(s), %u still locked",
+		self->entries->len,
+		self->n_locked);
+}
+
+static gchar *
+hubd_token_store_provider_explain_no_token(HubdHubTokenProvider *provider, const gchar *endpoint)
+{
+	HubdTokenStore *self = HUBD_TOKEN_STORE(provider);
+
+	if (self->backend != BACKEND_KEYRING || self->n_locked == 0)
+		return NULL;
+	/* the user may unlock it now (and the read may prompt them to) */
+	if (!self->rereading) {
+		self->rereading = TRUE;
+		hubd_token_keyring_load_async(self, hubd_token_store_reread_cb, g_object_ref(self));
+	}
+	return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+					   "Not logged in to %s: the keyring that holds your "
+					   "stored token is locked. Unlock it (log in to the "
+					   "desktop, or open Passwords and Keys), then try again",
+					   "Not logged in to %s: the keyring that holds your "
+					   "%u stored tokens is locked. Unlock it (log in to the "
+					   "desktop, or open Passwords and Keys), then try again",
+					   self->n_locked),
+			       endpoint,
+			       self->n_locked);
+}
+
 static void
 hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface)
 {
+	iface->explain_no_token = hubd_token_store_provider_explain_no_token;
 	iface->is_loaded = hubd_token_store_provider_is_loaded;
 	iface->load_async = hubd_token_store_provider_load_async;
 	iface->load_finish = hubd_token_store_provider_load_finish;

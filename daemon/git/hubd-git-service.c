@@ -82,10 +82,8 @@ credential_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (token == NULL) {
 		hubd_service_return_error(
 			call->invocation,
-			g_error_new(HUBD_ERROR,
-				    HUBD_ERROR_NOT_LOGGED_IN,
-				    _("Not logged in to %s (run “hubctl auth login”)"),
-				    endpoint));
+			hubd_hub_token_provider_no_token_error(HUBD_HUB_TOKEN_PROVIDER(store),
+							       endpoint));
 		return;
 	}
 	user = dup_token_user(store, endpoint, name);

@@ -659,11 +659,8 @@ hubd_hub_client_start(GTask *task)
 	}
 	if (data->token == NULL &&
 	    (hubd_hub_request_get_flags(data->req) & HUBD_HUB_REQUEST_FLAG_REQUIRE_TOKEN) != 0) {
-		g_task_return_new_error(task,
-					HUBD_ERROR,
-					HUBD_ERROR_NOT_LOGGED_IN,
-					_("Not logged in to %s (run “hubctl auth login”)"),
-					endpoint);
+		g_task_return_error(task,
+				    hubd_hub_token_provider_no_token_error(self->tokens, endpoint));
 		g_object_unref(task);
 		return;
 	}
@@ -835,11 +832,8 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 		}
 	}
 	if (token == NULL) {
-		g_task_return_new_error(task,
-					HUBD_ERROR,
-					HUBD_ERROR_NOT_LOGGED_IN,
-					_("Not logged in to %s (run “hubctl auth login”)"),
-					endpoint);
+		g_task_return_error(task,
+				    hubd_hub_token_provider_no_token_error(self->tokens, endpoint));
 		return;
 	}
 	key = hubd_hub_whoami_cache_key(endpoint, token);

@@ -32,6 +32,9 @@ struct _HubdHubTokenProviderInterface {
 	gchar *(*dup_named_token)(HubdHubTokenProvider *self,
 				  const gchar *endpoint,
 				  const gchar *name);
+	/* optional: why there is no token for `endpoint` (a locked keyring…),
+	 * as the message of a NotLoggedIn error; NULL: not logged in */
+	gchar *(*explain_no_token)(HubdHubTokenProvider *self, const gchar *endpoint);
 };
 
 gboolean
@@ -53,4 +56,8 @@ hubd_hub_token_provider_dup_named_token(HubdHubTokenProvider *self,
 					const gchar *endpoint,
 					const gchar *name);
 
+/* The NotLoggedIn error for a call to `endpoint` that has no token, with
+ * the provider's reason when it knows one (provider may be NULL). */
+GError *
+hubd_hub_token_provider_no_token_error(HubdHubTokenProvider *self, const gchar *endpoint);
 G_END_DECLS
