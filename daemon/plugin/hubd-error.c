@@ -16,6 +16,8 @@ hubd_error_code_from_io(gint code)
 	switch (code) {
 	case G_IO_ERROR_CANCELLED:
 		return HUBD_ERROR_CANCELLED;
+	case G_IO_ERROR_NO_SPACE:
+		return HUBD_ERROR_NO_SPACE;
 	case G_IO_ERROR_TIMED_OUT:
 	case G_IO_ERROR_CONNECTION_REFUSED:
 	case G_IO_ERROR_HOST_NOT_FOUND:

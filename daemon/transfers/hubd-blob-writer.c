@@ -424,6 +424,10 @@ hubd_blob_writer_write_chunk(const guint8 *data, gsize len, gpointer user_data, 
 				    _("Cannot write %s: %s"),
 				    self->incomplete,
 				    g_strerror(e));
+			/* a full disk: give the space back now, resuming would
+			 * not get further (the file goes when the fd closes) */
+			if (e == ENOSPC || e == EDQUOT)
+				g_unlink(self->incomplete);
 			return FALSE;
 		}
 		p += n;
