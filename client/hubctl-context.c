@@ -132,47 +132,6 @@ hubctl_context_get_proxy_flags(HubctlContext *self)
 	return self->proxy_flags;
 }
 
-gpointer
-hubctl_context_new_proxy(HubctlContext *self,
-			 GType proxy_type,
-			 const gchar *interface_name,
-			 GDBusProxyFlags extra_flags,
-			 gint timeout_msec)
-{
-	g_autoptr(GError) error = NULL;
-	GDBusConnection *connection;
-	GInitable *proxy;
-
-	g_return_val_if_fail(self != NULL, NULL);
-	g_return_val_if_fail(g_type_is_a(proxy_type, G_TYPE_DBUS_PROXY), NULL);
-
-	connection = hubctl_context_get_connection(self);
-	if (connection == NULL)
-		return NULL;
-	/* what the generated *_proxy_new_sync() do, for any of them */
-	proxy = g_initable_new(proxy_type,
-			       NULL,
-			       &error,
-			       "g-flags",
-			       self->proxy_flags | extra_flags,
-			       "g-name",
-			       hubctl_context_get_bus_name(self),
-			       "g-connection",
-			       connection,
-			       "g-object-path",
-			       HUBCTL_OBJECT_PATH,
-			       "g-interface-name",
-			       interface_name,
-			       NULL);
-	if (proxy == NULL) {
-		hubctl_report_unreachable(error->message);
-		return NULL;
-	}
-	if (timeout_msec != -1)
-		g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), timeout_msec);
-	return proxy;
-}
-
 /* "(@a{sv})" -> "(a{sv})": what a g_variant_get() format says the type is */
 static gchar *
 hubctl_call_reply_type(const gchar *format)

@@ -15,9 +15,6 @@
 /* libhubd's public API, as any app uses it: no generated D-Bus code */
 #include "hubd.h"
 
-/* LEGACY: until hubctl-storage.c, hubctl-sync.c and hubctl-webhooks.c move */
-#include "hubd-dbus-generated.h"
-
 G_BEGIN_DECLS
 
 /* Documented in `hubctl --help`. */
@@ -69,15 +66,6 @@ hubctl_context_get_client(HubctlContext *ctx);
  * not D-Bus-activatable, so a vanished daemon fails fast. */
 GDBusProxyFlags
 hubctl_context_get_proxy_flags(HubctlContext *ctx);
-
-/* LEGACY, as above: a generated proxy at /org/hubd/Hub1 (NULL + message
- * printed on failure) */
-gpointer
-hubctl_context_new_proxy(HubctlContext *ctx,
-			 GType proxy_type,
-			 const gchar *interface_name,
-			 GDBusProxyFlags extra_flags,
-			 gint timeout_msec);
 
 /* Calls `method` of `interface_name` on hubd's object through libhubd
  * (hubd_client_call_sync(): hubd's errors arrive as HUBD_ERROR) and unpacks
