@@ -1,13 +1,12 @@
 /* hubctl-address.c: parsing `hf://` addresses as huggingface_hub's parse_hf_uri
  * and `hf download` do (docs/hub-repos.md §1.7), with the repo id, revision
- * and path checked by the daemon's own rules (daemon/hub/hubd-repo-id.c). */
+ * and path checked by the daemon's own rules (libhubd's public hubd-repo-id.h). */
 #include "hubctl-address.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hubd-error-private.h"
-#include "hubd-repo-checks.h"
+#include "hubd.h"
 
 gboolean
 hubctl_address_is_address(const gchar *arg)

@@ -23,7 +23,7 @@ hubctl_auth_login_web(HubctlContext *ctx,
 		      gboolean open_browser,
 		      GVariant **result_out)
 {
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	g_autoptr(GVariant) device = NULL;
@@ -31,11 +31,7 @@ hubctl_auth_login_web(HubctlContext *ctx,
 	gboolean opened = FALSE;
 	guint32 expires_in = 0;
 
-	proxy = hubctl_context_new_proxy(ctx,
-					 HUBD_DBUS_TYPE_AUTH_PROXY,
-					 HUBD_INTERFACE_AUTH,
-					 G_DBUS_PROXY_FLAGS_NONE,
-					 -1);
+	proxy = hubctl_context_get_client(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
@@ -45,12 +41,15 @@ hubctl_auth_login_web(HubctlContext *ctx,
 			      "{sv}",
 			      "open_browser",
 			      g_variant_new_boolean(open_browser));
-	if (!hubd_dbus_auth_call_login_web_sync(proxy,
-						g_variant_builder_end(&options),
-						&job_path,
-						&device,
-						NULL,
-						&error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "LoginWeb",
+			 g_variant_new("(@a{sv})", g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(o@a{sv})",
+			 &job_path,
+			 &device))
 		return hubctl_report_error(error);
 
 	g_variant_lookup(device, "browser_opened", "b", &opened);

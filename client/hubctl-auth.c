@@ -12,14 +12,10 @@
 
 #define MAX_TOKEN_INPUT 4096
 
-static HubdDbusAuth *
+static HubdClient *
 hubctl_auth_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_AUTH_PROXY,
-					HUBD_INTERFACE_AUTH,
-					G_DBUS_PROXY_FLAGS_NONE,
-					-1);
+	return hubctl_context_get_client(ctx);
 }
 
 static const gchar *
@@ -118,7 +114,7 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 	gboolean no_browser = FALSE;
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *token = NULL;
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
@@ -206,12 +202,14 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (name != NULL)
 		g_variant_builder_add(&options, "{sv}", "name", g_variant_new_string(name));
-	if (!hubd_dbus_auth_call_login_sync(proxy,
-					    token,
-					    g_variant_builder_end(&options),
-					    &result,
-					    NULL,
-					    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "Login",
+			 g_variant_new("(s@a{sv})", token, g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &result))
 		return hubctl_report_error(error);
 	hubctl_auth_print_login(result);
 	if (add_to_git && !hubctl_git_add_credential_helper(ctx))
@@ -222,8 +220,9 @@ hubctl_auth_login(HubctlContext *ctx, gint argc, gchar **argv)
 static gint
 hubctl_auth_logout(HubctlContext *ctx, gint argc, gchar **argv)
 {
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) logged_in = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 	const gchar *name;
 
@@ -241,18 +240,24 @@ hubctl_auth_logout(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_logout_sync(proxy,
-					     name,
-					     g_variant_new("a{sv}", NULL),
-					     NULL,
-					     &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "Logout",
+			 g_variant_new("(s@a{sv})", name, g_variant_new("a{sv}", NULL)),
+			 -1,
+			 &error,
+			 "()"))
 		return hubctl_report_error(error);
 	if (name[0] != '\0')
 		g_print(_("Logged out: token “%s” removed."), name);
 	else
 		g_print("%s", _("Logged out: the active token was removed."));
 	g_print("\n");
-	if (hubd_dbus_auth_get_logged_in(proxy))
+	/* read now, after the logout: another source may still give a token */
+	logged_in =
+		hubd_client_get_property_sync(proxy, HUBD_INTERFACE_AUTH, "LoggedIn", NULL, NULL);
+	if (logged_in != NULL && g_variant_is_of_type(logged_in, G_VARIANT_TYPE_BOOLEAN) &&
+	    g_variant_get_boolean(logged_in))
 		g_print("%s\n",
 			_("hubd still has a token (HF_TOKEN or another source) and stays "
 			  "logged in."));
@@ -264,7 +269,7 @@ hubctl_auth_whoami(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gboolean refresh = FALSE;
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
@@ -303,11 +308,14 @@ hubctl_auth_whoami(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (refresh)
 		g_variant_builder_add(&options, "{sv}", "refresh", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_auth_call_who_am_i_sync(proxy,
-					       g_variant_builder_end(&options),
-					       &result,
-					       NULL,
-					       &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "WhoAmI",
+			 g_variant_new("(@a{sv})", g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &result))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonParser) parser = json_parser_new();
@@ -375,7 +383,7 @@ static gint
 hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) tokens = NULL;
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
@@ -399,11 +407,14 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
-						  g_variant_new("a{sv}", NULL),
-						  &tokens,
-						  NULL,
-						  &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "ListTokens",
+			 g_variant_new("(@a{sv})", g_variant_new("a{sv}", NULL)),
+			 -1,
+			 &error,
+			 "(@aa{sv})",
+			 &tokens))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_auth_list_to_json(tokens);
@@ -444,7 +455,7 @@ hubctl_auth_list(HubctlContext *ctx, gint argc, gchar **argv)
 static gint
 hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 {
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
 	gboolean add_to_git = FALSE;
@@ -472,11 +483,13 @@ hubctl_auth_switch(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_switch_token_sync(proxy,
-						   argv[1],
-						   g_variant_new("a{sv}", NULL),
-						   NULL,
-						   &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "SwitchToken",
+			 g_variant_new("(s@a{sv})", argv[1], g_variant_new("a{sv}", NULL)),
+			 -1,
+			 &error,
+			 "()"))
 		return hubctl_report_error(error);
 	g_print(_("Token “%s” is now active."), argv[1]);
 	g_print("\n");
@@ -501,7 +514,7 @@ hubctl_auth_hf_token_path(void)
 }
 
 typedef struct {
-	HubdDbusAuth *proxy;
+	HubdClient *proxy;
 	GHashTable *stored_names; /* already in hubd */
 	GHashTable *seen;         /* token -> name, from the files */
 	guint imported;
@@ -530,12 +543,14 @@ hubctl_auth_import_one(Import *import, const gchar *name, const gchar *token)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (name != NULL)
 		g_variant_builder_add(&options, "{sv}", "name", g_variant_new_string(name));
-	if (!hubd_dbus_auth_call_login_sync(import->proxy,
-					    token,
-					    g_variant_builder_end(&options),
-					    &result,
-					    NULL,
-					    &error)) {
+	if (!hubctl_call(import->proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "Login",
+			 g_variant_new("(s@a{sv})", token, g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &result)) {
 		g_dbus_error_strip_remote_error(error);
 		/* TRANSLATORS: token name, then the reason */
 		g_printerr(_("hubctl: not imported: “%s”: %s"),
@@ -561,7 +576,7 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(GKeyFile) stored = g_key_file_new();
 	g_autofree gchar *raw = NULL;
 	g_autofree gchar *active = NULL;
-	g_autoptr(HubdDbusAuth) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) tokens = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GHashTable) stored_names =
@@ -599,11 +614,14 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_auth_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_auth_call_list_tokens_sync(proxy,
-						  g_variant_new("a{sv}", NULL),
-						  &tokens,
-						  NULL,
-						  &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_AUTH,
+			 "ListTokens",
+			 g_variant_new("(@a{sv})", g_variant_new("a{sv}", NULL)),
+			 -1,
+			 &error,
+			 "(@aa{sv})",
+			 &tokens))
 		return hubctl_report_error(g_steal_pointer(&error));
 	g_variant_iter_init(&iter, tokens);
 	while ((raw_item = g_variant_iter_next_value(&iter)) != NULL) {
@@ -628,11 +646,14 @@ hubctl_auth_import(HubctlContext *ctx, gint argc, gchar **argv)
 	if (active != NULL) {
 		const gchar *name = g_hash_table_lookup(seen, active);
 		if (name != NULL && name[0] != '\0') {
-			if (!hubd_dbus_auth_call_switch_token_sync(proxy,
-								   name,
-								   g_variant_new("a{sv}", NULL),
-								   NULL,
-								   &error)) {
+			if (!hubctl_call(
+				    proxy,
+				    HUBD_INTERFACE_AUTH,
+				    "SwitchToken",
+				    g_variant_new("(s@a{sv})", name, g_variant_new("a{sv}", NULL)),
+				    -1,
+				    &error,
+				    "()")) {
 				g_dbus_error_strip_remote_error(error);
 				g_printerr("hubctl: %s\n", error->message);
 				g_clear_error(&error);

@@ -14,11 +14,7 @@
 static GVariant *
 cache_scan(HubctlContext *ctx, gint *exit_code)
 {
-	g_autoptr(HubdDbusCache) proxy = hubctl_context_new_proxy(ctx,
-								  HUBD_DBUS_TYPE_CACHE_PROXY,
-								  HUBD_INTERFACE_CACHE,
-								  G_DBUS_PROXY_FLAGS_NONE,
-								  -1);
+	HubdClient *proxy = hubctl_context_get_client(ctx);
 	g_autoptr(GError) error = NULL;
 	GVariant *report = NULL;
 
@@ -26,11 +22,15 @@ cache_scan(HubctlContext *ctx, gint *exit_code)
 		*exit_code = HUBCTL_EXIT_UNREACHABLE;
 		return NULL;
 	}
-	if (!hubd_dbus_cache_call_scan_sync(proxy,
-					    g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0),
-					    &report,
-					    NULL,
-					    &error)) {
+	if (!hubctl_call(
+		    proxy,
+		    HUBD_INTERFACE_CACHE,
+		    "Scan",
+		    g_variant_new("(@a{sv})", g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+		    -1,
+		    &error,
+		    "(@a{sv})",
+		    &report)) {
 		*exit_code = hubctl_report_error(error);
 		return NULL;
 	}
@@ -267,7 +267,7 @@ hubctl_cache_rm(HubctlContext *ctx, gint argc, gchar **argv, gboolean prune)
 	g_autoptr(GPtrArray) commits = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) missing = g_ptr_array_new();
 	g_autoptr(GHashTable) repos_touched = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(HubdDbusCache) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *freed_str = NULL;
 	g_autofree const gchar **removed_repos = NULL;
@@ -355,21 +355,21 @@ hubctl_cache_rm(HubctlContext *ctx, gint argc, gchar **argv, gboolean prune)
 	}
 	g_ptr_array_add(commits, NULL);
 
-	proxy = hubctl_context_new_proxy(ctx,
-					 HUBD_DBUS_TYPE_CACHE_PROXY,
-					 HUBD_INTERFACE_CACHE,
-					 G_DBUS_PROXY_FLAGS_NONE,
-					 -1);
+	proxy = hubctl_context_get_client(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	g_variant_dict_init(&options, NULL);
 	g_variant_dict_insert(&options, "dry_run", "b", TRUE);
-	if (!hubd_dbus_cache_call_delete_sync(proxy,
-					      (const gchar *const *)commits->pdata,
-					      g_variant_dict_end(&options),
-					      &plan,
-					      NULL,
-					      &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CACHE,
+			 "Delete",
+			 g_variant_new("(^as@a{sv})",
+				       (const gchar *const *)commits->pdata,
+				       g_variant_dict_end(&options)),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &plan))
 		return hubctl_report_error(error);
 	g_variant_lookup(plan, "freed", "t", &freed);
 	freed_str = hubctl_cache_format_size(freed);
@@ -393,12 +393,16 @@ hubctl_cache_rm(HubctlContext *ctx, gint argc, gchar **argv, gboolean prune)
 			return HUBCTL_EXIT_CANCELLED;
 		}
 	}
-	if (!hubd_dbus_cache_call_delete_sync(proxy,
-					      (const gchar *const *)commits->pdata,
-					      g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0),
-					      &done,
-					      NULL,
-					      &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CACHE,
+			 "Delete",
+			 g_variant_new("(^as@a{sv})",
+				       (const gchar *const *)commits->pdata,
+				       g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &done))
 		return hubctl_report_error(error);
 	g_variant_lookup(done, "repos", "^a&s", &removed_repos);
 	/* TRANSLATORS: repo count, revision count, a size such as "3.8G" */

@@ -6,8 +6,6 @@
 
 #include "hubctl.h"
 
-#include "hubd-error-private.h"
-
 typedef struct {
 	gchar *type;
 	gchar *revision;
@@ -123,36 +121,34 @@ verify_report(GVariant *result, const VerifyOptions *o)
 static gint
 verify_run(HubctlContext *ctx, const gchar *repo_id, const VerifyOptions *o)
 {
-	g_autoptr(HubdDbusCache) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	GVariantBuilder options;
 	gint exit_code;
 
-	proxy = hubctl_context_new_proxy(ctx,
-					 HUBD_DBUS_TYPE_CACHE_PROXY,
-					 HUBD_INTERFACE_CACHE,
-					 G_DBUS_PROXY_FLAGS_NONE,
-					 -1);
+	proxy = hubctl_context_get_client(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	/* hubd's error names registered, so the reply decodes into HUBD_ERROR */
-	(void)HUBD_ERROR;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	add_dir(&options, "local_dir", o->local_dir);
 	add_dir(&options, "cache_dir", o->cache_dir);
-	if (!hubd_dbus_cache_call_verify_sync(proxy,
-					      o->type != NULL ? o->type : "model",
-					      repo_id,
-					      o->revision != NULL ? o->revision : "",
-					      g_variant_builder_end(&options),
-					      &job_path,
-					      NULL,
-					      &error)) {
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CACHE,
+			 "Verify",
+			 g_variant_new("(sss@a{sv})",
+				       o->type != NULL ? o->type : "model",
+				       repo_id,
+				       o->revision != NULL ? o->revision : "",
+				       g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(o)",
+			 &job_path)) {
 		exit_code = hubctl_report_error(error);
-		/* the repo id or revision of the command line was refused */
-		hubd_error_fixup_remote(&error);
+		/* the repo id or revision of the command line was refused (libhubd
+		 * gives hubd's errors as HUBD_ERROR) */
 		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT))
 			return HUBCTL_EXIT_USAGE;
 		return exit_code;

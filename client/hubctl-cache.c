@@ -10,14 +10,10 @@
 /* Scan and Delete walk the whole cache: allow them time on a big one. */
 #define CACHE_CALL_TIMEOUT_MS (10 * 60 * 1000)
 
-static HubdDbusCache *
+static HubdClient *
 hubctl_cache_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_CACHE_PROXY,
-					HUBD_INTERFACE_CACHE,
-					G_DBUS_PROXY_FLAGS_NONE,
-					CACHE_CALL_TIMEOUT_MS);
+	return hubctl_context_get_client(ctx);
 }
 
 gchar *
@@ -174,7 +170,7 @@ hubctl_cache_scan(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gboolean verbose = FALSE;
-	g_autoptr(HubdDbusCache) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) report = NULL;
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
@@ -205,11 +201,15 @@ hubctl_cache_scan(HubctlContext *ctx, gint argc, gchar **argv)
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	start = g_get_monotonic_time();
-	if (!hubd_dbus_cache_call_scan_sync(proxy,
-					    g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0),
-					    &report,
-					    NULL,
-					    &error))
+	if (!hubctl_call(
+		    proxy,
+		    HUBD_INTERFACE_CACHE,
+		    "Scan",
+		    g_variant_new("(@a{sv})", g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+		    CACHE_CALL_TIMEOUT_MS,
+		    &error,
+		    "(@a{sv})",
+		    &report))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(report);
@@ -239,7 +239,7 @@ hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 	gboolean yes = FALSE;
 	gboolean dry_run = FALSE;
 	gboolean json = FALSE;
-	g_autoptr(HubdDbusCache) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) plan = NULL;
 	g_autoptr(GVariant) report = NULL;
 	g_autoptr(GError) error = NULL;
@@ -287,12 +287,16 @@ hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 	/* a dry run first: it checks every revision and gives the plan */
 	g_variant_dict_init(&options, NULL);
 	g_variant_dict_insert(&options, "dry_run", "b", TRUE);
-	if (!hubd_dbus_cache_call_delete_sync(proxy,
-					      (const gchar *const *)argv + 1,
-					      g_variant_dict_end(&options),
-					      &plan,
-					      NULL,
-					      &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CACHE,
+			 "Delete",
+			 g_variant_new("(^as@a{sv})",
+				       (const gchar *const *)argv + 1,
+				       g_variant_dict_end(&options)),
+			 CACHE_CALL_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &plan))
 		return hubctl_report_error(error);
 	if (!dry_run && !yes) {
 		if (!isatty(STDIN_FILENO))
@@ -316,12 +320,16 @@ hubctl_cache_delete(HubctlContext *ctx, gint argc, gchar **argv)
 		report = g_steal_pointer(&plan);
 	} else {
 		g_variant_dict_init(&options, NULL);
-		if (!hubd_dbus_cache_call_delete_sync(proxy,
-						      (const gchar *const *)argv + 1,
-						      g_variant_dict_end(&options),
-						      &report,
-						      NULL,
-						      &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_CACHE,
+				 "Delete",
+				 g_variant_new("(^as@a{sv})",
+					       (const gchar *const *)argv + 1,
+					       g_variant_dict_end(&options)),
+				 CACHE_CALL_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &report))
 			return hubctl_report_error(error);
 	}
 

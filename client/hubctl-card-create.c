@@ -127,7 +127,7 @@ hubctl_card_create(HubctlContext *ctx, gint argc, gchar **argv)
 	g_auto(GStrv) datasets = NULL;
 	g_auto(GStrv) metrics = NULL;
 	g_auto(GStrv) section_specs = NULL;
-	g_autoptr(HubdDbusCards) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	gboolean push = FALSE;
 	gboolean create_pr = FALSE;
@@ -296,14 +296,18 @@ hubctl_card_create(HubctlContext *ctx, gint argc, gchar **argv)
 	}
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&options, "{sv}", "title", g_variant_new_string(name));
-	if (!hubd_dbus_cards_call_render_card_sync(proxy,
-						   template_,
-						   g_variant_builder_end(&meta),
-						   g_variant_builder_end(&sections),
-						   g_variant_builder_end(&options),
-						   &text,
-						   NULL,
-						   &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CARDS,
+			 "RenderCard",
+			 g_variant_new("(s@a{sv}@a{ss}@a{sv})",
+				       template_,
+				       g_variant_builder_end(&meta),
+				       g_variant_builder_end(&sections),
+				       g_variant_builder_end(&options)),
+			 HUBCTL_CARD_TIMEOUT_MS,
+			 &error,
+			 "(s)",
+			 &text))
 		return hubctl_report_error(error);
 	if (output != NULL) {
 		if (!g_file_set_contents(output, text, -1, &error))
@@ -333,14 +337,18 @@ hubctl_card_create(HubctlContext *ctx, gint argc, gchar **argv)
 					      "{sv}",
 					      "commit_message",
 					      g_variant_new_string(message));
-		if (!hubd_dbus_cards_call_push_card_sync(proxy,
-							 template_,
-							 repo_id,
-							 text,
-							 g_variant_builder_end(&options),
-							 &result,
-							 NULL,
-							 &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_CARDS,
+				 "PushCard",
+				 g_variant_new("(sss@a{sv})",
+					       template_,
+					       repo_id,
+					       text,
+					       g_variant_builder_end(&options)),
+				 HUBCTL_CARD_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &result))
 			return hubctl_report_error(error);
 		hubctl_card_print_result(result);
 	}

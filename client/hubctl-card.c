@@ -6,16 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HUBCTL_CARD_TIMEOUT_MS (5 * 60 * 1000)
-
-HubdDbusCards *
+HubdClient *
 hubctl_card_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_CARDS_PROXY,
-					"org.hubd.Hub1.Cards",
-					G_DBUS_PROXY_FLAGS_NONE,
-					HUBCTL_CARD_TIMEOUT_MS);
+	return hubctl_context_get_client(ctx);
 }
 
 /* a commit's result: the pull request's URL, else the commit's (for scripts) */
@@ -37,7 +31,7 @@ hubctl_card_show(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *json = NULL;
 	g_autofree gchar *text = NULL;
 	g_autoptr(GVariant) metadata = NULL;
-	g_autoptr(HubdDbusCards) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) meta_node = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
@@ -89,16 +83,20 @@ hubctl_card_show(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_card_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_cards_call_get_card_sync(proxy,
-						type,
-						repo.address->repo_id,
-						revision != NULL ? revision : "",
-						g_variant_new("a{sv}", NULL),
-						&metadata,
-						&json,
-						&text,
-						NULL,
-						&error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CARDS,
+			 "GetCard",
+			 g_variant_new("(sss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       revision != NULL ? revision : "",
+				       g_variant_new("a{sv}", NULL)),
+			 HUBCTL_CARD_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv}ss)",
+			 &metadata,
+			 &json,
+			 &text))
 		return hubctl_report_error(error);
 	meta_node = json_from_string(json, NULL);
 	if (meta_node == NULL)
@@ -173,7 +171,7 @@ hubctl_card_validate(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *where = NULL;
 	g_autoptr(GVariant) problems = NULL;
-	g_autoptr(HubdDbusCards) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
 	GVariantBuilder options;
@@ -241,17 +239,20 @@ hubctl_card_validate(HubctlContext *ctx, gint argc, gchar **argv)
 		proxy = hubctl_card_proxy(ctx);
 		if (proxy == NULL)
 			return HUBCTL_EXIT_UNREACHABLE;
-		if (!hubd_dbus_cards_call_get_card_sync(
-			    proxy,
-			    type,
-			    repo.address->repo_id,
-			    revision != NULL ? revision : "",
-			    g_variant_new_parsed("{'allow_invalid': <true>}"),
-			    &metadata,
-			    &json,
-			    &text,
-			    NULL,
-			    &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_CARDS,
+				 "GetCard",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       revision != NULL ? revision : "",
+					       g_variant_new_parsed("{'allow_invalid': <true>}")),
+				 HUBCTL_CARD_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv}ss)",
+				 &metadata,
+				 &json,
+				 &text))
 			return hubctl_report_error(error);
 		where = g_strdup_printf("%s/README.md", repo.address->repo_id);
 	}
@@ -262,13 +263,14 @@ hubctl_card_validate(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (remote)
 		g_variant_builder_add(&options, "{sv}", "remote", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_cards_call_validate_card_sync(proxy,
-						     type,
-						     text,
-						     g_variant_builder_end(&options),
-						     &problems,
-						     NULL,
-						     &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CARDS,
+			 "ValidateCard",
+			 g_variant_new("(ss@a{sv})", type, text, g_variant_builder_end(&options)),
+			 HUBCTL_CARD_TIMEOUT_MS,
+			 &error,
+			 "(@a(ussss))",
+			 &problems))
 		return hubctl_report_error(error);
 	return hubctl_card_print_problems(problems, where, as_json);
 }
@@ -281,7 +283,7 @@ hubctl_card_set(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *message = NULL;
-	g_autoptr(HubdDbusCards) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
@@ -366,14 +368,18 @@ hubctl_card_set(HubctlContext *ctx, gint argc, gchar **argv)
 				      "{sv}",
 				      "commit_message",
 				      g_variant_new_string(message));
-	if (!hubd_dbus_cards_call_update_card_metadata_sync(proxy,
-							    type,
-							    repo.address->repo_id,
-							    g_variant_builder_end(&changes),
-							    g_variant_builder_end(&options),
-							    &result,
-							    NULL,
-							    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_CARDS,
+			 "UpdateCardMetadata",
+			 g_variant_new("(ss@a{sv}@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       g_variant_builder_end(&changes),
+				       g_variant_builder_end(&options)),
+			 HUBCTL_CARD_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &result))
 		return hubctl_report_error(error);
 	if (create_pr)
 		hubctl_card_print_result(result);

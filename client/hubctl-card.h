@@ -6,8 +6,11 @@
 
 G_BEGIN_DECLS
 
-/* The org.hubd.Hub1.Cards proxy; NULL as hubctl_context_new_proxy(). */
-HubdDbusCards *
+/* The D-Bus timeout of Cards calls (a push commits). */
+#define HUBCTL_CARD_TIMEOUT_MS (5 * 60 * 1000)
+
+/* The libhubd client Cards calls go to; NULL as hubctl_context_get_client(). */
+HubdClient *
 hubctl_card_proxy(HubctlContext *ctx);
 
 /* A commit's result on stdout: the pull request's URL, else the commit's. */

@@ -1,9 +1,8 @@
-/* hubctl-context.c: hubctl's connection to hubd — libhubd's HubdClient — and proxies on it */
+/* hubctl-context.c: hubctl's connection to hubd — libhubd's HubdClient — and calls on it */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hubctl.h"
-
-#include "hubd-client-private.h"
 
 struct _HubctlContext {
 	gchar *socket_path; /* --socket / HUBD_SOCKET, or the default socket as a fallback */
@@ -13,7 +12,6 @@ struct _HubctlContext {
 	HubdClient *client; /* libhubd's connection */
 	GDBusConnection *connection;
 	GDBusProxyFlags proxy_flags;
-	HubdDbusDaemon *daemon;
 };
 
 HubctlContext *
@@ -38,7 +36,6 @@ hubctl_context_free(HubctlContext *self)
 {
 	if (self == NULL)
 		return;
-	g_clear_object(&self->daemon);
 	g_clear_object(&self->connection);
 	/* on a socket it flushes anything queued, e.g. a Cancel(), before it goes */
 	g_clear_object(&self->client);
@@ -56,7 +53,7 @@ hubctl_context_connect(HubctlContext *self, GError **error)
 {
 	g_autoptr(HubdClient) client =
 		g_object_new(HUBD_TYPE_CLIENT, "socket-path", self->socket_path, NULL);
-	gboolean ok = hubd_client_init_sync(client, NULL, error);
+	gboolean ok = g_initable_init(G_INITABLE(client), NULL, error);
 	const gchar *socket_path = hubd_client_get_socket_path(client);
 
 	if (socket_path != NULL && g_strcmp0(socket_path, self->socket_path) != 0) {
@@ -88,7 +85,8 @@ hubctl_context_get_connection(HubctlContext *self)
 	if (!hubctl_context_connect(self, &error)) {
 		self->failed = TRUE;
 		g_clear_object(&self->connection);
-		hubd_error_fixup_remote(&error);
+		if (g_dbus_error_is_remote_error(error))
+			g_dbus_error_strip_remote_error(error);
 		hubctl_report_unreachable(error->message);
 		return NULL;
 	}
@@ -134,69 +132,50 @@ hubctl_context_get_proxy_flags(HubctlContext *self)
 	return self->proxy_flags;
 }
 
-HubdDbusDaemon *
-hubctl_context_get_daemon(HubctlContext *self)
+/* "(@a{sv})" -> "(a{sv})": what a g_variant_get() format says the type is */
+static gchar *
+hubctl_call_reply_type(const gchar *format)
 {
-	g_autoptr(GError) error = NULL;
-	GDBusConnection *connection;
+	GString *type = g_string_new(NULL);
 
-	g_return_val_if_fail(self != NULL, NULL);
-
-	if (self->daemon != NULL)
-		return self->daemon;
-	connection = hubctl_context_get_connection(self);
-	if (connection == NULL)
-		return NULL;
-	self->daemon = hubd_dbus_daemon_proxy_new_sync(connection,
-						       self->proxy_flags,
-						       hubctl_context_get_bus_name(self),
-						       HUBCTL_OBJECT_PATH,
-						       NULL,
-						       &error);
-	if (self->daemon == NULL) {
-		hubctl_report_error(error);
-		return NULL;
+	for (const gchar *c = format; *c != '\0'; c++) {
+		if (*c != '@' && *c != '&' && *c != '^')
+			g_string_append_c(type, *c);
 	}
-	return self->daemon;
+	return g_string_free(type, FALSE);
 }
 
-gpointer
-hubctl_context_new_proxy(HubctlContext *self,
-			 GType proxy_type,
-			 const gchar *interface_name,
-			 GDBusProxyFlags extra_flags,
-			 gint timeout_msec)
+gboolean
+hubctl_call(HubdClient *client,
+	    const gchar *interface_name,
+	    const gchar *method,
+	    GVariant *parameters,
+	    gint timeout_msec,
+	    GError **error,
+	    const gchar *reply_format,
+	    ...)
 {
-	g_autoptr(GError) error = NULL;
-	GDBusConnection *connection;
-	GInitable *proxy;
+	g_autofree gchar *type = hubctl_call_reply_type(reply_format);
+	g_autoptr(GVariant) reply = NULL;
+	va_list ap;
 
-	g_return_val_if_fail(self != NULL, NULL);
-	g_return_val_if_fail(g_type_is_a(proxy_type, G_TYPE_DBUS_PROXY), NULL);
+	g_return_val_if_fail(HUBD_IS_CLIENT(client), FALSE);
+	g_return_val_if_fail(g_variant_type_string_is_valid(type), FALSE);
+	/* the reply is gone when this returns: nothing may point into it */
+	g_return_val_if_fail(strchr(reply_format, '&') == NULL, FALSE);
 
-	connection = hubctl_context_get_connection(self);
-	if (connection == NULL)
-		return NULL;
-	/* what the generated *_proxy_new_sync() do, for any of them */
-	proxy = g_initable_new(proxy_type,
-			       NULL,
-			       &error,
-			       "g-flags",
-			       self->proxy_flags | extra_flags,
-			       "g-name",
-			       hubctl_context_get_bus_name(self),
-			       "g-connection",
-			       connection,
-			       "g-object-path",
-			       HUBCTL_OBJECT_PATH,
-			       "g-interface-name",
-			       interface_name,
-			       NULL);
-	if (proxy == NULL) {
-		hubctl_report_unreachable(error->message);
-		return NULL;
-	}
-	if (timeout_msec != -1)
-		g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(proxy), timeout_msec);
-	return proxy;
+	reply = hubd_client_call_sync(client,
+				      interface_name,
+				      method,
+				      parameters,
+				      G_VARIANT_TYPE(type),
+				      timeout_msec,
+				      NULL,
+				      error);
+	if (reply == NULL)
+		return FALSE;
+	va_start(ap, reply_format);
+	g_variant_get_va(reply, reply_format, NULL, &ap);
+	va_end(ap);
+	return TRUE;
 }

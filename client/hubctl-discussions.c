@@ -18,15 +18,13 @@ static const gchar *const discussion_keys[] = {"num",
 					       "repo_type",
 					       NULL};
 
-static HubdDbusDiscussions *
+/* a listing follows every page within one call */
+#define HUBCTL_DISCUSSIONS_TIMEOUT_MS (10 * 60 * 1000)
+
+static HubdClient *
 proxy_new(HubctlContext *ctx)
 {
-	/* a listing follows every page within one call */
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_DISCUSSIONS_PROXY,
-					"org.hubd.Hub1.Discussions",
-					G_DBUS_PROXY_FLAGS_NONE,
-					10 * 60 * 1000);
+	return hubctl_context_get_client(ctx);
 }
 
 /* NUM (from 1), or a usage error */
@@ -104,7 +102,7 @@ discussions_list(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *author = NULL;
 	gint limit = 0;
 	gboolean json = FALSE;
-	g_autoptr(HubdDbusDiscussions) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) items = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubctlTable) table = NULL;
@@ -177,13 +175,17 @@ discussions_list(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_add(&options, "{sv}", "kind", g_variant_new_string(kind));
 	if (author != NULL)
 		g_variant_builder_add(&options, "{sv}", "author", g_variant_new_string(author));
-	if (!hubd_dbus_discussions_call_list_sync(proxy,
-						  type,
-						  repo.address->repo_id,
-						  g_variant_builder_end(&options),
-						  &items,
-						  NULL,
-						  &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_DISCUSSIONS,
+			 "List",
+			 g_variant_new("(ss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       g_variant_builder_end(&options)),
+			 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+			 &error,
+			 "(@aa{sv})",
+			 &items))
 		return hubctl_report_error(error);
 	g_variant_builder_init(&kept, G_VARIANT_TYPE("aa{sv}"));
 	g_variant_iter_init(&iter, items);
@@ -273,7 +275,7 @@ discussions_show(HubctlContext *ctx, gint argc, gchar **argv, gboolean diff_only
 	g_autofree gchar *type = NULL;
 	gboolean json = FALSE;
 	gboolean diff = diff_only;
-	g_autoptr(HubdDbusDiscussions) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) d = NULL;
 	g_autoptr(GVariant) events = NULL;
 	g_autoptr(GError) error = NULL;
@@ -314,14 +316,18 @@ discussions_show(HubctlContext *ctx, gint argc, gchar **argv, gboolean diff_only
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (diff)
 		g_variant_builder_add(&options, "{sv}", "diff", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_discussions_call_get_sync(proxy,
-						 type,
-						 repo.address->repo_id,
-						 num,
-						 g_variant_builder_end(&options),
-						 &d,
-						 NULL,
-						 &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_DISCUSSIONS,
+			 "Get",
+			 g_variant_new("(ssu@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       num,
+				       g_variant_builder_end(&options)),
+			 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &d))
 		return hubctl_report_error(error);
 	if (diff_only) {
 		fputs(hubctl_repo_lookup(d, "diff"), stdout);
@@ -381,7 +387,7 @@ discussions_create(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *url = NULL;
 	gboolean pr = FALSE;
 	guint num = 0;
-	g_autoptr(HubdDbusDiscussions) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	GVariantBuilder options;
@@ -432,15 +438,19 @@ discussions_create(HubctlContext *ctx, gint argc, gchar **argv)
 				      "{sv}",
 				      "pull_request",
 				      g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_discussions_call_create_sync(proxy,
-						    type,
-						    repo.address->repo_id,
-						    title,
-						    g_variant_builder_end(&options),
-						    &num,
-						    &url,
-						    NULL,
-						    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_DISCUSSIONS,
+			 "Create",
+			 g_variant_new("(sss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       title,
+				       g_variant_builder_end(&options)),
+			 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+			 &error,
+			 "(us)",
+			 &num,
+			 &url))
 		return hubctl_report_error(error);
 	g_print("%s\n", url);
 	return HUBCTL_EXIT_OK;
@@ -484,7 +494,7 @@ discussions_change(HubctlContext *ctx, gint argc, gchar **argv, Change change)
 	g_autofree gchar *text = NULL;
 	gboolean yes = FALSE;
 	guint num = 0;
-	g_autoptr(HubdDbusDiscussions) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) event = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
@@ -547,61 +557,80 @@ discussions_change(HubctlContext *ctx, gint argc, gchar **argv, Change change)
 		g_variant_builder_add(&options, "{sv}", "comment", g_variant_new_string(comment));
 	switch (change) {
 	case CHANGE_COMMENT:
-		ok = hubd_dbus_discussions_call_comment_sync(proxy,
-							     type,
-							     repo.address->repo_id,
-							     num,
-							     text,
-							     g_variant_builder_end(&options),
-							     &event,
-							     NULL,
-							     &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_DISCUSSIONS,
+				 "Comment",
+				 g_variant_new("(ssus@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       num,
+					       text,
+					       g_variant_builder_end(&options)),
+				 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &event);
 		break;
 	case CHANGE_EDIT:
-		ok = hubd_dbus_discussions_call_edit_comment_sync(proxy,
-								  type,
-								  repo.address->repo_id,
-								  num,
-								  argv[3],
-								  text,
-								  g_variant_builder_end(&options),
-								  &event,
-								  NULL,
-								  &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_DISCUSSIONS,
+				 "EditComment",
+				 g_variant_new("(ssuss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       num,
+					       argv[3],
+					       text,
+					       g_variant_builder_end(&options)),
+				 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &event);
 		break;
 	case CHANGE_RENAME:
-		ok = hubd_dbus_discussions_call_rename_sync(proxy,
-							    type,
-							    repo.address->repo_id,
-							    num,
-							    argv[3],
-							    g_variant_builder_end(&options),
-							    &event,
-							    NULL,
-							    &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_DISCUSSIONS,
+				 "Rename",
+				 g_variant_new("(ssus@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       num,
+					       argv[3],
+					       g_variant_builder_end(&options)),
+				 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &event);
 		break;
 	case CHANGE_MERGE:
-		ok = hubd_dbus_discussions_call_merge_sync(proxy,
-							   type,
-							   repo.address->repo_id,
-							   num,
-							   g_variant_builder_end(&options),
-							   NULL,
-							   &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_DISCUSSIONS,
+				 "Merge",
+				 g_variant_new("(ssu@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       num,
+					       g_variant_builder_end(&options)),
+				 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+				 &error,
+				 "()");
 		break;
 	case CHANGE_CLOSE:
 	case CHANGE_REOPEN:
 	default:
-		ok = hubd_dbus_discussions_call_change_status_sync(proxy,
-								   type,
-								   repo.address->repo_id,
-								   num,
-								   change == CHANGE_CLOSE ? "closed"
-											  : "open",
-								   g_variant_builder_end(&options),
-								   &event,
-								   NULL,
-								   &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_DISCUSSIONS,
+				 "ChangeStatus",
+				 g_variant_new("(ssus@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       num,
+					       change == CHANGE_CLOSE ? "closed" : "open",
+					       g_variant_builder_end(&options)),
+				 HUBCTL_DISCUSSIONS_TIMEOUT_MS,
+				 &error,
+				 "(@a{sv})",
+				 &event);
 		break;
 	}
 	if (!ok)

@@ -35,16 +35,11 @@ hubctl_download_options_clear(HubctlDownloadOptions *o)
 	g_free(o->cache_dir);
 }
 
-HubdDbusTransfers *
+HubdClient *
 hubctl_transfers_proxy(HubctlContext *ctx)
 {
 	/* calls only: the jobs it returns are watched on their own objects */
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_TRANSFERS_PROXY,
-					HUBD_INTERFACE_TRANSFERS,
-					G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
-						G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-					-1);
+	return hubctl_context_get_client(ctx);
 }
 
 /* Options both Download and Snapshot take. */
@@ -204,7 +199,7 @@ hubctl_download_run(HubctlContext *ctx,
 {
 	guint n_files = filenames != NULL ? g_strv_length(filenames) : 0;
 	gboolean single = n_files == 1 && !g_str_has_suffix(filenames[0], "/");
-	g_autoptr(HubdDbusTransfers) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
@@ -237,15 +232,19 @@ hubctl_download_run(HubctlContext *ctx,
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	hubctl_download_add_common(&options, o);
 	if (single) {
-		if (!hubd_dbus_transfers_call_download_sync(proxy,
-							    o->repo_type,
-							    repo_id,
-							    o->revision,
-							    filenames[0],
-							    g_variant_builder_end(&options),
-							    &job_path,
-							    NULL,
-							    &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_TRANSFERS,
+				 "Download",
+				 g_variant_new("(ssss@a{sv})",
+					       o->repo_type,
+					       repo_id,
+					       o->revision,
+					       filenames[0],
+					       g_variant_builder_end(&options)),
+				 -1,
+				 &error,
+				 "(o)",
+				 &job_path))
 			return hubctl_report_error(error);
 	} else {
 		if (n_files > 0) {
@@ -274,14 +273,18 @@ hubctl_download_run(HubctlContext *ctx,
 					      "{sv}",
 					      "max_workers",
 					      g_variant_new_uint32((guint32)o->max_workers));
-		if (!hubd_dbus_transfers_call_snapshot_sync(proxy,
-							    o->repo_type,
-							    repo_id,
-							    o->revision,
-							    g_variant_builder_end(&options),
-							    &job_path,
-							    NULL,
-							    &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_TRANSFERS,
+				 "Snapshot",
+				 g_variant_new("(sss@a{sv})",
+					       o->repo_type,
+					       repo_id,
+					       o->revision,
+					       g_variant_builder_end(&options)),
+				 -1,
+				 &error,
+				 "(o)",
+				 &job_path))
 			return hubctl_report_error(error);
 	}
 

@@ -11,11 +11,7 @@
 GDBusProxy *
 hubctl_endpoints_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					G_TYPE_DBUS_PROXY,
-					HUBCTL_ENDPOINTS_IFACE,
-					G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-					120000);
+	return hubctl_plugin_proxy(ctx, HUBCTL_ENDPOINTS_IFACE);
 }
 
 GVariant *

@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-#define HUBCTL_ENDPOINTS_IFACE "org.hubd.Hub1.Endpoints"
+#define HUBCTL_ENDPOINTS_IFACE HUBD_INTERFACE_ENDPOINTS
 
 /* Options every subcommand takes. */
 typedef struct {

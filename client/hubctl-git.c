@@ -10,10 +10,10 @@
 
 #define HUBCTL_GIT_HELPER_ARGS "auth git-credential"
 
-HubdDbusGit *
+HubdClient *
 hubctl_git_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx, HUBD_DBUS_TYPE_GIT_PROXY, "org.hubd.Hub1.Git", 0, -1);
+	return hubctl_context_get_client(ctx);
 }
 
 gchar *
@@ -136,7 +136,9 @@ const HubctlCommand hubctl_lfs_enable_largefiles_command = {
 gboolean
 hubctl_git_add_credential_helper(HubctlContext *ctx)
 {
-	HubdDbusDaemon *daemon = hubctl_context_get_daemon(ctx);
+	HubdClient *client = hubctl_context_get_client(ctx);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
 	g_autofree gchar *self = NULL;
 	g_autofree gchar *quoted = NULL;
 	g_autofree gchar *helper = NULL;
@@ -144,9 +146,20 @@ hubctl_git_add_credential_helper(HubctlContext *ctx)
 	g_autofree gchar *err = NULL;
 	const gchar *endpoint;
 
-	if (daemon == NULL)
+	if (client == NULL)
 		return FALSE;
-	endpoint = hubd_dbus_daemon_get_endpoint(daemon);
+	value = hubd_client_get_property_sync(client,
+					      HUBD_INTERFACE_DAEMON,
+					      "Endpoint",
+					      NULL,
+					      &error);
+	if (value == NULL) {
+		hubctl_report_error(error);
+		return FALSE;
+	}
+	endpoint = g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)
+			   ? g_variant_get_string(value, NULL)
+			   : NULL;
 	self = hubctl_git_self_path();
 	if (endpoint == NULL || endpoint[0] == '\0' || self == NULL)
 		return FALSE;
@@ -211,7 +224,7 @@ hubctl_git_credential_get(HubctlContext *ctx)
 	g_autoptr(GHashTable) attrs = hubctl_git_read_description();
 	const gchar *protocol = g_hash_table_lookup(attrs, "protocol");
 	const gchar *host = g_hash_table_lookup(attrs, "host");
-	g_autoptr(HubdDbusGit) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *username = NULL;
 	g_autofree gchar *password = NULL;
@@ -222,14 +235,15 @@ hubctl_git_credential_get(HubctlContext *ctx)
 	proxy = hubctl_git_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_git_call_get_credential_sync(proxy,
-						    protocol,
-						    host,
-						    g_variant_new("a{sv}", NULL),
-						    &username,
-						    &password,
-						    NULL,
-						    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_GIT,
+			 "GetCredential",
+			 g_variant_new("(ss@a{sv})", protocol, host, g_variant_new("a{sv}", NULL)),
+			 -1,
+			 &error,
+			 "(ss)",
+			 &username,
+			 &password))
 		return hubctl_report_error(error);
 	/* another host: helpers stay silent for hosts they do not serve, and
 	 * git asks the next one */

@@ -23,8 +23,8 @@ hubctl_git_add_credential_helper(HubctlContext *ctx);
 gchar *
 hubctl_git_self_path(void);
 
-/* The org.hubd.Hub1.Git proxy; NULL as hubctl_context_new_proxy(). */
-HubdDbusGit *
+/* The libhubd client Git calls go to; NULL as hubctl_context_get_client(). */
+HubdClient *
 hubctl_git_proxy(HubctlContext *ctx);
 
 extern const HubctlCommand hubctl_lfs_enable_largefiles_command; /* hubctl-git.c */

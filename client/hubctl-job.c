@@ -1,10 +1,9 @@
 /* hubctl-job.c: waiting for an org.hubd.Hub1.Job — progress bar, Ctrl-C, result
  *
- * Shared by every command that starts a job (download, upload, ...). The job
- * proxy is made asynchronously: GDBusProxy subscribes to the job's signals
- * before it reads the properties, which is the order the Job contract asks
- * for (a job may end before we listen). A final State in the properties then
- * says what Completed would have said. */
+ * Shared by every command that starts a job (download, upload, ...), on
+ * libhubd's HubdJob: it keeps the Job contract (subscribe to the job's
+ * signals, then read its state: a job may end before we listen), its
+ * ::progress draws the bars, hubd_job_wait() gives the outcome. */
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
@@ -13,8 +12,6 @@
 
 #include "hubctl.h"
 
-#include "hubd-error-private.h"
-
 #define HUBCTL_JOB_REDRAW_US       (G_USEC_PER_SEC / 10) /* at most ~10 redraws a second */
 #define HUBCTL_JOB_CANCEL_WAIT_S   5 /* how long Ctrl-C waits for Completed(cancelled) */
 #define HUBCTL_JOB_DEFAULT_COLUMNS 80
@@ -22,13 +19,12 @@
 #define HUBCTL_JOB_FILE_BAR_WIDTH  20
 #define HUBCTL_JOB_MAX_NAME_WIDTH  40
 #define HUBCTL_JOB_MAX_FILE_LINES  16
-#define HUBCTL_JOB_CANCELLED_ERROR HUBD_DBUS_ERROR_PREFIX "Cancelled"
 
 typedef struct {
 	HubctlContext *ctx;
 	GMainLoop *loop;
-	GCancellable *cancellable; /* the proxy's creation, if we stop first */
-	HubdDbusJob *job;
+	GCancellable *cancellable; /* the job's creation and wait, if we stop first */
+	HubdJob *job;
 	gchar *job_path;
 	gboolean draw;           /* stderr is a TTY and not quiet */
 	guint lines_shown;       /* lines of bars on the screen, to be cleared */
@@ -37,6 +33,7 @@ typedef struct {
 	gboolean cancel_pending; /* Ctrl-C before the proxy was ready */
 	gint exit_code;
 	GVariant *result;
+	gchar *message; /* why the job failed */
 	gint64 last_draw_us;
 	guint sigint_id;
 	guint redraw_id;
@@ -98,14 +95,14 @@ hubctl_job_append_padded(GString *line, const gchar *text, glong width)
 
 /* "downloading [#####-----]  42%   1.2 GB / 3.0 GB   45.1 MB/s  ETA 0:40  3/10 files" */
 static gchar *
-hubctl_job_format_line(HubdDbusJob *job, guint columns)
+hubctl_job_format_line(HubdJob *job, guint columns)
 {
-	const gchar *phase = hubd_dbus_job_get_phase(job);
-	guint64 done = hubd_dbus_job_get_bytes_done(job);
-	guint64 total = hubd_dbus_job_get_bytes_total(job);
-	guint64 rate = hubd_dbus_job_get_rate(job);
-	guint files_done = hubd_dbus_job_get_files_done(job);
-	guint files_total = hubd_dbus_job_get_files_total(job);
+	const gchar *phase = hubd_job_get_phase(job);
+	guint64 done = hubd_job_get_bytes_done(job);
+	guint64 total = hubd_job_get_bytes_total(job);
+	guint64 rate = hubd_job_get_rate(job);
+	guint files_done = hubd_job_get_files_done(job);
+	guint files_total = hubd_job_get_files_total(job);
 	g_autoptr(GString) tail = g_string_new(NULL);
 	g_autoptr(GString) line = g_string_new(NULL);
 	g_autofree gchar *done_text = g_format_size(done);
@@ -115,7 +112,7 @@ hubctl_job_format_line(HubdDbusJob *job, guint columns)
 	glong bar_width;
 
 	if (phase == NULL || phase[0] == '\0')
-		phase = hubd_dbus_job_get_state(job);
+		phase = hubd_job_get_state(job);
 	if (phase == NULL || phase[0] == '\0')
 		phase = _("waiting");
 
@@ -273,7 +270,7 @@ hubctl_job_draw_now(HubctlJobWait *w)
 	line = hubctl_job_format_line(w->job, columns);
 	if (w->lines_shown > 1)
 		g_string_append_printf(out, "\033[%uA", w->lines_shown - 1);
-	files = hubd_dbus_job_get_files(w->job);
+	files = hubd_job_get_files(w->job);
 	if (files != NULL && g_variant_is_of_type(files, G_VARIANT_TYPE("a(stt)"))) {
 		GVariantIter iter;
 		const gchar *path;
@@ -345,99 +342,42 @@ hubctl_job_finish(HubctlJobWait *w, gint exit_code)
 }
 
 static void
-hubctl_job_finish_outcome(HubctlJobWait *w,
-			  gboolean ok,
-			  const gchar *error_name,
-			  const gchar *message,
-			  GVariant *result)
+hubctl_job_wait_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	HubctlJobWait *w = user_data;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GFile) file = hubd_job_wait_finish(HUBD_JOB(source), res, &error);
+	GVariant *result;
 
+	/* cancelled: hubctl_job_wait() has returned and w is gone */
+	if (error != NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
 	if (w->done)
 		return;
 	hubctl_job_clear_bar(w);
-	if (ok) {
-		if (result != NULL && g_variant_is_of_type(result, G_VARIANT_TYPE_VARDICT))
-			w->result = g_variant_ref(result);
+	if (error == NULL) {
+		result = hubd_job_get_result(HUBD_JOB(source));
+		w->result = result != NULL ? g_variant_ref(result)
+					   : g_variant_ref_sink(g_variant_new("a{sv}", NULL));
 		hubctl_job_finish(w, HUBCTL_EXIT_OK);
 		return;
 	}
-	if (error_name == NULL || error_name[0] == '\0')
-		error_name = HUBD_DBUS_ERROR_PREFIX "Failed";
-	if (message == NULL || message[0] == '\0')
-		message = _("The job failed without saying why.");
-	/* our error names must be registered before the name is decoded */
-	(void)hubd_error_quark();
-	error = g_dbus_error_new_for_dbus_error(error_name, message);
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED)) {
+		/* hubd went away (crash, restart) while we waited */
+		hubctl_job_finish(
+			w,
+			hubctl_report_unreachable(
+				hubctl_context_is_socket(w->ctx)
+					? _("the connection to hubd was closed")
+					: _("hubd left the bus while the job was running")));
+		return;
+	}
+	w->message = g_strdup(error->message);
 	hubctl_job_finish(w, hubctl_report_error(error));
 }
 
-static gboolean
-hubctl_job_state_is_final(const gchar *state)
-{
-	return g_strcmp0(state, "completed") == 0 || g_strcmp0(state, "failed") == 0 ||
-	       g_strcmp0(state, "cancelled") == 0;
-}
-
-/* The properties say the job has ended: they carry what Completed carried. */
-static gboolean
-hubctl_job_check_final_state(HubctlJobWait *w)
-{
-	const gchar *state = hubd_dbus_job_get_state(w->job);
-	const gchar *error_name = hubd_dbus_job_get_error_name(w->job);
-
-	if (!hubctl_job_state_is_final(state))
-		return FALSE;
-	if (g_strcmp0(state, "cancelled") == 0 && (error_name == NULL || error_name[0] == '\0'))
-		error_name = HUBCTL_JOB_CANCELLED_ERROR;
-	hubctl_job_finish_outcome(w,
-				  g_strcmp0(state, "completed") == 0,
-				  error_name,
-				  hubd_dbus_job_get_error_message(w->job),
-				  hubd_dbus_job_get_result(w->job));
-	return TRUE;
-}
-
-static void
-hubctl_job_completed_cb(HubdDbusJob *job,
-			gboolean ok,
-			const gchar *error_name,
-			const gchar *message,
-			GVariant *result,
-			gpointer user_data)
-{
-	hubctl_job_finish_outcome(user_data, ok, error_name, message, result);
-}
-
-static void
-hubctl_job_properties_changed_cb(GDBusProxy *proxy,
-				 GVariant *changed,
-				 const gchar *const *invalidated,
-				 gpointer user_data)
-{
-	HubctlJobWait *w = user_data;
-
-	if (hubctl_job_check_final_state(w))
-		return;
-	hubctl_job_schedule_draw(w);
-}
-
-/* On the bus: hubd went away (crash, restart) while we waited. */
-static void
-hubctl_job_name_owner_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
-{
-	HubctlJobWait *w = user_data;
-	g_autofree gchar *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(object));
-
-	if (owner != NULL || w->done)
-		return;
-	hubctl_job_clear_bar(w);
-	hubctl_job_finish(w,
-			  hubctl_report_unreachable(_("hubd left the bus while the job "
-						      "was running")));
-}
-
-/* On a socket: the connection closed under us. */
+/* On a socket: the connection closed under us (before the wait saw it, with
+ * GIO's reason). */
 static void
 hubctl_job_connection_closed_cb(GDBusConnection *connection,
 				gboolean remote_peer_vanished,
@@ -475,19 +415,15 @@ hubctl_job_cancel_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GError) error = NULL;
 
-	/* a job that already ended has nothing to cancel; Completed tells the rest */
-	if (!hubd_dbus_job_call_cancel_finish(HUBD_DBUS_JOB(source), res, &error))
+	/* a job that already ended has nothing to cancel; the wait tells the rest */
+	if (!hubd_job_cancel_finish(HUBD_JOB(source), res, &error))
 		g_debug("Cancel: %s", error->message);
 }
 
 static void
 hubctl_job_send_cancel(HubctlJobWait *w)
 {
-	hubd_dbus_job_call_cancel(w->job,
-				  g_variant_new("a{sv}", NULL),
-				  NULL,
-				  hubctl_job_cancel_cb,
-				  NULL);
+	hubd_job_cancel(w->job, NULL, hubctl_job_cancel_cb, NULL);
 	w->cancel_timeout_id =
 		g_timeout_add_seconds(HUBCTL_JOB_CANCEL_WAIT_S, hubctl_job_cancel_timeout_cb, w);
 }
@@ -497,7 +433,7 @@ hubctl_job_sigint_cb(gpointer user_data)
 {
 	HubctlJobWait *w = user_data;
 
-	g_debug("SIGINT (job proxy %s)", w->job != NULL ? "ready" : "pending");
+	g_debug("SIGINT (job %s)", w->job != NULL ? "ready" : "pending");
 	if (w->done)
 		return G_SOURCE_CONTINUE;
 	if (w->cancelling) {
@@ -518,43 +454,18 @@ hubctl_job_sigint_cb(gpointer user_data)
 /* ---- setting up ---- */
 
 static void
-hubctl_job_proxy_ready_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubctl_job_progress_cb(HubdJob *job, gpointer user_data)
 {
-	HubctlJobWait *w = user_data;
-	g_autoptr(GError) error = NULL;
-	HubdDbusJob *job = hubd_dbus_job_proxy_new_finish(res, &error);
+	hubctl_job_schedule_draw(user_data);
+}
 
-	/* cancelled: hubctl_job_wait() has returned and w is gone */
-	if (job == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-		return;
-	if (job == NULL) {
-		hubctl_job_finish(w, hubctl_report_error(error));
-		return;
-	}
-	w->job = job;
-	g_debug("job proxy ready, state %s", hubd_dbus_job_get_state(job));
-	g_signal_connect(job, "completed", G_CALLBACK(hubctl_job_completed_cb), w);
-	g_signal_connect(job,
-			 "g-properties-changed",
-			 G_CALLBACK(hubctl_job_properties_changed_cb),
-			 w);
-	if (hubctl_context_get_bus_name(w->ctx) != NULL)
-		g_signal_connect(job,
-				 "notify::g-name-owner",
-				 G_CALLBACK(hubctl_job_name_owner_cb),
-				 w);
-
-	if (hubd_dbus_job_get_state(job) == NULL) {
-		/* no cached properties: the object is gone (it lingers only a few
-		 * seconds after it ends) or was never there */
-		g_autofree gchar *message =
-			/* TRANSLATORS: %s is a D-Bus object path */
-			g_strdup_printf(_("The job %s does not exist (any more)."), w->job_path);
-		hubctl_job_finish_outcome(w, FALSE, NULL, message, NULL);
-		return;
-	}
-	if (hubctl_job_check_final_state(w))
-		return;
+static void
+hubctl_job_ready(HubctlJobWait *w, HubdJob *job)
+{
+	w->job = g_object_ref(job);
+	g_debug("job ready, state %s", hubd_job_get_state(job));
+	g_signal_connect(job, "progress", G_CALLBACK(hubctl_job_progress_cb), w);
+	hubd_job_wait(job, w->cancellable, hubctl_job_wait_cb, w);
 	if (w->cancel_pending) {
 		w->cancel_pending = FALSE;
 		hubctl_job_send_cancel(w);
@@ -563,20 +474,44 @@ hubctl_job_proxy_ready_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	hubctl_job_schedule_draw(w);
 }
 
-gint
-hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out)
+static void
+hubctl_job_new_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	HubctlJobWait *w = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdJob) job = hubd_job_new_finish(res, &error);
+
+	/* cancelled: hubctl_job_wait() has returned and w is gone */
+	if (job == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (job == NULL) {
+		hubctl_job_finish(w, hubctl_report_error(error));
+		return;
+	}
+	hubctl_job_ready(w, job);
+}
+
+static gint
+hubctl_job_wait_run(HubctlContext *ctx,
+		    const gchar *job_path,
+		    HubdJob *job,
+		    gboolean quiet,
+		    GVariant **result_out,
+		    gchar **message_out)
+{
+	HubdClient *client;
 	GDBusConnection *connection;
 	HubctlJobWait w = {0};
 	gulong closed_id = 0;
 
-	g_return_val_if_fail(job_path != NULL, HUBCTL_EXIT_FAILED);
-
 	if (result_out != NULL)
 		*result_out = NULL;
-	connection = hubctl_context_get_connection(ctx);
-	if (connection == NULL)
+	if (message_out != NULL)
+		*message_out = NULL;
+	client = hubctl_context_get_client(ctx);
+	if (client == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
+	connection = hubd_client_get_connection(client);
 
 	w.ctx = ctx;
 	w.job_path = g_strdup(job_path);
@@ -591,14 +526,12 @@ hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVari
 					     G_CALLBACK(hubctl_job_connection_closed_cb),
 					     &w);
 
-	hubd_dbus_job_proxy_new(connection,
-				hubctl_context_get_proxy_flags(ctx),
-				hubctl_context_get_bus_name(ctx),
-				job_path,
-				w.cancellable,
-				hubctl_job_proxy_ready_cb,
-				&w);
-	g_main_loop_run(w.loop);
+	if (job != NULL)
+		hubctl_job_ready(&w, job);
+	else
+		hubd_job_new(client, job_path, w.cancellable, hubctl_job_new_cb, &w);
+	if (!w.done)
+		g_main_loop_run(w.loop);
 
 	g_cancellable_cancel(w.cancellable);
 	g_object_unref(w.cancellable);
@@ -620,5 +553,31 @@ hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVari
 	if (w.exit_code == HUBCTL_EXIT_OK && result_out != NULL)
 		*result_out = g_steal_pointer(&w.result);
 	g_clear_pointer(&w.result, g_variant_unref);
+	if (message_out != NULL)
+		*message_out = g_steal_pointer(&w.message);
+	g_free(w.message);
 	return w.exit_code;
+}
+
+gint
+hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out)
+{
+	g_return_val_if_fail(job_path != NULL, HUBCTL_EXIT_FAILED);
+	return hubctl_job_wait_run(ctx, job_path, NULL, quiet, result_out, NULL);
+}
+
+gint
+hubctl_job_wait_job(HubctlContext *ctx,
+		    HubdJob *job,
+		    gboolean quiet,
+		    GVariant **result_out,
+		    gchar **message_out)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(job), HUBCTL_EXIT_FAILED);
+	return hubctl_job_wait_run(ctx,
+				   hubd_job_get_object_path(job),
+				   job,
+				   quiet,
+				   result_out,
+				   message_out);
 }

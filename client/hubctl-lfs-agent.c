@@ -103,7 +103,7 @@ agent_read_line(void)
 
 typedef struct {
 	const gchar *oid;
-	HubdDbusJob *job;
+	HubdJob *job;
 	guint64 reported;
 	guint stdin_id;
 } AgentUpload;
@@ -131,14 +131,9 @@ agent_progress(AgentUpload *up, guint64 done)
 }
 
 static void
-agent_job_changed_cb(GDBusProxy *proxy,
-		     GVariant *changed,
-		     const gchar *const *invalidated,
-		     gpointer user_data)
+agent_job_progress_cb(HubdJob *job, gpointer user_data)
 {
-	AgentUpload *up = user_data;
-
-	agent_progress(up, hubd_dbus_job_get_bytes_done(up->job));
+	agent_progress(user_data, hubd_job_get_bytes_done(job));
 }
 
 /* git-lfs sends nothing while it waits for a transfer: stdin closing means
@@ -153,7 +148,7 @@ agent_stdin_cb(gint fd, GIOCondition condition, gpointer user_data)
 	if (agent_input != NULL && memchr(agent_input->str, '\n', agent_input->len) != NULL)
 		return G_SOURCE_REMOVE;
 	g_printerr("hubctl: %s\n", _("git-lfs went away; cancelling the upload"));
-	hubd_dbus_job_call_cancel(up->job, g_variant_new("a{sv}", NULL), NULL, NULL, NULL);
+	hubd_job_cancel(up->job, NULL, NULL, NULL);
 	return G_SOURCE_REMOVE;
 }
 
@@ -184,7 +179,7 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 	gint64 size = json_object_get_int_member_with_default(msg, "size", -1);
 	JsonObject *action = json_object_get_object_member(msg, "action");
 	JsonObject *header = NULL;
-	g_autoptr(HubdDbusGit) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	AgentUpload up = {oid, NULL, 0, 0};
@@ -203,46 +198,41 @@ agent_upload(HubctlContext *ctx, JsonObject *msg)
 		agent_complete(oid, _("hubd could not be reached"));
 		return -1;
 	}
-	if (!hubd_dbus_git_call_lfs_upload_sync(
+	if (!hubctl_call(
 		    proxy,
-		    path,
-		    oid,
-		    (guint64)size,
-		    json_object_get_string_member_with_default(action, "href", ""),
-		    agent_header_variant(header),
-		    g_variant_new("a{sv}", NULL),
-		    &job_path,
-		    NULL,
-		    &error)) {
+		    HUBD_INTERFACE_GIT,
+		    "LfsUpload",
+		    g_variant_new("(ssts@a{ss}@a{sv})",
+				  path,
+				  oid,
+				  (guint64)size,
+				  json_object_get_string_member_with_default(action, "href", ""),
+				  agent_header_variant(header),
+				  g_variant_new("a{sv}", NULL)),
+		    -1,
+		    &error,
+		    "(o)",
+		    &job_path)) {
 		g_dbus_error_strip_remote_error(error);
 		g_printerr("hubctl: %s\n", error->message);
 		agent_complete(oid, error->message);
 		return -1;
 	}
-	/* a second view of the job, for its progress; hubctl_job_wait() waits */
-	up.job = hubd_dbus_job_proxy_new_sync(hubctl_context_get_connection(ctx),
-					      hubctl_context_get_proxy_flags(ctx),
-					      hubctl_context_get_bus_name(ctx),
-					      job_path,
-					      NULL,
-					      NULL);
-	if (up.job != NULL) {
-		g_signal_connect(up.job,
-				 "g-properties-changed",
-				 G_CALLBACK(agent_job_changed_cb),
-				 &up);
-		up.stdin_id = g_unix_fd_add(STDIN_FILENO, G_IO_HUP | G_IO_ERR, agent_stdin_cb, &up);
+	/* the job, for its progress too */
+	up.job = hubd_job_new_sync(proxy, job_path, NULL, &error);
+	if (up.job == NULL) {
+		g_printerr("hubctl: %s\n", error->message);
+		agent_complete(oid, error->message);
+		return -1;
 	}
-	exit_code = hubctl_job_wait(ctx, job_path, TRUE, NULL);
+	g_signal_connect(up.job, "progress", G_CALLBACK(agent_job_progress_cb), &up);
+	up.stdin_id = g_unix_fd_add(STDIN_FILENO, G_IO_HUP | G_IO_ERR, agent_stdin_cb, &up);
+	/* the job's own words go to git-lfs, which shows them to the user */
+	exit_code = hubctl_job_wait_job(ctx, up.job, TRUE, NULL, &why);
 	if (up.stdin_id != 0)
 		g_source_remove(up.stdin_id);
-	if (up.job != NULL) {
-		/* the job's own words for git-lfs, which shows them to the user */
-		if (exit_code != HUBCTL_EXIT_OK && hubd_dbus_job_get_error_message(up.job) != NULL)
-			why = g_strdup(hubd_dbus_job_get_error_message(up.job));
-		g_signal_handlers_disconnect_by_data(up.job, &up);
-		g_object_unref(up.job);
-	}
+	g_signal_handlers_disconnect_by_data(up.job, &up);
+	g_clear_object(&up.job);
 	if (exit_code == HUBCTL_EXIT_OK) {
 		agent_progress(&up, (guint64)size);
 		agent_complete(oid, NULL);

@@ -4,8 +4,6 @@
 
 #include "hubctl.h"
 
-#include "hubd-error-private.h"
-
 /* Errors that mean "hubd is not there (any more)" rather than "hubd said no". */
 static gboolean
 hubctl_error_is_unreachable(const GError *error)
@@ -115,7 +113,11 @@ hubctl_report_error(GError *error)
 
 	/* a copy, so the caller's error keeps its domain and message */
 	copy = g_error_copy(error);
-	hubd_error_fixup_remote(&copy);
+	/* a call made without libhubd (g_dbus_connection_call_sync()): its
+	 * message still starts with "GDBus.Error:NAME: " */
+	(void)hubd_error_quark(); /* hubd's names decode into HUBD_ERROR */
+	if (g_dbus_error_is_remote_error(copy))
+		g_dbus_error_strip_remote_error(copy);
 	if (hubctl_error_is_unreachable(copy))
 		return hubctl_report_unreachable(copy->message);
 	g_printerr("hubctl: %s\n", copy->message);

@@ -6,6 +6,9 @@
 
 #include "hubctl-repo.h"
 
+/* a listing follows every page within one call */
+#define HUBCTL_ACCESS_TIMEOUT_MS (10 * 60 * 1000)
+
 static const gchar *const request_keys[] =
 	{"user", "fullname", "email", "status", "timestamp", "fields", NULL};
 
@@ -91,7 +94,7 @@ access_verb(HubctlContext *ctx, gint argc, gchar **argv, AccessVerb verb)
 	g_autofree gchar *reason = NULL;
 	g_auto(GStrv) fields = NULL;
 	gboolean json = FALSE;
-	g_autoptr(HubdDbusAccess) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) requests = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
@@ -148,11 +151,7 @@ access_verb(HubctlContext *ctx, gint argc, gchar **argv, AccessVerb verb)
 			       &exit_code) ||
 	    (verb == ACCESS_REQUEST && !fields_variant(fields, &form, &exit_code)))
 		return exit_code;
-	proxy = hubctl_context_new_proxy(ctx,
-					 HUBD_DBUS_TYPE_ACCESS_PROXY,
-					 "org.hubd.Hub1.Access",
-					 G_DBUS_PROXY_FLAGS_NONE,
-					 10 * 60 * 1000);
+	proxy = hubctl_context_get_client(ctx);
 	if (proxy == NULL) {
 		g_clear_pointer(&form, g_variant_unref);
 		return HUBCTL_EXIT_UNREACHABLE;
@@ -165,58 +164,75 @@ access_verb(HubctlContext *ctx, gint argc, gchar **argv, AccessVerb verb)
 				      g_variant_new_string(reason));
 	switch (verb) {
 	case ACCESS_LIST:
-		ok = hubd_dbus_access_call_list_access_requests_sync(
-			proxy,
-			type,
-			repo.address->repo_id,
-			status != NULL ? status : "pending",
-			g_variant_builder_end(&options),
-			&requests,
-			NULL,
-			&error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_ACCESS,
+				 "ListAccessRequests",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       status != NULL ? status : "pending",
+					       g_variant_builder_end(&options)),
+				 HUBCTL_ACCESS_TIMEOUT_MS,
+				 &error,
+				 "(@aa{sv})",
+				 &requests);
 		if (ok)
 			return print_requests(requests, json);
 		break;
 	case ACCESS_GRANT:
-		ok = hubd_dbus_access_call_grant_access_sync(proxy,
-							     type,
-							     repo.address->repo_id,
-							     argv[2],
-							     g_variant_builder_end(&options),
-							     NULL,
-							     &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_ACCESS,
+				 "GrantAccess",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       argv[2],
+					       g_variant_builder_end(&options)),
+				 HUBCTL_ACCESS_TIMEOUT_MS,
+				 &error,
+				 "()");
 		break;
 	case ACCESS_CANCEL:
-		ok = hubd_dbus_access_call_cancel_access_request_sync(
-			proxy,
-			type,
-			repo.address->repo_id,
-			argv[2],
-			g_variant_builder_end(&options),
-			NULL,
-			&error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_ACCESS,
+				 "CancelAccessRequest",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       argv[2],
+					       g_variant_builder_end(&options)),
+				 HUBCTL_ACCESS_TIMEOUT_MS,
+				 &error,
+				 "()");
 		break;
 	case ACCESS_REQUEST:
-		ok = hubd_dbus_access_call_request_access_sync(proxy,
-							       type,
-							       repo.address->repo_id,
-							       form,
-							       g_variant_builder_end(&options),
-							       NULL,
-							       &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_ACCESS,
+				 "RequestAccess",
+				 g_variant_new("(ss@a{sv}@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       form,
+					       g_variant_builder_end(&options)),
+				 HUBCTL_ACCESS_TIMEOUT_MS,
+				 &error,
+				 "()");
 		break;
 	case ACCESS_ACCEPT:
 	case ACCESS_REJECT:
 	default:
-		ok = hubd_dbus_access_call_handle_access_request_sync(
-			proxy,
-			type,
-			repo.address->repo_id,
-			argv[2],
-			verb == ACCESS_ACCEPT ? "accepted" : "rejected",
-			g_variant_builder_end(&options),
-			NULL,
-			&error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_ACCESS,
+				 "HandleAccessRequest",
+				 g_variant_new("(ssss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       argv[2],
+					       verb == ACCESS_ACCEPT ? "accepted" : "rejected",
+					       g_variant_builder_end(&options)),
+				 HUBCTL_ACCESS_TIMEOUT_MS,
+				 &error,
+				 "()");
 		break;
 	}
 	return ok ? HUBCTL_EXIT_OK : hubctl_report_error(error);

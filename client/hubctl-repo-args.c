@@ -8,16 +8,11 @@
 
 /* Listings follow every page of the Hub within one call: far longer than the
  * 25 s D-Bus default may be fine. */
-#define HUBCTL_REPO_TIMEOUT_MS (10 * 60 * 1000)
 
-HubdDbusRepos *
+HubdClient *
 hubctl_repo_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_REPOS_PROXY,
-					HUBD_INTERFACE_REPOS,
-					G_DBUS_PROXY_FLAGS_NONE,
-					HUBCTL_REPO_TIMEOUT_MS);
+	return hubctl_context_get_client(ctx);
 }
 
 const gchar *

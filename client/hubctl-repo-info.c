@@ -126,7 +126,7 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 	gboolean json = FALSE;
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) info = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
@@ -158,14 +158,18 @@ hubctl_repo_info(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_repos_call_info_sync(proxy,
-					    type,
-					    repo.address->repo_id,
-					    revision != NULL ? revision : "",
-					    g_variant_new("a{sv}", NULL),
-					    &info,
-					    NULL,
-					    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "Info",
+			 g_variant_new("(sss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       revision != NULL ? revision : "",
+				       g_variant_new("a{sv}", NULL)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &info))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_repo_info_to_json(info, type, &error);
@@ -188,7 +192,7 @@ hubctl_repo_list(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *sort = NULL;
 	g_auto(GStrv) filters = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) repos = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
@@ -278,12 +282,14 @@ hubctl_repo_list(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_clear(&options);
 		return HUBCTL_EXIT_UNREACHABLE;
 	}
-	if (!hubd_dbus_repos_call_list_sync(proxy,
-					    type,
-					    g_variant_builder_end(&options),
-					    &repos,
-					    NULL,
-					    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "List",
+			 g_variant_new("(s@a{sv})", type, g_variant_builder_end(&options)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(@aa{sv})",
+			 &repos))
 		return hubctl_report_error(error);
 	if (json)
 		return hubctl_repo_print_json_array(repos, keys);

@@ -14,7 +14,7 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 	gboolean recursive = FALSE;
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) entries_v = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, TRUE, NULL};
@@ -59,15 +59,19 @@ hubctl_repo_files(HubctlContext *ctx, gint argc, gchar **argv)
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	if (recursive)
 		g_variant_builder_add(&options, "{sv}", "recursive", g_variant_new_boolean(TRUE));
-	if (!hubd_dbus_repos_call_list_files_sync(proxy,
-						  type,
-						  repo.address->repo_id,
-						  revision != NULL ? revision : "",
-						  hubctl_repo_arg_path(&repo, argc, argv, 2),
-						  g_variant_builder_end(&options),
-						  &entries_v,
-						  NULL,
-						  &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "ListFiles",
+			 g_variant_new("(ssss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       revision != NULL ? revision : "",
+				       hubctl_repo_arg_path(&repo, argc, argv, 2),
+				       g_variant_builder_end(&options)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(@aa{sv})",
+			 &entries_v))
 		return hubctl_report_error(error);
 	if (json)
 		return hubctl_repo_print_json_array(entries_v, keys);
@@ -113,7 +117,7 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 {
 	gboolean json = FALSE;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) refs = NULL;
 	g_autoptr(GVariant) list = NULL;
 	g_autoptr(GError) error = NULL;
@@ -142,13 +146,17 @@ hubctl_repo_refs_list(HubctlContext *ctx,
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_repos_call_list_refs_sync(proxy,
-						 type,
-						 repo.address->repo_id,
-						 g_variant_new("a{sv}", NULL),
-						 &refs,
-						 NULL,
-						 &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "ListRefs",
+			 g_variant_new("(ss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       g_variant_new("a{sv}", NULL)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &refs))
 		return hubctl_report_error(error);
 	list = g_variant_lookup_value(refs, which, G_VARIANT_TYPE("aa{sv}"));
 	if (list == NULL)
@@ -183,7 +191,7 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *message = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
 	GVariantBuilder options;
@@ -238,23 +246,31 @@ hubctl_repo_ref_create(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	if (exist_ok)
 		g_variant_builder_add(&options, "{sv}", "exist_ok", g_variant_new_boolean(TRUE));
 	if (tag)
-		ok = hubd_dbus_repos_call_create_tag_sync(proxy,
-							  type,
-							  repo.address->repo_id,
-							  revision != NULL ? revision : "",
-							  argv[2],
-							  g_variant_builder_end(&options),
-							  NULL,
-							  &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_REPOS,
+				 "CreateTag",
+				 g_variant_new("(ssss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       revision != NULL ? revision : "",
+					       argv[2],
+					       g_variant_builder_end(&options)),
+				 HUBCTL_REPO_TIMEOUT_MS,
+				 &error,
+				 "()");
 	else
-		ok = hubd_dbus_repos_call_create_branch_sync(proxy,
-							     type,
-							     repo.address->repo_id,
-							     revision != NULL ? revision : "",
-							     argv[2],
-							     g_variant_builder_end(&options),
-							     NULL,
-							     &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_REPOS,
+				 "CreateBranch",
+				 g_variant_new("(ssss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       revision != NULL ? revision : "",
+					       argv[2],
+					       g_variant_builder_end(&options)),
+				 HUBCTL_REPO_TIMEOUT_MS,
+				 &error,
+				 "()");
 	if (!ok)
 		return hubctl_report_error(error);
 	return HUBCTL_EXIT_OK;
@@ -267,7 +283,7 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	gboolean yes = FALSE;
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *question = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
@@ -304,21 +320,29 @@ hubctl_repo_ref_delete(HubctlContext *ctx, gboolean tag, gint argc, gchar **argv
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (tag)
-		ok = hubd_dbus_repos_call_delete_tag_sync(proxy,
-							  type,
-							  repo.address->repo_id,
-							  argv[2],
-							  g_variant_new("a{sv}", NULL),
-							  NULL,
-							  &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_REPOS,
+				 "DeleteTag",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       argv[2],
+					       g_variant_new("a{sv}", NULL)),
+				 HUBCTL_REPO_TIMEOUT_MS,
+				 &error,
+				 "()");
 	else
-		ok = hubd_dbus_repos_call_delete_branch_sync(proxy,
-							     type,
-							     repo.address->repo_id,
-							     argv[2],
-							     g_variant_new("a{sv}", NULL),
-							     NULL,
-							     &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_REPOS,
+				 "DeleteBranch",
+				 g_variant_new("(sss@a{sv})",
+					       type,
+					       repo.address->repo_id,
+					       argv[2],
+					       g_variant_new("a{sv}", NULL)),
+				 HUBCTL_REPO_TIMEOUT_MS,
+				 &error,
+				 "()");
 	if (!ok)
 		return hubctl_report_error(error);
 	return HUBCTL_EXIT_OK;
@@ -433,7 +457,7 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 	gint limit = G_MININT; /* not given */
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) commits = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, FALSE, NULL};
@@ -480,14 +504,18 @@ hubctl_repo_commits(HubctlContext *ctx, gint argc, gchar **argv)
 	/* 0 keeps its usual meaning here too: no limit */
 	if (limit > 0)
 		g_variant_builder_add(&options, "{sv}", "limit", g_variant_new_uint32(limit));
-	if (!hubd_dbus_repos_call_list_commits_sync(proxy,
-						    type,
-						    repo.address->repo_id,
-						    revision != NULL ? revision : "",
-						    g_variant_builder_end(&options),
-						    &commits,
-						    NULL,
-						    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "ListCommits",
+			 g_variant_new("(sss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       revision != NULL ? revision : "",
+				       g_variant_builder_end(&options)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(@aa{sv})",
+			 &commits))
 		return hubctl_report_error(error);
 	if (json)
 		return hubctl_repo_print_json_array(commits, keys);

@@ -40,7 +40,7 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *hardware = NULL;
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *url = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	GVariantBuilder options;
@@ -105,13 +105,17 @@ hubctl_repo_create(HubctlContext *ctx, gint argc, gchar **argv)
 				      "{sv}",
 				      "space_hardware",
 				      g_variant_new_string(hardware));
-	if (!hubd_dbus_repos_call_create_sync(proxy,
-					      type,
-					      repo.address->repo_id,
-					      g_variant_builder_end(&options),
-					      &url,
-					      NULL,
-					      &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "Create",
+			 g_variant_new("(ss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       g_variant_builder_end(&options)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(s)",
+			 &url))
 		return hubctl_report_error(error);
 	g_print("%s\n", url);
 	return HUBCTL_EXIT_OK;
@@ -179,7 +183,7 @@ hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *url = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
 	g_autoptr(HubctlAddress) to = NULL;
@@ -207,14 +211,18 @@ hubctl_repo_move(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_repos_call_move_sync(proxy,
-					    type,
-					    repo.address->repo_id,
-					    to->repo_id,
-					    g_variant_new("a{sv}", NULL),
-					    &url,
-					    NULL,
-					    &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "Move",
+			 g_variant_new("(sss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       to->repo_id,
+				       g_variant_new("a{sv}", NULL)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(s)",
+			 &url))
 		return hubctl_report_error(error);
 	g_print("%s\n", url);
 	return HUBCTL_EXIT_OK;
@@ -227,7 +235,7 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *gated = NULL;
 	g_autofree gchar *discussions_text = NULL;
 	g_autofree gchar *type = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder options;
 	g_auto(HubctlRepoArg) repo = {NULL, FALSE, NULL};
@@ -310,12 +318,16 @@ hubctl_repo_settings(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_clear(&options);
 		return HUBCTL_EXIT_UNREACHABLE;
 	}
-	if (!hubd_dbus_repos_call_update_settings_sync(proxy,
-						       type,
-						       repo.address->repo_id,
-						       g_variant_builder_end(&options),
-						       NULL,
-						       &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "UpdateSettings",
+			 g_variant_new("(ss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       g_variant_builder_end(&options)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "()"))
 		return hubctl_report_error(error);
 	return HUBCTL_EXIT_OK;
 }
@@ -385,7 +397,7 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *revision = NULL;
 	g_autofree gchar *type = NULL;
 	g_autofree gchar *url = NULL;
-	g_autoptr(HubdDbusRepos) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(HubctlRepoArg) repo = {&revision, TRUE, NULL};
 	gint exit_code = HUBCTL_EXIT_OK;
@@ -416,15 +428,19 @@ hubctl_url_run(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_repo_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_repos_call_hub_url_sync(proxy,
-					       type,
-					       repo.address->repo_id,
-					       revision != NULL ? revision : "",
-					       hubctl_repo_arg_path(&repo, argc, argv, 2),
-					       g_variant_new("a{sv}", NULL),
-					       &url,
-					       NULL,
-					       &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_REPOS,
+			 "HubUrl",
+			 g_variant_new("(ssss@a{sv})",
+				       type,
+				       repo.address->repo_id,
+				       revision != NULL ? revision : "",
+				       hubctl_repo_arg_path(&repo, argc, argv, 2),
+				       g_variant_new("a{sv}", NULL)),
+			 HUBCTL_REPO_TIMEOUT_MS,
+			 &error,
+			 "(s)",
+			 &url))
 		return hubctl_report_error(error);
 	g_print("%s\n", url);
 	return HUBCTL_EXIT_OK;

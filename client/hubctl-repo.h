@@ -6,11 +6,14 @@
 
 G_BEGIN_DECLS
 
-/* The org.hubd.Hub1.Repos proxy, with a D-Bus timeout long enough for
- * listings that follow many pages; NULL (message printed) when hubd cannot be
- * reached. */
-HubdDbusRepos *
+/* The libhubd client Repos calls go to (with HUBCTL_REPO_TIMEOUT_MS);
+ * NULL (message printed) when hubd cannot be reached. */
+HubdClient *
 hubctl_repo_proxy(HubctlContext *ctx);
+
+/* The D-Bus timeout of Repos calls: long enough for listings that follow
+ * many pages. */
+#define HUBCTL_REPO_TIMEOUT_MS (10 * 60 * 1000)
 
 /* How a sub-command reads its REPO_ID (argv[1]), which may be an hf://
  * address (client/hubctl-address.h). */

@@ -8,14 +8,36 @@
 #include <stdio.h>
 
 GDBusProxy *
+hubctl_plugin_proxy(HubctlContext *ctx, const gchar *interface_name)
+{
+	HubdClient *client = hubctl_context_get_client(ctx);
+	g_autoptr(GError) error = NULL;
+	GDBusProxy *proxy;
+
+	if (client == NULL)
+		return NULL;
+	proxy = g_dbus_proxy_new_sync(hubd_client_get_connection(client),
+				      hubd_client_get_proxy_flags(client) |
+					      G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
+				      NULL,
+				      hubd_client_get_bus_name(client),
+				      HUBD_OBJECT_PATH,
+				      interface_name,
+				      NULL,
+				      &error);
+	if (proxy == NULL) {
+		hubctl_report_unreachable(error->message);
+		return NULL;
+	}
+	/* a plugin's call may wait on the Hub for a while */
+	g_dbus_proxy_set_default_timeout(proxy, 120000);
+	return proxy;
+}
+
+GDBusProxy *
 hubctl_spaces_proxy(HubctlContext *ctx)
 {
-	/* a Space call may wait on the Hub for a while */
-	return hubctl_context_new_proxy(ctx,
-					G_TYPE_DBUS_PROXY,
-					HUBCTL_SPACES_IFACE,
-					G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-					120000);
+	return hubctl_plugin_proxy(ctx, HUBCTL_SPACES_IFACE);
 }
 
 GVariant *

@@ -5,8 +5,13 @@
 
 G_BEGIN_DECLS
 
-#define HUBCTL_SPACES_IFACE "org.hubd.Hub1.Spaces"
+#define HUBCTL_SPACES_IFACE HUBD_INTERFACE_SPACES
 
+/* A plain GDBusProxy of a plugin's `interface_name` at hubd's object, on
+ * libhubd's connection (its signals are what `spaces logs` follows); calls
+ * wait up to 2 minutes. NULL: unreachable, message printed. */
+GDBusProxy *
+hubctl_plugin_proxy(HubctlContext *ctx, const gchar *interface_name);
 /* A proxy of org.hubd.Hub1.Spaces (NULL: unreachable, message printed). */
 GDBusProxy *
 hubctl_spaces_proxy(HubctlContext *ctx);

@@ -203,7 +203,7 @@ hubctl_status_run(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) status = NULL;
-	HubdDbusDaemon *daemon;
+	HubdClient *daemon;
 	const GOptionEntry entries[] = {
 		{"json",
 		 0,
@@ -223,15 +223,18 @@ hubctl_status_run(HubctlContext *ctx, gint argc, gchar **argv)
 	if (argc > 1)
 		return hubctl_usage_error(argv[0], _("status takes no arguments"));
 
-	daemon = hubctl_context_get_daemon(ctx);
+	daemon = hubctl_context_get_client(ctx);
 	if (daemon == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_daemon_call_get_status_sync(
+	if (!hubctl_call(
 		    daemon,
-		    g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0),
-		    &status,
-		    NULL,
-		    &error))
+		    HUBD_INTERFACE_DAEMON,
+		    "GetStatus",
+		    g_variant_new("(@a{sv})", g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+		    -1,
+		    &error,
+		    "(@a{sv})",
+		    &status))
 		return hubctl_report_error(error);
 
 	if (json) {

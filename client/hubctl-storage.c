@@ -6,8 +6,6 @@
 
 #include "hubctl.h"
 
-#include "hubd-dbus-generated.h"
-
 /* a probe of a slow bucket: connection, put, get and delete */
 #define STORAGE_CALL_TIMEOUT_MS (5 * 60 * 1000)
 
@@ -16,14 +14,10 @@ static const GOptionEntry json_entries[] = {
 	{NULL},
 };
 
-static HubdDbusStorage *
+static HubdClient *
 hubctl_storage_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_STORAGE_PROXY,
-					"org.hubd.Hub1.Storage",
-					G_DBUS_PROXY_FLAGS_NONE,
-					STORAGE_CALL_TIMEOUT_MS);
+	return hubctl_context_get_client(ctx);
 }
 
 static GVariant *
@@ -37,7 +31,7 @@ hubctl_storage_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[G_N_ELEMENTS(json_entries)];
-	g_autoptr(HubdDbusStorage) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) backends = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubctlTable) table = NULL;
@@ -60,11 +54,14 @@ hubctl_storage_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_storage_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_storage_call_list_backends_sync(proxy,
-						       no_options(),
-						       &backends,
-						       NULL,
-						       &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_STORAGE,
+			 "ListBackends",
+			 g_variant_new("(@a{sv})", no_options()),
+			 STORAGE_CALL_TIMEOUT_MS,
+			 &error,
+			 "(@aa{sv})",
+			 &backends))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(backends);
@@ -93,7 +90,7 @@ hubctl_storage_test(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[G_N_ELEMENTS(json_entries)];
-	g_autoptr(HubdDbusStorage) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) report = NULL;
 	g_autoptr(GError) error = NULL;
 	gint exit_code = HUBCTL_EXIT_OK;
@@ -115,12 +112,14 @@ hubctl_storage_test(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = hubctl_storage_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_storage_call_test_backend_sync(proxy,
-						      argv[1],
-						      no_options(),
-						      &report,
-						      NULL,
-						      &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_STORAGE,
+			 "TestBackend",
+			 g_variant_new("(s@a{sv})", argv[1], no_options()),
+			 STORAGE_CALL_TIMEOUT_MS,
+			 &error,
+			 "(@a{sv})",
+			 &report))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(report);

@@ -6,14 +6,10 @@
 
 #include "hubctl.h"
 
-static HubdDbusSync *
+static HubdClient *
 sync_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_SYNC_PROXY,
-					"org.hubd.Hub1.Sync",
-					G_DBUS_PROXY_FLAGS_NONE,
-					-1);
+	return hubctl_context_get_client(ctx);
 }
 
 static GVariant *
@@ -54,7 +50,7 @@ sync_add(HubctlContext *ctx, gint argc, gchar **argv)
 	g_auto(GStrv) exclude = NULL;
 	gboolean to_cache = FALSE, delete_removed = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusSync) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(HubctlAddress) address = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *rule_id = NULL;
@@ -164,14 +160,18 @@ sync_add(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_dict_clear(&options);
 		return HUBCTL_EXIT_UNREACHABLE;
 	}
-	if (!hubd_dbus_sync_call_add_rule_sync(proxy,
-					       type != NULL ? type : "model",
-					       address->repo_id,
-					       target,
-					       g_variant_dict_end(&options),
-					       &rule_id,
-					       NULL,
-					       &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_SYNC,
+			 "AddRule",
+			 g_variant_new("(sss@a{sv})",
+				       type != NULL ? type : "model",
+				       address->repo_id,
+				       target,
+				       g_variant_dict_end(&options)),
+			 -1,
+			 &error,
+			 "(s)",
+			 &rule_id))
 		return hubctl_report_error(error);
 	g_print("%s\n", rule_id);
 	return HUBCTL_EXIT_OK;
@@ -195,7 +195,7 @@ sync_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusSync) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) rules = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubctlTable) table = NULL;
@@ -217,7 +217,14 @@ sync_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = sync_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_sync_call_list_rules_sync(proxy, no_options(), &rules, NULL, &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_SYNC,
+			 "ListRules",
+			 g_variant_new("(@a{sv})", no_options()),
+			 -1,
+			 &error,
+			 "(@aa{sv})",
+			 &rules))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(rules);
@@ -254,7 +261,7 @@ sync_status(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusSync) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) rule = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubctlTable) table = NULL;
@@ -283,7 +290,14 @@ sync_status(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = sync_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_sync_call_get_rule_sync(proxy, argv[1], no_options(), &rule, NULL, &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_SYNC,
+			 "GetRule",
+			 g_variant_new("(s@a{sv})", argv[1], no_options()),
+			 -1,
+			 &error,
+			 "(@a{sv})",
+			 &rule))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(rule);
@@ -333,7 +347,7 @@ sync_run_or_remove(HubctlContext *ctx, gint argc, gchar **argv, gboolean run)
 	const gchar *command = run ? "sync run" : "sync remove";
 	gboolean quiet = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusSync) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job = NULL;
 	const GOptionEntry entries[] = {
@@ -356,15 +370,24 @@ sync_run_or_remove(HubctlContext *ctx, gint argc, gchar **argv, gboolean run)
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
 	if (!run) {
-		if (!hubd_dbus_sync_call_remove_rule_sync(proxy,
-							  argv[1],
-							  no_options(),
-							  NULL,
-							  &error))
+		if (!hubctl_call(proxy,
+				 HUBD_INTERFACE_SYNC,
+				 "RemoveRule",
+				 g_variant_new("(s@a{sv})", argv[1], no_options()),
+				 -1,
+				 &error,
+				 "()"))
 			return hubctl_report_error(error);
 		return HUBCTL_EXIT_OK;
 	}
-	if (!hubd_dbus_sync_call_run_sync(proxy, argv[1], no_options(), &job, NULL, &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_SYNC,
+			 "Run",
+			 g_variant_new("(s@a{sv})", argv[1], no_options()),
+			 -1,
+			 &error,
+			 "(o)",
+			 &job))
 		return hubctl_report_error(error);
 	return hubctl_job_wait(ctx, job, quiet, NULL);
 }

@@ -114,7 +114,7 @@ hubctl_upload_run(HubctlContext *ctx,
 	g_autofree gchar *local = g_canonicalize_filename(local_arg, NULL);
 	gboolean is_dir = g_file_test(local, G_FILE_TEST_IS_DIR);
 	g_autofree gchar *folder_path = NULL;
-	g_autoptr(HubdDbusTransfers) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	GVariantBuilder options;
@@ -162,32 +162,39 @@ hubctl_upload_run(HubctlContext *ctx,
 					      "{sv}",
 					      "delete_patterns",
 					      hubctl_upload_strv(o->delete));
-		ok = hubd_dbus_transfers_call_upload_folder_sync(proxy,
-								 o->type,
-								 repo_id,
-								 o->revision,
-								 path_in_repo != NULL ? path_in_repo
-										      : "",
-								 local,
-								 g_variant_builder_end(&options),
-								 &job_path,
-								 NULL,
-								 &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_TRANSFERS,
+				 "UploadFolder",
+				 g_variant_new("(sssss@a{sv})",
+					       o->type,
+					       repo_id,
+					       o->revision,
+					       path_in_repo != NULL ? path_in_repo : "",
+					       local,
+					       g_variant_builder_end(&options)),
+				 -1,
+				 &error,
+				 "(o)",
+				 &job_path);
 	} else {
 		g_autofree gchar *base = g_path_get_basename(local);
 		GVariant *files = g_variant_new_parsed("[(%s, %s)]",
 						       local,
 						       path_in_repo != NULL ? path_in_repo : base);
 
-		ok = hubd_dbus_transfers_call_upload_sync(proxy,
-							  o->type,
-							  repo_id,
-							  o->revision,
-							  files,
-							  g_variant_builder_end(&options),
-							  &job_path,
-							  NULL,
-							  &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_TRANSFERS,
+				 "Upload",
+				 g_variant_new("(sss@a(ss)@a{sv})",
+					       o->type,
+					       repo_id,
+					       o->revision,
+					       files,
+					       g_variant_builder_end(&options)),
+				 -1,
+				 &error,
+				 "(o)",
+				 &job_path);
 	}
 	if (!ok)
 		return hubctl_report_error(error);
@@ -382,7 +389,7 @@ const HubctlCommand hubctl_upload_command = {
 static gint
 hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint argc, gchar **argv)
 {
-	g_autoptr(HubdDbusTransfers) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *job_path = NULL;
 	g_autoptr(GPtrArray) patterns = g_ptr_array_new();
@@ -419,15 +426,19 @@ hubctl_repo_files_delete(HubctlContext *ctx, const HubctlUploadOptions *o, gint 
 			"{sv}",
 			"delete_patterns",
 			g_variant_new_strv((const gchar *const *)patterns->pdata, patterns->len));
-	if (!hubd_dbus_transfers_call_commit_sync(proxy,
-						  o->type,
-						  o->address->repo_id,
-						  o->revision,
-						  g_variant_builder_end(&ops),
-						  g_variant_builder_end(&options),
-						  &job_path,
-						  NULL,
-						  &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_TRANSFERS,
+			 "Commit",
+			 g_variant_new("(sss@aa{sv}@a{sv})",
+				       o->type,
+				       o->address->repo_id,
+				       o->revision,
+				       g_variant_builder_end(&ops),
+				       g_variant_builder_end(&options)),
+			 -1,
+			 &error,
+			 "(o)",
+			 &job_path))
 		return hubctl_report_error(error);
 	return hubctl_upload_finish(ctx, o, job_path);
 }

@@ -8,14 +8,10 @@
 
 #include "hubctl.h"
 
-static HubdDbusWebhooks *
+static HubdClient *
 webhooks_proxy(HubctlContext *ctx)
 {
-	return hubctl_context_new_proxy(ctx,
-					HUBD_DBUS_TYPE_WEBHOOKS_PROXY,
-					"org.hubd.Hub1.Webhooks",
-					G_DBUS_PROXY_FLAGS_NONE,
-					-1);
+	return hubctl_context_get_client(ctx);
 }
 
 static GVariant *
@@ -94,7 +90,7 @@ webhooks_list(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusWebhooks) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) list = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubctlTable) table = NULL;
@@ -116,7 +112,14 @@ webhooks_list(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = webhooks_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_webhooks_call_list_webhooks_sync(proxy, no_options(), &list, NULL, &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_WEBHOOKS,
+			 "ListWebhooks",
+			 g_variant_new("(@a{sv})", no_options()),
+			 -1,
+			 &error,
+			 "(@aa{sv})",
+			 &list))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(list);
@@ -201,7 +204,7 @@ webhooks_create_or_update(HubctlContext *ctx, gint argc, gchar **argv, gboolean 
 	gboolean secret_stdin = FALSE;
 	gboolean json = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusWebhooks) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	GVariantBuilder watched;
@@ -268,27 +271,35 @@ webhooks_create_or_update(HubctlContext *ctx, gint argc, gchar **argv, gboolean 
 		g_variant_builder_clear(&watched);
 		return HUBCTL_EXIT_UNREACHABLE;
 	}
-	if (update ? !hubd_dbus_webhooks_call_update_webhook_sync(
+	if (update ? !hubctl_call(
 			     proxy,
-			     argv[1],
-			     g_variant_builder_end(&watched),
-			     url != NULL ? url : "",
-			     domains != NULL ? (const gchar *const *)domains : empty,
-			     secret != NULL ? secret : "",
-			     no_options(),
-			     &result,
-			     NULL,
-			     &error)
-		   : !hubd_dbus_webhooks_call_create_webhook_sync(
+			     HUBD_INTERFACE_WEBHOOKS,
+			     "UpdateWebhook",
+			     g_variant_new("(s@a(ss)s^ass@a{sv})",
+					   argv[1],
+					   g_variant_builder_end(&watched),
+					   url != NULL ? url : "",
+					   domains != NULL ? (const gchar *const *)domains : empty,
+					   secret != NULL ? secret : "",
+					   no_options()),
+			     -1,
+			     &error,
+			     "(@a{sv})",
+			     &result)
+		   : !hubctl_call(
 			     proxy,
-			     g_variant_builder_end(&watched),
-			     url != NULL ? url : "",
-			     domains != NULL ? (const gchar *const *)domains : empty,
-			     secret != NULL ? secret : "",
-			     no_options(),
-			     &result,
-			     NULL,
-			     &error))
+			     HUBD_INTERFACE_WEBHOOKS,
+			     "CreateWebhook",
+			     g_variant_new("(@a(ss)s^ass@a{sv})",
+					   g_variant_builder_end(&watched),
+					   url != NULL ? url : "",
+					   domains != NULL ? (const gchar *const *)domains : empty,
+					   secret != NULL ? secret : "",
+					   no_options()),
+			     -1,
+			     &error,
+			     "(@a{sv})",
+			     &result))
 		return hubctl_report_error(error);
 	if (json)
 		return print_result(result, TRUE);
@@ -313,7 +324,7 @@ webhooks_one(HubctlContext *ctx, gint argc, gchar **argv, OneAction action)
 					     "webhooks delete"};
 	gboolean json = FALSE, yes = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusWebhooks) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
 	gboolean ok;
@@ -342,35 +353,43 @@ webhooks_one(HubctlContext *ctx, gint argc, gchar **argv, OneAction action)
 		return HUBCTL_EXIT_UNREACHABLE;
 	switch (action) {
 	case ONE_INFO:
-		ok = hubd_dbus_webhooks_call_get_webhook_sync(proxy,
-							      argv[1],
-							      no_options(),
-							      &result,
-							      NULL,
-							      &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_WEBHOOKS,
+				 "GetWebhook",
+				 g_variant_new("(s@a{sv})", argv[1], no_options()),
+				 -1,
+				 &error,
+				 "(@a{sv})",
+				 &result);
 		break;
 	case ONE_ENABLE:
-		ok = hubd_dbus_webhooks_call_enable_webhook_sync(proxy,
-								 argv[1],
-								 no_options(),
-								 &result,
-								 NULL,
-								 &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_WEBHOOKS,
+				 "EnableWebhook",
+				 g_variant_new("(s@a{sv})", argv[1], no_options()),
+				 -1,
+				 &error,
+				 "(@a{sv})",
+				 &result);
 		break;
 	case ONE_DISABLE:
-		ok = hubd_dbus_webhooks_call_disable_webhook_sync(proxy,
-								  argv[1],
-								  no_options(),
-								  &result,
-								  NULL,
-								  &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_WEBHOOKS,
+				 "DisableWebhook",
+				 g_variant_new("(s@a{sv})", argv[1], no_options()),
+				 -1,
+				 &error,
+				 "(@a{sv})",
+				 &result);
 		break;
 	default:
-		ok = hubd_dbus_webhooks_call_delete_webhook_sync(proxy,
-								 argv[1],
-								 no_options(),
-								 NULL,
-								 &error);
+		ok = hubctl_call(proxy,
+				 HUBD_INTERFACE_WEBHOOKS,
+				 "DeleteWebhook",
+				 g_variant_new("(s@a{sv})", argv[1], no_options()),
+				 -1,
+				 &error,
+				 "()");
 		break;
 	}
 	if (!ok)
@@ -385,7 +404,7 @@ webhooks_events(HubctlContext *ctx, gint argc, gchar **argv)
 {
 	gboolean json = FALSE;
 	gint exit_code = HUBCTL_EXIT_OK;
-	g_autoptr(HubdDbusWebhooks) proxy = NULL;
+	HubdClient *proxy = NULL;
 	g_autoptr(GVariant) events = NULL;
 	g_autoptr(GError) error = NULL;
 	const GOptionEntry entries[] = {
@@ -404,7 +423,14 @@ webhooks_events(HubctlContext *ctx, gint argc, gchar **argv)
 	proxy = webhooks_proxy(ctx);
 	if (proxy == NULL)
 		return HUBCTL_EXIT_UNREACHABLE;
-	if (!hubd_dbus_webhooks_call_list_events_sync(proxy, no_options(), &events, NULL, &error))
+	if (!hubctl_call(proxy,
+			 HUBD_INTERFACE_WEBHOOKS,
+			 "ListEvents",
+			 g_variant_new("(@a{sv})", no_options()),
+			 -1,
+			 &error,
+			 "(@aa{sv})",
+			 &events))
 		return hubctl_report_error(error);
 	if (json) {
 		g_autoptr(JsonNode) node = hubctl_variant_to_json(events);

@@ -12,10 +12,8 @@
 
 #include "hubctl-address.h"
 
-/* libhubd: its public API, and the generated proxies it builds on */
+/* libhubd's public API, as any app uses it: no generated D-Bus code */
 #include "hubd.h"
-
-#include "hubd-dbus-generated.h"
 
 G_BEGIN_DECLS
 
@@ -64,26 +62,28 @@ hubctl_context_get_bus_name(HubctlContext *ctx);
 HubdClient *
 hubctl_context_get_client(HubctlContext *ctx);
 
-/* Proxies for the interfaces at /org/hubd/Hub1 (NULL + message printed on failure). */
-HubdDbusDaemon *
-hubctl_context_get_daemon(HubctlContext *ctx);
-
 /* Flags for proxies made on the connection: DO_NOT_AUTO_START when hubd is
  * not D-Bus-activatable, so a vanished daemon fails fast. */
 GDBusProxyFlags
 hubctl_context_get_proxy_flags(HubctlContext *ctx);
 
-/* A new proxy of `proxy_type` (a generated HUBD_DBUS_TYPE_*_PROXY) for
- * `interface_name` at /org/hubd/Hub1, made with the context's proxy flags plus
- * `extra_flags`; `timeout_msec` is its default call timeout (-1: D-Bus's).
- * NULL (the "cannot reach hubd" message printed) on failure: the command then
- * returns HUBCTL_EXIT_UNREACHABLE. */
-gpointer
-hubctl_context_new_proxy(HubctlContext *ctx,
-			 GType proxy_type,
-			 const gchar *interface_name,
-			 GDBusProxyFlags extra_flags,
-			 gint timeout_msec);
+/* Calls `method` of `interface_name` on hubd's object through libhubd
+ * (hubd_client_call_sync(): hubd's errors arrive as HUBD_ERROR) and unpacks
+ * the reply as g_variant_get() does with `reply_format` — "(@a{sv})",
+ * "(o)", "(us)", "()", never '&' (the reply is freed on return) — into the
+ * pointers that follow (the caller owns what they get); the reply must have
+ * the type the format names. `parameters` (may be floating, or NULL) is
+ * consumed; `timeout_msec` -1 is D-Bus's default. `client` comes from
+ * hubctl_context_get_client(). FALSE with `error` set on failure. */
+gboolean
+hubctl_call(HubdClient *client,
+	    const gchar *interface_name,
+	    const gchar *method,
+	    GVariant *parameters,
+	    gint timeout_msec,
+	    GError **error,
+	    const gchar *reply_format,
+	    ...);
 
 /* socket_path: --socket, or NULL to use HUBD_SOCKET / the session bus. Makes
  * no connection yet; hubctl_report_unreachable() names its connection.
@@ -209,10 +209,19 @@ hubctl_stderr_is_tty(void);
  * hubctl_report_error and returns its exit code. */
 gint
 hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out);
+/* The same for a HubdJob the caller made (hubd_job_new_sync()) to follow it
+ * too; *message_out (may be NULL) gets why it failed, if it did. */
+gint
+hubctl_job_wait_job(HubctlContext *ctx,
+		    HubdJob *job,
+		    gboolean quiet,
+		    GVariant **result_out,
+		    gchar **message_out);
 
-/* The org.hubd.Hub1.Transfers proxy `download`, `upload` and `repo-files`
- * call (client/hubctl-download.c); NULL as hubctl_context_new_proxy(). */
-HubdDbusTransfers *
+/* The libhubd client `download`, `upload` and `repo-files` call
+ * org.hubd.Hub1.Transfers on (client/hubctl-download.c); NULL (the "cannot
+ * reach hubd" message printed) when hubd cannot be reached. */
+HubdClient *
 hubctl_transfers_proxy(HubctlContext *ctx);
 
 /* huggingface_hub's _format_timesince: "3 days ago" (client/hubctl-cache.c) */

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
  * accepts connect() (the kernel's backlog) but never answers the handshake. */
 #define HUBD_CLIENT_CONNECT_TIMEOUT_S 25
 
+/* The typed calls wait as long as hubd works: Info or List may follow many
+ * pages of the Hub's answers. */
+#define HUBD_CLIENT_NO_TIMEOUT G_MAXINT
+
 /* Connects as HubdClient's documentation says (hubd-client-connect.c):
  * socket_path, else the session bus, else the default socket when there is
  * no bus. The task's result is the client's connection, and the client's
@@ -40,28 +44,6 @@ hubd_client_set_proxy_flags(HubdClient *self, GDBusProxyFlags flags);
 GVariant *
 hubd_client_no_options(void);
 
-/* A method call on HUBD_OBJECT_PATH; the reply's hubd errors arrive as
- * HUBD_ERROR (hubd_client_call_finish). `parameters` may be floating. */
-void
-hubd_client_call(HubdClient *self,
-		 const gchar *interface_name,
-		 const gchar *method,
-		 GVariant *parameters,
-		 const GVariantType *reply_type,
-		 GCancellable *cancellable,
-		 GAsyncReadyCallback callback,
-		 gpointer user_data);
-GVariant *
-hubd_client_call_finish(HubdClient *self, GAsyncResult *result, GError **error);
-GVariant *
-hubd_client_call_sync(HubdClient *self,
-		      const gchar *interface_name,
-		      const gchar *method,
-		      GVariant *parameters,
-		      const GVariantType *reply_type,
-		      GCancellable *cancellable,
-		      GError **error);
-
 /* The same at another object (a job's). */
 GVariant *
 hubd_client_call_sync_at(HubdClient *self,
@@ -70,6 +52,7 @@ hubd_client_call_sync_at(HubdClient *self,
 			 const gchar *method,
 			 GVariant *parameters,
 			 const GVariantType *reply_type,
+			 gint timeout_msec,
 			 GCancellable *cancellable,
 			 GError **error);
 

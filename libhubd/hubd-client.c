@@ -20,6 +20,14 @@
  * are in the %HUBD_ERROR domain; a connection that fails gives the
  * %G_IO_ERROR or %G_DBUS_ERROR that GIO reported.
  *
+ * A client is a #GAsyncInitable and a #GInitable: a program that wants to
+ * know which socket a failed connection tried makes it with g_object_new()
+ * and g_initable_init(), then reads #HubdClient:socket-path.
+ *
+ * For the interfaces without typed calls — the plugins' — an app calls
+ * hubd_client_call() with the interface and method of hubd's D-Bus API,
+ * and hubd_job_new() for a job path such a call returned.
+ *
  * Since: 0.1
  */
 struct _HubdClient {
@@ -31,12 +39,16 @@ struct _HubdClient {
 
 static void
 hubd_client_async_initable_iface_init(GAsyncInitableIface *iface);
+static void
+hubd_client_initable_iface_init(GInitableIface *iface);
 
 G_DEFINE_TYPE_WITH_CODE(HubdClient,
 			hubd_client,
 			G_TYPE_OBJECT,
 			G_IMPLEMENT_INTERFACE(G_TYPE_ASYNC_INITABLE,
-					      hubd_client_async_initable_iface_init))
+					      hubd_client_async_initable_iface_init)
+				G_IMPLEMENT_INTERFACE(G_TYPE_INITABLE,
+						      hubd_client_initable_iface_init))
 
 enum { PROP_0, PROP_SOCKET_PATH, PROP_CONNECTION, N_PROPS };
 static GParamSpec *props[N_PROPS];
@@ -82,6 +94,21 @@ hubd_client_async_initable_iface_init(GAsyncInitableIface *iface)
 {
 	iface->init_async = hubd_client_init_async;
 	iface->init_finish = hubd_client_init_finish;
+}
+
+static gboolean
+hubd_client_initable_init(GInitable *initable, GCancellable *cancellable, GError **error)
+{
+	return hubd_client_init_sync(HUBD_CLIENT(initable), cancellable, error);
+}
+
+/* g_initable_init() on a client made with g_object_new(): on failure the
+ * client still says (HubdClient:socket-path) which socket it tried, which a
+ * program names in its "cannot reach hubd" message. */
+static void
+hubd_client_initable_iface_init(GInitableIface *iface)
+{
+	iface->init = hubd_client_initable_init;
 }
 
 static void
@@ -423,112 +450,6 @@ GVariant *
 hubd_client_no_options(void)
 {
 	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
-static GDBusCallFlags
-hubd_client_call_flags(HubdClient *self)
-{
-	return (self->proxy_flags & G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START) != 0
-		       ? G_DBUS_CALL_FLAGS_NO_AUTO_START
-		       : G_DBUS_CALL_FLAGS_NONE;
-}
-
-static void
-hubd_client_call_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	g_autoptr(GError) error = NULL;
-	GVariant *reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-
-	if (reply == NULL) {
-		hubd_error_fixup_remote(&error);
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_return_pointer(task, reply, (GDestroyNotify)g_variant_unref);
-}
-
-void
-hubd_client_call(HubdClient *self,
-		 const gchar *interface_name,
-		 const gchar *method,
-		 GVariant *parameters,
-		 const GVariantType *reply_type,
-		 GCancellable *cancellable,
-		 GAsyncReadyCallback callback,
-		 gpointer user_data)
-{
-	GTask *task = g_task_new(self, cancellable, callback, user_data);
-
-	g_task_set_source_tag(task, hubd_client_call);
-	/* no timeout: Info or List may follow many pages of the Hub's answers */
-	g_dbus_connection_call(self->connection,
-			       hubd_client_get_bus_name(self),
-			       HUBD_OBJECT_PATH,
-			       interface_name,
-			       method,
-			       parameters,
-			       reply_type,
-			       hubd_client_call_flags(self),
-			       G_MAXINT,
-			       cancellable,
-			       hubd_client_call_cb,
-			       task);
-}
-
-GVariant *
-hubd_client_call_finish(HubdClient *self, GAsyncResult *result, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
-	return g_task_propagate_pointer(G_TASK(result), error);
-}
-
-GVariant *
-hubd_client_call_sync_at(HubdClient *self,
-			 const gchar *object_path,
-			 const gchar *interface_name,
-			 const gchar *method,
-			 GVariant *parameters,
-			 const GVariantType *reply_type,
-			 GCancellable *cancellable,
-			 GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	GVariant *reply = g_dbus_connection_call_sync(self->connection,
-						      hubd_client_get_bus_name(self),
-						      object_path,
-						      interface_name,
-						      method,
-						      parameters,
-						      reply_type,
-						      hubd_client_call_flags(self),
-						      G_MAXINT,
-						      cancellable,
-						      &error_local);
-	if (reply == NULL) {
-		hubd_error_fixup_remote(&error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
-	}
-	return reply;
-}
-
-GVariant *
-hubd_client_call_sync(HubdClient *self,
-		      const gchar *interface_name,
-		      const gchar *method,
-		      GVariant *parameters,
-		      const GVariantType *reply_type,
-		      GCancellable *cancellable,
-		      GError **error)
-{
-	return hubd_client_call_sync_at(self,
-					HUBD_OBJECT_PATH,
-					interface_name,
-					method,
-					parameters,
-					reply_type,
-					cancellable,
-					error);
 }
 
 static void

@@ -33,4 +33,34 @@ hubd_client_get_bus_name(HubdClient *self);
 GDBusProxyFlags
 hubd_client_get_proxy_flags(HubdClient *self);
 
+/* Any method of hubd's object, for the interfaces without typed calls
+ * (plugins': Spaces, Endpoints, Storage, …); hubd-client-call.c */
+void
+hubd_client_call(HubdClient *self,
+		 const gchar *interface_name,
+		 const gchar *method,
+		 GVariant *parameters,
+		 const GVariantType *reply_type,
+		 gint timeout_msec,
+		 GCancellable *cancellable,
+		 GAsyncReadyCallback callback,
+		 gpointer user_data);
+GVariant *
+hubd_client_call_finish(HubdClient *self, GAsyncResult *result, GError **error);
+GVariant *
+hubd_client_call_sync(HubdClient *self,
+		      const gchar *interface_name,
+		      const gchar *method,
+		      GVariant *parameters,
+		      const GVariantType *reply_type,
+		      gint timeout_msec,
+		      GCancellable *cancellable,
+		      GError **error);
+GVariant *
+hubd_client_get_property_sync(HubdClient *self,
+			      const gchar *interface_name,
+			      const gchar *property_name,
+			      GCancellable *cancellable,
+			      GError **error);
+
 G_END_DECLS

@@ -6,22 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* The job's proxy is made first (subscribing to its signals), then its
- * properties are read: the order the Job contract asks for. */
-void
-hubd_job_new(HubdClient *client,
-	     const gchar *object_path,
-	     GCancellable *cancellable,
-	     GAsyncReadyCallback callback,
-	     gpointer user_data);
-HubdJob *
-hubd_job_new_finish(GAsyncResult *result, GError **error);
-HubdJob *
-hubd_job_new_sync(HubdClient *client,
-		  const gchar *object_path,
-		  GCancellable *cancellable,
-		  GError **error);
-
 /* Copies what a HubdDbusJob proxy of this job knows into it, notifying and
  * emitting ::progress; the proxies of a wait feed it too. */
 void

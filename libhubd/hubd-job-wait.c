@@ -79,12 +79,13 @@ hubd_job_wait_return(GTask *task,
 	hubd_job_wait_disconnect(w);
 	hubd_job_update(w->job, w->proxy);
 	if (!ok) {
-		g_task_return_new_error(
-			task,
-			HUBD_ERROR,
-			hubd_job_error_code(error_name),
-			"%s",
-			message != NULL && message[0] != '\0' ? message : _("the job failed"));
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					hubd_job_error_code(error_name),
+					"%s",
+					message != NULL && message[0] != '\0'
+						? message
+						: _("The job failed without saying why."));
 		return;
 	}
 	hubd_job_set_result(w->job, result);
@@ -157,8 +158,8 @@ hubd_job_wait_gone(GTask *task)
 	w->done = TRUE;
 	hubd_job_wait_disconnect(w);
 	g_task_return_new_error(task,
-				HUBD_ERROR,
-				HUBD_ERROR_FAILED,
+				G_IO_ERROR,
+				G_IO_ERROR_CLOSED,
 				"%s",
 				_("hubd went away before the job ended"));
 	g_object_unref(task);
@@ -221,7 +222,8 @@ hubd_job_wait_proxy_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_FAILED,
-					_("the job %s no longer exists"),
+					/* TRANSLATORS: %s is a D-Bus object path */
+					_("The job %s does not exist (any more)."),
 					hubd_job_get_object_path(w->job));
 		g_object_unref(task);
 		return;
@@ -303,7 +305,9 @@ hubd_job_wait(HubdJob *self,
  * The outcome of the job. On success, the file or folder it made — for a
  * download the file on disk, for a snapshot its folder; other kinds (an
  * upload) have none: read hubd_job_get_result(). A failed job gives its
- * %HUBD_ERROR (%HUBD_ERROR_CANCELLED when it was cancelled).
+ * %HUBD_ERROR (%HUBD_ERROR_CANCELLED when it was cancelled); hubd going
+ * away before the job ended (it left the bus, or the socket closed) gives
+ * %G_IO_ERROR_CLOSED.
  *
  * Returns: (transfer full) (nullable): the file or folder, or %NULL
  *
@@ -454,6 +458,7 @@ hubd_job_cancel_sync(HubdJob *self, GCancellable *cancellable, GError **error)
 					 "Cancel",
 					 g_variant_new("(@a{sv})", hubd_client_no_options()),
 					 G_VARIANT_TYPE_UNIT,
+					 -1,
 					 cancellable,
 					 error);
 	return reply != NULL;

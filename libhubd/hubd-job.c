@@ -35,6 +35,7 @@ struct _HubdJob {
 	guint files_total;
 	guint64 rate;
 	gchar *current_file;
+	GVariant *files; /* a(stt), as the Files property */
 	GVariant *result;
 };
 
@@ -125,6 +126,10 @@ hubd_job_update(HubdJob *self, gpointer proxy_ptr)
 	HUBD_JOB_UPDATE_NUMBER(files_done, hubd_dbus_job_get_files_done(proxy), PROP_FILES_DONE);
 	HUBD_JOB_UPDATE_NUMBER(files_total, hubd_dbus_job_get_files_total(proxy), PROP_FILES_TOTAL);
 	HUBD_JOB_UPDATE_NUMBER(rate, hubd_dbus_job_get_rate(proxy), PROP_RATE);
+	if (hubd_dbus_job_get_files(proxy) != NULL) {
+		g_clear_pointer(&self->files, g_variant_unref);
+		self->files = g_variant_ref(hubd_dbus_job_get_files(proxy));
+	}
 	if (result != NULL && g_variant_n_children(result) > 0 && self->result == NULL)
 		self->result = g_variant_ref(result);
 	g_object_thaw_notify(G_OBJECT(self));
@@ -207,6 +212,7 @@ hubd_job_finalize(GObject *object)
 	g_free(self->phase);
 	g_free(self->description);
 	g_free(self->current_file);
+	g_clear_pointer(&self->files, g_variant_unref);
 	g_clear_pointer(&self->result, g_variant_unref);
 	G_OBJECT_CLASS(hubd_job_parent_class)->finalize(object);
 }
@@ -415,6 +421,22 @@ hubd_job_new_proxy_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_task_return_pointer(task, hubd_job_new_for_proxy(data->client, proxy), g_object_unref);
 }
 
+/**
+ * hubd_job_new:
+ * @client: the #HubdClient the job was started on
+ * @object_path: the job's object path, as a call returned it (a method of
+ *   hubd's D-Bus API that starts long work returns one, e.g. through
+ *   hubd_client_call())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the job is ready
+ * @user_data: data for @callback
+ *
+ * Makes a #HubdJob of a job hubd runs: it subscribes to the job's signals
+ * first, then reads its properties (the order the job contract asks for),
+ * and follows its progress from then on. Wait for it with hubd_job_wait().
+ *
+ * Since: 0.1
+ */
 void
 hubd_job_new(HubdClient *client,
 	     const gchar *object_path,
@@ -422,8 +444,13 @@ hubd_job_new(HubdClient *client,
 	     GAsyncReadyCallback callback,
 	     gpointer user_data)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
-	HubdJobNew *data = g_new0(HubdJobNew, 1);
+	GTask *task;
+	HubdJobNew *data;
+
+	g_return_if_fail(HUBD_IS_CLIENT(client));
+	g_return_if_fail(object_path != NULL && g_variant_is_object_path(object_path));
+	task = g_task_new(client, cancellable, callback, user_data);
+	data = g_new0(HubdJobNew, 1);
 
 	data->client = g_object_ref(client);
 	data->object_path = g_strdup(object_path);
@@ -438,12 +465,36 @@ hubd_job_new(HubdClient *client,
 				task);
 }
 
+/**
+ * hubd_job_new_finish:
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the job, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
 HubdJob *
 hubd_job_new_finish(GAsyncResult *result, GError **error)
 {
+	g_return_val_if_fail(G_IS_TASK(result), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
 }
 
+/**
+ * hubd_job_new_sync:
+ * @client: the #HubdClient the job was started on
+ * @object_path: the job's object path, as a call returned it
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a #HubdJob as hubd_job_new() does, blocking. Its progress is
+ * followed in the thread-default main context of the caller.
+ *
+ * Returns: (transfer full): the job, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
 HubdJob *
 hubd_job_new_sync(HubdClient *client,
 		  const gchar *object_path,
@@ -451,8 +502,11 @@ hubd_job_new_sync(HubdClient *client,
 		  GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
-	g_autoptr(HubdDbusJob) proxy =
-		hubd_dbus_job_proxy_new_sync(hubd_client_get_connection(client),
+	g_autoptr(HubdDbusJob) proxy = NULL;
+
+	g_return_val_if_fail(HUBD_IS_CLIENT(client), NULL);
+	g_return_val_if_fail(object_path != NULL && g_variant_is_object_path(object_path), NULL);
+	proxy = hubd_dbus_job_proxy_new_sync(hubd_client_get_connection(client),
 					     hubd_client_get_proxy_flags(client),
 					     hubd_client_get_bus_name(client),
 					     object_path,
@@ -629,6 +683,26 @@ hubd_job_get_current_file(HubdJob *self)
 {
 	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
 	return self->current_file;
+}
+
+/**
+ * hubd_job_get_files:
+ * @self: a #HubdJob
+ *
+ * The files of the job with their progress, as org.hubd.Hub1.Job's `Files`:
+ * for each its path in the repo, bytes done and bytes in all (0 while
+ * unknown). A progress display draws a line per file from it.
+ *
+ * Returns: (nullable) (transfer none): an `a(stt)`, or %NULL before hubd
+ *   listed any
+ *
+ * Since: 0.1
+ */
+GVariant *
+hubd_job_get_files(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), NULL);
+	return self->files;
 }
 
 /**

@@ -3,10 +3,27 @@
 
 #include <gio/gio.h>
 
+#include "hubd-client.h"
+
 G_BEGIN_DECLS
 
 #define HUBD_TYPE_JOB (hubd_job_get_type())
 G_DECLARE_FINAL_TYPE(HubdJob, hubd_job, HUBD, JOB, GObject)
+
+/* A job a call returned the path of (hubd_client_call()) */
+void
+hubd_job_new(HubdClient *client,
+	     const gchar *object_path,
+	     GCancellable *cancellable,
+	     GAsyncReadyCallback callback,
+	     gpointer user_data);
+HubdJob *
+hubd_job_new_finish(GAsyncResult *result, GError **error);
+HubdJob *
+hubd_job_new_sync(HubdClient *client,
+		  const gchar *object_path,
+		  GCancellable *cancellable,
+		  GError **error);
 
 const gchar *
 hubd_job_get_object_path(HubdJob *self);
@@ -30,6 +47,8 @@ guint64
 hubd_job_get_rate(HubdJob *self);
 const gchar *
 hubd_job_get_current_file(HubdJob *self);
+GVariant *
+hubd_job_get_files(HubdJob *self);
 GVariant *
 hubd_job_get_result(HubdJob *self);
 

@@ -86,6 +86,87 @@ G_BEGIN_DECLS
 #define HUBD_INTERFACE_CACHE "org.hubd.Hub1.Cache"
 
 /**
+ * HUBD_INTERFACE_ACCESS:
+ *
+ * Access requests of gated repositories. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_ACCESS "org.hubd.Hub1.Access"
+
+/**
+ * HUBD_INTERFACE_CARDS:
+ *
+ * Model and dataset cards (README.md metadata). Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_CARDS "org.hubd.Hub1.Cards"
+
+/**
+ * HUBD_INTERFACE_DISCUSSIONS:
+ *
+ * Discussions and pull requests of a repository. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_DISCUSSIONS "org.hubd.Hub1.Discussions"
+
+/**
+ * HUBD_INTERFACE_GIT:
+ *
+ * What git and git-lfs ask hubd: credentials, LFS uploads. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_GIT "org.hubd.Hub1.Git"
+
+/**
+ * HUBD_INTERFACE_WEBHOOKS:
+ *
+ * The user's webhooks, and the events hubd received. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_WEBHOOKS "org.hubd.Hub1.Webhooks"
+
+/**
+ * HUBD_INTERFACE_SYNC:
+ *
+ * Folders kept in step with a repository. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_SYNC "org.hubd.Hub1.Sync"
+
+/**
+ * HUBD_INTERFACE_STORAGE:
+ *
+ * The storage backends (S3, …) of the storage plugin. Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_STORAGE "org.hubd.Hub1.Storage"
+
+/**
+ * HUBD_INTERFACE_SPACES:
+ *
+ * Spaces: runtime, hardware, secrets, logs (the spaces plugin). Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_SPACES "org.hubd.Hub1.Spaces"
+
+/**
+ * HUBD_INTERFACE_ENDPOINTS:
+ *
+ * Inference Endpoints (the endpoints plugin). Call it with hubd_client_call().
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_ENDPOINTS "org.hubd.Hub1.Endpoints"
+
+/**
  * HUBD_SOCKET_ENV:
  *
  * The environment variable naming the Unix socket a client uses instead of

@@ -277,7 +277,7 @@ hubd_repo_id_path_rule(const gchar *path, gsize segment_max)
  * @rev: a branch, tag, `refs/pr/N`, `refs/convert/…` or commit id
  * @error: return location for a #GError
  *
- * Non-empty UTF-8 of at most %HUBD_REVISION_MAX bytes, no control
+ * Non-empty UTF-8 of at most 255 bytes, no control
  * characters, no leading `/`, no empty, `.` or `..` segment.
  *
  * Returns: %TRUE, or %FALSE with %HUBD_ERROR_INVALID_ARGUMENT

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "hubd-repo-id.h"
+
 G_BEGIN_DECLS
 
 /* Longest repo name (and namespace) the Hub accepts, as huggingface_hub. */
@@ -39,23 +41,8 @@ hubd_repo_type_from_string(const gchar *s, HubdRepoType *out, GError **error);
 const gchar *
 hubd_repo_type_to_string(HubdRepoType type);
 
-/* huggingface_hub's validate_repo_id, plus hfjs's refusal of type prefixes
- * ("datasets/…") and, with `require_namespace` (creation), of bare names. */
-gboolean
-hubd_repo_id_validate(const gchar *repo_id, gboolean require_namespace, GError **error);
-
-/* A branch, tag, refs/pr/N, refs/convert/… or commit hash: non-empty UTF-8,
- * at most HUBD_REVISION_MAX bytes, no control chars, no leading '/', no empty,
- * '.' or '..' segment. */
-gboolean
-hubd_revision_validate(const gchar *rev, GError **error);
-
-/* huggingface_hub's _validate_path_in_repo for uploads: strips leading '/'
- * and './', refuses '.'/'..'/empty segments, backslashes, control chars,
- * invalid UTF-8 and any '.git' or '.cache' segment. Returns the cleaned path,
- * which passes this function again unchanged. */
-gchar *
-hubd_path_in_repo_normalize(const gchar *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* hubd_repo_id_validate(), hubd_revision_validate() and
+ * hubd_path_in_repo_normalize() are public: hubd-repo-id.h */
 
 /* For a path that came from the Hub, before it is joined to a local
  * directory: relative, no empty, '.' or '..' segment, no backslash, no control

@@ -16,6 +16,7 @@
 #include "hubd-job.h"
 #include "hubd-names.h"
 #include "hubd-repo-file.h"
+#include "hubd-repo-id.h"
 #include "hubd-repo-info.h"
 #include "hubd-user.h"
 #include "hubd-version.h"

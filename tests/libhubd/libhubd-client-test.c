@@ -3,7 +3,9 @@
  * On the session bus and on hubd's Unix socket (given, and through
  * HUBD_SOCKET): connecting, typed results, an upload and a download as jobs
  * with progress (the bytes on disk compared), typed errors for a missing
- * repo, and a client that finds no hubd. */
+ * repo, and a client that finds no hubd. The generic calls an app makes on
+ * a plugin's interface (the test plugin's org.hubd.Hub1.TestPlugin), its
+ * errors and a job it starts, and the public repo-id checks. */
 #include <glib/gstdio.h>
 #include <hubd.h>
 
@@ -13,6 +15,7 @@
 #define ALICE_WRITE "hf_alice_write_0000000000000000000000"
 #define REPO        "alice/libhubd-c"
 #define BLOB_SIZE   (2 * 1024 * 1024 + 5)
+#define TEST_IFACE  "org.hubd.Hub1.TestPlugin"
 
 typedef struct {
 	HubdTestHub *hub;
@@ -325,6 +328,22 @@ job_has_bytes(gpointer user_data)
 	return hubd_job_get_bytes_done(HUBD_JOB(user_data)) > 0;
 }
 
+/* The per-file lines a progress display draws: the file in flight, with
+ * some bytes done of its size. */
+static gboolean
+job_lists_slow_file(gpointer user_data)
+{
+	GVariant *files = hubd_job_get_files(HUBD_JOB(user_data));
+	const gchar *path = NULL;
+	guint64 done = 0;
+	guint64 total = 0;
+
+	if (files == NULL || g_variant_n_children(files) != 1)
+		return FALSE;
+	g_variant_get_child(files, 0, "(&stt)", &path, &done, &total);
+	return g_strcmp0(path, "slow.bin") == 0 && done > 0 && total == BLOB_SIZE - 1;
+}
+
 /* A download the local Hub's CDN sends 16 KiB every 100 ms: cancelled once
  * bytes flow, the wait ends with HUBD_ERROR_CANCELLED and no file is there. */
 static void
@@ -354,6 +373,9 @@ test_cancel(void)
 	/* progress reaches the job's properties from its own proxy, in this context */
 	g_assert_true(hubd_test_wait_for(job_has_bytes, job, HUBD_TEST_TIMEOUT_S * 1000));
 	g_assert_cmpuint(hubd_job_get_bytes_done(job), <, BLOB_SIZE - 1);
+	g_assert_true(hubd_job_get_files(job) != NULL &&
+		      g_variant_is_of_type(hubd_job_get_files(job), G_VARIANT_TYPE("a(stt)")));
+	g_assert_true(hubd_test_wait_for(job_lists_slow_file, job, HUBD_TEST_TIMEOUT_S * 1000));
 	g_assert_true(hubd_job_cancel_sync(job, NULL, &error));
 	g_assert_no_error(error);
 	file = hubd_job_wait_sync(job, NULL, &error);
@@ -363,6 +385,230 @@ test_cancel(void)
 	g_assert_false(g_file_query_exists(target, NULL));
 	hubd_test_hub_clear_faults(fx.hub);
 	hubd_test_rm_rf(dir);
+}
+
+static gchar *
+ping_sync(HubdClient *client, const gchar *text, GError **error)
+{
+	g_autoptr(GVariant) reply = hubd_client_call_sync(client,
+							  TEST_IFACE,
+							  "Ping",
+							  g_variant_new("(sa{sv})", text, NULL),
+							  G_VARIANT_TYPE("(s)"),
+							  -1,
+							  NULL,
+							  error);
+	gchar *answer = NULL;
+
+	if (reply != NULL)
+		g_variant_get(reply, "(s)", &answer);
+	return answer;
+}
+
+static void
+called_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GVariant **reply = user_data;
+	g_autoptr(GError) error = NULL;
+
+	*reply = hubd_client_call_finish(HUBD_CLIENT(source), res, &error);
+	g_assert_no_error(error);
+}
+
+/* A plugin's interface, which libhubd has no typed call for: the generic
+ * call on the bus and the socket, sync and async, with hubd's errors typed. */
+static void
+test_generic_call(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(HubdClient) socket_client = NULL;
+	g_autoptr(HubdRepoInfo) info = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) version = NULL;
+	g_autoptr(GVariant) async_reply = NULL;
+	g_autofree gchar *answer = NULL;
+	g_autofree gchar *socket_answer = NULL;
+	const gchar *commit = NULL;
+
+	g_assert_no_error(error);
+	answer = ping_sync(client, "from C", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(answer, ==, "pong: from C");
+
+	socket_client = hubd_client_new_for_socket_sync(fx.daemon->socket_path, NULL, &error);
+	g_assert_no_error(error);
+	socket_answer = ping_sync(socket_client, "over the socket", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(socket_answer, ==, "pong: over the socket");
+
+	/* the plugin asks the Hub: the commit is the one the typed call sees */
+	reply = hubd_client_call_sync(client,
+				      TEST_IFACE,
+				      "ResolveRevision",
+				      g_variant_new("(sssa{sv})", "model", REPO, "", NULL),
+				      G_VARIANT_TYPE("(s)"),
+				      -1,
+				      NULL,
+				      &error);
+	g_assert_no_error(error);
+	info = hubd_client_repo_info_sync(client, "model", REPO, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(&s)", &commit);
+	g_assert_cmpstr(commit, ==, hubd_repo_info_get_sha(info));
+	g_clear_pointer(&reply, g_variant_unref);
+
+	/* hubd's errors arrive typed, the message without the D-Bus prefix */
+	reply = hubd_client_call_sync(
+		client,
+		TEST_IFACE,
+		"ResolveRevision",
+		g_variant_new("(sssa{sv})", "model", "alice/missing", "", NULL),
+		G_VARIANT_TYPE("(s)"),
+		-1,
+		NULL,
+		&error);
+	g_assert_null(reply);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_REPO_NOT_FOUND);
+	g_assert_null(strstr(error->message, "GDBus.Error"));
+	g_clear_error(&error);
+	reply = hubd_client_call_sync(client,
+				      TEST_IFACE,
+				      "Ping",
+				      g_variant_new_parsed("('x', {'loud': <true>})"),
+				      G_VARIANT_TYPE("(s)"),
+				      -1,
+				      NULL,
+				      &error);
+	g_assert_null(reply);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "loud"));
+	g_clear_error(&error);
+
+	/* async, on the socket */
+	hubd_client_call(socket_client,
+			 TEST_IFACE,
+			 "Ping",
+			 g_variant_new("(sa{sv})", "async", NULL),
+			 G_VARIANT_TYPE("(s)"),
+			 -1,
+			 NULL,
+			 called_cb,
+			 &async_reply);
+	while (async_reply == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	g_variant_get(async_reply, "(&s)", &commit);
+	g_assert_cmpstr(commit, ==, "pong: async");
+
+	/* a property of hubd's object */
+	version = hubd_client_get_property_sync(client,
+						HUBD_INTERFACE_DAEMON,
+						"Version",
+						NULL,
+						&error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(g_variant_get_string(version, NULL), ==, PACKAGE_VERSION);
+}
+
+static void
+count_files(HubdJob *job, gpointer user_data)
+{
+	guint *max_files = user_data;
+
+	*max_files = MAX(*max_files, hubd_job_get_files_done(job));
+}
+
+/* A job a plugin's method started: made a HubdJob from its path, followed
+ * and waited for; a failing one and a path that is no job give errors. */
+static void
+test_generic_job(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdClient) client = hubd_client_new_sync(NULL, &error);
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(HubdJob) job = NULL;
+	g_autoptr(HubdJob) failing = NULL;
+	g_autoptr(HubdJob) missing = NULL;
+	g_autoptr(GFile) file = NULL;
+	g_autofree gchar *path = NULL;
+	const gchar *job_path = NULL;
+	guint32 steps = 0;
+	guint max_files = 0;
+
+	g_assert_no_error(error);
+	reply = hubd_client_call_sync(client,
+				      TEST_IFACE,
+				      "StartJob",
+				      g_variant_new("(uuba{sv})", 4, 50, FALSE, NULL),
+				      G_VARIANT_TYPE("(o)"),
+				      -1,
+				      NULL,
+				      &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(&o)", &job_path);
+	g_assert_true(g_str_has_prefix(job_path, HUBD_JOB_PATH_PREFIX));
+	job = hubd_job_new_sync(client, job_path, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(hubd_job_get_object_path(job), ==, job_path);
+	g_assert_cmpstr(hubd_job_get_kind(job), ==, "download");
+	g_signal_connect(job, "progress", G_CALLBACK(count_files), &max_files);
+	file = hubd_job_wait_sync(job, NULL, &error);
+	g_assert_no_error(error);
+	path = g_file_get_path(file);
+	g_assert_cmpstr(path, ==, "/test/path");
+	g_assert_true(g_variant_lookup(hubd_job_get_result(job), "steps", "u", &steps));
+	g_assert_cmpuint(steps, ==, 4);
+	g_assert_cmpuint(hubd_job_get_bytes_done(job), ==, 4000);
+	g_assert_cmpuint(max_files, ==, 4);
+	g_clear_pointer(&reply, g_variant_unref);
+
+	reply = hubd_client_call_sync(client,
+				      TEST_IFACE,
+				      "StartJob",
+				      g_variant_new("(uuba{sv})", 1, 10, TRUE, NULL),
+				      G_VARIANT_TYPE("(o)"),
+				      -1,
+				      NULL,
+				      &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(&o)", &job_path);
+	failing = hubd_job_new_sync(client, job_path, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_null(hubd_job_wait_sync(failing, NULL, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_FAILED);
+	g_assert_cmpstr(hubd_job_get_state(failing), ==, "failed");
+	g_clear_error(&error);
+
+	missing = hubd_job_new_sync(client, HUBD_JOB_PATH_PREFIX "999999", NULL, &error);
+	g_assert_no_error(error);
+	g_assert_null(hubd_job_wait_sync(missing, NULL, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, "999999"));
+}
+
+/* The checks hubd makes, public so a client refuses bad input first. */
+static void
+test_repo_id_checks(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *clean = NULL;
+
+	g_assert_true(hubd_repo_id_validate("alice/demo", TRUE, &error));
+	g_assert_no_error(error);
+	g_assert_false(hubd_repo_id_validate("demo", TRUE, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_false(hubd_repo_id_validate("a/b/c", FALSE, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_false(hubd_revision_validate("main/../x", &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	clean = hubd_path_in_repo_normalize("./sub/file.txt", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(clean, ==, "sub/file.txt");
+	g_assert_null(hubd_path_in_repo_normalize("sub/.git/config", &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
 }
 
 static void
@@ -392,6 +638,9 @@ main(int argc, char **argv)
 	g_test_add_func("/libhubd/errors", test_errors);
 	g_test_add_func("/libhubd/cancel", test_cancel);
 	g_test_add_func("/libhubd/no-hubd", test_no_hubd);
+	g_test_add_func("/libhubd/generic-call", test_generic_call);
+	g_test_add_func("/libhubd/generic-job", test_generic_job);
+	g_test_add_func("/libhubd/repo-id-checks", test_repo_id_checks);
 	rc = g_test_run();
 	hubd_test_daemon_stop(fx.daemon);
 	hubd_test_hub_stop(fx.hub);

@@ -5,7 +5,9 @@ Run by with-hub.sh: hubd on the private session bus, alice logged in, the
 local Hub behind it. Publishes a small model with upload_folder, reads it
 back with repo_info / list_files / list_repos, downloads a file with progress
 (sync and async), scans the cache, and checks that a missing repo is a
-GLib.Error of the Hubd.Error domain with the REPO_NOT_FOUND code.
+GLib.Error of the Hubd.Error domain with the REPO_NOT_FOUND code. Calls a
+plugin's interface (the test plugin's) through Client.call_sync, with its
+errors typed, and follows a job it started with Job.new_sync.
 Prints TAP.
 """
 import os
@@ -155,6 +157,29 @@ expect_error("downloading from a missing repo fails with REPO_NOT_FOUND", Hubd.E
 expect_error("a bad repo id is INVALID_ARGUMENT", Hubd.Error.INVALID_ARGUMENT,
              client.repo_info_sync, "model", "not a/valid/id", None, None)
 check("error codes have D-Bus names", Hubd.error_code_to_name(Hubd.Error.REPO_NOT_FOUND) == "RepoNotFound")
+
+# ---- a plugin's interface, through the generic call (no typed wrapper)
+reply = client.call_sync("org.hubd.Hub1.TestPlugin", "Ping", GLib.Variant("(sa{sv})", ("from Python", {})),
+                         GLib.VariantType.new("(s)"), -1, None)
+check("call_sync on a plugin's interface returns its reply", reply.unpack() == ("pong: from Python",), repr(reply))
+e = expect_error("call_sync maps hubd's errors: a missing repo is REPO_NOT_FOUND", Hubd.Error.REPO_NOT_FOUND,
+                 client.call_sync, "org.hubd.Hub1.TestPlugin", "ResolveRevision",
+                 GLib.Variant("(sssa{sv})", ("model", "alice/no-such-repo", "", {})),
+                 GLib.VariantType.new("(s)"), -1, None)
+check("… with hubd's message, without the D-Bus prefix", e is not None and "GDBus" not in e.message, e and e.message)
+(job_path,) = client.call_sync("org.hubd.Hub1.TestPlugin", "StartJob",
+                               GLib.Variant("(uuba{sv})", (3, 30, False, {})),
+                               GLib.VariantType.new("(o)"), -1, None).unpack()
+plugin_job = Hubd.Job.new_sync(client, job_path, None)
+done_seen = []
+plugin_job.connect("progress", lambda j: done_seen.append(j.props.bytes_done))
+result_file = plugin_job.wait_sync(None)
+check("Job.new_sync follows a job a generic call started, to its result",
+      result_file.get_path() == "/test/path" and plugin_job.get_result().unpack().get("steps") == 3
+      and plugin_job.props.bytes_done == 3000, f"{result_file and result_file.get_path()} {done_seen}")
+version = client.get_property_sync(Hubd.INTERFACE_DAEMON, "Version", None)
+check("get_property_sync reads hubd's Version", isinstance(version.unpack(), str) and version.unpack() != "",
+      repr(version))
 
 check("delete_repo", client.delete_repo_sync("model", repo, False, None))
 expect_error("the deleted repo is gone", Hubd.Error.REPO_NOT_FOUND, client.repo_info_sync, "model", repo, None, None)

@@ -31,7 +31,9 @@ pids+=($!)
 read -r -t 20 url <&3 || die "the local Hub printed no URL"
 export HUBD_TEST_HUB_URL="$url"
 
-"$HUBD_TEST_HUBD" --endpoint "$url" --verbose >"$work/hubd.log" 2>&1 &
+# the test plugin too: the Python test calls its interface as an app calls a plugin's
+"$HUBD_TEST_HUBD" --endpoint "$url" --verbose \
+	${HUBD_TEST_PLUGIN_DIR:+--plugin-dir "$HUBD_TEST_PLUGIN_DIR"} >"$work/hubd.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 200); do
 	"$HUBD_TEST_HUBCTL" status >/dev/null 2>&1 && break
