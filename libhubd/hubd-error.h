@@ -49,6 +49,8 @@ G_BEGIN_DECLS
  * @HUBD_ERROR_TIMED_OUT: waited as long as asked and it was not done (since 0.1)
  * @HUBD_ERROR_DEPLOY_FAILED: a Space or an Inference Endpoint failed to build or
  *   run; the message is its own (since 0.1)
+ * @HUBD_ERROR_NOT_FOUND: the Hub has no such thing that is not a repo, a
+ *   revision or a file, e.g. a webhook id (since 0.1)
  * @HUBD_ERROR_LAST: the number of codes
  *
  * The codes of %HUBD_ERROR, each sent over D-Bus as
@@ -77,6 +79,7 @@ typedef enum {
 	HUBD_ERROR_FAILED,
 	HUBD_ERROR_TIMED_OUT,
 	HUBD_ERROR_DEPLOY_FAILED,
+	HUBD_ERROR_NOT_FOUND,
 	HUBD_ERROR_LAST,
 } HubdError;
 
