@@ -69,7 +69,7 @@ discussion_json(TesthubContext *ctx, TesthubRepo *repo, JsonObject *d, gchar **w
 	return o;
 }
 
-/* the payload's `comment` (§1.5): no content when hidden, the URL is the
+/* the payload's `comment` (§1.6): no content when hidden, the URL is the
  * discussion's with the comment id as fragment */
 static JsonObject *
 comment_json(TesthubContext *ctx, JsonObject *e, const gchar *discussion_web)
