@@ -250,6 +250,40 @@ test_refusals(Fixture *f, gconstpointer data)
 	g_assert_null(strstr(log, secret));
 }
 
+/* the Hub's deliveries reuse a connection: the second of two deliveries
+ * with curl opens none */
+static void
+test_keep_alive(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *secret = NULL;
+	g_autofree gchar *id = create_managed(f, &secret);
+	g_autofree gchar *good = payload(id);
+	g_autofree gchar *file = g_build_filename(f->tmp, "body", NULL);
+	g_autofree gchar *at = g_strconcat("@", file, NULL);
+	g_autofree gchar *header = g_strdup_printf("X-Webhook-Secret: %s", secret);
+	g_autofree gchar *out = NULL;
+	const gchar *argv[] = {"curl",
+			       "-s",
+			       "-o",
+			       "/dev/null",
+			       "-o",
+			       "/dev/null",
+			       "-w",
+			       "%{http_code}:%{num_connects} ",
+			       "-H",
+			       header,
+			       "--data-binary",
+			       at,
+			       f->listener,
+			       f->listener,
+			       NULL};
+
+	hubd_test_write_file(file, good);
+	g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, &out, NULL), ==, 0);
+	g_assert_cmpstr(out, ==, "200:1 200:0 ");
+	g_assert_cmpuint(n_events(f), ==, 2);
+}
+
 typedef struct {
 	GVariant *event;
 } Received;
@@ -808,6 +842,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_refusals,
+		   fixture_teardown);
+	g_test_add("/webhooks/keep-alive",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_keep_alive,
 		   fixture_teardown);
 	g_test_add("/webhooks/delivery",
 		   Fixture,

@@ -19,16 +19,23 @@
  * SoupServer with soup_server_accept_iostream(): the SoupServer's own
  * listener in libsoup 3.2 keeps a reference to every socket it accepts
  * (fixed upstream in soup-listener.c, listen_watch), a leak per delivery in
- * a daemon that runs for months. */
+ * a daemon that runs for months. That server keeps a connection alive only
+ * while it has a listener of its own (soup-server.c, request_finished():
+ * "priv->listeners"); without one every delivery cost a connection. So it
+ * gets a listener that can never accept anything: one end of a socket pair
+ * whose other end stays here, unreachable from outside the process. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-listener.h"
 
+#include <errno.h>
 #include <gio/gnetworking.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "hubd-error.h"
 
@@ -39,6 +46,7 @@ struct _HubdWebhookListener {
 	gpointer user_data;
 	SoupServer *server;
 	GSocketService *service;
+	GSocket *keepalive_peer;      /* the other end of the server's own "listener" */
 	GTlsCertificate *certificate; /* NULL: plain HTTP */
 	gchar *url;
 	guint request_timeout_s;
@@ -380,6 +388,35 @@ parse_address(const gchar *address, gchar **host, guint16 *port, GError **error)
 	return TRUE;
 }
 
+/* see the top of this file: keep-alive needs the server to have a listener */
+static gboolean
+give_keepalive_listener(HubdWebhookListener *self, GError **error)
+{
+	g_autoptr(GSocket) ours = NULL;
+	int fds[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_FAILED,
+			    _("Cannot set up the webhook listener: %s"),
+			    g_strerror(errno));
+		return FALSE;
+	}
+	ours = g_socket_new_from_fd(fds[0], error);
+	if (ours == NULL) {
+		close(fds[0]);
+		close(fds[1]);
+		return FALSE;
+	}
+	self->keepalive_peer = g_socket_new_from_fd(fds[1], error);
+	if (self->keepalive_peer == NULL) {
+		close(fds[1]);
+		return FALSE;
+	}
+	return soup_server_listen_socket(self->server, ours, 0, error);
+}
+
 /* once the thread is gone (or was never started) */
 static void
 clear_server(HubdWebhookListener *self)
@@ -390,6 +427,7 @@ clear_server(HubdWebhookListener *self)
 		g_clear_object(&self->service);
 	}
 	g_clear_object(&self->server);
+	g_clear_object(&self->keepalive_peer);
 	g_clear_object(&self->certificate);
 	g_clear_pointer(&self->loop, g_main_loop_unref);
 	g_clear_pointer(&self->context, g_main_context_unref);
@@ -451,6 +489,11 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 				self,
 				0);
 	soup_server_add_handler(self->server, NULL, handler_cb, self, NULL);
+	if (!give_keepalive_listener(self, error)) {
+		g_main_context_pop_thread_default(self->context);
+		clear_server(self);
+		return FALSE;
+	}
 	self->certificate = g_steal_pointer(&cert);
 	self->service = g_socket_service_new();
 	g_socket_listener_set_backlog(G_SOCKET_LISTENER(self->service), LISTEN_BACKLOG);
