@@ -54,6 +54,8 @@ struct _HubdWebhookListener {
 	GMainLoop *loop;
 	GThread *thread;
 	GMainContext *main_context; /* where func is called */
+	GMutex pending_lock;
+	GPtrArray *pending; /* HubdWebhookEvent*, accepted, not yet handed over */
 };
 
 G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
@@ -76,14 +78,27 @@ hubd_webhook_listener_dispose(GObject *object)
 }
 
 static void
+hubd_webhook_listener_finalize(GObject *object)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(object);
+
+	g_ptr_array_unref(self->pending);
+	g_mutex_clear(&self->pending_lock);
+	G_OBJECT_CLASS(hubd_webhook_listener_parent_class)->finalize(object);
+}
+
+static void
 hubd_webhook_listener_class_init(HubdWebhookListenerClass *klass)
 {
 	G_OBJECT_CLASS(klass)->dispose = hubd_webhook_listener_dispose;
+	G_OBJECT_CLASS(klass)->finalize = hubd_webhook_listener_finalize;
 }
 
 static void
 hubd_webhook_listener_init(HubdWebhookListener *self)
 {
+	g_mutex_init(&self->pending_lock);
+	self->pending = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_webhook_event_free);
 }
 
 HubdWebhookListener *
@@ -222,28 +237,40 @@ request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_dat
 	g_signal_connect(msg, "disconnected", G_CALLBACK(finished_cb), NULL);
 }
 
-typedef struct {
-	HubdWebhookListener *self;
-	HubdWebhookEvent *event;
-} Accepted;
-
-static void
-accepted_free(Accepted *a)
-{
-	g_object_unref(a->self);
-	hubd_webhook_event_free(a->event);
-	g_free(a);
-}
-
-/* on the main loop */
+/* On the main loop: every event accepted since the last call, in order. The
+ * listener thread wakes the main loop once per batch, not once per event. */
 static gboolean
 deliver_cb(gpointer user_data)
 {
-	Accepted *a = user_data;
+	HubdWebhookListener *self = user_data;
+	g_autoptr(GPtrArray) batch = NULL;
 
-	if (a->self->func != NULL)
-		a->self->func(a->event, a->self->user_data);
+	g_mutex_lock(&self->pending_lock);
+	batch = g_steal_pointer(&self->pending);
+	self->pending = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_webhook_event_free);
+	g_mutex_unlock(&self->pending_lock);
+	for (guint i = 0; self->func != NULL && i < batch->len; i++)
+		self->func(g_ptr_array_index(batch, i), self->user_data);
 	return G_SOURCE_REMOVE;
+}
+
+static void
+hand_over(HubdWebhookListener *self, HubdWebhookEvent *event)
+{
+	gboolean first;
+
+	/* the signal's a{sv} is made here, off the main loop */
+	hubd_webhook_event_get_variant(event);
+	g_mutex_lock(&self->pending_lock);
+	g_ptr_array_add(self->pending, event);
+	first = self->pending->len == 1;
+	g_mutex_unlock(&self->pending_lock);
+	if (first)
+		g_main_context_invoke_full(self->main_context,
+					   G_PRIORITY_DEFAULT,
+					   deliver_cb,
+					   g_object_ref(self),
+					   g_object_unref);
 }
 
 /* the whole request is in */
@@ -287,17 +314,8 @@ handler_cb(SoupServer *server,
 			event->webhook_id,
 			webhook_id);
 	reply_static(msg, SOUP_STATUS_OK, BODY_OK);
-	if (self->func != NULL) {
-		Accepted *a = g_new0(Accepted, 1);
-
-		a->self = g_object_ref(self);
-		a->event = g_steal_pointer(&event);
-		g_main_context_invoke_full(self->main_context,
-					   G_PRIORITY_DEFAULT,
-					   deliver_cb,
-					   a,
-					   (GDestroyNotify)accepted_free);
-	}
+	if (self->func != NULL)
+		hand_over(self, g_steal_pointer(&event));
 }
 
 /* on the listener thread: a new connection, for the SoupServer */
