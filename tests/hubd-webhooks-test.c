@@ -756,6 +756,42 @@ test_slow_sender(Fixture *f, gconstpointer data)
 		g_assert_cmpint(n, ==, 0);
 	/* and the listener still serves others */
 	g_assert_cmpuint(post(f, "POST", NULL, "{}", 2), ==, 401);
+
+	/* a kept-alive connection closed while the listener waits for its next
+	 * request: the timer of that request goes with it (it once fired on a
+	 * freed message one timeout later: a crash under load, and always
+	 * under AddressSanitizer) */
+	g_clear_object(&conn);
+	conn = g_socket_client_connect_to_host(client,
+					       g_uri_get_host(uri),
+					       (guint16)g_uri_get_port(uri),
+					       NULL,
+					       &error);
+	g_assert_no_error(error);
+	{
+		const gchar *get = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+		g_assert_true(
+			g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)),
+						  get,
+						  strlen(get),
+						  NULL,
+						  NULL,
+						  &error));
+		n = g_input_stream_read(g_io_stream_get_input_stream(G_IO_STREAM(conn)),
+					buf,
+					sizeof buf - 1,
+					NULL,
+					&error);
+		g_assert_no_error(error);
+		g_assert_cmpint(n, >, 12);
+		buf[n] = '\0';
+		g_assert_true(g_str_has_prefix(buf, "HTTP/1.1 405"));
+	}
+	g_assert_true(g_io_stream_close(G_IO_STREAM(conn), NULL, &error));
+	/* past the 1 s request timeout */
+	g_usleep(2 * G_USEC_PER_SEC);
+	g_assert_cmpuint(post(f, "POST", NULL, "{}", 2), ==, 401);
 }
 
 static void

@@ -174,19 +174,27 @@ request_timeout_cb(gpointer user_data)
 }
 
 static void
-stop_timer(SoupServerMessage *msg)
+destroy_timer(gpointer data)
 {
-	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
-
-	if (timer != NULL) {
-		g_source_destroy(timer);
-		g_source_unref(timer);
-	}
+	g_source_destroy(data);
+	g_source_unref(data);
 }
 
-/* headers in: refuse what needs no body read */
+/* also when the message goes without finishing (a kept-alive connection
+ * closed while waiting for its next request): the timer goes with it */
 static void
-got_headers_cb(SoupServerMessage *msg, gpointer user_data)
+stop_timer(SoupServerMessage *msg)
+{
+	g_object_set_data(G_OBJECT(msg), TIMER_KEY, NULL);
+}
+
+/* headers in (the server's early handler): refuse what needs no body read */
+static void
+early_handler_cb(SoupServer *server,
+		 SoupServerMessage *msg,
+		 const char *path,
+		 GHashTable *query,
+		 gpointer user_data)
 {
 	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
@@ -217,8 +225,9 @@ got_headers_cb(SoupServerMessage *msg, gpointer user_data)
 	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, id, g_free);
 }
 
+/* the server's request-finished and request-aborted */
 static void
-finished_cb(SoupServerMessage *msg, gpointer user_data)
+finished_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	stop_timer(msg);
 }
@@ -231,10 +240,9 @@ request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_dat
 
 	g_source_set_callback(timer, request_timeout_cb, msg, NULL);
 	g_source_attach(timer, self->context);
-	g_object_set_data(G_OBJECT(msg), TIMER_KEY, timer);
-	g_signal_connect_object(msg, "got-headers", G_CALLBACK(got_headers_cb), user_data, 0);
-	g_signal_connect(msg, "finished", G_CALLBACK(finished_cb), NULL);
-	g_signal_connect(msg, "disconnected", G_CALLBACK(finished_cb), NULL);
+	/* the server's own signals and early handler do the rest: no closure
+	 * per request */
+	g_object_set_data_full(G_OBJECT(msg), TIMER_KEY, timer, destroy_timer);
 }
 
 /* On the main loop: every event accepted since the last call, in order. The
@@ -506,7 +514,10 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 				G_CALLBACK(request_started_cb),
 				self,
 				0);
+	soup_server_add_early_handler(self->server, NULL, early_handler_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, handler_cb, self, NULL);
+	g_signal_connect(self->server, "request-finished", G_CALLBACK(finished_cb), NULL);
+	g_signal_connect(self->server, "request-aborted", G_CALLBACK(finished_cb), NULL);
 	if (!give_keepalive_listener(self, error)) {
 		g_main_context_pop_thread_default(self->context);
 		clear_server(self);
