@@ -51,6 +51,8 @@ G_BEGIN_DECLS
  *   run; the message is its own (since 0.1)
  * @HUBD_ERROR_NO_SPACE: the disk (or quota) is full; the message names the
  *   file that did not fit (since 0.1)
+ * @HUBD_ERROR_NOT_FOUND: the Hub has no such thing that is not a repo, a
+ *   revision or a file, e.g. a webhook id (since 0.1)
  * @HUBD_ERROR_LAST: the number of codes
  *
  * The codes of %HUBD_ERROR, each sent over D-Bus as
@@ -80,6 +82,7 @@ typedef enum {
 	HUBD_ERROR_TIMED_OUT,
 	HUBD_ERROR_DEPLOY_FAILED,
 	HUBD_ERROR_NO_SPACE,
+	HUBD_ERROR_NOT_FOUND,
 	HUBD_ERROR_LAST,
 } HubdError;
 

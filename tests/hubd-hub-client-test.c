@@ -228,6 +228,7 @@ test_error_classification(void)
 		{412, NULL, NULL, "https://h/api/models/a/b/commit/main", HUBD_ERROR_CONFLICT},
 		{429, NULL, NULL, "https://h/api/models", HUBD_ERROR_RATE_LIMITED},
 		{400, NULL, NULL, "https://h/api/models", HUBD_ERROR_BAD_REQUEST},
+		{404, NULL, NULL, "https://h/api/settings/webhooks/0a1b", HUBD_ERROR_NOT_FOUND},
 		{422, NULL, NULL, "https://h/api/models", HUBD_ERROR_BAD_REQUEST},
 		{500, NULL, NULL, "https://h/api/models", HUBD_ERROR_SERVER},
 		{503, NULL, NULL, "https://h/api/models", HUBD_ERROR_SERVER},

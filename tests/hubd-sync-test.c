@@ -512,6 +512,23 @@ test_restart(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(strlen(json_object_get_string_member(rule, "last_commit")), ==, 40);
 }
 
+/* Sync.Run of rule `id` succeeds and reports `path` as the one file removed */
+static void
+run_removing(Fixture *f, const gchar *id, const gchar *path)
+{
+	g_autoptr(HubdTestJobResult) r =
+		hubd_test_run_job(f->bus,
+				  "org.hubd.Hub1.Sync.Run",
+				  g_variant_new_parsed("(%s, @a{sv} {})", id),
+				  WAIT_MS);
+	g_autofree const gchar **removed = NULL;
+
+	g_assert_true(r->ok);
+	g_assert_true(g_variant_lookup(r->result, "removed", "^a&s", &removed));
+	g_assert_cmpuint(g_strv_length((gchar **)removed), ==, 1);
+	g_assert_cmpstr(removed[0], ==, path);
+}
+
 static void
 test_delete_and_idempotent(Fixture *f, gconstpointer data)
 {
@@ -523,7 +540,6 @@ test_delete_and_idempotent(Fixture *f, gconstpointer data)
 	g_autofree gchar *kept = g_build_filename(f->dir, "keep.txt", NULL);
 	g_autofree gchar *kept_other = g_build_filename(other_dir, "keep.txt", NULL);
 	g_autoptr(HubdTestJobResult) r = NULL;
-	g_autofree const gchar **removed = NULL;
 	gboolean changed = TRUE;
 	const gchar *del[] = {"repo-files", "delete", REPO, "keep.txt", NULL};
 
@@ -534,14 +550,7 @@ test_delete_and_idempotent(Fixture *f, gconstpointer data)
 	hubd_test_write_file(mine, "the user's own\n");
 	/* upstream removes keep.txt */
 	g_assert_cmpint(hubd_test_run_hubctl(del, NULL, NULL, NULL), ==, 0);
-	r = hubd_test_run_job(f->bus,
-			      "org.hubd.Hub1.Sync.Run",
-			      g_variant_new_parsed("(%s, @a{sv} {})", id),
-			      WAIT_MS);
-	g_assert_true(r->ok);
-	g_assert_true(g_variant_lookup(r->result, "removed", "^a&s", &removed));
-	g_assert_cmpuint(g_strv_length((gchar **)removed), ==, 1);
-	g_assert_cmpstr(removed[0], ==, "keep.txt");
+	run_removing(f, id, "keep.txt");
 	g_assert_false(g_file_test(kept, G_FILE_TEST_EXISTS));
 	hubd_test_assert_file_equals(mine, "the user's own\n");
 	/* without --delete it stays */
@@ -549,7 +558,6 @@ test_delete_and_idempotent(Fixture *f, gconstpointer data)
 	hubd_test_assert_file_equals(kept_other, "kept\n");
 	/* nothing new: nothing transferred, not even a listing */
 	hubd_test_hub_clear_requests(f->hub);
-	g_clear_pointer(&r, hubd_test_job_result_free);
 	r = hubd_test_run_job(f->bus,
 			      "org.hubd.Hub1.Sync.Run",
 			      g_variant_new_parsed("(%s, @a{sv} {})", id),
@@ -571,20 +579,58 @@ test_delete_and_idempotent(Fixture *f, gconstpointer data)
 	}
 }
 
-/* a storage URL as the target: the built-in file:// backend */
+/* the object of `path` is the file that was there: same inode and mtime
+ * (the file backend writes a new file and renames it over the key) */
+static void
+assert_untouched(const gchar *path, const GStatBuf *before)
+{
+	GStatBuf now;
+
+	g_assert_cmpint(g_stat(path, &now), ==, 0);
+	g_assert_cmpuint(now.st_ino, ==, before->st_ino);
+	g_assert_cmpint(now.st_mtim.tv_sec, ==, before->st_mtim.tv_sec);
+	g_assert_cmpint(now.st_mtim.tv_nsec, ==, before->st_mtim.tv_nsec);
+}
+
+/* a storage URL as the target (the built-in file:// backend): --delete
+ * removes what upstream removed and nothing else; objects already there are
+ * not put again, whether this rule put them or not */
 static void
 test_storage_target(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *url = g_strconcat("file://", f->dir, NULL);
 	g_autofree gchar *id = NULL;
+	g_autofree gchar *again = NULL;
 	g_autofree gchar *kept = g_build_filename(f->dir, "keep.txt", NULL);
 	g_autofree gchar *readme = g_build_filename(f->dir, "README.md", NULL);
+	g_autofree gchar *fresh = g_build_filename(f->dir, "new.txt", NULL);
+	g_autofree gchar *theirs = g_build_filename(f->dir, "theirs.txt", NULL);
+	g_autofree gchar *sha = NULL;
+	const gchar *del[] = {"repo-files", "delete", REPO, "keep.txt", NULL};
+	GStatBuf readme_st, fresh_st;
 
 	g_mkdir_with_parents(f->dir, 0700);
-	id = sync_ok("add", REPO, "--to", url, NULL);
+	hubd_test_write_file(theirs, "not the rule's\n");
+	id = sync_ok("add", REPO, "--to", url, "--delete", NULL);
 	g_free(sync_ok("run", id, NULL));
 	hubd_test_assert_file_equals(kept, "kept\n");
 	hubd_test_assert_file_equals(readme, "# s\n");
+	g_assert_cmpint(g_stat(readme, &readme_st), ==, 0);
+	/* upstream: a new file, keep.txt removed, README.md as it was */
+	sha = commit(f, "new.txt", "new\n");
+	g_assert_cmpint(hubd_test_run_hubctl(del, NULL, NULL, NULL), ==, 0);
+	run_removing(f, id, "keep.txt");
+	g_assert_false(g_file_test(kept, G_FILE_TEST_EXISTS));
+	hubd_test_assert_file_equals(fresh, "new\n");
+	hubd_test_assert_file_equals(theirs, "not the rule's\n");
+	assert_untouched(readme, &readme_st);
+	/* a rule with no record of its own finds everything there: puts nothing */
+	g_assert_cmpint(g_stat(fresh, &fresh_st), ==, 0);
+	again = sync_ok("add", REPO, "--to", url, "--delete", NULL);
+	g_free(sync_ok("run", again, NULL));
+	assert_untouched(readme, &readme_st);
+	assert_untouched(fresh, &fresh_st);
+	hubd_test_assert_file_equals(theirs, "not the rule's\n");
 }
 
 int

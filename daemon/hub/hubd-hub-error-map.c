@@ -185,6 +185,10 @@ hubd_hub_client_error_from_response(guint status,
 				? HUBD_ERROR_ENTRY_NOT_FOUND
 				: HUBD_ERROR_REPO_NOT_FOUND;
 		summary = _("Not found");
+	} else if (status == 404) {
+		/* a webhook, a collection, an endpoint… that the Hub does not know */
+		ecode = HUBD_ERROR_NOT_FOUND;
+		summary = _("Not found");
 	} else if (status >= 500) {
 		ecode = HUBD_ERROR_SERVER;
 		summary = _("The Hub had an internal error");

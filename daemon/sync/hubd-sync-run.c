@@ -6,7 +6,8 @@
  * again, which makes runs idempotent and lets a run cut short resume.
  * A folder target gets a tree per commit and a switch (hubd-sync-folder.c);
  * the cache target is the shared cache; a storage target receives the
- * files of the cached snapshot, each under its path in the repo. */
+ * files of the cached snapshot, each under its path in the repo, skipping
+ * what it holds already (hubd-sync-storage.c). */
 #define G_LOG_DOMAIN "HubdSync"
 
 #include "hubd-sync-run.h"
@@ -18,6 +19,7 @@
 #include "hubd-snapshot.h"
 #include "hubd-storage.h"
 #include "hubd-sync-folder.h"
+#include "hubd-sync-storage.h"
 
 typedef struct {
 	HubdContext *context;
@@ -36,9 +38,8 @@ typedef struct {
 	GStrv removed;
 	/* storage */
 	HubdStorage *storage;
-	GStrv files;
-	gchar *snapshot_path;
-	guint next;
+	gchar *prefix;
+	gchar *manifest;
 	gboolean changed;
 } Run;
 
@@ -57,8 +58,8 @@ run_free(Run *r)
 	g_clear_pointer(&r->result, g_variant_unref);
 	g_strfreev(r->removed);
 	g_clear_object(&r->storage);
-	g_strfreev(r->files);
-	g_free(r->snapshot_path);
+	g_free(r->prefix);
+	g_free(r->manifest);
 	g_free(r);
 }
 
@@ -114,76 +115,22 @@ finish_folder_thread(GTask *task, gpointer source, gpointer data, GCancellable *
 	run_return(task);
 }
 
-/* ---- storage: one put after the other ---- */
+/* ---- storage ---- */
 
 static void
-put_next(GTask *task);
-
-static void
-put_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
+	Run *r = g_task_get_task_data(task);
 	GError *error = NULL;
-	g_autoptr(HubdStorageObject) obj =
-		hubd_storage_put_finish(HUBD_STORAGE(source), res, &error);
+	guint n_put = 0;
 
-	if (obj == NULL) {
+	if (!hubd_sync_storage_finish(res, &r->removed, &n_put, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
-	put_next(g_steal_pointer(&task));
-}
-
-static void
-put_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = user_data;
-	Run *r = g_task_get_task_data(task);
-	GError *error = NULL;
-	g_autoptr(GFileInputStream) in = g_file_read_finish(G_FILE(source), res, &error);
-	g_autoptr(GFileInfo) info = NULL;
-
-	/* the cached file is open: its size is a fstat away */
-	if (in != NULL)
-		info = g_file_input_stream_query_info(in,
-						      G_FILE_ATTRIBUTE_STANDARD_SIZE,
-						      NULL,
-						      &error);
-	if (info == NULL) {
-		g_task_return_error(task, error);
-		g_object_unref(task);
-		return;
-	}
-	hubd_storage_put_async(r->storage,
-			       r->files[r->next - 1],
-			       G_INPUT_STREAM(in),
-			       g_file_info_get_size(info),
-			       g_task_get_cancellable(task),
-			       put_done_cb,
-			       task);
-}
-
-static void
-put_next(GTask *task)
-{
-	Run *r = g_task_get_task_data(task);
-	g_autofree gchar *local = NULL;
-	g_autoptr(GFile) file = NULL;
-
-	if (r->files == NULL || r->files[r->next] == NULL) {
-		r->changed = g_strcmp0(r->previous, r->commit) != 0;
-		run_return(task);
-		g_object_unref(task);
-		return;
-	}
-	local = g_build_filename(r->snapshot_path, r->files[r->next++], NULL);
-	file = g_file_new_for_path(local);
-	hubd_job_set_phase(r->job, "storing");
-	g_file_read_async(file,
-			  G_PRIORITY_DEFAULT,
-			  g_task_get_cancellable(task),
-			  put_opened_cb,
-			  task);
+	r->changed = n_put > 0 || r->removed[0] != NULL || g_strcmp0(r->previous, r->commit) != 0;
+	run_return(task);
 }
 
 /* ---- the snapshot ---- */
@@ -205,11 +152,25 @@ snapshot_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	case HUBD_SYNC_TARGET_FOLDER:
 		g_task_run_in_thread(task, finish_folder_thread);
 		return;
-	case HUBD_SYNC_TARGET_STORAGE:
-		g_variant_lookup(r->result, "files", "^as", &r->files);
-		g_variant_lookup(r->result, "path", "s", &r->snapshot_path);
-		put_next(g_steal_pointer(&task));
+	case HUBD_SYNC_TARGET_STORAGE: {
+		g_autofree const gchar **files = NULL;
+		g_autofree gchar *path = NULL;
+		GCancellable *cancellable = g_task_get_cancellable(task);
+
+		g_variant_lookup(r->result, "files", "^a&s", &files);
+		g_variant_lookup(r->result, "path", "s", &path);
+		hubd_sync_storage_async(r->storage,
+					r->prefix,
+					path,
+					files,
+					r->delete_removed,
+					r->manifest,
+					r->job,
+					cancellable,
+					stored_cb,
+					g_steal_pointer(&task));
 		return;
+	}
 	case HUBD_SYNC_TARGET_CACHE:
 	default:
 		r->changed = r->changed || g_strcmp0(r->previous, r->commit) != 0;
@@ -303,7 +264,12 @@ hubd_sync_run_async(HubdContext *context,
 		return;
 	}
 	case HUBD_SYNC_TARGET_STORAGE:
-		r->storage = hubd_storage_new("sync", r->target, NULL, cancellable, &error);
+		r->storage = hubd_sync_storage_resolve(context,
+						       r->target,
+						       &r->prefix,
+						       cancellable,
+						       &error);
+		r->manifest = hubd_sync_storage_manifest_path(rule->id);
 		if (r->storage == NULL) {
 			g_task_return_error(task, error);
 			return;

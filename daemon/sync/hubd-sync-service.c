@@ -16,6 +16,7 @@
 #include "hubd-job.h"
 #include "hubd-sync-rule.h"
 #include "hubd-sync-scheduler.h"
+#include "hubd-sync-storage.h"
 #include "hubd-webhooks.h"
 
 struct _HubdSyncService {
@@ -217,6 +218,13 @@ handle_remove_rule(HubdDbusSync *skeleton,
 	if (!hubd_sync_scheduler_remove(self->scheduler, rule_id, &webhook_id)) {
 		return_unknown(invocation, rule_id);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	/* what a storage target's rule put stays there; only its record goes */
+	{
+		g_autofree gchar *manifest = hubd_sync_storage_manifest_path(rule_id);
+		g_autoptr(GFile) file = g_file_new_for_path(manifest);
+
+		g_file_delete_async(file, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
 	}
 	if (webhook_id != NULL) {
 		g_autoptr(HubdHubApi) api =

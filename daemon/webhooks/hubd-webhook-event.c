@@ -45,6 +45,7 @@ hubd_webhook_event_free(HubdWebhookEvent *event)
 	g_clear_pointer(&event->updated_refs, g_ptr_array_unref);
 	g_free(event->webhook_id);
 	g_free(event->payload);
+	g_clear_pointer(&event->variant, g_variant_unref);
 	g_free(event);
 }
 
@@ -286,6 +287,14 @@ hubd_webhook_event_to_variant(const HubdWebhookEvent *event)
 	g_variant_builder_add(&b, "{sv}", "received_at", g_variant_new_int64(event->received_at));
 	g_variant_builder_add(&b, "{sv}", "payload", g_variant_new_string(event->payload));
 	return g_variant_builder_end(&b);
+}
+
+GVariant *
+hubd_webhook_event_get_variant(HubdWebhookEvent *event)
+{
+	if (event->variant == NULL)
+		event->variant = g_variant_ref_sink(hubd_webhook_event_to_variant(event));
+	return event->variant;
 }
 
 gboolean

@@ -27,6 +27,7 @@ typedef struct {
 	gchar *webhook_id;
 	gint64 received_at; /* g_get_real_time() */
 	gchar *payload;     /* the body as received (valid UTF-8) */
+	GVariant *variant;  /* hubd_webhook_event_get_variant()'s, once made */
 } HubdWebhookEvent;
 
 HubdWebhookEvent *
@@ -38,6 +39,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdWebhookEvent, hubd_webhook_event_free)
 /* The a{sv} of Webhooks.Received (floating) */
 GVariant *
 hubd_webhook_event_to_variant(const HubdWebhookEvent *event);
+
+/* The same, made once and kept with the event (borrowed, not floating): the
+ * listener makes it on its thread, the history and the signal share it. */
+GVariant *
+hubd_webhook_event_get_variant(HubdWebhookEvent *event);
 
 /* TRUE when the event says the repo's content (or the repo) changed, so a
  * sync of `repo_type`/`repo_name` should run. */

@@ -19,16 +19,23 @@
  * SoupServer with soup_server_accept_iostream(): the SoupServer's own
  * listener in libsoup 3.2 keeps a reference to every socket it accepts
  * (fixed upstream in soup-listener.c, listen_watch), a leak per delivery in
- * a daemon that runs for months. */
+ * a daemon that runs for months. That server keeps a connection alive only
+ * while it has a listener of its own (soup-server.c, request_finished():
+ * "priv->listeners"); without one every delivery cost a connection. So it
+ * gets a listener that can never accept anything: one end of a socket pair
+ * whose other end stays here, unreachable from outside the process. */
 #define G_LOG_DOMAIN "HubdWebhooks"
 
 #include "hubd-webhook-listener.h"
 
+#include <errno.h>
 #include <gio/gnetworking.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "hubd-error.h"
 
@@ -39,6 +46,7 @@ struct _HubdWebhookListener {
 	gpointer user_data;
 	SoupServer *server;
 	GSocketService *service;
+	GSocket *keepalive_peer;      /* the other end of the server's own "listener" */
 	GTlsCertificate *certificate; /* NULL: plain HTTP */
 	gchar *url;
 	guint request_timeout_s;
@@ -46,6 +54,8 @@ struct _HubdWebhookListener {
 	GMainLoop *loop;
 	GThread *thread;
 	GMainContext *main_context; /* where func is called */
+	GMutex pending_lock;
+	GPtrArray *pending; /* HubdWebhookEvent*, accepted, not yet handed over */
 };
 
 G_DEFINE_TYPE(HubdWebhookListener, hubd_webhook_listener, G_TYPE_OBJECT)
@@ -68,14 +78,27 @@ hubd_webhook_listener_dispose(GObject *object)
 }
 
 static void
+hubd_webhook_listener_finalize(GObject *object)
+{
+	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(object);
+
+	g_ptr_array_unref(self->pending);
+	g_mutex_clear(&self->pending_lock);
+	G_OBJECT_CLASS(hubd_webhook_listener_parent_class)->finalize(object);
+}
+
+static void
 hubd_webhook_listener_class_init(HubdWebhookListenerClass *klass)
 {
 	G_OBJECT_CLASS(klass)->dispose = hubd_webhook_listener_dispose;
+	G_OBJECT_CLASS(klass)->finalize = hubd_webhook_listener_finalize;
 }
 
 static void
 hubd_webhook_listener_init(HubdWebhookListener *self)
 {
+	g_mutex_init(&self->pending_lock);
+	self->pending = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_webhook_event_free);
 }
 
 HubdWebhookListener *
@@ -151,19 +174,27 @@ request_timeout_cb(gpointer user_data)
 }
 
 static void
-stop_timer(SoupServerMessage *msg)
+destroy_timer(gpointer data)
 {
-	GSource *timer = g_object_steal_data(G_OBJECT(msg), TIMER_KEY);
-
-	if (timer != NULL) {
-		g_source_destroy(timer);
-		g_source_unref(timer);
-	}
+	g_source_destroy(data);
+	g_source_unref(data);
 }
 
-/* headers in: refuse what needs no body read */
+/* also when the message goes without finishing (a kept-alive connection
+ * closed while waiting for its next request): the timer goes with it */
 static void
-got_headers_cb(SoupServerMessage *msg, gpointer user_data)
+stop_timer(SoupServerMessage *msg)
+{
+	g_object_set_data(G_OBJECT(msg), TIMER_KEY, NULL);
+}
+
+/* headers in (the server's early handler): refuse what needs no body read */
+static void
+early_handler_cb(SoupServer *server,
+		 SoupServerMessage *msg,
+		 const char *path,
+		 GHashTable *query,
+		 gpointer user_data)
 {
 	HubdWebhookListener *self = HUBD_WEBHOOK_LISTENER(user_data);
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
@@ -194,8 +225,9 @@ got_headers_cb(SoupServerMessage *msg, gpointer user_data)
 	g_object_set_data_full(G_OBJECT(msg), WEBHOOK_KEY, id, g_free);
 }
 
+/* the server's request-finished and request-aborted */
 static void
-finished_cb(SoupServerMessage *msg, gpointer user_data)
+finished_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	stop_timer(msg);
 }
@@ -208,34 +240,45 @@ request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_dat
 
 	g_source_set_callback(timer, request_timeout_cb, msg, NULL);
 	g_source_attach(timer, self->context);
-	g_object_set_data(G_OBJECT(msg), TIMER_KEY, timer);
-	g_signal_connect_object(msg, "got-headers", G_CALLBACK(got_headers_cb), user_data, 0);
-	g_signal_connect(msg, "finished", G_CALLBACK(finished_cb), NULL);
-	g_signal_connect(msg, "disconnected", G_CALLBACK(finished_cb), NULL);
+	/* the server's own signals and early handler do the rest: no closure
+	 * per request */
+	g_object_set_data_full(G_OBJECT(msg), TIMER_KEY, timer, destroy_timer);
 }
 
-typedef struct {
-	HubdWebhookListener *self;
-	HubdWebhookEvent *event;
-} Accepted;
-
-static void
-accepted_free(Accepted *a)
-{
-	g_object_unref(a->self);
-	hubd_webhook_event_free(a->event);
-	g_free(a);
-}
-
-/* on the main loop */
+/* On the main loop: every event accepted since the last call, in order. The
+ * listener thread wakes the main loop once per batch, not once per event. */
 static gboolean
 deliver_cb(gpointer user_data)
 {
-	Accepted *a = user_data;
+	HubdWebhookListener *self = user_data;
+	g_autoptr(GPtrArray) batch = NULL;
 
-	if (a->self->func != NULL)
-		a->self->func(a->event, a->self->user_data);
+	g_mutex_lock(&self->pending_lock);
+	batch = g_steal_pointer(&self->pending);
+	self->pending = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_webhook_event_free);
+	g_mutex_unlock(&self->pending_lock);
+	for (guint i = 0; self->func != NULL && i < batch->len; i++)
+		self->func(g_ptr_array_index(batch, i), self->user_data);
 	return G_SOURCE_REMOVE;
+}
+
+static void
+hand_over(HubdWebhookListener *self, HubdWebhookEvent *event)
+{
+	gboolean first;
+
+	/* the signal's a{sv} is made here, off the main loop */
+	hubd_webhook_event_get_variant(event);
+	g_mutex_lock(&self->pending_lock);
+	g_ptr_array_add(self->pending, event);
+	first = self->pending->len == 1;
+	g_mutex_unlock(&self->pending_lock);
+	if (first)
+		g_main_context_invoke_full(self->main_context,
+					   G_PRIORITY_DEFAULT,
+					   deliver_cb,
+					   g_object_ref(self),
+					   g_object_unref);
 }
 
 /* the whole request is in */
@@ -279,17 +322,8 @@ handler_cb(SoupServer *server,
 			event->webhook_id,
 			webhook_id);
 	reply_static(msg, SOUP_STATUS_OK, BODY_OK);
-	if (self->func != NULL) {
-		Accepted *a = g_new0(Accepted, 1);
-
-		a->self = g_object_ref(self);
-		a->event = g_steal_pointer(&event);
-		g_main_context_invoke_full(self->main_context,
-					   G_PRIORITY_DEFAULT,
-					   deliver_cb,
-					   a,
-					   (GDestroyNotify)accepted_free);
-	}
+	if (self->func != NULL)
+		hand_over(self, g_steal_pointer(&event));
 }
 
 /* on the listener thread: a new connection, for the SoupServer */
@@ -380,6 +414,35 @@ parse_address(const gchar *address, gchar **host, guint16 *port, GError **error)
 	return TRUE;
 }
 
+/* see the top of this file: keep-alive needs the server to have a listener */
+static gboolean
+give_keepalive_listener(HubdWebhookListener *self, GError **error)
+{
+	g_autoptr(GSocket) ours = NULL;
+	int fds[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_FAILED,
+			    _("Cannot set up the webhook listener: %s"),
+			    g_strerror(errno));
+		return FALSE;
+	}
+	ours = g_socket_new_from_fd(fds[0], error);
+	if (ours == NULL) {
+		close(fds[0]);
+		close(fds[1]);
+		return FALSE;
+	}
+	self->keepalive_peer = g_socket_new_from_fd(fds[1], error);
+	if (self->keepalive_peer == NULL) {
+		close(fds[1]);
+		return FALSE;
+	}
+	return soup_server_listen_socket(self->server, ours, 0, error);
+}
+
 /* once the thread is gone (or was never started) */
 static void
 clear_server(HubdWebhookListener *self)
@@ -390,6 +453,7 @@ clear_server(HubdWebhookListener *self)
 		g_clear_object(&self->service);
 	}
 	g_clear_object(&self->server);
+	g_clear_object(&self->keepalive_peer);
 	g_clear_object(&self->certificate);
 	g_clear_pointer(&self->loop, g_main_loop_unref);
 	g_clear_pointer(&self->context, g_main_context_unref);
@@ -450,7 +514,15 @@ hubd_webhook_listener_start(HubdWebhookListener *self,
 				G_CALLBACK(request_started_cb),
 				self,
 				0);
+	soup_server_add_early_handler(self->server, NULL, early_handler_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, handler_cb, self, NULL);
+	g_signal_connect(self->server, "request-finished", G_CALLBACK(finished_cb), NULL);
+	g_signal_connect(self->server, "request-aborted", G_CALLBACK(finished_cb), NULL);
+	if (!give_keepalive_listener(self, error)) {
+		g_main_context_pop_thread_default(self->context);
+		clear_server(self);
+		return FALSE;
+	}
 	self->certificate = g_steal_pointer(&cert);
 	self->service = g_socket_service_new();
 	g_socket_listener_set_backlog(G_SOCKET_LISTENER(self->service), LISTEN_BACKLOG);

@@ -168,7 +168,7 @@ received_cb(HubdWebhooks *hooks, HubdWebhookEvent *event, gpointer user_data)
 	HubdService *service = HUBD_SERVICE(user_data);
 
 	hubd_dbus_webhooks_emit_received(HUBD_DBUS_WEBHOOKS(hubd_service_get_skeleton(service)),
-					 hubd_webhook_event_to_variant(event));
+					 hubd_webhook_event_get_variant(event));
 }
 
 /* ---- management on the Hub ---- */

@@ -84,7 +84,7 @@ received_cb(HubdWebhookEvent *event, gpointer user_data)
 		event->action,
 		event->repo_type,
 		event->repo_name);
-	g_queue_push_tail(&self->history, g_variant_ref_sink(hubd_webhook_event_to_variant(event)));
+	g_queue_push_tail(&self->history, g_variant_ref(hubd_webhook_event_get_variant(event)));
 	while (self->history.length > HUBD_WEBHOOKS_HISTORY)
 		g_variant_unref(g_queue_pop_head(&self->history));
 	g_signal_emit(self, signals[SIGNAL_RECEIVED], 0, event);

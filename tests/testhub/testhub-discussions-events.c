@@ -3,6 +3,8 @@
  * and the one place where every event happens (for webhooks).
  */
 #include "testhub-community.h"
+#include "testhub-routes.h"
+#include "testhub-webhooks.h"
 
 static gchar *
 now_iso(void)
@@ -10,7 +12,104 @@ now_iso(void)
 	return testhub_iso_date(g_get_real_time() / G_USEC_PER_SEC);
 }
 
-/* ---- the one place events happen ---- */
+/* ---- the one place events happen: webhook deliveries ---- */
+
+static JsonObject *
+author_id(TesthubContext *ctx, JsonObject *holder)
+{
+	JsonObject *a = json_object_get_object_member(holder, "author");
+	const gchar *name =
+		a != NULL ? json_object_get_string_member_with_default(a, "name", "") : "";
+	const TesthubUser *u = testhub_users_by_name(ctx->users, name);
+	JsonObject *o = json_object_new();
+	g_autofree gchar *id =
+		u != NULL ? g_strdup(u->id) : testhub_webhooks_object_id("user", name);
+
+	json_object_set_string_member(o, "id", id);
+	return o;
+}
+
+/* the payload's `discussion` (docs/hub-webhooks.md §1.5); its web URL in *web */
+static JsonObject *
+discussion_json(TesthubContext *ctx, TesthubRepo *repo, JsonObject *d, gchar **web)
+{
+	JsonObject *o = json_object_new();
+	JsonObject *url = json_object_new();
+	gint64 num = json_object_get_int_member_with_default(d, "num", 0);
+	g_autofree gchar *repo_web = testhub_repo_url(ctx, repo);
+	g_autofree gchar *key = g_strdup_printf("%s#%" G_GINT64_FORMAT, repo->id, num);
+	g_autofree gchar *id = testhub_webhooks_object_id("discussion", key);
+	g_autofree gchar *api = g_strdup_printf("%s/api/%s/%s/discussions/%" G_GINT64_FORMAT,
+						ctx->base_url,
+						testhub_repo_type_to_plural(repo->type),
+						repo->id,
+						num);
+
+	*web = g_strdup_printf("%s/discussions/%" G_GINT64_FORMAT, repo_web, num);
+	json_object_set_string_member(o, "id", id);
+	json_object_set_int_member(o, "num", num);
+	json_object_set_string_member(o, "title", json_object_get_string_member(d, "title"));
+	json_object_set_string_member(o, "status", json_object_get_string_member(d, "status"));
+	json_object_set_object_member(o, "author", author_id(ctx, d));
+	json_object_set_boolean_member(o,
+				       "isPullRequest",
+				       json_object_get_boolean_member(d, "isPullRequest"));
+	json_object_set_boolean_member(
+		o,
+		"pinned",
+		json_object_get_boolean_member_with_default(d, "pinned", FALSE));
+	if (json_object_has_member(d, "changes"))
+		json_object_set_object_member(
+			o,
+			"changes",
+			json_object_ref(json_object_get_object_member(d, "changes")));
+	json_object_set_string_member(url, "web", *web);
+	json_object_set_string_member(url, "api", api);
+	json_object_set_object_member(o, "url", url);
+	return o;
+}
+
+/* the payload's `comment` (§1.6): no content when hidden, the URL is the
+ * discussion's with the comment id as fragment */
+static JsonObject *
+comment_json(TesthubContext *ctx, JsonObject *e, const gchar *discussion_web)
+{
+	JsonObject *o = json_object_new();
+	JsonObject *url = json_object_new();
+	JsonObject *data = json_object_get_object_member(e, "data");
+	JsonObject *latest = data != NULL ? json_object_get_object_member(data, "latest") : NULL;
+	gboolean hidden =
+		data != NULL && json_object_get_boolean_member_with_default(data, "hidden", FALSE);
+	const gchar *id = json_object_get_string_member(e, "id");
+	g_autofree gchar *web = g_strdup_printf("%s#%s", discussion_web, id);
+
+	json_object_set_string_member(o, "id", id);
+	json_object_set_object_member(o, "author", author_id(ctx, e));
+	json_object_set_boolean_member(o, "hidden", hidden);
+	if (!hidden && latest != NULL)
+		json_object_set_string_member(
+			o,
+			"content",
+			json_object_get_string_member_with_default(latest, "raw", ""));
+	json_object_set_string_member(url, "web", web);
+	json_object_set_object_member(o, "url", url);
+	return o;
+}
+
+static JsonObject *
+first_comment(JsonObject *d)
+{
+	JsonArray *events = testhub_community_array(d, "events");
+
+	for (guint i = 0; i < json_array_get_length(events); i++) {
+		JsonObject *e = json_array_get_object_element(events, i);
+
+		if (g_strcmp0(json_object_get_string_member_with_default(e, "type", ""),
+			      "comment") == 0)
+			return e;
+	}
+	return NULL;
+}
 
 void
 testhub_discussions_event_happened(TesthubContext *ctx,
@@ -19,15 +118,44 @@ testhub_discussions_event_happened(TesthubContext *ctx,
 				   JsonObject *event,
 				   const gchar *action)
 {
-	/* i14-webhooks: emit the "discussion" / "discussion.comment" webhook
-	 * events from here; `action` is "create", "update" (status, title),
-	 * "comment", "commit", "edit" or "hide". */
-	g_debug("%s %s#%" G_GINT64_FORMAT ": %s",
-		action,
-		repo->id,
-		json_object_get_int_member_with_default(discussion, "num", 0),
-		event != NULL ? json_object_get_string_member_with_default(event, "type", "")
-			      : "-");
+	/* hub-docs webhooks.md: "discussion" create|update (created, title or
+	 * status changed, merged), "discussion.comment" create|update (created,
+	 * edited, hidden); the first comment rides along with the creation. A
+	 * commit to a PR is a repo.content event of the commit side, not one of
+	 * these. */
+	const gchar *scope = "discussion";
+	const gchar *hub_action = "update";
+	JsonObject *comment = NULL;
+	JsonObject *extra;
+	g_autofree gchar *web = NULL;
+
+	if (g_str_equal(action, "commit"))
+		return;
+	if (g_str_equal(action, "create")) {
+		hub_action = "create";
+		comment =
+			event != NULL &&
+					g_strcmp0(json_object_get_string_member_with_default(event,
+											     "type",
+											     ""),
+						  "comment") == 0
+				? event
+				: first_comment(discussion);
+	} else if (g_str_equal(action, "comment")) {
+		scope = "discussion.comment";
+		hub_action = "create";
+		comment = event;
+	} else if (g_str_equal(action, "edit") || g_str_equal(action, "hide")) {
+		scope = "discussion.comment";
+		comment = event;
+	}
+	extra = json_object_new();
+	json_object_set_object_member(extra,
+				      "discussion",
+				      discussion_json(ctx, repo, discussion, &web));
+	if (comment != NULL)
+		json_object_set_object_member(extra, "comment", comment_json(ctx, comment, web));
+	testhub_webhooks_emit(ctx, repo, scope, hub_action, extra);
 }
 
 /* ---- state helpers ---- */
@@ -209,6 +337,7 @@ testhub_discussions_pr_commit(TesthubContext *ctx,
 	g_autoptr(JsonObject) state = testhub_community_load(ctx, repo);
 	JsonObject *d = testhub_disc_find(state, num);
 	JsonObject *data = json_object_new();
+	JsonObject *opened = NULL;
 	JsonObject *e;
 
 	if (d == NULL) {
@@ -224,8 +353,11 @@ testhub_discussions_pr_commit(TesthubContext *ctx,
 
 		json_object_set_string_member(d, "status", "open");
 		json_object_set_string_member(sd, "status", "open");
-		testhub_disc_add_event(ctx, state, d, "status-change", author, sd);
+		opened = testhub_disc_add_event(ctx, state, d, "status-change", author, sd);
 	}
-	if (testhub_disc_save(ctx, repo, state, NULL))
+	if (testhub_disc_save(ctx, repo, state, NULL)) {
 		testhub_discussions_event_happened(ctx, repo, d, e, "commit");
+		if (opened != NULL)
+			testhub_discussions_event_happened(ctx, repo, d, opened, "update");
+	}
 }

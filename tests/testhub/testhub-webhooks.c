@@ -450,9 +450,8 @@ watches(Webhook *w, TesthubRepo *repo, const gchar *scope)
 	return FALSE;
 }
 
-/* stable 24-hex ids for repos and users the store has no id for */
-static gchar *
-object_id(const gchar *kind, const gchar *name)
+gchar *
+testhub_webhooks_object_id(const gchar *kind, const gchar *name)
 {
 	g_autofree gchar *key = g_strconcat(kind, "/", name, NULL);
 	g_autofree gchar *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA1, key, -1);
@@ -472,8 +471,10 @@ repo_json(TesthubContext *ctx, TesthubRepo *repo, const gchar *scope)
 						ctx->base_url,
 						testhub_repo_type_to_plural(repo->type),
 						repo->id);
-	g_autofree gchar *rid = object_id(testhub_repo_type_to_string(repo->type), repo->id);
-	g_autofree gchar *oid = u != NULL ? g_strdup(u->id) : object_id("user", repo->ns);
+	g_autofree gchar *rid =
+		testhub_webhooks_object_id(testhub_repo_type_to_string(repo->type), repo->id);
+	g_autofree gchar *oid =
+		u != NULL ? g_strdup(u->id) : testhub_webhooks_object_id("user", repo->ns);
 
 	json_object_set_string_member(o, "type", testhub_repo_type_to_string(repo->type));
 	json_object_set_string_member(o, "name", repo->id);

@@ -49,4 +49,9 @@ testhub_webhooks_updated_ref(JsonObject *extra,
 			     const gchar *old_sha,
 			     const gchar *new_sha);
 
+/* A stable 24-hex id (like the Hub's ObjectIds) for things the store has
+ * none for: repos, users, discussions, comments. */
+gchar *
+testhub_webhooks_object_id(const gchar *kind, const gchar *name);
+
 G_END_DECLS
