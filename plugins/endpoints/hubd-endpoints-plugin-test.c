@@ -314,7 +314,7 @@ test_wait_failures(Fixture *f, gconstpointer data)
 	a2 = hubd_test_hub_admin(f->hub,
 				 "POST",
 				 "/_testhub/endpoints/alice/slow",
-				 "{\"step_ms\": 60000}");
+				 "{\"step_ms\": 60000, \"state\": \"initializing\"}");
 	slow = wait_endpoint(f, "slow", 1);
 	g_assert_false(slow->ok);
 	g_assert_cmpstr(slow->error_name, ==, "org.hubd.Hub1.Error.TimedOut");

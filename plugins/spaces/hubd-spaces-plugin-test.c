@@ -493,6 +493,14 @@ test_linked(Fixture *f, gconstpointer data)
 					    &reply),
 			 ==,
 			 200);
+	/* built once; the next build (the commit's) takes long enough to be seen
+	 * on a slow machine */
+	{
+		g_autoptr(HubdTestJobResult) built = wait_space(f, "alice/demo", 20);
+
+		g_assert_true(built->ok);
+	}
+	space_admin(f, "alice/demo", "{\"build_ms\": 60000, \"rebuild\": false}");
 	commit = hubd_test_hub_commit_files(
 		f->hub,
 		ALICE_WRITE,

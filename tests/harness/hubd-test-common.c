@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 #define HUBD_TEST_POLL_MS 10
@@ -545,6 +546,16 @@ hubd_test_daemon_free(HubdTestDaemon *d)
 	g_free(d);
 }
 
+static gboolean
+hubd_test_daemon_lsan_crashed(HubdTestDaemon *d)
+{
+	g_autofree gchar *log = hubd_test_daemon_read_log(d);
+
+	return strstr(log, "LeakSanitizer has encountered a fatal error") != NULL &&
+	       strstr(log, "detected memory leaks") == NULL &&
+	       strstr(log, "ERROR: AddressSanitizer") == NULL;
+}
+
 void
 hubd_test_daemon_stop(HubdTestDaemon *d)
 {
@@ -556,6 +567,13 @@ hubd_test_daemon_stop(HubdTestDaemon *d)
 	g_subprocess_send_signal(d->proc, SIGTERM);
 	if (!hubd_test_daemon_wait_exit(d, HUBD_TEST_TIMEOUT_S * 1000, &status))
 		hubd_test_daemon_fail(d, "did not exit after SIGTERM");
+	if (status != 0 && hubd_test_daemon_lsan_crashed(d)) {
+		/* LeakSanitizer's own stop-the-world tracer can crash on a loaded
+		 * machine ("Tracer caught signal 11"): no leak was reported, and
+		 * hubd's exit up to the check was clean */
+		g_test_message("LeakSanitizer crashed in its exit check (not a leak report)");
+		status = 0;
+	}
 	if (status != 0) {
 		g_autofree gchar *what = g_strdup_printf(
 			"exited with status %d after SIGTERM, expected 0 (-1: a signal)",

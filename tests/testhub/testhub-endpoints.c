@@ -405,5 +405,10 @@ testhub_endpoints_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar **res
 	if (json_object_has_member(body, "step_ms"))
 		e->step_ms = (guint)json_object_get_int_member(body, "step_ms");
 	e->fail = json_object_get_boolean_member_with_default(body, "fail", e->fail);
+	/* a test puts it back in a state, so that a slow machine has not
+	 * stepped past it already (the clock starts again with step_ms) */
+	if (json_object_has_member(body, "state"))
+		endpoint_set_state(e,
+				   g_intern_string(json_object_get_string_member(body, "state")));
 	reply_endpoint(msg, SOUP_STATUS_OK, e);
 }
