@@ -298,6 +298,30 @@ test_retry_429(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_get_monotonic_time() - start, >=, G_USEC_PER_SEC);
 }
 
+/* a wait longer than hubd keeps a request: the error says when to come back,
+ * and an anonymous caller that a login gets more */
+static void
+test_429_too_long(Fixture *f, gconstpointer data)
+{
+	for (guint anonymous = 0; anonymous < 2; anonymous++) {
+		g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", "/api/models");
+		g_autoptr(HubdHubResponse) resp = NULL;
+		g_autoptr(GError) error = NULL;
+
+		admin_post_fault(f,
+				 "{\"path_regex\": \"^/api/models$\", \"status\": 429, "
+				 "\"retry_after\": 3600, \"times\": 1}");
+		if (anonymous)
+			hubd_hub_request_set_flags(req, HUBD_HUB_REQUEST_FLAG_ANONYMOUS);
+		else
+			hubd_hub_request_set_token(req, ALICE_WRITE);
+		resp = send_request(f, req, &error);
+		g_assert_error(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED);
+		g_assert_nonnull(strstr(error->message, "wait 3600 seconds"));
+		g_assert_true((strstr(error->message, "hubctl auth login") != NULL) == anonymous);
+	}
+}
+
 static void
 test_no_retry_post(Fixture *f, gconstpointer data)
 {
@@ -480,6 +504,7 @@ main(int argc, char **argv)
 	ADD("/hubd/hub-client/retry/500", test_retry_500);
 	ADD("/hubd/hub-client/retry/429", test_retry_429);
 	ADD("/hubd/hub-client/retry/post-not-retried", test_no_retry_post);
+	ADD("/hubd/hub-client/retry/429-too-long", test_429_too_long);
 	ADD("/hubd/hub-client/redirect/cdn-gets-no-token", test_cdn_gets_no_token);
 	ADD("/hubd/hub-client/stream", test_stream);
 #undef ADD

@@ -369,6 +369,18 @@ hubd_hub_client_finish_buffered(GTask *task)
 						hubd_hub_response_get_body(resp),
 						hubd_hub_response_get_uri(resp),
 						&error)) {
+		/* the Hub gives logged-in users a larger budget */
+		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED) &&
+		    data->token == NULL) {
+			gchar *longer = g_strconcat(error->message,
+						    ". ",
+						    _("Anonymous requests have the lowest limits: "
+						      "log in (hubctl auth login) for higher ones"),
+						    NULL);
+
+			g_free(error->message);
+			error->message = longer;
+		}
 		g_task_return_error(task, error);
 	} else {
 		g_task_return_pointer(task,

@@ -8,6 +8,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-request-send.h"
+#include "hubd-hub-retry.h"
 #include "hubd-json.h"
 
 /* the most of a Hub's own words an error message carries, in characters */
@@ -142,6 +143,7 @@ hubd_hub_client_error_from_response(guint status,
 					 REQUEST_ID_MAX_CHARS);
 	g_autofree gchar *detail = hubd_hub_error_map_detail(headers, body);
 	g_autofree gchar *where = NULL;
+	g_autofree gchar *owned_summary = NULL;
 	HubdErrorCode ecode;
 	const gchar *summary;
 
@@ -175,8 +177,20 @@ hubd_hub_client_error_from_response(guint status,
 		ecode = HUBD_ERROR_CONFLICT;
 		summary = _("Conflict with the repository’s current state");
 	} else if (status == 429) {
+		gint64 wait = hubd_hub_retry_after_seconds(status, headers);
+
 		ecode = HUBD_ERROR_RATE_LIMITED;
 		summary = _("Too many requests: the Hub asks to slow down");
+		if (wait >= 0)
+			summary = owned_summary = g_strdup_printf(
+				g_dngettext(
+					GETTEXT_PACKAGE,
+					"Too many requests: the Hub asks to wait %" G_GINT64_FORMAT
+					" second before trying again",
+					"Too many requests: the Hub asks to wait %" G_GINT64_FORMAT
+					" seconds before trying again",
+					(gulong)wait),
+				wait);
 	} else if (status == 408) {
 		ecode = HUBD_ERROR_NETWORK;
 		summary = _("The Hub timed out waiting for the request");

@@ -27,6 +27,24 @@ hubd_hub_retry_status_is_transient(guint status)
 }
 
 gint64
+hubd_hub_retry_after_seconds(guint status, SoupMessageHeaders *headers)
+{
+	const gchar *ratelimit = NULL;
+	const gchar *retry_after = NULL;
+
+	if (headers == NULL)
+		return -1;
+	ratelimit = soup_message_headers_get_one(headers, "RateLimit");
+	retry_after = soup_message_headers_get_one(headers, "Retry-After");
+	if (status == 429 && ratelimit != NULL && strstr(ratelimit, "r=0;") != NULL &&
+	    strstr(ratelimit, "t=") != NULL)
+		return g_ascii_strtoll(strstr(ratelimit, "t=") + 2, NULL, 10);
+	if (retry_after != NULL && g_ascii_isdigit(retry_after[0]))
+		return g_ascii_strtoll(retry_after, NULL, 10);
+	return -1;
+}
+
+gint64
 hubd_hub_retry_delay(const gchar *method,
 		     HubdHubRequestFlags flags,
 		     guint attempt,
@@ -43,15 +61,9 @@ hubd_hub_retry_delay(const gchar *method,
 		return -1;
 	delay = (gint64)base_ms << MIN(attempt - 1, 3);
 	if (headers != NULL) {
-		const gchar *ratelimit = soup_message_headers_get_one(headers, "RateLimit");
-		const gchar *retry_after = soup_message_headers_get_one(headers, "Retry-After");
-		gint64 seconds = -1;
-		/* as huggingface_hub: r=0 means wait t+1 s, else Retry-After + 1 s */
-		if (status == 429 && ratelimit != NULL && strstr(ratelimit, "r=0;") != NULL &&
-		    strstr(ratelimit, "t=") != NULL)
-			seconds = g_ascii_strtoll(strstr(ratelimit, "t=") + 2, NULL, 10);
-		else if (retry_after != NULL && g_ascii_isdigit(retry_after[0]))
-			seconds = g_ascii_strtoll(retry_after, NULL, 10);
+		/* as huggingface_hub: wait what the Hub says, plus 1 s */
+		gint64 seconds = hubd_hub_retry_after_seconds(status, headers);
+
 		if (seconds >= 0) {
 			if (seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
 				return -1;
