@@ -86,6 +86,16 @@ G_BEGIN_DECLS
 #define HUBD_INTERFACE_CACHE "org.hubd.Hub1.Cache"
 
 /**
+ * HUBD_INTERFACE_STORAGE:
+ *
+ * The storage backends (folders, S3 buckets): list, test, add, remove,
+ * mirror to and publish from.
+ *
+ * Since: 0.1
+ */
+#define HUBD_INTERFACE_STORAGE "org.hubd.Hub1.Storage"
+
+/**
  * HUBD_SOCKET_ENV:
  *
  * The environment variable naming the Unix socket a client uses instead of

@@ -371,3 +371,74 @@ hubd_storage_delete_finish(HubdStorage *self, GAsyncResult *result, GError **err
 					   HUBD_STORAGE_GET_IFACE(self)->delete_finish,
 					   error);
 }
+
+/**
+ * hubd_storage_store_secret_async:
+ * @self: a #HubdStorage
+ * @secret: (nullable): the backend's secret (an S3 secret access key), or
+ *   %NULL to forget the stored one
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Stores @secret where the backend keeps its credential (never a file: the
+ * S3 plugin uses the keyring), replacing the stored one. A backend that has
+ * no secret (file://) fails with %HUBD_ERROR_INVALID_ARGUMENT when @secret is
+ * set; forgetting succeeds there.
+ *
+ * Since: 0.1
+ */
+void
+hubd_storage_store_secret_async(HubdStorage *self,
+				const gchar *secret,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data)
+{
+	HubdStorageInterface *iface;
+	g_autoptr(GTask) task = NULL;
+	g_autofree gchar *name = NULL;
+
+	g_return_if_fail(HUBD_IS_STORAGE(self));
+	iface = HUBD_STORAGE_GET_IFACE(self);
+	if (iface->store_secret_async != NULL) {
+		iface->store_secret_async(self, secret, cancellable, callback, user_data);
+		return;
+	}
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_storage_store_secret_async);
+	if (secret == NULL) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	name = hubd_storage_dup_name(self);
+	g_task_return_new_error(task,
+				HUBD_ERROR,
+				HUBD_ERROR_INVALID_ARGUMENT,
+				_("The storage backend “%s” takes no secret"),
+				name);
+}
+
+/**
+ * hubd_storage_store_secret_finish:
+ * @self: a #HubdStorage
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: %TRUE when the secret is stored (or forgotten), else %FALSE with
+ *   a %HUBD_ERROR
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_storage_store_secret_finish(HubdStorage *self, GAsyncResult *result, GError **error)
+{
+	HubdStorageInterface *iface;
+
+	g_return_val_if_fail(HUBD_IS_STORAGE(self), FALSE);
+	iface = HUBD_STORAGE_GET_IFACE(self);
+	if (g_task_is_valid(result, self) &&
+	    g_task_get_source_tag(G_TASK(result)) == hubd_storage_store_secret_async)
+		return g_task_propagate_boolean(G_TASK(result), error);
+	return iface->store_secret_finish(self, result, error);
+}

@@ -12,6 +12,7 @@
 #include "hubd-context.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-storage-admin.h"
 #include "hubd-storage.h"
 
 #define PROBE_SIZE   4096
@@ -251,6 +252,31 @@ handle_test_backend(HubdDbusStorage *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- AddBackend, RemoveBackend ---- */
+
+static gboolean
+handle_add_backend(HubdDbusStorage *skeleton,
+		   GDBusMethodInvocation *invocation,
+		   const gchar *name,
+		   const gchar *url,
+		   GVariant *options,
+		   gpointer user_data)
+{
+	hubd_storage_admin_add(HUBD_SERVICE(user_data), invocation, name, url, options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_remove_backend(HubdDbusStorage *skeleton,
+		      GDBusMethodInvocation *invocation,
+		      const gchar *name,
+		      GVariant *options,
+		      gpointer user_data)
+{
+	hubd_storage_admin_remove(HUBD_SERVICE(user_data), invocation, name, options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ---- the service ---- */
 
 static GDBusInterfaceSkeleton *
@@ -263,6 +289,11 @@ hubd_storage_service_create_skeleton(HubdService *service)
 			 G_CALLBACK(handle_list_backends),
 			 service);
 	g_signal_connect(skeleton, "handle-test-backend", G_CALLBACK(handle_test_backend), service);
+	g_signal_connect(skeleton, "handle-add-backend", G_CALLBACK(handle_add_backend), service);
+	g_signal_connect(skeleton,
+			 "handle-remove-backend",
+			 G_CALLBACK(handle_remove_backend),
+			 service);
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }
 
