@@ -45,6 +45,8 @@ typedef struct {
 	GStrv files;
 	GPtrArray *entries; /* Entry */
 	guint next;
+	GPtrArray *put_keys; /* the blobs this run put: removed if it fails */
+	GError *error;       /* the failure, while the cleanup runs */
 	guint uploaded;
 	guint skipped;
 	guint64 bytes_uploaded;
@@ -76,14 +78,57 @@ mirror_free(Mirror *m)
 	g_free(m->root);
 	g_strfreev(m->files);
 	g_clear_pointer(&m->entries, g_ptr_array_unref);
+	g_ptr_array_unref(m->put_keys);
+	g_clear_error(&m->error);
 	g_free(m);
 }
 
 static void
+cleanup_next(Mirror *m);
+
+static void
+cleanup_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	Mirror *m = user_data;
+	g_autoptr(GError) error = NULL;
+
+	/* the run's own failure is what the job reports */
+	if (!hubd_storage_delete_many_finish(HUBD_STORAGE(source), res, &error))
+		g_warning("mirror of %s: cannot remove the blobs it put: %s",
+			  m->repo_id,
+			  error->message);
+	cleanup_next(m);
+}
+
+/* one DeleteObjects per batch of what this run put, then the job fails */
+static void
+cleanup_next(Mirror *m)
+{
+	g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func(g_free);
+
+	while (m->put_keys->len > 0 && batch->len < HUBD_STORAGE_MAX_LIST_KEYS)
+		g_ptr_array_add(batch, g_ptr_array_steal_index_fast(m->put_keys, 0));
+	if (batch->len == 0) {
+		hubd_job_fail(m->job, g_steal_pointer(&m->error));
+		mirror_free(m);
+		return;
+	}
+	g_ptr_array_add(batch, NULL);
+	/* not the job's cancellable: a cancelled run cleans up too */
+	hubd_storage_delete_many_async(m->storage,
+				       (const gchar *const *)batch->pdata,
+				       NULL,
+				       cleanup_cb,
+				       m);
+}
+
+/* A failed run removes the blobs it put (they are whole, but no tree names
+ * them yet), so that it leaves the backend as it found it. */
+static void
 mirror_fail(Mirror *m, GError *error)
 {
-	hubd_job_fail(m->job, error);
-	mirror_free(m);
+	m->error = error;
+	cleanup_next(m);
 }
 
 static GCancellable *
@@ -234,6 +279,7 @@ blob_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		mirror_fail(m, error);
 		return;
 	}
+	g_ptr_array_add(m->put_keys, g_strdup(hubd_storage_object_get_key(object)));
 	m->uploaded++;
 	m->bytes_uploaded += e->size;
 	hubd_job_add_bytes(m->job, (gint64)e->size);
@@ -453,6 +499,7 @@ hubd_storage_mirror_job_start(HubdService *service,
 
 	m = g_new0(Mirror, 1);
 	m->service = g_object_ref(service);
+	m->put_keys = g_ptr_array_new_with_free_func(g_free);
 	m->storage = g_steal_pointer(&storage);
 	m->type = g_strdup(repo_type);
 	m->repo_id = g_strdup(repo_id);

@@ -467,4 +467,5 @@ hubd_s3_storage_iface_init(HubdStorageInterface *iface)
 	iface->store_secret_async = s3_store_secret_async;
 	iface->store_secret_finish = s3_boolean_finish;
 	hubd_s3_storage_multipart_iface_init(iface);
+	hubd_s3_storage_delete_iface_init(iface);
 }
