@@ -94,6 +94,13 @@ connection_thread(gpointer data)
 	up = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
 	if (up == NULL || !g_socket_connect(up, addr, NULL, NULL))
 		return NULL;
+	{
+		/* one request per connection (the server closes after it), so that
+		 * every request's head passes here; Connection is not signed */
+		const gchar *eol = strstr(head->str, "\r\n");
+		if (eol != NULL)
+			g_string_insert(head, eol - head->str, "\r\nConnection: close");
+	}
 	g_socket_send(up, head->str, head->len, NULL, NULL);
 	if (part && g_atomic_int_get(&fault_mode) == FAULT_RESET_PARTS) {
 		/* a part's first bytes reach the server, then the connection dies */
