@@ -411,9 +411,10 @@ entries_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	for (guint i = 0; i < m->entries->len; i++)
 		total += ((Entry *)g_ptr_array_index(m->entries, i))->size;
-	/* the job's progress from here on is the backend's */
+	/* the job's progress goes on from where the snapshot left it: its
+	 * bytes and files (all done), then the same again into the backend */
 	hubd_job_set_phase(m->job, "upload");
-	hubd_job_set_totals(m->job, total, m->entries->len);
+	hubd_job_set_totals(m->job, hubd_job_get_bytes_done(m->job) + total, m->entries->len * 2);
 	mirror_next(m);
 }
 
