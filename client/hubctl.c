@@ -25,6 +25,7 @@ static const HubctlCommand *const hubctl_commands[] = {
 	&hubctl_spaces_command,
 	&hubctl_endpoints_command,
 	&hubctl_storage_command,
+	&hubctl_mirror_command,
 	NULL,
 };
 

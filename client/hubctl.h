@@ -263,5 +263,6 @@ extern const HubctlCommand hubctl_card_command;        /* hubctl-card.c */
 extern const HubctlCommand hubctl_spaces_command;      /* hubctl-spaces.c */
 extern const HubctlCommand hubctl_endpoints_command;   /* hubctl-endpoints.c */
 extern const HubctlCommand hubctl_storage_command;     /* hubctl-storage.c */
+extern const HubctlCommand hubctl_mirror_command;      /* hubctl-mirror.c */
 
 G_END_DECLS

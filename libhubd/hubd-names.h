@@ -142,7 +142,8 @@ G_BEGIN_DECLS
 /**
  * HUBD_INTERFACE_STORAGE:
  *
- * The storage backends (S3, …) of the storage plugin. Call it with hubd_client_call().
+ * The storage backends (folders, S3 buckets): list, test, add, remove,
+ * mirror to. Call it with hubd_client_call().
  *
  * Since: 0.1
  */

@@ -3,6 +3,7 @@
 
 #include "hubd-config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
@@ -13,6 +14,7 @@ struct _HubdConfig {
 	GKeyFile *file;
 	GKeyFile *overrides; /* --set GROUP.KEY=VALUE */
 	gchar *endpoint;     /* resolved, normalised */
+	GMutex lock;         /* `file`: written by hubd_config_write_group() */
 };
 
 G_DEFINE_TYPE(HubdConfig, hubd_config, G_TYPE_OBJECT)
@@ -26,6 +28,7 @@ hubd_config_finalize(GObject *object)
 	g_key_file_unref(self->file);
 	g_key_file_unref(self->overrides);
 	g_free(self->endpoint);
+	g_mutex_clear(&self->lock);
 	G_OBJECT_CLASS(hubd_config_parent_class)->finalize(object);
 }
 
@@ -40,6 +43,7 @@ hubd_config_init(HubdConfig *self)
 {
 	self->file = g_key_file_new();
 	self->overrides = g_key_file_new();
+	g_mutex_init(&self->lock);
 }
 
 gchar *
@@ -184,8 +188,11 @@ hubd_config_get_string(HubdConfig *self,
 
 	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
 	value = g_key_file_get_string(self->overrides, group, key, NULL);
-	if (value == NULL)
+	if (value == NULL) {
+		g_mutex_lock(&self->lock);
 		value = g_key_file_get_string(self->file, group, key, NULL);
+		g_mutex_unlock(&self->lock);
+	}
 	if (value == NULL)
 		return g_strdup(fallback);
 	return value;
@@ -203,8 +210,10 @@ hubd_config_get_keys(HubdConfig *self, const gchar *group)
 {
 	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
 	GKeyFile *sources[] = {self->overrides, self->file};
+	g_autoptr(GMutexLocker) locker = NULL;
 
 	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	locker = g_mutex_locker_new(&self->lock);
 	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
 		g_auto(GStrv) names = g_key_file_get_keys(sources[i], group, NULL, NULL);
 		for (guint j = 0; names != NULL && names[j] != NULL; j++) {
@@ -222,8 +231,10 @@ hubd_config_get_groups(HubdConfig *self, const gchar *prefix)
 {
 	g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(g_free);
 	GKeyFile *sources[] = {self->overrides, self->file};
+	g_autoptr(GMutexLocker) locker = NULL;
 
 	g_return_val_if_fail(HUBD_IS_CONFIG(self), NULL);
+	locker = g_mutex_locker_new(&self->lock);
 	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
 		g_auto(GStrv) names = g_key_file_get_groups(sources[i], NULL);
 		for (guint j = 0; names != NULL && names[j] != NULL; j++) {
@@ -276,5 +287,68 @@ hubd_config_set_endpoint(HubdConfig *self, const gchar *endpoint, GError **error
 		return FALSE;
 	g_free(self->endpoint);
 	self->endpoint = normalized;
+	return TRUE;
+}
+
+gboolean
+hubd_config_has_file_group(HubdConfig *self, const gchar *group)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), FALSE);
+	locker = g_mutex_locker_new(&self->lock);
+	return g_key_file_has_group(self->file, group);
+}
+
+static void
+hubd_config_apply_group(GKeyFile *file,
+			const gchar *group,
+			const gchar *const *keys,
+			const gchar *const *values)
+{
+	g_key_file_remove_group(file, group, NULL);
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+		g_key_file_set_string(file, group, keys[i], values[i]);
+}
+
+gboolean
+hubd_config_write_group(HubdConfig *self,
+			const gchar *group,
+			const gchar *const *keys,
+			const gchar *const *values,
+			GError **error)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+	g_autoptr(GKeyFile) disk = g_key_file_new();
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *dir = NULL;
+
+	g_return_val_if_fail(HUBD_IS_CONFIG(self), FALSE);
+	locker = g_mutex_locker_new(&self->lock);
+	/* what is on disk now, with its comments: the user may have edited it */
+	if (!g_key_file_load_from_file(disk, self->path, G_KEY_FILE_KEEP_COMMENTS, &error_local) &&
+	    !g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("Cannot read the configuration file %s: %s"),
+			    self->path,
+			    error_local->message);
+		return FALSE;
+	}
+	g_clear_error(&error_local);
+	hubd_config_apply_group(disk, group, keys, values);
+	dir = g_path_get_dirname(self->path);
+	if (g_mkdir_with_parents(dir, 0700) != 0 ||
+	    !g_key_file_save_to_file(disk, self->path, &error_local)) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_FAILED,
+			    _("Cannot write the configuration file %s: %s"),
+			    self->path,
+			    error_local != NULL ? error_local->message : g_strerror(errno));
+		return FALSE;
+	}
+	hubd_config_apply_group(self->file, group, keys, values);
 	return TRUE;
 }

@@ -38,6 +38,20 @@ hubd_config_get_groups(HubdConfig *self, const gchar *prefix);
 gboolean
 hubd_config_get_boolean(HubdConfig *self, const gchar *group, const gchar *key, gboolean fallback);
 
+/* Whether [group] is in the configuration file (not only given with --set). */
+gboolean
+hubd_config_has_file_group(HubdConfig *self, const gchar *group);
+/* Replaces [group] of the configuration file with `keys` = `values` (both
+ * NULL-terminated, as long), or removes it when `keys` is NULL; the rest of
+ * the file (comments too) is kept, and the file replaced atomically. Blocks
+ * on the file: call it from a worker thread. On failure nothing changed. */
+gboolean
+hubd_config_write_group(HubdConfig *self,
+			const gchar *group,
+			const gchar *const *keys,
+			const gchar *const *values,
+			GError **error);
+
 /* The Hub endpoint, by increasing precedence: built-in default, [hub] endpoint,
  * HF_ENDPOINT, the value given to hubd_config_set_endpoint() (--endpoint).
  * Always an absolute http(s) URL without trailing slash. */

@@ -21,6 +21,11 @@ hubd_context_get_config(HubdContext *self);
 HubdTokenStore *
 hubd_context_get_token_store(HubdContext *self);
 
+/* Drops the storage backend `name` made by hubd_context_get_storage(), so
+ * the next call makes it again from the configuration (after RemoveBackend). */
+void
+hubd_context_forget_storage(HubdContext *self, const gchar *name);
+
 /* A D-Bus connection objects are exported on (the bus, each socket peer):
  * what hubd_context_export_object() exported, and all it will, through an
  * ObjectManager at /org/hubd/Hub1 on that connection. */

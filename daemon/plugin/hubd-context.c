@@ -213,6 +213,16 @@ hubd_context_get_storage(HubdContext *self, const gchar *name, GError **error)
 	return g_object_ref(storage);
 }
 
+void
+hubd_context_forget_storage(HubdContext *self, const gchar *name)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_if_fail(HUBD_IS_CONTEXT(self));
+	locker = g_mutex_locker_new(&self->storages_lock);
+	g_hash_table_remove(self->storages, name);
+}
+
 /* ---- objects on every connection ---- */
 
 /* GDBusObjectManagerServer unexports a skeleton from every connection

@@ -371,3 +371,207 @@ hubd_storage_delete_finish(HubdStorage *self, GAsyncResult *result, GError **err
 					   HUBD_STORAGE_GET_IFACE(self)->delete_finish,
 					   error);
 }
+
+/**
+ * hubd_storage_store_secret_async:
+ * @self: a #HubdStorage
+ * @secret: (nullable): the backend's secret (an S3 secret access key), or
+ *   %NULL to forget the stored one
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Stores @secret where the backend keeps its credential (never a file: the
+ * S3 plugin uses the keyring), replacing the stored one. A backend that has
+ * no secret (file://) fails with %HUBD_ERROR_INVALID_ARGUMENT when @secret is
+ * set; forgetting succeeds there.
+ *
+ * Since: 0.1
+ */
+void
+hubd_storage_store_secret_async(HubdStorage *self,
+				const gchar *secret,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data)
+{
+	HubdStorageInterface *iface;
+	g_autoptr(GTask) task = NULL;
+	g_autofree gchar *name = NULL;
+
+	g_return_if_fail(HUBD_IS_STORAGE(self));
+	iface = HUBD_STORAGE_GET_IFACE(self);
+	if (iface->store_secret_async != NULL) {
+		iface->store_secret_async(self, secret, cancellable, callback, user_data);
+		return;
+	}
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_storage_store_secret_async);
+	if (secret == NULL) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	name = hubd_storage_dup_name(self);
+	g_task_return_new_error(task,
+				HUBD_ERROR,
+				HUBD_ERROR_INVALID_ARGUMENT,
+				_("The storage backend “%s” takes no secret"),
+				name);
+}
+
+/**
+ * hubd_storage_store_secret_finish:
+ * @self: a #HubdStorage
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: %TRUE when the secret is stored (or forgotten), else %FALSE with
+ *   a %HUBD_ERROR
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_storage_store_secret_finish(HubdStorage *self, GAsyncResult *result, GError **error)
+{
+	HubdStorageInterface *iface;
+
+	g_return_val_if_fail(HUBD_IS_STORAGE(self), FALSE);
+	iface = HUBD_STORAGE_GET_IFACE(self);
+	if (g_task_is_valid(result, self) &&
+	    g_task_get_source_tag(G_TASK(result)) == hubd_storage_store_secret_async)
+		return g_task_propagate_boolean(G_TASK(result), error);
+	return iface->store_secret_finish(self, result, error);
+}
+
+/* ---- delete_many: the backend's batch, else one delete after another ---- */
+
+typedef struct {
+	GStrv keys;
+	guint next;
+} DeleteMany;
+
+static void
+delete_many_free(gpointer data)
+{
+	DeleteMany *d = data;
+
+	g_strfreev(d->keys);
+	g_free(d);
+}
+
+static void
+delete_many_next(GTask *task);
+
+static void
+delete_many_one_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	DeleteMany *d = g_task_get_task_data(task);
+	GError *error = NULL;
+
+	if (!hubd_storage_delete_finish(HUBD_STORAGE(source), res, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	d->next++;
+	delete_many_next(g_steal_pointer(&task));
+}
+
+static void
+delete_many_next(GTask *task)
+{
+	DeleteMany *d = g_task_get_task_data(task);
+
+	if (d->keys[d->next] == NULL) {
+		g_task_return_boolean(task, TRUE);
+		g_object_unref(task);
+		return;
+	}
+	hubd_storage_delete_async(HUBD_STORAGE(g_task_get_source_object(task)),
+				  d->keys[d->next],
+				  g_task_get_cancellable(task),
+				  delete_many_one_cb,
+				  task);
+}
+
+/**
+ * hubd_storage_delete_many_async:
+ * @self: a #HubdStorage
+ * @keys: (array zero-terminated=1): the keys, at most
+ *   %HUBD_STORAGE_MAX_LIST_KEYS
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Removes every object of @keys, in one request where the backend has a
+ * batch delete (S3's DeleteObjects), else one after another. Missing keys are
+ * success. A bad key, or more keys than %HUBD_STORAGE_MAX_LIST_KEYS, is
+ * %HUBD_ERROR_INVALID_ARGUMENT and nothing is deleted.
+ *
+ * Since: 0.1
+ */
+void
+hubd_storage_delete_many_async(HubdStorage *self,
+			       const gchar *const *keys,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
+{
+	HubdStorageInterface *iface;
+	g_autoptr(GTask) task = NULL;
+	GError *error = NULL;
+	guint n;
+	DeleteMany *d;
+
+	g_return_if_fail(HUBD_IS_STORAGE(self));
+	g_return_if_fail(keys != NULL);
+	iface = HUBD_STORAGE_GET_IFACE(self);
+	n = g_strv_length((gchar **)keys);
+	if (n > HUBD_STORAGE_MAX_LIST_KEYS)
+		error = g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("%u keys are more than one batch delete takes (%u)"),
+				    n,
+				    (guint)HUBD_STORAGE_MAX_LIST_KEYS);
+	for (guint i = 0; error == NULL && i < n; i++)
+		hubd_storage_key_validate(keys[i], &error);
+	if (error != NULL) {
+		g_task_report_error(self,
+				    callback,
+				    user_data,
+				    hubd_storage_delete_many_async,
+				    error);
+		return;
+	}
+	if (n > 0 && iface->delete_many_async != NULL) {
+		iface->delete_many_async(self, keys, cancellable, callback, user_data);
+		return;
+	}
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, hubd_storage_delete_many_async);
+	d = g_new0(DeleteMany, 1);
+	d->keys = g_strdupv((gchar **)keys);
+	g_task_set_task_data(task, d, delete_many_free);
+	delete_many_next(g_steal_pointer(&task));
+}
+
+/**
+ * hubd_storage_delete_many_finish:
+ * @self: a #HubdStorage
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: %TRUE when none of the keys names an object any more, else
+ *   %FALSE with a %HUBD_ERROR
+ *
+ * Since: 0.1
+ */
+gboolean
+hubd_storage_delete_many_finish(HubdStorage *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(HUBD_IS_STORAGE(self), FALSE);
+	if (g_task_is_valid(result, self) &&
+	    g_task_get_source_tag(G_TASK(result)) == hubd_storage_delete_many_async)
+		return g_task_propagate_boolean(G_TASK(result), error);
+	return HUBD_STORAGE_GET_IFACE(self)->delete_many_finish(self, result, error);
+}

@@ -91,6 +91,14 @@ G_DECLARE_INTERFACE(HubdStorage, hubd_storage, HUBD, STORAGE, GObject)
  * @multipart_complete_finish: the stored object's description
  * @multipart_abort_async: drops the upload and its parts
  * @multipart_abort_finish: finishes @multipart_abort_async
+ * @store_secret_async: (optional) stores @secret (NULL: forgets it) where the
+ *   backend keeps its own credential (the S3 plugin: the keyring, under its
+ *   libsecret schema); backends without a secret leave it NULL
+ * @store_secret_finish: finishes @store_secret_async
+ * @delete_many_async: (optional) removes every key of @keys (at most
+ *   %HUBD_STORAGE_MAX_LIST_KEYS, checked), as delete does each; missing keys
+ *   are success. Without it, the wrapper deletes them one by one.
+ * @delete_many_finish: finishes @delete_many_async
  *
  * What every storage backend implements. Backends are #GObject types that
  * also implement #GInitable (configuration checks at construction, no network
@@ -196,9 +204,21 @@ struct _HubdStorageInterface {
 				      GAsyncReadyCallback callback,
 				      gpointer user_data);
 	gboolean (*multipart_abort_finish)(HubdStorage *self, GAsyncResult *result, GError **error);
+	void (*store_secret_async)(HubdStorage *self,
+				   const gchar *secret,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+	gboolean (*store_secret_finish)(HubdStorage *self, GAsyncResult *result, GError **error);
+	void (*delete_many_async)(HubdStorage *self,
+				  const gchar *const *keys,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+	gboolean (*delete_many_finish)(HubdStorage *self, GAsyncResult *result, GError **error);
 
 	/*< private >*/
-	gpointer padding[12];
+	gpointer padding[8];
 };
 
 void
@@ -328,5 +348,24 @@ hubd_storage_multipart_abort_async(HubdStorage *self,
 				   gpointer user_data);
 gboolean
 hubd_storage_multipart_abort_finish(HubdStorage *self, GAsyncResult *result, GError **error);
+
+void
+hubd_storage_delete_many_async(HubdStorage *self,
+			       const gchar *const *keys,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data);
+gboolean
+hubd_storage_delete_many_finish(HubdStorage *self, GAsyncResult *result, GError **error);
+
+/* credentials */
+void
+hubd_storage_store_secret_async(HubdStorage *self,
+				const gchar *secret,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data);
+gboolean
+hubd_storage_store_secret_finish(HubdStorage *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include "hubd-context.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-storage-admin.h"
+#include "hubd-storage-mirror-job.h"
 #include "hubd-storage.h"
 
 #define PROBE_SIZE   4096
@@ -251,6 +253,51 @@ handle_test_backend(HubdDbusStorage *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- AddBackend, RemoveBackend ---- */
+
+static gboolean
+handle_add_backend(HubdDbusStorage *skeleton,
+		   GDBusMethodInvocation *invocation,
+		   const gchar *name,
+		   const gchar *url,
+		   GVariant *options,
+		   gpointer user_data)
+{
+	hubd_storage_admin_add(HUBD_SERVICE(user_data), invocation, name, url, options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_remove_backend(HubdDbusStorage *skeleton,
+		      GDBusMethodInvocation *invocation,
+		      const gchar *name,
+		      GVariant *options,
+		      gpointer user_data)
+{
+	hubd_storage_admin_remove(HUBD_SERVICE(user_data), invocation, name, options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_mirror(HubdDbusStorage *skeleton,
+	      GDBusMethodInvocation *invocation,
+	      const gchar *repo_type,
+	      const gchar *repo_id,
+	      const gchar *revision,
+	      const gchar *backend,
+	      GVariant *options,
+	      gpointer user_data)
+{
+	hubd_storage_mirror_job_start(HUBD_SERVICE(user_data),
+				      invocation,
+				      repo_type,
+				      repo_id,
+				      revision,
+				      backend,
+				      options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ---- the service ---- */
 
 static GDBusInterfaceSkeleton *
@@ -263,6 +310,12 @@ hubd_storage_service_create_skeleton(HubdService *service)
 			 G_CALLBACK(handle_list_backends),
 			 service);
 	g_signal_connect(skeleton, "handle-test-backend", G_CALLBACK(handle_test_backend), service);
+	g_signal_connect(skeleton, "handle-add-backend", G_CALLBACK(handle_add_backend), service);
+	g_signal_connect(skeleton, "handle-mirror", G_CALLBACK(handle_mirror), service);
+	g_signal_connect(skeleton,
+			 "handle-remove-backend",
+			 G_CALLBACK(handle_remove_backend),
+			 service);
 	return G_DBUS_INTERFACE_SKELETON(skeleton);
 }
 

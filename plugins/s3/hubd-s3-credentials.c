@@ -255,6 +255,21 @@ cleared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autofree gchar *label =
 		g_strdup_printf(_("S3 secret of the hubd storage backend %s"), args[0]);
 
+	if (args[2] == NULL) {
+		/* forgetting: the clear is the whole job */
+		g_autoptr(GError) error = NULL;
+		secret_password_clear_finish(res, &error);
+		if (error != NULL)
+			g_task_return_new_error(
+				task,
+				HUBD_ERROR,
+				HUBD_ERROR_FAILED,
+				_("The S3 secret could not be removed from the keyring: %s"),
+				error->message);
+		else
+			g_task_return_boolean(task, TRUE);
+		return;
+	}
 	/* a failed clear leaves an old item that the new one outranks: go on */
 	secret_password_clear_finish(res, NULL);
 	secret_password_store(hubd_s3_credentials_schema(),
@@ -276,8 +291,12 @@ strv_free_secret(gpointer data)
 {
 	gchar **args = data;
 
-	memset(args[2], 0, strlen(args[2]));
-	g_strfreev(args);
+	if (args[2] != NULL)
+		memset(args[2], 0, strlen(args[2]));
+	g_free(args[0]);
+	g_free(args[1]);
+	g_free(args[2]);
+	g_free(args);
 }
 
 void

@@ -36,7 +36,8 @@ HubdS3Credentials *
 hubd_s3_credentials_load_finish(GAsyncResult *result, GError **error);
 
 /* Stores `secret` for the backend `name` and key `access_key_id` in the
- * keyring, replacing what was stored for that backend. */
+ * keyring, replacing what was stored for that backend; a NULL `secret`
+ * only removes what was stored (access_key_id may then be NULL). */
 void
 hubd_s3_credentials_store_async(const gchar *name,
 				const gchar *access_key_id,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-s3-error.h"
+#include "hubd-s3-journal.h"
 #include "hubd-s3-sigv4.h"
 #include "hubd-s3-xml.h"
 
@@ -50,6 +51,7 @@ begun_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					  "upload id"));
 		return;
 	}
+	hubd_s3_journal_add(HUBD_S3_STORAGE(source), g_task_get_task_data(task), id);
 	g_task_return_pointer(task, g_strdup(id), g_free);
 }
 
@@ -63,6 +65,7 @@ hubd_s3_multipart_begin_async(HubdS3Storage *self,
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_s3_multipart_begin_async);
+	g_task_set_task_data(task, g_strdup(key), g_free);
 	hubd_s3_storage_request_async(self,
 				      upload_request(self, "POST", key, NULL),
 				      TRUE,
@@ -173,7 +176,9 @@ completed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	/* S3 may answer 200 and then an error in the body */
-	if (hubd_s3_xml_read_error(answer, &code, &message)) {
+	if (!hubd_s3_xml_read_error(answer, &code, &message))
+		hubd_s3_journal_remove(self, g_object_get_data(G_OBJECT(task), "upload-id"));
+	else {
 		g_task_return_error(task,
 				    hubd_s3_error_new(hubd_s3_storage_get_config(self),
 						      200,
@@ -219,6 +224,7 @@ hubd_s3_multipart_complete_async(HubdS3Storage *self,
 	g_string_append(xml, "</CompleteMultipartUpload>");
 	body = g_string_free_to_bytes(xml);
 	g_task_set_source_tag(task, hubd_s3_multipart_complete_async);
+	g_object_set_data_full(G_OBJECT(task), "upload-id", g_strdup(upload_id), g_free);
 	g_task_set_task_data(task, g_strdup(key), g_free);
 	hubd_s3_request_set_body(req, body, "application/xml", NULL);
 	hubd_s3_storage_request_async(self,
@@ -245,10 +251,13 @@ aborted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GInputStream) stream =
 		hubd_s3_storage_request_finish(HUBD_S3_STORAGE(source), res, NULL, NULL, &error);
 
-	if (stream == NULL)
+	if (stream == NULL) {
 		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	hubd_s3_journal_remove(HUBD_S3_STORAGE(source),
+			       g_object_get_data(G_OBJECT(task), "upload-id"));
+	g_task_return_boolean(task, TRUE);
 }
 
 void
@@ -262,6 +271,7 @@ hubd_s3_multipart_abort_async(HubdS3Storage *self,
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_s3_multipart_abort_async);
+	g_object_set_data_full(G_OBJECT(task), "upload-id", g_strdup(upload_id), g_free);
 	hubd_s3_storage_request_async(self,
 				      upload_request(self, "DELETE", key, upload_id),
 				      TRUE,

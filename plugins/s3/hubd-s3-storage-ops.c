@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hubd-s3-credentials.h"
 #include "hubd-s3-storage.h"
 #include "hubd-s3-xml.h"
 
@@ -397,6 +398,59 @@ s3_delete_async(HubdStorage *storage,
 				      g_steal_pointer(&task));
 }
 
+/* ---- the secret access key, into the keyring ---- */
+
+static void
+s3_secret_stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	GError *error = NULL;
+
+	if (!hubd_s3_credentials_store_finish(res, &error))
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+}
+
+static void
+s3_store_secret_async(HubdStorage *storage,
+		      const gchar *secret,
+		      GCancellable *cancellable,
+		      GAsyncReadyCallback callback,
+		      gpointer user_data)
+{
+	const HubdS3Config *config = hubd_s3_storage_get_config(HUBD_S3_STORAGE(storage));
+	g_autoptr(GTask) task = g_task_new(storage, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, s3_store_secret_async);
+	if (secret != NULL && config->credentials != HUBD_S3_CREDENTIALS_KEYRING) {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_INVALID_ARGUMENT,
+					_("The storage backend “%s” reads its credentials from the "
+					  "environment or an AWS profile: there is no secret to "
+					  "store"),
+					config->name);
+		return;
+	}
+	if (secret != NULL && secret[0] == '\0') {
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					HUBD_ERROR_INVALID_ARGUMENT,
+					_("The secret access key of the storage backend “%s” is "
+					  "empty"),
+					config->name);
+		return;
+	}
+	/* forgetting removes what any key id stored for this backend */
+	hubd_s3_credentials_store_async(config->name,
+					config->access_key_id,
+					secret,
+					cancellable,
+					s3_secret_stored_cb,
+					g_steal_pointer(&task));
+}
+
 void
 hubd_s3_storage_iface_init(HubdStorageInterface *iface)
 {
@@ -410,5 +464,8 @@ hubd_s3_storage_iface_init(HubdStorageInterface *iface)
 	iface->list_finish = s3_list_finish;
 	iface->delete_async = s3_delete_async;
 	iface->delete_finish = s3_boolean_finish;
+	iface->store_secret_async = s3_store_secret_async;
+	iface->store_secret_finish = s3_boolean_finish;
 	hubd_s3_storage_multipart_iface_init(iface);
+	hubd_s3_storage_delete_iface_init(iface);
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-s3-credentials.h"
+#include "hubd-s3-journal.h"
 
 /* an answer slower than this is a dead connection */
 #define IO_TIMEOUT_SECONDS 120
@@ -22,6 +23,7 @@ struct _HubdS3Storage {
 	HubdS3Credentials *credentials;
 	GList *waiting; /* GTasks of requests waiting for the credentials */
 	gboolean loading;
+	gboolean recovered; /* uploads a dead hubd left: aborted at the first use */
 };
 
 static void
@@ -168,6 +170,10 @@ credentials_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			g_task_return_error(task, g_error_copy(error));
 	}
 	g_list_free_full(waiting, g_object_unref);
+	if (self->credentials != NULL && !self->recovered) {
+		self->recovered = TRUE;
+		hubd_s3_journal_recover(self);
+	}
 	/* a failure is not kept: the user may store the secret and try again */
 	g_clear_error(&error);
 }

@@ -21,6 +21,8 @@ hubd_s3_storage_iface_init(HubdStorageInterface *iface);
 void
 hubd_s3_storage_multipart_iface_init(HubdStorageInterface *iface);
 void
+hubd_s3_storage_delete_iface_init(HubdStorageInterface *iface);
+void
 hubd_s3_storage_put_async(HubdStorage *storage,
 			  const gchar *key,
 			  GInputStream *stream,

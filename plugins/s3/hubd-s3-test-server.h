@@ -27,7 +27,8 @@ const gchar *
 hubd_test_s3_server_get_directory(HubdTestS3Server *server);
 
 /* How many lines of its request log start with `prefix`: "part " per part
- * uploaded, "complete " per multipart upload completed. */
+ * uploaded, "complete " per multipart upload completed, "put KEY SIZE" per
+ * object stored (either way), "abort " per upload aborted. */
 guint
 hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix);
 

@@ -8,6 +8,7 @@
 # Environment: BENCH_SIZE_MB (default 1024) the size of the file, BENCH_RUNS (default 3) runs
 # of each, the best one counts; S3_PARALLEL hubd's parts in flight (default 4); TMPDIR.
 # Goal: hubd/awscli throughput >= 1.0. Not a meson test; prints one report.
+# tests/bench/s3-mirror-job.sh measures the same through the whole Storage.Mirror job (hubctl mirror).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)

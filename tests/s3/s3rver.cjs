@@ -92,6 +92,8 @@ FilesystemStore.prototype.putObject = async function putObject(object) {
   return oneAtATime(objectPath, async () => {
     await fs.rename(partial, objectPath);
     await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+    // every object stored, by a put or a completed multipart upload
+    note(`put ${object.key} ${size}`);
     return { size, md5 };
   });
 };

@@ -1,0 +1,300 @@
+/* hubd-s3-fault-test.c: the S3 backend against faults s3rver cannot make, injected by a small
+ * TCP proxy in front of it (signatures still checked by s3rver: the proxy passes the bytes,
+ * Host header included): SlowDown answers retried, a server that resets mid-part → a clear
+ * error, the multipart upload aborted, nothing stored */
+#define G_LOG_DOMAIN "HubdS3FaultTest"
+
+#include <string.h>
+
+#include "hubd-plugin.h"
+#include "hubd-s3-test-server.h"
+#include "hubd-storage-conformance.h"
+
+#define SLOWDOWN_BODY                                                              \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>" \
+	"<Message>Please reduce your request rate.</Message></Error>"
+
+typedef enum { FAULT_NONE, FAULT_SLOWDOWN, FAULT_RESET_PARTS } FaultMode;
+
+static HubdTestS3Server *server;
+static guint16 upstream_port;
+static guint16 proxy_port;
+static volatile gint fault_mode;
+static volatile gint slowdowns_left; /* FAULT_SLOWDOWN: answers still to give; -1: always */
+static volatile gint faults_made;
+
+static void
+pump(GSocket *from, GSocket *to)
+{
+	gchar buf[65536];
+	gssize n;
+
+	while ((n = g_socket_receive(from, buf, sizeof buf, NULL, NULL)) > 0) {
+		if (g_socket_send(to, buf, (gsize)n, NULL, NULL) != n)
+			break;
+	}
+	g_socket_shutdown(to, FALSE, TRUE, NULL);
+}
+
+static gpointer
+pump_thread(gpointer data)
+{
+	GSocket **pair = data;
+
+	pump(pair[0], pair[1]);
+	return NULL;
+}
+
+/* the request's head, as far as the blank line (and what came with it) */
+static GString *
+read_head(GSocket *client)
+{
+	GString *head = g_string_new(NULL);
+	gchar buf[4096];
+	gssize n;
+
+	while (strstr(head->str, "\r\n\r\n") == NULL &&
+	       (n = g_socket_receive(client, buf, sizeof buf, NULL, NULL)) > 0)
+		g_string_append_len(head, buf, n);
+	return head;
+}
+
+static gpointer
+connection_thread(gpointer data)
+{
+	g_autoptr(GSocket) client = data;
+	g_autoptr(GString) head = read_head(client);
+	g_autoptr(GSocket) up = NULL;
+	g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, upstream_port);
+	gboolean part = strstr(head->str, "partNumber=") != NULL;
+	GSocket *back[2];
+	GThread *thread;
+
+	if (g_atomic_int_get(&fault_mode) == FAULT_SLOWDOWN &&
+	    (g_atomic_int_get(&slowdowns_left) != 0)) {
+		g_autofree gchar *answer = g_strdup_printf(
+			"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\n"
+			"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			strlen(SLOWDOWN_BODY),
+			SLOWDOWN_BODY);
+		if (g_atomic_int_get(&slowdowns_left) > 0)
+			g_atomic_int_add(&slowdowns_left, -1);
+		g_atomic_int_inc(&faults_made);
+		g_socket_send(client, answer, strlen(answer), NULL, NULL);
+		g_socket_shutdown(client, FALSE, TRUE, NULL);
+		/* read what the client still sends, so that it sees the answer */
+		{
+			gchar buf[65536];
+			while (g_socket_receive(client, buf, sizeof buf, NULL, NULL) > 0)
+				;
+		}
+		return NULL;
+	}
+	up = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+	if (up == NULL || !g_socket_connect(up, addr, NULL, NULL))
+		return NULL;
+	{
+		/* one request per connection (the server closes after it), so that
+		 * every request's head passes here; Connection is not signed */
+		const gchar *eol = strstr(head->str, "\r\n");
+		if (eol != NULL)
+			g_string_insert(head, eol - head->str, "\r\nConnection: close");
+	}
+	g_socket_send(up, head->str, head->len, NULL, NULL);
+	if (part && g_atomic_int_get(&fault_mode) == FAULT_RESET_PARTS) {
+		/* a part's first bytes reach the server, then the connection dies */
+		gchar buf[65536];
+		gssize n = g_socket_receive(client, buf, sizeof buf, NULL, NULL);
+		if (n > 0)
+			g_socket_send(up, buf, (gsize)n / 2, NULL, NULL);
+		g_atomic_int_inc(&faults_made);
+		g_socket_close(up, NULL);
+		g_socket_close(client, NULL);
+		return NULL;
+	}
+	back[0] = up;
+	back[1] = client;
+	thread = g_thread_new("s3-proxy-back", pump_thread, back);
+	pump(client, up);
+	g_thread_join(thread);
+	return NULL;
+}
+
+static gpointer
+accept_thread(gpointer data)
+{
+	GSocket *listener = data;
+	GSocket *client;
+
+	while ((client = g_socket_accept(listener, NULL, NULL)) != NULL)
+		g_thread_unref(g_thread_new("s3-proxy-conn", connection_thread, client));
+	return NULL;
+}
+
+static void
+proxy_start(void)
+{
+	g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+	GSocket *listener;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GUri) uri = g_uri_parse(hubd_test_s3_server_get_endpoint(server), 0, NULL);
+
+	upstream_port = (guint16)g_uri_get_port(uri);
+	listener = g_socket_new(G_SOCKET_FAMILY_IPV4,
+				G_SOCKET_TYPE_STREAM,
+				G_SOCKET_PROTOCOL_TCP,
+				&error);
+	g_assert_no_error(error);
+	g_assert_true(g_socket_bind(listener, any, TRUE, &error));
+	g_assert_true(g_socket_listen(listener, &error));
+	bound = g_socket_get_local_address(listener, &error);
+	g_assert_no_error(error);
+	proxy_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	g_thread_unref(g_thread_new("s3-proxy", accept_thread, listener));
+}
+
+/* a backend through the proxy (`retries` attempts after the first) */
+static HubdStorage *
+proxied(const gchar *prefix, const gchar *retries)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *url = g_strdup_printf("s3://" HUBD_TEST_S3_BUCKET "/%s", prefix);
+	g_autofree gchar *endpoint = g_strdup_printf("http://127.0.0.1:%u", proxy_port);
+	HubdStorage *storage =
+		hubd_storage_new("faulty",
+				 url,
+				 g_variant_new_parsed("{'endpoint': <%s>, 'credentials': <'env'>, "
+						      "'retries': <%s>, 'part-size': <'5242880'>}",
+						      endpoint,
+						      retries),
+				 NULL,
+				 &error);
+
+	g_assert_no_error(error);
+	return storage;
+}
+
+/* s3rver itself, not through the proxy */
+static HubdStorage *
+direct(const gchar *prefix)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *url = g_strdup_printf("s3://" HUBD_TEST_S3_BUCKET "/%s", prefix);
+	HubdStorage *storage =
+		hubd_storage_new("direct",
+				 url,
+				 g_variant_new_parsed("{'endpoint': <%s>, 'credentials': <'env'>}",
+						      hubd_test_s3_server_get_endpoint(server)),
+				 NULL,
+				 &error);
+
+	g_assert_no_error(error);
+	return storage;
+}
+
+static void
+set_fault(FaultMode mode, gint slowdowns)
+{
+	g_atomic_int_set(&slowdowns_left, slowdowns);
+	g_atomic_int_set(&faults_made, 0);
+	g_atomic_int_set(&fault_mode, mode);
+}
+
+/* Two SlowDown answers, then the server takes the put: retried, stored whole. */
+static void
+test_slowdown_retried(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("slow", "4");
+	g_autoptr(HubdStorage) check = direct("slow");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(100000, 3);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GBytes) back = NULL;
+
+	set_fault(FAULT_SLOWDOWN, 2);
+	object = hubd_storage_conformance_put(storage, "a.bin", bytes, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 2);
+	set_fault(FAULT_NONE, 0);
+	back = hubd_storage_conformance_get(check, "a.bin", 0, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(back, bytes));
+}
+
+/* SlowDown on every attempt: RateLimited saying so, nothing stored. */
+static void
+test_slowdown_gives_up(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("slower", "1");
+	g_autoptr(HubdStorage) check = direct("slower");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(1000, 4);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(HubdStorageObject) none = NULL;
+
+	set_fault(FAULT_SLOWDOWN, -1);
+	object = hubd_storage_conformance_put(storage, "b.bin", bytes, &error);
+	g_assert_null(object);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED);
+	g_assert_nonnull(strstr(error->message, "slow down"));
+	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 2);
+	g_clear_error(&error);
+	set_fault(FAULT_NONE, 0);
+	none = hubd_storage_conformance_head(check, "b.bin", &error);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
+}
+
+/* Every part's connection reset halfway: a network error naming the server,
+ * the multipart upload aborted (s3rver logged it), no object. */
+static void
+test_reset_mid_part(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("reset", "1");
+	g_autoptr(HubdStorage) check = direct("reset");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(11 * 1024 * 1024, 5);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GPtrArray) left = NULL;
+	guint aborts = hubd_test_s3_server_count(server, "abort ");
+	g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes(bytes);
+
+	set_fault(FAULT_RESET_PARTS, 0);
+	/* unknown length: the multipart path */
+	object = hubd_storage_conformance_put_stream(storage, "big.bin", stream, -1, NULL, &error);
+	g_assert_null(object);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_NETWORK);
+	g_assert_nonnull(strstr(error->message, "127.0.0.1"));
+	g_assert_cmpint(g_atomic_int_get(&faults_made), >=, 2);
+	set_fault(FAULT_NONE, 0);
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts + 1);
+	g_clear_error(&error);
+	left = hubd_storage_conformance_list_all(check, "", 0, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(left->len, ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	GIOModule *module;
+	const gchar *plugin = g_getenv("HUBD_TEST_S3_PLUGIN");
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+	g_assert_nonnull(plugin);
+	module = g_io_module_new(plugin);
+	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
+	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
+	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+	server = hubd_test_s3_server_start();
+	proxy_start();
+	g_test_add_func("/s3/fault/slowdown-retried", test_slowdown_retried);
+	g_test_add_func("/s3/fault/slowdown-gives-up", test_slowdown_gives_up);
+	g_test_add_func("/s3/fault/reset-mid-part", test_reset_mid_part);
+	ret = g_test_run();
+	hubd_test_s3_server_free(server);
+	return ret;
+}

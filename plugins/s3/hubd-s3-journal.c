@@ -1,0 +1,184 @@
+/* hubd-s3-journal.c: one small file per multipart upload in flight, under
+ * $XDG_STATE_HOME/hubd/s3-uploads/BACKEND/, written when S3 gives the upload id and removed
+ * when the upload completes or is aborted. A file still there when the backend is first used
+ * is an upload a dead hubd left: it is aborted (AbortMultipartUpload), so no parts are kept
+ * and billed, and no other machine's upload is touched (S3 API reference, "Aborting
+ * incomplete multipart uploads"; the journal is ours, not a listing of the whole bucket) */
+#define G_LOG_DOMAIN "HubdS3"
+
+#include "hubd-s3-journal.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hubd-s3-multipart.h"
+
+static gchar *
+journal_dir(HubdS3Storage *self)
+{
+	return g_build_filename(g_get_user_state_dir(),
+				"hubd",
+				"s3-uploads",
+				hubd_s3_storage_get_config(self)->name,
+				NULL);
+}
+
+static gchar *
+journal_file(HubdS3Storage *self, const gchar *upload_id)
+{
+	g_autofree gchar *dir = journal_dir(self);
+	g_autofree gchar *name = g_compute_checksum_for_string(G_CHECKSUM_SHA256, upload_id, -1);
+
+	return g_build_filename(dir, name, NULL);
+}
+
+typedef struct {
+	gchar *path;
+	gchar *contents; /* NULL: remove */
+} Write;
+
+static void
+write_free(gpointer data)
+{
+	Write *w = data;
+
+	g_free(w->path);
+	g_free(w->contents);
+	g_free(w);
+}
+
+static void
+write_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+	Write *w = task_data;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_path_get_dirname(w->path);
+
+	if (w->contents == NULL) {
+		if (g_unlink(w->path) != 0 && errno != ENOENT)
+			g_warning("cannot remove %s: %s", w->path, g_strerror(errno));
+		return;
+	}
+	if (g_mkdir_with_parents(dir, 0700) != 0 ||
+	    !g_file_set_contents_full(w->path,
+				      w->contents,
+				      -1,
+				      G_FILE_SET_CONTENTS_CONSISTENT,
+				      0600,
+				      &error))
+		g_warning("cannot note the multipart upload in %s: %s",
+			  w->path,
+			  error != NULL ? error->message : g_strerror(errno));
+}
+
+static void
+journal_write(HubdS3Storage *self, const gchar *upload_id, gchar *contents)
+{
+	g_autoptr(GTask) task = g_task_new(self, NULL, NULL, NULL);
+	Write *w = g_new0(Write, 1);
+
+	w->path = journal_file(self, upload_id);
+	w->contents = contents;
+	g_task_set_task_data(task, w, write_free);
+	g_task_run_in_thread(task, write_thread);
+}
+
+void
+hubd_s3_journal_add(HubdS3Storage *self, const gchar *key, const gchar *upload_id)
+{
+	/* the pid: another hubd of this user still running keeps its uploads */
+	journal_write(self,
+		      upload_id,
+		      g_strdup_printf("%s\n%s\n%d\n", upload_id, key, (int)getpid()));
+}
+
+void
+hubd_s3_journal_remove(HubdS3Storage *self, const gchar *upload_id)
+{
+	journal_write(self, upload_id, NULL);
+}
+
+/* ---- recovery ---- */
+
+static void
+recover_aborted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree gchar *upload_id = user_data;
+	g_autoptr(GError) error = NULL;
+
+	/* gone already (completed, or aborted by a lifecycle rule) is fine */
+	if (hubd_s3_multipart_abort_finish(HUBD_S3_STORAGE(source), res, &error) ||
+	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
+		g_message("aborted a multipart upload a previous hubd left: %s", upload_id);
+		hubd_s3_journal_remove(HUBD_S3_STORAGE(source), upload_id);
+		return;
+	}
+	/* kept: the next start tries again */
+	g_warning("cannot abort the multipart upload %s: %s", upload_id, error->message);
+}
+
+/* a live process other than this one (whose uploads in flight are its own) */
+static gboolean
+process_alive(const gchar *pid_text)
+{
+	guint64 pid = 0;
+
+	if (!g_ascii_string_to_unsigned(pid_text, 10, 1, G_MAXINT, &pid, NULL))
+		return FALSE;
+	if ((pid_t)pid == getpid())
+		return FALSE;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+static void
+recover_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+	g_autofree gchar *dir = journal_dir(HUBD_S3_STORAGE(source));
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	const gchar *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+		g_autofree gchar *text = NULL;
+		gchar **lines;
+
+		if (!g_file_get_contents(path, &text, NULL, NULL))
+			continue;
+		lines = g_strsplit(text, "\n", 4);
+		if (g_strv_length(lines) >= 3 && lines[0][0] != '\0' && lines[1][0] != '\0' &&
+		    !process_alive(lines[2]))
+			g_ptr_array_add(found, lines);
+		else
+			g_strfreev(lines);
+	}
+	g_task_return_pointer(task, g_steal_pointer(&found), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+recover_found_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdS3Storage *self = HUBD_S3_STORAGE(source);
+	g_autoptr(GPtrArray) found = g_task_propagate_pointer(G_TASK(res), NULL);
+
+	for (guint i = 0; found != NULL && i < found->len; i++) {
+		gchar **lines = g_ptr_array_index(found, i);
+		hubd_s3_multipart_abort_async(self,
+					      lines[1],
+					      lines[0],
+					      NULL,
+					      recover_aborted_cb,
+					      g_strdup(lines[0]));
+	}
+}
+
+void
+hubd_s3_journal_recover(HubdS3Storage *self)
+{
+	g_autoptr(GTask) task = g_task_new(self, NULL, recover_found_cb, NULL);
+
+	g_task_run_in_thread(task, recover_thread);
+}

@@ -1,0 +1,312 @@
+/* hubd-s3-mirror-test.c: Storage.Mirror and `hubctl mirror` with a real hubd, the local Hub
+ * and s3rver: what hubd mirrors, Debian's awscli downloads byte-identical (blobs, tree, ref),
+ * and a second mirror puts nothing */
+#define G_LOG_DOMAIN "HubdS3MirrorTest"
+
+#include "hubd-download-fixture.h"
+#include "hubd-s3-test-server.h"
+
+#define FILES  6 /* alice/dl's files with its .gitattributes */
+#define PREFIX "mir/pre/models/alice/dl/"
+
+static HubdTestS3Server *server;
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+	fixture_setup_hub(f, data);
+	f->daemon_args = g_new0(gchar *, 7);
+	f->daemon_args[0] = g_strdup("--set");
+	f->daemon_args[1] = g_strdup("storage.bk.url=s3://" HUBD_TEST_S3_BUCKET "/mir");
+	f->daemon_args[2] = g_strdup("--set");
+	f->daemon_args[3] =
+		g_strdup_printf("storage.bk.endpoint=%s", hubd_test_s3_server_get_endpoint(server));
+	f->daemon_args[4] = g_strdup("--set");
+	/* the keys reach hubd by its environment (main), never argv */
+	f->daemon_args[5] = g_strdup("storage.bk.credentials=env");
+	daemon_start(f);
+	f->bus = hubd_test_session_bus();
+}
+
+/* `aws s3 cp s3://BUCKET/KEY -`: the object's bytes, as awscli gets them */
+static gchar *
+aws_get(const gchar *key, gsize *len)
+{
+	g_autofree gchar *url = g_strdup_printf("s3://%s/%s", HUBD_TEST_S3_BUCKET, key);
+	const gchar *argv[] = {"aws",
+			       "--endpoint-url",
+			       hubd_test_s3_server_get_endpoint(server),
+			       "s3",
+			       "cp",
+			       url,
+			       "-",
+			       NULL};
+	const gchar *env[] = {"AWS_DEFAULT_REGION=us-east-1", NULL};
+	g_autofree gchar *err = NULL;
+	gchar *out = NULL;
+	gint status = hubd_test_run_command(argv, env, NULL, &out, &err);
+
+	if (status != 0)
+		g_error("aws s3 cp %s failed (%d): %s", url, status, err);
+	if (len != NULL)
+		*len = strlen(out);
+	return out;
+}
+
+static gint
+mirror(const gchar *const *extra, gchar **out, gchar **err)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	const gchar *base[] = {"mirror", REPO, "--to", "bk/pre", "--json"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(base); i++)
+		g_ptr_array_add(argv, (gpointer)base[i]);
+	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)extra[i]);
+	g_ptr_array_add(argv, NULL);
+	return hubd_test_run_hubctl((const gchar *const *)argv->pdata, NULL, out, err);
+}
+
+static JsonObject *
+mirror_ok(void)
+{
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(JsonNode) node = NULL;
+
+	if (mirror(NULL, &out, &err) != 0)
+		g_error("hubctl mirror failed: %s", err);
+	node = hubd_test_parse_json(out);
+	return json_object_ref(json_node_get_object(node));
+}
+
+static void
+test_mirror(Fixture *f, gconstpointer data)
+{
+	g_autoptr(JsonObject) first = mirror_ok();
+	g_autoptr(JsonObject) second = NULL;
+	g_autoptr(JsonNode) tree = NULL;
+	g_autofree gchar *ref = NULL;
+	g_autofree gchar *tree_text = NULL;
+	g_autofree gchar *tree_key = NULL;
+	JsonArray *files;
+	guint puts;
+
+	g_assert_cmpstr(json_object_get_string_member(first, "commit"), ==, f->commit);
+	g_assert_cmpint(json_object_get_int_member(first, "files"), ==, FILES);
+	g_assert_cmpint(json_object_get_int_member(first, "uploaded"), ==, FILES);
+	g_assert_cmpint(json_object_get_int_member(first, "skipped"), ==, 0);
+
+	/* the ref names the commit, the tree its files; each blob's bytes are
+	 * the file's, as awscli downloads them */
+	ref = aws_get(PREFIX "refs/main", NULL);
+	g_assert_cmpstr(ref, ==, f->commit);
+	tree_key = g_strdup_printf(PREFIX "trees/%s.json", f->commit);
+	tree_text = aws_get(tree_key, NULL);
+	tree = hubd_test_parse_json(tree_text);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(tree), "commit"),
+			==,
+			f->commit);
+	files = json_object_get_array_member(json_node_get_object(tree), "files");
+	g_assert_cmpuint(json_array_get_length(files), ==, FILES);
+	for (guint i = 0; i < FILES; i++) {
+		JsonObject *file = json_array_get_object_element(files, i);
+		const gchar *path = json_object_get_string_member(file, "path");
+		const gchar *etag = json_object_get_string_member(file, "etag");
+		g_autofree gchar *key = g_strdup_printf(PREFIX "blobs/%s", etag);
+		g_autofree gchar *local = snapshot_file(f, f->commit, path);
+		g_autofree gchar *want = read_file(local);
+		gsize len = 0;
+		g_autofree gchar *got = aws_get(key, &len);
+
+		g_assert_cmpuint(len, ==, (gsize)json_object_get_int_member(file, "size"));
+		g_assert_cmpstr(got, ==, want);
+		if (g_strcmp0(path, "sub/dir/weights.bin") == 0) {
+			g_autofree gchar *sha = lfs_sha(f->weights);
+			g_assert_cmpstr(got, ==, f->weights);
+			g_assert_cmpstr(etag, ==, sha);
+		}
+	}
+
+	/* a second mirror: every blob is there, so none is put again (the
+	 * tree and the ref are) */
+	puts = hubd_test_s3_server_count(server, "put mir/pre/models/alice/dl/blobs/");
+	g_assert_cmpuint(puts, ==, FILES);
+	second = mirror_ok();
+	g_assert_cmpint(json_object_get_int_member(second, "uploaded"), ==, 0);
+	g_assert_cmpint(json_object_get_int_member(second, "skipped"), ==, FILES);
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "put mir/pre/models/alice/dl/blobs/"),
+			 ==,
+			 FILES);
+}
+
+/* Bad arguments, an unknown repo: a clear error, nothing put. */
+static void
+test_refused(Fixture *f, gconstpointer data)
+{
+	struct {
+		const gchar *extra[5];
+		const gchar *says;
+	} cases[] = {
+		{{"--to", "nosuch", NULL}, "nosuch"},
+		{{"--type", "dataset", "--revision", "no-such-branch"}, NULL},
+		{{"--to", "bk/../x", NULL}, "“../x” is not a valid storage prefix"},
+	};
+	guint before = hubd_test_s3_server_count(server, "put ");
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *err = NULL;
+		g_assert_cmpint(mirror(cases[i].extra, NULL, &err), !=, 0);
+		g_assert_cmpstr(err, !=, "");
+		if (cases[i].says != NULL && strstr(err, cases[i].says) == NULL)
+			g_error("case %u: “%s” does not name “%s”", i, err, cases[i].says);
+	}
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "put "), ==, before);
+}
+
+/* ---- kill -9 in the middle of a multipart upload ---- */
+
+#define BIG_SIZE (24 * 1024 * 1024)
+
+static void
+setup_small_parts(Fixture *f, gconstpointer data)
+{
+	fixture_setup_hub(f, data);
+	f->daemon_args = g_new0(gchar *, 11);
+	f->daemon_args[0] = g_strdup("--set");
+	f->daemon_args[1] = g_strdup("storage.bk.url=s3://" HUBD_TEST_S3_BUCKET "/mir");
+	f->daemon_args[2] = g_strdup("--set");
+	f->daemon_args[3] =
+		g_strdup_printf("storage.bk.endpoint=%s", hubd_test_s3_server_get_endpoint(server));
+	f->daemon_args[4] = g_strdup("--set");
+	f->daemon_args[5] = g_strdup("storage.bk.credentials=env");
+	/* 5 MiB parts one at a time: the upload is slow enough to be cut */
+	f->daemon_args[6] = g_strdup("--set");
+	f->daemon_args[7] = g_strdup("storage.bk.part-size=5242880");
+	f->daemon_args[8] = g_strdup("--set");
+	f->daemon_args[9] = g_strdup("storage.bk.parallel=1");
+	daemon_start(f);
+	f->bus = hubd_test_session_bus();
+}
+
+typedef struct {
+	const gchar *prefix;
+	guint above;
+} Count;
+
+static gboolean
+count_above(gpointer user_data)
+{
+	Count *c = user_data;
+
+	return hubd_test_s3_server_count(server, c->prefix) > c->above;
+}
+
+static guint
+journal_entries(void)
+{
+	g_autofree gchar *dir =
+		g_build_filename(g_get_user_state_dir(), "hubd", "s3-uploads", "bk", NULL);
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	guint n = 0;
+
+	while (handle != NULL && g_dir_read_name(handle) != NULL)
+		n++;
+	return n;
+}
+
+static gboolean
+journal_empty(gpointer user_data)
+{
+	return journal_entries() == 0;
+}
+
+/* hubd killed while a blob's parts go up: no object appears, and the next
+ * hubd aborts the upload it left (s3rver logs the abort) at its first use of
+ * the backend, then forgets it. */
+static void
+test_kill_mid_multipart(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = g_strnfill(BIG_SIZE, 'k');
+	g_autofree gchar *sha = lfs_sha(big);
+	g_autofree gchar *blob_put = g_strdup_printf("put " PREFIX "blobs/%s", sha);
+	g_autofree gchar *commit = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	Count parts = {"part ", hubd_test_s3_server_count(server, "part ")};
+	Count aborts = {"abort ", hubd_test_s3_server_count(server, "abort ")};
+	guint completes = hubd_test_s3_server_count(server, "complete ");
+
+	commit = hubd_test_hub_commit_files(f->hub,
+					    ALICE_WRITE,
+					    "model",
+					    REPO,
+					    "main",
+					    LFS_MIN,
+					    "big.bin",
+					    big,
+					    NULL);
+	reply = hubd_test_call(
+		f->bus,
+		"org.hubd.Hub1.Storage",
+		"Mirror",
+		g_variant_new_parsed("('model', %s, 'main', 'bk', {'prefix': <'pre'>})", REPO),
+		G_VARIANT_TYPE("(o)"),
+		&error);
+	g_assert_no_error(error);
+	if (!hubd_test_wait_for(count_above, &parts, 120000))
+		g_error("no part was uploaded");
+	hubd_test_daemon_kill(f->daemon);
+	f->daemon = NULL;
+	g_assert_cmpuint(hubd_test_s3_server_count(server, blob_put), ==, 0);
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "complete "), ==, completes);
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts.above);
+	g_assert_cmpuint(journal_entries(), ==, 1);
+
+	/* the next hubd: the first use of the backend aborts the upload */
+	daemon_start(f);
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = hubd_test_call(f->bus,
+			       "org.hubd.Hub1.Storage",
+			       "TestBackend",
+			       g_variant_new_parsed("('bk', @a{sv} {})"),
+			       NULL,
+			       &error);
+	g_assert_no_error(error);
+	if (!hubd_test_wait_for(count_above, &aborts, 30000))
+		g_error("the upload left behind was not aborted");
+	g_assert_true(hubd_test_wait_for(journal_empty, NULL, 30000));
+	g_assert_cmpuint(hubd_test_s3_server_count(server, blob_put), ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
+	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+	server = hubd_test_s3_server_start();
+	g_test_add("/s3/mirror/awscli",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   setup,
+		   test_mirror,
+		   fixture_teardown);
+	g_test_add("/s3/mirror/refused",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   setup,
+		   test_refused,
+		   fixture_teardown);
+	g_test_add("/s3/mirror/kill-mid-multipart",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   setup_small_parts,
+		   test_kill_mid_multipart,
+		   fixture_teardown);
+	ret = g_test_run();
+	hubd_test_s3_server_free(server);
+	return ret;
+}
