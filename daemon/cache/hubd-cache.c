@@ -578,11 +578,14 @@ hubd_cache_move_into_place(const gchar *tmp_path, const gchar *final_path, GErro
 	gint fd;
 
 	/* Python's _chmod_and_move: the mode a freshly created file gets (the
-	 * umask applied to 0666) replaces the temp file's restrictive one */
+	 * umask applied to 0666) replaces the temp file's restrictive one; then
+	 * without write bits, so that an app writing through a snapshot link
+	 * cannot change the blob every app shares (huggingface_hub#3643).
+	 * Replacing or deleting it needs only the folder's write permission. */
 	fd = g_open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd >= 0) {
 		struct stat st;
-		if (fstat(fd, &st) == 0 && g_chmod(tmp_path, st.st_mode & 07777) != 0)
+		if (fstat(fd, &st) == 0 && g_chmod(tmp_path, st.st_mode & 07555) != 0)
 			g_debug("cannot chmod %s: %s", tmp_path, g_strerror(errno));
 		close(fd);
 		g_unlink(probe);
