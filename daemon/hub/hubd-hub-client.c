@@ -43,6 +43,9 @@ struct _HubdHubClient {
 	gchar *user_agent_tail; /* glib/VERSION[; origin/X] */
 	gchar *user_agent;      /* both, for callers that set no library */
 	HubdHubWhoamiCache *whoami;
+	/* downloads holding connections of the per-host budget */
+	guint streams;  /* one connection each */
+	guint parallel; /* a fair share each */
 };
 
 G_DEFINE_TYPE(HubdHubClient, hubd_hub_client, G_TYPE_OBJECT)
@@ -142,7 +145,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 	/* libsoup's default of 2 connections per host would serialise parallel
 	 * LFS part uploads and parallel downloads */
 	self->session = soup_session_new_with_options("max-conns-per-host",
-						      8,
+						      HUBD_HUB_MAX_CONNS_PER_HOST,
 						      "max-conns",
 						      32,
 						      "timeout",
@@ -186,6 +189,42 @@ hubd_hub_client_get_user_agent(HubdHubClient *self)
 {
 	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
 	return self->user_agent;
+}
+
+/* ---- the connection budget of downloads ---- */
+
+void
+hubd_hub_client_hold_download(HubdHubClient *self, gboolean parallel)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	if (parallel)
+		self->parallel++;
+	else
+		self->streams++;
+}
+
+void
+hubd_hub_client_release_download(HubdHubClient *self, gboolean parallel)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	if (parallel && self->parallel > 0)
+		self->parallel--;
+	else if (!parallel && self->streams > 0)
+		self->streams--;
+}
+
+guint
+hubd_hub_client_get_download_share(HubdHubClient *self, guint want)
+{
+	guint left;
+
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), 1);
+	/* single streams first (a small file is never queued behind a big
+	 * one's segments), the rest split evenly among parallel downloads */
+	left = self->streams < HUBD_HUB_MAX_CONNS_PER_HOST
+		       ? HUBD_HUB_MAX_CONNS_PER_HOST - self->streams
+		       : 0;
+	return CLAMP(left / MAX(self->parallel, 1), 1, MAX(want, 1));
 }
 
 /* ---- sending ---- */

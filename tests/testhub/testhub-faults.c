@@ -21,6 +21,7 @@ typedef enum {
 	FAULT_RESET,
 	FAULT_TRUNCATE,
 	FAULT_SLOW,
+	FAULT_NO_RANGE, /* answer as a server that ignores Range (200, whole body) */
 } FaultAction;
 
 typedef struct {
@@ -152,6 +153,8 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_TRUNCATE;
 	else if (g_strcmp0(action, "slow") == 0)
 		r->action = FAULT_SLOW;
+	else if (g_strcmp0(action, "no_range") == 0)
+		r->action = FAULT_NO_RANGE;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -486,6 +489,10 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 		}
 		/* a status set here makes libsoup skip the handler */
 		testhub_reply_error(msg, rule->status, NULL, m);
+		return;
+	}
+	if (rule->action == FAULT_NO_RANGE) {
+		g_clear_pointer(&st->range, g_free);
 		return;
 	}
 	st->body_fault = rule;
