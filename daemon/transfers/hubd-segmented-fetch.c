@@ -13,9 +13,8 @@
  * takes one stream. How many run at once is the download's share of the
  * per-host connection budget (hubd_hub_client_get_download_share), asked
  * again before each segment, so a newcomer gets connections as segments end.
- * A segment that fails is retried alone from where it stopped; a 403 from
- * the CDN (its signed URL expired) asks the Hub for a new URL first. The
- * map is saved next to the .incomplete as segments progress. */
+ * A failed segment is retried alone from where it stopped; a 403 from the
+ * CDN (an expired signed URL) asks the Hub for a new URL first. */
 #define G_LOG_DOMAIN "HubdTransfer"
 
 #include "hubd-segmented-fetch.h"
@@ -24,7 +23,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hub-client.h"
-#include "hubd-task.h"
+#include "hubd-segment-io.h"
 
 #define BUF_SIZE       (256 * 1024)
 #define SEGS_PER_CONN  4
@@ -42,8 +41,7 @@ typedef struct {
 	GInputStream *stream;
 	guint8 *buf;
 	gsize have;
-	guint64 write_pos; /* for the write thread */
-	gboolean ended;    /* the body ended after what is in buf */
+	gboolean ended; /* the body ended after what is in buf */
 	GError *end_err;
 	guint retry_id;
 } Conn;
@@ -72,10 +70,9 @@ struct _HubdSegmentedFetch {
 	gboolean stopping; /* no new work; finish once busy is 0 */
 	GError *error;
 	guint busy; /* requests, reads, threads and timers in flight */
-	gboolean held;
-	gboolean finishing;
 
 	guint64 hashed;
+	guint64 hashing_to;
 	gboolean hashing;
 	gboolean saving;
 	gboolean dirty;
@@ -150,21 +147,13 @@ hubd_segmented_fetch_new(const HubdSegmentedFetchSpec *spec)
 
 /* ---- the end ---- */
 
-static HubdHubClient *
-hubd_segmented_fetch_client(HubdSegmentedFetch *self)
-{
-	return hubd_hub_api_get_client(self->api);
-}
-
 static gboolean
 hubd_segmented_fetch_finish_idle(gpointer user_data)
 {
-	HubdSegmentedFetch *self = user_data;
-	g_autoptr(GTask) task = g_steal_pointer(&self->task);
+	GTask *task = user_data;
+	HubdSegmentedFetch *self = g_task_get_source_object(task);
 
-	if (self->held)
-		hubd_hub_client_release_download(hubd_segmented_fetch_client(self), TRUE);
-	self->held = FALSE;
+	hubd_hub_client_release_download(hubd_hub_api_get_client(self->api), TRUE);
 	if (self->cancel_id != 0)
 		g_cancellable_disconnect(g_task_get_task_data(task), self->cancel_id);
 	self->cancel_id = 0;
@@ -180,12 +169,11 @@ hubd_segmented_fetch_finish_idle(gpointer user_data)
 static void
 hubd_segmented_fetch_maybe_finish(HubdSegmentedFetch *self)
 {
-	if (!self->stopping || self->busy > 0 || self->task == NULL || self->finishing)
+	if (!self->stopping || self->busy > 0 || self->task == NULL)
 		return;
-	self->finishing = TRUE;
 	g_idle_add_full(G_PRIORITY_DEFAULT,
 			hubd_segmented_fetch_finish_idle,
-			g_object_ref(self),
+			g_steal_pointer(&self->task),
 			g_object_unref);
 }
 
@@ -259,34 +247,17 @@ static void
 hubd_segmented_fetch_check_done(HubdSegmentedFetch *self);
 
 static void
-hash_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
-{
-	HubdSegmentedFetch *self = source;
-	guint64 *end = task_data;
-	GError *error = NULL;
-
-	if (!hubd_blob_writer_hash_to(self->writer, *end, c, &error))
-		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
-}
-
-static void
 hash_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(source);
-	guint64 *end = g_task_get_task_data(G_TASK(res));
+	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(user_data);
 	GError *error = NULL;
 
 	self->hashing = FALSE;
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+	if (!hubd_segment_io_hash_finish(HUBD_BLOB_WRITER(source), res, &error)) {
 		hubd_error_convert(&error);
-		if (!self->stopping)
-			hubd_segmented_fetch_stop(self, error);
-		else
-			g_clear_error(&error);
+		hubd_segmented_fetch_stop(self, error);
 	} else {
-		self->hashed = *end;
+		self->hashed = self->hashing_to;
 	}
 	if (!hubd_segmented_fetch_live(self, NULL))
 		return;
@@ -297,41 +268,24 @@ static void
 hubd_segmented_fetch_kick_hash(HubdSegmentedFetch *self)
 {
 	guint64 prefix = hubd_segment_map_get_prefix(self->map);
-	g_autoptr(GTask) task = NULL;
 
 	if (self->hashing || self->stopping || prefix <= self->hashed)
 		return;
 	self->hashing = TRUE;
+	self->hashing_to = prefix;
 	self->busy++;
-	task = g_task_new(self, self->cancellable, hash_done_cb, NULL);
-	g_task_set_check_cancellable(task, FALSE);
-	g_task_set_task_data(task, g_memdup2(&prefix, sizeof prefix), g_free);
-	g_task_run_in_thread(task, hash_thread);
-}
-
-static void
-save_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
-{
-	HubdSegmentedFetch *self = source;
-	GError *error = NULL;
-
-	if (!hubd_segment_map_save_text(task_data,
-					hubd_blob_writer_get_segments_path(self->writer),
-					&error))
-		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
+	hubd_segment_io_hash_async(self->writer, prefix, self->cancellable, hash_done_cb, self);
 }
 
 static void
 save_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(source);
+	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(user_data);
 	g_autoptr(GError) error = NULL;
 
 	self->saving = FALSE;
 	/* only a later resume loses by it: keep downloading */
-	if (!g_task_propagate_boolean(G_TASK(res), &error))
+	if (!hubd_segment_io_save_finish(HUBD_BLOB_WRITER(source), res, &error))
 		g_debug("%s: the segment map was not saved: %s", self->filename, error->message);
 	if (!hubd_segmented_fetch_live(self, NULL))
 		return;
@@ -341,8 +295,6 @@ save_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 hubd_segmented_fetch_kick_save(HubdSegmentedFetch *self, gboolean now)
 {
-	g_autoptr(GTask) task = NULL;
-
 	if (self->saving || !self->dirty ||
 	    (!now && g_get_monotonic_time() - self->last_save < SAVE_PERIOD_US))
 		return;
@@ -350,9 +302,10 @@ hubd_segmented_fetch_kick_save(HubdSegmentedFetch *self, gboolean now)
 	self->dirty = FALSE;
 	self->last_save = g_get_monotonic_time();
 	self->busy++;
-	task = g_task_new(self, NULL, save_done_cb, NULL);
-	g_task_set_task_data(task, hubd_segment_map_to_text(self->map), g_free);
-	g_task_run_in_thread(task, save_thread);
+	hubd_segment_io_save_async(self->writer,
+				   hubd_segment_map_to_text(self->map),
+				   save_done_cb,
+				   self);
 }
 
 /* ---- connections ---- */
@@ -391,23 +344,22 @@ conn_failed(Conn *c, GError *error)
 	if (seg->pos > c->pos_at_attempt)
 		c->failures = 0;
 	if (++c->failures >= MAX_STALLED) {
-		g_autofree gchar *want = g_strdup_printf("%" G_GUINT64_FORMAT, self->size);
-		g_autofree gchar *have =
-			g_strdup_printf("%" G_GUINT64_FORMAT, hubd_segment_map_get_done(self->map));
-		GError *end;
+		g_autofree gchar *range =
+			g_strdup_printf("%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
+					seg->pos,
+					seg->end - 1);
+		GError *end = g_error_new(
+			HUBD_ERROR,
+			g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ? HUBD_ERROR_NETWORK
+									       : HUBD_ERROR_SERVER,
+			_("Downloading “%s” failed: bytes %s did not arrive after "
+			  "%d attempts (%s)"),
+			self->filename,
+			range,
+			MAX_STALLED,
+			error->message);
 
 		conn_free(c);
-		end = g_error_new(HUBD_ERROR,
-				  g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK)
-					  ? HUBD_ERROR_NETWORK
-					  : HUBD_ERROR_SERVER,
-				  _("Consistency check failed: “%s” should be %s bytes but only %s "
-				    "arrived after %d attempts (%s)"),
-				  self->filename,
-				  want,
-				  have,
-				  MAX_STALLED,
-				  error->message);
 		g_error_free(error);
 		hubd_segmented_fetch_stop(self, end);
 		return;
@@ -437,27 +389,14 @@ static void
 conn_read(Conn *c);
 
 static void
-write_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-	HubdSegmentedFetch *self = source;
-	Conn *c = task_data;
-	GError *error = NULL;
-
-	if (!hubd_blob_writer_pwrite(self->writer, c->write_pos, c->buf, c->have, &error))
-		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
-}
-
-static void
 write_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(source);
 	Conn *c = user_data;
+	HubdSegmentedFetch *self = c->self;
 	GError *error = NULL;
 	HubdSegment *seg = conn_seg(c);
 
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+	if (!hubd_segment_io_write_finish(HUBD_BLOB_WRITER(source), res, &error)) {
 		/* a disk error is not worth a retry */
 		hubd_error_convert(&error);
 		hubd_segmented_fetch_stop(self, error);
@@ -490,12 +429,13 @@ write_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 conn_write(Conn *c)
 {
-	g_autoptr(GTask) task = g_task_new(c->self, NULL, write_done_cb, c);
-
-	c->write_pos = conn_seg(c)->pos;
 	c->self->busy++;
-	g_task_set_task_data(task, c, NULL);
-	g_task_run_in_thread(task, write_thread);
+	hubd_segment_io_write_async(c->self->writer,
+				    conn_seg(c)->pos,
+				    c->buf,
+				    c->have,
+				    write_done_cb,
+				    c);
 }
 
 static void
@@ -552,17 +492,6 @@ conn_read(Conn *c)
 static void
 resolve_start(HubdSegmentedFetch *self);
 
-static gboolean
-range_start(SoupMessageHeaders *h, guint64 *start)
-{
-	const gchar *cr = soup_message_headers_get_one(h, "Content-Range");
-
-	if (cr == NULL || !g_str_has_prefix(cr, "bytes "))
-		return FALSE;
-	*start = g_ascii_strtoull(cr + 6, NULL, 10);
-	return TRUE;
-}
-
 static void
 sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -603,7 +532,8 @@ sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		resolve_start(self);
 		return;
 	}
-	if (status != 206 || !range_start(hubd_hub_response_get_headers(resp), &start) ||
+	if (status != 206 ||
+	    !hubd_segment_io_range_start(hubd_hub_response_get_headers(resp), &start) ||
 	    start != conn_seg(c)->pos) {
 		conn_failed(c,
 			    g_error_new(HUBD_ERROR,
@@ -648,52 +578,25 @@ static void
 resolved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(user_data);
-	g_autoptr(HubdHubResponse) resp = NULL;
 	GError *error = NULL;
-	const gchar *location = NULL;
-	guint status = 0;
+	g_autofree gchar *url = hubd_segment_io_resolve_finish(HUBD_HUB_API(source), res, &error);
 
-	resp = hubd_hub_api_request_finish(HUBD_HUB_API(source), res, &error);
 	self->resolving = FALSE;
-	if (!hubd_segmented_fetch_live(self, NULL)) {
-		g_clear_error(&error);
-		g_object_unref(self);
-		return;
-	}
-	if (resp != NULL) {
-		status = hubd_hub_response_get_status(resp);
-		location = soup_message_headers_get_one(hubd_hub_response_get_headers(resp),
-							"Location");
-	}
-	if (error == NULL && (status < 300 || status >= 400 || location == NULL ||
-			      !g_str_has_prefix(location, "http"))) {
-		error = g_error_new(
-			HUBD_ERROR,
-			HUBD_ERROR_SERVER,
-			_("The download link of “%s” expired and the Hub gave no new one "
-			  "(HTTP %u)"),
-			self->filename,
-			status);
-	}
-	if (error != NULL) {
+	if (url == NULL)
 		hubd_segmented_fetch_stop(self, error);
-		g_object_unref(self);
+	if (!hubd_segmented_fetch_live(self, NULL))
 		return;
-	}
 	g_debug("%s: the CDN refused the link, the Hub gave a new one", self->filename);
 	g_free(self->url);
-	self->url = g_strdup(location);
+	self->url = g_steal_pointer(&url);
 	self->url_gen++;
 	while (self->waiting->len > 0)
 		conn_send(g_ptr_array_steal_index(self->waiting, 0));
-	g_object_unref(self);
 }
 
 static void
 resolve_start(HubdSegmentedFetch *self)
 {
-	g_autoptr(HubdHubRequest) req = NULL;
-
 	if (self->resolving)
 		return;
 	if (++self->resolves > MAX_RESOLVES) {
@@ -706,18 +609,14 @@ resolve_start(HubdSegmentedFetch *self)
 				self->filename));
 		return;
 	}
-	req = hubd_hub_request_new("HEAD", self->resolve_url);
-	hubd_hub_request_set_flags(req,
-				   HUBD_HUB_REQUEST_FLAG_NO_REDIRECT |
-					   HUBD_HUB_REQUEST_FLAG_NO_HTTP_ERROR);
-	hubd_hub_request_set_header(req, "Accept-Encoding", "identity");
 	self->resolving = TRUE;
 	self->busy++;
-	hubd_hub_api_request_async(self->api,
-				   req,
-				   self->cancellable,
-				   resolved_cb,
-				   g_object_ref(self));
+	hubd_segment_io_resolve_async(self->api,
+				      self->resolve_url,
+				      self->filename,
+				      self->cancellable,
+				      resolved_cb,
+				      self);
 }
 
 /* ---- scheduling ---- */
@@ -725,11 +624,11 @@ resolve_start(HubdSegmentedFetch *self)
 static void
 hubd_segmented_fetch_start_more(HubdSegmentedFetch *self)
 {
+	HubdHubClient *client = hubd_hub_api_get_client(self->api);
 	guint n = hubd_segment_map_get_count(self->map);
+	/* one until a 206 shows the server honours ranges */
 	guint share =
-		self->probed ? hubd_hub_client_get_download_share(hubd_segmented_fetch_client(self),
-								  self->connections)
-			     : 1;
+		self->probed ? hubd_hub_client_get_download_share(client, self->connections) : 1;
 
 	for (guint i = 0; i < n && !self->stopping && self->conns->len < share; i++) {
 		HubdSegment *seg = hubd_segment_map_get(self->map, i);
@@ -780,8 +679,7 @@ hubd_segmented_fetch_run_async(HubdSegmentedFetch *self,
 					      self,
 					      NULL);
 	}
-	hubd_hub_client_hold_download(hubd_segmented_fetch_client(self), TRUE);
-	self->held = TRUE;
+	hubd_hub_client_hold_download(hubd_hub_api_get_client(self->api), TRUE);
 	/* the writer reported its prefix; the segments past it count too */
 	done = hubd_segment_map_get_done(self->map);
 	if (done > self->hashed)

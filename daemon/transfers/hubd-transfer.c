@@ -26,6 +26,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-client.h"
 #include "hubd-ring.h"
+#include "hubd-segment-io.h"
 #include "hubd-segmented-fetch.h"
 #include "hubd-storage-mirror.h"
 
@@ -586,17 +587,6 @@ hubd_transfer_ring_cb(gpointer user_data)
 	hubd_transfer_pump(HUBD_TRANSFER(user_data));
 }
 
-static gboolean
-hubd_transfer_range_start(SoupMessageHeaders *headers, guint64 *start)
-{
-	const gchar *cr = soup_message_headers_get_one(headers, "Content-Range");
-
-	if (cr == NULL || !g_str_has_prefix(cr, "bytes "))
-		return FALSE;
-	*start = g_ascii_strtoull(cr + 6, NULL, 10);
-	return TRUE;
-}
-
 /* self->stream holds the bytes from self->offset on: read it into the ring. */
 static void
 hubd_transfer_start_body(HubdTransfer *self)
@@ -632,7 +622,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	self->from_mirror = FALSE;
 	status = hubd_hub_response_get_status(resp);
 	if (status == 206 &&
-	    (!hubd_transfer_range_start(hubd_hub_response_get_headers(resp), &start) ||
+	    (!hubd_segment_io_range_start(hubd_hub_response_get_headers(resp), &start) ||
 	     start != self->offset))
 		status = 0;
 	if (status == 200 && self->offset > 0) {
