@@ -17,6 +17,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-request-send.h"
 #include "hubd-hub-retry.h"
+#include "hubd-hub-transport.h"
 #include "hubd-hub-whoami-cache.h"
 
 #define MAX_REDIRECTS       10
@@ -153,6 +154,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 						      "idle-timeout",
 						      60,
 						      NULL);
+	hubd_hub_transport_setup(self->session, config);
 	return self;
 }
 
@@ -352,6 +354,7 @@ hubd_hub_client_fail_transport(GTask *task, GError *error)
 	GCancellable *caller = g_task_get_cancellable(task);
 	gboolean timed_out = data->timed_out;
 	g_autoptr(GError) owned = error;
+	g_autofree gchar *final = NULL;
 
 	hubd_hub_client_attempt_cleanup(data, caller);
 	if (caller != NULL && g_cancellable_is_cancelled(caller)) {
@@ -362,6 +365,13 @@ hubd_hub_client_fail_transport(GTask *task, GError *error)
 	if (timed_out) {
 		g_clear_error(&owned);
 		owned = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("timed out"));
+	}
+	/* an untrusted certificate or a refusing proxy: no retry cures it */
+	final = hubd_hub_transport_describe_final(self->session, data->uri, owned);
+	if (final != NULL) {
+		g_task_return_new_error(task, HUBD_ERROR, HUBD_ERROR_NETWORK, "%s", final);
+		g_object_unref(task);
+		return;
 	}
 	if (hubd_hub_client_schedule_retry(self, task, 0, owned->message))
 		return;
