@@ -399,6 +399,61 @@ test_tls(TFixture *t, gconstpointer data)
 	g_assert_nonnull(strstr(log, " HEAD /alice/dl/resolve/main/big.bin HTTP/2.0 302"));
 }
 
+/* An LFS upload through nginx: the Hub's batch answer points at the CDN's
+ * public origin and its verify action at the Hub's (built from the Host and
+ * X-Forwarded-Proto nginx passes on), so the upload completes, and the file
+ * comes back identical. */
+static void
+test_upload(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *ca = NULL;
+	g_autofree gchar *local = g_build_filename(f->tmp, "model.bin", NULL);
+	g_autofree gchar *bytes = g_malloc(3 * 1024 * 1024 + 1);
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *put = NULL;
+	g_autofree gchar *verify = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) back = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *text = NULL;
+	GVariantBuilder files;
+
+	if (t->dir == NULL)
+		return;
+	ca = g_strdup_printf("hub.ca-file=%s", t->ca);
+	{
+		const gchar *set[] = {ca, NULL};
+		t_daemon(t, set, NULL);
+	}
+	for (gsize i = 0; i < 3 * 1024 * 1024; i++)
+		bytes[i] = (gchar)(i % 251 == 0 ? 0 : 'a' + i % 23);
+	bytes[3 * 1024 * 1024] = '\0';
+	g_assert_true(g_file_set_contents(local, bytes, 3 * 1024 * 1024, NULL));
+	g_variant_builder_init(&files, G_VARIANT_TYPE("a(ss)"));
+	g_variant_builder_add(&files, "(ss)", local, "model.bin");
+	r = hubd_test_run_job(f->bus,
+			      "Upload",
+			      g_variant_new("(sssa(ss)@a{sv})",
+					    "model",
+					    REPO,
+					    "",
+					    &files,
+					    opts("{'no_policy': <true>}")),
+			      JOB_MS);
+	assert_ok(r);
+	log = dir_file(t, "access.log");
+	put = g_strdup_printf("%u PUT /upload/", t->cdn_port);
+	verify = g_strdup_printf("%u POST /_lfs/verify/", t->hub_port);
+	g_assert_nonnull(strstr(log, put));
+	g_assert_nonnull(strstr(log, verify));
+	back = download(f, "main", "model.bin", "{'force': <true>}");
+	assert_ok(back);
+	path = result_string(back, "path");
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_assert_true(memcmp(text, bytes, 3 * 1024 * 1024) == 0);
+}
+
 /* Without the CA the certificate is refused at once, with a message that
  * says so and how to trust a private CA. */
 static void
@@ -474,6 +529,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add("/transport/" name, TFixture, NULL, t_setup, fn, t_teardown)
 	ADD("tls-http2", test_tls);
+	ADD("upload", test_upload);
 	ADD("untrusted-certificate", test_untrusted);
 	ADD("proxy", test_proxy);
 	ADD("proxy-unreachable", test_proxy_unreachable);

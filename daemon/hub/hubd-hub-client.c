@@ -218,14 +218,15 @@ hubd_hub_client_release_download(HubdHubClient *self, gboolean parallel)
 guint
 hubd_hub_client_get_download_share(HubdHubClient *self, guint want)
 {
+	guint used;
 	guint left;
 
 	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), 1);
-	/* single streams first (a small file is never queued behind a big
-	 * one's segments), the rest split evenly among parallel downloads */
-	left = self->streams < HUBD_HUB_MAX_CONNS_PER_HOST
-		       ? HUBD_HUB_MAX_CONNS_PER_HOST - self->streams
-		       : 0;
+	/* single streams first, with one connection kept for the next one
+	 * (a small file is never queued behind a big one's segments); the
+	 * rest split evenly among parallel downloads */
+	used = self->streams + 1;
+	left = used < HUBD_HUB_MAX_CONNS_PER_HOST ? HUBD_HUB_MAX_CONNS_PER_HOST - used : 0;
 	return CLAMP(left / MAX(self->parallel, 1), 1, MAX(want, 1));
 }
 

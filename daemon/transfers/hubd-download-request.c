@@ -94,11 +94,11 @@ hubd_download_connections_per_file(HubdContext *context)
 						     NULL);
 	guint64 n = 8;
 
-	/* more than libsoup would open to one host only queue */
+	/* more than the per-host budget leaves would only queue */
 	if (v != NULL &&
-	    !g_ascii_string_to_unsigned(v, 10, 1, HUBD_HUB_MAX_CONNS_PER_HOST, &n, NULL)) {
+	    !g_ascii_string_to_unsigned(v, 10, 1, HUBD_HUB_MAX_CONNS_PER_HOST - 1, &n, NULL)) {
 		g_warning("[downloads] connections-per-file must be 1 to %d: %s",
-			  HUBD_HUB_MAX_CONNS_PER_HOST,
+			  HUBD_HUB_MAX_CONNS_PER_HOST - 1,
 			  v);
 		n = 8;
 	}
