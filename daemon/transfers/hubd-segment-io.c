@@ -195,3 +195,24 @@ hubd_segment_io_range_start(SoupMessageHeaders *headers, guint64 *start)
 	*start = g_ascii_strtoull(cr + 6, NULL, 10);
 	return TRUE;
 }
+
+GError *
+hubd_segment_io_stalled_error(const gchar *filename,
+			      guint64 start,
+			      guint64 end,
+			      guint attempts,
+			      const GError *why)
+{
+	g_autofree gchar *range =
+		g_strdup_printf("%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, start, end - 1);
+
+	return g_error_new(HUBD_ERROR,
+			   g_error_matches(why, HUBD_ERROR, HUBD_ERROR_NETWORK) ? HUBD_ERROR_NETWORK
+										: HUBD_ERROR_SERVER,
+			   _("Downloading “%s” failed: bytes %s did not arrive after %u attempts "
+			     "(%s)"),
+			   filename,
+			   range,
+			   attempts,
+			   why->message);
+}

@@ -54,4 +54,13 @@ hubd_segment_io_resolve_finish(HubdHubApi *api, GAsyncResult *result, GError **e
 gboolean
 hubd_segment_io_range_start(SoupMessageHeaders *headers, guint64 *start);
 
+/* The error of a parallel download whose bytes [start, end) did not arrive
+ * after `attempts` in a row; `why` is the last one's error. */
+GError *
+hubd_segment_io_stalled_error(const gchar *filename,
+			      guint64 start,
+			      guint64 end,
+			      guint attempts,
+			      const GError *why);
+
 G_END_DECLS

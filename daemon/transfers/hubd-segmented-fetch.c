@@ -1,20 +1,17 @@
 /* hubd-segmented-fetch.c: a big blob over several connections.
  *
- * The blob is cut into segments (hubd-segment-map), several times more than
- * connections, so the hash, which must see the bytes in order, trails the
- * fastest connection by a few segments at most. Each connection GETs one
- * segment's missing range, reads it into its own buffer on the main loop and
- * writes it at its offset in a worker thread (pwrite); as the prefix without
- * gaps grows, one worker re-reads it from the page cache into the sha256.
- * Memory is one buffer per connection plus the hash's, whatever the size.
+ * The blob is cut into segments (hubd-segment-map), a few per connection, so
+ * the hash, which must see the bytes in order, trails the fastest connection
+ * by a few segments at most. Each connection GETs one segment's missing range
+ * into its own buffer and writes it at its offset in a worker (pwrite); as
+ * the gapless prefix grows one worker re-reads it from the page cache into
+ * the sha256. Memory: a buffer per connection, whatever the size.
  *
- * The first range goes alone: a 206 proves the server honours ranges and
- * the others follow; a 200 ends the fetch with NOT_SUPPORTED and the caller
- * takes one stream. How many run at once is the download's share of the
- * per-host connection budget (hubd_hub_client_get_download_share), asked
- * again before each segment, so a newcomer gets connections as segments end.
- * A failed segment is retried alone from where it stopped; a 403 from the
- * CDN (an expired signed URL) asks the Hub for a new URL first. */
+ * The first range goes alone: a 206 lets the others follow, a 200 ends the
+ * fetch with NOT_SUPPORTED (the caller takes one stream). How many run is the
+ * download's share of the per-host budget, asked again per segment. A failed
+ * segment is retried alone; a 403 from the CDN (an expired signed URL) asks
+ * the Hub for a new URL first. */
 #define G_LOG_DOMAIN "HubdTransfer"
 
 #include "hubd-segmented-fetch.h"
@@ -71,11 +68,9 @@ struct _HubdSegmentedFetch {
 	GError *error;
 	guint busy; /* requests, reads, threads and timers in flight */
 
-	guint64 hashed;
-	guint64 hashing_to;
-	gboolean hashing;
-	gboolean saving;
-	gboolean dirty;
+	guint64 hashed, hashing_to; /* hashed; where the running hash goes */
+	gboolean hashing, saving, dirty;
+	gboolean saved; /* the map is on disk: writes may begin */
 	gint64 last_save;
 	gboolean resolving;
 	guint resolves;
@@ -136,11 +131,10 @@ hubd_segmented_fetch_new(const HubdSegmentedFetchSpec *spec)
 	self->progress_data = spec->progress_data;
 	self->hashed = spec->offset;
 	self->map = hubd_blob_writer_steal_segments(spec->writer);
-	if (self->map == NULL) {
-		n = (guint)MIN((guint64)self->connections * SEGS_PER_CONN,
-			       MAX(spec->size / MIN_SEGMENT, 1));
+	n = (guint)MIN((guint64)self->connections * SEGS_PER_CONN,
+		       MAX(spec->size / MIN_SEGMENT, 1));
+	if (self->map == NULL)
 		self->map = hubd_segment_map_new(spec->size, spec->offset, n);
-	}
 	self->taken = g_new0(gboolean, hubd_segment_map_get_count(self->map));
 	return self;
 }
@@ -245,6 +239,8 @@ hubd_segmented_fetch_live(HubdSegmentedFetch *self, Conn *c)
 
 static void
 hubd_segmented_fetch_check_done(HubdSegmentedFetch *self);
+static void
+hubd_segmented_fetch_start_more(HubdSegmentedFetch *self);
 
 static void
 hash_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -281,14 +277,24 @@ static void
 save_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdSegmentedFetch *self = HUBD_SEGMENTED_FETCH(user_data);
-	g_autoptr(GError) error = NULL;
+	GError *error = NULL;
 
 	self->saving = FALSE;
-	/* only a later resume loses by it: keep downloading */
-	if (!hubd_segment_io_save_finish(HUBD_BLOB_WRITER(source), res, &error))
+	/* a later map that fails costs a resume bytes; the first one must be
+	 * there before anything is written */
+	if (!hubd_segment_io_save_finish(HUBD_BLOB_WRITER(source), res, &error) && !self->saved) {
+		hubd_error_convert(&error);
+		hubd_segmented_fetch_stop(self, error);
+	} else if (error != NULL) {
 		g_debug("%s: the segment map was not saved: %s", self->filename, error->message);
+		g_clear_error(&error);
+	}
 	if (!hubd_segmented_fetch_live(self, NULL))
 		return;
+	if (!self->saved) {
+		self->saved = TRUE;
+		hubd_segmented_fetch_start_more(self);
+	}
 	hubd_segmented_fetch_check_done(self);
 }
 
@@ -312,8 +318,6 @@ hubd_segmented_fetch_kick_save(HubdSegmentedFetch *self, gboolean now)
 
 static void
 conn_send(Conn *c);
-static void
-hubd_segmented_fetch_start_more(HubdSegmentedFetch *self);
 
 static HubdSegment *
 conn_seg(Conn *c)
@@ -344,20 +348,11 @@ conn_failed(Conn *c, GError *error)
 	if (seg->pos > c->pos_at_attempt)
 		c->failures = 0;
 	if (++c->failures >= MAX_STALLED) {
-		g_autofree gchar *range =
-			g_strdup_printf("%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
-					seg->pos,
-					seg->end - 1);
-		GError *end = g_error_new(
-			HUBD_ERROR,
-			g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ? HUBD_ERROR_NETWORK
-									       : HUBD_ERROR_SERVER,
-			_("Downloading “%s” failed: bytes %s did not arrive after "
-			  "%d attempts (%s)"),
-			self->filename,
-			range,
-			MAX_STALLED,
-			error->message);
+		GError *end = hubd_segment_io_stalled_error(self->filename,
+							    seg->pos,
+							    seg->end,
+							    MAX_STALLED,
+							    error);
 
 		conn_free(c);
 		g_error_free(error);
@@ -626,11 +621,13 @@ hubd_segmented_fetch_start_more(HubdSegmentedFetch *self)
 {
 	HubdHubClient *client = hubd_hub_api_get_client(self->api);
 	guint n = hubd_segment_map_get_count(self->map);
-	/* one until a 206 shows the server honours ranges */
+	/* none before the map is on disk: a .incomplete with gaps and no map
+	 * would pass for a prefix; one until a 206 shows ranges work */
 	guint share =
 		self->probed ? hubd_hub_client_get_download_share(client, self->connections) : 1;
 
-	for (guint i = 0; i < n && !self->stopping && self->conns->len < share; i++) {
+	for (guint i = 0; i < n && self->saved && !self->stopping && self->conns->len < share;
+	     i++) {
 		HubdSegment *seg = hubd_segment_map_get(self->map, i);
 		Conn *c;
 
@@ -689,7 +686,9 @@ hubd_segmented_fetch_run_async(HubdSegmentedFetch *self,
 		hubd_segment_map_get_count(self->map),
 		done,
 		self->size);
-	hubd_segmented_fetch_start_more(self);
+	/* the segments start once this is on disk */
+	self->dirty = TRUE;
+	hubd_segmented_fetch_kick_save(self, TRUE);
 	hubd_segmented_fetch_check_done(self);
 }
 
