@@ -84,6 +84,7 @@ download_big_ok(Fixture *f, const gchar *big)
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *text = NULL;
 	guint64 size = 0;
+	guint64 done = 0;
 
 	assert_ok(r);
 	path = result_string(r, "path");
@@ -92,6 +93,13 @@ download_big_ok(Fixture *f, const gchar *big)
 	g_assert_true(memcmp(text, big, BIG_SIZE) == 0);
 	g_assert_true(g_variant_lookup(r->result, "size", "t", &size));
 	g_assert_cmpuint(size, ==, BIG_SIZE);
+	/* progress is one number across the segments: never past the size,
+	 * however many retries, and the size at the end */
+	g_assert_cmpuint(r->max_bytes_done, ==, BIG_SIZE);
+	if (r->properties != NULL) {
+		g_assert_true(g_variant_lookup(r->properties, "BytesDone", "t", &done));
+		g_assert_cmpuint(done, ==, BIG_SIZE);
+	}
 	g_assert_false(g_file_test(incomplete, G_FILE_TEST_EXISTS));
 	g_assert_false(g_file_test(segments, G_FILE_TEST_EXISTS));
 }
