@@ -25,6 +25,20 @@ parallel_setup(Fixture *f, gconstpointer data)
 	fixture_setup(f, data);
 }
 
+/* all the connections a file may have: 8 */
+static void
+parallel8_setup(Fixture *f, gconstpointer data)
+{
+	const gchar *args[] = {"--set",
+			       "downloads.parallel-min-size=1000000",
+			       "--set",
+			       "downloads.connections-per-file=8",
+			       NULL};
+
+	f->daemon_args = g_strdupv((GStrv)args);
+	fixture_setup(f, data);
+}
+
 static guint64
 entry_int(JsonObject *o, const gchar *name)
 {
@@ -311,6 +325,42 @@ test_expired_link(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(bytes_sent(gets), ==, BIG_SIZE);
 }
 
+/* One big file on its 8 slow connections leaves one for a small file:
+ * the small one is served completely before any of the big one's segments
+ * (the local Hub logs a request when it ends). */
+static void
+test_fair_share(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = commit_big(f, BIG_SIZE);
+	g_autofree gchar *re = lfs_url_regex(big);
+	g_autofree gchar *sha = lfs_sha(big);
+	g_autofree gchar *small_re = lfs_url_regex(f->weights);
+	g_autofree gchar *map = segments_path(f, big);
+	g_autofree gchar *rule = g_strdup_printf("{\"action\":\"slow\",\"path_regex\":\"%s$\","
+						 "\"chunk_size\":32768,\"delay_ms\":1000,"
+						 "\"times\":0}",
+						 sha);
+	g_autofree gchar *job = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(GPtrArray) gets = NULL;
+	g_autoptr(GPtrArray) small = NULL;
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+	hubd_test_hub_add_fault(f->hub, rule);
+	hubd_test_hub_clear_requests(f->hub);
+	job = start_download(f, NULL, "main", "big.bin", NULL);
+	/* the segments run once the map is saved and the first range answered */
+	while (map_done(map) == 0 && g_get_monotonic_time() < deadline)
+		g_usleep(20000);
+	g_assert_cmpuint(map_done(map), >, 0);
+	r = download(f, "main", "sub/dir/weights.bin", NULL);
+	assert_ok(r);
+	small = log_entries(f, "GET", small_re);
+	g_assert_cmpuint(small->len, ==, 1);
+	gets = log_entries(f, "GET", re);
+	g_assert_cmpuint(gets->len, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -322,5 +372,11 @@ main(int argc, char **argv)
 	ADD("resume-after-kill", test_resume_after_kill);
 	ADD("no-range", test_no_range);
 	ADD("expired-link", test_expired_link);
+	g_test_add("/download/parallel/fair-share",
+		   Fixture,
+		   NULL,
+		   parallel8_setup,
+		   test_fair_share,
+		   fixture_teardown);
 	return g_test_run();
 }
