@@ -23,7 +23,7 @@
 #include "hubd-segment-io.h"
 
 #define BUF_SIZE       (256 * 1024)
-#define SEGS_PER_CONN  4
+#define SEGS_PER_CONN  8
 #define MIN_SEGMENT    (256 * 1024)
 #define MAX_STALLED    5 /* attempts of a segment in a row without progress */
 #define SAVE_PERIOD_US (500 * 1000)
