@@ -114,7 +114,8 @@ hubd_hub_transport_describe_final(SoupSession *session, GUri *uri, const GError 
 {
 	g_autofree gchar *proxy = NULL;
 
-	if (error->domain == G_TLS_ERROR)
+	/* other TLS errors (a handshake cut short) may pass: retried */
+	if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
 		return g_strdup_printf(_("Cannot reach the Hub at %s: its TLS certificate is not "
 					 "trusted (%s); a private CA can be given with [hub] "
 					 "ca-file= or SSL_CERT_FILE"),
