@@ -25,6 +25,8 @@ packages=(
   python3-docutils groff-base man-db bash-completion systemd
   # tests/bench/webhooks.sh
   wrk
+  # tests/hubd-transport-test.c: nginx (TLS, HTTP/2) in front of the local Hub, a forward proxy
+  nginx-light tinyproxy
   # tests/card-load-check.py: a pushed card loads by huggingface_hub's rules
   python3-yaml
   # the S3 plugin's tests cross-check with the AWS CLI

@@ -17,6 +17,7 @@
 #include "hubd-error.h"
 #include "hubd-hub-request-send.h"
 #include "hubd-hub-retry.h"
+#include "hubd-hub-transport.h"
 #include "hubd-hub-whoami-cache.h"
 
 #define MAX_REDIRECTS       10
@@ -43,6 +44,9 @@ struct _HubdHubClient {
 	gchar *user_agent_tail; /* glib/VERSION[; origin/X] */
 	gchar *user_agent;      /* both, for callers that set no library */
 	HubdHubWhoamiCache *whoami;
+	/* downloads holding connections of the per-host budget */
+	guint streams;  /* one connection each */
+	guint parallel; /* a fair share each */
 };
 
 G_DEFINE_TYPE(HubdHubClient, hubd_hub_client, G_TYPE_OBJECT)
@@ -142,7 +146,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 	/* libsoup's default of 2 connections per host would serialise parallel
 	 * LFS part uploads and parallel downloads */
 	self->session = soup_session_new_with_options("max-conns-per-host",
-						      8,
+						      HUBD_HUB_MAX_CONNS_PER_HOST,
 						      "max-conns",
 						      32,
 						      "timeout",
@@ -150,6 +154,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 						      "idle-timeout",
 						      60,
 						      NULL);
+	hubd_hub_transport_setup(self->session, config);
 	return self;
 }
 
@@ -186,6 +191,43 @@ hubd_hub_client_get_user_agent(HubdHubClient *self)
 {
 	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
 	return self->user_agent;
+}
+
+/* ---- the connection budget of downloads ---- */
+
+void
+hubd_hub_client_hold_download(HubdHubClient *self, gboolean parallel)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	if (parallel)
+		self->parallel++;
+	else
+		self->streams++;
+}
+
+void
+hubd_hub_client_release_download(HubdHubClient *self, gboolean parallel)
+{
+	g_return_if_fail(HUBD_IS_HUB_CLIENT(self));
+	if (parallel && self->parallel > 0)
+		self->parallel--;
+	else if (!parallel && self->streams > 0)
+		self->streams--;
+}
+
+guint
+hubd_hub_client_get_download_share(HubdHubClient *self, guint want)
+{
+	guint used;
+	guint left;
+
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), 1);
+	/* single streams first, with one connection kept for the next one
+	 * (a small file is never queued behind a big one's segments); the
+	 * rest split evenly among parallel downloads */
+	used = self->streams + 1;
+	left = used < HUBD_HUB_MAX_CONNS_PER_HOST ? HUBD_HUB_MAX_CONNS_PER_HOST - used : 0;
+	return CLAMP(left / MAX(self->parallel, 1), 1, MAX(want, 1));
 }
 
 /* ---- sending ---- */
@@ -313,6 +355,7 @@ hubd_hub_client_fail_transport(GTask *task, GError *error)
 	GCancellable *caller = g_task_get_cancellable(task);
 	gboolean timed_out = data->timed_out;
 	g_autoptr(GError) owned = error;
+	g_autofree gchar *final = NULL;
 
 	hubd_hub_client_attempt_cleanup(data, caller);
 	if (caller != NULL && g_cancellable_is_cancelled(caller)) {
@@ -323,6 +366,13 @@ hubd_hub_client_fail_transport(GTask *task, GError *error)
 	if (timed_out) {
 		g_clear_error(&owned);
 		owned = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("timed out"));
+	}
+	/* an untrusted certificate or a refusing proxy: no retry cures it */
+	final = hubd_hub_transport_describe_final(self->session, data->uri, owned);
+	if (final != NULL) {
+		g_task_return_new_error(task, HUBD_ERROR, HUBD_ERROR_NETWORK, "%s", final);
+		g_object_unref(task);
+		return;
 	}
 	if (hubd_hub_client_schedule_retry(self, task, 0, owned->message))
 		return;

@@ -35,6 +35,23 @@ hubd_hub_client_get_download_timeout(HubdHubClient *self);
 const gchar *
 hubd_hub_client_get_user_agent(HubdHubClient *self);
 
+/* Connections to one host: libsoup's per-host limit, which every transfer
+ * shares; one more than a parallel download's default 8, kept for a single
+ * file meanwhile. */
+#define HUBD_HUB_MAX_CONNS_PER_HOST 9
+
+/* A download holds one connection of the budget (`parallel` FALSE) or a
+ * share of it (TRUE) until it releases it. */
+void
+hubd_hub_client_hold_download(HubdHubClient *self, gboolean parallel);
+void
+hubd_hub_client_release_download(HubdHubClient *self, gboolean parallel);
+/* How many connections a parallel download that would like `want` may use
+ * now (at least 1): what single streams leave, less one kept free for the
+ * next, split evenly. */
+guint
+hubd_hub_client_get_download_share(HubdHubClient *self, guint want);
+
 /* Sends `req` and reads the whole (bounded) body. HTTP errors become HUBD_ERROR
  * (see hubd_hub_client_error_from_response) unless NO_HTTP_ERROR is set. */
 void

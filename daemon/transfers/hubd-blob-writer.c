@@ -25,6 +25,7 @@
 #include "hubd-error.h"
 #include "hubd-hash.h"
 #include "hubd-local-dir.h"
+#include "hubd-segment-map.h"
 
 /* the read size when hashing what an earlier run left */
 #define PREFIX_CHUNK (512 * 1024)
@@ -48,6 +49,8 @@ struct _HubdBlobWriter {
 	guint64 direct_min_size;
 	gchar *path; /* the target */
 	gchar *incomplete;
+	gchar *segments;     /* the map of a parallel download, next to it */
+	HubdSegmentMap *map; /* loaded by the open, for the caller to take */
 
 	/* touched by one thread at a time: the open thread, then the write
 	 * consumer (fd, truncate_next) and, in parallel, the hash consumer
@@ -63,6 +66,7 @@ struct _HubdBlobWriter {
 	gboolean fd_direct; /* O_DIRECT is set on fd right now */
 	guint64 disk_pos;   /* where the next write lands */
 	guint64 offset;     /* bytes in the .incomplete when opened */
+	guint64 hashed_to;  /* parallel downloads: bytes hashed so far */
 };
 
 G_DEFINE_TYPE(HubdBlobWriter, hubd_blob_writer, G_TYPE_OBJECT)
@@ -103,6 +107,8 @@ hubd_blob_writer_finalize(GObject *object)
 	g_free(self->local_dir);
 	g_free(self->path);
 	g_free(self->incomplete);
+	g_free(self->segments);
+	g_clear_pointer(&self->map, hubd_segment_map_free);
 	G_OBJECT_CLASS(hubd_blob_writer_parent_class)->finalize(object);
 }
 
@@ -145,6 +151,7 @@ hubd_blob_writer_new(HubdCache *cache, const HubdBlobWriterSpec *spec)
 		self->incomplete =
 			hubd_cache_incomplete_path(cache, spec->type, spec->repo_id, spec->etag);
 	}
+	self->segments = hubd_segment_map_path(self->incomplete);
 	return self;
 }
 
@@ -280,7 +287,14 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 					g_strerror(e));
 		return;
 	}
-	self->offset = (guint64)st.st_size;
+	g_clear_pointer(&self->map, hubd_segment_map_free);
+	if (self->force)
+		g_unlink(self->segments);
+	else
+		self->map = hubd_segment_map_load(self->segments, self->size);
+	/* a parallel download leaves gaps: only its map knows the prefix */
+	self->offset =
+		self->map != NULL ? hubd_segment_map_get_prefix(self->map) : (guint64)st.st_size;
 	if (self->offset > self->size) {
 		if (ftruncate(self->fd, 0) != 0) {
 			gint e = errno;
@@ -294,6 +308,8 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 		}
 		self->offset = 0;
 	}
+	if (self->map == NULL)
+		g_unlink(self->segments); /* stale: does not match this blob */
 	lseek(self->fd, (off_t)self->offset, SEEK_SET);
 	self->disk_pos = self->offset;
 	/* A big blob is written around the page cache: the copy into it costs
@@ -336,6 +352,7 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 			}
 		}
 	}
+	self->hashed_to = self->offset;
 	g_task_return_int(task, 0);
 }
 
@@ -385,6 +402,7 @@ hubd_blob_writer_write_chunk(const guint8 *data, gsize len, gpointer user_data, 
 	if (self->truncate_next) {
 		self->truncate_next = FALSE;
 		self->disk_pos = 0;
+		g_unlink(self->segments);
 		if (ftruncate(self->fd, 0) != 0 || lseek(self->fd, 0, SEEK_SET) != 0) {
 			gint e = errno;
 			g_set_error(error,
@@ -476,6 +494,7 @@ hubd_blob_writer_discard(HubdBlobWriter *self)
 {
 	g_return_if_fail(HUBD_IS_BLOB_WRITER(self));
 	g_unlink(self->incomplete);
+	g_unlink(self->segments);
 }
 
 /* ---- complete: check, move into place, unlock ---- */
@@ -495,6 +514,7 @@ hubd_blob_writer_complete_thread(GTask *task, gpointer source, gpointer task_dat
 	hex = hubd_blob_writer_hash_finish(self, &what);
 	g_clear_pointer(&self->sha, hubd_sha256_free);
 	g_clear_pointer(&self->git_sha1, hubd_git_sha1_free);
+	g_unlink(self->segments);
 	if (hex != NULL && g_strcmp0(hex, self->etag) != 0) {
 		g_unlink(self->incomplete);
 		g_task_return_new_error(task,
@@ -547,4 +567,95 @@ hubd_blob_writer_complete_finish(HubdBlobWriter *self, GAsyncResult *result, GEr
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---- parallel downloads: writes at any offset, the hash catches up ---- */
+
+HubdSegmentMap *
+hubd_blob_writer_steal_segments(HubdBlobWriter *self)
+{
+	g_return_val_if_fail(HUBD_IS_BLOB_WRITER(self), NULL);
+	return g_steal_pointer(&self->map);
+}
+
+const gchar *
+hubd_blob_writer_get_segments_path(HubdBlobWriter *self)
+{
+	g_return_val_if_fail(HUBD_IS_BLOB_WRITER(self), NULL);
+	return self->segments;
+}
+
+gboolean
+hubd_blob_writer_pwrite(HubdBlobWriter *self,
+			guint64 pos,
+			const guint8 *data,
+			gsize len,
+			GError **error)
+{
+	while (len > 0) {
+		gssize n = pwrite(self->fd, data, MIN(len, WRITE_MAX), (off_t)pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			gint e = n < 0 ? errno : EIO;
+			g_set_error(error,
+				    G_IO_ERROR,
+				    g_io_error_from_errno(e),
+				    _("Cannot write %s: %s"),
+				    self->incomplete,
+				    g_strerror(e));
+			return FALSE;
+		}
+		data += n;
+		len -= (gsize)n;
+		pos += (guint64)n;
+	}
+	return TRUE;
+}
+
+gboolean
+hubd_blob_writer_hash_to(HubdBlobWriter *self, guint64 end, GCancellable *c, GError **error)
+{
+	g_autofree guint8 *buf = NULL;
+	gint rfd;
+
+	if (!hubd_blob_writer_hashes(self) || end <= self->hashed_to) {
+		self->hashed_to = MAX(self->hashed_to, end);
+		return TRUE;
+	}
+	/* the bytes were just written: they come back from the page cache */
+	rfd = g_open(self->incomplete, O_RDONLY | O_CLOEXEC, 0);
+	if (rfd < 0) {
+		gint e = errno;
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(e),
+			    _("Cannot read %s: %s"),
+			    self->incomplete,
+			    g_strerror(e));
+		return FALSE;
+	}
+	buf = g_malloc(PREFIX_CHUNK);
+	while (self->hashed_to < end) {
+		gssize n = pread(rfd,
+				 buf,
+				 (gsize)MIN(end - self->hashed_to, PREFIX_CHUNK),
+				 (off_t)self->hashed_to);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || g_cancellable_set_error_if_cancelled(c, error)) {
+			close(rfd);
+			if (n <= 0)
+				g_set_error(error,
+					    G_IO_ERROR,
+					    G_IO_ERROR_FAILED,
+					    _("Cannot read %s"),
+					    self->incomplete);
+			return FALSE;
+		}
+		hubd_blob_writer_hash_update(self, buf, (gsize)n);
+		self->hashed_to += (guint64)n;
+	}
+	close(rfd);
+	return TRUE;
 }

@@ -5,6 +5,7 @@
 
 #include "hubd-cache.h"
 #include "hubd-ring.h"
+#include "hubd-segment-map.h"
 
 G_BEGIN_DECLS
 
@@ -91,5 +92,27 @@ hubd_blob_writer_complete_finish(HubdBlobWriter *self, GAsyncResult *result, GEr
  * later resume. Not while a thread or ring works on the writer. */
 void
 hubd_blob_writer_release(HubdBlobWriter *self);
+
+/* ---- parallel downloads (hubd-segmented-fetch) ---- */
+
+/* The segment map the open found next to the .incomplete (its prefix is
+ * the `offset` the open reported, hashed already), or NULL. */
+HubdSegmentMap *
+hubd_blob_writer_steal_segments(HubdBlobWriter *self);
+/* FILE.incomplete.segments: deleted with the .incomplete, on completion and
+ * when the file starts again from byte 0. */
+const gchar *
+hubd_blob_writer_get_segments_path(HubdBlobWriter *self);
+/* In any worker thread, several at once: `len` bytes at `pos`. */
+gboolean
+hubd_blob_writer_pwrite(HubdBlobWriter *self,
+			guint64 pos,
+			const guint8 *data,
+			gsize len,
+			GError **error);
+/* In one worker thread at a time: hashes the file's bytes up to `end`
+ * (all written) from where the hash stands, re-reading them. */
+gboolean
+hubd_blob_writer_hash_to(HubdBlobWriter *self, guint64 end, GCancellable *c, GError **error);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "hubd-context-private.h"
 #include "hubd-download.h"
+#include "hubd-hub-client.h"
 
 HubdDownloadRequest *
 hubd_download_request_copy(const HubdDownloadRequest *req)
@@ -68,4 +69,38 @@ hubd_download_direct_min_size(HubdContext *context)
 	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
 		g_warning("[downloads] direct-io-min-size is not a number of bytes: %s", v);
 	return n;
+}
+
+guint64
+hubd_download_parallel_min_size(HubdContext *context)
+{
+	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
+						     "downloads",
+						     "parallel-min-size",
+						     NULL);
+	guint64 n = 64 * 1024 * 1024;
+
+	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
+		g_warning("[downloads] parallel-min-size is not a number of bytes: %s", v);
+	return n;
+}
+
+guint
+hubd_download_connections_per_file(HubdContext *context)
+{
+	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
+						     "downloads",
+						     "connections-per-file",
+						     NULL);
+	guint64 n = 8;
+
+	/* more than the per-host budget leaves would only queue */
+	if (v != NULL &&
+	    !g_ascii_string_to_unsigned(v, 10, 1, HUBD_HUB_MAX_CONNS_PER_HOST - 1, &n, NULL)) {
+		g_warning("[downloads] connections-per-file must be 1 to %d: %s",
+			  HUBD_HUB_MAX_CONNS_PER_HOST - 1,
+			  v);
+		n = 8;
+	}
+	return (guint)n;
 }

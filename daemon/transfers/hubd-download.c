@@ -44,6 +44,7 @@ typedef struct {
 	gchar *commit;
 	gchar *etag;
 	gchar *get_url;
+	gchar *resolve_url; /* the Hub URL that redirected to get_url */
 	guint64 size;
 	gchar *path;
 	gboolean cached;
@@ -66,6 +67,7 @@ dl_free(Dl *dl)
 	g_free(dl->commit);
 	g_free(dl->etag);
 	g_free(dl->get_url);
+	g_free(dl->resolve_url);
 	g_free(dl->path);
 	g_clear_error(&dl->error);
 	g_free(dl);
@@ -273,6 +275,9 @@ dl_start_transfer(GTask *task)
 		.retry_base_ms = hubd_download_retry_base_ms(dl->context),
 		.direct_min_size = hubd_download_direct_min_size(dl->context),
 		.mirror = dl->req->mirror,
+		.parallel_min_size = hubd_download_parallel_min_size(dl->context),
+		.connections = hubd_download_connections_per_file(dl->context),
+		.resolve_url = dl->resolve_url,
 		.mirror_fill = dl->req->mirror != NULL &&
 			       hubd_config_get_boolean(hubd_context_get_config(dl->context),
 						       "storage",
@@ -546,9 +551,15 @@ dl_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				    dl->req->filename));
 		return;
 	}
-	if (redirect)
+	if (redirect) {
 		dl->get_url = g_strdup(location); /* the CDN: no token goes there */
-	else if (dl->hops == 0)
+		/* by commit: a new CDN link for these very bytes */
+		dl->resolve_url = hubd_hub_api_file_url(dl->api,
+							dl->req->type,
+							dl->req->repo_id,
+							dl->commit,
+							dl->req->filename);
+	} else if (dl->hops == 0)
 		/* by commit, so a branch moving between HEAD and GET cannot mix */
 		dl->get_url = hubd_hub_api_file_url(dl->api,
 						    dl->req->type,

@@ -64,4 +64,12 @@ hubd_download_retry_base_ms(HubdContext *context);
 guint64
 hubd_download_direct_min_size(HubdContext *context);
 
+/* [downloads] parallel-min-size (bytes, default 64 MiB) and
+ * connections-per-file (default 8, 1 turns parallel downloads off): blobs
+ * this big or bigger come as that many byte ranges at once. */
+guint64
+hubd_download_parallel_min_size(HubdContext *context);
+guint
+hubd_download_connections_per_file(HubdContext *context);
+
 G_END_DECLS

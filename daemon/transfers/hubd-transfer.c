@@ -24,7 +24,10 @@
 
 #include "hubd-blob-writer.h"
 #include "hubd-error.h"
+#include "hubd-hub-client.h"
 #include "hubd-ring.h"
+#include "hubd-segment-io.h"
+#include "hubd-segmented-fetch.h"
 #include "hubd-storage-mirror.h"
 
 #define MAX_STALLED 5 /* attempts in a row without a byte of progress */
@@ -46,6 +49,11 @@ struct _HubdTransfer {
 	gchar *mirror_key;
 	gboolean from_mirror; /* the body being read comes from the mirror */
 	gchar *fill_key;      /* mirror-fill: where a blob from the Hub goes */
+	gchar *resolve_url;
+	guint64 parallel_min_size;
+	guint connections;
+	HubdSegmentedFetch *fetch; /* the parallel download running */
+	gboolean held;             /* one connection of the download budget */
 
 	gboolean started;
 	gboolean finished;
@@ -110,6 +118,8 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_object(&self->mirror);
 	g_free(self->mirror_key);
 	g_free(self->fill_key);
+	g_free(self->resolve_url);
+	g_clear_object(&self->fetch);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
 	g_clear_error(&self->got_err);
@@ -181,6 +191,9 @@ hubd_transfer_lookup_or_new(HubdHubApi *api, HubdCache *cache, const HubdTransfe
 	self->url = g_strdup(spec->url);
 	self->filename = g_strdup(spec->filename);
 	self->retry_base_ms = spec->retry_base_ms;
+	self->resolve_url = g_strdup(spec->resolve_url);
+	self->parallel_min_size = spec->parallel_min_size;
+	self->connections = spec->connections;
 	if (mirror_key != NULL) {
 		self->mirror = g_object_ref(spec->mirror);
 		if (spec->mirror_fill)
@@ -220,6 +233,9 @@ hubd_transfer_finish_all(HubdTransfer *self, GError *error)
 
 	self->finished = TRUE;
 	hubd_transfer_unregister(self);
+	if (self->held)
+		hubd_hub_client_release_download(hubd_hub_api_get_client(self->api), FALSE);
+	self->held = FALSE;
 	hubd_blob_writer_release(self->writer);
 	if (error != NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_CANCELLED))
 		g_message("%s: %s", self->filename, error->message);
@@ -571,17 +587,6 @@ hubd_transfer_ring_cb(gpointer user_data)
 	hubd_transfer_pump(HUBD_TRANSFER(user_data));
 }
 
-static gboolean
-hubd_transfer_range_start(SoupMessageHeaders *headers, guint64 *start)
-{
-	const gchar *cr = soup_message_headers_get_one(headers, "Content-Range");
-
-	if (cr == NULL || !g_str_has_prefix(cr, "bytes "))
-		return FALSE;
-	*start = g_ascii_strtoull(cr + 6, NULL, 10);
-	return TRUE;
-}
-
 /* self->stream holds the bytes from self->offset on: read it into the ring. */
 static void
 hubd_transfer_start_body(HubdTransfer *self)
@@ -617,7 +622,7 @@ hubd_transfer_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	self->from_mirror = FALSE;
 	status = hubd_hub_response_get_status(resp);
 	if (status == 206 &&
-	    (!hubd_transfer_range_start(hubd_hub_response_get_headers(resp), &start) ||
+	    (!hubd_segment_io_range_start(hubd_hub_response_get_headers(resp), &start) ||
 	     start != self->offset))
 		status = 0;
 	if (status == 200 && self->offset > 0) {
@@ -652,6 +657,9 @@ hubd_transfer_send(HubdTransfer *self)
 		hubd_hub_request_set_header(req, "Range", range);
 	}
 	self->offset_at_attempt = self->offset;
+	if (!self->held)
+		hubd_hub_client_hold_download(hubd_hub_api_get_client(self->api), FALSE);
+	self->held = TRUE;
 	hubd_hub_api_send_async(self->api, req, self->cancellable, hubd_transfer_sent_cb, self);
 }
 
@@ -716,14 +724,72 @@ hubd_transfer_mirror_get(HubdTransfer *self)
 			       self);
 }
 
-/* The mirror while it may have the blob, else the Hub. */
+/* ---- a big blob over several connections ---- */
+
+static void
+hubd_transfer_segment_progress(gint64 delta, gpointer user_data)
+{
+	hubd_transfer_progress(HUBD_TRANSFER(user_data), delta);
+}
+
+static void
+hubd_transfer_fetched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HubdTransfer *self = HUBD_TRANSFER(user_data);
+	GError *error = NULL;
+
+	g_clear_object(&self->fetch);
+	if (hubd_segmented_fetch_run_finish(HUBD_SEGMENTED_FETCH(source), res, &error)) {
+		self->offset = self->size;
+		hubd_transfer_complete_file(self);
+		return;
+	}
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)) {
+		/* no ranges: the whole file as one stream, from byte 0 */
+		g_clear_error(&error);
+		self->connections = 1;
+		hubd_transfer_progress(self, -(gint64)self->received);
+		self->offset = 0;
+		hubd_blob_writer_restart(self->writer);
+		hubd_transfer_send(self);
+		return;
+	}
+	hubd_transfer_fail(self, error);
+}
+
+/* The mirror while it may have the blob, else the Hub: a big blob in
+ * segments, anything else as one stream. */
 static void
 hubd_transfer_fetch(HubdTransfer *self)
 {
-	if (self->mirror_key != NULL)
+	HubdSegmentedFetchSpec fspec = {
+		.api = self->api,
+		.writer = self->writer,
+		.offset = self->offset,
+		.url = self->url,
+		.resolve_url = self->resolve_url,
+		.filename = self->filename,
+		.size = self->size,
+		.connections = self->connections,
+		.retry_base_ms = self->retry_base_ms,
+		.progress = hubd_transfer_segment_progress,
+		.progress_data = self,
+	};
+
+	if (self->mirror_key != NULL) {
 		hubd_transfer_mirror_get(self);
-	else
+		return;
+	}
+	if (self->connections < 2 || self->size < self->parallel_min_size) {
 		hubd_transfer_send(self);
+		return;
+	}
+	self->fetched = TRUE;
+	self->fetch = hubd_segmented_fetch_new(&fspec);
+	hubd_segmented_fetch_run_async(self->fetch,
+				       self->cancellable,
+				       hubd_transfer_fetched_cb,
+				       self);
 }
 
 static void

@@ -34,6 +34,13 @@ typedef struct {
 	/* with `mirror`: a blob the Hub served is put into the mirror once it
 	 * is verified in place ([storage] mirror-fill, docs/storage.md) */
 	gboolean mirror_fill;
+	/* blobs this big or bigger come over up to `connections` connections
+	 * at once (hubd-segmented-fetch); connections < 2: never */
+	guint64 parallel_min_size;
+	guint connections;
+	/* when `url` is a CDN's: the Hub URL whose redirect gave it, asked
+	 * again when the CDN refuses it (expired); else NULL */
+	const gchar *resolve_url;
 } HubdTransferSpec;
 
 /* The running transfer of this blob (or local file), or a new one (started

@@ -21,6 +21,7 @@ typedef enum {
 	FAULT_RESET,
 	FAULT_TRUNCATE,
 	FAULT_SLOW,
+	FAULT_NO_RANGE, /* answer as a server that ignores Range (200, whole body) */
 } FaultAction;
 
 typedef struct {
@@ -152,6 +153,8 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_TRUNCATE;
 	else if (g_strcmp0(action, "slow") == 0)
 		r->action = FAULT_SLOW;
+	else if (g_strcmp0(action, "no_range") == 0)
+		r->action = FAULT_NO_RANGE;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -422,6 +425,30 @@ testhub_log_user(RequestState *st, const gchar *auth)
 		json_object_set_null_member(st->log, "user");
 }
 
+/* The absolute URLs the Hub hands out (LFS actions, redirects, repo URLs):
+ * behind a proxy, as the client sees this server — the Host it asked for and
+ * X-Forwarded-Proto — and the CDN as the proxy exposes it; else the
+ * listeners' own. Requests are handled one at a time on the main loop, so
+ * the routes read them from the context. */
+static void
+set_public_urls(TesthubContext *ctx, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const gchar *proto = soup_message_headers_get_one(h, "X-Forwarded-Proto");
+	const gchar *host = soup_message_headers_get_one(h, "Host");
+	gboolean proxied = proto != NULL && host != NULL && host[0] != '\0' &&
+			   (g_strcmp0(proto, "http") == 0 || g_strcmp0(proto, "https") == 0) &&
+			   strspn(host,
+				  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789.-:[]") == strlen(host);
+
+	g_free(ctx->base_url);
+	g_free(ctx->cdn_url);
+	ctx->base_url = proxied ? g_strdup_printf("%s://%s", proto, host) : g_strdup(ctx->own_url);
+	ctx->cdn_url = g_strdup(proxied && ctx->public_cdn_url != NULL ? ctx->public_cdn_url
+								       : ctx->own_cdn_url);
+}
+
 static void
 on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
@@ -435,6 +462,8 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 
 	if (st == NULL)
 		return;
+	if (g_strcmp0(st->origin, "hub") == 0)
+		set_public_urls(st->ctx, msg);
 	/* SoupServer would answer Range requests on any 200 by itself (and
 	 * mishandles overflowing values): the routes do ranges explicitly */
 	if (range != NULL) {
@@ -486,6 +515,10 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 		}
 		/* a status set here makes libsoup skip the handler */
 		testhub_reply_error(msg, rule->status, NULL, m);
+		return;
+	}
+	if (rule->action == FAULT_NO_RANGE) {
+		g_clear_pointer(&st->range, g_free);
 		return;
 	}
 	st->body_fault = rule;

@@ -21,6 +21,7 @@ typedef struct {
 	gchar *admin_secret;
 	gchar *faults;
 	gint page_size;
+	gchar *public_cdn_url;
 } Options;
 
 static gboolean
@@ -71,6 +72,9 @@ context_clear(TesthubContext *ctx)
 	g_clear_pointer(&ctx->webhooks, testhub_webhooks_free);
 	g_clear_pointer(&ctx->base_url, g_free);
 	g_clear_pointer(&ctx->cdn_url, g_free);
+	g_clear_pointer(&ctx->own_url, g_free);
+	g_clear_pointer(&ctx->own_cdn_url, g_free);
+	g_clear_pointer(&ctx->public_cdn_url, g_free);
 	g_clear_pointer(&ctx->admin_secret, g_free);
 	g_clear_pointer(&ctx->oauth, testhub_oauth_free);
 }
@@ -133,6 +137,9 @@ run(Options *opt)
 		context_clear(&ctx);
 		return EXIT_FAILURE;
 	}
+	ctx.own_url = g_strdup(ctx.base_url);
+	ctx.own_cdn_url = g_strdup(ctx.cdn_url);
+	ctx.public_cdn_url = g_strdup(opt->public_cdn_url);
 	testhub_faults_attach(&ctx, hub, "hub");
 	testhub_faults_attach(&ctx, cdn, "cdn");
 	soup_server_add_handler(hub, NULL, testhub_routes_hub, &ctx, NULL);
@@ -211,6 +218,13 @@ main(int argc, char **argv)
 		 "Enable /_testhub/ with this X-Testhub-Admin value",
 		 "S"},
 		{"faults", 0, 0, G_OPTION_ARG_FILENAME, &opt.faults, "Fault rules JSON", "FILE"},
+		{"public-cdn-url",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &opt.public_cdn_url,
+		 "The CDN's URL for requests that came through a proxy (X-Forwarded-Proto)",
+		 "URL"},
 		{"page-size",
 		 0,
 		 0,
@@ -237,6 +251,7 @@ main(int argc, char **argv)
 	g_free(opt.host);
 	g_free(opt.users);
 	g_free(opt.admin_secret);
+	g_free(opt.public_cdn_url);
 	g_free(opt.faults);
 	return rc;
 }

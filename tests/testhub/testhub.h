@@ -83,6 +83,12 @@ typedef struct {
 	guint64 lfs_chunk_size; /* objects larger than this go multipart, parts of this size */
 	gchar *admin_secret;    /* NULL: admin surface disabled */
 	TesthubOAuth *oauth;    /* pending device codes, issued tokens */
+	/* behind a proxy (a request with X-Forwarded-Proto), base_url becomes
+	 * PROTO://HOST of that request and cdn_url public_cdn_url (if set);
+	 * own_url and own_cdn_url are the listeners', for the others */
+	gchar *own_url;
+	gchar *own_cdn_url;
+	gchar *public_cdn_url;
 } TesthubContext;
 
 TesthubOAuth *

@@ -1,0 +1,143 @@
+/* hubd-hub-transport.c: the trust store and the proxy of hubd's HTTP
+ * session, as huggingface_hub's (requests / httpx) take them from the
+ * environment (docs/hub-http.md §9) */
+#define G_LOG_DOMAIN "HubdHub"
+
+#include "hubd-hub-transport.h"
+
+#include <glib/gi18n.h>
+
+#define PROXY_KEY "hubd-proxy-resolver"
+
+/* NAME, else name (curl and requests read both). */
+static const gchar *
+hubd_hub_transport_env(const gchar *name)
+{
+	g_autofree gchar *lower = g_ascii_strdown(name, -1);
+	const gchar *v = g_getenv(name);
+
+	if (v == NULL || v[0] == '\0')
+		v = g_getenv(lower);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static void
+hubd_hub_transport_setup_ca(SoupSession *session, HubdConfig *config)
+{
+	g_autofree gchar *file = hubd_config_get_string(config, "hub", "ca-file", NULL);
+	const gchar *path = file;
+	g_autoptr(GTlsDatabase) db = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (path == NULL || path[0] == '\0')
+		path = g_getenv("SSL_CERT_FILE");
+	if (path == NULL || path[0] == '\0')
+		path = g_getenv("REQUESTS_CA_BUNDLE");
+	if (path == NULL || path[0] == '\0')
+		return;
+	db = g_tls_file_database_new(path, &error);
+	if (db == NULL) {
+		/* the system's CAs stay: a typo must not open the door to anyone */
+		g_warning("the CA file %s cannot be used (%s); trusting the system's CAs",
+			  path,
+			  error->message);
+		return;
+	}
+	g_debug("trusting the CAs of %s", path);
+	soup_session_set_tls_database(session, db);
+}
+
+static void
+hubd_hub_transport_setup_proxy(SoupSession *session)
+{
+	const gchar *https = hubd_hub_transport_env("HTTPS_PROXY");
+	const gchar *http = hubd_hub_transport_env("HTTP_PROXY");
+	const gchar *all = hubd_hub_transport_env("ALL_PROXY");
+	const gchar *no = hubd_hub_transport_env("NO_PROXY");
+	g_autoptr(GPtrArray) ignore = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) parts = NULL;
+	GProxyResolver *resolver;
+
+	if (https == NULL && http == NULL && all == NULL)
+		return; /* GIO's default: the desktop's settings */
+	if (g_strcmp0(no, "*") == 0)
+		return;
+	parts = g_strsplit(no != NULL ? no : "", ",", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		gchar *p = g_strstrip(parts[i]);
+		if (*p == '\0')
+			continue;
+		/* ".example.com" in NO_PROXY is "*.example.com" to GIO */
+		g_ptr_array_add(ignore, p[0] == '.' ? g_strconcat("*", p, NULL) : g_strdup(p));
+	}
+	g_ptr_array_add(ignore, NULL);
+	resolver = g_simple_proxy_resolver_new(all, (gchar **)ignore->pdata);
+	if (https != NULL)
+		g_simple_proxy_resolver_set_uri_proxy(G_SIMPLE_PROXY_RESOLVER(resolver),
+						      "https",
+						      https);
+	if (http != NULL)
+		g_simple_proxy_resolver_set_uri_proxy(G_SIMPLE_PROXY_RESOLVER(resolver),
+						      "http",
+						      http);
+	soup_session_set_proxy_resolver(session, resolver);
+	g_object_set_data_full(G_OBJECT(session), PROXY_KEY, resolver, g_object_unref);
+}
+
+void
+hubd_hub_transport_setup(SoupSession *session, HubdConfig *config)
+{
+	hubd_hub_transport_setup_ca(session, config);
+	hubd_hub_transport_setup_proxy(session);
+}
+
+/* The proxy the environment names for `uri`, or NULL. */
+static gchar *
+hubd_hub_transport_proxy_for(SoupSession *session, GUri *uri)
+{
+	GProxyResolver *resolver = g_object_get_data(G_OBJECT(session), PROXY_KEY);
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) proxies = NULL;
+
+	if (resolver == NULL)
+		return NULL;
+	text = g_uri_to_string(uri);
+	/* a simple resolver answers from memory: no network, no wait */
+	proxies = g_proxy_resolver_lookup(resolver, text, NULL, NULL);
+	if (proxies == NULL || proxies[0] == NULL || g_str_equal(proxies[0], "direct://"))
+		return NULL;
+	return g_strdup(proxies[0]);
+}
+
+gchar *
+hubd_hub_transport_describe_final(SoupSession *session, GUri *uri, const GError *error)
+{
+	g_autofree gchar *proxy = NULL;
+
+	/* other TLS errors (a handshake cut short) may pass: retried */
+	if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+		return g_strdup_printf(_("Cannot reach the Hub at %s: its TLS certificate is not "
+					 "trusted (%s); a private CA can be given with [hub] "
+					 "ca-file= or SSL_CERT_FILE"),
+				       g_uri_get_host(uri),
+				       error->message);
+	if (error->domain != G_IO_ERROR)
+		return NULL;
+	proxy = hubd_hub_transport_proxy_for(session, uri);
+	if (proxy == NULL)
+		return NULL;
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PROXY_AUTH_FAILED) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PROXY_NEED_AUTH) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PROXY_NOT_ALLOWED))
+		return g_strdup_printf(_("Cannot reach the Hub at %s through the proxy %s "
+					 "(HTTPS_PROXY, HTTP_PROXY or ALL_PROXY): %s"),
+				       g_uri_get_host(uri),
+				       proxy,
+				       error->message);
+	return NULL;
+}

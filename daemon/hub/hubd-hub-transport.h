@@ -1,0 +1,25 @@
+/* hubd-hub-transport.h: what lies between hubd and the Hub — the CAs it
+ * trusts and the proxy it goes through — and the words for their failures
+ * (docs/hub-http.md §9) */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "hubd-config.h"
+
+G_BEGIN_DECLS
+
+/* Sets `session`'s trust store from [hub] ca-file, else SSL_CERT_FILE, else
+ * REQUESTS_CA_BUNDLE (the system's when none is set), and its proxy from
+ * HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) when one is
+ * set, else GIO's default resolver (the desktop's proxy settings). */
+void
+hubd_hub_transport_setup(SoupSession *session, HubdConfig *config);
+
+/* A transport error that a retry cannot cure (an untrusted certificate, a
+ * proxy that refuses), as a message naming the cause, or NULL for any
+ * other error. */
+gchar *
+hubd_hub_transport_describe_final(SoupSession *session, GUri *uri, const GError *error);
+
+G_END_DECLS

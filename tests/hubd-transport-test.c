@@ -1,0 +1,558 @@
+/* hubd-transport-test.c: hubd over a real transport — nginx (TLS with a CA
+ * made here with openssl, HTTP/2) in front of the local Hub, the CDN on its
+ * own origin behind its own nginx server with limit_rate, a forward proxy
+ * (tinyproxy) — and the errors for an untrusted certificate and a proxy that
+ * cannot be reached. Skips when nginx, tinyproxy or openssl is missing. */
+#define G_LOG_DOMAIN "HubdTransportTest"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "hubd-download-fixture.h"
+
+#define BIG_SIZE (2 * 1024 * 1024 + 777)
+
+typedef struct {
+	Fixture f;
+	gchar *dir;
+	gchar *ca;
+	guint hub_port;   /* nginx, TLS: the Hub */
+	guint cdn_port;   /* nginx, TLS: the CDN */
+	guint proxy_port; /* tinyproxy */
+	GPid nginx;
+	GPid proxy;
+	gchar *endpoint;
+} TFixture;
+
+static guint
+free_port(void)
+{
+	g_autoptr(GSocket) s = g_socket_new(G_SOCKET_FAMILY_IPV4,
+					    G_SOCKET_TYPE_STREAM,
+					    G_SOCKET_PROTOCOL_TCP,
+					    NULL);
+	g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+	g_autoptr(GSocketAddress) got = NULL;
+
+	g_assert_true(g_socket_bind(s, any, TRUE, NULL));
+	got = g_socket_get_local_address(s, NULL);
+	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(got));
+}
+
+static void
+run(const gchar *const *argv)
+{
+	g_autofree gchar *err = NULL;
+
+	if (hubd_test_run_command(argv, NULL, NULL, NULL, &err) != 0)
+		g_error("%s failed: %s", argv[0], err);
+}
+
+/* A CA and a certificate for 127.0.0.1, hub.localhost and cdn.localhost. */
+static void
+make_certs(TFixture *t)
+{
+	g_autofree gchar *key = g_build_filename(t->dir, "ca.key", NULL);
+	g_autofree gchar *skey = g_build_filename(t->dir, "srv.key", NULL);
+	g_autofree gchar *csr = g_build_filename(t->dir, "srv.csr", NULL);
+	g_autofree gchar *crt = g_build_filename(t->dir, "srv.pem", NULL);
+	g_autofree gchar *ext = g_build_filename(t->dir, "srv.ext", NULL);
+	const gchar *ca_argv[] = {"openssl",
+				  "req",
+				  "-x509",
+				  "-newkey",
+				  "ec",
+				  "-pkeyopt",
+				  "ec_paramgen_curve:prime256v1",
+				  "-nodes",
+				  "-keyout",
+				  key,
+				  "-out",
+				  t->ca,
+				  "-days",
+				  "2",
+				  "-subj",
+				  "/CN=hubd test CA",
+				  NULL};
+	const gchar *csr_argv[] = {"openssl",
+				   "req",
+				   "-newkey",
+				   "ec",
+				   "-pkeyopt",
+				   "ec_paramgen_curve:prime256v1",
+				   "-nodes",
+				   "-keyout",
+				   skey,
+				   "-out",
+				   csr,
+				   "-subj",
+				   "/CN=127.0.0.1",
+				   NULL};
+	const gchar *sign_argv[] = {"openssl",
+				    "x509",
+				    "-req",
+				    "-in",
+				    csr,
+				    "-CA",
+				    t->ca,
+				    "-CAkey",
+				    key,
+				    "-CAcreateserial",
+				    "-out",
+				    crt,
+				    "-days",
+				    "2",
+				    "-extfile",
+				    ext,
+				    NULL};
+
+	hubd_test_write_file(ext,
+			     "subjectAltName=IP:127.0.0.1,DNS:hub.localhost,DNS:cdn.localhost\n"
+			     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+	run(ca_argv);
+	run(csr_argv);
+	run(sign_argv);
+}
+
+static GPid
+spawn(const gchar *const *argv)
+{
+	g_autoptr(GError) error = NULL;
+	GPid pid = 0;
+
+	g_spawn_async(NULL,
+		      (gchar **)argv,
+		      NULL,
+		      /* nothing of ours held open: a failed test must not
+		       * leave meson waiting for these */
+		      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+			      G_SPAWN_STDERR_TO_DEV_NULL,
+		      NULL,
+		      NULL,
+		      &pid,
+		      &error);
+	g_assert_no_error(error);
+	return pid;
+}
+
+static gboolean
+port_open(gpointer user_data)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) c =
+		g_socket_client_connect_to_host(client,
+						"127.0.0.1",
+						(guint16)GPOINTER_TO_UINT(user_data),
+						NULL,
+						NULL);
+
+	return c != NULL;
+}
+
+static void
+wait_port(guint port)
+{
+	g_assert_true(hubd_test_wait_for(port_open, GUINT_TO_POINTER(port), 10000));
+}
+
+static void
+start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
+{
+	g_autofree gchar *conf = g_build_filename(t->dir, "nginx.conf", NULL);
+	g_autofree gchar *text = NULL;
+	const gchar *argv[] = {"nginx", "-c", conf, "-p", t->dir, NULL};
+	g_autofree gchar *tls_lines =
+		g_strdup_printf("ssl_certificate %s/srv.pem; ssl_certificate_key %s/srv.key;",
+				t->dir,
+				t->dir);
+
+	text = g_strdup_printf(
+		"daemon off; worker_processes 1; pid %s/nginx.pid; error_log %s/error.log;\n"
+		"events { worker_connections 256; }\n"
+		"http {\n"
+		"  log_format t '$server_port $request_method $uri $server_protocol $status';\n"
+		"  access_log %s/access.log t;\n"
+		"  client_body_temp_path %s/tmp; proxy_temp_path %s/tmp;\n"
+		"  fastcgi_temp_path %s/tmp; uwsgi_temp_path %s/tmp; scgi_temp_path %s/tmp;\n"
+		"  client_max_body_size 0; proxy_buffering off; proxy_request_buffering off;\n"
+		"  proxy_http_version 1.1;\n"
+		"  server { listen 127.0.0.1:%u ssl http2; %s\n"
+		"    location / { proxy_pass http://127.0.0.1:%u;\n"
+		"      proxy_set_header Host $http_host;\n"
+		"      proxy_set_header X-Forwarded-Proto $scheme; } }\n"
+		"  server { listen 127.0.0.1:%u ssl http2; %s\n"
+		"    limit_rate 8m;\n"
+		"    location / { proxy_pass http://127.0.0.1:%u;\n"
+		"      proxy_set_header Host $http_host; } }\n"
+		"}\n",
+		t->dir,
+		t->dir,
+		t->dir,
+		t->dir,
+		t->dir,
+		t->dir,
+		t->dir,
+		t->dir,
+		t->hub_port,
+		tls_lines,
+		hub_plain,
+		t->cdn_port,
+		tls_lines,
+		cdn_plain);
+	hubd_test_write_file(conf, text);
+	{
+		g_autofree gchar *tmp = g_build_filename(t->dir, "tmp", NULL);
+		g_mkdir_with_parents(tmp, 0777);
+		g_chmod(tmp, 0777);
+	}
+	t->nginx = spawn(argv);
+	wait_port(t->hub_port);
+	wait_port(t->cdn_port);
+}
+
+static void
+start_proxy(TFixture *t)
+{
+	g_autofree gchar *conf = g_build_filename(t->dir, "tinyproxy.conf", NULL);
+	g_autofree gchar *text = g_strdup_printf("Port %u\nListen 127.0.0.1\nTimeout 60\n"
+						 "Allow 127.0.0.1\nLogFile \"%s/tinyproxy.log\"\n"
+						 "LogLevel Connect\nMaxClients 50\n",
+						 t->proxy_port,
+						 t->dir);
+	const gchar *argv[] = {"tinyproxy", "-d", "-c", conf, NULL};
+
+	hubd_test_write_file(conf, text);
+	t->proxy = spawn(argv);
+	wait_port(t->proxy_port);
+}
+
+static void
+stop(GPid *pid)
+{
+	if (*pid == 0)
+		return;
+	kill(*pid, SIGTERM);
+	waitpid(*pid, NULL, 0);
+	g_spawn_close_pid(*pid);
+	*pid = 0;
+}
+
+static gboolean
+have_tools(void)
+{
+	const gchar *tools[] = {"nginx", "tinyproxy", "openssl"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(tools); i++) {
+		g_autofree gchar *p = g_find_program_in_path(tools[i]);
+		if (p == NULL) {
+			g_autofree gchar *m = g_strdup_printf("%s is not installed", tools[i]);
+			g_test_skip(m);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static void
+t_setup(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	guint hub_plain = free_port();
+	guint cdn_plain = free_port();
+	g_autofree gchar *hp = NULL;
+	g_autofree gchar *cp = NULL;
+	g_autofree gchar *public_cdn = NULL;
+	g_autofree gchar *reply = NULL;
+
+	if (!have_tools())
+		return;
+	t->hub_port = free_port();
+	t->cdn_port = free_port();
+	t->proxy_port = free_port();
+	t->dir = g_dir_make_tmp("hubd-tls-XXXXXX", NULL);
+	t->ca = g_build_filename(t->dir, "ca.pem", NULL);
+	make_certs(t);
+	hp = g_strdup_printf("%u", hub_plain);
+	cp = g_strdup_printf("%u", cdn_plain);
+	public_cdn = g_strdup_printf("https://127.0.0.1:%u", t->cdn_port);
+	{
+		const gchar *args[] =
+			{"--port", hp, "--cdn-port", cp, "--public-cdn-url", public_cdn, NULL};
+		f->hub = hubd_test_hub_start(args);
+	}
+	f->tmp = g_dir_make_tmp("hubd-dl-XXXXXX", NULL);
+	f->cache = g_build_filename(f->tmp, "cache", NULL);
+	g_assert_cmpuint(hubd_test_hub_http(f->hub,
+					    "POST",
+					    "/api/repos/create",
+					    ALICE_WRITE,
+					    "{\"name\":\"dl\",\"type\":\"model\"}",
+					    &reply),
+			 ==,
+			 200);
+	f->weights = g_strnfill(5000, 'w');
+	f->commit = hubd_test_hub_commit_files(f->hub,
+					       ALICE_WRITE,
+					       "model",
+					       REPO,
+					       "main",
+					       LFS_MIN,
+					       "README.md",
+					       "# dl\nhello\n",
+					       "sub/dir/weights.bin",
+					       f->weights,
+					       NULL);
+	start_nginx(t, hub_plain, cdn_plain);
+	start_proxy(t);
+	t->endpoint = g_strdup_printf("https://127.0.0.1:%u", t->hub_port);
+}
+
+static const gchar *const TRANSPORT_ENV[] = {
+	"SSL_CERT_FILE",
+	"REQUESTS_CA_BUNDLE",
+	"HTTPS_PROXY",
+	"https_proxy",
+	"HTTP_PROXY",
+	"http_proxy",
+	"ALL_PROXY",
+	"all_proxy",
+	"NO_PROXY",
+	"no_proxy",
+};
+
+/* hubd at the nginx endpoint with `env` (HF_TOKEN and HF_HUB_CACHE added). */
+static void
+t_daemon(TFixture *t, const gchar *const *set, const gchar *const *env)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *cache_env = g_strdup_printf("HF_HUB_CACHE=%s", f->cache);
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	g_autoptr(GPtrArray) envs = g_ptr_array_new();
+
+	g_ptr_array_add(args, (gpointer) "--endpoint");
+	g_ptr_array_add(args, t->endpoint);
+	g_ptr_array_add(args, (gpointer) "--set");
+	g_ptr_array_add(args, (gpointer) "http.retry-base-ms=50");
+	for (guint i = 0; set != NULL && set[i] != NULL; i++) {
+		g_ptr_array_add(args, (gpointer) "--set");
+		g_ptr_array_add(args, (gpointer)set[i]);
+	}
+	g_ptr_array_add(args, NULL);
+	/* what the machine's environment says about CAs and proxies is not
+	 * this test's: each case sets its own */
+	for (guint i = 0; i < G_N_ELEMENTS(TRANSPORT_ENV); i++)
+		g_ptr_array_add(envs, (gpointer)TRANSPORT_ENV[i]);
+	g_ptr_array_add(envs, (gpointer) "HF_TOKEN=" ALICE_WRITE);
+	g_ptr_array_add(envs, cache_env);
+	for (guint i = 0; env != NULL && env[i] != NULL; i++)
+		g_ptr_array_add(envs, (gpointer)env[i]);
+	g_ptr_array_add(envs, NULL);
+	f->daemon = hubd_test_daemon_start((const gchar *const *)args->pdata,
+					   (const gchar *const *)envs->pdata);
+	f->bus = hubd_test_session_bus();
+}
+
+static void
+t_teardown(TFixture *t, gconstpointer data)
+{
+	stop(&t->nginx);
+	stop(&t->proxy);
+	if (t->f.hub != NULL)
+		fixture_teardown(&t->f, data);
+	if (t->dir != NULL)
+		hubd_test_rm_rf(t->dir);
+	g_free(t->dir);
+	g_free(t->ca);
+	g_free(t->endpoint);
+}
+
+static void
+assert_file(Fixture *f, const gchar *file, const gchar *want)
+{
+	g_autoptr(HubdTestJobResult) r = download(f, "main", file, NULL);
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *text = NULL;
+
+	assert_ok(r);
+	path = result_string(r, "path");
+	text = read_file(path);
+	g_assert_true(strcmp(text, want) == 0);
+}
+
+static gchar *
+dir_file(TFixture *t, const gchar *name)
+{
+	g_autofree gchar *path = g_build_filename(t->dir, name, NULL);
+
+	return read_file(path);
+}
+
+/* [hub] ca-file trusts the private CA: a regular file from the Hub, an LFS
+ * file from the CDN (a redirect to its own origin) and a big one in
+ * segments, over TLS and HTTP/2. */
+static void
+test_tls(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *ca = NULL;
+	g_autofree gchar *big = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *cdn_h2 = NULL;
+
+	if (t->dir == NULL)
+		return;
+	ca = g_strdup_printf("hub.ca-file=%s", t->ca);
+	{
+		const gchar *set[] = {ca, "downloads.parallel-min-size=1000000", NULL};
+		t_daemon(t, set, NULL);
+	}
+	big = commit_big(f, BIG_SIZE);
+	assert_file(f, "README.md", "# dl\nhello\n");
+	assert_file(f, "sub/dir/weights.bin", f->weights);
+	assert_file(f, "big.bin", big);
+	log = dir_file(t, "access.log");
+	cdn_h2 = g_strdup_printf("%u GET /lfs/", t->cdn_port);
+	g_assert_nonnull(strstr(log, cdn_h2));
+	/* libsoup negotiates HTTP/2 with nginx (ALPN) */
+	g_assert_nonnull(strstr(log, "HTTP/2.0 206"));
+	g_assert_nonnull(strstr(log, " HEAD /alice/dl/resolve/main/big.bin HTTP/2.0 302"));
+}
+
+/* An LFS upload through nginx (REQUESTS_CA_BUNDLE trusting the CA): the Hub's batch answer points
+ * at the CDN's public origin and its verify action at the Hub's (built from the Host and
+ * X-Forwarded-Proto nginx passes on), so the upload completes, and the file
+ * comes back identical. */
+static void
+test_upload(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *ca = NULL;
+	g_autofree gchar *local = g_build_filename(f->tmp, "model.bin", NULL);
+	g_autofree gchar *bytes = g_malloc(3 * 1024 * 1024 + 1);
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *put = NULL;
+	g_autofree gchar *verify = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) back = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *text = NULL;
+	GVariantBuilder files;
+
+	if (t->dir == NULL)
+		return;
+	/* the variable requests reads trusts the CA too */
+	ca = g_strdup_printf("REQUESTS_CA_BUNDLE=%s", t->ca);
+	{
+		const gchar *env[] = {ca, NULL};
+		t_daemon(t, NULL, env);
+	}
+	for (gsize i = 0; i < 3 * 1024 * 1024; i++)
+		bytes[i] = (gchar)(i % 251 == 0 ? 0 : 'a' + i % 23);
+	bytes[3 * 1024 * 1024] = '\0';
+	g_assert_true(g_file_set_contents(local, bytes, 3 * 1024 * 1024, NULL));
+	g_variant_builder_init(&files, G_VARIANT_TYPE("a(ss)"));
+	g_variant_builder_add(&files, "(ss)", local, "model.bin");
+	r = hubd_test_run_job(f->bus,
+			      "Upload",
+			      g_variant_new("(sssa(ss)@a{sv})",
+					    "model",
+					    REPO,
+					    "",
+					    &files,
+					    opts("{'no_policy': <true>}")),
+			      JOB_MS);
+	assert_ok(r);
+	log = dir_file(t, "access.log");
+	put = g_strdup_printf("%u PUT /upload/", t->cdn_port);
+	verify = g_strdup_printf("%u POST /_lfs/verify/", t->hub_port);
+	g_assert_nonnull(strstr(log, put));
+	g_assert_nonnull(strstr(log, verify));
+	back = download(f, "main", "model.bin", "{'force': <true>}");
+	assert_ok(back);
+	path = result_string(back, "path");
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_assert_true(memcmp(text, bytes, 3 * 1024 * 1024) == 0);
+}
+
+/* Without the CA the certificate is refused at once, with a message that
+ * says so and how to trust a private CA. */
+static void
+test_untrusted(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autoptr(HubdTestJobResult) r = NULL;
+
+	if (t->dir == NULL)
+		return;
+	t_daemon(t, NULL, NULL);
+	r = download(f, "main", "README.md", NULL);
+	assert_failed(r, ERR "Network");
+	g_assert_nonnull(strstr(r->message, "certificate is not trusted"));
+	g_assert_nonnull(strstr(r->message, "ca-file"));
+}
+
+/* HTTPS_PROXY: everything goes through tinyproxy (CONNECT tunnels), and
+ * SSL_CERT_FILE trusts the CA. */
+static void
+test_proxy(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *cert = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *hub_connect = NULL;
+	g_autofree gchar *cdn_connect = NULL;
+
+	if (t->dir == NULL)
+		return;
+	proxy = g_strdup_printf("HTTPS_PROXY=http://127.0.0.1:%u", t->proxy_port);
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	{
+		const gchar *env[] = {proxy, cert, NULL};
+		t_daemon(t, NULL, env);
+	}
+	assert_file(f, "sub/dir/weights.bin", f->weights);
+	log = dir_file(t, "tinyproxy.log");
+	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
+	cdn_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->cdn_port);
+	g_assert_nonnull(strstr(log, hub_connect));
+	g_assert_nonnull(strstr(log, cdn_connect));
+}
+
+/* A proxy nobody listens on: the error names it. */
+static void
+test_proxy_unreachable(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *cert = NULL;
+	g_autofree gchar *where = NULL;
+
+	if (t->dir == NULL)
+		return;
+	proxy = g_strdup_printf("https_proxy=http://127.0.0.1:%u", free_port());
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	{
+		const gchar *env[] = {proxy, cert, NULL};
+		t_daemon(t, NULL, env);
+	}
+	r = download(f, "main", "README.md", NULL);
+	assert_failed(r, ERR "Network");
+	where = g_strdup_printf("through the proxy http://127.0.0.1:");
+	g_assert_nonnull(strstr(r->message, where));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+#define ADD(name, fn) g_test_add("/transport/" name, TFixture, NULL, t_setup, fn, t_teardown)
+	ADD("tls-http2", test_tls);
+	ADD("upload", test_upload);
+	ADD("untrusted-certificate", test_untrusted);
+	ADD("proxy", test_proxy);
+	ADD("proxy-unreachable", test_proxy_unreachable);
+	return g_test_run();
+}
