@@ -618,8 +618,10 @@ test_management(Fixture *f, gconstpointer data)
 	hubd_test_assert_remote_error(error, ERR "InvalidArgument");
 	g_clear_error(&error);
 
+	g_clear_pointer(&r, g_variant_unref);
 	r = call(f, "DeleteWebhook", g_variant_new_parsed("(%s, @a{sv} {})", id), "()", &error);
 	g_assert_no_error(error);
+	g_clear_pointer(&r, g_variant_unref);
 	path = g_strdup_printf("/api/settings/webhooks/%s", id);
 	g_assert_cmpuint(hubd_test_hub_http(f->hub, "GET", path, ALICE_WRITE, NULL, NULL), ==, 404);
 	/* the Hub's 404 for a webhook it does not know is NotFound, for every call */

@@ -101,8 +101,7 @@ hubd_oauth_store_load_async(gpointer source_object,
 
 	g_task_set_source_tag(task, hubd_oauth_store_load_async);
 	secret_password_search(hubd_oauth_store_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
-				       SECRET_SEARCH_LOAD_SECRETS,
+			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
 			       NULL,
 			       hubd_oauth_store_search_cb,
 			       task,

@@ -231,8 +231,7 @@ hubd_token_keyring_load_async(gpointer source_object,
 
 	g_task_set_source_tag(task, hubd_token_keyring_load_async);
 	secret_password_search(hubd_token_keyring_get_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
-				       SECRET_SEARCH_LOAD_SECRETS,
+			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
 			       NULL,
 			       hubd_token_keyring_search_cb,
 			       task,

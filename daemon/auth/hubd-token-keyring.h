@@ -15,10 +15,12 @@ hubd_token_keyring_probe_async(gpointer source_object,
 gboolean
 hubd_token_keyring_probe_finish(GAsyncResult *result, const gchar **why);
 
-/* Every stored token (HubdTokenEntry*, secrets included), unlocking the
- * collection when needed. An item that cannot be read is skipped with a
- * warning, and counted in *n_locked when its collection stayed locked; an
- * error only when the keyring cannot be searched at all. */
+/* Every stored token (HubdTokenEntry*, secrets included). The keyring is
+ * never asked to unlock (no prompt: a daemon serving every app cannot say
+ * which one asked, and a prompt would hold every call needing a token);
+ * an item in a locked collection is counted in *n_locked, and the error
+ * callers then give says to unlock it. Another unreadable item is skipped
+ * with a warning; an error only when the keyring cannot be searched. */
 void
 hubd_token_keyring_load_async(gpointer source_object,
 			      GAsyncReadyCallback callback,

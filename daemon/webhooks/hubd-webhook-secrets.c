@@ -203,8 +203,7 @@ hubd_webhook_secrets_load_async(HubdWebhookSecrets *self,
 
 	g_task_set_source_tag(task, hubd_webhook_secrets_load_async);
 	secret_password_search(secrets_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
-				       SECRET_SEARCH_LOAD_SECRETS,
+			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
 			       cancellable,
 			       load_cb,
 			       task,

@@ -215,7 +215,7 @@ hubd_s3_credentials_load_async(const HubdS3Config *config,
 		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
 		secret_password_searchv(hubd_s3_credentials_schema(),
 					attributes,
-					SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+					SECRET_SEARCH_LOAD_SECRETS,
 					cancellable,
 					searched_cb,
 					g_steal_pointer(&task));
