@@ -72,7 +72,7 @@ test_names(void)
 	g_assert_cmpstr(blob, ==, "/c/models--alice--test/blobs/" B1);
 	g_assert_cmpstr(snap, ==, "/c/models--alice--test/snapshots/" C1);
 	g_assert_cmpstr(file, ==, "/c/models--alice--test/snapshots/" C1 "/a/b.txt");
-	g_assert_cmpstr(inc, ==, "/c/models--alice--test/blobs/" B1 ".incomplete");
+	g_assert_cmpstr(inc, ==, "/c/models--alice--test/blobs/" B1 ".hubd.incomplete");
 	g_assert_true(hubd_cache_is_commit_hash(C1));
 	g_assert_false(hubd_cache_is_commit_hash("C111111111111111111111111111111111111111"));
 	g_assert_false(hubd_cache_is_commit_hash("c11111"));

@@ -97,14 +97,14 @@ test_big(Fixture *f, gconstpointer data)
 		g_assert_cmpuint(cached, ==, total);
 }
 
-/* A .incomplete of 1000 bytes (as an interrupted Python download leaves):
+/* A .hubd.incomplete of 1000 bytes (as an interrupted download leaves):
  * the first chunk realigns the writes, the rest bypass the cache. */
 static void
 test_direct_odd_resume(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *big = commit_big(f, BIG_SIZE);
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete", sha);
 	g_autofree gchar *incomplete = cache_path(f, rel);
 	g_autofree gchar *blobs = g_path_get_dirname(incomplete);
 	g_autoptr(GPtrArray) gets = NULL;

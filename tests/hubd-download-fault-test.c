@@ -24,7 +24,7 @@ test_resume_after_kill(Fixture *f, gconstpointer data)
 	const gsize size = 2 * 1024 * 1024;
 	g_autofree gchar *big = commit_big(f, size);
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete", sha);
 	g_autofree gchar *incomplete = cache_path(f, rel);
 	g_autofree gchar *job = NULL;
 	g_autofree gchar *text = NULL;
@@ -146,7 +146,7 @@ test_sha_mismatch(Fixture *f, gconstpointer data)
 	g_autofree gchar *snap = snapshot_file(f, f->commit, "sub/dir/weights.bin");
 	g_autofree gchar *rel = g_strdup_printf("blobs/%s", sha);
 	g_autofree gchar *blob = cache_path(f, rel);
-	g_autofree gchar *inc = g_strconcat(blob, ".incomplete", NULL);
+	g_autofree gchar *inc = g_strconcat(blob, ".hubd.incomplete", NULL);
 	g_autoptr(HubdTestJobResult) r = NULL;
 
 	g_assert_true(g_file_test(object, G_FILE_TEST_IS_REGULAR));
@@ -278,7 +278,7 @@ test_cancel(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *big = commit_big(f, 1024 * 1024);
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete", sha);
 	g_autofree gchar *incomplete = cache_path(f, rel);
 	g_autofree gchar *job = NULL;
 	g_autoptr(HubdTestJobResult) r = NULL;

@@ -222,7 +222,7 @@ test_resume(Fixture *f, gconstpointer data)
 	const gsize size = 2 * 1024 * 1024 + 777;
 	g_autofree gchar *big = commit_big(f, size);
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete", sha);
 	g_autofree gchar *incomplete = cache_path(f, rel);
 	g_autofree gchar *prefix = g_strndup(big, 700001);
 	g_autofree gchar *path = NULL;

@@ -92,7 +92,7 @@ download_big_ok(Fixture *f, const gchar *big)
 {
 	g_autoptr(HubdTestJobResult) r = download(f, "main", "big.bin", NULL);
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete", sha);
 	g_autofree gchar *incomplete = cache_path(f, rel);
 	g_autofree gchar *segments = g_strconcat(incomplete, ".segments", NULL);
 	g_autofree gchar *path = NULL;
@@ -202,7 +202,7 @@ static gchar *
 segments_path(Fixture *f, const gchar *big)
 {
 	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *rel = g_strdup_printf("blobs/%s.incomplete.segments", sha);
+	g_autofree gchar *rel = g_strdup_printf("blobs/%s.hubd.incomplete.segments", sha);
 
 	return cache_path(f, rel);
 }

@@ -213,7 +213,7 @@ hubd_cache_incomplete_path(HubdCache *self,
 {
 	g_autofree gchar *blob = hubd_cache_blob_path(self, type, repo_id, etag);
 
-	return g_strconcat(blob, ".incomplete", NULL);
+	return g_strconcat(blob, ".hubd.incomplete", NULL);
 }
 
 /* An etag or commit becomes one file name: refuse anything that could leave

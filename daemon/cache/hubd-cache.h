@@ -108,7 +108,10 @@ void
 hubd_cache_lock_release(HubdCacheLock *lock);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdCacheLock, hubd_cache_lock_release)
 
-/* blobs/{etag}.incomplete: the resumable temp file (taken under the lock). */
+/* blobs/{etag}.hubd.incomplete: the resumable temp file (taken under the
+ * lock). Not huggingface_hub's {etag}.incomplete: @huggingface/hub (JS)
+ * writes that name without any lock, and two writers of one file give a
+ * torn blob; Python from 1.18 uses a unique name per process. */
 gchar *
 hubd_cache_incomplete_path(HubdCache *self,
 			   HubdRepoType type,
