@@ -198,6 +198,7 @@ tree_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autofree gchar *rest = NULL;
 	g_autofree gchar *key = NULL;
 	g_autoptr(GInputStream) stream = NULL;
+	g_autoptr(GBytes) commit = NULL;
 
 	if (object == NULL) {
 		mirror_fail(m, error);
@@ -210,7 +211,8 @@ tree_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	rest = g_strconcat("refs/", m->revision, NULL);
 	key = repo_key(m, rest);
-	stream = g_memory_input_stream_new_from_data(g_strdup(m->commit), 40, g_free);
+	commit = g_bytes_new(m->commit, 40);
+	stream = g_memory_input_stream_new_from_bytes(commit);
 	hubd_storage_put_async(m->storage, key, stream, 40, mirror_cancellable(m), ref_put_cb, m);
 }
 
@@ -449,15 +451,22 @@ snapshot_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static gchar *
 normalize_prefix(const gchar *prefix, GError **error)
 {
-	g_autofree gchar *p = g_strdup(prefix != NULL ? prefix : "");
+	gsize len = prefix != NULL ? strlen(prefix) : 0;
+	gchar *p;
 
-	while (p[0] != '\0' && p[strlen(p) - 1] == '/')
-		p[strlen(p) - 1] = '\0';
-	if (p[0] == '\0')
+	while (len > 0 && prefix[len - 1] == '/')
+		len--;
+	if (len == 0)
 		return g_strdup("");
-	if (!hubd_storage_prefix_validate(p, error))
+	/* "PREFIX/", then checked without its slash */
+	p = g_strndup(prefix, len + 1);
+	p[len] = '\0';
+	if (!hubd_storage_prefix_validate(p, error)) {
+		g_free(p);
 		return NULL;
-	return g_strconcat(p, "/", NULL);
+	}
+	p[len] = '/';
+	return p;
 }
 
 void
@@ -484,9 +493,10 @@ hubd_storage_mirror_job_start(HubdService *service,
 	g_variant_lookup(options, "prefix", "&s", &prefix_option);
 	if (revision[0] == '\0')
 		revision = "main";
-	if (!hubd_repo_type_from_string(repo_type, &req->type, &error) ||
-	    !hubd_revision_validate(revision, &error) ||
-	    (prefix = normalize_prefix(prefix_option, &error)) == NULL ||
+	if (hubd_repo_type_from_string(repo_type, &req->type, &error) &&
+	    hubd_revision_validate(revision, &error))
+		prefix = normalize_prefix(prefix_option, &error);
+	if (prefix == NULL ||
 	    (probe = hubd_storage_mirror_blob_key(repo_type,
 						  repo_id,
 						  "0000000000000000000000000000000000000000",
