@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hubd-download-fixture.h"
+#include "hubd-kill-common.h"
 
 #define BIG_SIZE (2 * 1024 * 1024)
 #define N_SMALL  12
@@ -21,32 +22,6 @@
 #define SLOW_LFS                                                                               \
 	"{\"action\":\"slow\",\"path_regex\":\"^/lfs/\",\"chunk_size\":65536,\"delay_ms\":10," \
 	"\"times\":0}"
-
-typedef struct {
-	guint rounds;
-	guint completed;
-	guint partial_seen;
-	guint64 payload;
-	guint64 moved;
-} Figures;
-
-static guint
-rounds(void)
-{
-	const gchar *env = g_getenv("HUBD_KILL_ROUNDS");
-
-	return env != NULL ? (guint)g_ascii_strtoull(env, NULL, 10) : 20;
-}
-
-static GRand *
-campaign_rand(void)
-{
-	const gchar *env = g_getenv("HUBD_KILL_SEED");
-	guint32 seed = env != NULL ? (guint32)g_ascii_strtoull(env, NULL, 10) : g_random_int();
-
-	g_test_message("seed %u (HUBD_KILL_SEED=%u repeats this campaign)", seed, seed);
-	return g_rand_new_with_seed(seed);
-}
 
 /* the bytes the Hub and its CDN sent for GETs since the log was cleared;
  * the killed daemon's request is logged when the server sees it gone */
@@ -119,26 +94,12 @@ kill_at_random(Fixture *f, GRand *rand, guint max_ms)
 }
 
 static void
-report(const gchar *what, Figures *fig)
-{
-	g_test_message("%s: %u/%u completed after a kill, %u partial files seen, %.2fx the payload "
-		       "moved",
-		       what,
-		       fig->completed,
-		       fig->rounds,
-		       fig->partial_seen,
-		       fig->payload > 0 ? (gdouble)fig->moved / (gdouble)fig->payload : 0.0);
-	g_assert_cmpuint(fig->completed, ==, fig->rounds);
-	g_assert_cmpuint(fig->partial_seen, ==, 0);
-}
-
-static void
 test_download(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *big = commit_big(f, BIG_SIZE);
-	g_autoptr(GRand) rand = campaign_rand();
+	g_autoptr(GRand) rand = kill_rand();
 	g_autofree gchar *commit = NULL;
-	Figures fig = {rounds(), 0, 0, 0, 0};
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
 
 	/* the fixture's daemon: restarted per round below */
 	hubd_test_daemon_stop(f->daemon);
@@ -176,7 +137,7 @@ test_download(Fixture *f, gconstpointer data)
 		fig.payload += BIG_SIZE;
 		fig.moved += bytes_sent(f);
 	}
-	report("download of a 2 MiB LFS file", &fig);
+	kill_report("download of a 2 MiB LFS file", &fig);
 	/* resuming may send a chunk twice, never the file */
 	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 	daemon_start(f);
@@ -213,9 +174,9 @@ test_snapshot(Fixture *f, gconstpointer data)
 	g_autofree gchar *big = commit_big(f, BIG_SIZE);
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GRand) rand = campaign_rand();
+	g_autoptr(GRand) rand = kill_rand();
 	g_autofree gchar *commit = NULL;
-	Figures fig = {rounds(), 0, 0, 0, 0};
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
 
 	commit = commit_small(f, names, texts);
 	hubd_test_daemon_stop(f->daemon);
@@ -271,7 +232,7 @@ test_snapshot(Fixture *f, gconstpointer data)
 		}
 		fig.moved += bytes_sent(f);
 	}
-	report("snapshot of 12 small files and a 2 MiB LFS file", &fig);
+	kill_report("snapshot of 12 small files and a 2 MiB LFS file", &fig);
 	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 	daemon_start(f);
 }
@@ -307,9 +268,9 @@ test_sync(Fixture *f, gconstpointer data)
 	g_autofree gchar *big = commit_big(f, BIG_SIZE);
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GRand) rand = campaign_rand();
+	g_autoptr(GRand) rand = kill_rand();
 	g_autofree gchar *commit = commit_small(f, names, texts);
-	Figures fig = {rounds(), 0, 0, 0, 0};
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
 
 	for (guint round = 0; round < fig.rounds; round++) {
 		g_autofree gchar *name = g_strdup_printf("sync-%02u", round);
@@ -372,7 +333,7 @@ test_sync(Fixture *f, gconstpointer data)
 		}
 	}
 	g_assert_nonnull(commit);
-	report("sync run of 12 small files and a 2 MiB LFS file to a folder", &fig);
+	kill_report("sync run of 12 small files and a 2 MiB LFS file to a folder", &fig);
 	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 }
 
