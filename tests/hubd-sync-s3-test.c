@@ -3,7 +3,8 @@
  * files arrive under the URL's prefix (read back with Debian's awscli),
  * --delete removes what upstream removed and no object someone else put,
  * and a run over objects already there puts nothing (s3rver's files of
- * those objects are not rewritten). */
+ * those objects are not rewritten); a run killed with SIGKILL completes
+ * after a restart without fetching again what it had. */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -31,15 +32,37 @@ static const gchar *const aws_env[] = {"AWS_ACCESS_KEY_ID=" HUBD_TEST_S3_KEY_ID,
 				       NULL};
 
 static void
-fixture_setup(Fixture *f, gconstpointer data)
+daemon_start(Fixture *f)
 {
-	g_autofree gchar *reply = NULL;
-	g_autofree gchar *endpoint = NULL;
+	g_autofree gchar *endpoint = g_strdup_printf("storage.bucket.endpoint=%s",
+						     hubd_test_s3_server_get_endpoint(f->s3));
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE,
 			      "AWS_ACCESS_KEY_ID=" HUBD_TEST_S3_KEY_ID,
 			      "AWS_SECRET_ACCESS_KEY=" HUBD_TEST_S3_SECRET,
 			      NULL};
+	const gchar *args[] = {"--endpoint",
+			       f->hub->url,
+			       "--set",
+			       "storage.bucket.url=s3://" HUBD_TEST_S3_BUCKET,
+			       "--set",
+			       endpoint,
+			       "--set",
+			       "storage.bucket.credentials=env",
+			       NULL};
 
+	f->daemon = hubd_test_daemon_start(args, env);
+	f->bus = hubd_test_session_bus();
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *reply = NULL;
+	g_autofree gchar *conf =
+		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
+
+	/* one test's rules are not the next one's (they share $XDG_CONFIG_HOME) */
+	g_unlink(conf);
 	f->tmp = g_dir_make_tmp("hubd-sync-s3-XXXXXX", NULL);
 	f->s3 = hubd_test_s3_server_start();
 	f->hub = hubd_test_hub_start(NULL);
@@ -62,22 +85,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 					  "keep.txt",
 					  "kept\n",
 					  NULL));
-	endpoint = g_strdup_printf("storage.bucket.endpoint=%s",
-				   hubd_test_s3_server_get_endpoint(f->s3));
-	{
-		const gchar *args[] = {"--endpoint",
-				       f->hub->url,
-				       "--set",
-				       "storage.bucket.url=s3://" HUBD_TEST_S3_BUCKET,
-				       "--set",
-				       endpoint,
-				       "--set",
-				       "storage.bucket.credentials=env",
-				       NULL};
-
-		f->daemon = hubd_test_daemon_start(args, env);
-	}
-	f->bus = hubd_test_session_bus();
+	daemon_start(f);
 }
 
 static void
@@ -271,6 +279,109 @@ test_s3_target(Fixture *f, gconstpointer data)
 	assert_object(f, "mirror/README.md", "# s\n");
 }
 
+/* the rule is idle at `commit` */
+static gboolean
+rule_at(gpointer data)
+{
+	gpointer *args = data;
+	Fixture *f = args[0];
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = hubd_test_call(f->bus,
+						   "org.hubd.Hub1.Sync",
+						   "GetRule",
+						   g_variant_new_parsed("(%s, @a{sv} {})", args[1]),
+						   G_VARIANT_TYPE("(a{sv})"),
+						   &error);
+	g_autoptr(GVariant) rule = NULL;
+	const gchar *commit = NULL;
+	gboolean running = TRUE;
+
+	g_assert_no_error(error);
+	rule = g_variant_get_child_value(reply, 0);
+	g_variant_lookup(rule, "last_commit", "&s", &commit);
+	g_variant_lookup(rule, "running", "b", &running);
+	return !running && g_strcmp0(commit, args[2]) == 0;
+}
+
+/* a run to an S3 target killed mid-run (SIGKILL) completes after a restart,
+ * without fetching again from the Hub what it had, and no key shows part of
+ * a file meanwhile */
+static void
+test_s3_kill_resume(Fixture *f, gconstpointer data)
+{
+	const gchar *add[] = {"sync", "add", REPO, "--to", TARGET, NULL};
+	g_autofree gchar *id = sync_ok(f, add);
+	g_autofree gchar *big = g_strnfill(200, 'b');
+	g_autofree gchar *sha = NULL;
+	g_autofree gchar *cached = NULL;
+	g_autofree gchar *seen = NULL;
+	gboolean done = FALSE;
+
+	sha = hubd_test_hub_commit_files(f->hub,
+					 ALICE_WRITE,
+					 "model",
+					 REPO,
+					 "main",
+					 50,
+					 "fast.txt",
+					 "quick\n",
+					 "stuck.bin",
+					 big,
+					 NULL);
+	/* stuck.bin takes 20 s: hubd is killed long before */
+	hubd_test_hub_add_fault(
+		f->hub,
+		"{\"method\": \"GET\", \"path_regex\": \"^/lfs/\", \"action\": \"slow\", "
+		"\"chunk_size\": 10, \"delay_ms\": 1000, \"times\": 1}");
+	hubd_test_hub_clear_requests(f->hub);
+	g_free(hubd_test_start_job(f->bus,
+				   "org.hubd.Hub1.Sync.Run",
+				   g_variant_new_parsed("(%s, @a{sv} {})", id),
+				   NULL));
+	/* the run fills the shared cache first: fast.txt is done there */
+	cached = g_build_filename(g_get_user_cache_dir(),
+				  "huggingface",
+				  "hub",
+				  "models--alice--s",
+				  "snapshots",
+				  sha,
+				  "fast.txt",
+				  NULL);
+	for (guint i = 0; i < 200 && !done; i++) {
+		g_autofree gchar *got = NULL;
+
+		done = g_file_get_contents(cached, &got, NULL, NULL) && g_str_equal(got, "quick\n");
+		if (!done)
+			g_usleep(100000);
+	}
+	g_assert_true(done);
+	hubd_test_daemon_kill(f->daemon);
+	f->daemon = NULL;
+	g_clear_object(&f->bus);
+	seen = aws_get(f, "mirror/stuck.bin");
+	g_assert_null(seen);
+	g_assert_cmpuint(
+		hubd_test_hub_count_requests(f->hub, "GET", "/resolve/.*/fast\\.txt$", "hub"),
+		==,
+		1);
+
+	hubd_test_hub_clear_faults(f->hub);
+	daemon_start(f);
+	{
+		gpointer args[] = {f, id, sha};
+
+		g_assert_true(hubd_test_wait_for(rule_at, args, WAIT_MS));
+	}
+	assert_object(f, "mirror/fast.txt", "quick\n");
+	assert_object(f, "mirror/stuck.bin", big);
+	assert_object(f, "mirror/README.md", "# s\n");
+	/* fast.txt was not fetched again */
+	g_assert_cmpuint(
+		hubd_test_hub_count_requests(f->hub, "GET", "/resolve/.*/fast\\.txt$", "hub"),
+		==,
+		1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -280,6 +391,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_s3_target,
+		   fixture_teardown);
+	g_test_add("/sync/s3-kill-resume",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_s3_kill_resume,
 		   fixture_teardown);
 	return g_test_run();
 }

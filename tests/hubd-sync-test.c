@@ -396,21 +396,24 @@ count_resolves(Fixture *f, const gchar *file)
 	return hubd_test_hub_count_requests(f->hub, "GET", re, "hub");
 }
 
-static void
-test_kill_resume(Fixture *f, gconstpointer data)
+/* a file of the run is in place and recorded where the run keeps it */
+typedef gboolean (*DoneFunc)(Fixture *f, const gchar *sha);
+
+/* Commits fast.txt and stuck.bin (LFS, 20 s to download), starts a run of
+ * rule `id`, waits until `done` says fast.txt is in, then kills hubd; the
+ * run it was in must be on disk. Returns the commit and stuck.bin's bytes. */
+static gchar *
+kill_mid_run(Fixture *f, const gchar *id, DoneFunc done, gchar **big)
 {
-	g_autofree gchar *id = sync_ok("add", REPO, "--to", f->dir, NULL);
 	g_autofree gchar *sha = NULL;
-	g_autofree gchar *staged = NULL;
-	g_autofree gchar *record = NULL;
 	g_autofree gchar *conf =
 		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 	g_autofree gchar *conf_text = NULL;
 	g_autofree gchar *want = NULL;
-	g_autofree gchar *big = g_strnfill(200, 'b');
 	g_autoptr(GError) error = NULL;
-	gboolean staged_ok = FALSE;
+	gboolean ok = FALSE;
 
+	*big = g_strnfill(200, 'b');
 	sha = hubd_test_hub_commit_files(f->hub,
 					 ALICE_WRITE,
 					 "model",
@@ -420,7 +423,7 @@ test_kill_resume(Fixture *f, gconstpointer data)
 					 "fast.txt",
 					 "quick\n",
 					 "stuck.bin",
-					 big,
+					 *big,
 					 NULL);
 	/* stuck.bin takes 20 s: hubd is killed long before */
 	hubd_test_hub_add_fault(
@@ -432,35 +435,56 @@ test_kill_resume(Fixture *f, gconstpointer data)
 				   "org.hubd.Hub1.Sync.Run",
 				   g_variant_new_parsed("(%s, @a{sv} {})", id),
 				   NULL));
-	staged = g_strdup_printf("%s.hubd-sync/%s/fast.txt", f->dir, sha);
-	/* done means in place and recorded (the file is renamed in before its
-	 * record is written, as huggingface_hub does: a kill in between fetches
-	 * it again, so wait for both) */
-	record = g_strdup_printf("%s.hubd-sync/%s/.cache/huggingface/download/fast.txt.metadata",
-				 f->dir,
-				 sha);
-	for (guint i = 0; i < 200 && !staged_ok; i++) {
-		g_autofree gchar *got = NULL;
-
-		staged_ok = g_file_get_contents(staged, &got, NULL, NULL) &&
-			    g_str_equal(got, "quick\n") && g_file_test(record, G_FILE_TEST_EXISTS);
-		if (!staged_ok)
+	for (guint i = 0; i < 200 && !ok; i++) {
+		ok = done(f, sha);
+		if (!ok)
 			g_usleep(100000);
 	}
-	g_assert_true(staged_ok);
+	g_assert_true(ok);
 	hubd_test_daemon_kill(f->daemon);
 	f->daemon = NULL;
-	/* the run it was in is on disk */
 	g_assert_true(g_file_get_contents(conf, &conf_text, NULL, &error));
 	want = g_strdup_printf("staging_commit=%s", sha);
 	g_assert_nonnull(strstr(conf_text, want));
-	g_assert_false(g_file_test(f->dir, G_FILE_TEST_EXISTS));
 	g_assert_cmpuint(count_resolves(f, "fast\\.txt"), ==, 1);
+	return g_steal_pointer(&sha);
+}
 
+static void
+restart(Fixture *f)
+{
 	hubd_test_hub_clear_faults(f->hub);
 	g_clear_object(&f->bus);
 	daemon_start(f);
 	f->bus = hubd_test_session_bus();
+}
+
+/* done means in place and recorded (the file is renamed in before its
+ * record is written, as huggingface_hub does: a kill in between fetches it
+ * again, so wait for both) */
+static gboolean
+folder_has_fast(Fixture *f, const gchar *sha)
+{
+	g_autofree gchar *staged = g_strdup_printf("%s.hubd-sync/%s/fast.txt", f->dir, sha);
+	g_autofree gchar *record =
+		g_strdup_printf("%s.hubd-sync/%s/.cache/huggingface/download/fast.txt.metadata",
+				f->dir,
+				sha);
+	g_autofree gchar *got = NULL;
+
+	return g_file_get_contents(staged, &got, NULL, NULL) && g_str_equal(got, "quick\n") &&
+	       g_file_test(record, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_kill_resume(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *id = sync_ok("add", REPO, "--to", f->dir, NULL);
+	g_autofree gchar *big = NULL;
+	g_autofree gchar *sha = kill_mid_run(f, id, folder_has_fast, &big);
+
+	g_assert_false(g_file_test(f->dir, G_FILE_TEST_EXISTS));
+	restart(f);
 	wait_synced(f, id, sha, "stuck.bin", big);
 	{
 		g_autofree gchar *p = g_build_filename(f->dir, "fast.txt", NULL);
@@ -470,6 +494,92 @@ test_kill_resume(Fixture *f, gconstpointer data)
 	/* fast.txt was not fetched again */
 	g_assert_cmpuint(count_resolves(f, "fast\\.txt"), ==, 1);
 	assert_switched(f, sha);
+}
+
+/* a storage target's run fills the shared cache first: done there means
+ * the snapshot's link to a whole blob */
+static gboolean
+cache_has_fast(Fixture *f, const gchar *sha)
+{
+	g_autofree gchar *path = g_build_filename(g_get_user_cache_dir(),
+						  "huggingface",
+						  "hub",
+						  "models--alice--s",
+						  "snapshots",
+						  sha,
+						  "fast.txt",
+						  NULL);
+	g_autofree gchar *got = NULL;
+
+	return g_file_get_contents(path, &got, NULL, NULL) && g_str_equal(got, "quick\n");
+}
+
+/* every file under the target root (the backend's own folder aside) is one
+ * of `files` (path, contents or NULL for any, ..., NULL) with its whole
+ * contents */
+static void
+assert_only_whole(const gchar *root, const gchar *rel, const gchar *const *files)
+{
+	g_autofree gchar *dir = g_build_filename(root, rel, NULL);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		g_autofree gchar *sub =
+			rel[0] != '\0' ? g_build_filename(rel, name, NULL) : g_strdup(name);
+		g_autofree gchar *path = g_build_filename(root, sub, NULL);
+		gboolean known = FALSE;
+
+		if (g_str_equal(sub, ".hubd-storage"))
+			continue;
+		if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+			assert_only_whole(root, sub, files);
+			continue;
+		}
+		for (guint i = 0; files[i] != NULL && !known; i += 2) {
+			if (g_str_equal(files[i], sub)) {
+				if (files[i + 1] != NULL)
+					hubd_test_assert_file_equals(path, files[i + 1]);
+				known = TRUE;
+			}
+		}
+		if (!known)
+			g_error("%s: not a file of the repo", path);
+	}
+}
+
+/* a storage target killed mid-run: after the restart the run completes,
+ * what was fetched is not fetched again, and no key ever shows part of a
+ * file */
+static void
+test_kill_resume_storage(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *url = g_strconcat("file://", f->dir, NULL);
+	g_autofree gchar *id = sync_ok("add", REPO, "--to", url, NULL);
+	g_autofree gchar *big = NULL;
+	g_autofree gchar *sha = kill_mid_run(f, id, cache_has_fast, &big);
+	const gchar *files[] = {"README.md",
+				"# s\n",
+				"keep.txt",
+				"kept\n",
+				"fast.txt",
+				"quick\n",
+				"stuck.bin",
+				big,
+				".gitattributes",
+				NULL,
+				NULL};
+
+	assert_only_whole(f->dir, "", files);
+	restart(f);
+	wait_synced(f, id, sha, "stuck.bin", big);
+	assert_only_whole(f->dir, "", files);
+	{
+		g_autofree gchar *p = g_build_filename(f->dir, "fast.txt", NULL);
+
+		hubd_test_assert_file_equals(p, "quick\n");
+	}
+	g_assert_cmpuint(count_resolves(f, "fast\\.txt"), ==, 1);
 }
 
 static void
@@ -651,6 +761,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_kill_resume,
+		   fixture_teardown);
+	g_test_add("/sync/kill-resume-storage",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_kill_resume_storage,
 		   fixture_teardown);
 	g_test_add("/sync/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
 	g_test_add("/sync/delete-idempotent",

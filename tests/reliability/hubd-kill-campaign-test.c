@@ -1,8 +1,10 @@
 /* hubd-kill-campaign-test.c: hubd killed with SIGKILL at random points of a
- * big-file download and of a snapshot, then restarted to finish the work.
+ * big-file download, of a snapshot and of a sync run to a folder, then
+ * restarted to finish the work.
  *
- * After each kill nothing partial may be visible under snapshots/ (a file
- * there is whole and right, or absent), and the restarted daemon must
+ * After each kill nothing partial may be visible under snapshots/ or in the
+ * sync folder (a file there is whole and right, or absent), and the
+ * restarted daemon must
  * complete without fetching again what was done: the local Hub's log gives
  * the bytes it sent, printed as a multiple of the payload. The figures are
  * TAP comments (meson test -v); HUBD_KILL_ROUNDS (default 20) and
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "hubd-download-fixture.h"
+#include "hubd-kill-common.h"
 
 #define BIG_SIZE (2 * 1024 * 1024)
 #define N_SMALL  12
@@ -19,32 +22,6 @@
 #define SLOW_LFS                                                                               \
 	"{\"action\":\"slow\",\"path_regex\":\"^/lfs/\",\"chunk_size\":65536,\"delay_ms\":10," \
 	"\"times\":0}"
-
-typedef struct {
-	guint rounds;
-	guint completed;
-	guint partial_seen;
-	guint64 payload;
-	guint64 moved;
-} Figures;
-
-static guint
-rounds(void)
-{
-	const gchar *env = g_getenv("HUBD_KILL_ROUNDS");
-
-	return env != NULL ? (guint)g_ascii_strtoull(env, NULL, 10) : 20;
-}
-
-static GRand *
-campaign_rand(void)
-{
-	const gchar *env = g_getenv("HUBD_KILL_SEED");
-	guint32 seed = env != NULL ? (guint32)g_ascii_strtoull(env, NULL, 10) : g_random_int();
-
-	g_test_message("seed %u (HUBD_KILL_SEED=%u repeats this campaign)", seed, seed);
-	return g_rand_new_with_seed(seed);
-}
 
 /* the bytes the Hub and its CDN sent for GETs since the log was cleared;
  * the killed daemon's request is logged when the server sees it gone */
@@ -79,7 +56,7 @@ visible_ok(Fixture *f, const gchar *commit, const gchar *file, const gchar *expe
 	return strcmp(text, expected) == 0;
 }
 
-/* the bytes of every file of a snapshot (what a snapshot must move) */
+/* the bytes of every file of a snapshot or sync folder (what it must move) */
 static guint64
 tree_size(const gchar *dir)
 {
@@ -91,6 +68,8 @@ tree_size(const gchar *dir)
 		g_autofree gchar *path = g_build_filename(dir, name, NULL);
 		GStatBuf st;
 
+		if (g_str_equal(name, ".cache"))
+			continue; /* a local_dir's metadata, not the repo's */
 		if (g_file_test(path, G_FILE_TEST_IS_DIR))
 			total += tree_size(path);
 		else if (g_stat(path, &st) == 0)
@@ -115,26 +94,12 @@ kill_at_random(Fixture *f, GRand *rand, guint max_ms)
 }
 
 static void
-report(const gchar *what, Figures *fig)
-{
-	g_test_message("%s: %u/%u completed after a kill, %u partial files seen, %.2fx the payload "
-		       "moved",
-		       what,
-		       fig->completed,
-		       fig->rounds,
-		       fig->partial_seen,
-		       fig->payload > 0 ? (gdouble)fig->moved / (gdouble)fig->payload : 0.0);
-	g_assert_cmpuint(fig->completed, ==, fig->rounds);
-	g_assert_cmpuint(fig->partial_seen, ==, 0);
-}
-
-static void
 test_download(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *big = commit_big(f, BIG_SIZE);
-	g_autoptr(GRand) rand = campaign_rand();
+	g_autoptr(GRand) rand = kill_rand();
 	g_autofree gchar *commit = NULL;
-	Figures fig = {rounds(), 0, 0, 0, 0};
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
 
 	/* the fixture's daemon: restarted per round below */
 	hubd_test_daemon_stop(f->daemon);
@@ -172,29 +137,24 @@ test_download(Fixture *f, gconstpointer data)
 		fig.payload += BIG_SIZE;
 		fig.moved += bytes_sent(f);
 	}
-	report("download of a 2 MiB LFS file", &fig);
+	kill_report("download of a 2 MiB LFS file", &fig);
 	/* resuming may send a chunk twice, never the file */
 	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 	daemon_start(f);
 }
 
-static void
-test_snapshot(Fixture *f, gconstpointer data)
+/* N_SMALL small regular files beside the big one; returns the commit */
+static gchar *
+commit_small(Fixture *f, GPtrArray *names, GPtrArray *texts)
 {
-	g_autofree gchar *big = commit_big(f, BIG_SIZE);
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GRand) rand = campaign_rand();
-	g_autofree gchar *commit = NULL;
-	Figures fig = {rounds(), 0, 0, 0, 0};
+	gchar *commit = NULL;
 
-	/* small regular files beside the big one, in the same commit */
 	for (guint i = 0; i < N_SMALL; i++) {
 		g_ptr_array_add(names, g_strdup_printf("small/file-%02u.txt", i));
 		g_ptr_array_add(texts, g_strdup_printf("small file %u\n", i));
 	}
 	for (guint i = 0; i < N_SMALL; i++) {
-		g_clear_pointer(&commit, g_free);
+		g_free(commit);
 		commit = hubd_test_hub_commit_files(f->hub,
 						    ALICE_WRITE,
 						    "model",
@@ -205,6 +165,20 @@ test_snapshot(Fixture *f, gconstpointer data)
 						    g_ptr_array_index(texts, i),
 						    NULL);
 	}
+	return commit;
+}
+
+static void
+test_snapshot(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = commit_big(f, BIG_SIZE);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GRand) rand = kill_rand();
+	g_autofree gchar *commit = NULL;
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
+
+	commit = commit_small(f, names, texts);
 	hubd_test_daemon_stop(f->daemon);
 	f->daemon = NULL;
 	for (guint round = 0; round < fig.rounds; round++) {
@@ -258,9 +232,109 @@ test_snapshot(Fixture *f, gconstpointer data)
 		}
 		fig.moved += bytes_sent(f);
 	}
-	report("snapshot of 12 small files and a 2 MiB LFS file", &fig);
+	kill_report("snapshot of 12 small files and a 2 MiB LFS file", &fig);
 	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 	daemon_start(f);
+}
+
+/* a file of the sync folder is whole and right, or absent */
+static gboolean
+folder_ok(const gchar *dir, const gchar *file, const gchar *expected)
+{
+	g_autofree gchar *path = g_build_filename(dir, file, NULL);
+	g_autofree gchar *text = NULL;
+
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	return g_file_get_contents(path, &text, NULL, NULL) && strcmp(text, expected) == 0;
+}
+
+/* hubctl ARGS..., exit 0; its stdout, stripped */
+static gchar *
+hubctl_ok(const gchar *const *argv)
+{
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	gint rc = hubd_test_run_hubctl(argv, NULL, &out, &err);
+
+	if (rc != 0)
+		g_error("hubctl %s %s: exit %d: %s%s", argv[0], argv[1], rc, out, err);
+	return g_strstrip(g_steal_pointer(&out));
+}
+
+static void
+test_sync(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = commit_big(f, BIG_SIZE);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GRand) rand = kill_rand();
+	g_autofree gchar *commit = commit_small(f, names, texts);
+	Figures fig = {kill_rounds(), 0, 0, 0, 0};
+
+	for (guint round = 0; round < fig.rounds; round++) {
+		g_autofree gchar *name = g_strdup_printf("sync-%02u", round);
+		g_autofree gchar *dir = g_build_filename(f->tmp, name, NULL);
+		const gchar *add[] = {"sync", "add", REPO, "--to", dir, NULL};
+		g_autofree gchar *id = NULL;
+		g_autofree gchar *job = NULL;
+		g_autoptr(HubdTestJobResult) r = NULL;
+		gboolean all = TRUE;
+
+		/* the rule is made with the daemon up; its run is what gets killed */
+		id = hubctl_ok(add);
+		hubd_test_daemon_stop(f->daemon);
+		hubd_test_hub_clear_requests(f->hub);
+		hubd_test_hub_add_fault(f->hub, SLOW_LFS);
+		daemon_start(f);
+		g_free(hubd_test_start_job(f->bus,
+					   "org.hubd.Hub1.Sync.Run",
+					   g_variant_new_parsed("(%s, @a{sv} {})", id),
+					   NULL));
+		kill_at_random(f, rand, 600);
+		for (guint i = 0; i < N_SMALL; i++)
+			if (!folder_ok(dir,
+				       g_ptr_array_index(names, i),
+				       g_ptr_array_index(texts, i)))
+				fig.partial_seen++;
+		if (!folder_ok(dir, "big.bin", big))
+			fig.partial_seen++;
+
+		/* a run cut short resumes at start; Run then gives its job (or,
+		 * killed before the run was recorded, a new one) */
+		restart(f);
+		job = hubd_test_start_job(f->bus,
+					  "org.hubd.Hub1.Sync.Run",
+					  g_variant_new_parsed("(%s, @a{sv} {})", id),
+					  NULL);
+		r = hubd_test_job_wait(f->bus, job, JOB_MS);
+		assert_ok(r);
+		for (guint i = 0; i < N_SMALL; i++) {
+			g_autofree gchar *path =
+				g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+			g_autofree gchar *text = read_file(path);
+
+			all = all && g_str_equal(text, g_ptr_array_index(texts, i));
+		}
+		{
+			g_autofree gchar *path = g_build_filename(dir, "big.bin", NULL);
+			g_autofree gchar *text = read_file(path);
+
+			all = all && strcmp(text, big) == 0;
+		}
+		if (all)
+			fig.completed++;
+		fig.payload += tree_size(dir);
+		fig.moved += bytes_sent(f);
+		{
+			const gchar *remove[] = {"sync", "remove", id, NULL};
+
+			g_free(hubctl_ok(remove));
+		}
+	}
+	g_assert_nonnull(commit);
+	kill_report("sync run of 12 small files and a 2 MiB LFS file to a folder", &fig);
+	g_assert_cmpfloat((gdouble)fig.moved / (gdouble)fig.payload, <, 1.5);
 }
 
 int
@@ -278,6 +352,12 @@ main(int argc, char **argv)
 		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
 		   fixture_setup,
 		   test_snapshot,
+		   fixture_teardown);
+	g_test_add("/reliability/kill/sync",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   fixture_setup,
+		   test_sync,
 		   fixture_teardown);
 	return g_test_run();
 }

@@ -60,6 +60,13 @@ typedef struct {
 	guint64 chunk_size;
 	gboolean write_now; /* answer from the headers alone, then close */
 	gchar *range;       /* the request's Range header, taken out of libsoup's sight */
+	guint64 bytes_received;
+	/* a slow fault on an upload: the body is read in pieces, paused between */
+	gboolean read_slowed;
+	guint64 read_chunk;
+	guint read_delay_ms;
+	guint64 read_since_pause;
+	gboolean done;
 } RequestState;
 
 typedef struct {
@@ -77,6 +84,7 @@ typedef struct {
 	guint drain_source;
 	guint linger_source;
 	guint status;
+	guint64 bytes_received;
 } FaultWriter;
 
 static const gchar *const ADMIN_PREFIX = "/_testhub/";
@@ -251,21 +259,23 @@ testhub_faults_load_file(TesthubFaults *faults, const gchar *path, GError **erro
 	return testhub_faults_add_json(faults, json_parser_get_root(parser), error);
 }
 
+/* the rule is live and matches the request (skip aside) */
+static gboolean
+rule_applies(FaultRule *r, const gchar *origin, const gchar *method, const gchar *path)
+{
+	return (r->times == 0 || r->fired < r->times) &&
+	       (g_strcmp0(r->origin, "any") == 0 || g_strcmp0(r->origin, origin) == 0) &&
+	       (r->method == NULL || g_strcmp0(r->method, method) == 0) &&
+	       (r->regex == NULL || g_regex_match(r->regex, path, 0, NULL));
+}
+
 static FaultRule *
 match_rule(TesthubFaults *faults, const gchar *origin, const gchar *method, const gchar *path)
 {
 	for (guint i = 0; i < faults->rules->len; i++) {
 		FaultRule *r = g_ptr_array_index(faults->rules, i);
 
-		if (r->times != 0 && r->fired >= r->times)
-			continue;
-		if (g_strcmp0(r->origin, "any") != 0 && g_strcmp0(r->origin, origin) != 0)
-			continue;
-		if (r->method != NULL && g_strcmp0(r->method, method) != 0)
-			continue;
-		if (r->regex != NULL && !g_regex_match(r->regex, path, 0, NULL))
-			continue;
-		if (r->seen++ < r->skip)
+		if (!rule_applies(r, origin, method, path) || r->seen++ < r->skip)
 			continue;
 		r->fired++;
 		return r;
@@ -276,12 +286,17 @@ match_rule(TesthubFaults *faults, const gchar *origin, const gchar *method, cons
 /* ---- request log ---- */
 
 static void
-log_finish(TesthubFaults *faults, JsonObject *log, guint status, guint64 bytes_sent)
+log_finish(TesthubFaults *faults,
+	   JsonObject *log,
+	   guint status,
+	   guint64 bytes_sent,
+	   guint64 bytes_received)
 {
 	if (log == NULL)
 		return;
 	json_object_set_int_member(log, "status", status);
 	json_object_set_int_member(log, "bytes_sent", (gint64)bytes_sent);
+	json_object_set_int_member(log, "bytes_received", (gint64)bytes_received);
 	json_array_add_object_element(faults->requests, json_object_ref(log));
 }
 
@@ -310,6 +325,73 @@ on_wrote_body_data(SoupServerMessage *msg, guint chunk_size, gpointer user_data)
 		st->bytes_sent += chunk_size;
 }
 
+/* the first rule matching, without counting it (NULL: none) */
+static FaultRule *
+peek_rule(TesthubFaults *faults, const gchar *origin, const gchar *method, const gchar *path)
+{
+	for (guint i = 0; i < faults->rules->len; i++) {
+		FaultRule *r = g_ptr_array_index(faults->rules, i);
+
+		if (r->seen >= r->skip && rule_applies(r, origin, method, path))
+			return r;
+	}
+	return NULL;
+}
+
+static gboolean
+unpause_cb(gpointer data)
+{
+	SoupServerMessage *msg = data;
+	RequestState *st = request_state(msg);
+
+	if (st != NULL && !st->done)
+		soup_server_message_unpause(msg);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+on_got_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+	RequestState *st = request_state(msg);
+
+	if (st == NULL)
+		return;
+	st->bytes_received += g_bytes_get_size(chunk);
+	if (!st->read_slowed)
+		return;
+	st->read_since_pause += g_bytes_get_size(chunk);
+	if (st->read_since_pause < st->read_chunk)
+		return;
+	st->read_since_pause = 0;
+	soup_server_message_pause(msg);
+	g_timeout_add_full(G_PRIORITY_DEFAULT,
+			   st->read_delay_ms,
+			   unpause_cb,
+			   g_object_ref(msg),
+			   g_object_unref);
+}
+
+/* a slow rule for an upload (PUT) slows the reading of its body, so that a
+ * client can be killed mid-upload */
+static void
+slow_upload_body(RequestState *st, SoupServerMessage *msg)
+{
+	GUri *uri = soup_server_message_get_uri(msg);
+	const gchar *method = soup_server_message_get_method(msg);
+	const gchar *path = uri != NULL ? g_uri_get_path(uri) : "";
+	FaultRule *rule;
+
+	if (g_strcmp0(method, SOUP_METHOD_PUT) != 0 || g_str_has_prefix(path, ADMIN_PREFIX))
+		return;
+	rule = peek_rule(st->faults, st->origin, method, path);
+	if (rule == NULL || rule->action != FAULT_SLOW)
+		return;
+	match_rule(st->faults, st->origin, method, path);
+	st->read_slowed = TRUE;
+	st->read_chunk = MAX(rule->chunk_size, 1);
+	st->read_delay_ms = rule->delay_ms;
+}
+
 static void
 on_got_headers(SoupServerMessage *msg, gpointer user_data)
 {
@@ -319,6 +401,7 @@ on_got_headers(SoupServerMessage *msg, gpointer user_data)
 
 	if (st == NULL)
 		return;
+	slow_upload_body(st, msg);
 	/* the request line parsed: drop the body pre-set for refusals */
 	soup_message_body_truncate(soup_server_message_get_response_body(msg));
 	soup_message_headers_remove(soup_server_message_get_response_headers(msg), "Content-Type");
@@ -371,6 +454,7 @@ on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer user_dat
 				 strlen("{\"error\":\"Bad Request\"}"));
 	g_signal_connect(msg, "got-headers", G_CALLBACK(on_got_headers), NULL);
 	g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_wrote_body_data), NULL);
+	g_signal_connect(msg, "got-chunk", G_CALLBACK(on_got_chunk), NULL);
 }
 
 /* JSON request bodies, so that tests can check what a client sent (bounded:
@@ -497,7 +581,7 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 		json_object_set_null_member(st->log, "user_agent");
 	log_json_body(st->log, msg);
 
-	if (soup_server_message_get_status(msg) != 0)
+	if (soup_server_message_get_status(msg) != 0 || st->read_slowed)
 		return;
 	rule = match_rule(st->faults, st->origin, method, path);
 	if (rule == NULL)
@@ -533,9 +617,33 @@ on_request_done(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	RequestState *st = request_state(msg);
 
+	if (st != NULL)
+		st->done = TRUE;
+	/* cut off while its body came in: logged all the same, with what came */
+	if (st != NULL && st->log == NULL && st->bytes_received > 0) {
+		GUri *uri = soup_server_message_get_uri(msg);
+
+		st->log = json_object_new();
+		json_object_set_string_member(st->log, "origin", st->origin);
+		json_object_set_string_member(st->log,
+					      "method",
+					      soup_server_message_get_method(msg));
+		json_object_set_string_member(st->log,
+					      "path",
+					      uri != NULL ? g_uri_get_path(uri) : "");
+		json_object_set_null_member(st->log, "query");
+		json_object_set_null_member(st->log, "user");
+		json_object_set_null_member(st->log, "range");
+		json_object_set_null_member(st->log, "user_agent");
+		json_object_set_null_member(st->log, "body");
+	}
 	if (st == NULL || st->log == NULL)
 		return;
-	log_finish(st->faults, st->log, soup_server_message_get_status(msg), st->bytes_sent);
+	log_finish(st->faults,
+		   st->log,
+		   soup_server_message_get_status(msg),
+		   st->bytes_sent,
+		   st->bytes_received);
 	g_clear_pointer(&st->log, json_object_unref);
 }
 
@@ -638,7 +746,7 @@ fault_writer_close(FaultWriter *w)
 		setsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	}
 	g_io_stream_close(w->stream, NULL, NULL);
-	log_finish(w->faults, w->log, w->status, w->offset);
+	log_finish(w->faults, w->log, w->status, w->offset, w->bytes_received);
 	fault_writer_free(w);
 }
 
@@ -734,6 +842,7 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	w = g_new0(FaultWriter, 1);
 	w->faults = st->faults;
 	w->log = g_steal_pointer(&st->log);
+	w->bytes_received = st->bytes_received;
 	w->body = g_bytes_ref(body);
 	if (soup_server_message_get_socket(msg) != NULL)
 		w->socket = g_object_ref(soup_server_message_get_socket(msg));
