@@ -440,6 +440,17 @@ hubd_hub_client_finish_buffered(GTask *task)
 	g_object_unref(task);
 }
 
+static gboolean
+hubd_hub_client_body_is_short(SendData *data)
+{
+	SoupMessageHeaders *h = soup_message_get_response_headers(data->msg);
+
+	if (g_strcmp0(data->method, "HEAD") == 0 ||
+	    soup_message_headers_get_encoding(h) != SOUP_ENCODING_CONTENT_LENGTH)
+		return FALSE;
+	return (guint64)data->buffer->len < (guint64)soup_message_headers_get_content_length(h);
+}
+
 static void
 hubd_hub_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -454,6 +465,17 @@ hubd_hub_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	if (g_bytes_get_size(chunk) == 0) {
+		/* a connection closed before the announced length is a lost
+		 * answer, not a short one: retried like a reset */
+		if (hubd_hub_client_body_is_short(data)) {
+			hubd_hub_client_fail_transport(
+				task,
+				g_error_new_literal(G_IO_ERROR,
+						    G_IO_ERROR_PARTIAL_INPUT,
+						    _("the connection closed before the end of "
+						      "the answer")));
+			return;
+		}
 		hubd_hub_client_finish_buffered(task);
 		return;
 	}
