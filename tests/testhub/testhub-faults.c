@@ -22,6 +22,7 @@ typedef enum {
 	FAULT_TRUNCATE,
 	FAULT_SLOW,
 	FAULT_NO_RANGE, /* answer as a server that ignores Range (200, whole body) */
+	FAULT_ENDLESS,  /* a chunked body that never ends (a hostile Hub) */
 } FaultAction;
 
 typedef struct {
@@ -72,8 +73,9 @@ typedef struct {
 	guint64 chunk;
 	guint delay_ms;
 	gboolean reset;
-	gboolean linger; /* half-close and wait so the client reads the answer */
-	GSocket *socket; /* the stolen stream may wrap it */
+	gboolean endless; /* body is one chunk, written again and again */
+	gboolean linger;  /* half-close and wait so the client reads the answer */
+	GSocket *socket;  /* the stolen stream may wrap it */
 	guint drain_source;
 	guint linger_source;
 	guint status;
@@ -155,6 +157,8 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_SLOW;
 	else if (g_strcmp0(action, "no_range") == 0)
 		r->action = FAULT_NO_RANGE;
+	else if (g_strcmp0(action, "endless") == 0)
+		r->action = FAULT_ENDLESS;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -683,6 +687,16 @@ fault_writer_next(FaultWriter *w)
 		fault_writer_close(w);
 		return;
 	}
+	if (w->endless) {
+		g_output_stream_write_all_async(out,
+						data,
+						g_bytes_get_size(w->body),
+						G_PRIORITY_DEFAULT,
+						NULL,
+						fault_writer_wrote,
+						w);
+		return;
+	}
 	g_output_stream_write_all_async(out,
 					data + w->offset,
 					(gsize)n,
@@ -727,14 +741,30 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	soup_message_headers_foreach(soup_server_message_get_response_headers(msg),
 				     append_header,
 				     head);
-	g_string_append_printf(head,
-			       "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-			       len);
+	if (!st->write_now && st->action == FAULT_ENDLESS)
+		g_string_append(head, "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+	else
+		g_string_append_printf(head,
+				       "Content-Length: %" G_GSIZE_FORMAT
+				       "\r\nConnection: close\r\n\r\n",
+				       len);
 
 	w = g_new0(FaultWriter, 1);
 	w->faults = st->faults;
 	w->log = g_steal_pointer(&st->log);
-	w->body = g_bytes_ref(body);
+	if (!st->write_now && st->action == FAULT_ENDLESS) {
+		/* one 64 KiB chunk of "[0,0,0,…", sent until the client leaves
+		 * (or 4 GiB: a test that never reads must still end) */
+		GString *chunk = g_string_new("10000\r\n[");
+
+		for (guint i = 1; i < 65536; i++)
+			g_string_append_c(chunk, i % 2 ? '0' : ',');
+		g_string_append(chunk, "\r\n");
+		w->body = g_string_free_to_bytes(chunk);
+		w->endless = TRUE;
+	} else {
+		w->body = g_bytes_ref(body);
+	}
 	if (soup_server_message_get_socket(msg) != NULL)
 		w->socket = g_object_ref(soup_server_message_get_socket(msg));
 	w->stream = soup_server_message_steal_connection(msg);
@@ -747,6 +777,8 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	w->linger = st->write_now;
 	if (st->write_now)
 		w->limit = len;
+	else if (w->endless)
+		w->limit = G_GUINT64_CONSTANT(4) << 30;
 	else
 		w->limit = st->action == FAULT_SLOW ? len : MIN(st->after_bytes, (guint64)len);
 	w->chunk = !st->write_now && st->action == FAULT_SLOW ? st->chunk_size : G_MAXUINT64;
