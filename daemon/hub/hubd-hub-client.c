@@ -20,8 +20,11 @@
 #include "hubd-hub-transport.h"
 #include "hubd-hub-whoami-cache.h"
 
-#define MAX_REDIRECTS       10
-#define MAX_BODY_SIZE       (256 * 1024 * 1024)
+#define MAX_REDIRECTS 10
+/* JSON answers are held whole: a Hub sending without end must not take the
+ * desktop's memory. The largest real answers (a paginated tree page, model
+ * info listing the siblings of a repo of 100,000 files) stay well under. */
+#define MAX_BODY_SIZE       (32 * 1024 * 1024)
 #define READ_CHUNK          (64 * 1024)
 #define DEFAULT_TIMEOUT_S   60
 #define DEFAULT_ETAG_S      10
