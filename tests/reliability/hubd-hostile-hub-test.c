@@ -98,6 +98,44 @@ test_hostile_path(Fixture *f, gconstpointer data)
 		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
 }
 
+/* An answer that never ends, on a JSON API call (the snapshot's first
+ * request) or on a file: bounded by the daemon, refused with a typed error;
+ * the Hub's 200 MB JSON arrays are the same case cut short. */
+static void
+test_endless(Fixture *f, gconstpointer data)
+{
+	gboolean file = GPOINTER_TO_INT(data);
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *snapdir = cache_path(f, "snapshots");
+
+	hubd_test_hub_add_fault(f->hub,
+				file ? "{\"action\":\"endless\",\"method\":\"GET\","
+				       "\"path_regex\":\"/resolve/.*/config.json$\",\"times\":0}"
+				     : "{\"action\":\"endless\",\"method\":\"GET\","
+				       "\"path_regex\":\"^/api/models/\",\"times\":0}");
+	r = file ? download(f, "main", "config.json", NULL) : snapshot(f, "main", NULL);
+	g_test_message("hostile Hub: endless %s → %s: %s",
+		       file ? "file" : "JSON answer",
+		       r->error_name,
+		       r->message);
+	assert_failed(r, ERR "Server");
+	if (file) {
+		g_autofree gchar *entry = snapshot_file(f, f->commit, "config.json");
+
+		g_assert_nonnull(strstr(r->message, "config.json"));
+		g_assert_false(g_file_test(entry, G_FILE_TEST_EXISTS));
+	} else {
+		g_assert_nonnull(strstr(r->message, "MiB"));
+		g_assert_false(g_file_test(snapdir, G_FILE_TEST_EXISTS));
+	}
+	assert_nothing_outside(f);
+	g_assert_nonnull(hubd_test_get_status(f->bus));
+	if (!under_asan()) {
+		g_test_message("hostile Hub: peak memory %" G_GUINT64_FORMAT " KiB", peak_kib(f));
+		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -112,5 +150,17 @@ main(int argc, char **argv)
 			   test_hostile_path,
 			   fixture_teardown);
 	}
+	g_test_add("/hostile-hub/endless/json",
+		   Fixture,
+		   GINT_TO_POINTER(FALSE),
+		   hostile_setup,
+		   test_endless,
+		   fixture_teardown);
+	g_test_add("/hostile-hub/endless/file",
+		   Fixture,
+		   GINT_TO_POINTER(TRUE),
+		   hostile_setup,
+		   test_endless,
+		   fixture_teardown);
 	return g_test_run();
 }
