@@ -21,8 +21,9 @@ typedef enum {
 	FAULT_RESET,
 	FAULT_TRUNCATE,
 	FAULT_SLOW,
-	FAULT_NO_RANGE, /* answer as a server that ignores Range (200, whole body) */
-	FAULT_ENDLESS,  /* a chunked body that never ends (a hostile Hub) */
+	FAULT_NO_RANGE,  /* answer as a server that ignores Range (200, whole body) */
+	FAULT_ENDLESS,   /* a chunked body that never ends (a hostile Hub) */
+	FAULT_SLOW_HEAD, /* the status line and headers too in slow pieces */
 } FaultAction;
 
 typedef struct {
@@ -159,6 +160,8 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_NO_RANGE;
 	else if (g_strcmp0(action, "endless") == 0)
 		r->action = FAULT_ENDLESS;
+	else if (g_strcmp0(action, "slow_head") == 0)
+		r->action = FAULT_SLOW_HEAD;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -762,6 +765,14 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 		g_string_append(chunk, "\r\n");
 		w->body = g_string_free_to_bytes(chunk);
 		w->endless = TRUE;
+	} else if (!st->write_now && st->action == FAULT_SLOW_HEAD) {
+		/* head and body as one slow stream: nothing is written at once */
+		GString *all = g_string_new_len(head->str, (gssize)head->len);
+
+		g_string_append_len(all, g_bytes_get_data(body, NULL), (gssize)len);
+		w->body = g_string_free_to_bytes(all);
+		g_string_truncate(head, 0);
+		len = g_bytes_get_size(w->body);
 	} else {
 		w->body = g_bytes_ref(body);
 	}
@@ -780,9 +791,16 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	else if (w->endless)
 		w->limit = G_GUINT64_CONSTANT(4) << 30;
 	else
-		w->limit = st->action == FAULT_SLOW ? len : MIN(st->after_bytes, (guint64)len);
-	w->chunk = !st->write_now && st->action == FAULT_SLOW ? st->chunk_size : G_MAXUINT64;
-	w->delay_ms = !st->write_now && st->action == FAULT_SLOW ? st->delay_ms : 0;
+		w->limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD
+				   ? len
+				   : MIN(st->after_bytes, (guint64)len);
+	if (!st->write_now && (st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD)) {
+		w->chunk = st->chunk_size;
+		w->delay_ms = st->delay_ms;
+	} else {
+		w->chunk = G_MAXUINT64;
+		w->delay_ms = 0;
+	}
 	st->write_now = FALSE;
 	out = g_io_stream_get_output_stream(w->stream);
 	/* the head is small: a blocking write on a fresh socket buffer is fine */
