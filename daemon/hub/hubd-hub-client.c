@@ -41,6 +41,7 @@ struct _HubdHubClient {
 	gboolean offline;
 	guint etag_timeout;
 	guint download_timeout;
+	guint header_timeout; /* s: the whole head of an answer to a GET or HEAD */
 	guint retry_base_ms;
 	guint max_retries;
 	gchar *user_agent_base; /* hubd/VERSION */
@@ -137,6 +138,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 	/* the session's I/O timeout is a read-inactivity timeout, which is what
 	 * HF_HUB_DOWNLOAD_TIMEOUT means; API calls share it */
 	io_timeout = hubd_hub_client_uint_setting(config, NULL, "timeout", self->download_timeout);
+	self->header_timeout = io_timeout;
 	self->user_agent_base = g_strdup_printf("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
 	self->user_agent_tail =
 		g_strdup_printf("glib/%u.%u.%u%s%s",
@@ -251,6 +253,7 @@ typedef struct {
 	GCancellable *attempt_cancellable;
 	gulong cancel_id;
 	guint timeout_id;
+	gboolean header_deadline; /* timeout_id ends when the head has come */
 	gboolean timed_out;
 	guint retry_id;
 } SendData;
@@ -567,6 +570,10 @@ hubd_hub_client_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_hub_client_fail_transport(task, error);
 		return;
 	}
+	if (data->header_deadline) {
+		g_clear_handle_id(&data->timeout_id, g_source_remove);
+		data->header_deadline = FALSE;
+	}
 	status = soup_message_get_status(data->msg);
 	g_debug("%s %s://%s:%d%s -> %u",
 		data->method,
@@ -661,6 +668,15 @@ hubd_hub_client_send_attempt(GTask *task)
 		data->timeout_id = g_timeout_add_seconds(hubd_hub_request_get_timeout(req),
 							 hubd_hub_client_deadline_cb,
 							 data);
+	else if (g_strcmp0(data->method, "GET") == 0 || g_strcmp0(data->method, "HEAD") == 0) {
+		/* the I/O timeout restarts with every byte: a head sent byte by
+		 * byte would hold the request for ever. Bodyless requests only:
+		 * an upload's answer comes after its whole body. */
+		data->header_deadline = TRUE;
+		data->timeout_id = g_timeout_add_seconds(self->header_timeout,
+							 hubd_hub_client_deadline_cb,
+							 data);
+	}
 	soup_session_send_async(self->session,
 				data->msg,
 				G_PRIORITY_DEFAULT,
