@@ -136,6 +136,39 @@ test_endless(Fixture *f, gconstpointer data)
 	}
 }
 
+/* short I/O timeout, one retry: a head sent byte by byte must be given up */
+static void
+slow_head_setup(Fixture *f, gconstpointer data)
+{
+	const gchar *args[] = {"--set", "http.timeout=2", "--set", "http.max-retries=1", NULL};
+
+	f->daemon_args = g_strdupv((GStrv)args);
+	fixture_setup(f, FIXTURE(FIXTURE_DIRECT_DEFAULT));
+}
+
+/* Status line and headers one byte every 100 ms: each byte restarts an I/O
+ * timeout, so only a deadline on the whole head ends it. */
+static void
+test_slow_head(Fixture *f, gconstpointer data)
+{
+	g_autoptr(HubdTestJobResult) r = NULL;
+	gint64 start = g_get_monotonic_time();
+
+	hubd_test_hub_add_fault(f->hub,
+				"{\"action\":\"slow_head\",\"method\":\"GET\","
+				"\"path_regex\":\"^/api/models/\",\"chunk_size\":1,"
+				"\"delay_ms\":100,\"times\":0}");
+	r = snapshot(f, "main", NULL);
+	g_test_message("hostile Hub: head byte by byte → %s: %s after %.1f s",
+		       r->error_name,
+		       r->message,
+		       (g_get_monotonic_time() - start) / 1e6);
+	assert_failed(r, ERR "Network");
+	g_assert_nonnull(strstr(r->message, "timed out"));
+	assert_nothing_outside(f);
+	g_assert_nonnull(hubd_test_get_status(f->bus));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -161,6 +194,12 @@ main(int argc, char **argv)
 		   GINT_TO_POINTER(TRUE),
 		   hostile_setup,
 		   test_endless,
+		   fixture_teardown);
+	g_test_add("/hostile-hub/slow-head",
+		   Fixture,
+		   NULL,
+		   slow_head_setup,
+		   test_slow_head,
 		   fixture_teardown);
 	return g_test_run();
 }
