@@ -20,8 +20,11 @@
 #include "hubd-hub-transport.h"
 #include "hubd-hub-whoami-cache.h"
 
-#define MAX_REDIRECTS       10
-#define MAX_BODY_SIZE       (256 * 1024 * 1024)
+#define MAX_REDIRECTS 10
+/* JSON answers are held whole: a Hub sending without end must not take the
+ * desktop's memory. The largest real answers (a paginated tree page, model
+ * info listing the siblings of a repo of 100,000 files) stay well under. */
+#define MAX_BODY_SIZE       (32 * 1024 * 1024)
 #define READ_CHUNK          (64 * 1024)
 #define DEFAULT_TIMEOUT_S   60
 #define DEFAULT_ETAG_S      10
@@ -38,6 +41,7 @@ struct _HubdHubClient {
 	gboolean offline;
 	guint etag_timeout;
 	guint download_timeout;
+	guint header_timeout; /* s: the whole head of an answer to a GET or HEAD */
 	guint retry_base_ms;
 	guint max_retries;
 	gchar *user_agent_base; /* hubd/VERSION */
@@ -134,6 +138,7 @@ hubd_hub_client_new(HubdConfig *config, HubdHubTokenProvider *tokens)
 	/* the session's I/O timeout is a read-inactivity timeout, which is what
 	 * HF_HUB_DOWNLOAD_TIMEOUT means; API calls share it */
 	io_timeout = hubd_hub_client_uint_setting(config, NULL, "timeout", self->download_timeout);
+	self->header_timeout = io_timeout;
 	self->user_agent_base = g_strdup_printf("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
 	self->user_agent_tail =
 		g_strdup_printf("glib/%u.%u.%u%s%s",
@@ -248,6 +253,7 @@ typedef struct {
 	GCancellable *attempt_cancellable;
 	gulong cancel_id;
 	guint timeout_id;
+	gboolean header_deadline; /* timeout_id ends when the head has come */
 	gboolean timed_out;
 	guint retry_id;
 } SendData;
@@ -440,6 +446,17 @@ hubd_hub_client_finish_buffered(GTask *task)
 	g_object_unref(task);
 }
 
+static gboolean
+hubd_hub_client_body_is_short(SendData *data)
+{
+	SoupMessageHeaders *h = soup_message_get_response_headers(data->msg);
+
+	if (g_strcmp0(data->method, "HEAD") == 0 ||
+	    soup_message_headers_get_encoding(h) != SOUP_ENCODING_CONTENT_LENGTH)
+		return FALSE;
+	return (guint64)data->buffer->len < (guint64)soup_message_headers_get_content_length(h);
+}
+
 static void
 hubd_hub_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -454,6 +471,17 @@ hubd_hub_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	if (g_bytes_get_size(chunk) == 0) {
+		/* a connection closed before the announced length is a lost
+		 * answer, not a short one: retried like a reset */
+		if (hubd_hub_client_body_is_short(data)) {
+			hubd_hub_client_fail_transport(
+				task,
+				g_error_new_literal(G_IO_ERROR,
+						    G_IO_ERROR_PARTIAL_INPUT,
+						    _("the connection closed before the end of "
+						      "the answer")));
+			return;
+		}
 		hubd_hub_client_finish_buffered(task);
 		return;
 	}
@@ -541,6 +569,10 @@ hubd_hub_client_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (data->stream == NULL) {
 		hubd_hub_client_fail_transport(task, error);
 		return;
+	}
+	if (data->header_deadline) {
+		g_clear_handle_id(&data->timeout_id, g_source_remove);
+		data->header_deadline = FALSE;
 	}
 	status = soup_message_get_status(data->msg);
 	g_debug("%s %s://%s:%d%s -> %u",
@@ -636,6 +668,15 @@ hubd_hub_client_send_attempt(GTask *task)
 		data->timeout_id = g_timeout_add_seconds(hubd_hub_request_get_timeout(req),
 							 hubd_hub_client_deadline_cb,
 							 data);
+	else if (g_strcmp0(data->method, "GET") == 0 || g_strcmp0(data->method, "HEAD") == 0) {
+		/* the I/O timeout restarts with every byte: a head sent byte by
+		 * byte would hold the request for ever. Bodyless requests only:
+		 * an upload's answer comes after its whole body. */
+		data->header_deadline = TRUE;
+		data->timeout_id = g_timeout_add_seconds(self->header_timeout,
+							 hubd_hub_client_deadline_cb,
+							 data);
+	}
 	soup_session_send_async(self->session,
 				data->msg,
 				G_PRIORITY_DEFAULT,

@@ -78,7 +78,8 @@ typedef struct {
 	guint64 bytes_total;
 	guint next;
 	guint running;
-	GError *error; /* the first failure */
+	GError *error;     /* the first failure */
+	GError *hub_error; /* why the Hub was not asked (fell back to the cache) */
 } Snap;
 
 static void
@@ -95,6 +96,7 @@ snap_free(Snap *s)
 	g_ptr_array_unref(s->files);
 	g_clear_pointer(&s->tree, json_object_unref);
 	g_clear_error(&s->error);
+	g_clear_error(&s->hub_error);
 	g_free(s);
 }
 
@@ -305,6 +307,17 @@ snap_offline_thread(GTask *task, gpointer source, gpointer task_data, GCancellab
 		root = snap_root(s);
 		if (!g_file_test(root, G_FILE_TEST_IS_DIR))
 			g_clear_pointer(&s->commit, g_free);
+	}
+	if (s->commit == NULL && s->hub_error != NULL) {
+		/* not offline: the Hub failed, and the cache cannot stand in */
+		g_task_return_new_error(task,
+					HUBD_ERROR,
+					s->hub_error->code,
+					_("%s (and %s at revision %s is not in the cache)"),
+					s->hub_error->message,
+					s->req->repo_id,
+					s->req->revision);
+		return;
 	}
 	if (s->commit == NULL) {
 		g_task_return_new_error(
@@ -556,7 +569,7 @@ snap_revision_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_NETWORK) ||
 	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_SERVER)) {
 		g_debug("%s: %s; trying the cache", s->req->repo_id, error->message);
-		g_clear_error(&error);
+		s->hub_error = g_steal_pointer(&error);
 		hubd_task_run_in_thread(task, snap_offline_thread, snap_thread_done_cb);
 		g_object_unref(task);
 		return;

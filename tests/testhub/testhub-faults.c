@@ -21,7 +21,9 @@ typedef enum {
 	FAULT_RESET,
 	FAULT_TRUNCATE,
 	FAULT_SLOW,
-	FAULT_NO_RANGE, /* answer as a server that ignores Range (200, whole body) */
+	FAULT_NO_RANGE,  /* answer as a server that ignores Range (200, whole body) */
+	FAULT_ENDLESS,   /* a chunked body that never ends (a hostile Hub) */
+	FAULT_SLOW_HEAD, /* the status line and headers too in slow pieces */
 } FaultAction;
 
 typedef struct {
@@ -79,8 +81,9 @@ typedef struct {
 	guint64 chunk;
 	guint delay_ms;
 	gboolean reset;
-	gboolean linger; /* half-close and wait so the client reads the answer */
-	GSocket *socket; /* the stolen stream may wrap it */
+	gboolean endless; /* body is one chunk, written again and again */
+	gboolean linger;  /* half-close and wait so the client reads the answer */
+	GSocket *socket;  /* the stolen stream may wrap it */
 	guint drain_source;
 	guint linger_source;
 	guint status;
@@ -163,6 +166,10 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_SLOW;
 	else if (g_strcmp0(action, "no_range") == 0)
 		r->action = FAULT_NO_RANGE;
+	else if (g_strcmp0(action, "endless") == 0)
+		r->action = FAULT_ENDLESS;
+	else if (g_strcmp0(action, "slow_head") == 0)
+		r->action = FAULT_SLOW_HEAD;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -791,6 +798,16 @@ fault_writer_next(FaultWriter *w)
 		fault_writer_close(w);
 		return;
 	}
+	if (w->endless) {
+		g_output_stream_write_all_async(out,
+						data,
+						g_bytes_get_size(w->body),
+						G_PRIORITY_DEFAULT,
+						NULL,
+						fault_writer_wrote,
+						w);
+		return;
+	}
 	g_output_stream_write_all_async(out,
 					data + w->offset,
 					(gsize)n,
@@ -835,15 +852,39 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	soup_message_headers_foreach(soup_server_message_get_response_headers(msg),
 				     append_header,
 				     head);
-	g_string_append_printf(head,
-			       "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-			       len);
+	if (!st->write_now && st->action == FAULT_ENDLESS)
+		g_string_append(head, "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+	else
+		g_string_append_printf(head,
+				       "Content-Length: %" G_GSIZE_FORMAT
+				       "\r\nConnection: close\r\n\r\n",
+				       len);
 
 	w = g_new0(FaultWriter, 1);
 	w->faults = st->faults;
 	w->log = g_steal_pointer(&st->log);
 	w->bytes_received = st->bytes_received;
-	w->body = g_bytes_ref(body);
+	if (!st->write_now && st->action == FAULT_ENDLESS) {
+		/* one 64 KiB chunk of "[0,0,0,…", sent until the client leaves
+		 * (or 4 GiB: a test that never reads must still end) */
+		GString *chunk = g_string_new("10000\r\n[");
+
+		for (guint i = 1; i < 65536; i++)
+			g_string_append_c(chunk, i % 2 ? '0' : ',');
+		g_string_append(chunk, "\r\n");
+		w->body = g_string_free_to_bytes(chunk);
+		w->endless = TRUE;
+	} else if (!st->write_now && st->action == FAULT_SLOW_HEAD) {
+		/* head and body as one slow stream: nothing is written at once */
+		GString *all = g_string_new_len(head->str, (gssize)head->len);
+
+		g_string_append_len(all, g_bytes_get_data(body, NULL), (gssize)len);
+		w->body = g_string_free_to_bytes(all);
+		g_string_truncate(head, 0);
+		len = g_bytes_get_size(w->body);
+	} else {
+		w->body = g_bytes_ref(body);
+	}
 	if (soup_server_message_get_socket(msg) != NULL)
 		w->socket = g_object_ref(soup_server_message_get_socket(msg));
 	w->stream = soup_server_message_steal_connection(msg);
@@ -856,10 +897,19 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	w->linger = st->write_now;
 	if (st->write_now)
 		w->limit = len;
+	else if (w->endless)
+		w->limit = G_GUINT64_CONSTANT(4) << 30;
 	else
-		w->limit = st->action == FAULT_SLOW ? len : MIN(st->after_bytes, (guint64)len);
-	w->chunk = !st->write_now && st->action == FAULT_SLOW ? st->chunk_size : G_MAXUINT64;
-	w->delay_ms = !st->write_now && st->action == FAULT_SLOW ? st->delay_ms : 0;
+		w->limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD
+				   ? len
+				   : MIN(st->after_bytes, (guint64)len);
+	if (!st->write_now && (st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD)) {
+		w->chunk = st->chunk_size;
+		w->delay_ms = st->delay_ms;
+	} else {
+		w->chunk = G_MAXUINT64;
+		w->delay_ms = 0;
+	}
 	st->write_now = FALSE;
 	out = g_io_stream_get_output_stream(w->stream);
 	/* the head is small: a blocking write on a fresh socket buffer is fine */

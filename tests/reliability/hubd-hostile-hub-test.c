@@ -1,0 +1,205 @@
+/* hubd-hostile-hub-test.c: a Hub that lists paths no Hub may send — parent
+ * references, absolute paths, backslashes, NUL, names of 5,000 characters —
+ * rigged in the local Hub's stored commit so that its tree listing carries
+ * them. Each snapshot is refused with a typed error naming the problem,
+ * nothing is written outside the cache, the daemon's memory stays bounded
+ * and it still answers on D-Bus afterwards. */
+#define G_LOG_DOMAIN "HubdHostileHubTest"
+
+#include "hubd-download-fixture.h"
+
+#define PEAK_LIMIT_KIB (64 * 1024)
+
+typedef struct {
+	const gchar *name;
+	const gchar *json; /* the entry's name as JSON text, quotes included */
+} HostilePath;
+
+static const HostilePath hostile[] = {
+	{"parent", "\"../../evil\""},
+	{"backslash", "\"..\\\\..\\\\evil\""},
+	{"long", NULL}, /* 5,000 characters, built below */
+};
+
+/* VmHWM of the daemon, in KiB */
+static guint64
+peak_kib(Fixture *f)
+{
+	g_autofree gchar *path =
+		g_strdup_printf("/proc/%d/status", (gint)hubd_test_daemon_get_pid(f->daemon));
+	g_autofree gchar *text = read_file(path);
+	const gchar *hwm = strstr(text, "VmHWM:");
+
+	g_assert_nonnull(hwm);
+	return g_ascii_strtoull(hwm + strlen("VmHWM:"), NULL, 10);
+}
+
+static gboolean
+under_asan(void)
+{
+	g_autofree gchar *maps = read_file("/proc/self/maps");
+
+	return strstr(maps, "libasan") != NULL;
+}
+
+/* Only the cache itself in the test's folder: nothing beside it. */
+static void
+assert_nothing_outside(Fixture *f)
+{
+	g_autoptr(GDir) dir = g_dir_open(f->tmp, 0, NULL);
+	const gchar *name;
+
+	g_assert_nonnull(dir);
+	while ((name = g_dir_read_name(dir)) != NULL)
+		g_assert_cmpstr(name, ==, "cache");
+	g_assert_false(g_file_test("/tmp/hubd-hostile-evil", G_FILE_TEST_EXISTS));
+}
+
+/* `data` names the case: the fixture's own data is the default */
+static void
+hostile_setup(Fixture *f, gconstpointer data)
+{
+	fixture_setup(f, FIXTURE(FIXTURE_DIRECT_DEFAULT));
+}
+
+static void
+test_hostile_path(Fixture *f, gconstpointer data)
+{
+	const HostilePath *h = data;
+	g_autofree gchar *cpath =
+		g_strdup_printf("%s/objects/commits/%s.json", f->hub->root, f->commit);
+	g_autofree gchar *json = read_file(cpath);
+	g_autoptr(GString) s = g_string_new(json);
+	g_autoptr(GString) entry = g_string_new(NULL);
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *snapdir = cache_path(f, "snapshots");
+
+	if (h->json != NULL) {
+		g_string_assign(entry, h->json);
+	} else {
+		g_string_append_c(entry, '"');
+		for (guint i = 0; i < 5000; i++)
+			g_string_append_c(entry, 'a' + i % 26);
+		g_string_append_c(entry, '"');
+	}
+	g_assert_cmpuint(g_string_replace(s, "\"config.json\"", entry->str, 0), >=, 1);
+	hubd_test_write_file(cpath, s->str);
+
+	r = snapshot(f, f->commit, NULL);
+	assert_failed(r, ERR "Server");
+	g_test_message("hostile Hub: %s path → %s: %s", h->name, r->error_name, r->message);
+	g_assert_nonnull(strstr(r->message, "unsafe"));
+	/* refused before anything was written */
+	g_assert_false(g_file_test(snapdir, G_FILE_TEST_EXISTS));
+	assert_nothing_outside(f);
+	/* still there */
+	g_assert_nonnull(hubd_test_get_status(f->bus));
+	if (!under_asan())
+		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
+}
+
+/* An answer that never ends, on a JSON API call (the snapshot's first
+ * request) or on a file: bounded by the daemon, refused with a typed error;
+ * the Hub's 200 MB JSON arrays are the same case cut short. */
+static void
+test_endless(Fixture *f, gconstpointer data)
+{
+	gboolean file = GPOINTER_TO_INT(data);
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *snapdir = cache_path(f, "snapshots");
+
+	hubd_test_hub_add_fault(f->hub,
+				file ? "{\"action\":\"endless\",\"method\":\"GET\","
+				       "\"path_regex\":\"/resolve/.*/config.json$\",\"times\":0}"
+				     : "{\"action\":\"endless\",\"method\":\"GET\","
+				       "\"path_regex\":\"^/api/models/\",\"times\":0}");
+	r = file ? download(f, "main", "config.json", NULL) : snapshot(f, "main", NULL);
+	g_test_message("hostile Hub: endless %s → %s: %s",
+		       file ? "file" : "JSON answer",
+		       r->error_name,
+		       r->message);
+	assert_failed(r, ERR "Server");
+	if (file) {
+		g_autofree gchar *entry = snapshot_file(f, f->commit, "config.json");
+
+		g_assert_nonnull(strstr(r->message, "config.json"));
+		g_assert_false(g_file_test(entry, G_FILE_TEST_EXISTS));
+	} else {
+		g_assert_nonnull(strstr(r->message, "MiB"));
+		g_assert_false(g_file_test(snapdir, G_FILE_TEST_EXISTS));
+	}
+	assert_nothing_outside(f);
+	g_assert_nonnull(hubd_test_get_status(f->bus));
+	if (!under_asan()) {
+		g_test_message("hostile Hub: peak memory %" G_GUINT64_FORMAT " KiB", peak_kib(f));
+		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
+	}
+}
+
+/* short I/O timeout, one retry: a head sent byte by byte must be given up */
+static void
+slow_head_setup(Fixture *f, gconstpointer data)
+{
+	const gchar *args[] = {"--set", "http.timeout=2", "--set", "http.max-retries=1", NULL};
+
+	f->daemon_args = g_strdupv((GStrv)args);
+	fixture_setup(f, FIXTURE(FIXTURE_DIRECT_DEFAULT));
+}
+
+/* Status line and headers one byte every 100 ms: each byte restarts an I/O
+ * timeout, so only a deadline on the whole head ends it. */
+static void
+test_slow_head(Fixture *f, gconstpointer data)
+{
+	g_autoptr(HubdTestJobResult) r = NULL;
+	gint64 start = g_get_monotonic_time();
+
+	hubd_test_hub_add_fault(f->hub,
+				"{\"action\":\"slow_head\",\"method\":\"GET\","
+				"\"path_regex\":\"^/api/models/\",\"chunk_size\":1,"
+				"\"delay_ms\":100,\"times\":0}");
+	r = snapshot(f, "main", NULL);
+	g_test_message("hostile Hub: head byte by byte → %s: %s after %.1f s",
+		       r->error_name,
+		       r->message,
+		       (g_get_monotonic_time() - start) / 1e6);
+	assert_failed(r, ERR "Network");
+	g_assert_nonnull(strstr(r->message, "timed out"));
+	assert_nothing_outside(f);
+	g_assert_nonnull(hubd_test_get_status(f->bus));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(hostile); i++) {
+		g_autofree gchar *path = g_strdup_printf("/hostile-hub/path/%s", hostile[i].name);
+
+		g_test_add(path,
+			   Fixture,
+			   &hostile[i],
+			   hostile_setup,
+			   test_hostile_path,
+			   fixture_teardown);
+	}
+	g_test_add("/hostile-hub/endless/json",
+		   Fixture,
+		   GINT_TO_POINTER(FALSE),
+		   hostile_setup,
+		   test_endless,
+		   fixture_teardown);
+	g_test_add("/hostile-hub/endless/file",
+		   Fixture,
+		   GINT_TO_POINTER(TRUE),
+		   hostile_setup,
+		   test_endless,
+		   fixture_teardown);
+	g_test_add("/hostile-hub/slow-head",
+		   Fixture,
+		   NULL,
+		   slow_head_setup,
+		   test_slow_head,
+		   fixture_teardown);
+	return g_test_run();
+}
