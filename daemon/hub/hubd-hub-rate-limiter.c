@@ -1,5 +1,5 @@
 /* hubd-hub-rate-limiter.c: the daemon's one view of the Hub's request
- * budgets (docs/hub-http.md §4.3, §5.5). Each budget remembers what the last
+ * budgets (docs/hub-http.md §4.3, §5.6). Each budget remembers what the last
  * answers said (remaining requests, when the window resets) and counts the
  * requests sent since, so that a spent budget holds every request back until
  * the reset instead of letting each one collect its own 429. */

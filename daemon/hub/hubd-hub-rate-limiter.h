@@ -1,6 +1,6 @@
 /* hubd-hub-rate-limiter.h: the daemon's one view of the Hub's request budgets,
  * so that when a bucket is spent every request to it waits for the reset
- * instead of each one being refused on its own (docs/hub-http.md §5.5) */
+ * instead of each one being refused on its own (docs/hub-http.md §5.6) */
 #pragma once
 
 #include <gio/gio.h>
