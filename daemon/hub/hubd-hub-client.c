@@ -16,7 +16,6 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
-#include "hubd-hub-rate-limiter.h"
 #include "hubd-hub-request-send.h"
 #include "hubd-hub-retry.h"
 #include "hubd-hub-transport.h"
@@ -1015,4 +1014,11 @@ hubd_hub_client_whoami_finish(HubdHubClient *self, GAsyncResult *result, GError 
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+HubdHubRateLimiter *
+hubd_hub_client_get_rate_limiter(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
+	return self->limiter;
 }

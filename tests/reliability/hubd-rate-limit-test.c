@@ -139,6 +139,10 @@ test_snapshot_storm(Fixture *f, gconstpointer data)
 		       refused,
 		       wall);
 	g_assert_cmpuint(n / quota, >=, 3);
+	/* the job said it waited for the Hub's budget, and until a moment
+	 * within the run (a window's reset, not some far future) */
+	g_assert_cmpuint(r->max_waiting_until, >, 0);
+	g_assert_cmpuint(r->max_waiting_until, <=, (guint64)g_get_real_time());
 	g_assert_cmpuint(refused, <=, windows * 16);
 }
 
