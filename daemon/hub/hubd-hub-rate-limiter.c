@@ -15,6 +15,8 @@
 typedef struct {
 	gint64 reset_at;  /* monotonic µs; 0: unknown */
 	gint64 remaining; /* -1: unknown */
+	gint64 quota;     /* RateLimit-Policy q=, -1: unknown */
+	gint64 window;    /* RateLimit-Policy w= in seconds, 0: unknown */
 } Budget;
 
 struct _HubdHubRateLimiter {
@@ -99,11 +101,20 @@ hubd_hub_rate_limiter_budget(HubdHubRateLimiter *self, const gchar *key)
 	if (b == NULL) {
 		b = g_new0(Budget, 1);
 		b->remaining = -1;
+		b->quota = -1;
 		g_hash_table_insert(self->budgets, g_strdup(key), b);
 	}
 	if (b->reset_at != 0 && g_get_monotonic_time() >= b->reset_at) {
-		b->reset_at = 0;
-		b->remaining = -1;
+		/* a new window: with a known policy, only its quota may go at once
+		 * (else every waiter would wake into one burst of 429s); its reset
+		 * is estimated until an answer says */
+		if (b->quota >= 0 && b->window > 0) {
+			b->remaining = b->quota;
+			b->reset_at = g_get_monotonic_time() + b->window * G_USEC_PER_SEC;
+		} else {
+			b->reset_at = 0;
+			b->remaining = -1;
+		}
 	}
 	return b;
 }
@@ -120,26 +131,32 @@ hubd_hub_rate_limiter_acquire(HubdHubRateLimiter *self, const gchar *key)
 	return 0;
 }
 
-/* r= and t= of `RateLimit: "api";r=12;t=87`; FALSE without both */
+/* The numbers `a=` and `b=` of a RateLimit (`"api";r=12;t=87`) or
+ * RateLimit-Policy (`"fixed window";"api";q=500;w=300`) value; FALSE
+ * without both. */
 static gboolean
-hubd_hub_rate_limiter_parse(const gchar *value, gint64 *r, gint64 *t)
+hubd_hub_rate_limiter_parse(const gchar *value,
+			    const gchar *a,
+			    gint64 *va,
+			    const gchar *b,
+			    gint64 *vb)
 {
 	g_auto(GStrv) parts = value != NULL ? g_strsplit(value, ";", -1) : NULL;
-	gboolean have_r = FALSE;
-	gboolean have_t = FALSE;
+	gboolean have_a = FALSE;
+	gboolean have_b = FALSE;
 
 	for (guint i = 0; parts != NULL && parts[i] != NULL; i++) {
 		const gchar *p = g_strstrip(parts[i]);
 
-		if (g_str_has_prefix(p, "r=") && g_ascii_isdigit(p[2])) {
-			*r = g_ascii_strtoll(p + 2, NULL, 10);
-			have_r = TRUE;
-		} else if (g_str_has_prefix(p, "t=") && g_ascii_isdigit(p[2])) {
-			*t = g_ascii_strtoll(p + 2, NULL, 10);
-			have_t = TRUE;
+		if (g_str_has_prefix(p, a) && g_ascii_isdigit(p[2])) {
+			*va = g_ascii_strtoll(p + 2, NULL, 10);
+			have_a = TRUE;
+		} else if (g_str_has_prefix(p, b) && g_ascii_isdigit(p[2])) {
+			*vb = g_ascii_strtoll(p + 2, NULL, 10);
+			have_b = TRUE;
 		}
 	}
-	return have_r && have_t;
+	return have_a && have_b;
 }
 
 void
@@ -151,14 +168,27 @@ hubd_hub_rate_limiter_note(HubdHubRateLimiter *self,
 	Budget *b;
 	gint64 r = -1;
 	gint64 t = -1;
+	gint64 q = -1;
+	gint64 w = 0;
 	gint64 now = g_get_monotonic_time();
 	gint64 reset;
 
 	if (headers == NULL)
 		return;
 	b = hubd_hub_rate_limiter_budget(self, key);
+	if (hubd_hub_rate_limiter_parse(soup_message_headers_get_one(headers, "RateLimit-Policy"),
+					"q=",
+					&q,
+					"w=",
+					&w) &&
+	    w > 0) {
+		b->quota = q;
+		b->window = MIN(w, G_MAXINT32);
+	}
 	if (!hubd_hub_rate_limiter_parse(soup_message_headers_get_one(headers, "RateLimit"),
+					 "r=",
 					 &r,
+					 "t=",
 					 &t)) {
 		const gchar *ra = soup_message_headers_get_one(headers, "Retry-After");
 

@@ -37,7 +37,7 @@ file_contents(guint i)
 }
 
 /* One commit with every file, through the JSON commit API. */
-static void
+static gchar *
 commit_many(Fixture *f, guint n)
 {
 	g_autoptr(GString) body = g_string_new("{\"summary\":\"many files\",\"files\":[");
@@ -73,6 +73,12 @@ commit_many(Fixture *f, guint n)
 				    &reply);
 	if (status != 200)
 		g_error("commit: HTTP %u: %s", status, reply);
+	{
+		g_autoptr(JsonNode) node = hubd_test_parse_json(reply);
+
+		return g_strdup(
+			json_object_get_string_member(json_node_get_object(node), "commitOid"));
+	}
 }
 
 static guint
@@ -102,7 +108,7 @@ test_snapshot_storm(Fixture *f, gconstpointer data)
 	guint refused;
 	guint windows;
 
-	commit_many(f, n);
+	g_free(commit_many(f, n));
 	json_node_unref(hubd_test_hub_admin(f->hub, "POST", "/_testhub/ratelimit", limit));
 	hubd_test_hub_clear_requests(f->hub);
 	start = g_get_monotonic_time();
@@ -146,6 +152,121 @@ test_snapshot_storm(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(refused, <=, windows * 16);
 }
 
+static GDBusConnection *
+second_connection(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *address =
+		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
+	GDBusConnection *c = NULL;
+
+	g_assert_no_error(error);
+	c = g_dbus_connection_new_for_address_sync(
+		address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	g_assert_no_error(error);
+	return c;
+}
+
+typedef struct {
+	Fixture *f;
+	const gchar *commit;
+	guint n;
+} Check;
+
+/* every file of the first n in the snapshot folder, with its bytes */
+static gboolean
+all_downloaded(gpointer user_data)
+{
+	Check *c = user_data;
+
+	for (guint i = 0; i < c->n; i++) {
+		g_autofree gchar *name = file_name(i);
+		g_autofree gchar *want = file_contents(i);
+		g_autofree gchar *path = g_build_filename(c->f->cache,
+							  "models--alice--many",
+							  "snapshots",
+							  c->commit,
+							  name,
+							  NULL);
+		g_autofree gchar *got = NULL;
+
+		if (!g_file_get_contents(path, &got, NULL, NULL) || g_strcmp0(got, want) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Two apps (two D-Bus connections) download many files at once with a
+ * budget far below the number of requests: every download succeeds, and the
+ * Hub refuses only the few requests in flight when a window runs out, not
+ * one per request. */
+static void
+test_two_apps(Fixture *f, gconstpointer data)
+{
+	const guint per_app = 20;
+	const guint quota = 5;
+	const guint window = 2;
+	g_autoptr(GDBusConnection) other = second_connection();
+	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *commit = NULL;
+	Check check = {0};
+	g_autofree gchar *limit = g_strdup_printf("{\"quota\":%u,\"window\":%u}", quota, window);
+	gint64 start;
+	gdouble wall;
+	guint refused;
+	guint requests;
+
+	commit = commit_many(f, 2 * per_app);
+	json_node_unref(hubd_test_hub_admin(f->hub, "POST", "/_testhub/ratelimit", limit));
+	hubd_test_hub_clear_requests(f->hub);
+	start = g_get_monotonic_time();
+	for (guint i = 0; i < 2 * per_app; i++) {
+		g_autofree gchar *name = file_name(i);
+
+		g_ptr_array_add(jobs,
+				hubd_test_start_job(i % 2 == 0 ? f->bus : other,
+						    "Download",
+						    g_variant_new("(ssss@a{sv})",
+								  "model",
+								  MANY,
+								  "main",
+								  name,
+								  opts(NULL)),
+						    NULL));
+	}
+	/* jobs end (and go) at their own pace: the files in the cache say it */
+	check.f = f;
+	check.commit = commit;
+	check.n = 2 * per_app;
+	g_assert_true(hubd_test_wait_for(all_downloaded, &check, 120000));
+	wall = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	refused = count_429(f);
+	{
+		g_autoptr(GPtrArray) all = log_entries(f, NULL, "^/api/|/resolve/");
+
+		requests = all->len;
+	}
+	json_node_unref(hubd_test_hub_admin(f->hub, "DELETE", "/_testhub/ratelimit", NULL));
+	g_test_message("rate-limit two apps: downloads=%u requests=%u quota=%u/%us 429s=%u "
+		       "wall=%.1fs",
+		       jobs->len,
+		       requests,
+		       quota,
+		       window,
+		       refused,
+		       wall);
+	/* the budget had to be waited for */
+	g_assert_cmpuint(requests, >, 2 * quota);
+	/* at most one burst per window (the requests in flight at its end) */
+	g_assert_cmpuint(refused, <=, ((guint)(wall / window) + 2) * 2);
+	g_assert_cmpuint(refused, <, requests / 4);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -155,6 +276,12 @@ main(int argc, char **argv)
 		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
 		   fixture_setup,
 		   test_snapshot_storm,
+		   fixture_teardown);
+	g_test_add("/reliability/rate-limit/two-apps",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   fixture_setup,
+		   test_two_apps,
 		   fixture_teardown);
 	return g_test_run();
 }
