@@ -402,6 +402,23 @@ hubd_hub_client_make_response(SendData *data)
 	return hubd_hub_response_new(data->msg, data->uri, body);
 }
 
+/* the Hub gives logged-in users a larger budget: say so to anonymous callers */
+static void
+hubd_hub_client_hint_login(GError *error, const gchar *token)
+{
+	gchar *longer;
+
+	if (!g_error_matches(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED) || token != NULL)
+		return;
+	longer = g_strconcat(error->message,
+			     ". ",
+			     _("Anonymous requests have the lowest limits: "
+			       "log in (hubctl auth login) for higher ones"),
+			     NULL);
+	g_free(error->message);
+	error->message = longer;
+}
+
 static void
 hubd_hub_client_finish_buffered(GTask *task)
 {
@@ -425,18 +442,7 @@ hubd_hub_client_finish_buffered(GTask *task)
 						hubd_hub_response_get_body(resp),
 						hubd_hub_response_get_uri(resp),
 						&error)) {
-		/* the Hub gives logged-in users a larger budget */
-		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED) &&
-		    data->token == NULL) {
-			gchar *longer = g_strconcat(error->message,
-						    ". ",
-						    _("Anonymous requests have the lowest limits: "
-						      "log in (hubctl auth login) for higher ones"),
-						    NULL);
-
-			g_free(error->message);
-			error->message = longer;
-		}
+		hubd_hub_client_hint_login(error, data->token);
 		g_task_return_error(task, error);
 	} else {
 		g_task_return_pointer(task,
@@ -712,9 +718,7 @@ hubd_hub_client_send_attempt(GTask *task)
 	/* beyond the retry budget: the caller hears when to come back */
 	if (wait_ms > (gint64)HUBD_HUB_RETRY_MAX_WAIT_S * 1000) {
 		gint64 s = (wait_ms + 999) / 1000;
-
-		g_task_return_new_error(
-			task,
+		GError *error = g_error_new(
 			HUBD_ERROR,
 			HUBD_ERROR_RATE_LIMITED,
 			g_dngettext(GETTEXT_PACKAGE,
@@ -724,6 +728,9 @@ hubd_hub_client_send_attempt(GTask *task)
 				    " seconds before trying again",
 				    (gulong)s),
 			s);
+
+		hubd_hub_client_hint_login(error, data->token);
+		g_task_return_error(task, error);
 		g_object_unref(task);
 		return;
 	}
