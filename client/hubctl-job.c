@@ -115,6 +115,15 @@ hubctl_job_format_line(HubdJob *job, guint columns)
 		phase = hubd_job_get_state(job);
 	if (phase == NULL || phase[0] == '\0')
 		phase = _("waiting");
+	if (hubd_job_get_waiting_until(job) > (guint64)g_get_real_time()) {
+		guint64 left = (hubd_job_get_waiting_until(job) - (guint64)g_get_real_time() +
+				G_USEC_PER_SEC - 1) /
+			       G_USEC_PER_SEC;
+
+		/* TRANSLATORS: the daemon holds requests until the Hub's request budget resets */
+		return g_strdup_printf(_("waiting for the Hub's rate limit, %us"),
+				       (guint)MIN(left, G_MAXUINT));
+	}
 
 	if (total > 0) {
 		g_autofree gchar *total_text = g_format_size(total);

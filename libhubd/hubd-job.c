@@ -34,6 +34,7 @@ struct _HubdJob {
 	guint files_done;
 	guint files_total;
 	guint64 rate;
+	guint64 waiting_until;
 	gchar *current_file;
 	GVariant *files; /* a(stt), as the Files property */
 	GVariant *result;
@@ -53,6 +54,7 @@ enum {
 	PROP_FILES_DONE,
 	PROP_FILES_TOTAL,
 	PROP_RATE,
+	PROP_WAITING_UNTIL,
 	PROP_CURRENT_FILE,
 	N_PROPS,
 };
@@ -126,6 +128,9 @@ hubd_job_update(HubdJob *self, gpointer proxy_ptr)
 	HUBD_JOB_UPDATE_NUMBER(files_done, hubd_dbus_job_get_files_done(proxy), PROP_FILES_DONE);
 	HUBD_JOB_UPDATE_NUMBER(files_total, hubd_dbus_job_get_files_total(proxy), PROP_FILES_TOTAL);
 	HUBD_JOB_UPDATE_NUMBER(rate, hubd_dbus_job_get_rate(proxy), PROP_RATE);
+	HUBD_JOB_UPDATE_NUMBER(waiting_until,
+			       hubd_dbus_job_get_waiting_until(proxy),
+			       PROP_WAITING_UNTIL);
 	if (hubd_dbus_job_get_files(proxy) != NULL) {
 		g_clear_pointer(&self->files, g_variant_unref);
 		self->files = g_variant_ref(hubd_dbus_job_get_files(proxy));
@@ -180,6 +185,9 @@ hubd_job_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec 
 		break;
 	case PROP_RATE:
 		g_value_set_uint64(value, self->rate);
+		break;
+	case PROP_WAITING_UNTIL:
+		g_value_set_uint64(value, self->waiting_until);
 		break;
 	case PROP_CURRENT_FILE:
 		g_value_set_string(value, self->current_file);
@@ -341,6 +349,16 @@ hubd_job_class_init(HubdJobClass *klass)
 	 * Since: 0.1
 	 */
 	props[PROP_RATE] = hubd_job_uint64_pspec("rate");
+	/**
+	 * HubdJob:waiting-until:
+	 *
+	 * While the Hub's rate limit is spent, the daemon holds the job's
+	 * requests: when that wait ends, in microseconds since the epoch; 0 when
+	 * nothing waits.
+	 *
+	 * Since: 0.1
+	 */
+	props[PROP_WAITING_UNTIL] = hubd_job_uint64_pspec("waiting-until");
 	/**
 	 * HubdJob:current-file:
 	 *
@@ -668,6 +686,22 @@ hubd_job_get_rate(HubdJob *self)
 {
 	g_return_val_if_fail(HUBD_IS_JOB(self), 0);
 	return self->rate;
+}
+
+/**
+ * hubd_job_get_waiting_until:
+ * @self: a #HubdJob
+ *
+ * Returns: when the wait for the Hub's rate limit ends, in microseconds
+ *   since the epoch; 0 when the job does not wait
+ *
+ * Since: 0.1
+ */
+guint64
+hubd_job_get_waiting_until(HubdJob *self)
+{
+	g_return_val_if_fail(HUBD_IS_JOB(self), 0);
+	return self->waiting_until;
 }
 
 /**

@@ -45,6 +45,8 @@ guint
 hubd_job_get_files_total(HubdJob *self);
 guint64
 hubd_job_get_rate(HubdJob *self);
+guint64
+hubd_job_get_waiting_until(HubdJob *self);
 const gchar *
 hubd_job_get_current_file(HubdJob *self);
 GVariant *

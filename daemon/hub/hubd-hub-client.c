@@ -1,7 +1,8 @@
 /* hubd-hub-client.c: the one place that talks HTTP to the Hub — auth header,
  * user agent, redirects, retries, timeouts, offline mode and error mapping
  * (types: hubd-hub-request.c; Hub answer -> HUBD_ERROR: hubd-hub-error-map.c;
- * when to retry and how long to wait: hubd-hub-retry.c; whoami cache:
+ * when to retry and how long to wait: hubd-hub-retry.c; the daemon-wide wait
+ * for a spent rate limit: hubd-hub-rate-limiter.c; whoami cache:
  * hubd-hub-whoami-cache.c)
  *
  * Every message is sent with SOUP_MESSAGE_NO_REDIRECT and redirects are
@@ -48,6 +49,7 @@ struct _HubdHubClient {
 	gchar *user_agent_tail; /* glib/VERSION[; origin/X] */
 	gchar *user_agent;      /* both, for callers that set no library */
 	HubdHubWhoamiCache *whoami;
+	HubdHubRateLimiter *limiter; /* shared by every request of the daemon */
 	/* downloads holding connections of the per-host budget */
 	guint streams;  /* one connection each */
 	guint parallel; /* a fair share each */
@@ -67,6 +69,7 @@ hubd_hub_client_finalize(GObject *object)
 	g_free(self->user_agent_tail);
 	g_free(self->user_agent);
 	hubd_hub_whoami_cache_free(self->whoami);
+	g_object_unref(self->limiter);
 	G_OBJECT_CLASS(hubd_hub_client_parent_class)->finalize(object);
 }
 
@@ -80,6 +83,7 @@ static void
 hubd_hub_client_init(HubdHubClient *self)
 {
 	self->whoami = hubd_hub_whoami_cache_new();
+	self->limiter = hubd_hub_rate_limiter_new();
 }
 
 static gboolean
@@ -256,6 +260,7 @@ typedef struct {
 	gboolean header_deadline; /* timeout_id ends when the head has come */
 	gboolean timed_out;
 	guint retry_id;
+	gchar *limit_key; /* the rate-limit budget of this hop, NULL: none */
 } SendData;
 
 static void
@@ -281,6 +286,7 @@ send_data_free(SendData *data)
 	g_clear_pointer(&data->origin, g_uri_unref);
 	g_clear_pointer(&data->uri, g_uri_unref);
 	g_free(data->method);
+	g_free(data->limit_key);
 	g_clear_object(&data->msg);
 	g_clear_object(&data->stream);
 	g_clear_pointer(&data->buffer, g_byte_array_unref);
@@ -402,6 +408,23 @@ hubd_hub_client_make_response(SendData *data)
 	return hubd_hub_response_new(data->msg, data->uri, body);
 }
 
+/* the Hub gives logged-in users a larger budget: say so to anonymous callers */
+static void
+hubd_hub_client_hint_login(GError *error, const gchar *token)
+{
+	gchar *longer;
+
+	if (!g_error_matches(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED) || token != NULL)
+		return;
+	longer = g_strconcat(error->message,
+			     ". ",
+			     _("Anonymous requests have the lowest limits: "
+			       "log in (hubctl auth login) for higher ones"),
+			     NULL);
+	g_free(error->message);
+	error->message = longer;
+}
+
 static void
 hubd_hub_client_finish_buffered(GTask *task)
 {
@@ -425,18 +448,7 @@ hubd_hub_client_finish_buffered(GTask *task)
 						hubd_hub_response_get_body(resp),
 						hubd_hub_response_get_uri(resp),
 						&error)) {
-		/* the Hub gives logged-in users a larger budget */
-		if (g_error_matches(error, HUBD_ERROR, HUBD_ERROR_RATE_LIMITED) &&
-		    data->token == NULL) {
-			gchar *longer = g_strconcat(error->message,
-						    ". ",
-						    _("Anonymous requests have the lowest limits: "
-						      "log in (hubctl auth login) for higher ones"),
-						    NULL);
-
-			g_free(error->message);
-			error->message = longer;
-		}
+		hubd_hub_client_hint_login(error, data->token);
 		g_task_return_error(task, error);
 	} else {
 		g_task_return_pointer(task,
@@ -582,6 +594,11 @@ hubd_hub_client_sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_hub_client_port(data->uri),
 		g_uri_get_path(data->uri),
 		status);
+	if (data->limit_key != NULL)
+		hubd_hub_rate_limiter_note(HUBD_HUB_CLIENT(g_task_get_source_object(task))->limiter,
+					   data->limit_key,
+					   status,
+					   soup_message_get_response_headers(data->msg));
 	if (SOUP_STATUS_IS_REDIRECTION(status) && hubd_hub_client_follow_redirect(task, status))
 		return;
 	if (data->stream_mode && (status < 400 || (hubd_hub_request_get_flags(data->req) &
@@ -622,7 +639,7 @@ hubd_hub_client_caller_cancelled_cb(GCancellable *caller, gpointer user_data)
 }
 
 static void
-hubd_hub_client_send_attempt(GTask *task)
+hubd_hub_client_send_now(GTask *task)
 {
 	HubdHubClient *self = g_task_get_source_object(task);
 	SendData *data = g_task_get_task_data(task);
@@ -683,6 +700,90 @@ hubd_hub_client_send_attempt(GTask *task)
 				data->attempt_cancellable,
 				hubd_hub_client_sent_cb,
 				task);
+}
+
+static void
+hubd_hub_client_waited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+
+	if (!hubd_hub_rate_limiter_wait_finish(HUBD_HUB_RATE_LIMITER(source), res, NULL)) {
+		g_task_return_new_error(task, HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled"));
+		g_object_unref(task);
+		return;
+	}
+	hubd_hub_client_send_now(task);
+}
+
+/* The budget a hop to `uri` counts against: the Hub's own origin only (the
+ * CDN has none), per bucket and per token, as the Hub counts. */
+static gchar *
+hubd_hub_client_limit_key(SendData *data)
+{
+	const gchar *bucket = hubd_hub_rate_limiter_bucket_for_path(g_uri_get_path(data->uri));
+	g_autofree gchar *who = NULL;
+
+	if (bucket == NULL || !hubd_hub_client_same_origin(data->uri, data->origin))
+		return NULL;
+	who = data->token != NULL
+		      ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, data->token, -1)
+		      : g_strdup("anonymous");
+	return g_strdup_printf("%s %s://%s:%d %s",
+			       bucket,
+			       g_uri_get_scheme(data->uri),
+			       g_uri_get_host(data->uri),
+			       hubd_hub_client_port(data->uri),
+			       who);
+}
+
+/* Every attempt and hop first asks the daemon's limiter: when an answer said
+ * the budget is spent, it waits for the reset with every other request. */
+static void
+hubd_hub_client_send_attempt(GTask *task)
+{
+	HubdHubClient *self = g_task_get_source_object(task);
+	SendData *data = g_task_get_task_data(task);
+	gint64 wait_ms;
+
+	g_free(data->limit_key);
+	data->limit_key = hubd_hub_client_limit_key(data);
+	if (data->limit_key == NULL) {
+		hubd_hub_client_send_now(task);
+		return;
+	}
+	wait_ms = hubd_hub_rate_limiter_acquire(self->limiter, data->limit_key);
+	if (wait_ms == 0) {
+		hubd_hub_client_send_now(task);
+		return;
+	}
+	/* beyond the retry budget: the caller hears when to come back */
+	if (wait_ms > (gint64)HUBD_HUB_RETRY_MAX_WAIT_S * 1000) {
+		gint64 s = (wait_ms + 999) / 1000;
+		GError *error = g_error_new(
+			HUBD_ERROR,
+			HUBD_ERROR_RATE_LIMITED,
+			g_dngettext(GETTEXT_PACKAGE,
+				    "Too many requests: the Hub asks to wait %" G_GINT64_FORMAT
+				    " second before trying again",
+				    "Too many requests: the Hub asks to wait %" G_GINT64_FORMAT
+				    " seconds before trying again",
+				    (gulong)s),
+			s);
+
+		hubd_hub_client_hint_login(error, data->token);
+		g_task_return_error(task, error);
+		g_object_unref(task);
+		return;
+	}
+	g_debug("%s %s: rate limit spent, waiting %" G_GINT64_FORMAT " ms",
+		data->method,
+		g_uri_get_path(data->uri),
+		wait_ms);
+	hubd_hub_rate_limiter_wait_async(self->limiter,
+					 data->limit_key,
+					 g_task_get_cancellable(task),
+					 hubd_hub_client_waited_cb,
+					 task);
 }
 
 /* The token a request names (token_name) or, without a name, the active
@@ -961,4 +1062,11 @@ hubd_hub_client_whoami_finish(HubdHubClient *self, GAsyncResult *result, GError 
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+HubdHubRateLimiter *
+hubd_hub_client_get_rate_limiter(HubdHubClient *self)
+{
+	g_return_val_if_fail(HUBD_IS_HUB_CLIENT(self), NULL);
+	return self->limiter;
 }

@@ -7,6 +7,7 @@
 
 #include "hubd-config.h"
 #include "hubd-hub-error-map.h"
+#include "hubd-hub-rate-limiter.h"
 #include "hubd-hub-request.h"
 #include "hubd-hub-token-provider.h"
 
@@ -106,5 +107,10 @@ hubd_hub_client_whoami_async(HubdHubClient *self,
 			     gpointer user_data);
 JsonNode *
 hubd_hub_client_whoami_finish(HubdHubClient *self, GAsyncResult *result, GError **error);
+
+/* The daemon's one view of the Hub's rate-limit budgets, which every
+ * request of this client consults before it is sent. */
+HubdHubRateLimiter *
+hubd_hub_client_get_rate_limiter(HubdHubClient *self);
 
 G_END_DECLS

@@ -20,18 +20,18 @@ hubd_hub_retry_is_allowed(const gchar *method, HubdHubRequestFlags flags);
 gboolean
 hubd_hub_retry_status_is_transient(guint status);
 
-/* The delay in ms before the next attempt, or -1 when no retry may happen.
- * `attempt` is the 1-based number of the attempt that just failed, `status`
- * its HTTP status (0: a transport failure), `headers` its response headers
- * (may be NULL). Exponential from `base_ms` (doubling up to 8x), unless
- * RateLimit (429 with r=0) or Retry-After says otherwise, as huggingface_hub
- * does; a wait beyond HUBD_HUB_RETRY_MAX_WAIT_S means no retry. */
 /* The seconds the Hub asks a client to wait before trying again: RateLimit's
  * t= when a 429 says the budget is spent (r=0), else Retry-After in
  * seconds; -1 when it says nothing. */
 gint64
 hubd_hub_retry_after_seconds(guint status, SoupMessageHeaders *headers);
 
+/* The delay in ms before the next attempt, or -1 when no retry may happen.
+ * `attempt` is the 1-based number of the attempt that just failed, `status`
+ * its HTTP status (0: a transport failure), `headers` its response headers
+ * (may be NULL). Exponential from `base_ms` (doubling up to 8x), unless
+ * RateLimit (429 with r=0) or Retry-After says otherwise, as huggingface_hub
+ * does; a wait beyond HUBD_HUB_RETRY_MAX_WAIT_S means no retry. */
 gint64
 hubd_hub_retry_delay(const gchar *method,
 		     HubdHubRequestFlags flags,

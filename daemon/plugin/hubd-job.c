@@ -8,6 +8,8 @@
 #include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
+#include "hubd-hub-api.h"
+#include "hubd-hub-client.h"
 #include "hubd-job-progress.h"
 #include "hubd-service.h"
 
@@ -53,6 +55,8 @@ struct _HubdJob {
 
 	guint linger_id;
 	guint cancel_grace_id;
+
+	HubdHubRateLimiter *limiter; /* the daemon's; WaitingUntil follows it */
 };
 
 G_DEFINE_TYPE(HubdJob, hubd_job, G_TYPE_OBJECT)
@@ -78,6 +82,10 @@ static void
 hubd_job_dispose(GObject *object)
 {
 	HubdJob *self = HUBD_JOB(object);
+
+	if (self->limiter != NULL)
+		g_signal_handlers_disconnect_by_data(self->limiter, self);
+	g_clear_object(&self->limiter);
 
 	hubd_job_drop_owner(self);
 	g_clear_handle_id(&self->flush_id, g_source_remove);
@@ -618,6 +626,20 @@ hubd_job_linger_seconds(HubdJob *self)
  *
  * Since: 0.1
  */
+/* Rate limits are the token's, shared by every request of the daemon
+ * (docs/hub-http.md §5.8): while requests wait for a budget's reset, every
+ * running job shows until when. */
+static void
+hubd_job_waiting_cb(GObject *limiter, GParamSpec *pspec, gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+	gint64 until = hubd_hub_rate_limiter_get_waiting_until(HUBD_HUB_RATE_LIMITER(limiter));
+
+	if (self->finished || g_strcmp0(hubd_dbus_job_get_state(self->skeleton), "running") != 0)
+		until = 0;
+	hubd_dbus_job_set_waiting_until(self->skeleton, (guint64)MAX(until, 0));
+}
+
 HubdJob *
 hubd_job_new(HubdContext *context, const gchar *kind, const gchar *description)
 {
@@ -647,6 +669,15 @@ hubd_job_new(HubdContext *context, const gchar *kind, const gchar *description)
 				g_variant_new_array(G_VARIANT_TYPE("(sss)"), NULL, 0));
 	hubd_dbus_job_set_cancelable(self->skeleton, TRUE);
 	g_signal_connect(self->skeleton, "handle-cancel", G_CALLBACK(hubd_job_handle_cancel), self);
+	if (hubd_context_get_hub_api(context) != NULL) {
+		HubdHubClient *client = hubd_hub_api_get_client(hubd_context_get_hub_api(context));
+
+		self->limiter = g_object_ref(hubd_hub_client_get_rate_limiter(client));
+		g_signal_connect(self->limiter,
+				 "notify::waiting-until",
+				 G_CALLBACK(hubd_job_waiting_cb),
+				 self);
+	}
 	self->object = hubd_dbus_object_skeleton_new(self->path);
 	hubd_dbus_object_skeleton_set_job(self->object, self->skeleton);
 
@@ -751,6 +782,7 @@ hubd_job_finish(HubdJob *self,
 	 * on the wire before Completed */
 	hubd_job_push(self);
 	hubd_dbus_job_set_cancelable(self->skeleton, FALSE);
+	hubd_dbus_job_set_waiting_until(self->skeleton, 0);
 	hubd_dbus_job_set_state(self->skeleton, state);
 	hubd_dbus_job_set_result(self->skeleton, result);
 	hubd_dbus_job_set_error_name(self->skeleton, error_name);

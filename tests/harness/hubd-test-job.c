@@ -16,6 +16,7 @@ typedef struct {
 	GVariant *result;
 	guint n_progress;
 	guint64 max_bytes_done;
+	guint64 max_waiting_until;
 } WaitData;
 
 static const gchar *
@@ -32,6 +33,8 @@ note_bytes(WaitData *data, GVariant *props)
 
 	if (g_variant_lookup(props, "BytesDone", "t", &bytes))
 		data->max_bytes_done = MAX(data->max_bytes_done, bytes);
+	if (g_variant_lookup(props, "WaitingUntil", "t", &bytes))
+		data->max_waiting_until = MAX(data->max_waiting_until, bytes);
 }
 
 static void
@@ -213,6 +216,7 @@ hubd_test_job_wait(GDBusConnection *connection, const gchar *job_path, guint tim
 			: g_variant_ref_sink(g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
 	r->n_progress_signals = data.n_progress;
 	r->max_bytes_done = data.max_bytes_done;
+	r->max_waiting_until = data.max_waiting_until;
 	return r;
 }
 

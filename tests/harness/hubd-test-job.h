@@ -10,11 +10,12 @@ typedef struct {
 	gchar *state;      /* final State property */
 	gchar *error_name; /* "" on success, e.g. "org.hubd.Hub1.Error.Offline" */
 	gchar *message;
-	GVariant *result;         /* a{sv}, never NULL */
-	guint n_progress_signals; /* PropertiesChanged seen while waiting */
-	guint64 max_bytes_done;   /* largest BytesDone seen */
-	GVariant *properties;     /* the final a{sv} of every property; NULL when
-				   * the job was gone already */
+	GVariant *result;          /* a{sv}, never NULL */
+	guint n_progress_signals;  /* PropertiesChanged seen while waiting */
+	guint64 max_bytes_done;    /* largest BytesDone seen */
+	guint64 max_waiting_until; /* largest WaitingUntil seen (rate limit) */
+	GVariant *properties;      /* the final a{sv} of every property; NULL when
+				    * the job was gone already */
 } HubdTestJobResult;
 
 /* The (type, id, revision) entries of a job's Repos, "type:id@revision"

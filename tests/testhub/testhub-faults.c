@@ -13,6 +13,7 @@
 
 #include "testhub-endpoints.h"
 #include "testhub-http.h"
+#include "testhub-ratelimit.h"
 #include "testhub-spaces.h"
 #include "testhub-webhooks.h"
 
@@ -590,6 +591,8 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 
 	if (soup_server_message_get_status(msg) != 0 || st->read_slowed)
 		return;
+	if (g_strcmp0(st->origin, "hub") == 0 && testhub_ratelimit_check(st->ctx, msg, path))
+		return;
 	rule = match_rule(st->faults, st->origin, method, path);
 	if (rule == NULL)
 		return;
@@ -971,6 +974,10 @@ testhub_faults_handle_admin(TesthubContext *ctx, SoupServerMessage *msg, gchar *
 	}
 	if (g_strcmp0(what, "spaces") == 0) {
 		testhub_spaces_admin(ctx, msg, rest + 1);
+		return;
+	}
+	if (g_strcmp0(what, "ratelimit") == 0 && rest[1] == NULL) {
+		testhub_ratelimit_handle_admin(ctx, msg);
 		return;
 	}
 	if (g_strcmp0(what, "endpoints") == 0) {

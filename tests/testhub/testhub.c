@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "testhub-faults.h"
+#include "testhub-ratelimit.h"
 #include "testhub-routes.h"
 #include "testhub-webhooks.h"
 
@@ -20,6 +21,7 @@ typedef struct {
 	gint64 lfs_chunk_size;
 	gchar *admin_secret;
 	gchar *faults;
+	gchar *rate_limit;
 	gint page_size;
 	gchar *public_cdn_url;
 } Options;
@@ -69,6 +71,7 @@ context_clear(TesthubContext *ctx)
 	g_clear_object(&ctx->store);
 	g_clear_pointer(&ctx->users, testhub_users_free);
 	g_clear_pointer(&ctx->faults, testhub_faults_free);
+	g_clear_pointer(&ctx->ratelimit, testhub_ratelimit_free);
 	g_clear_pointer(&ctx->webhooks, testhub_webhooks_free);
 	g_clear_pointer(&ctx->base_url, g_free);
 	g_clear_pointer(&ctx->cdn_url, g_free);
@@ -110,6 +113,13 @@ run(Options *opt)
 		return EXIT_FAILURE;
 	}
 	ctx.faults = testhub_faults_new();
+	ctx.ratelimit = testhub_ratelimit_new();
+	if (opt->rate_limit != NULL &&
+	    !testhub_ratelimit_configure(ctx.ratelimit, opt->rate_limit, &error)) {
+		g_printerr("hubd-testhub: --rate-limit %s: %s\n", opt->rate_limit, error->message);
+		context_clear(&ctx);
+		return EXIT_FAILURE;
+	}
 	ctx.oauth = testhub_oauth_new();
 	ctx.webhooks = testhub_webhooks_new();
 	if (opt->faults != NULL && !testhub_faults_load_file(ctx.faults, opt->faults, &error)) {
@@ -218,6 +228,13 @@ main(int argc, char **argv)
 		 "Enable /_testhub/ with this X-Testhub-Admin value",
 		 "S"},
 		{"faults", 0, 0, G_OPTION_ARG_FILENAME, &opt.faults, "Fault rules JSON", "FILE"},
+		{"rate-limit",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &opt.rate_limit,
+		 "Per-token budget: Q requests per W-second window (default off)",
+		 "Q/W"},
 		{"public-cdn-url",
 		 0,
 		 0,
@@ -253,5 +270,6 @@ main(int argc, char **argv)
 	g_free(opt.admin_secret);
 	g_free(opt.public_cdn_url);
 	g_free(opt.faults);
+	g_free(opt.rate_limit);
 	return rc;
 }

@@ -67,6 +67,10 @@ testhub_users_can_write_namespace(TesthubUsers *users, const TesthubUser *user, 
 
 typedef struct _TesthubFaults TesthubFaults;
 
+/* ---- the request budget (testhub-ratelimit.c) ---- */
+
+typedef struct _TesthubRateLimit TesthubRateLimit;
+
 /* ---- the OAuth device flow (testhub-oauth.c) ---- */
 
 typedef struct _TesthubOAuth TesthubOAuth;
@@ -77,6 +81,7 @@ typedef struct {
 	TesthubStore *store;
 	TesthubUsers *users;
 	TesthubFaults *faults;
+	TesthubRateLimit *ratelimit;       /* off unless a quota is set */
 	struct _TesthubWebhooks *webhooks; /* testhub-webhooks.c */
 	gchar *base_url;                   /* "http://127.0.0.1:PORT", no trailing slash */
 	gchar *cdn_url;         /* "http://127.0.0.1:CDNPORT": LFS downloads + upload targets */

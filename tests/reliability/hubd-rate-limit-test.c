@@ -1,0 +1,287 @@
+/* hubd-rate-limit-test.c: a snapshot of many small files against a local Hub
+ * whose per-token budget is far smaller than the number of files, so that
+ * the download spans many rate-limit windows (a "429 storm").
+ *
+ * What a user relies on: the snapshot finishes with every file and its
+ * bytes, and the daemon waits for the budget's reset as a whole instead of
+ * collecting one 429 per request (so the Hub's log shows few 429s). The
+ * figures (files, 429s, wall time) are printed as a TAP comment;
+ * HUBD_RATE_LIMIT_FILES, _QUOTA and _WINDOW change the setup. */
+#define G_LOG_DOMAIN "HubdRateLimitTest"
+
+#include <string.h>
+
+#include "hubd-download-fixture.h"
+
+#define MANY "alice/many"
+
+static guint
+env_uint(const gchar *name, guint fallback)
+{
+	const gchar *v = g_getenv(name);
+
+	return v != NULL && v[0] != '\0' ? (guint)g_ascii_strtoull(v, NULL, 10) : fallback;
+}
+
+static gchar *
+file_name(guint i)
+{
+	/* folders of 100, as a large dataset would be laid out */
+	return g_strdup_printf("part-%03u/file-%05u.txt", i / 100, i);
+}
+
+static gchar *
+file_contents(guint i)
+{
+	return g_strdup_printf("file %u of the rate-limit test\n", i);
+}
+
+/* One commit with every file, through the JSON commit API. */
+static gchar *
+commit_many(Fixture *f, guint n)
+{
+	g_autoptr(GString) body = g_string_new("{\"summary\":\"many files\",\"files\":[");
+	g_autofree gchar *reply = NULL;
+	guint status;
+
+	status = hubd_test_hub_http(f->hub,
+				    "POST",
+				    "/api/repos/create",
+				    ALICE_WRITE,
+				    "{\"name\":\"many\",\"type\":\"model\"}",
+				    &reply);
+	g_assert_cmpuint(status, ==, 200);
+	for (guint i = 0; i < n; i++) {
+		g_autofree gchar *name = file_name(i);
+		g_autofree gchar *contents = file_contents(i);
+		g_autofree gchar *b64 = g_base64_encode((const guchar *)contents, strlen(contents));
+
+		g_string_append_printf(
+			body,
+			"%s{\"path\":\"%s\",\"content\":\"%s\",\"encoding\":\"base64\"}",
+			i > 0 ? "," : "",
+			name,
+			b64);
+	}
+	g_string_append(body, "]}");
+	g_clear_pointer(&reply, g_free);
+	status = hubd_test_hub_http(f->hub,
+				    "POST",
+				    "/api/models/" MANY "/commit/main",
+				    ALICE_WRITE,
+				    body->str,
+				    &reply);
+	if (status != 200)
+		g_error("commit: HTTP %u: %s", status, reply);
+	{
+		g_autoptr(JsonNode) node = hubd_test_parse_json(reply);
+
+		return g_strdup(
+			json_object_get_string_member(json_node_get_object(node), "commitOid"));
+	}
+}
+
+static guint
+count_429(Fixture *f)
+{
+	g_autoptr(GPtrArray) all = log_entries(f, NULL, ".");
+	guint n = 0;
+
+	for (guint i = 0; i < all->len; i++)
+		if (json_object_get_int_member_with_default(all->pdata[i], "status", 0) == 429)
+			n++;
+	return n;
+}
+
+static void
+test_snapshot_storm(Fixture *f, gconstpointer data)
+{
+	guint n = env_uint("HUBD_RATE_LIMIT_FILES", 10000);
+	guint quota = env_uint("HUBD_RATE_LIMIT_QUOTA", 1000);
+	guint window = env_uint("HUBD_RATE_LIMIT_WINDOW", 2);
+	g_autofree gchar *limit = g_strdup_printf("{\"quota\":%u,\"window\":%u}", quota, window);
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *commit = NULL;
+	g_autofree gchar *path = NULL;
+	gint64 start;
+	gdouble wall;
+	guint refused;
+	guint windows;
+
+	g_free(commit_many(f, n));
+	json_node_unref(hubd_test_hub_admin(f->hub, "POST", "/_testhub/ratelimit", limit));
+	hubd_test_hub_clear_requests(f->hub);
+	start = g_get_monotonic_time();
+	r = hubd_test_run_job(f->bus,
+			      "Snapshot",
+			      g_variant_new("(sss@a{sv})", "model", MANY, "main", opts(NULL)),
+			      240000);
+	wall = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	assert_ok(r);
+	refused = count_429(f);
+	json_node_unref(hubd_test_hub_admin(f->hub, "DELETE", "/_testhub/ratelimit", NULL));
+
+	path = result_string(r, "path");
+	for (guint i = 0; i < n; i++) {
+		g_autofree gchar *name = file_name(i);
+		g_autofree gchar *want = file_contents(i);
+		g_autofree gchar *file = g_build_filename(path, name, NULL);
+		g_autofree gchar *got = read_file(file);
+
+		if (g_strcmp0(got, want) != 0)
+			g_error("%s: expected %s, got %s",
+				name,
+				want,
+				got != NULL ? got : "(missing)");
+	}
+	/* the budget forced many windows; without the shared wait every request
+	 * of a spent window would come back 429 (thousands). With it, only the
+	 * requests already in flight when a window runs out are refused. */
+	windows = (guint)(wall / window) + 2;
+	g_test_message("rate-limit snapshot: files=%u quota=%u/%us 429s=%u wall=%.1fs",
+		       n,
+		       quota,
+		       window,
+		       refused,
+		       wall);
+	g_assert_cmpuint(n / quota, >=, 3);
+	/* the job said it waited for the Hub's budget, and until a moment
+	 * within the run (a window's reset, not some far future) */
+	g_assert_cmpuint(r->max_waiting_until, >, 0);
+	g_assert_cmpuint(r->max_waiting_until, <=, (guint64)g_get_real_time());
+	g_assert_cmpuint(refused, <=, windows * 16);
+}
+
+static GDBusConnection *
+second_connection(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *address =
+		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
+	GDBusConnection *c = NULL;
+
+	g_assert_no_error(error);
+	c = g_dbus_connection_new_for_address_sync(
+		address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	g_assert_no_error(error);
+	return c;
+}
+
+typedef struct {
+	Fixture *f;
+	const gchar *commit;
+	guint n;
+} Check;
+
+/* every file of the first n in the snapshot folder, with its bytes */
+static gboolean
+all_downloaded(gpointer user_data)
+{
+	Check *c = user_data;
+
+	for (guint i = 0; i < c->n; i++) {
+		g_autofree gchar *name = file_name(i);
+		g_autofree gchar *want = file_contents(i);
+		g_autofree gchar *path = g_build_filename(c->f->cache,
+							  "models--alice--many",
+							  "snapshots",
+							  c->commit,
+							  name,
+							  NULL);
+		g_autofree gchar *got = NULL;
+
+		if (!g_file_get_contents(path, &got, NULL, NULL) || g_strcmp0(got, want) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Two apps (two D-Bus connections) download many files at once with a
+ * budget far below the number of requests: every download succeeds, and the
+ * Hub refuses only the few requests in flight when a window runs out, not
+ * one per request. */
+static void
+test_two_apps(Fixture *f, gconstpointer data)
+{
+	const guint per_app = 20;
+	const guint quota = 5;
+	const guint window = 2;
+	g_autoptr(GDBusConnection) other = second_connection();
+	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *commit = NULL;
+	Check check = {0};
+	g_autofree gchar *limit = g_strdup_printf("{\"quota\":%u,\"window\":%u}", quota, window);
+	gint64 start;
+	gdouble wall;
+	guint refused;
+	guint requests;
+
+	commit = commit_many(f, 2 * per_app);
+	json_node_unref(hubd_test_hub_admin(f->hub, "POST", "/_testhub/ratelimit", limit));
+	hubd_test_hub_clear_requests(f->hub);
+	start = g_get_monotonic_time();
+	for (guint i = 0; i < 2 * per_app; i++) {
+		g_autofree gchar *name = file_name(i);
+
+		g_ptr_array_add(jobs,
+				hubd_test_start_job(i % 2 == 0 ? f->bus : other,
+						    "Download",
+						    g_variant_new("(ssss@a{sv})",
+								  "model",
+								  MANY,
+								  "main",
+								  name,
+								  opts(NULL)),
+						    NULL));
+	}
+	/* jobs end (and go) at their own pace: the files in the cache say it */
+	check.f = f;
+	check.commit = commit;
+	check.n = 2 * per_app;
+	g_assert_true(hubd_test_wait_for(all_downloaded, &check, 120000));
+	wall = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	refused = count_429(f);
+	{
+		g_autoptr(GPtrArray) all = log_entries(f, NULL, "^/api/|/resolve/");
+
+		requests = all->len;
+	}
+	json_node_unref(hubd_test_hub_admin(f->hub, "DELETE", "/_testhub/ratelimit", NULL));
+	g_test_message("rate-limit two apps: downloads=%u requests=%u quota=%u/%us 429s=%u "
+		       "wall=%.1fs",
+		       jobs->len,
+		       requests,
+		       quota,
+		       window,
+		       refused,
+		       wall);
+	/* the budget had to be waited for */
+	g_assert_cmpuint(requests, >, 2 * quota);
+	/* at most one burst per window (the requests in flight at its end) */
+	g_assert_cmpuint(refused, <=, ((guint)(wall / window) + 2) * 2);
+	g_assert_cmpuint(refused, <, requests / 4);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/reliability/rate-limit/snapshot-429-storm",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   fixture_setup,
+		   test_snapshot_storm,
+		   fixture_teardown);
+	g_test_add("/reliability/rate-limit/two-apps",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   fixture_setup,
+		   test_two_apps,
+		   fixture_teardown);
+	return g_test_run();
+}
