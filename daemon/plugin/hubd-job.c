@@ -4,6 +4,9 @@
 #include "hubd-job.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
@@ -766,6 +769,16 @@ hubd_job_linger_cb(gpointer user_data)
 }
 
 static void
+hubd_job_trim_cb(gpointer user_data)
+{
+	/* a transfer's worker threads leave their glibc arenas full of freed
+	 * buffers; give those pages back so an idle daemon stays small */
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+static void
 hubd_job_finish(HubdJob *self,
 		const gchar *state,
 		const gchar *error_name,
@@ -794,6 +807,8 @@ hubd_job_finish(HubdJob *self,
 				     message,
 				     result);
 	g_debug("%s %s %s", self->path, state, error_name);
+	/* later, once the job's buffers are freed */
+	g_timeout_add_once(1000, hubd_job_trim_cb, NULL);
 	if (self->exported)
 		/* not g_timeout_add_seconds: its coarse ticks may fire at once */
 		self->linger_id = g_timeout_add(hubd_job_linger_seconds(self) * 1000,

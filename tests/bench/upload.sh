@@ -12,6 +12,10 @@
 # the command to the commit (hashing included) and prints seconds, MiB/s and
 # the ratio, and hubd's peak memory. The policy is skipped (--no-policy: random bytes have no card);
 # the secret scan would skip binary data anyway. Not a meson test.
+# The floor an LFS upload can reach is its hash time plus its transfer time,
+# so the same run also times `openssl dgst -sha256` and `curl -T` of a third
+# file of the same size to a fresh basic upload URL from the Hub's LFS batch
+# API, and prints hubd / (openssl + curl) (goal <= 1.15).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,8 +54,10 @@ done
 # the same bytes would not be sent twice
 file="$TMPDIR/bench-hubd.bin"
 js_file="$TMPDIR/bench-js.bin"
+floor_file="$TMPDIR/bench-floor.bin"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$js_file"
+head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$floor_file"
 sync
 
 now() { date +%s.%N; }
@@ -80,6 +86,22 @@ console.log(((performance.now() - t) / 1000).toFixed(3));
 JS
 js_s=$(cat "$TMPDIR/js.out")
 
+# the floor: hash, then one PUT of the body to the URL the batch API hands out
+"$hubctl" repo create alice/bench-floor >/dev/null 2>&1 || true
+t0=$(now)
+oid=$(openssl dgst -sha256 -r "$floor_file" | cut -d' ' -f1)
+t1=$(now)
+size_bytes=$(stat -c %s "$floor_file")
+href=$(curl -sSf "$url/alice/bench-floor.git/info/lfs/objects/batch" \
+	-H "Authorization: Bearer $token" -H 'Content-Type: application/vnd.git-lfs+json' \
+	-d "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\"$oid\",\"size\":$size_bytes}]}" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"][0]["actions"]["upload"]["href"])')
+t2=$(now)
+curl -sSf -T "$floor_file" "$href" -o /dev/null
+t3=$(now)
+openssl_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1")
+curl_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t2" "$t3")
+
 # each repo must hold its file: compare the Hub's sha256 with the local one
 for pair in "bench-hubd:$file" "bench-js:$js_file"; do
 	repo=${pair%%:*}
@@ -89,12 +111,16 @@ for pair in "bench-hubd:$file" "bench-js:$js_file"; do
 		{ echo "upload.sh: alice/$repo does not hold its file" >&2; exit 1; }
 done
 
-python3 - "$size_mb" "$hubd_s" "$js_s" "$hubd_rss" <<'PY'
+python3 - "$size_mb" "$hubd_s" "$js_s" "$hubd_rss" "$openssl_s" "$curl_s" <<'PY'
 import sys
 mb, h, j, rss = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+o, c = float(sys.argv[5]), float(sys.argv[6])
 print(f"upload {mb} MiB LFS (multipart) to the local Hub:")
 print(f"  hubd (hubctl upload):        {h:8.2f} s  {mb / h:8.1f} MiB/s")
 print(f"  @huggingface/hub uploadFiles: {j:8.2f} s  {mb / j:8.1f} MiB/s  (JS timed from uploadFiles)")
+print(f"  openssl dgst -sha256:         {o:8.2f} s")
+print(f"  curl -T (basic LFS PUT):      {c:8.2f} s  {mb / c:8.1f} MiB/s")
 print(f"  hubd / JS time ratio: {h / j:.2f} (below 1: hubd faster)")
+print(f"  hubd / (openssl + curl -T): {h / (o + c):.2f} (goal <= 1.15)")
 print(f"  hubd peak RSS (VmHWM): {rss}")
 PY

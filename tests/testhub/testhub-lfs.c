@@ -8,7 +8,6 @@
 #include "testhub-lfs.h"
 
 #include <glib/gstdio.h>
-#include <nettle/md5.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,8 +147,10 @@ typedef struct {
 	guint64 size;
 	guint64 chunk_size; /* 0: basic upload */
 	guint n_parts;
-	gchar **part_paths; /* n_parts + 1, NULL = not received */
-	gchar **part_etags;
+	/* multipart: every part is written at its offset in this one file, so
+	 * completion has nothing to copy (a copy doubled the disk writes) */
+	gchar *data_path;
+	gchar **part_etags; /* n_parts + 1, NULL = not received */
 } LfsUpload;
 
 static void
@@ -157,11 +158,9 @@ lfs_upload_free(gpointer data)
 {
 	LfsUpload *up = data;
 
-	for (guint i = 0; i < up->n_parts; i++) {
-		if (up->part_paths[i] != NULL)
-			g_unlink(up->part_paths[i]);
-	}
-	g_strfreev(up->part_paths);
+	if (up->data_path != NULL)
+		g_unlink(up->data_path);
+	g_free(up->data_path);
 	g_strfreev(up->part_etags);
 	g_free(up->oid);
 	g_free(up);
@@ -195,7 +194,6 @@ register_upload(TesthubContext *ctx, const gchar *oid, guint64 size, guint64 chu
 	up->size = size;
 	up->chunk_size = chunk_size;
 	up->n_parts = (guint)testhub_lfs_part_count(size, chunk_size);
-	up->part_paths = g_new0(gchar *, up->n_parts + 1);
 	up->part_etags = g_new0(gchar *, up->n_parts + 1);
 	g_hash_table_insert(uploads(ctx), g_strdup(id), up);
 	return id;
@@ -469,7 +467,7 @@ typedef struct {
 	guint part; /* 0: the whole object (basic) */
 	gchar *tmp_path;
 	FILE *fp;
-	struct md5_ctx md5;
+	guint8 *fp_buffer; /* large writes: the body arrives in small chunks */
 	guint64 received;
 	guint64 limit;
 	gboolean failed;
@@ -482,6 +480,7 @@ put_state_free(gpointer data)
 
 	if (st->fp != NULL)
 		fclose(st->fp);
+	g_free(st->fp_buffer);
 	if (st->tmp_path != NULL)
 		g_unlink(st->tmp_path); /* an interrupted or rejected upload */
 	g_free(st->tmp_path);
@@ -503,8 +502,6 @@ put_got_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 		st->failed = TRUE;
 		return;
 	}
-	if (st->part > 0)
-		md5_update(&st->md5, len, data);
 }
 
 /* /upload/<oid>/<upload_id>[/<part>] → its pieces; FALSE when malformed */
@@ -533,6 +530,26 @@ parse_upload_path(const gchar *path, gchar **oid, gchar **upload_id, guint *part
 	*oid = g_strdup(seg[2]);
 	*upload_id = g_strdup(seg[3]);
 	return TRUE;
+}
+
+/* the upload's data file, positioned at the start of `part` */
+static FILE *
+open_part(TesthubContext *ctx, LfsUpload *up, guint part)
+{
+	FILE *fp;
+
+	if (up->data_path == NULL) {
+		up->data_path = testhub_store_new_tmp_path(ctx->store);
+		fp = fopen(up->data_path, "wb");
+		if (fp == NULL || fclose(fp) != 0)
+			return NULL;
+	}
+	fp = fopen(up->data_path, "r+b");
+	if (fp != NULL && fseeko(fp, (off_t)((part - 1) * up->chunk_size), SEEK_SET) != 0) {
+		fclose(fp);
+		return NULL;
+	}
+	return fp;
 }
 
 static void
@@ -568,10 +585,17 @@ cdn_early_handler(SoupServer *server,
 	st->upload_id = g_steal_pointer(&upload_id);
 	st->part = part;
 	st->limit = part == 0 ? up->size : up->chunk_size;
-	st->tmp_path = testhub_store_new_tmp_path(ctx->store);
-	st->fp = fopen(st->tmp_path, "wb");
+	if (part == 0) {
+		st->tmp_path = testhub_store_new_tmp_path(ctx->store);
+		st->fp = fopen(st->tmp_path, "wb");
+	} else {
+		st->fp = open_part(ctx, up, part);
+	}
 	st->failed = st->fp == NULL;
-	md5_init(&st->md5);
+	if (st->fp != NULL) {
+		st->fp_buffer = g_malloc(COPY_BUFFER);
+		setvbuf(st->fp, (char *)st->fp_buffer, _IOFBF, COPY_BUFFER);
+	}
 	g_object_set_data_full(G_OBJECT(msg), PUT_KEY, st, put_state_free);
 	if (st->fp == NULL) {
 		soup_server_message_set_status(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
@@ -592,22 +616,16 @@ reply_text(SoupServerMessage *msg, guint status, const gchar *text)
 static void
 finish_part(SoupServerMessage *msg, PutState *st, LfsUpload *up)
 {
-	guint8 digest[MD5_DIGEST_SIZE];
-	g_autofree gchar *hex = NULL;
+	static guint serial;
 	g_autofree gchar *etag = NULL;
 	guint i = st->part - 1;
 
-	md5_digest(&st->md5, sizeof digest, digest);
-	hex = g_malloc(2 * MD5_DIGEST_SIZE + 1);
-	for (guint j = 0; j < MD5_DIGEST_SIZE; j++)
-		g_snprintf(hex + 2 * j, 3, "%02x", digest[j]);
-	etag = g_strdup_printf("\"%s\"", hex);
-	/* a re-uploaded part replaces the previous one */
-	if (up->part_paths[i] != NULL)
-		g_unlink(up->part_paths[i]);
-	g_free(up->part_paths[i]);
+	/* ETags are opaque to clients (S3's are not an MD5 for encrypted or
+	 * multipart objects): a unique one per received part costs nothing,
+	 * where an MD5 of every byte on the main loop set the upload speed */
+	etag = g_strdup_printf("\"%s-%u-%u\"", st->upload_id, st->part, ++serial);
+	/* a re-uploaded part replaces the previous one (same bytes of the file) */
 	g_free(up->part_etags[i]);
-	up->part_paths[i] = g_steal_pointer(&st->tmp_path);
 	up->part_etags[i] = g_strdup(etag);
 	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "ETag", etag);
 	soup_server_message_set_status(msg, SOUP_STATUS_OK, NULL);
@@ -668,42 +686,6 @@ testhub_lfs_setup_cdn(TesthubContext *ctx, SoupServer *cdn)
 
 /* ---- Hub-origin /_lfs/ paths ---- */
 
-/* appends the file at `src` to `out` */
-static gboolean
-append_file(FILE *out, const gchar *src, guint8 *buffer)
-{
-	FILE *in = fopen(src, "rb");
-	gboolean ok = in != NULL;
-
-	while (ok) {
-		size_t n = fread(buffer, 1, COPY_BUFFER, in);
-
-		if (n > 0 && fwrite(buffer, 1, n, out) != n)
-			ok = FALSE;
-		if (n < COPY_BUFFER) {
-			ok = ok && !ferror(in);
-			break;
-		}
-	}
-	if (in != NULL)
-		fclose(in);
-	return ok;
-}
-
-static gboolean
-concatenate_parts(LfsUpload *up, const gchar *dest)
-{
-	g_autofree guint8 *buffer = g_malloc(COPY_BUFFER);
-	FILE *out = fopen(dest, "wb");
-	gboolean ok = out != NULL;
-
-	for (guint i = 0; ok && i < up->n_parts; i++)
-		ok = append_file(out, up->part_paths[i], buffer);
-	if (out != NULL && fclose(out) != 0)
-		ok = FALSE;
-	return ok;
-}
-
 static void
 handle_complete(TesthubContext *ctx, SoupServerMessage *msg, const gchar *oid)
 {
@@ -749,20 +731,19 @@ handle_complete(TesthubContext *ctx, SoupServerMessage *msg, const gchar *oid)
 		testhub_reply_error(msg, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
 		return;
 	}
-	tmp = testhub_store_new_tmp_path(ctx->store);
-	if (!concatenate_parts(up, tmp)) {
-		g_unlink(tmp);
+	/* the store checks sha256 + size, then moves the file or removes it */
+	tmp = g_steal_pointer(&up->data_path);
+	if (tmp == NULL ||
+	    !testhub_store_commit_lfs_file(ctx->store, tmp, up->oid, up->size, &error)) {
 		testhub_reply_error(msg,
-				    SOUP_STATUS_INTERNAL_SERVER_ERROR,
+				    SOUP_STATUS_BAD_REQUEST,
 				    NULL,
-				    "Cannot assemble parts");
+				    error != NULL ? error->message : "No part was uploaded");
+		/* its bytes are gone: the client starts again from the batch API */
+		g_hash_table_remove(uploads(ctx), upload_id);
 		return;
 	}
-	if (!testhub_store_commit_lfs_file(ctx->store, tmp, up->oid, up->size, &error)) {
-		testhub_reply_error(msg, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
-		return;
-	}
-	g_hash_table_remove(uploads(ctx), upload_id); /* also removes the part files */
+	g_hash_table_remove(uploads(ctx), upload_id);
 	ok = json_object_new();
 	json_object_set_boolean_member(ok, "success", TRUE);
 	root = json_node_new(JSON_NODE_OBJECT);

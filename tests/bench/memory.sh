@@ -1,0 +1,75 @@
+#!/bin/bash
+# memory.sh: hubd's resident memory once idle after a login and one download
+# (goal <= 10 MiB VmRSS) and its peak over that work (goal <= 32 MiB VmHWM).
+#
+# Usage (from the source tree, after `meson compile -C BUILD`):
+#   BENCH_SIZE_MB=256 tests/bench/memory.sh BUILD
+# It re-runs itself under tests/harness/hubd-test-env.sh, starts the local Hub,
+# uploads one LFS file of BENCH_SIZE_MB (default 256) MiB with a first hubd,
+# then starts a fresh hubd with an empty cache, asks who is logged in
+# (`hubctl auth whoami`, the first Hub call), downloads the file, waits
+# BENCH_IDLE_S (default 3) seconds and reads VmRSS and VmHWM from
+# /proc/PID/status, next to the same figures right after start. Not a meson test.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: memory.sh BUILD}" && pwd)
+size_mb=${BENCH_SIZE_MB:-256}
+idle_s=${BENCH_IDLE_S:-3}
+
+if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
+	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
+fi
+
+token=hf_alice_write_0000000000000000000000
+hubctl="$build/client/hubctl"
+hub_out="$TMPDIR/hub.out"
+"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
+	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
+hub_pid=$!
+hubd_pid=""
+trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+	[ -s "$hub_out" ] && break
+	sleep 0.05
+done
+url=$(head -n1 "$hub_out")
+
+start_hubd() {
+	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
+	rm -rf "$TMPDIR/hf-cache"
+	HF_TOKEN=$token HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
+		--plugin-dir "$TMPDIR/none" >"$TMPDIR/hubd.log" 2>&1 &
+	hubd_pid=$!
+	for _ in $(seq 100); do
+		"$hubctl" status >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "memory.sh: hubd did not start" >&2
+	exit 1
+}
+field_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+file="$TMPDIR/big.bin"
+head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
+start_hubd
+"$hubctl" upload alice/bench-mem "$file" big.bin --no-policy --quiet >/dev/null
+
+start_hubd
+sleep "$idle_s"
+rss_start=$(field_kib "$hubd_pid" VmRSS)
+"$hubctl" auth whoami >/dev/null
+path=$("$hubctl" download alice/bench-mem big.bin --quiet)
+cmp -s "$file" "$path" || { echo "memory.sh: hubd wrote different bytes" >&2; exit 1; }
+sleep "$idle_s"
+rss_idle=$(field_kib "$hubd_pid" VmRSS)
+hwm=$(field_kib "$hubd_pid" VmHWM)
+anon_idle=$(field_kib "$hubd_pid" RssAnon)
+file_idle=$(field_kib "$hubd_pid" RssFile)
+
+printf 'hubd memory, login + one %s MiB LFS download:\n' "$size_mb"
+printf '  VmRSS after start:               %6.1f MiB\n' "$(echo "$rss_start / 1024" | bc -l)"
+printf '  VmRSS idle after the download:   %6.1f MiB (goal <= 10)\n' "$(echo "$rss_idle / 1024" | bc -l)"
+printf '    of which RssAnon %.1f MiB (heap, stacks), RssFile %.1f MiB (code, libraries)\n' \
+	"$(echo "$anon_idle / 1024" | bc -l)" "$(echo "$file_idle / 1024" | bc -l)"
+printf '  VmHWM (peak):                    %6.1f MiB (goal <= 32)\n' "$(echo "$hwm / 1024" | bc -l)"
