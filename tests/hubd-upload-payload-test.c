@@ -212,6 +212,62 @@ test_stream_storage_object(void)
 	hubd_test_rm_rf(dir);
 }
 
+/* Hashing a storage object on a streamed read gives what hashing the same
+ * bytes in a local file gives; a size that is not the object's is an error,
+ * not a hash of something else. */
+static void
+test_hash_storage_object(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 5 * 1024 * 1024 + 11; /* more than one hash chunk */
+	g_autofree guint8 *data = g_malloc(size);
+	g_autofree gchar *path = NULL;
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(HubdUploadSource) source = NULL;
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(GAsyncResult) wrong_result = NULL;
+	g_autoptr(GError) error = NULL;
+	HubdFileHash local;
+	HubdFileHash streamed;
+	const HubdHashFlags flags = HUBD_HASH_SHA256 | HUBD_HASH_GIT_SHA1;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8)g_random_int();
+	path = write_tmp(dir, "local.bin", data, size);
+	g_assert_true(hubd_hash_file(path, flags, NULL, NULL, NULL, &local, &error));
+	g_assert_no_error(error);
+	storage = storage_with_object(dir, "blobs/a.bin", data, size);
+	source = hubd_upload_source_new_storage(storage, "blobs/a.bin");
+	hubd_upload_source_hash_async(source,
+				      size,
+				      flags,
+				      NULL,
+				      NULL,
+				      NULL,
+				      on_async_done,
+				      &result);
+	g_assert_true(hubd_upload_source_hash_finish(wait_result(&result), &streamed, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(streamed.size, ==, size);
+	g_assert_cmpstr(streamed.sha256, ==, local.sha256);
+	g_assert_cmpstr(streamed.git_sha1, ==, local.git_sha1);
+	g_assert_cmpmem(streamed.sample, streamed.sample_len, local.sample, local.sample_len);
+
+	hubd_upload_source_hash_async(source,
+				      size + 1,
+				      flags,
+				      NULL,
+				      NULL,
+				      NULL,
+				      on_async_done,
+				      &wrong_result);
+	g_assert_false(
+		hubd_upload_source_hash_finish(wait_result(&wrong_result), &streamed, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "blobs/a.bin"));
+	hubd_test_rm_rf(dir);
+}
+
 /* A key that is not there: the backend's NotFound reaches the reader. */
 static void
 test_stream_storage_missing(void)
@@ -338,6 +394,7 @@ main(int argc, char **argv)
 	g_test_add_func("/upload-payload/stream-file-shrank", test_stream_file_shrank);
 	g_test_add_func("/upload-payload/stream-storage-object", test_stream_storage_object);
 	g_test_add_func("/upload-payload/stream-storage-missing", test_stream_storage_missing);
+	g_test_add_func("/upload-payload/hash-storage-object", test_hash_storage_object);
 	g_test_add_func("/upload-payload/stream-file-progress", test_stream_file_progress);
 	g_test_add_func("/upload-payload/stream-progress-dropped", test_stream_progress_dropped);
 	g_test_add_func("/upload-payload/patterns", test_patterns);

@@ -201,3 +201,99 @@ hubd_upload_source_open(HubdUploadSource *self,
 		return hubd_upload_source_open_local(self, offset, cancellable, error);
 	return hubd_upload_source_open_storage(self, offset, length, cancellable, error);
 }
+
+typedef struct {
+	HubdUploadSource *source;
+	guint64 size;
+	HubdHashFlags flags;
+	HubdHashProgressFunc progress;
+	gpointer progress_data;
+} HashData;
+
+static void
+hash_data_free(HashData *data)
+{
+	hubd_upload_source_unref(data->source);
+	g_free(data);
+}
+
+static void
+hubd_upload_source_hash_thread(GTask *task,
+			       gpointer source_object,
+			       gpointer task_data,
+			       GCancellable *cancellable)
+{
+	HashData *data = task_data;
+	HubdUploadSource *self = data->source;
+	g_autofree HubdFileHash *hash = g_new0(HubdFileHash, 1);
+	g_autoptr(GInputStream) in = NULL;
+	GError *error = NULL;
+	gboolean ok;
+
+	if (self->path != NULL) {
+		/* the local reader also sees a file that changes while read */
+		ok = hubd_hash_file(self->path,
+				    data->flags,
+				    data->progress,
+				    data->progress_data,
+				    cancellable,
+				    hash,
+				    &error);
+	} else {
+		in = hubd_upload_source_open(self, 0, data->size, cancellable, &error);
+		ok = in != NULL && hubd_hash_stream(in,
+						    self->description,
+						    data->size,
+						    data->flags,
+						    data->progress,
+						    data->progress_data,
+						    cancellable,
+						    hash,
+						    &error);
+		if (in != NULL)
+			g_input_stream_close(in, NULL, NULL);
+	}
+	if (!ok) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_pointer(task, g_steal_pointer(&hash), g_free);
+}
+
+void
+hubd_upload_source_hash_async(HubdUploadSource *self,
+			      guint64 size,
+			      HubdHashFlags flags,
+			      HubdHashProgressFunc progress,
+			      gpointer progress_data,
+			      GCancellable *cancellable,
+			      GAsyncReadyCallback callback,
+			      gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+	HashData *data = g_new0(HashData, 1);
+
+	data->source = hubd_upload_source_ref(self);
+	data->size = size;
+	data->flags = flags;
+	data->progress = progress;
+	data->progress_data = progress_data;
+	g_task_set_source_tag(task, hubd_upload_source_hash_async);
+	/* the hash's HUBD_ERROR_CANCELLED, not GTask's G_IO_ERROR_CANCELLED */
+	g_task_set_check_cancellable(task, FALSE);
+	g_task_set_task_data(task, data, (GDestroyNotify)hash_data_free);
+	g_task_run_in_thread(task, hubd_upload_source_hash_thread);
+}
+
+gboolean
+hubd_upload_source_hash_finish(GAsyncResult *result, HubdFileHash *out, GError **error)
+{
+	g_autofree HubdFileHash *hash = g_task_propagate_pointer(G_TASK(result), error);
+
+	if (hash == NULL) {
+		memset(out, 0, sizeof(*out));
+		return FALSE;
+	}
+	*out = *hash;
+	return TRUE;
+}

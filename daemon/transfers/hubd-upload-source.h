@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "hubd-hash.h"
 #include "hubd-storage.h"
 
 G_BEGIN_DECLS
@@ -34,5 +35,20 @@ hubd_upload_source_open(HubdUploadSource *self,
 			guint64 length,
 			GCancellable *cancellable,
 			GError **error);
+
+/* Hashes the source's `size` bytes in a worker thread, as
+ * hubd_hash_file_async() does a local file (a storage object is read once,
+ * streamed, for it; nothing is written anywhere). */
+void
+hubd_upload_source_hash_async(HubdUploadSource *self,
+			      guint64 size,
+			      HubdHashFlags flags,
+			      HubdHashProgressFunc progress,
+			      gpointer progress_data,
+			      GCancellable *cancellable,
+			      GAsyncReadyCallback callback,
+			      gpointer user_data);
+gboolean
+hubd_upload_source_hash_finish(GAsyncResult *result, HubdFileHash *out, GError **error);
 
 G_END_DECLS
