@@ -80,11 +80,14 @@ hubd_commit_ops_unref(HubdCommitOps *self)
 	g_atomic_rc_box_release_full(self, hubd_commit_ops_clear);
 }
 
-gboolean
-hubd_commit_ops_add_file(HubdCommitOps *self,
-			 const gchar *local_path,
-			 const gchar *path_in_repo,
-			 GError **error)
+/* `local_path` NULL: a storage object of `size` bytes */
+static gboolean
+hubd_commit_ops_add(HubdCommitOps *self,
+		    const gchar *local_path,
+		    HubdUploadSource *source,
+		    guint64 size,
+		    const gchar *path_in_repo,
+		    GError **error)
 {
 	g_autofree gchar *path = hubd_path_in_repo_normalize(path_in_repo, error);
 	HubdCommitAdd *add;
@@ -93,10 +96,22 @@ hubd_commit_ops_add_file(HubdCommitOps *self,
 		return FALSE;
 	add = g_new0(HubdCommitAdd, 1);
 	add->local_path = g_strdup(local_path);
-	add->source = hubd_upload_source_new_local(local_path);
+	add->source = hubd_upload_source_ref(source);
+	add->local_size = size;
 	add->path = g_steal_pointer(&path);
 	g_ptr_array_add(self->adds, add);
 	return TRUE;
+}
+
+gboolean
+hubd_commit_ops_add_file(HubdCommitOps *self,
+			 const gchar *local_path,
+			 const gchar *path_in_repo,
+			 GError **error)
+{
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_local(local_path);
+
+	return hubd_commit_ops_add(self, local_path, source, 0, path_in_repo, error);
 }
 
 gboolean
@@ -106,17 +121,7 @@ hubd_commit_ops_add_source(HubdCommitOps *self,
 			   const gchar *path_in_repo,
 			   GError **error)
 {
-	g_autofree gchar *path = hubd_path_in_repo_normalize(path_in_repo, error);
-	HubdCommitAdd *add;
-
-	if (path == NULL)
-		return FALSE;
-	add = g_new0(HubdCommitAdd, 1);
-	add->source = hubd_upload_source_ref(source);
-	add->local_size = size;
-	add->path = g_steal_pointer(&path);
-	g_ptr_array_add(self->adds, add);
-	return TRUE;
+	return hubd_commit_ops_add(self, NULL, source, size, path_in_repo, error);
 }
 
 static void
