@@ -327,15 +327,15 @@ hubctl_storage_run(HubctlContext *ctx, gint argc, gchar **argv)
 	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
 		FILE *out = argc < 2 ? stderr : stdout;
 		fprintf(out, "%s\n\n", _("Usage: hubctl storage COMMAND [OPTIONS]"));
-		fprintf(out, "  %-6s %s\n", "list", _("List the storage backends of hubd.conf"));
+		fprintf(out, "  %-8s %s\n", "list", _("List the storage backends of hubd.conf"));
 		fprintf(out,
-			"  %-6s %s\n",
+			"  %-8s %s\n",
 			"test",
 			_("Put, read back and delete a probe object in a storage backend"));
-		fprintf(out, "  %-6s %s\n", "add", _("Add a storage backend to hubd.conf"));
-		fprintf(out, "  %-6s %s\n", "remove", _("Remove a storage backend"));
+		fprintf(out, "  %-8s %s\n", "add", _("Add a storage backend to hubd.conf"));
+		fprintf(out, "  %-8s %s\n", "remove", _("Remove a storage backend"));
 		fprintf(out,
-			"  %-6s %s\n",
+			"  %-8s %s\n",
 			"publish",
 			_("Upload objects of a storage backend to a repo in one commit"));
 		fprintf(out, "\n%s\n", _("Run 'hubctl storage COMMAND --help' for its options."));
