@@ -66,6 +66,55 @@ restart_with_backends(Fixture *f)
 	return folder;
 }
 
+/* "PATH SIZE" of every file under `dir` but those under `skip` (NULL-ended),
+ * sorted, one a line */
+static void
+list_files(const gchar *dir, const gchar *const *skip, GPtrArray *out)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	if (d == NULL || g_strv_contains(skip, dir))
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+		GStatBuf st;
+
+		if (g_lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			list_files(path, skip, out);
+		else if (!g_str_has_suffix(name, ".log")) /* the daemon's and s3rver's logs */
+			g_ptr_array_add(
+				out,
+				g_strdup_printf("%s %" G_GINT64_FORMAT, path, (gint64)st.st_size));
+	}
+}
+
+static gint
+compare_indirect(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* what a publish may not touch: the cache, and the temporary folder but for
+ * the local Hub's, s3rver's and the fixture's own data in it */
+static gchar *
+scratch_files(Fixture *f)
+{
+	const gchar *skip[] = {f->hub->root,
+			       hubd_test_s3_server_get_directory(server),
+			       f->tmp,
+			       NULL};
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+
+	list_files(g_get_user_cache_dir(), skip, files);
+	list_files(g_get_tmp_dir(), skip, files);
+	g_ptr_array_sort(files, compare_indirect);
+	g_ptr_array_add(files, NULL);
+	return g_strjoinv("\n", (gchar **)files->pdata);
+}
+
 static gint
 publish(const gchar *const *argv, gchar **out, gchar **err)
 {
@@ -108,6 +157,8 @@ test_awscli(Fixture *f, gconstpointer data)
 	g_autofree gchar *expected = NULL;
 	g_autofree gchar *tree = NULL;
 	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *scratch_before = NULL;
+	g_autofree gchar *scratch_after = NULL;
 	guint before;
 
 	restart_with_backends(f);
@@ -116,8 +167,12 @@ test_awscli(Fixture *f, gconstpointer data)
 	aws_put(cfg, "pub/in/sub/config.json");
 
 	before = commits_posted(f);
+	scratch_before = scratch_files(f);
 	if (publish(one, &out, &err) != 0)
 		g_error("hubctl storage publish failed: %s", err);
+	/* streamed: no copy of the object in the cache or a temporary file */
+	scratch_after = scratch_files(f);
+	g_assert_cmpstr(scratch_after, ==, scratch_before);
 	node = hubd_test_parse_json(out);
 	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(node), "commit_oid"),
 			==,
