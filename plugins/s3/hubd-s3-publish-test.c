@@ -182,6 +182,7 @@ test_awscli(Fixture *f, gconstpointer data)
 	/* the LFS upload was multipart: 3 MiB in the Hub's 64 KiB parts */
 	g_assert_cmpuint(log_count(f, "PUT", "^/upload/", "cdn", -1), ==, 48);
 
+	g_clear_pointer(&err, g_free);
 	if (publish(prefix, &out2, &err) != 0)
 		g_error("hubctl storage publish of a prefix failed: %s", err);
 	expected = g_strdup_printf("%s/alice/up/commit/%s\n", f->hub->url, head_of(f, "alice/up"));
