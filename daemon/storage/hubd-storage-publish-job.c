@@ -200,6 +200,7 @@ hubd_storage_publish_job_start(HubdService *service,
 	g_autofree gchar *key = NULL;
 	g_autofree gchar *description = NULL;
 	const gchar *revision = "main";
+	gboolean is_prefix;
 	GError *error = NULL;
 	Publish *p;
 
@@ -208,7 +209,8 @@ hubd_storage_publish_job_start(HubdService *service,
 	g_variant_lookup(options, "revision", "&s", &revision);
 	if (revision[0] == '\0')
 		revision = "main";
-	/* a trailing "/" only says it is a prefix */
+	/* a trailing "/" says it is a prefix: no object is looked for */
+	is_prefix = g_str_has_suffix(key_or_prefix, "/");
 	key = g_strdup(key_or_prefix);
 	while (key[0] != '\0' && key[strlen(key) - 1] == '/')
 		key[strlen(key) - 1] = '\0';
@@ -247,6 +249,11 @@ hubd_storage_publish_job_start(HubdService *service,
 					   invocation,
 					   hubd_job_get_object_path(p->job));
 	hubd_job_set_phase(p->job, "list");
+	if (is_prefix) {
+		p->prefix = g_strconcat(p->key, "/", NULL);
+		publish_list_page(p, NULL);
+		return;
+	}
 	hubd_storage_head_async(p->storage,
 				p->key,
 				hubd_job_get_cancellable(p->job),

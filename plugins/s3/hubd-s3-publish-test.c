@@ -144,7 +144,7 @@ test_awscli(Fixture *f, gconstpointer data)
 	const gchar *notes = fixture_write(f, "src/notes.txt", "small notes\n");
 	const gchar *cfg = fixture_write(f, "src/sub/config.json", "{\"a\": 1}\n");
 	const gchar *one[] = {"bk/in/weights.bin", "alice/up", "models/w.bin", "--json", NULL};
-	const gchar *prefix[] = {"bk/in",
+	const gchar *prefix[] = {"bk/in/",
 				 "alice/up",
 				 "data",
 				 "--commit-message",
@@ -198,16 +198,21 @@ test_awscli(Fixture *f, gconstpointer data)
 	assert_same_bytes(f, "alice/up", "main", "data/sub/config.json", cfg);
 }
 
-/* A file:// backend: the same, from a folder. */
+/* A file:// backend: the same, from a folder; a key that is no object is a
+ * prefix. */
 static void
 test_file_backend(Fixture *f, gconstpointer data)
 {
 	const gchar *obj = fixture_random_file(f, "bucket/ckpt/model.bin", 200 * 1024, 3);
 	const gchar *argv[] = {"fs/ckpt/model.bin", "alice/up", "--quiet", NULL};
+	const gchar *as_prefix[] = {"fs/ckpt", "alice/up", "ck", "--quiet", NULL};
 
 	restart_with_backends(f);
 	g_assert_cmpint(publish(argv, NULL, NULL), ==, 0);
 	assert_same_bytes(f, "alice/up", "main", "model.bin", obj);
+	/* no object "ckpt": the objects under ckpt/ */
+	g_assert_cmpint(publish(as_prefix, NULL, NULL), ==, 0);
+	assert_same_bytes(f, "alice/up", "main", "ck/model.bin", obj);
 }
 
 /* A key with no object and nothing under it; an unknown backend; a bad
