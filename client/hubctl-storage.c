@@ -327,13 +327,17 @@ hubctl_storage_run(HubctlContext *ctx, gint argc, gchar **argv)
 	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
 		FILE *out = argc < 2 ? stderr : stdout;
 		fprintf(out, "%s\n\n", _("Usage: hubctl storage COMMAND [OPTIONS]"));
-		fprintf(out, "  %-6s %s\n", "list", _("List the storage backends of hubd.conf"));
+		fprintf(out, "  %-8s %s\n", "list", _("List the storage backends of hubd.conf"));
 		fprintf(out,
-			"  %-6s %s\n",
+			"  %-8s %s\n",
 			"test",
 			_("Put, read back and delete a probe object in a storage backend"));
-		fprintf(out, "  %-6s %s\n", "add", _("Add a storage backend to hubd.conf"));
-		fprintf(out, "  %-6s %s\n", "remove", _("Remove a storage backend"));
+		fprintf(out, "  %-8s %s\n", "add", _("Add a storage backend to hubd.conf"));
+		fprintf(out, "  %-8s %s\n", "remove", _("Remove a storage backend"));
+		fprintf(out,
+			"  %-8s %s\n",
+			"publish",
+			_("Upload objects of a storage backend to a repo in one commit"));
 		fprintf(out, "\n%s\n", _("Run 'hubctl storage COMMAND --help' for its options."));
 		return argc < 2 ? HUBCTL_EXIT_USAGE : HUBCTL_EXIT_OK;
 	}
@@ -345,17 +349,19 @@ hubctl_storage_run(HubctlContext *ctx, gint argc, gchar **argv)
 		return hubctl_storage_add(ctx, argc - 1, argv + 1);
 	if (g_strcmp0(argv[1], "remove") == 0)
 		return hubctl_storage_remove(ctx, argc - 1, argv + 1);
+	if (g_strcmp0(argv[1], "publish") == 0)
+		return hubctl_storage_publish(ctx, argc - 1, argv + 1);
 	{
-		g_autofree gchar *message =
-			g_strdup_printf(_("unknown command “%s” (list, test, add, remove)"),
-					argv[1]);
+		g_autofree gchar *message = g_strdup_printf(
+			_("unknown command “%s” (list, test, add, remove, publish)"),
+			argv[1]);
 		return hubctl_usage_error("storage", message);
 	}
 }
 
 const HubctlCommand hubctl_storage_command = {
 	"storage",
-	N_("storage list|test|add|remove"),
+	N_("storage list|test|add|remove|publish"),
 	N_("List and test storage backends (folders, S3 buckets)"),
 	hubctl_storage_run,
 };

@@ -60,15 +60,14 @@ hubctl_upload_add_common(GVariantBuilder *b, const HubctlUploadOptions *o)
 		g_variant_builder_add(b, "{sv}", "no_policy", g_variant_new_boolean(TRUE));
 }
 
-/* waits for the job and prints its commit URL (and PR URL), or JSON */
-static gint
-hubctl_upload_finish(HubctlContext *ctx, const HubctlUploadOptions *o, const gchar *job_path)
+gint
+hubctl_commit_job_finish(HubctlContext *ctx, const gchar *job_path, gboolean quiet, gboolean json)
 {
 	g_autoptr(GVariant) result = NULL;
 	const gchar *url = NULL;
 	const gchar *oid = NULL;
 	const gchar *pr_url = NULL;
-	gint exit_code = hubctl_job_wait(ctx, job_path, o->quiet || o->json, &result);
+	gint exit_code = hubctl_job_wait(ctx, job_path, quiet || json, &result);
 
 	if (exit_code != HUBCTL_EXIT_OK)
 		return exit_code;
@@ -78,7 +77,7 @@ hubctl_upload_finish(HubctlContext *ctx, const HubctlUploadOptions *o, const gch
 	}
 	g_variant_lookup(result, "commit_oid", "&s", &oid);
 	g_variant_lookup(result, "pr_url", "&s", &pr_url);
-	if (o->json) {
+	if (json) {
 		g_autoptr(JsonObject) obj = json_object_new();
 		g_autoptr(JsonNode) node = NULL;
 
@@ -96,6 +95,12 @@ hubctl_upload_finish(HubctlContext *ctx, const HubctlUploadOptions *o, const gch
 			g_print("%s\n", pr_url);
 	}
 	return HUBCTL_EXIT_OK;
+}
+
+static gint
+hubctl_upload_finish(HubctlContext *ctx, const HubctlUploadOptions *o, const gchar *job_path)
+{
+	return hubctl_commit_job_finish(ctx, job_path, o->quiet, o->json);
 }
 
 static GVariant *

@@ -209,6 +209,14 @@ hubctl_stderr_is_tty(void);
  * hubctl_report_error and returns its exit code. */
 gint
 hubctl_job_wait(HubctlContext *ctx, const gchar *job_path, gboolean quiet, GVariant **result_out);
+/* `hubctl storage publish` (client/hubctl-storage-publish.c) */
+gint
+hubctl_storage_publish(HubctlContext *ctx, gint argc, gchar **argv);
+
+/* Waits for a job that ends in a commit (upload, publish) and prints its
+ * commit URL (and PR URL), or JSON (commit_oid, commit_url, pr_url). */
+gint
+hubctl_commit_job_finish(HubctlContext *ctx, const gchar *job_path, gboolean quiet, gboolean json);
 /* The same for a HubdJob the caller made (hubd_job_new_sync()) to follow it
  * too; *message_out (may be NULL) gets why it failed, if it did. */
 gint

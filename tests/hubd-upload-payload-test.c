@@ -1,11 +1,14 @@
 /* hubd-upload-payload-test.c: the pieces of an upload that need no Hub — the
  * streamed NDJSON commit body (byte for byte what a buffered encoder gives,
- * across base64 chunk edges), file-range streams, and the folder patterns */
+ * across base64 chunk edges), file-range and storage-object streams, and the
+ * folder patterns */
 #define G_LOG_DOMAIN "HubdUploadTest"
 
 #include <glib/gstdio.h>
 
 #include "hubd-commit.h"
+#include "hubd-error.h"
+#include "hubd-storage-file.h"
 #include "hubd-test-common.h"
 #include "hubd-upload-stream.h"
 #include "hubd-upload.h"
@@ -117,6 +120,173 @@ test_stream_ranges(void)
 }
 
 static void
+on_async_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	*(GAsyncResult **)user_data = g_object_ref(result);
+}
+
+static GAsyncResult *
+wait_result(GAsyncResult **slot)
+{
+	while (*slot == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	return *slot;
+}
+
+static HubdStorage *
+storage_with_object(const gchar *dir, const gchar *key, const guint8 *data, gsize len)
+{
+	g_autofree gchar *url = g_filename_to_uri(dir, NULL, NULL);
+	g_autoptr(GError) error = NULL;
+	HubdStorage *storage = hubd_storage_new("bucket", url, NULL, NULL, &error);
+	g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data(data, (gssize)len, NULL);
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+
+	g_assert_no_error(error);
+	hubd_storage_put_async(storage, key, in, (gint64)len, NULL, on_async_done, &result);
+	object = hubd_storage_put_finish(storage, wait_result(&result), &error);
+	g_assert_no_error(error);
+	return storage;
+}
+
+/* A storage object as a piece of an upload body: its range and its base64
+ * read through the backend, byte for byte, both when the stream is read on
+ * the storage's thread and from a worker thread while its loop runs (the
+ * daemon's case: libsoup reads request bodies with read_async). */
+static void
+test_stream_storage_object(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 3 * 1024 * 1024 + 7;
+	g_autofree guint8 *data = g_malloc(size);
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(HubdUploadSource) source = NULL;
+	g_autoptr(HubdUploadStream) sync_stream = NULL;
+	g_autoptr(HubdUploadStream) async_stream = NULL;
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(GBytes) got = NULL;
+	g_autoptr(GBytes) got_async = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *b64 = NULL;
+	gint64 counter = 0;
+	gsize len = 0;
+	const guint8 *p;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8)(i * 131 + 3);
+	storage = storage_with_object(dir, "in/weights.bin", data, size);
+	source = hubd_upload_source_new_storage(storage, "in/weights.bin");
+	g_assert_cmpstr(hubd_upload_source_describe(source), ==, "bucket/in/weights.bin");
+
+	sync_stream = hubd_upload_stream_new(&counter);
+	hubd_upload_stream_add_string(sync_stream, "<");
+	hubd_upload_stream_add_source_range(sync_stream, source, 1000, 2 * 1024 * 1024, NULL);
+	hubd_upload_stream_add_string(sync_stream, ">");
+	got = read_all(G_INPUT_STREAM(sync_stream));
+	p = g_bytes_get_data(got, &len);
+	g_assert_cmpuint(len, ==, 2 * 1024 * 1024 + 2);
+	g_assert_cmpint(p[0], ==, '<');
+	g_assert_cmpmem(p + 1, len - 2, data + 1000, 2 * 1024 * 1024);
+	g_assert_cmpint(p[len - 1], ==, '>');
+	g_assert_cmpint(counter, ==, 2 * 1024 * 1024);
+
+	async_stream = hubd_upload_stream_new(NULL);
+	hubd_upload_stream_add_source_base64(async_stream, source, size, NULL);
+	g_output_stream_splice_async(out,
+				     G_INPUT_STREAM(async_stream),
+				     G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+				     G_PRIORITY_DEFAULT,
+				     NULL,
+				     on_async_done,
+				     &result);
+	g_assert_cmpint(g_output_stream_splice_finish(out, wait_result(&result), &error),
+			==,
+			(gssize)HUBD_BASE64_LEN(size));
+	g_assert_no_error(error);
+	got_async = g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
+	b64 = g_base64_encode(data, size);
+	p = g_bytes_get_data(got_async, &len);
+	g_assert_cmpmem(p, len, b64, strlen(b64));
+	hubd_test_rm_rf(dir);
+}
+
+/* Hashing a storage object on a streamed read gives what hashing the same
+ * bytes in a local file gives; a size that is not the object's is an error,
+ * not a hash of something else. */
+static void
+test_hash_storage_object(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	const gsize size = 5 * 1024 * 1024 + 11; /* more than one hash chunk */
+	g_autofree guint8 *data = g_malloc(size);
+	g_autofree gchar *path = NULL;
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(HubdUploadSource) source = NULL;
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(GAsyncResult) wrong_result = NULL;
+	g_autoptr(GError) error = NULL;
+	HubdFileHash local;
+	HubdFileHash streamed;
+	const HubdHashFlags flags = HUBD_HASH_SHA256 | HUBD_HASH_GIT_SHA1;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8)g_random_int();
+	path = write_tmp(dir, "local.bin", data, size);
+	g_assert_true(hubd_hash_file(path, flags, NULL, NULL, NULL, &local, &error));
+	g_assert_no_error(error);
+	storage = storage_with_object(dir, "blobs/a.bin", data, size);
+	source = hubd_upload_source_new_storage(storage, "blobs/a.bin");
+	hubd_upload_source_hash_async(source,
+				      size,
+				      flags,
+				      NULL,
+				      NULL,
+				      NULL,
+				      on_async_done,
+				      &result);
+	g_assert_true(hubd_upload_source_hash_finish(wait_result(&result), &streamed, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(streamed.size, ==, size);
+	g_assert_cmpstr(streamed.sha256, ==, local.sha256);
+	g_assert_cmpstr(streamed.git_sha1, ==, local.git_sha1);
+	g_assert_cmpmem(streamed.sample, streamed.sample_len, local.sample, local.sample_len);
+
+	hubd_upload_source_hash_async(source,
+				      size + 1,
+				      flags,
+				      NULL,
+				      NULL,
+				      NULL,
+				      on_async_done,
+				      &wrong_result);
+	g_assert_false(
+		hubd_upload_source_hash_finish(wait_result(&wrong_result), &streamed, &error));
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "blobs/a.bin"));
+	hubd_test_rm_rf(dir);
+}
+
+/* A key that is not there: the backend's NotFound reaches the reader. */
+static void
+test_stream_storage_missing(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
+	g_autoptr(HubdStorage) storage = storage_with_object(dir, "a", (const guint8 *)"x", 1);
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_storage(storage, "gone.bin");
+	g_autoptr(HubdUploadStream) stream = hubd_upload_stream_new(NULL);
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	g_autoptr(GError) error = NULL;
+
+	hubd_upload_stream_add_source_range(stream, source, 0, 10, NULL);
+	g_assert_cmpint(g_output_stream_splice(out, G_INPUT_STREAM(stream), 0, NULL, &error), <, 0);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
+	g_assert_nonnull(strstr(error->message, "gone.bin"));
+	hubd_test_rm_rf(dir);
+}
+
+static void
 test_stream_file_shrank(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("hubd-payload-XXXXXX", NULL);
@@ -217,9 +387,14 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	/* as the daemon does at start (hubd_daemon_ensure_builtins) */
+	g_type_ensure(HUBD_TYPE_STORAGE_FILE);
 	g_test_add_func("/upload-payload/ndjson-lines", test_payload_lines);
 	g_test_add_func("/upload-payload/stream-ranges", test_stream_ranges);
 	g_test_add_func("/upload-payload/stream-file-shrank", test_stream_file_shrank);
+	g_test_add_func("/upload-payload/stream-storage-object", test_stream_storage_object);
+	g_test_add_func("/upload-payload/stream-storage-missing", test_stream_storage_missing);
+	g_test_add_func("/upload-payload/hash-storage-object", test_hash_storage_object);
 	g_test_add_func("/upload-payload/stream-file-progress", test_stream_file_progress);
 	g_test_add_func("/upload-payload/stream-progress-dropped", test_stream_progress_dropped);
 	g_test_add_func("/upload-payload/patterns", test_patterns);

@@ -143,8 +143,20 @@ hubd_hash_check_cancelled(GCancellable *cancellable, GError **error)
 	return FALSE;
 }
 
-gboolean
-hubd_hash_file(const gchar *path,
+/* reads up to `count` bytes; 0 only at the end; -1 with `error` set */
+typedef gssize (*HubdHashReadFunc)(gpointer reader,
+				   guint8 *buf,
+				   gsize count,
+				   GCancellable *cancellable,
+				   GError **error);
+
+/* The one hashing loop, over whatever reads the bytes: `size` is what the
+ * reader must give exactly (more or less is "changed"). */
+static gboolean
+hubd_hash_read(HubdHashReadFunc read_fn,
+	       gpointer reader,
+	       const gchar *name,
+	       guint64 size,
 	       HubdHashFlags flags,
 	       HubdHashProgressFunc progress,
 	       gpointer progress_data,
@@ -157,8 +169,107 @@ hubd_hash_file(const gchar *path,
 	g_autofree guint8 *buf = NULL;
 	guint64 total = 0;
 	gsize buf_size;
+
+	sha256_init(&sha256);
+	/* git hashes the header with the size first, so the size must not move */
+	if (flags & HUBD_HASH_GIT_SHA1)
+		git_sha1 = hubd_git_sha1_new(size);
+
+	/* small files (most of a repo) get a small buffer; one byte more than
+	 * the size lets a file that grew show up in the first read */
+	buf_size = (gsize)MIN((guint64)HUBD_HASH_CHUNK, size + 1);
+	buf = g_malloc(buf_size);
+	for (;;) {
+		gsize filled = 0;
+
+		if (!hubd_hash_check_cancelled(cancellable, error))
+			return FALSE;
+		/* fill the whole buffer: short reads only mean end-of-file here */
+		while (filled < buf_size) {
+			gssize n = read_fn(reader,
+					   buf + filled,
+					   buf_size - filled,
+					   cancellable,
+					   error);
+			if (n < 0)
+				return FALSE;
+			if (n == 0)
+				break;
+			filled += (gsize)n;
+		}
+		if (filled == 0)
+			break;
+		if (total + filled > size)
+			return hubd_hash_set_changed_error(error, name);
+		if (total < sizeof(out->sample)) {
+			gsize take = MIN(filled, sizeof(out->sample) - (gsize)total);
+			memcpy(out->sample + total, buf, take);
+			out->sample_len += take;
+		}
+		if (flags & HUBD_HASH_SHA256)
+			sha256_update(&sha256, filled, buf);
+		if (git_sha1 != NULL)
+			hubd_git_sha1_update(git_sha1, buf, filled);
+		total += filled;
+		if (progress != NULL)
+			progress(filled, progress_data);
+		if (filled < buf_size)
+			break;
+	}
+	if (total != size)
+		return hubd_hash_set_changed_error(error, name);
+
+	out->size = total;
+	if (flags & HUBD_HASH_SHA256) {
+		guint8 digest[SHA256_DIGEST_SIZE];
+		sha256_digest(&sha256, sizeof(digest), digest);
+		hubd_hash_to_hex(digest, sizeof(digest), out->sha256);
+	}
+	if (git_sha1 != NULL) {
+		g_autofree gchar *hex = hubd_git_sha1_finish_hex(git_sha1);
+		memcpy(out->git_sha1, hex, sizeof(out->git_sha1));
+	}
+	return TRUE;
+}
+
+typedef struct {
+	gint fd;
+	const gchar *path;
+} FdReader;
+
+static gssize
+hubd_hash_read_fd(gpointer reader,
+		  guint8 *buf,
+		  gsize count,
+		  GCancellable *cancellable,
+		  GError **error)
+{
+	FdReader *r = reader;
+
+	for (;;) {
+		gssize n = read(r->fd, buf, count);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR) {
+			hubd_hash_set_errno_error(error, r->path, errno);
+			return -1;
+		}
+	}
+}
+
+gboolean
+hubd_hash_file(const gchar *path,
+	       HubdHashFlags flags,
+	       HubdHashProgressFunc progress,
+	       gpointer progress_data,
+	       GCancellable *cancellable,
+	       HubdFileHash *out,
+	       GError **error)
+{
 	struct stat st;
 	struct stat st_after;
+	FdReader reader;
 	gint fd;
 	gboolean ok = FALSE;
 
@@ -188,71 +299,23 @@ hubd_hash_file(const gchar *path,
 	/* a hint for bigger read-ahead; failure is harmless */
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-
-	sha256_init(&sha256);
-	/* git hashes the header with the size first, so the size must not move */
-	if (flags & HUBD_HASH_GIT_SHA1)
-		git_sha1 = hubd_git_sha1_new((guint64)st.st_size);
-
-	/* small files (most of a repo) get a small buffer; one byte more than
-	 * the size lets a file that grew show up in the first read */
-	buf_size = (gsize)MIN((guint64)HUBD_HASH_CHUNK, (guint64)st.st_size + 1);
-	buf = g_malloc(buf_size);
-	for (;;) {
-		gsize filled = 0;
-
-		if (!hubd_hash_check_cancelled(cancellable, error))
-			goto out;
-		/* fill the whole buffer: short reads only mean end-of-file here */
-		while (filled < buf_size) {
-			gssize n = read(fd, buf + filled, buf_size - filled);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				hubd_hash_set_errno_error(error, path, errno);
-				goto out;
-			}
-			if (n == 0)
-				break;
-			filled += (gsize)n;
-		}
-		if (filled == 0)
-			break;
-		if (total + filled > (guint64)st.st_size) {
-			hubd_hash_set_changed_error(error, path);
-			goto out;
-		}
-		if (total < sizeof(out->sample)) {
-			gsize take = MIN(filled, sizeof(out->sample) - (gsize)total);
-			memcpy(out->sample + total, buf, take);
-			out->sample_len += take;
-		}
-		if (flags & HUBD_HASH_SHA256)
-			sha256_update(&sha256, filled, buf);
-		if (git_sha1 != NULL)
-			hubd_git_sha1_update(git_sha1, buf, filled);
-		total += filled;
-		if (progress != NULL)
-			progress(filled, progress_data);
-		if (filled < buf_size)
-			break;
-	}
+	reader.fd = fd;
+	reader.path = path;
+	if (!hubd_hash_read(hubd_hash_read_fd,
+			    &reader,
+			    path,
+			    (guint64)st.st_size,
+			    flags,
+			    progress,
+			    progress_data,
+			    cancellable,
+			    out,
+			    error))
+		goto out;
 	/* a writer appending after our last read shows in the size only */
-	if (total != (guint64)st.st_size || fstat(fd, &st_after) != 0 ||
-	    st_after.st_size != st.st_size) {
+	if (fstat(fd, &st_after) != 0 || st_after.st_size != st.st_size) {
 		hubd_hash_set_changed_error(error, path);
 		goto out;
-	}
-
-	out->size = total;
-	if (flags & HUBD_HASH_SHA256) {
-		guint8 digest[SHA256_DIGEST_SIZE];
-		sha256_digest(&sha256, sizeof(digest), digest);
-		hubd_hash_to_hex(digest, sizeof(digest), out->sha256);
-	}
-	if (git_sha1 != NULL) {
-		g_autofree gchar *hex = hubd_git_sha1_finish_hex(git_sha1);
-		memcpy(out->git_sha1, hex, sizeof(out->git_sha1));
 	}
 	ok = TRUE;
 out:
@@ -262,6 +325,47 @@ out:
 		memset(out, 0, sizeof(*out));
 	}
 	return ok;
+}
+
+static gssize
+hubd_hash_read_stream(gpointer reader,
+		      guint8 *buf,
+		      gsize count,
+		      GCancellable *cancellable,
+		      GError **error)
+{
+	return g_input_stream_read(G_INPUT_STREAM(reader), buf, count, cancellable, error);
+}
+
+gboolean
+hubd_hash_stream(GInputStream *stream,
+		 const gchar *name,
+		 guint64 size,
+		 HubdHashFlags flags,
+		 HubdHashProgressFunc progress,
+		 gpointer progress_data,
+		 GCancellable *cancellable,
+		 HubdFileHash *out,
+		 GError **error)
+{
+	g_return_val_if_fail(G_IS_INPUT_STREAM(stream), FALSE);
+	g_return_val_if_fail(out != NULL, FALSE);
+
+	memset(out, 0, sizeof(*out));
+	if (!hubd_hash_read(hubd_hash_read_stream,
+			    stream,
+			    name,
+			    size,
+			    flags,
+			    progress,
+			    progress_data,
+			    cancellable,
+			    out,
+			    error)) {
+		memset(out, 0, sizeof(*out));
+		return FALSE;
+	}
+	return TRUE;
 }
 
 typedef struct {

@@ -1,5 +1,5 @@
 /* hubd-hash.h: SHA-256 (nettle, SHA-NI where the CPU has it) and git blob
- * SHA-1 of local files, one read per file, in worker threads */
+ * SHA-1 of local files and streams, one read per file, in worker threads */
 #pragma once
 
 #include <gio/gio.h>
@@ -44,6 +44,19 @@ hubd_hash_file(const gchar *path,
 	       GCancellable *cancellable,
 	       HubdFileHash *out,
 	       GError **error);
+
+/* The same over `stream` (blocking reads, for worker threads), which must
+ * give exactly `size` bytes; `name` is for messages. */
+gboolean
+hubd_hash_stream(GInputStream *stream,
+		 const gchar *name,
+		 guint64 size,
+		 HubdHashFlags flags,
+		 HubdHashProgressFunc progress,
+		 gpointer progress_data,
+		 GCancellable *cancellable,
+		 HubdFileHash *out,
+		 GError **error);
 
 /* Incremental SHA-256 for streams (downloads hash while they write). */
 typedef struct _HubdSha256 HubdSha256;

@@ -43,10 +43,12 @@ typedef struct {
 	gchar *commit;
 	gchar *root; /* the snapshot folder */
 	GStrv files;
-	GPtrArray *entries; /* Entry */
-	guint next;
-	GPtrArray *put_keys; /* the blobs this run put: removed if it fails */
-	GError *error;       /* the failure, while the cleanup runs */
+	GPtrArray *entries;    /* Entry */
+	guint next;            /* the next entry to start */
+	guint running;         /* blob copies in flight */
+	GHashTable *in_flight; /* their etags: one copy per blob at a time */
+	GPtrArray *put_keys;   /* the blobs this run put: removed if it fails */
+	GError *error;         /* the failure, while the cleanup runs */
 	guint uploaded;
 	guint skipped;
 	guint64 bytes_uploaded;
@@ -78,6 +80,7 @@ mirror_free(Mirror *m)
 	g_free(m->root);
 	g_strfreev(m->files);
 	g_clear_pointer(&m->entries, g_ptr_array_unref);
+	g_clear_pointer(&m->in_flight, g_hash_table_unref);
 	g_ptr_array_unref(m->put_keys);
 	g_clear_error(&m->error);
 	g_free(m);
@@ -265,98 +268,138 @@ put_tree(Mirror *m)
 
 /* ---- the blobs, one after another (a big one goes up in parallel parts) ---- */
 
+/* Blob copies run up to MIRROR_PARALLEL at once (each a head, then maybe a
+ * put); the first failure stops new ones, and the cleanup waits for the
+ * others to end. */
+#define MIRROR_PARALLEL 4
+
+typedef struct {
+	Mirror *m;
+	Entry *e;
+} BlobCopy;
+
 static void
-mirror_next(Mirror *m);
+mirror_pump(Mirror *m);
+
+/* one copy ended: `error` (taken) its failure, or NULL */
+static void
+blob_done(BlobCopy *c, GError *error)
+{
+	Mirror *m = c->m;
+
+	g_hash_table_remove(m->in_flight, c->e->etag);
+	g_free(c);
+	m->running--;
+	if (error != NULL) {
+		if (m->error == NULL)
+			m->error = error;
+		else
+			g_error_free(error);
+	}
+	mirror_pump(m);
+}
+
+static void
+blob_counted(BlobCopy *c)
+{
+	hubd_job_add_bytes(c->m->job, (gint64)c->e->size);
+	hubd_job_add_files(c->m->job, 1);
+}
 
 static void
 blob_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Mirror *m = user_data;
-	Entry *e = g_ptr_array_index(m->entries, m->next);
+	BlobCopy *c = user_data;
 	GError *error = NULL;
 	g_autoptr(HubdStorageObject) object =
 		hubd_storage_put_finish(HUBD_STORAGE(source), res, &error);
 
-	if (object == NULL) {
-		mirror_fail(m, error);
-		return;
+	if (object != NULL) {
+		g_ptr_array_add(c->m->put_keys, g_strdup(hubd_storage_object_get_key(object)));
+		c->m->uploaded++;
+		c->m->bytes_uploaded += c->e->size;
+		blob_counted(c);
 	}
-	g_ptr_array_add(m->put_keys, g_strdup(hubd_storage_object_get_key(object)));
-	m->uploaded++;
-	m->bytes_uploaded += e->size;
-	hubd_job_add_bytes(m->job, (gint64)e->size);
-	hubd_job_add_files(m->job, 1);
-	m->next++;
-	mirror_next(m);
+	blob_done(c, error);
 }
 
 static void
 blob_opened_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Mirror *m = user_data;
-	Entry *e = g_ptr_array_index(m->entries, m->next);
+	BlobCopy *c = user_data;
 	GError *error = NULL;
 	g_autoptr(GFileInputStream) stream = g_file_read_finish(G_FILE(source), res, &error);
 	g_autofree gchar *rest = NULL;
 	g_autofree gchar *key = NULL;
 
 	if (stream == NULL) {
-		mirror_fail(m, error);
+		blob_done(c, error);
 		return;
 	}
-	rest = g_strconcat("blobs/", e->etag, NULL);
-	key = repo_key(m, rest);
-	hubd_storage_put_async(m->storage,
+	rest = g_strconcat("blobs/", c->e->etag, NULL);
+	key = repo_key(c->m, rest);
+	hubd_storage_put_async(c->m->storage,
 			       key,
 			       G_INPUT_STREAM(stream),
-			       (gint64)e->size,
-			       mirror_cancellable(m),
+			       (gint64)c->e->size,
+			       mirror_cancellable(c->m),
 			       blob_put_cb,
-			       m);
+			       c);
 }
 
 static void
 blob_head_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	Mirror *m = user_data;
-	Entry *e = g_ptr_array_index(m->entries, m->next);
+	BlobCopy *c = user_data;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubdStorageObject) object =
 		hubd_storage_head_finish(HUBD_STORAGE(source), res, &error);
 	g_autoptr(GFile) file = NULL;
 
 	if (object == NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
-		mirror_fail(m, g_steal_pointer(&error));
+		blob_done(c, g_steal_pointer(&error));
 		return;
 	}
 	/* the key names the content: a blob of the right size is that blob */
-	if (object != NULL && hubd_storage_object_get_size(object) == e->size) {
-		m->skipped++;
-		hubd_job_add_bytes(m->job, (gint64)e->size);
-		hubd_job_add_files(m->job, 1);
-		m->next++;
-		mirror_next(m);
+	if (object != NULL && hubd_storage_object_get_size(object) == c->e->size) {
+		c->m->skipped++;
+		blob_counted(c);
+		blob_done(c, NULL);
 		return;
 	}
-	file = g_file_new_for_path(e->blob);
-	g_file_read_async(file, G_PRIORITY_DEFAULT, mirror_cancellable(m), blob_opened_cb, m);
+	file = g_file_new_for_path(c->e->blob);
+	g_file_read_async(file, G_PRIORITY_DEFAULT, mirror_cancellable(c->m), blob_opened_cb, c);
 }
 
+/* starts copies while there is room, in order; an entry whose blob is being
+ * copied already waits for that copy (which it then skips) */
 static void
-mirror_next(Mirror *m)
+mirror_pump(Mirror *m)
 {
-	Entry *e;
-	g_autofree gchar *rest = NULL;
-	g_autofree gchar *key = NULL;
+	while (m->error == NULL && m->running < MIRROR_PARALLEL && m->next < m->entries->len) {
+		Entry *e = g_ptr_array_index(m->entries, m->next);
+		BlobCopy *c;
+		g_autofree gchar *rest = NULL;
+		g_autofree gchar *key = NULL;
 
-	if (m->next == m->entries->len) {
-		put_tree(m);
-		return;
+		if (g_hash_table_contains(m->in_flight, e->etag))
+			break;
+		m->next++;
+		m->running++;
+		g_hash_table_add(m->in_flight, e->etag);
+		c = g_new0(BlobCopy, 1);
+		c->m = m;
+		c->e = e;
+		rest = g_strconcat("blobs/", e->etag, NULL);
+		key = repo_key(m, rest);
+		hubd_storage_head_async(m->storage, key, mirror_cancellable(m), blob_head_cb, c);
 	}
-	e = g_ptr_array_index(m->entries, m->next);
-	rest = g_strconcat("blobs/", e->etag, NULL);
-	key = repo_key(m, rest);
-	hubd_storage_head_async(m->storage, key, mirror_cancellable(m), blob_head_cb, m);
+	if (m->running > 0)
+		return;
+	if (m->error != NULL)
+		cleanup_next(m);
+	else if (m->next == m->entries->len)
+		put_tree(m);
 }
 
 /* ---- what the snapshot holds: each path's blob, found off the main loop ---- */
@@ -417,7 +460,7 @@ entries_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	 * bytes and files (all done), then the same again into the backend */
 	hubd_job_set_phase(m->job, "upload");
 	hubd_job_set_totals(m->job, hubd_job_get_bytes_done(m->job) + total, m->entries->len * 2);
-	mirror_next(m);
+	mirror_pump(m);
 }
 
 static void
@@ -511,6 +554,7 @@ hubd_storage_mirror_job_start(HubdService *service,
 	m = g_new0(Mirror, 1);
 	m->service = g_object_ref(service);
 	m->put_keys = g_ptr_array_new_with_free_func(g_free);
+	m->in_flight = g_hash_table_new(g_str_hash, g_str_equal);
 	m->storage = g_steal_pointer(&storage);
 	m->type = g_strdup(repo_type);
 	m->repo_id = g_strdup(repo_id);

@@ -14,6 +14,7 @@
 #include "hubd-error.h"
 #include "hubd-storage-admin.h"
 #include "hubd-storage-mirror-job.h"
+#include "hubd-storage-publish-job.h"
 #include "hubd-storage.h"
 
 #define PROBE_SIZE   4096
@@ -298,6 +299,28 @@ handle_mirror(HubdDbusStorage *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+handle_publish(HubdDbusStorage *skeleton,
+	       GDBusMethodInvocation *invocation,
+	       const gchar *backend,
+	       const gchar *key_or_prefix,
+	       const gchar *repo_type,
+	       const gchar *repo_id,
+	       const gchar *path_in_repo,
+	       GVariant *options,
+	       gpointer user_data)
+{
+	hubd_storage_publish_job_start(HUBD_SERVICE(user_data),
+				       invocation,
+				       backend,
+				       key_or_prefix,
+				       repo_type,
+				       repo_id,
+				       path_in_repo,
+				       options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ---- the service ---- */
 
 static GDBusInterfaceSkeleton *
@@ -312,6 +335,7 @@ hubd_storage_service_create_skeleton(HubdService *service)
 	g_signal_connect(skeleton, "handle-test-backend", G_CALLBACK(handle_test_backend), service);
 	g_signal_connect(skeleton, "handle-add-backend", G_CALLBACK(handle_add_backend), service);
 	g_signal_connect(skeleton, "handle-mirror", G_CALLBACK(handle_mirror), service);
+	g_signal_connect(skeleton, "handle-publish", G_CALLBACK(handle_publish), service);
 	g_signal_connect(skeleton,
 			 "handle-remove-backend",
 			 G_CALLBACK(handle_remove_backend),

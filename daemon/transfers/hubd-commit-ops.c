@@ -25,6 +25,7 @@ static void
 hubd_commit_add_free(HubdCommitAdd *add)
 {
 	g_free(add->local_path);
+	g_clear_pointer(&add->source, hubd_upload_source_unref);
 	g_free(add->path);
 	g_clear_pointer(&add->progress, hubd_file_progress_unref);
 	g_free(add);
@@ -79,11 +80,14 @@ hubd_commit_ops_unref(HubdCommitOps *self)
 	g_atomic_rc_box_release_full(self, hubd_commit_ops_clear);
 }
 
-gboolean
-hubd_commit_ops_add_file(HubdCommitOps *self,
-			 const gchar *local_path,
-			 const gchar *path_in_repo,
-			 GError **error)
+/* `local_path` NULL: a storage object of `size` bytes */
+static gboolean
+hubd_commit_ops_add(HubdCommitOps *self,
+		    const gchar *local_path,
+		    HubdUploadSource *source,
+		    guint64 size,
+		    const gchar *path_in_repo,
+		    GError **error)
 {
 	g_autofree gchar *path = hubd_path_in_repo_normalize(path_in_repo, error);
 	HubdCommitAdd *add;
@@ -92,9 +96,32 @@ hubd_commit_ops_add_file(HubdCommitOps *self,
 		return FALSE;
 	add = g_new0(HubdCommitAdd, 1);
 	add->local_path = g_strdup(local_path);
+	add->source = hubd_upload_source_ref(source);
+	add->local_size = size;
 	add->path = g_steal_pointer(&path);
 	g_ptr_array_add(self->adds, add);
 	return TRUE;
+}
+
+gboolean
+hubd_commit_ops_add_file(HubdCommitOps *self,
+			 const gchar *local_path,
+			 const gchar *path_in_repo,
+			 GError **error)
+{
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_local(local_path);
+
+	return hubd_commit_ops_add(self, local_path, source, 0, path_in_repo, error);
+}
+
+gboolean
+hubd_commit_ops_add_source(HubdCommitOps *self,
+			   HubdUploadSource *source,
+			   guint64 size,
+			   const gchar *path_in_repo,
+			   GError **error)
+{
+	return hubd_commit_ops_add(self, NULL, source, size, path_in_repo, error);
 }
 
 static void
@@ -217,6 +244,54 @@ hubd_commit_ops_dup_default_summary(HubdCommitOps *self, gboolean from_folder)
 
 /* ---- local checks ---- */
 
+/* A storage object's checks, on reads of its own (the object is not kept
+ * anywhere): the token scan streams it (binary objects stop at the first
+ * chunk), a README.md is read whole, up to the LFS threshold. */
+static gboolean
+hubd_commit_ops_check_source(HubdCommitAdd *add,
+			     gboolean scan_policy,
+			     GBytes **readme,
+			     GCancellable *cancellable,
+			     GError **error)
+{
+	const gchar *name = hubd_upload_source_describe(add->source);
+	gboolean is_readme = g_strcmp0(add->path, "README.md") == 0;
+
+	if (scan_policy) {
+		g_autoptr(GInputStream) in = hubd_upload_source_open(add->source,
+								     0,
+								     add->local_size,
+								     cancellable,
+								     error);
+
+		if (in == NULL || !hubd_policy_scan_stream(in, name, add->path, cancellable, error))
+			return FALSE;
+	}
+	if (is_readme) {
+		g_autoptr(GInputStream) in = NULL;
+		g_autofree gchar *data = NULL;
+		gsize len = 0;
+
+		if (add->local_size > HUBD_POLICY_LFS_THRESHOLD) {
+			g_set_error(error,
+				    HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("%s is too large for a README.md"),
+				    name);
+			return FALSE;
+		}
+		in = hubd_upload_source_open(add->source, 0, add->local_size, cancellable, error);
+		if (in == NULL)
+			return FALSE;
+		data = g_malloc(add->local_size + 1);
+		if (!g_input_stream_read_all(in, data, add->local_size, &len, cancellable, error))
+			return FALSE;
+		g_clear_pointer(readme, g_bytes_unref);
+		*readme = g_bytes_new(data, len);
+	}
+	return TRUE;
+}
+
 gboolean
 hubd_commit_ops_check_local(HubdCommitOps *self,
 			    gboolean scan_policy,
@@ -231,6 +306,15 @@ hubd_commit_ops_check_local(HubdCommitOps *self,
 
 		GStatBuf st;
 
+		if (add->local_path == NULL) {
+			if (!hubd_commit_ops_check_source(add,
+							  scan_policy,
+							  &found,
+							  cancellable,
+							  error))
+				return FALSE;
+			continue;
+		}
 		if (g_stat(add->local_path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			g_set_error(error,
 				    HUBD_ERROR,
@@ -305,7 +389,7 @@ hubd_commit_ops_hashed_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	run->running--;
 	__atomic_sub_fetch(&hd->progress->active, 1, __ATOMIC_RELAXED);
 	hubd_file_progress_unref(hd->progress);
-	if (!hubd_hash_file_finish(res, &hd->add->hash, &error)) {
+	if (!hubd_upload_source_hash_finish(res, &hd->add->hash, &error)) {
 		if (run->error == NULL)
 			run->error = error;
 		else
@@ -346,13 +430,14 @@ hubd_commit_ops_hash_next(GTask *task)
 		hd->add->progress->active = 1;
 		hd->progress = hubd_file_progress_ref(hd->add->progress);
 		run->running++;
-		hubd_hash_file_async(hd->add->local_path,
-				     hubd_commit_ops_hash_flags(hd->add),
-				     hubd_commit_ops_hash_progress,
-				     hd,
-				     g_task_get_cancellable(task),
-				     hubd_commit_ops_hashed_cb,
-				     hd);
+		hubd_upload_source_hash_async(hd->add->source,
+					      hd->add->local_size,
+					      hubd_commit_ops_hash_flags(hd->add),
+					      hubd_commit_ops_hash_progress,
+					      hd,
+					      g_task_get_cancellable(task),
+					      hubd_commit_ops_hashed_cb,
+					      hd);
 	}
 	if (run->running == 0) {
 		if (run->error != NULL)
@@ -426,7 +511,7 @@ hubd_commit_ops_dup_lfs_objects(HubdCommitOps *self)
 		add->progress->total = add->hash.size;
 		if (!add->lfs || !g_hash_table_add(seen, add->hash.sha256))
 			continue;
-		obj.local_path = add->local_path; /* copied by hubd_lfs_upload_async */
+		obj.source = add->source; /* referenced by hubd_lfs_upload_async */
 		memcpy(obj.sha256, add->hash.sha256, sizeof(obj.sha256));
 		obj.size = add->hash.size;
 		obj.progress = add->progress; /* referenced by hubd_lfs_upload_async */
@@ -453,11 +538,11 @@ hubd_commit_ops_add_to_payload(HubdCommitOps *self, HubdCommitPayload *payload)
 						    add->hash.sha256,
 						    add->hash.size);
 		} else {
-			hubd_commit_payload_add_file(payload,
-						     add->path,
-						     add->local_path,
-						     add->hash.size,
-						     add->progress);
+			hubd_commit_payload_add_source(payload,
+						       add->path,
+						       add->source,
+						       add->hash.size,
+						       add->progress);
 		}
 	}
 }

@@ -12,9 +12,10 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	gchar *local_path;
-	gchar *path;        /* in the repo */
-	guint64 local_size; /* from stat, before hashing */
+	gchar *local_path;        /* NULL for a storage object */
+	HubdUploadSource *source; /* what is read: the local file, or an object */
+	gchar *path;              /* in the repo */
+	guint64 local_size;       /* from stat (or the storage listing), before hashing */
 	HubdFileHash hash;
 	gboolean lfs;    /* from preupload (and the policy's threshold) */
 	gboolean noop;   /* the Hub has this content at this path */
@@ -53,6 +54,13 @@ hubd_commit_ops_add_file(HubdCommitOps *self,
 			 const gchar *local_path,
 			 const gchar *path_in_repo,
 			 GError **error);
+/* A storage object of `size` bytes (as listed), read by streaming only. */
+gboolean
+hubd_commit_ops_add_source(HubdCommitOps *self,
+			   HubdUploadSource *source,
+			   guint64 size,
+			   const gchar *path_in_repo,
+			   GError **error);
 /* "dir/" names a folder, as `is_folder` does. */
 gboolean
 hubd_commit_ops_add_delete(HubdCommitOps *self,

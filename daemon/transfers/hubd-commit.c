@@ -9,8 +9,8 @@
 #include "hubd-upload-stream.h"
 
 typedef struct {
-	gchar *text;       /* JSON text, or NULL */
-	gchar *local_path; /* a file to base64-encode, or NULL */
+	gchar *text;              /* JSON text, or NULL */
+	HubdUploadSource *source; /* a file to base64-encode, or NULL */
 	guint64 size;
 	HubdFileProgress *progress; /* or NULL */
 } Piece;
@@ -24,7 +24,7 @@ static void
 piece_free(Piece *p)
 {
 	g_free(p->text);
-	g_free(p->local_path);
+	g_clear_pointer(&p->source, hubd_upload_source_unref);
 	g_clear_pointer(&p->progress, hubd_file_progress_unref);
 	g_free(p);
 }
@@ -111,13 +111,25 @@ hubd_commit_payload_add_file(HubdCommitPayload *self,
 			     guint64 size,
 			     HubdFileProgress *progress)
 {
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_local(local_path);
+
+	hubd_commit_payload_add_source(self, path, source, size, progress);
+}
+
+void
+hubd_commit_payload_add_source(HubdCommitPayload *self,
+			       const gchar *path,
+			       HubdUploadSource *source,
+			       guint64 size,
+			       HubdFileProgress *progress)
+{
 	g_autofree gchar *quoted = json_quote(path);
 	Piece *p = g_new0(Piece, 1);
 
 	hubd_commit_payload_add_text(
 		self,
 		g_strdup_printf("{\"key\":\"file\",\"value\":{\"path\":%s,\"content\":\"", quoted));
-	p->local_path = g_strdup(local_path);
+	p->source = hubd_upload_source_ref(source);
 	p->size = size;
 	if (progress != NULL)
 		p->progress = hubd_file_progress_ref(progress);
@@ -207,10 +219,10 @@ hubd_commit_payload_stream(HubdCommitPayload *self, gboolean counting, gint64 *c
 		if (p->text != NULL)
 			hubd_upload_stream_add_string(stream, p->text);
 		else
-			hubd_upload_stream_add_file_base64(stream,
-							   p->local_path,
-							   p->size,
-							   counting ? p->progress : NULL);
+			hubd_upload_stream_add_source_base64(stream,
+							     p->source,
+							     p->size,
+							     counting ? p->progress : NULL);
 	}
 	return stream;
 }

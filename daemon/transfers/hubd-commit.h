@@ -30,6 +30,13 @@ hubd_commit_payload_add_file(HubdCommitPayload *self,
 			     const gchar *local_path,
 			     guint64 size,
 			     HubdFileProgress *progress);
+/* the same from any source (a storage object) */
+void
+hubd_commit_payload_add_source(HubdCommitPayload *self,
+			       const gchar *path,
+			       HubdUploadSource *source,
+			       guint64 size,
+			       HubdFileProgress *progress);
 /* a regular file from memory (copies of regular files) */
 void
 hubd_commit_payload_add_file_bytes(HubdCommitPayload *self, const gchar *path, GBytes *content);

@@ -18,7 +18,7 @@ typedef struct _LfsRun LfsRun;
 typedef struct {
 	gchar *oid;
 	guint64 size;
-	gchar *path;
+	HubdUploadSource *source;
 	gchar *href;
 	gchar *verify_href;
 	guint64 chunk;    /* 0: basic */
@@ -73,7 +73,7 @@ obj_up_free(ObjUp *up)
 	obj_up_mark(up, FALSE);
 	g_clear_pointer(&up->progress, hubd_file_progress_unref);
 	g_free(up->oid);
-	g_free(up->path);
+	g_clear_pointer(&up->source, hubd_upload_source_unref);
 	g_free(up->href);
 	g_free(up->verify_href);
 	g_clear_pointer(&up->urls, g_ptr_array_unref);
@@ -92,6 +92,7 @@ lfs_run_free(LfsRun *run)
 	g_free(run->revision);
 	for (guint i = 0; i < run->n_objects; i++) {
 		g_free(run->objects[i].local_path);
+		g_clear_pointer(&run->objects[i].source, hubd_upload_source_unref);
 		g_clear_pointer(&run->objects[i].progress, hubd_file_progress_unref);
 	}
 	g_free(run->objects);
@@ -197,7 +198,7 @@ lfs_complete(GTask *task, ObjUp *up)
 /* ---- PUTs ---- */
 
 typedef struct {
-	gchar *path;
+	HubdUploadSource *source;
 	guint64 offset;
 	guint64 length;
 	gint64 *counter;
@@ -209,7 +210,7 @@ static void
 put_body_free(PutBody *body)
 {
 	g_clear_pointer(&body->progress, hubd_file_progress_unref);
-	g_free(body->path);
+	g_clear_pointer(&body->source, hubd_upload_source_unref);
 	g_clear_object(&body->last);
 	g_free(body);
 }
@@ -224,11 +225,11 @@ put_body_factory(gpointer user_data)
 		hubd_upload_stream_uncount(body->last);
 	g_clear_object(&body->last);
 	body->last = hubd_upload_stream_new(body->counter);
-	hubd_upload_stream_add_file_range(body->last,
-					  body->path,
-					  body->offset,
-					  body->length,
-					  body->progress);
+	hubd_upload_stream_add_source_range(body->last,
+					    body->source,
+					    body->offset,
+					    body->length,
+					    body->progress);
 	return G_INPUT_STREAM(g_object_ref(body->last));
 }
 
@@ -255,7 +256,7 @@ lfs_put_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					    HUBD_ERROR_SERVER,
 					    _("The upload of part %u of %s got no ETag"),
 					    pd->job.part,
-					    up->path);
+					    hubd_upload_source_describe(up->source));
 		else
 			g_ptr_array_index(up->etags, pd->job.part - 1) = g_strdup(etag);
 	}
@@ -279,7 +280,7 @@ lfs_start_put(GTask *task, PutJob *job)
 	const gchar *url = job->part == 0 ? up->href : g_ptr_array_index(up->urls, job->part - 1);
 	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("PUT", url);
 
-	body->path = g_strdup(up->path);
+	body->source = hubd_upload_source_ref(up->source);
 	body->counter = run->counter;
 	if (up->progress != NULL)
 		body->progress = hubd_file_progress_ref(up->progress);
@@ -334,7 +335,8 @@ lfs_take_object(GTask *task, HubdHubLfsAction *action, GError **error)
 	g_ptr_array_add(run->ups, up);
 	up->oid = g_strdup(src->sha256);
 	up->size = src->size;
-	up->path = g_strdup(src->local_path);
+	up->source = src->source != NULL ? hubd_upload_source_ref(src->source)
+					 : hubd_upload_source_new_local(src->local_path);
 	if (src->progress != NULL)
 		up->progress = hubd_file_progress_ref(src->progress);
 	up->href = g_strdup(action->upload_href);
@@ -453,6 +455,8 @@ lfs_run_task_new(HubdHubApi *api,
 	for (guint i = 0; i < n_objects; i++) {
 		run->objects[i] = objects[i];
 		run->objects[i].local_path = g_strdup(objects[i].local_path);
+		if (objects[i].source != NULL)
+			run->objects[i].source = hubd_upload_source_ref(objects[i].source);
 		if (objects[i].progress != NULL)
 			run->objects[i].progress = hubd_file_progress_ref(objects[i].progress);
 	}

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	gchar *local_path;
+	HubdUploadSource *source; /* read instead of local_path when set */
 	gchar sha256[65];
 	guint64 size;
 	/* may be NULL: counts the bytes sent (taken back when a PUT restarts),

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -181,31 +182,12 @@ hubd_policy_scan_buffer(const gchar *path_in_repo, const gchar *data, gsize len,
 	return TRUE;
 }
 
-/* fills `buf` unless the file ends first; -1 and errno on error */
-static gssize
-hubd_policy_read_full(gint fd, guchar *buf, gsize size)
-{
-	gsize filled = 0;
-
-	while (filled < size) {
-		gssize n = read(fd, buf + filled, size - filled);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		filled += (gsize)n;
-	}
-	return (gssize)filled;
-}
-
-static gboolean
-hubd_policy_scan_fd(gint fd,
-		    const gchar *local_path,
-		    const gchar *path_in_repo,
-		    GCancellable *cancellable,
-		    GError **error)
+gboolean
+hubd_policy_scan_stream(GInputStream *in,
+			const gchar *name,
+			const gchar *path_in_repo,
+			GCancellable *cancellable,
+			GError **error)
 {
 	/* carry (an unfinished line, or the window of a huge one) + a chunk */
 	g_autoptr(GByteArray) buf = g_byte_array_sized_new(2 * HUBD_POLICY_CHUNK);
@@ -215,7 +197,8 @@ hubd_policy_scan_fd(gint fd,
 	gsize from = 0; /* in buf: bytes before this were scanned already */
 
 	for (;;) {
-		gssize n;
+		gsize n = 0;
+		g_autoptr(GError) read_error = NULL;
 		gboolean eof;
 		gsize before;
 		HubdPolicyFind find;
@@ -228,22 +211,37 @@ hubd_policy_scan_fd(gint fd,
 					    _("Cancelled"));
 			return FALSE;
 		}
-		n = hubd_policy_read_full(fd, chunk, HUBD_POLICY_CHUNK);
-		if (n < 0) {
-			gint errsv = errno;
+		/* fills the chunk unless the stream ends first */
+		if (!g_input_stream_read_all(in,
+					     chunk,
+					     HUBD_POLICY_CHUNK,
+					     &n,
+					     cancellable,
+					     &read_error)) {
+			if (read_error->domain == HUBD_ERROR) {
+				g_propagate_error(error, g_steal_pointer(&read_error));
+				return FALSE;
+			}
+			if (g_error_matches(read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+				g_set_error_literal(error,
+						    HUBD_ERROR,
+						    HUBD_ERROR_CANCELLED,
+						    _("Cancelled"));
+				return FALSE;
+			}
 			g_set_error(error,
 				    HUBD_ERROR,
 				    HUBD_ERROR_INVALID_ARGUMENT,
 				    _("Cannot read “%s”: %s"),
-				    local_path,
-				    g_strerror(errsv));
+				    name,
+				    read_error->message);
 			return FALSE;
 		}
 		/* the chunk is at least 8 KiB, so the first one holds the probe */
-		if (first && memchr(chunk, '\0', MIN((gsize)n, HUBD_POLICY_BINARY_PROBE)) != NULL)
+		if (first && memchr(chunk, '\0', MIN(n, HUBD_POLICY_BINARY_PROBE)) != NULL)
 			return TRUE;
 		first = FALSE;
-		eof = (gsize)n < HUBD_POLICY_CHUNK;
+		eof = n < HUBD_POLICY_CHUNK;
 		g_byte_array_append(buf, chunk, (guint)n);
 
 		if (eof) {
@@ -281,8 +279,8 @@ hubd_policy_scan_file(const gchar *local_path,
 		      GCancellable *cancellable,
 		      GError **error)
 {
+	g_autoptr(GInputStream) in = NULL;
 	gint fd;
-	gboolean ok;
 
 	g_return_val_if_fail(local_path != NULL, FALSE);
 	g_return_val_if_fail(path_in_repo != NULL, FALSE);
@@ -301,9 +299,8 @@ hubd_policy_scan_file(const gchar *local_path,
 #ifdef POSIX_FADV_SEQUENTIAL
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	ok = hubd_policy_scan_fd(fd, local_path, path_in_repo, cancellable, error);
-	g_close(fd, NULL);
-	return ok;
+	in = g_unix_input_stream_new(fd, TRUE);
+	return hubd_policy_scan_stream(in, local_path, path_in_repo, cancellable, error);
 }
 
 static const gchar *

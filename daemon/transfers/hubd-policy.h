@@ -28,6 +28,15 @@ hubd_policy_scan_file(const gchar *local_path,
 		      GCancellable *cancellable,
 		      GError **error);
 
+/* The same over any stream (blocking reads, for worker threads); `name`
+ * names it in read errors. */
+gboolean
+hubd_policy_scan_stream(GInputStream *in,
+			const gchar *name,
+			const gchar *path_in_repo,
+			GCancellable *cancellable,
+			GError **error);
+
 /* The card rule: a model or dataset repo must end up with a README.md whose
  * front matter has a `license`. `readme` is the README.md that will be in
  * the repo after the commit (NULL when there will be none). Spaces pass.

@@ -1,5 +1,6 @@
 /* hubd-upload-stream.c: HubdUploadStream, a lazily read request body made of
- * memory, file ranges and base64-encoded files. GInputStream's default
+ * memory, ranges of sources (local files, storage objects) and base64-encoded
+ * sources. GInputStream's default
  * read_async runs read_fn in a worker thread (the stream is not pollable), so
  * the file reads here never block the main loop. */
 #define G_LOG_DOMAIN "HubdUpload"
@@ -9,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hubd-error.h"
+#include "hubd-upload-source.h"
 
 #define RAW_CHUNK (48 * 1024) /* a multiple of 3: base64 without padding */
 #define AHEAD     (1024 * 1024)
@@ -18,9 +20,9 @@ typedef enum { SEG_BYTES, SEG_RANGE, SEG_BASE64 } SegKind;
 typedef struct {
 	SegKind kind;
 	GBytes *bytes;
-	gchar *path;
+	HubdUploadSource *source;
 	guint64 offset;
-	guint64 length; /* raw bytes of the file to read */
+	guint64 length; /* raw bytes of the source to read */
 	HubdFileProgress *progress;
 	guint64 counted; /* bytes added to `progress` by this stream */
 } Segment;
@@ -49,7 +51,7 @@ static void
 segment_clear(Segment *seg)
 {
 	g_clear_pointer(&seg->bytes, g_bytes_unref);
-	g_clear_pointer(&seg->path, g_free);
+	g_clear_pointer(&seg->source, hubd_upload_source_unref);
 	g_clear_pointer(&seg->progress, hubd_file_progress_unref);
 }
 
@@ -103,20 +105,11 @@ hubd_upload_stream_open(HubdUploadStream *self,
 			GCancellable *cancellable,
 			GError **error)
 {
-	g_autoptr(GFile) file = NULL;
-	g_autoptr(GFileInputStream) in = NULL;
-
 	if (self->file != NULL)
 		return TRUE;
-	file = g_file_new_for_path(seg->path);
-	in = g_file_read(file, cancellable, error);
-	if (in == NULL)
-		return FALSE;
-	if (seg->offset > 0 &&
-	    !g_seekable_seek(G_SEEKABLE(in), (goffset)seg->offset, G_SEEK_SET, cancellable, error))
-		return FALSE;
-	self->file = G_INPUT_STREAM(g_steal_pointer(&in));
-	return TRUE;
+	self->file =
+		hubd_upload_source_open(seg->source, seg->offset, seg->length, cancellable, error);
+	return self->file != NULL;
 }
 
 /* reads up to `count` raw bytes of the current file segment; 0 only at its end */
@@ -147,7 +140,7 @@ hubd_upload_stream_read_raw(HubdUploadStream *self,
 			    HUBD_ERROR,
 			    HUBD_ERROR_INVALID_ARGUMENT,
 			    _("%s changed while it was being uploaded"),
-			    seg->path);
+			    hubd_upload_source_describe(seg->source));
 		return -1;
 	}
 	self->raw_pos += (guint64)n;
@@ -410,15 +403,15 @@ hubd_upload_stream_add_string(HubdUploadStream *self, const gchar *text)
 }
 
 void
-hubd_upload_stream_add_file_range(HubdUploadStream *self,
-				  const gchar *path,
-				  guint64 offset,
-				  guint64 length,
-				  HubdFileProgress *progress)
+hubd_upload_stream_add_source_range(HubdUploadStream *self,
+				    HubdUploadSource *source,
+				    guint64 offset,
+				    guint64 length,
+				    HubdFileProgress *progress)
 {
 	Segment seg = {SEG_RANGE,
 		       NULL,
-		       g_strdup(path),
+		       hubd_upload_source_ref(source),
 		       offset,
 		       length,
 		       progress != NULL ? hubd_file_progress_ref(progress) : NULL,
@@ -428,20 +421,43 @@ hubd_upload_stream_add_file_range(HubdUploadStream *self,
 }
 
 void
-hubd_upload_stream_add_file_base64(HubdUploadStream *self,
-				   const gchar *path,
-				   guint64 size,
-				   HubdFileProgress *progress)
+hubd_upload_stream_add_source_base64(HubdUploadStream *self,
+				     HubdUploadSource *source,
+				     guint64 size,
+				     HubdFileProgress *progress)
 {
 	Segment seg = {SEG_BASE64,
 		       NULL,
-		       g_strdup(path),
+		       hubd_upload_source_ref(source),
 		       0,
 		       size,
 		       progress != NULL ? hubd_file_progress_ref(progress) : NULL,
 		       0};
 
 	g_array_append_val(self->segments, seg);
+}
+
+void
+hubd_upload_stream_add_file_range(HubdUploadStream *self,
+				  const gchar *path,
+				  guint64 offset,
+				  guint64 length,
+				  HubdFileProgress *progress)
+{
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_local(path);
+
+	hubd_upload_stream_add_source_range(self, source, offset, length, progress);
+}
+
+void
+hubd_upload_stream_add_file_base64(HubdUploadStream *self,
+				   const gchar *path,
+				   guint64 size,
+				   HubdFileProgress *progress)
+{
+	g_autoptr(HubdUploadSource) source = hubd_upload_source_new_local(path);
+
+	hubd_upload_stream_add_source_base64(self, source, size, progress);
 }
 
 guint64

@@ -1,9 +1,12 @@
 /* hubd-upload-stream.h: HubdUploadStream, a request body made of pieces —
- * bytes in memory, a range of a local file, or a local file base64-encoded —
+ * bytes in memory, a range of a source (a local file or a storage object), or
+ * a source base64-encoded —
  * read lazily so memory does not grow with file size (LFS PUTs, NDJSON commits) */
 #pragma once
 
 #include <gio/gio.h>
+
+#include "hubd-upload-source.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +54,19 @@ hubd_upload_stream_add_file_base64(HubdUploadStream *self,
 				   const gchar *path,
 				   guint64 size,
 				   HubdFileProgress *progress);
+/* As the two above, from any source (a storage object: its bytes are read
+ * from the backend as the stream is, never copied to disk). */
+void
+hubd_upload_stream_add_source_range(HubdUploadStream *self,
+				    HubdUploadSource *source,
+				    guint64 offset,
+				    guint64 length,
+				    HubdFileProgress *progress);
+void
+hubd_upload_stream_add_source_base64(HubdUploadStream *self,
+				     HubdUploadSource *source,
+				     guint64 size,
+				     HubdFileProgress *progress);
 /* The exact number of bytes the stream will give. */
 guint64
 hubd_upload_stream_get_length(HubdUploadStream *self);

@@ -214,6 +214,16 @@ hubd_upload_add_file(HubdUpload *self,
 }
 
 gboolean
+hubd_upload_add_source(HubdUpload *self,
+		       HubdUploadSource *source,
+		       guint64 size,
+		       const gchar *path_in_repo,
+		       GError **error)
+{
+	return hubd_commit_ops_add_source(self->ops, source, size, path_in_repo, error);
+}
+
+gboolean
 hubd_upload_add_delete(HubdUpload *self,
 		       const gchar *path_in_repo,
 		       gboolean is_folder,

@@ -6,6 +6,7 @@
 
 #include "hubd-job.h"
 #include "hubd-repo-id.h"
+#include "hubd-upload-source.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,15 @@ hubd_upload_add_file(HubdUpload *self,
 		     const gchar *local_path,
 		     const gchar *path_in_repo,
 		     GError **error);
+/* A storage object of `size` bytes (as listed): hashed on a first streamed
+ * read, then streamed again into the LFS upload or the commit; never copied
+ * to disk (Storage.Publish). */
+gboolean
+hubd_upload_add_source(HubdUpload *self,
+		       HubdUploadSource *source,
+		       guint64 size,
+		       const gchar *path_in_repo,
+		       GError **error);
 gboolean
 hubd_upload_add_delete(HubdUpload *self,
 		       const gchar *path_in_repo,
