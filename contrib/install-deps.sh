@@ -10,6 +10,8 @@ packages=(
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev
   libsecret-1-dev libsecret-tools libyaml-dev nettle-dev gettext
+  # TLS for libsoup, and the desktop's proxy settings (org.gnome.system.proxy)
+  glib-networking gsettings-desktop-schemas
   # dbus-run-session is in dbus-daemon, gdbus in libglib2.0-bin; setpriv in util-linux
   dbus dbus-daemon dbus-bin gnome-keyring util-linux procps
   # gcc's ASan/UBSan runtimes come with gcc; clang + compiler-rt for the fuzz targets

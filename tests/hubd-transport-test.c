@@ -49,7 +49,7 @@ run(const gchar *const *argv)
 		g_error("%s failed: %s", argv[0], err);
 }
 
-/* A CA and a certificate for 127.0.0.1, hub.localhost and cdn.localhost. */
+/* A CA and a certificate for the Hub (127.0.0.1) and the CDN (localhost). */
 static void
 make_certs(TFixture *t)
 {
@@ -108,7 +108,7 @@ make_certs(TFixture *t)
 				    NULL};
 
 	hubd_test_write_file(ext,
-			     "subjectAltName=IP:127.0.0.1,DNS:hub.localhost,DNS:cdn.localhost\n"
+			     "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
 			     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
 	run(ca_argv);
 	run(csr_argv);
@@ -171,7 +171,10 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 		"daemon off; worker_processes 1; pid %s/nginx.pid; error_log %s/error.log;\n"
 		"events { worker_connections 256; }\n"
 		"http {\n"
-		"  log_format t '$server_port $request_method $uri $server_protocol $status';\n"
+		/* whether a request carried a token, never the token itself */
+		"  map $http_authorization $auth { '' noauth; default auth; }\n"
+		"  log_format t '$server_port $request_method $uri $server_protocol $status "
+		"$auth';\n"
 		"  access_log %s/access.log t;\n"
 		"  client_body_temp_path %s/tmp; proxy_temp_path %s/tmp;\n"
 		"  fastcgi_temp_path %s/tmp; uwsgi_temp_path %s/tmp; scgi_temp_path %s/tmp;\n"
@@ -275,7 +278,9 @@ t_setup(TFixture *t, gconstpointer data)
 	make_certs(t);
 	hp = g_strdup_printf("%u", hub_plain);
 	cp = g_strdup_printf("%u", cdn_plain);
-	public_cdn = g_strdup_printf("https://127.0.0.1:%u", t->cdn_port);
+	/* the CDN on a host name of its own, as cdn-lfs.hf.co is to huggingface.co:
+	 * "localhost" resolves everywhere, *.localhost not always */
+	public_cdn = g_strdup_printf("https://localhost:%u", t->cdn_port);
 	{
 		const gchar *args[] =
 			{"--port", hp, "--cdn-port", cp, "--public-cdn-url", public_cdn, NULL};
@@ -388,6 +393,30 @@ dir_file(TFixture *t, const gchar *name)
 	return read_file(path);
 }
 
+/* The token goes to the Hub and never to the CDN's host: every line nginx
+ * logged for the CDN's port says "noauth", and the Hub saw at least one
+ * request with the token. */
+static void
+assert_token_only_to_hub(TFixture *t, const gchar *log)
+{
+	g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+	g_autofree gchar *cdn = g_strdup_printf("%u ", t->cdn_port);
+	g_autofree gchar *hub = g_strdup_printf("%u ", t->hub_port);
+	guint cdn_lines = 0;
+	gboolean hub_auth = FALSE;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (g_str_has_prefix(lines[i], cdn)) {
+			cdn_lines++;
+			g_assert_true(g_str_has_suffix(lines[i], " noauth"));
+		} else if (g_str_has_prefix(lines[i], hub) && g_str_has_suffix(lines[i], " auth")) {
+			hub_auth = TRUE;
+		}
+	}
+	g_assert_cmpuint(cdn_lines, >, 0);
+	g_assert_true(hub_auth);
+}
+
 /* [hub] ca-file trusts the private CA: a regular file from the Hub, an LFS
  * file from the CDN (a redirect to its own origin) and a big one in
  * segments, over TLS and HTTP/2. */
@@ -417,6 +446,7 @@ test_tls(TFixture *t, gconstpointer data)
 	/* libsoup negotiates HTTP/2 with nginx (ALPN) */
 	g_assert_nonnull(strstr(log, "HTTP/2.0 206"));
 	g_assert_nonnull(strstr(log, " HEAD /alice/dl/resolve/main/big.bin HTTP/2.0 302"));
+	assert_token_only_to_hub(t, log);
 }
 
 /* An LFS upload through nginx (REQUESTS_CA_BUNDLE trusting the CA): the Hub's batch answer points
@@ -468,6 +498,7 @@ test_upload(TFixture *t, gconstpointer data)
 	verify = g_strdup_printf("%u POST /_lfs/verify/", t->hub_port);
 	g_assert_nonnull(strstr(log, put));
 	g_assert_nonnull(strstr(log, verify));
+	assert_token_only_to_hub(t, log);
 	back = download(f, "main", "model.bin", "{'force': <true>}");
 	assert_ok(back);
 	path = result_string(back, "path");
@@ -515,9 +546,85 @@ test_proxy(TFixture *t, gconstpointer data)
 	assert_file(f, "sub/dir/weights.bin", f->weights);
 	log = dir_file(t, "tinyproxy.log");
 	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
-	cdn_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->cdn_port);
+	cdn_connect = g_strdup_printf("CONNECT localhost:%u", t->cdn_port);
 	g_assert_nonnull(strstr(log, hub_connect));
 	g_assert_nonnull(strstr(log, cdn_connect));
+}
+
+/* NO_PROXY names the CDN's host: the Hub is reached through the proxy, the
+ * CDN directly (nginx saw it, the proxy did not). */
+static void
+test_no_proxy(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *cert = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *access = NULL;
+	g_autofree gchar *hub_connect = NULL;
+	g_autofree gchar *cdn_get = NULL;
+
+	if (t->dir == NULL)
+		return;
+	proxy = g_strdup_printf("HTTPS_PROXY=http://127.0.0.1:%u", t->proxy_port);
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	{
+		/* a list, with spaces and a domain suffix, as users write it */
+		const gchar *env[] = {proxy, cert, "no_proxy=.example.org, localhost", NULL};
+		t_daemon(t, NULL, env);
+	}
+	assert_file(f, "sub/dir/weights.bin", f->weights);
+	log = dir_file(t, "tinyproxy.log");
+	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
+	g_assert_nonnull(strstr(log, hub_connect));
+	g_assert_null(strstr(log, "CONNECT localhost"));
+	access = dir_file(t, "access.log");
+	cdn_get = g_strdup_printf("%u GET /lfs/", t->cdn_port);
+	g_assert_nonnull(strstr(access, cdn_get));
+}
+
+/* Without proxy variables hubd follows the desktop's proxy settings through
+ * GIO: on GNOME, org.gnome.system.proxy (here in a keyfile GSettings
+ * backend), with its ignore-hosts. */
+static void
+test_desktop_proxy(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *xdg = NULL;
+	g_autofree gchar *settings_dir = NULL;
+	g_autofree gchar *keyfile = NULL;
+	g_autofree gchar *settings = NULL;
+	g_autofree gchar *cert = NULL;
+	g_autofree gchar *xdg_env = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *hub_connect = NULL;
+
+	if (t->dir == NULL)
+		return;
+	xdg = g_build_filename(t->dir, "xdg-config", NULL);
+	settings_dir = g_build_filename(xdg, "glib-2.0", "settings", NULL);
+	g_assert_cmpint(g_mkdir_with_parents(settings_dir, 0700), ==, 0);
+	keyfile = g_build_filename(settings_dir, "keyfile", NULL);
+	settings = g_strdup_printf("[system/proxy]\nmode='manual'\n"
+				   "ignore-hosts=['localhost']\n\n"
+				   "[system/proxy/https]\nhost='127.0.0.1'\nport=%u\n",
+				   t->proxy_port);
+	hubd_test_write_file(keyfile, settings);
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	xdg_env = g_strdup_printf("XDG_CONFIG_HOME=%s", xdg);
+	{
+		const gchar *env[] = {cert,
+				      xdg_env,
+				      "XDG_CURRENT_DESKTOP=GNOME",
+				      "GSETTINGS_BACKEND=keyfile",
+				      NULL};
+		t_daemon(t, NULL, env);
+	}
+	assert_file(f, "sub/dir/weights.bin", f->weights);
+	log = dir_file(t, "tinyproxy.log");
+	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
+	g_assert_nonnull(strstr(log, hub_connect));
+	g_assert_null(strstr(log, "CONNECT localhost"));
 }
 
 /* A proxy nobody listens on: the error names it. */
@@ -553,6 +660,8 @@ main(int argc, char **argv)
 	ADD("upload", test_upload);
 	ADD("untrusted-certificate", test_untrusted);
 	ADD("proxy", test_proxy);
+	ADD("no-proxy", test_no_proxy);
+	ADD("desktop-proxy", test_desktop_proxy);
 	ADD("proxy-unreachable", test_proxy_unreachable);
 	return g_test_run();
 }
