@@ -302,11 +302,11 @@ handle_mirror(HubdDbusStorage *skeleton,
 static gboolean
 handle_publish(HubdDbusStorage *skeleton,
 	       GDBusMethodInvocation *invocation,
-	       const gchar *backend,
-	       const gchar *key_or_prefix,
 	       const gchar *repo_type,
 	       const gchar *repo_id,
 	       const gchar *path_in_repo,
+	       const gchar *backend,
+	       const gchar *key_or_prefix,
 	       GVariant *options,
 	       gpointer user_data)
 {
