@@ -49,7 +49,7 @@ run(const gchar *const *argv)
 		g_error("%s failed: %s", argv[0], err);
 }
 
-/* A CA and a certificate for the Hub (127.0.0.1) and the CDN (localhost). */
+/* A CA and a certificate for the Hub (127.0.0.1) and the CDN (127.0.0.2). */
 static void
 make_certs(TFixture *t)
 {
@@ -108,7 +108,7 @@ make_certs(TFixture *t)
 				    NULL};
 
 	hubd_test_write_file(ext,
-			     "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+			     "subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n"
 			     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
 	run(ca_argv);
 	run(csr_argv);
@@ -136,24 +136,23 @@ spawn(const gchar *const *argv)
 	return pid;
 }
 
+/* `user_data`: "HOST:PORT" */
 static gboolean
 port_open(gpointer user_data)
 {
 	g_autoptr(GSocketClient) client = g_socket_client_new();
 	g_autoptr(GSocketConnection) c =
-		g_socket_client_connect_to_host(client,
-						"127.0.0.1",
-						(guint16)GPOINTER_TO_UINT(user_data),
-						NULL,
-						NULL);
+		g_socket_client_connect_to_host(client, user_data, 0, NULL, NULL);
 
 	return c != NULL;
 }
 
 static void
-wait_port(guint port)
+wait_port(const gchar *host, guint port)
 {
-	g_assert_true(hubd_test_wait_for(port_open, GUINT_TO_POINTER(port), 10000));
+	g_autofree gchar *where = g_strdup_printf("%s:%u", host, port);
+
+	g_assert_true(hubd_test_wait_for(port_open, where, 10000));
 }
 
 static void
@@ -184,7 +183,7 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 		"    location / { proxy_pass http://127.0.0.1:%u;\n"
 		"      proxy_set_header Host $http_host;\n"
 		"      proxy_set_header X-Forwarded-Proto $scheme; } }\n"
-		"  server { listen 127.0.0.1:%u ssl http2; %s\n"
+		"  server { listen 127.0.0.2:%u ssl http2; %s\n"
 		"    limit_rate 8m;\n"
 		"    location / { proxy_pass http://127.0.0.1:%u;\n"
 		"      proxy_set_header Host $http_host; } }\n"
@@ -210,8 +209,8 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 		g_chmod(tmp, 0777);
 	}
 	t->nginx = spawn(argv);
-	wait_port(t->hub_port);
-	wait_port(t->cdn_port);
+	wait_port("127.0.0.1", t->hub_port);
+	wait_port("127.0.0.2", t->cdn_port);
 }
 
 static void
@@ -227,7 +226,7 @@ start_proxy(TFixture *t)
 
 	hubd_test_write_file(conf, text);
 	t->proxy = spawn(argv);
-	wait_port(t->proxy_port);
+	wait_port("127.0.0.1", t->proxy_port);
 }
 
 static void
@@ -278,9 +277,10 @@ t_setup(TFixture *t, gconstpointer data)
 	make_certs(t);
 	hp = g_strdup_printf("%u", hub_plain);
 	cp = g_strdup_printf("%u", cdn_plain);
-	/* the CDN on a host name of its own, as cdn-lfs.hf.co is to huggingface.co:
-	 * "localhost" resolves everywhere, *.localhost not always */
-	public_cdn = g_strdup_printf("https://localhost:%u", t->cdn_port);
+	/* the CDN on a host of its own, as cdn-lfs.hf.co is to huggingface.co:
+	 * another loopback address (all of 127/8 is). Not "localhost": it may
+	 * resolve to ::1 first, where another test's server may hold the port */
+	public_cdn = g_strdup_printf("https://127.0.0.2:%u", t->cdn_port);
 	{
 		const gchar *args[] =
 			{"--port", hp, "--cdn-port", cp, "--public-cdn-url", public_cdn, NULL};
@@ -433,7 +433,10 @@ test_tls(TFixture *t, gconstpointer data)
 		return;
 	ca = g_strdup_printf("hub.ca-file=%s", t->ca);
 	{
-		const gchar *set[] = {ca, "downloads.parallel-min-size=1000000", NULL};
+		const gchar *set[] = {ca,
+				      "downloads.parallel-min-size=1000000",
+				      "downloads.one-stream-rate=0",
+				      NULL};
 		t_daemon(t, set, NULL);
 	}
 	big = commit_big(f, BIG_SIZE);
@@ -546,7 +549,7 @@ test_proxy(TFixture *t, gconstpointer data)
 	assert_file(f, "sub/dir/weights.bin", f->weights);
 	log = dir_file(t, "tinyproxy.log");
 	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
-	cdn_connect = g_strdup_printf("CONNECT localhost:%u", t->cdn_port);
+	cdn_connect = g_strdup_printf("CONNECT 127.0.0.2:%u", t->cdn_port);
 	g_assert_nonnull(strstr(log, hub_connect));
 	g_assert_nonnull(strstr(log, cdn_connect));
 }
@@ -570,14 +573,14 @@ test_no_proxy(TFixture *t, gconstpointer data)
 	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
 	{
 		/* a list, with spaces and a domain suffix, as users write it */
-		const gchar *env[] = {proxy, cert, "no_proxy=.example.org, localhost", NULL};
+		const gchar *env[] = {proxy, cert, "no_proxy=.example.org, 127.0.0.2", NULL};
 		t_daemon(t, NULL, env);
 	}
 	assert_file(f, "sub/dir/weights.bin", f->weights);
 	log = dir_file(t, "tinyproxy.log");
 	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
 	g_assert_nonnull(strstr(log, hub_connect));
-	g_assert_null(strstr(log, "CONNECT localhost"));
+	g_assert_null(strstr(log, "CONNECT 127.0.0.2"));
 	access = dir_file(t, "access.log");
 	cdn_get = g_strdup_printf("%u GET /lfs/", t->cdn_port);
 	g_assert_nonnull(strstr(access, cdn_get));
@@ -606,7 +609,7 @@ test_desktop_proxy(TFixture *t, gconstpointer data)
 	g_assert_cmpint(g_mkdir_with_parents(settings_dir, 0700), ==, 0);
 	keyfile = g_build_filename(settings_dir, "keyfile", NULL);
 	settings = g_strdup_printf("[system/proxy]\nmode='manual'\n"
-				   "ignore-hosts=['localhost']\n\n"
+				   "ignore-hosts=['127.0.0.2']\n\n"
 				   "[system/proxy/https]\nhost='127.0.0.1'\nport=%u\n",
 				   t->proxy_port);
 	hubd_test_write_file(keyfile, settings);
@@ -624,7 +627,7 @@ test_desktop_proxy(TFixture *t, gconstpointer data)
 	log = dir_file(t, "tinyproxy.log");
 	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
 	g_assert_nonnull(strstr(log, hub_connect));
-	g_assert_null(strstr(log, "CONNECT localhost"));
+	g_assert_null(strstr(log, "CONNECT 127.0.0.2"));
 }
 
 /* A proxy nobody listens on: the error names it. */
