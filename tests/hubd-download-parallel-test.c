@@ -4,7 +4,8 @@
  * local Hub's CDN served (its request log: ranges, bytes sent) shows that a
  * failed segment is fetched again alone, that a daemon killed mid-file
  * fetches only what its segment map lacks, that a server ignoring Range is
- * read as one stream, and that an expired CDN link is asked for again. */
+ * read as one stream, that an expired CDN link is asked for again, and that
+ * a first connection fast enough alone keeps the file to itself. */
 #define G_LOG_DOMAIN "HubdDownloadTest"
 
 #include "hubd-download-fixture.h"
@@ -19,6 +20,8 @@ parallel_setup(Fixture *f, gconstpointer data)
 			       "downloads.parallel-min-size=1000000",
 			       "--set",
 			       "downloads.connections-per-file=4",
+			       "--set",
+			       "downloads.one-stream-rate=0",
 			       NULL};
 
 	f->daemon_args = g_strdupv((GStrv)args);
@@ -33,6 +36,24 @@ parallel8_setup(Fixture *f, gconstpointer data)
 			       "downloads.parallel-min-size=1000000",
 			       "--set",
 			       "downloads.connections-per-file=8",
+			       "--set",
+			       "downloads.one-stream-rate=0",
+			       NULL};
+
+	f->daemon_args = g_strdupv((GStrv)args);
+	fixture_setup(f, data);
+}
+
+/* with the first connection measured: 1 MB/s is enough alone */
+static void
+measured_setup(Fixture *f, gconstpointer data)
+{
+	const gchar *args[] = {"--set",
+			       "downloads.parallel-min-size=1000000",
+			       "--set",
+			       "downloads.connections-per-file=4",
+			       "--set",
+			       "downloads.one-stream-rate=1000000",
 			       NULL};
 
 	f->daemon_args = g_strdupv((GStrv)args);
@@ -361,6 +382,59 @@ test_fair_share(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(gets->len, ==, 0);
 }
 
+/* A CDN faster than one-stream-rate on the first connection: that one
+ * ends its segment, then the rest comes as one open range on one
+ * connection, and no map is left behind. */
+static void
+test_one_stream(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = commit_big(f, BIG_SIZE);
+	g_autofree gchar *re = lfs_url_regex(big);
+	g_autoptr(GPtrArray) gets = NULL;
+	JsonObject *first;
+	JsonObject *rest;
+	guint64 start = 0, end = 0;
+
+	hubd_test_hub_clear_requests(f->hub);
+	download_big_ok(f, big);
+	gets = log_entries(f, "GET", re);
+	g_assert_cmpuint(gets->len, ==, 2);
+	g_ptr_array_sort(gets, cmp_start);
+	first = g_ptr_array_index(gets, 0);
+	rest = g_ptr_array_index(gets, 1);
+	g_assert_true(parse_range(first, &start, &end));
+	g_assert_cmpuint(start, ==, 0);
+	g_assert_cmpuint(end, <, BIG_SIZE);
+	g_assert_cmpuint(entry_int(first, "bytes_sent"), ==, end);
+	/* "bytes=END-": open, to the end of the file */
+	{
+		g_autofree gchar *open_range = g_strdup_printf("bytes=%" G_GUINT64_FORMAT "-", end);
+		g_assert_cmpstr(json_object_get_string_member(rest, "range"), ==, open_range);
+	}
+	g_assert_cmpuint(entry_int(rest, "status"), ==, 206);
+	g_assert_cmpuint(entry_int(rest, "bytes_sent"), ==, BIG_SIZE - end);
+}
+
+/* The same setting with a CDN slower than it per connection (32 KiB every
+ * 50 ms): the first connection's rate sends the file over several. */
+static void
+test_slow_splits(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *big = commit_big(f, BIG_SIZE);
+	g_autofree gchar *re = lfs_url_regex(big);
+	g_autoptr(GPtrArray) gets = NULL;
+
+	hubd_test_hub_add_fault(
+		f->hub,
+		"{\"action\":\"slow\",\"path_regex\":\"^/lfs/\",\"chunk_size\":32768,"
+		"\"delay_ms\":50,\"times\":0}");
+	hubd_test_hub_clear_requests(f->hub);
+	download_big_ok(f, big);
+	gets = log_entries(f, "GET", re);
+	g_assert_cmpuint(gets->len, >, CONNS);
+	g_assert_cmpuint(bytes_sent(gets), ==, BIG_SIZE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -372,6 +446,18 @@ main(int argc, char **argv)
 	ADD("resume-after-kill", test_resume_after_kill);
 	ADD("no-range", test_no_range);
 	ADD("expired-link", test_expired_link);
+	g_test_add("/download/parallel/one-stream",
+		   Fixture,
+		   NULL,
+		   measured_setup,
+		   test_one_stream,
+		   fixture_teardown);
+	g_test_add("/download/parallel/slow-splits",
+		   Fixture,
+		   NULL,
+		   measured_setup,
+		   test_slow_splits,
+		   fixture_teardown);
 	g_test_add("/download/parallel/fair-share",
 		   Fixture,
 		   NULL,

@@ -62,11 +62,12 @@ struct _HubdBlobWriter {
 	HubdSha256 *sha;
 	HubdGitSha1 *git_sha1;
 	gboolean truncate_next;
-	gboolean direct;    /* aligned chunks bypass the page cache */
-	gboolean fd_direct; /* O_DIRECT is set on fd right now */
-	guint64 disk_pos;   /* where the next write lands */
-	guint64 offset;     /* bytes in the .incomplete when opened */
-	guint64 hashed_to;  /* parallel downloads: bytes hashed so far */
+	guint64 truncate_to; /* with truncate_next: where the next chunk goes */
+	gboolean direct;     /* aligned chunks bypass the page cache */
+	gboolean fd_direct;  /* O_DIRECT is set on fd right now */
+	guint64 disk_pos;    /* where the next write lands */
+	guint64 offset;      /* bytes in the .incomplete when opened */
+	guint64 hashed_to;   /* parallel downloads: bytes hashed so far */
 };
 
 G_DEFINE_TYPE(HubdBlobWriter, hubd_blob_writer, G_TYPE_OBJECT)
@@ -401,9 +402,11 @@ hubd_blob_writer_write_chunk(const guint8 *data, gsize len, gpointer user_data, 
 
 	if (self->truncate_next) {
 		self->truncate_next = FALSE;
-		self->disk_pos = 0;
+		self->disk_pos = self->truncate_to;
 		g_unlink(self->segments);
-		if (ftruncate(self->fd, 0) != 0 || lseek(self->fd, 0, SEEK_SET) != 0) {
+		if (ftruncate(self->fd, (off_t)self->truncate_to) != 0 ||
+		    lseek(self->fd, (off_t)self->truncate_to, SEEK_SET) !=
+			    (off_t)self->truncate_to) {
 			gint e = errno;
 			g_set_error(error,
 				    G_IO_ERROR,
@@ -474,13 +477,23 @@ hubd_blob_writer_restart(HubdBlobWriter *self)
 {
 	g_return_if_fail(HUBD_IS_BLOB_WRITER(self));
 	self->truncate_next = TRUE;
+	self->truncate_to = 0;
+}
+
+void
+hubd_blob_writer_continue_at(HubdBlobWriter *self, guint64 pos)
+{
+	g_return_if_fail(HUBD_IS_BLOB_WRITER(self));
+	g_return_if_fail(pos > 0 && pos <= self->hashed_to);
+	self->truncate_next = TRUE;
+	self->truncate_to = pos;
 }
 
 void
 hubd_blob_writer_attach(HubdBlobWriter *self, HubdRing *ring)
 {
 	g_return_if_fail(HUBD_IS_BLOB_WRITER(self));
-	if (self->truncate_next) {
+	if (self->truncate_next && self->truncate_to == 0) {
 		/* nothing is in flight: the hash starts again with the file */
 		hubd_blob_writer_hash_reset(self);
 	}

@@ -67,6 +67,12 @@ hubd_blob_writer_open_finish(HubdBlobWriter *self,
  * Range). Only while nothing is in flight. */
 void
 hubd_blob_writer_restart(HubdBlobWriter *self);
+/* After a parallel download's first segments (every byte before `pos`
+ * written and hashed, nothing past it): the next chunk goes at `pos`, and
+ * the segment map is dropped, so a resume takes the file as a plain
+ * prefix. Only while nothing is in flight. */
+void
+hubd_blob_writer_continue_at(HubdBlobWriter *self, guint64 pos);
 /* Adds the consumers of one body to a new `ring`: the write first (so
  * hubd_ring_get_consumed(ring, 0) is what reached the disk), then, for an
  * LFS blob (or a verified regular one), the hash. The writer must outlive

@@ -54,35 +54,43 @@ hubd_download_retry_base_ms(HubdContext *context)
 	return 1000;
 }
 
+/* A [downloads] KEY that is a number (of bytes), or `fallback`. */
+static guint64
+hubd_download_number(HubdContext *context, const gchar *key, guint64 fallback)
+{
+	g_autofree gchar *v =
+		hubd_config_get_string(hubd_context_get_config(context), "downloads", key, NULL);
+	guint64 n = fallback;
+
+	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL)) {
+		g_warning("[downloads] %s is not a number: %s", key, v);
+		n = fallback;
+	}
+	return n;
+}
+
 /* [downloads] direct-io (default true) and direct-io-min-size (bytes,
  * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
 guint64
 hubd_download_direct_min_size(HubdContext *context)
 {
 	HubdConfig *config = hubd_context_get_config(context);
-	g_autofree gchar *v =
-		hubd_config_get_string(config, "downloads", "direct-io-min-size", NULL);
-	guint64 n = 64 * 1024 * 1024;
 
 	if (!hubd_config_get_boolean(config, "downloads", "direct-io", TRUE))
 		return G_MAXUINT64;
-	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
-		g_warning("[downloads] direct-io-min-size is not a number of bytes: %s", v);
-	return n;
+	return hubd_download_number(context, "direct-io-min-size", 64 * 1024 * 1024);
 }
 
 guint64
 hubd_download_parallel_min_size(HubdContext *context)
 {
-	g_autofree gchar *v = hubd_config_get_string(hubd_context_get_config(context),
-						     "downloads",
-						     "parallel-min-size",
-						     NULL);
-	guint64 n = 64 * 1024 * 1024;
+	return hubd_download_number(context, "parallel-min-size", 64 * 1024 * 1024);
+}
 
-	if (v != NULL && !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
-		g_warning("[downloads] parallel-min-size is not a number of bytes: %s", v);
-	return n;
+guint64
+hubd_download_one_stream_rate(HubdContext *context)
+{
+	return hubd_download_number(context, "one-stream-rate", 256 * 1024 * 1024);
 }
 
 guint

@@ -277,6 +277,7 @@ dl_start_transfer(GTask *task)
 		.mirror = dl->req->mirror,
 		.parallel_min_size = hubd_download_parallel_min_size(dl->context),
 		.connections = hubd_download_connections_per_file(dl->context),
+		.one_stream_rate = hubd_download_one_stream_rate(dl->context),
 		.resolve_url = dl->resolve_url,
 		.mirror_fill = dl->req->mirror != NULL &&
 			       hubd_config_get_boolean(hubd_context_get_config(dl->context),

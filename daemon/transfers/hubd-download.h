@@ -71,5 +71,9 @@ guint64
 hubd_download_parallel_min_size(HubdContext *context);
 guint
 hubd_download_connections_per_file(HubdContext *context);
+/* [downloads] one-stream-rate (bytes per second, default 256 MiB/s; 0:
+ * always split): a first connection this fast keeps the file to itself. */
+guint64
+hubd_download_one_stream_rate(HubdContext *context);
 
 G_END_DECLS

@@ -8,7 +8,10 @@
  * the sha256. Memory: a buffer per connection, whatever the size.
  *
  * The first range goes alone: a 206 lets the others follow, a 200 ends the
- * fetch with NOT_SUPPORTED (the caller takes one stream). How many run is the
+ * fetch with NOT_SUPPORTED (the caller takes one stream). Where one
+ * connection is fast (loopback, a LAN mirror), more only cost the re-read
+ * for the hash: when the first brings one_stream_rate in its first PROBE_US,
+ * it ends its segment alone and the caller streams the rest. How many run is the
  * download's share of the per-host budget, asked again per segment. A failed
  * segment is retried alone; a 403 from the CDN (an expired signed URL) asks
  * the Hub for a new URL first. */
@@ -28,6 +31,7 @@
 #define MAX_STALLED    5 /* attempts of a segment in a row without progress */
 #define SAVE_PERIOD_US (500 * 1000)
 #define MAX_RESOLVES   5
+#define PROBE_US       (100 * 1000) /* the first connection's rate, measured */
 
 typedef struct {
 	HubdSegmentedFetch *self;
@@ -63,7 +67,12 @@ struct _HubdSegmentedFetch {
 	GTask *task;
 	GCancellable *cancellable;
 	gulong cancel_id;
-	gboolean probed;   /* a 206 came: the others may start */
+	gboolean probed; /* a 206 came: the others may start */
+	guint64 one_stream_rate;
+	gboolean measuring;  /* the first connection's rate decides */
+	gboolean one_stream; /* it was fast: the rest as one stream */
+	gint64 probe_start;
+	guint64 probe_bytes;
 	gboolean stopping; /* no new work; finish once busy is 0 */
 	GError *error;
 	guint busy; /* requests, reads, threads and timers in flight */
@@ -133,6 +142,9 @@ hubd_segmented_fetch_new(const HubdSegmentedFetchSpec *spec)
 	self->map = hubd_blob_writer_steal_segments(spec->writer);
 	n = (guint)MIN((guint64)self->connections * SEGS_PER_CONN,
 		       MAX(spec->size / MIN_SEGMENT, 1));
+	/* a resumed map has bytes past its prefix: no switching back then */
+	self->measuring = self->map == NULL && spec->one_stream_rate > 0;
+	self->one_stream_rate = spec->one_stream_rate;
 	if (self->map == NULL)
 		self->map = hubd_segment_map_new(spec->size, spec->offset, n);
 	self->taken = g_new0(gboolean, hubd_segment_map_get_count(self->map));
@@ -314,6 +326,34 @@ hubd_segmented_fetch_kick_save(HubdSegmentedFetch *self, gboolean now)
 				   self);
 }
 
+/* ---- one connection or several ---- */
+
+/* While the first connection is measured: once PROBE_US have passed (or its
+ * segment ended), the others start, or it stays alone when it was fast. */
+static void
+hubd_segmented_fetch_measure(HubdSegmentedFetch *self, gsize n, gboolean segment_done)
+{
+	gint64 elapsed;
+
+	if (!self->measuring)
+		return;
+	self->probe_bytes += n;
+	elapsed = MAX(g_get_monotonic_time() - self->probe_start, 1);
+	if (elapsed < PROBE_US && !segment_done)
+		return;
+	self->measuring = FALSE;
+	self->one_stream =
+		self->probe_bytes * G_USEC_PER_SEC / (guint64)elapsed >= self->one_stream_rate;
+	g_debug("%s: the first connection brought %" G_GUINT64_FORMAT " bytes in %" G_GINT64_FORMAT
+		" µs: %s",
+		self->filename,
+		self->probe_bytes,
+		elapsed,
+		self->one_stream ? "one stream is enough" : "more connections");
+	if (!self->one_stream)
+		hubd_segmented_fetch_start_more(self);
+}
+
 /* ---- connections ---- */
 
 static void
@@ -449,6 +489,7 @@ read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (n > 0) {
 		c->have += (gsize)n;
 		self->progress((gint64)n, self->progress_data);
+		hubd_segmented_fetch_measure(self, (gsize)n, seg->pos + c->have == seg->end);
 		if (c->have < BUF_SIZE && seg->pos + c->have < seg->end) {
 			conn_read(c);
 			return;
@@ -540,6 +581,7 @@ sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	if (!self->probed) {
 		self->probed = TRUE;
+		self->probe_start = g_get_monotonic_time();
 		hubd_segmented_fetch_start_more(self);
 	}
 	conn_read(c);
@@ -623,10 +665,12 @@ hubd_segmented_fetch_start_more(HubdSegmentedFetch *self)
 	guint n = hubd_segment_map_get_count(self->map);
 	/* none before the map is on disk: a .incomplete with gaps and no map
 	 * would pass for a prefix; one until a 206 shows ranges work */
-	guint share =
-		self->probed ? hubd_hub_client_get_download_share(client, self->connections) : 1;
+	guint share = self->probed && !self->measuring && !self->one_stream
+			      ? hubd_hub_client_get_download_share(client, self->connections)
+			      : 1;
 
-	for (guint i = 0; i < n && self->saved && !self->stopping && self->conns->len < share;
+	for (guint i = 0; i < n && self->saved && !self->stopping && !self->one_stream &&
+			  self->conns->len < share;
 	     i++) {
 		HubdSegment *seg = hubd_segment_map_get(self->map, i);
 		Conn *c;
@@ -646,10 +690,12 @@ hubd_segmented_fetch_start_more(HubdSegmentedFetch *self)
 static void
 hubd_segmented_fetch_check_done(HubdSegmentedFetch *self)
 {
-	if (self->stopping || self->conns->len > 0 ||
-	    hubd_segment_map_get_done(self->map) < self->size)
+	/* alone and fast: done once its segment is written and hashed */
+	guint64 end = self->one_stream ? hubd_segment_map_get_prefix(self->map) : self->size;
+
+	if (self->stopping || self->conns->len > 0 || hubd_segment_map_get_done(self->map) < end)
 		return;
-	if (self->hashed < self->size) {
+	if (self->hashed < end) {
 		hubd_segmented_fetch_kick_hash(self);
 		return;
 	}
@@ -693,8 +739,14 @@ hubd_segmented_fetch_run_async(HubdSegmentedFetch *self,
 }
 
 gboolean
-hubd_segmented_fetch_run_finish(HubdSegmentedFetch *self, GAsyncResult *result, GError **error)
+hubd_segmented_fetch_run_finish(HubdSegmentedFetch *self,
+				GAsyncResult *result,
+				guint64 *continue_at,
+				GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(result), error);
+	if (!g_task_propagate_boolean(G_TASK(result), error))
+		return FALSE;
+	*continue_at = self->hashed;
+	return TRUE;
 }

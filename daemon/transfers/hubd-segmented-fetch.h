@@ -25,6 +25,9 @@ typedef struct {
 	const gchar *filename; /* for messages */
 	guint64 size;
 	guint connections; /* the most to use at once */
+	/* a first connection bringing this many bytes per second or more
+	 * keeps the file to itself (0: always split) */
+	guint64 one_stream_rate;
 	guint retry_base_ms;
 	HubdSegmentedProgressFunc progress;
 	gpointer progress_data;
@@ -33,17 +36,23 @@ typedef struct {
 HubdSegmentedFetch *
 hubd_segmented_fetch_new(const HubdSegmentedFetchSpec *spec);
 
-/* Fetches what the writer lacks. Succeeds once every byte is written and
- * hashed (the caller then completes the writer). G_IO_ERROR_NOT_SUPPORTED:
- * the server answered a range with the whole file; nothing is in flight and
- * the caller fetches it as one stream. Cancelling leaves the .incomplete and
- * its map for a later resume. */
+/* Fetches what the writer lacks. Succeeds once every byte before
+ * `continue_at` is written and hashed: the whole file (the caller then
+ * completes the writer), or less when the first connection was fast enough
+ * alone (the caller fetches the rest as one stream from there, with
+ * hubd_blob_writer_continue_at()). G_IO_ERROR_NOT_SUPPORTED: the server
+ * answered a range with the whole file; nothing is in flight and the caller
+ * fetches it as one stream. Cancelling leaves the .incomplete and its map for
+ * a later resume. */
 void
 hubd_segmented_fetch_run_async(HubdSegmentedFetch *self,
 			       GCancellable *cancellable,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data);
 gboolean
-hubd_segmented_fetch_run_finish(HubdSegmentedFetch *self, GAsyncResult *result, GError **error);
+hubd_segmented_fetch_run_finish(HubdSegmentedFetch *self,
+				GAsyncResult *result,
+				guint64 *continue_at,
+				GError **error);
 
 G_END_DECLS

@@ -52,6 +52,7 @@ struct _HubdTransfer {
 	gchar *resolve_url;
 	guint64 parallel_min_size;
 	guint connections;
+	guint64 one_stream_rate;
 	HubdSegmentedFetch *fetch; /* the parallel download running */
 	gboolean held;             /* one connection of the download budget */
 
@@ -194,6 +195,7 @@ hubd_transfer_lookup_or_new(HubdHubApi *api, HubdCache *cache, const HubdTransfe
 	self->resolve_url = g_strdup(spec->resolve_url);
 	self->parallel_min_size = spec->parallel_min_size;
 	self->connections = spec->connections;
+	self->one_stream_rate = spec->one_stream_rate;
 	if (mirror_key != NULL) {
 		self->mirror = g_object_ref(spec->mirror);
 		if (spec->mirror_fill)
@@ -738,10 +740,22 @@ hubd_transfer_fetched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
 	GError *error = NULL;
 
+	guint64 continue_at = 0;
+
 	g_clear_object(&self->fetch);
-	if (hubd_segmented_fetch_run_finish(HUBD_SEGMENTED_FETCH(source), res, &error)) {
-		self->offset = self->size;
-		hubd_transfer_complete_file(self);
+	if (hubd_segmented_fetch_run_finish(HUBD_SEGMENTED_FETCH(source),
+					    res,
+					    &continue_at,
+					    &error)) {
+		self->offset = continue_at;
+		if (continue_at == self->size) {
+			hubd_transfer_complete_file(self);
+			return;
+		}
+		/* one connection was as fast as several: the rest in one stream */
+		self->connections = 1;
+		hubd_blob_writer_continue_at(self->writer, continue_at);
+		hubd_transfer_send(self);
 		return;
 	}
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)) {
@@ -771,6 +785,7 @@ hubd_transfer_fetch(HubdTransfer *self)
 		.filename = self->filename,
 		.size = self->size,
 		.connections = self->connections,
+		.one_stream_rate = self->one_stream_rate,
 		.retry_base_ms = self->retry_base_ms,
 		.progress = hubd_transfer_segment_progress,
 		.progress_data = self,

@@ -38,6 +38,8 @@ typedef struct {
 	 * at once (hubd-segmented-fetch); connections < 2: never */
 	guint64 parallel_min_size;
 	guint connections;
+	/* a first connection this fast (bytes/s) keeps the file alone (0: never) */
+	guint64 one_stream_rate;
 	/* when `url` is a CDN's: the Hub URL whose redirect gave it, asked
 	 * again when the CDN refuses it (expired); else NULL */
 	const gchar *resolve_url;

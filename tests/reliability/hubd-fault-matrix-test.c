@@ -74,6 +74,8 @@ matrix_setup(Fixture *f, gconstpointer data)
 			       "downloads.parallel-min-size=1000000",
 			       "--set",
 			       "downloads.connections-per-file=4",
+			       "--set",
+			       "downloads.one-stream-rate=0",
 			       NULL};
 	g_autofree gchar *reply = NULL;
 
