@@ -13,51 +13,39 @@
 #define BIG_SIZE (3 * 1024 * 1024 + 12345)
 #define CONNS    4
 
+/* A daemon that fetches files of 1 MB or more over `conns` connections;
+ * `rate`: its [downloads] one-stream-rate. */
 static void
-parallel_setup(Fixture *f, gconstpointer data)
+setup_with(Fixture *f, gconstpointer data, guint conns, guint64 rate)
 {
-	const gchar *args[] = {"--set",
-			       "downloads.parallel-min-size=1000000",
-			       "--set",
-			       "downloads.connections-per-file=4",
-			       "--set",
-			       "downloads.one-stream-rate=0",
-			       NULL};
+	g_autofree gchar *c = g_strdup_printf("downloads.connections-per-file=%u", conns);
+	g_autofree gchar *r = g_strdup_printf("downloads.one-stream-rate=%" G_GUINT64_FORMAT, rate);
+	const gchar *args[] =
+		{"--set", "downloads.parallel-min-size=1000000", "--set", c, "--set", r, NULL};
 
 	f->daemon_args = g_strdupv((GStrv)args);
 	fixture_setup(f, data);
+}
+
+/* always split */
+static void
+parallel_setup(Fixture *f, gconstpointer data)
+{
+	setup_with(f, data, CONNS, 0);
 }
 
 /* all the connections a file may have: 8 */
 static void
 parallel8_setup(Fixture *f, gconstpointer data)
 {
-	const gchar *args[] = {"--set",
-			       "downloads.parallel-min-size=1000000",
-			       "--set",
-			       "downloads.connections-per-file=8",
-			       "--set",
-			       "downloads.one-stream-rate=0",
-			       NULL};
-
-	f->daemon_args = g_strdupv((GStrv)args);
-	fixture_setup(f, data);
+	setup_with(f, data, 8, 0);
 }
 
 /* with the first connection measured: 1 MB/s is enough alone */
 static void
 measured_setup(Fixture *f, gconstpointer data)
 {
-	const gchar *args[] = {"--set",
-			       "downloads.parallel-min-size=1000000",
-			       "--set",
-			       "downloads.connections-per-file=4",
-			       "--set",
-			       "downloads.one-stream-rate=1000000",
-			       NULL};
-
-	f->daemon_args = g_strdupv((GStrv)args);
-	fixture_setup(f, data);
+	setup_with(f, data, CONNS, 1000000);
 }
 
 static guint64
