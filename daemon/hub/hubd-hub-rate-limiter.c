@@ -141,11 +141,14 @@ hubd_hub_rate_limiter_parse(const gchar *value,
 			    const gchar *b,
 			    gint64 *vb)
 {
-	g_auto(GStrv) parts = value != NULL ? g_strsplit(value, ";", -1) : NULL;
+	g_auto(GStrv) parts = NULL;
 	gboolean have_a = FALSE;
 	gboolean have_b = FALSE;
 
-	for (guint i = 0; parts != NULL && parts[i] != NULL; i++) {
+	if (value == NULL)
+		return FALSE;
+	parts = g_strsplit(value, ";", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
 		const gchar *p = g_strstrip(parts[i]);
 
 		if (g_str_has_prefix(p, a) && g_ascii_isdigit(p[2])) {
