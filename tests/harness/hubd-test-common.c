@@ -314,6 +314,14 @@ hubd_test_get_status(GDBusConnection *connection)
 	return status;
 }
 
+void
+hubd_test_assert_daemon_answers(GDBusConnection *connection)
+{
+	g_autoptr(GVariant) status = hubd_test_get_status(connection);
+
+	g_assert_nonnull(status);
+}
+
 GVariant *
 hubd_test_get_property(GDBusConnection *connection, const gchar *name)
 {

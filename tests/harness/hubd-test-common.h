@@ -135,6 +135,9 @@ hubd_test_session_bus(void);
  * it is a message bus connection); asserts on error. Returns a{sv}. */
 GVariant *
 hubd_test_get_status(GDBusConnection *connection);
+/* The daemon is still up and answering: GetStatus works. */
+void
+hubd_test_assert_daemon_answers(GDBusConnection *connection);
 /* A property of org.hubd.Hub1.Daemon via org.freedesktop.DBus.Properties.Get. */
 GVariant *
 hubd_test_get_property(GDBusConnection *connection, const gchar *name);

@@ -350,7 +350,7 @@ test_kind(Fixture *f, gconstpointer data)
 	}
 	ran[kind] = TRUE;
 	/* the daemon is still there and answers */
-	g_assert_nonnull(hubd_test_get_status(f->bus));
+	hubd_test_assert_daemon_answers(f->bus);
 	g_assert_cmpuint(good, ==, N_FAULTS);
 }
 
