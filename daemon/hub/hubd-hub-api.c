@@ -468,23 +468,7 @@ hubd_hub_api_get_json_finish(HubdHubApi *self,
 JsonNode *
 hubd_hub_api_parse_response(HubdHubResponse *response, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
-	GBytes *body = hubd_hub_response_get_body(response);
-	gsize len = 0;
-	const gchar *data = body != NULL ? g_bytes_get_data(body, &len) : NULL;
-	g_autoptr(GError) error_local = NULL;
-
-	if (data == NULL || len == 0 ||
-	    !json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
-		g_set_error(error,
-			    HUBD_ERROR,
-			    HUBD_ERROR_SERVER,
-			    _("The Hub’s answer from %s is not JSON: %s"),
-			    g_uri_get_path(hubd_hub_response_get_uri(response)),
-			    error_local != NULL ? error_local->message : _("empty body"));
-		return NULL;
-	}
-	return json_parser_steal_root(parser);
+	return hubd_hub_response_parse_json(response, error);
 }
 
 typedef struct {

@@ -64,7 +64,12 @@ hubd_hub_client_request_async(HubdHubClient *self,
 HubdHubResponse *
 hubd_hub_client_request_finish(HubdHubClient *self, GAsyncResult *result, GError **error);
 
-/* As request_async, then parses the body as JSON. */
+/* The body of a buffered answer as JSON; HUBD_ERROR_SERVER when it is not
+ * JSON, or holds a NUL character json-glib would silently cut a string at. */
+JsonNode *
+hubd_hub_response_parse_json(HubdHubResponse *resp, GError **error);
+
+/* As request_async, then parses the body as JSON (hubd_hub_response_parse_json). */
 void
 hubd_hub_client_get_json_async(HubdHubClient *self,
 			       HubdHubRequest *req,

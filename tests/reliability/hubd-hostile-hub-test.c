@@ -1,9 +1,11 @@
 /* hubd-hostile-hub-test.c: a Hub that lists paths no Hub may send — parent
  * references, absolute paths, backslashes, NUL, names of 5,000 characters —
- * rigged in the local Hub's stored commit so that its tree listing carries
- * them. Each snapshot is refused with a typed error naming the problem,
- * nothing is written outside the cache, the daemon's memory stays bounded
- * and it still answers on D-Bus afterwards. */
+ * rigged in the local Hub's stored commit (or, for NUL, in its answer) so
+ * that its tree listing carries them; that sends endless answers, heads
+ * byte by byte, and redirects to another origin. Each snapshot is refused
+ * with a typed error naming the problem, nothing is written outside the
+ * cache, the token stays with the Hub, the daemon's memory stays bounded and
+ * it still answers on D-Bus afterwards. */
 #define G_LOG_DOMAIN "HubdHostileHubTest"
 
 #include "hubd-download-fixture.h"
@@ -13,11 +15,17 @@
 typedef struct {
 	const gchar *name;
 	const gchar *json; /* the entry's name as JSON text, quotes included */
+	/* put in the Hub's answers as they go out (a name the store cannot
+	 * hold), not in the stored commit */
+	gboolean in_answer;
 } HostilePath;
 
 static const HostilePath hostile[] = {
 	{"parent", "\"../../evil\""},
 	{"backslash", "\"..\\\\..\\\\evil\""},
+	{"absolute", "\"/tmp/hubd-hostile-evil\""},
+	/* json-glib would cut the name at the NUL and keep "config" */
+	{"nul", "\"config\\u0000/../../evil\"", TRUE},
 	{"long", NULL}, /* 5,000 characters, built below */
 };
 
@@ -82,18 +90,40 @@ test_hostile_path(Fixture *f, gconstpointer data)
 			g_string_append_c(entry, 'a' + i % 26);
 		g_string_append_c(entry, '"');
 	}
-	g_assert_cmpuint(g_string_replace(s, "\"config.json\"", entry->str, 0), >=, 1);
-	hubd_test_write_file(cpath, s->str);
+	if (h->in_answer) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		g_autoptr(JsonNode) rule = NULL;
+		g_autofree gchar *text = NULL;
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "action");
+		json_builder_add_string_value(b, "replace");
+		json_builder_set_member_name(b, "path_regex");
+		json_builder_add_string_value(b, "^/api/");
+		json_builder_set_member_name(b, "times");
+		json_builder_add_int_value(b, 0);
+		json_builder_set_member_name(b, "find");
+		json_builder_add_string_value(b, "\"config.json\"");
+		json_builder_set_member_name(b, "replace");
+		json_builder_add_string_value(b, entry->str);
+		json_builder_end_object(b);
+		rule = json_builder_get_root(b);
+		text = json_to_string(rule, FALSE);
+		hubd_test_hub_add_fault(f->hub, text);
+	} else {
+		g_assert_cmpuint(g_string_replace(s, "\"config.json\"", entry->str, 0), >=, 1);
+		hubd_test_write_file(cpath, s->str);
+	}
 
 	r = snapshot(f, f->commit, NULL);
 	assert_failed(r, ERR "Server");
 	g_test_message("hostile Hub: %s path → %s: %s", h->name, r->error_name, r->message);
-	g_assert_nonnull(strstr(r->message, "unsafe"));
+	g_assert_nonnull(strstr(r->message, h->in_answer ? "NUL" : "unsafe"));
 	/* refused before anything was written */
 	g_assert_false(g_file_test(snapdir, G_FILE_TEST_EXISTS));
 	assert_nothing_outside(f);
 	/* still there */
-	g_assert_nonnull(hubd_test_get_status(f->bus));
+	hubd_test_assert_daemon_answers(f->bus);
 	if (!under_asan())
 		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
 }
@@ -129,7 +159,7 @@ test_endless(Fixture *f, gconstpointer data)
 		g_assert_false(g_file_test(snapdir, G_FILE_TEST_EXISTS));
 	}
 	assert_nothing_outside(f);
-	g_assert_nonnull(hubd_test_get_status(f->bus));
+	hubd_test_assert_daemon_answers(f->bus);
 	if (!under_asan()) {
 		g_test_message("hostile Hub: peak memory %" G_GUINT64_FORMAT " KiB", peak_kib(f));
 		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
@@ -166,7 +196,46 @@ test_slow_head(Fixture *f, gconstpointer data)
 	assert_failed(r, ERR "Network");
 	g_assert_nonnull(strstr(r->message, "timed out"));
 	assert_nothing_outside(f);
-	g_assert_nonnull(hubd_test_get_status(f->bus));
+	hubd_test_assert_daemon_answers(f->bus);
+}
+
+/* The Hub's answer to an API call redirects to another origin (the CDN's
+ * listener, another port: another origin as much as another host is): the
+ * token that went to the Hub does not follow the redirect. */
+static void
+test_redirect_elsewhere(Fixture *f, gconstpointer data)
+{
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(GPtrArray) calls = NULL;
+	guint to_hub = 0;
+	guint elsewhere = 0;
+
+	hubd_test_hub_add_fault(f->hub,
+				"{\"action\":\"status\",\"status\":302,\"origin\":\"hub\","
+				"\"path_regex\":\"^/api/models/alice/dl/revision/\","
+				"\"location\":\"{cdn}/api/models/alice/dl/revision/main\"}");
+	hubd_test_hub_clear_requests(f->hub);
+	r = snapshot(f, "main", NULL);
+	g_test_message("hostile Hub: redirect to another origin → %s",
+		       r->ok ? "completed" : r->error_name);
+	calls = log_entries(f, "GET", "^/api/models/alice/dl/revision/");
+	for (guint i = 0; i < calls->len; i++) {
+		JsonObject *o = g_ptr_array_index(calls, i);
+		const gchar *origin = json_object_get_string_member_with_default(o, "origin", "");
+		const gchar *user = json_object_get_string_member_with_default(o, "user", NULL);
+
+		if (g_strcmp0(origin, "hub") == 0) {
+			to_hub++;
+			g_assert_nonnull(user);
+		} else {
+			elsewhere++;
+			g_assert_null(user);
+		}
+	}
+	g_assert_cmpuint(to_hub, >=, 1);
+	g_assert_cmpuint(elsewhere, >=, 1);
+	assert_nothing_outside(f);
+	hubd_test_assert_daemon_answers(f->bus);
 }
 
 int
@@ -183,6 +252,12 @@ main(int argc, char **argv)
 			   test_hostile_path,
 			   fixture_teardown);
 	}
+	g_test_add("/hostile-hub/redirect-elsewhere",
+		   Fixture,
+		   NULL,
+		   hostile_setup,
+		   test_redirect_elsewhere,
+		   fixture_teardown);
 	g_test_add("/hostile-hub/endless/json",
 		   Fixture,
 		   GINT_TO_POINTER(FALSE),

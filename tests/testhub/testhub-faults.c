@@ -25,6 +25,7 @@ typedef enum {
 	FAULT_NO_RANGE,  /* answer as a server that ignores Range (200, whole body) */
 	FAULT_ENDLESS,   /* a chunked body that never ends (a hostile Hub) */
 	FAULT_SLOW_HEAD, /* the status line and headers too in slow pieces */
+	FAULT_REPLACE,   /* every `find` in the body becomes `replace` (a Hub that lies) */
 } FaultAction;
 
 typedef struct {
@@ -41,6 +42,9 @@ typedef struct {
 	guint64 after_bytes;
 	guint delay_ms;
 	guint64 chunk_size;
+	gchar *find;
+	gchar *replace;
+	gchar *location; /* status: a Location header; "{cdn}" is the CDN's URL */
 	JsonNode *source;
 } FaultRule;
 
@@ -61,6 +65,8 @@ typedef struct {
 	guint64 after_bytes;
 	guint delay_ms;
 	guint64 chunk_size;
+	gchar *find; /* FAULT_REPLACE: copied, a rule may go first */
+	gchar *replace;
 	gboolean write_now; /* answer from the headers alone, then close */
 	gchar *range;       /* the request's Range header, taken out of libsoup's sight */
 	guint64 bytes_received;
@@ -101,6 +107,9 @@ rule_free(gpointer p)
 	g_free(r->method);
 	g_clear_pointer(&r->regex, g_regex_unref);
 	g_free(r->origin);
+	g_free(r->find);
+	g_free(r->replace);
+	g_free(r->location);
 	g_clear_pointer(&r->source, json_node_unref);
 	g_free(r);
 }
@@ -171,12 +180,25 @@ rule_from_json(JsonObject *o, GError **error)
 		r->action = FAULT_ENDLESS;
 	else if (g_strcmp0(action, "slow_head") == 0)
 		r->action = FAULT_SLOW_HEAD;
+	else if (g_strcmp0(action, "replace") == 0)
+		r->action = FAULT_REPLACE;
 	else {
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_INVALID_ARGUMENT,
 			    "unknown action %s",
 			    action);
+		rule_free(r);
+		return NULL;
+	}
+	r->find = g_strdup(json_object_get_string_member_with_default(o, "find", NULL));
+	r->replace = g_strdup(json_object_get_string_member_with_default(o, "replace", ""));
+	r->location = g_strdup(json_object_get_string_member_with_default(o, "location", NULL));
+	if (r->action == FAULT_REPLACE && (r->find == NULL || r->find[0] == '\0')) {
+		g_set_error_literal(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_INVALID_ARGUMENT,
+				    "a replace rule needs a non-empty find");
 		rule_free(r);
 		return NULL;
 	}
@@ -315,6 +337,8 @@ request_state_free(gpointer p)
 
 	g_clear_pointer(&st->log, json_object_unref);
 	g_free(st->range);
+	g_free(st->find);
+	g_free(st->replace);
 	g_free(st);
 }
 
@@ -607,6 +631,14 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 						     "Retry-After",
 						     ra);
 		}
+		if (rule->location != NULL) {
+			g_autoptr(GString) where = g_string_new(rule->location);
+
+			g_string_replace(where, "{cdn}", st->ctx->cdn_url, 0);
+			soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+						     "Location",
+						     where->str);
+		}
 		/* a status set here makes libsoup skip the handler */
 		testhub_reply_error(msg, rule->status, NULL, m);
 		return;
@@ -620,6 +652,8 @@ on_request_read(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 	st->after_bytes = rule->after_bytes;
 	st->delay_ms = rule->delay_ms;
 	st->chunk_size = rule->chunk_size;
+	st->find = g_strdup(rule->find);
+	st->replace = g_strdup(rule->replace);
 }
 
 static void
@@ -841,12 +875,21 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	FaultWriter *w;
 	guint status = soup_server_message_get_status(msg);
 	gsize len = g_bytes_get_size(body);
+	g_autoptr(GBytes) replaced = NULL;
 
 	if (st == NULL ||
 	    (!st->write_now && (st->body_fault == NULL ||
 				g_strcmp0(soup_server_message_get_method(msg), "HEAD") == 0)))
 		return FALSE;
 	st->body_fault = NULL;
+	if (!st->write_now && st->action == FAULT_REPLACE) {
+		GString *text = g_string_new_len(g_bytes_get_data(body, NULL), (gssize)len);
+
+		g_string_replace(text, st->find, st->replace, 0);
+		replaced = g_string_free_to_bytes(text);
+		body = replaced;
+		len = g_bytes_get_size(body);
+	}
 	g_string_append_printf(
 		head,
 		"HTTP/1.1 %u %s\r\n",
@@ -903,7 +946,8 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 	else if (w->endless)
 		w->limit = G_GUINT64_CONSTANT(4) << 30;
 	else
-		w->limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD
+		w->limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD ||
+					   st->action == FAULT_REPLACE
 				   ? len
 				   : MIN(st->after_bytes, (guint64)len);
 	if (!st->write_now && (st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD)) {

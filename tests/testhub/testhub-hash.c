@@ -215,6 +215,10 @@ testhub_commit_tree_ids(TesthubCommit *c)
 		guint n = g_strv_length(parts);
 
 		for (guint i = 0; i + 1 < n; i++) {
+			/* git has no empty names; a test that rigs one ("/x",
+			 * "a//b") must not send this into a loop */
+			if (parts[i][0] == '\0')
+				continue;
 			add_child(dirs, dir->str, parts[i], TRUE, NULL);
 			if (dir->len > 0)
 				g_string_append_c(dir, '/');

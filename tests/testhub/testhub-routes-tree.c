@@ -188,6 +188,9 @@ collect_items(GPtrArray *entries, const gchar *prefix, gboolean recursive)
 		for (slash = strchr(rel, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 			g_autofree gchar *dir = g_strndup(e->path, (gsize)(slash - e->path));
 
+			/* no folder of no name for a rigged "/x" */
+			if (slash == e->path)
+				continue;
 			add_dir_item(items, seen, dir);
 			if (!recursive)
 				break;
