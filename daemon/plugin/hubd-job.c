@@ -613,6 +613,20 @@ hubd_job_linger_seconds(HubdJob *self)
 	return (guint)seconds;
 }
 
+/* Rate limits are the token's, shared by every request of the daemon
+ * (docs/hub-http.md §5.8): while requests wait for a budget's reset, every
+ * running job shows until when. */
+static void
+hubd_job_waiting_cb(GObject *limiter, GParamSpec *pspec, gpointer user_data)
+{
+	HubdJob *self = HUBD_JOB(user_data);
+	gint64 until = hubd_hub_rate_limiter_get_waiting_until(HUBD_HUB_RATE_LIMITER(limiter));
+
+	if (self->finished || g_strcmp0(hubd_dbus_job_get_state(self->skeleton), "running") != 0)
+		until = 0;
+	hubd_dbus_job_set_waiting_until(self->skeleton, (guint64)MAX(until, 0));
+}
+
 /**
  * hubd_job_new:
  * @context: the daemon's context
@@ -629,20 +643,6 @@ hubd_job_linger_seconds(HubdJob *self)
  *
  * Since: 0.1
  */
-/* Rate limits are the token's, shared by every request of the daemon
- * (docs/hub-http.md §5.8): while requests wait for a budget's reset, every
- * running job shows until when. */
-static void
-hubd_job_waiting_cb(GObject *limiter, GParamSpec *pspec, gpointer user_data)
-{
-	HubdJob *self = HUBD_JOB(user_data);
-	gint64 until = hubd_hub_rate_limiter_get_waiting_until(HUBD_HUB_RATE_LIMITER(limiter));
-
-	if (self->finished || g_strcmp0(hubd_dbus_job_get_state(self->skeleton), "running") != 0)
-		until = 0;
-	hubd_dbus_job_set_waiting_until(self->skeleton, (guint64)MAX(until, 0));
-}
-
 HubdJob *
 hubd_job_new(HubdContext *context, const gchar *kind, const gchar *description)
 {
