@@ -313,9 +313,10 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 		g_unlink(self->segments); /* stale: does not match this blob */
 	lseek(self->fd, (off_t)self->offset, SEEK_SET);
 	self->disk_pos = self->offset;
-	/* A big blob is written around the page cache: the copy into it costs
-	 * as much CPU as the sha256, and a model of many GiB would push the
-	 * desktop's working set out of memory. The fd is switched per write:
+	/* With [downloads] direct-io, a big blob is written around the page
+	 * cache: the copy into it costs as much CPU as the sha256, and a model
+	 * of many GiB would push the desktop's working set out of memory. The
+	 * fd is switched per write:
 	 * an unaligned head or tail goes through the cache. */
 	self->fd_direct = FALSE;
 	self->direct =

@@ -69,14 +69,17 @@ hubd_download_number(HubdContext *context, const gchar *key, guint64 fallback)
 	return n;
 }
 
-/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
- * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer) */
+/* [downloads] direct-io (default false) and direct-io-min-size (bytes,
+ * default 64 MiB): which blobs bypass the page cache (hubd-blob-writer).
+ * Off by default: an app reads a model right after it arrives, and from the
+ * page cache that read is free, from disk it cost more than O_DIRECT saved
+ * (tests/bench/download.sh, time to first use). */
 guint64
 hubd_download_direct_min_size(HubdContext *context)
 {
 	HubdConfig *config = hubd_context_get_config(context);
 
-	if (!hubd_config_get_boolean(config, "downloads", "direct-io", TRUE))
+	if (!hubd_config_get_boolean(config, "downloads", "direct-io", FALSE))
 		return G_MAXUINT64;
 	return hubd_download_number(context, "direct-io-min-size", 64 * 1024 * 1024);
 }

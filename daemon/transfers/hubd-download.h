@@ -58,7 +58,7 @@ hubd_download_file_finish(GAsyncResult *result, GError **error);
 guint
 hubd_download_retry_base_ms(HubdContext *context);
 
-/* [downloads] direct-io (default true) and direct-io-min-size (bytes,
+/* [downloads] direct-io (default false) and direct-io-min-size (bytes,
  * default 64 MiB): blobs this big or bigger bypass the page cache
  * (hubd-blob-writer); G_MAXUINT64 when direct-io is off. */
 guint64
