@@ -7,11 +7,20 @@ void
 daemon_start(Fixture *f)
 {
 	g_autofree gchar *cache_env = g_strdup_printf("HF_HUB_CACHE=%s", f->cache);
-	const gchar *direct = f->direct == FIXTURE_DIRECT_ALL   ? "downloads.direct-io-min-size=1"
-			      : f->direct == FIXTURE_DIRECT_OFF ? "downloads.direct-io=false"
-								: "downloads.direct-io=true";
-	const gchar *base[] =
-		{"--endpoint", f->hub->url, "--set", "http.retry-base-ms=50", "--set", direct};
+	/* O_DIRECT is off by default: the fixture says which */
+	const gchar *min_size = f->direct == FIXTURE_DIRECT_ALL
+					? "downloads.direct-io-min-size=1"
+					: "downloads.direct-io-min-size=67108864";
+	const gchar *direct = f->direct == FIXTURE_DIRECT_OFF ? "downloads.direct-io=false"
+							      : "downloads.direct-io=true";
+	const gchar *base[] = {"--endpoint",
+			       f->hub->url,
+			       "--set",
+			       "http.retry-base-ms=50",
+			       "--set",
+			       direct,
+			       "--set",
+			       min_size};
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, cache_env, NULL};
 
