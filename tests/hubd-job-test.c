@@ -37,28 +37,6 @@ fixture_teardown(Fixture *f, gconstpointer data)
 		hubd_test_daemon_stop(f->daemon);
 }
 
-/* A connection of its own (hubd_test_session_bus() is the shared one), to
- * close as an owner leaving the bus does. */
-static GDBusConnection *
-private_bus(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *address =
-		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
-	GDBusConnection *c;
-
-	g_assert_no_error(error);
-	c = g_dbus_connection_new_for_address_sync(
-		address,
-		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-		NULL,
-		NULL,
-		&error);
-	g_assert_no_error(error);
-	return c;
-}
-
 /* StartJob's parameters; `options` in GVariant text format, NULL for none */
 static GVariant *
 start_job_params(guint steps, guint step_ms, gboolean fail, const gchar *options)
@@ -344,7 +322,7 @@ test_properties_while_running(Fixture *f, gconstpointer data)
 static void
 test_not_cancelable(Fixture *f, gconstpointer data)
 {
-	g_autoptr(GDBusConnection) other = private_bus();
+	g_autoptr(GDBusConnection) other = hubd_test_private_session_bus();
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *other_path = NULL;
 	g_autoptr(GVariant) cancelable = NULL;
@@ -414,7 +392,7 @@ test_cancel(Fixture *f, gconstpointer data)
 static void
 test_owner_leaves_bus(Fixture *f, gconstpointer data)
 {
-	g_autoptr(GDBusConnection) other = private_bus();
+	g_autoptr(GDBusConnection) other = hubd_test_private_session_bus();
 	g_autofree gchar *path = start_job(other, LONG_STEPS, 20, FALSE);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubdTestJobResult) r = NULL;

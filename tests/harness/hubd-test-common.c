@@ -314,6 +314,26 @@ hubd_test_get_status(GDBusConnection *connection)
 	return status;
 }
 
+GDBusConnection *
+hubd_test_private_session_bus(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *address =
+		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
+	GDBusConnection *c;
+
+	g_assert_no_error(error);
+	c = g_dbus_connection_new_for_address_sync(
+		address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	g_assert_no_error(error);
+	return c;
+}
+
 void
 hubd_test_assert_daemon_answers(GDBusConnection *connection)
 {

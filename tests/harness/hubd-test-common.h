@@ -130,6 +130,10 @@ hubd_test_try_connect_socket(const gchar *socket_path, GError **error);
  * (g_bus_get_sync), so never close it. */
 GDBusConnection *
 hubd_test_session_bus(void);
+/* A connection of its own to the session bus (another app, or an owner that
+ * leaves the bus when it is closed); the caller owns it. */
+GDBusConnection *
+hubd_test_private_session_bus(void);
 
 /* org.hubd.Hub1.Daemon.GetStatus({}) on `connection` (bus name used only when
  * it is a message bus connection); asserts on error. Returns a{sv}. */

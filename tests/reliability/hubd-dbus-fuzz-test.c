@@ -317,27 +317,6 @@ send_one(Fuzz *f, GDBusConnection *conn, gboolean track)
 			       p);
 }
 
-/* a connection of its own (hubd_test_session_bus() is the shared one) */
-static GDBusConnection *
-private_bus(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *address =
-		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
-	GDBusConnection *conn = NULL;
-
-	g_assert_no_error(error);
-	conn = g_dbus_connection_new_for_address_sync(
-		address,
-		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-		NULL,
-		NULL,
-		&error);
-	g_assert_no_error(error);
-	return conn;
-}
-
 static gboolean
 none_in_flight(gpointer user_data)
 {
@@ -490,14 +469,14 @@ test_fuzz(void)
 	g_test_message("%u methods", f.targets->len);
 	g_assert_cmpuint(f.targets->len, >, g_getenv("HUBD_FUZZ_ONLY") != NULL ? 0 : 50);
 	for (guint i = 0; i < N_CONNS; i++)
-		f.conns[i] = private_bus();
+		f.conns[i] = hubd_test_private_session_bus();
 
 	for (guint i = 0; i < total; i++) {
 		g_assert_true(hubd_test_wait_for(room_for_more, &f, CALL_TIMEOUT + 5000));
 		send_one(&f, f.conns[g_rand_int_range(f.rand, 0, N_CONNS)], TRUE);
 		/* now and then a client that goes away with calls in flight */
 		if (i % 250 == 249) {
-			g_autoptr(GDBusConnection) gone = private_bus();
+			g_autoptr(GDBusConnection) gone = hubd_test_private_session_bus();
 
 			for (guint k = 0; k < 10; k++)
 				send_one(&f, gone, FALSE);

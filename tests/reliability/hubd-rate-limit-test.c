@@ -152,26 +152,6 @@ test_snapshot_storm(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(refused, <=, windows * 16);
 }
 
-static GDBusConnection *
-second_connection(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *address =
-		g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SESSION, NULL, &error);
-	GDBusConnection *c = NULL;
-
-	g_assert_no_error(error);
-	c = g_dbus_connection_new_for_address_sync(
-		address,
-		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-		NULL,
-		NULL,
-		&error);
-	g_assert_no_error(error);
-	return c;
-}
-
 typedef struct {
 	Fixture *f;
 	const gchar *commit;
@@ -211,7 +191,7 @@ test_two_apps(Fixture *f, gconstpointer data)
 	const guint per_app = 20;
 	const guint quota = 5;
 	const guint window = 2;
-	g_autoptr(GDBusConnection) other = second_connection();
+	g_autoptr(GDBusConnection) other = hubd_test_private_session_bus();
 	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(g_free);
 	g_autofree gchar *commit = NULL;
 	Check check = {0};
