@@ -554,18 +554,32 @@ test_proxy(TFixture *t, gconstpointer data)
 	g_assert_nonnull(strstr(log, cdn_connect));
 }
 
+/* A file whose bytes come from the CDN arrives; the Hub was reached through
+ * the proxy and the CDN directly (nginx saw it, the proxy did not). */
+static void
+assert_hub_proxied_cdn_direct(TFixture *t)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *access = NULL;
+	g_autofree gchar *hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
+	g_autofree gchar *cdn_get = g_strdup_printf("%u GET /lfs/", t->cdn_port);
+
+	assert_file(f, "sub/dir/weights.bin", f->weights);
+	log = dir_file(t, "tinyproxy.log");
+	g_assert_nonnull(strstr(log, hub_connect));
+	g_assert_null(strstr(log, "CONNECT 127.0.0.2"));
+	access = dir_file(t, "access.log");
+	g_assert_nonnull(strstr(access, cdn_get));
+}
+
 /* NO_PROXY names the CDN's host: the Hub is reached through the proxy, the
- * CDN directly (nginx saw it, the proxy did not). */
+ * CDN directly. */
 static void
 test_no_proxy(TFixture *t, gconstpointer data)
 {
-	Fixture *f = &t->f;
 	g_autofree gchar *proxy = NULL;
 	g_autofree gchar *cert = NULL;
-	g_autofree gchar *log = NULL;
-	g_autofree gchar *access = NULL;
-	g_autofree gchar *hub_connect = NULL;
-	g_autofree gchar *cdn_get = NULL;
 
 	if (t->dir == NULL)
 		return;
@@ -576,14 +590,7 @@ test_no_proxy(TFixture *t, gconstpointer data)
 		const gchar *env[] = {proxy, cert, "no_proxy=.example.org, 127.0.0.2", NULL};
 		t_daemon(t, NULL, env);
 	}
-	assert_file(f, "sub/dir/weights.bin", f->weights);
-	log = dir_file(t, "tinyproxy.log");
-	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
-	g_assert_nonnull(strstr(log, hub_connect));
-	g_assert_null(strstr(log, "CONNECT 127.0.0.2"));
-	access = dir_file(t, "access.log");
-	cdn_get = g_strdup_printf("%u GET /lfs/", t->cdn_port);
-	g_assert_nonnull(strstr(access, cdn_get));
+	assert_hub_proxied_cdn_direct(t);
 }
 
 /* Without proxy variables hubd follows the desktop's proxy settings through
@@ -592,15 +599,12 @@ test_no_proxy(TFixture *t, gconstpointer data)
 static void
 test_desktop_proxy(TFixture *t, gconstpointer data)
 {
-	Fixture *f = &t->f;
 	g_autofree gchar *xdg = NULL;
 	g_autofree gchar *settings_dir = NULL;
 	g_autofree gchar *keyfile = NULL;
 	g_autofree gchar *settings = NULL;
 	g_autofree gchar *cert = NULL;
 	g_autofree gchar *xdg_env = NULL;
-	g_autofree gchar *log = NULL;
-	g_autofree gchar *hub_connect = NULL;
 
 	if (t->dir == NULL)
 		return;
@@ -623,11 +627,7 @@ test_desktop_proxy(TFixture *t, gconstpointer data)
 				      NULL};
 		t_daemon(t, NULL, env);
 	}
-	assert_file(f, "sub/dir/weights.bin", f->weights);
-	log = dir_file(t, "tinyproxy.log");
-	hub_connect = g_strdup_printf("CONNECT 127.0.0.1:%u", t->hub_port);
-	g_assert_nonnull(strstr(log, hub_connect));
-	g_assert_null(strstr(log, "CONNECT 127.0.0.2"));
+	assert_hub_proxied_cdn_direct(t);
 }
 
 /* A proxy nobody listens on: the error names it. */
