@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #define HUBD_TEST_POLL_MS 10
 
@@ -659,21 +660,28 @@ hubd_test_run_argv(const gchar *const *argv,
 	g_autoptr(GMainContext) context = g_main_context_new();
 	HubdTestCommunicate data = {NULL, NULL, NULL, FALSE};
 	gboolean finished;
-	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+	g_autofree gchar *stdin_path = NULL;
+	gint stdin_fd;
 
 	flags |= merge_stderr ? G_SUBPROCESS_FLAGS_STDERR_MERGE : G_SUBPROCESS_FLAGS_STDERR_PIPE;
 	launcher = hubd_test_launcher_new(flags, extra_env);
+	/* stdin from a file, not a pipe: a program that refuses before reading
+	 * its input must not fail the harness with EPIPE */
+	stdin_fd = g_file_open_tmp("hubd-test-stdin-XXXXXX", &stdin_path, &error);
+	g_assert_no_error(error);
+	close(stdin_fd);
+	g_file_set_contents(stdin_path, stdin_text != NULL ? stdin_text : "", -1, &error);
+	g_assert_no_error(error);
+	g_subprocess_launcher_set_stdin_file_path(launcher, stdin_path);
 	proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	g_unlink(stdin_path);
 	if (error != NULL)
 		g_printerr("cannot run %s: %s\n", argv[0], error->message);
 	g_assert_no_error(error);
 
 	g_main_context_push_thread_default(context);
-	g_subprocess_communicate_utf8_async(proc,
-					    stdin_text != NULL ? stdin_text : "",
-					    NULL,
-					    hubd_test_communicate_cb,
-					    &data);
+	g_subprocess_communicate_utf8_async(proc, NULL, NULL, hubd_test_communicate_cb, &data);
 	/* on timeout, killing it closes its pipes, which completes communicate() */
 	finished = hubd_test_iterate_until(context,
 					   &data.done,
