@@ -11,6 +11,9 @@ struct _TesthubRateLimit {
 	guint window; /* seconds */
 	/* "bucket\ntoken-or-ip" -> Counter* */
 	GHashTable *counters;
+	/* answers that said the budget was spent (r=0, or refused): tests ask
+	 * whether the client met the limit at all before judging how it waited */
+	guint64 exhausted;
 };
 
 typedef struct {
@@ -42,6 +45,7 @@ testhub_ratelimit_set(TesthubRateLimit *rl, guint quota, guint window)
 {
 	rl->quota = quota;
 	rl->window = window > 0 ? window : 300;
+	rl->exhausted = 0;
 	g_hash_table_remove_all(rl->counters);
 }
 
@@ -130,6 +134,8 @@ testhub_ratelimit_check(TesthubContext *ctx, SoupServerMessage *msg, const gchar
 		c->used++;
 	else
 		c->used = rl->quota + 1; /* refused */
+	if (c->used >= rl->quota)
+		rl->exhausted++;
 	limit = g_strdup_printf("\"%s\";r=%u;t=%" G_GUINT64_FORMAT,
 				bucket,
 				c->used > rl->quota ? 0 : rl->quota - c->used,
@@ -160,6 +166,7 @@ reply_config(TesthubRateLimit *rl, SoupServerMessage *msg)
 
 	json_object_set_int_member(o, "quota", rl->quota);
 	json_object_set_int_member(o, "window", rl->window);
+	json_object_set_int_member(o, "exhausted", (gint64)rl->exhausted);
 	testhub_reply_json(msg, SOUP_STATUS_OK, testhub_json_node_take_object(o));
 }
 
