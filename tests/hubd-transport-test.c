@@ -509,21 +509,46 @@ test_upload(TFixture *t, gconstpointer data)
 	g_assert_true(memcmp(text, bytes, 3 * 1024 * 1024) == 0);
 }
 
-/* Without the CA the certificate is refused at once, with a message that
- * says so and how to trust a private CA. */
+/* The daemon started with `env` refuses the private CA's certificate at
+ * once, with a message that says so and how to trust a private CA. */
 static void
-test_untrusted(TFixture *t, gconstpointer data)
+assert_certificate_refused(TFixture *t, const gchar *const *env)
 {
 	Fixture *f = &t->f;
 	g_autoptr(HubdTestJobResult) r = NULL;
 
-	if (t->dir == NULL)
-		return;
-	t_daemon(t, NULL, NULL);
+	t_daemon(t, NULL, env);
 	r = download(f, "main", "README.md", NULL);
 	assert_failed(r, ERR "Network");
 	g_assert_nonnull(strstr(r->message, "certificate is not trusted"));
 	g_assert_nonnull(strstr(r->message, "ca-file"));
+	hubd_test_assert_daemon_answers(f->bus);
+}
+
+static void
+test_untrusted(TFixture *t, gconstpointer data)
+{
+	if (t->dir == NULL)
+		return;
+	assert_certificate_refused(t, NULL);
+}
+
+/* A CA file that cannot be read (it is read when the first https request
+ * goes out) does not open the door: the system's CAs stay. */
+static void
+test_unreadable_ca(TFixture *t, gconstpointer data)
+{
+	const gchar *env[] = {"SSL_CERT_FILE=/nonexistent/ca.pem", NULL};
+	g_autofree gchar *log = NULL;
+
+	if (t->dir == NULL)
+		return;
+	assert_certificate_refused(t, env);
+	/* the warning is this test's point: check it, then spare the teardown's
+	 * "no warnings" rule */
+	log = hubd_test_daemon_read_log(t->f.daemon);
+	g_assert_nonnull(strstr(log, "the CA file /nonexistent/ca.pem cannot be used"));
+	hubd_test_daemon_stop(g_steal_pointer(&t->f.daemon));
 }
 
 /* HTTPS_PROXY: everything goes through tinyproxy (CONNECT tunnels), and
@@ -662,6 +687,7 @@ main(int argc, char **argv)
 	ADD("tls-http2", test_tls);
 	ADD("upload", test_upload);
 	ADD("untrusted-certificate", test_untrusted);
+	ADD("unreadable-ca", test_unreadable_ca);
 	ADD("proxy", test_proxy);
 	ADD("no-proxy", test_no_proxy);
 	ADD("desktop-proxy", test_desktop_proxy);

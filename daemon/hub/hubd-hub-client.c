@@ -694,6 +694,7 @@ hubd_hub_client_send_now(GTask *task)
 							 hubd_hub_client_deadline_cb,
 							 data);
 	}
+	hubd_hub_transport_prepare(self->session, data->uri);
 	soup_session_send_async(self->session,
 				data->msg,
 				G_PRIORITY_DEFAULT,

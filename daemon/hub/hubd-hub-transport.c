@@ -21,13 +21,18 @@ hubd_hub_transport_env(const gchar *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+#define CA_PATH_KEY "hubd-ca-path"
+
+/* Remembers which CA file to trust; it is read by _prepare() when the first
+ * https request goes out. Parsing a bundle costs ~3 MiB of heap (every CA
+ * parsed by GnuTLS) that a daemon which only answers D-Bus, or talks to an
+ * http endpoint, never needs; libsoup reads the system's store just as
+ * lazily when no file is given. */
 static void
 hubd_hub_transport_setup_ca(SoupSession *session, HubdConfig *config)
 {
 	g_autofree gchar *file = hubd_config_get_string(config, "hub", "ca-file", NULL);
 	const gchar *path = file;
-	g_autoptr(GTlsDatabase) db = NULL;
-	g_autoptr(GError) error = NULL;
 
 	if (path == NULL || path[0] == '\0')
 		path = g_getenv("SSL_CERT_FILE");
@@ -35,6 +40,23 @@ hubd_hub_transport_setup_ca(SoupSession *session, HubdConfig *config)
 		path = g_getenv("REQUESTS_CA_BUNDLE");
 	if (path == NULL || path[0] == '\0')
 		return;
+	g_object_set_data_full(G_OBJECT(session), CA_PATH_KEY, g_strdup(path), g_free);
+}
+
+void
+hubd_hub_transport_prepare(SoupSession *session, GUri *uri)
+{
+	g_autofree gchar *path = NULL;
+	g_autoptr(GTlsDatabase) db = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (g_strcmp0(g_uri_get_scheme(uri), "https") != 0)
+		return;
+	path = g_object_steal_data(G_OBJECT(session), CA_PATH_KEY);
+	if (path == NULL)
+		return;
+	/* once, a file of some hundred KiB: the wait libsoup itself takes on
+	 * the main loop for the system's store */
 	db = g_tls_file_database_new(path, &error);
 	if (db == NULL) {
 		/* the system's CAs stay: a typo must not open the door to anyone */

@@ -9,12 +9,17 @@
 
 G_BEGIN_DECLS
 
-/* Sets `session`'s trust store from [hub] ca-file, else SSL_CERT_FILE, else
+/* Chooses `session`'s trust store from [hub] ca-file, else SSL_CERT_FILE, else
  * REQUESTS_CA_BUNDLE (the system's when none is set), and its proxy from
  * HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) when one is
  * set, else GIO's default resolver (the desktop's proxy settings). */
 void
 hubd_hub_transport_setup(SoupSession *session, HubdConfig *config);
+
+/* Before each request to `uri`: reads the CA file chosen by _setup() when
+ * the first https request goes out. */
+void
+hubd_hub_transport_prepare(SoupSession *session, GUri *uri);
 
 /* A transport error that a retry cannot cure (an untrusted certificate, a
  * proxy that refuses), as a message naming the cause, or NULL for any

@@ -66,10 +66,20 @@ rss_idle=$(field_kib "$hubd_pid" VmRSS)
 hwm=$(field_kib "$hubd_pid" VmHWM)
 anon_idle=$(field_kib "$hubd_pid" RssAnon)
 file_idle=$(field_kib "$hubd_pid" RssFile)
+pss_idle=$(awk '$1 == "Pss:" {print $2}' "/proc/$hubd_pid/smaps_rollup")
+# the mappings that hold most of it: what to look at next
+top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6 ? $6 : "[anon]"); next}
+	$1 == "Rss:" {rss[name] += $2}
+	END {for (n in rss) printf "%d %s\n", rss[n], n}' "/proc/$hubd_pid/smaps" |
+	sort -rn | head -n 8)
 
 printf 'hubd memory, login + one %s MiB LFS download:\n' "$size_mb"
 printf '  VmRSS after start:               %6.1f MiB\n' "$(echo "$rss_start / 1024" | bc -l)"
 printf '  VmRSS idle after the download:   %6.1f MiB (goal <= 10)\n' "$(echo "$rss_idle / 1024" | bc -l)"
 printf '    of which RssAnon %.1f MiB (heap, stacks), RssFile %.1f MiB (code, libraries)\n' \
 	"$(echo "$anon_idle / 1024" | bc -l)" "$(echo "$file_idle / 1024" | bc -l)"
+printf '    Pss %.1f MiB (shared library pages divided among the processes mapping them)\n' \
+	"$(echo "$pss_idle / 1024" | bc -l)"
 printf '  VmHWM (peak):                    %6.1f MiB (goal <= 32)\n' "$(echo "$hwm / 1024" | bc -l)"
+printf '  largest mappings when idle (KiB):\n'
+printf '%s\n' "$top" | sed 's/^/    /'
