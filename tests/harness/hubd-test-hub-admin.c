@@ -6,6 +6,10 @@
 
 #include <libsoup/soup.h>
 
+/* A fixture's commit of thousands of files keeps an ASan-built local Hub
+ * busy for tens of seconds; this only guards against a Hub that hangs. */
+#define HUB_REQUEST_TIMEOUT_S 180
+
 /* One synchronous request; tests may block. Returns the status. */
 static guint
 hub_send(HubdTestHub *h,
@@ -18,7 +22,7 @@ hub_send(HubdTestHub *h,
 	 gchar **body_out)
 {
 	g_autoptr(SoupSession) session =
-		soup_session_new_with_options("timeout", HUBD_TEST_TIMEOUT_S, NULL);
+		soup_session_new_with_options("timeout", HUB_REQUEST_TIMEOUT_S, NULL);
 	g_autoptr(SoupMessage) msg = soup_message_new(method, url);
 	g_autoptr(GBytes) reply = NULL;
 	g_autoptr(GError) error = NULL;
