@@ -128,7 +128,9 @@ spawn(const gchar *const *argv)
 		       * leave meson waiting for these */
 		      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
 			      G_SPAWN_STDERR_TO_DEV_NULL,
-		      NULL,
+		      /* a failed assertion skips the teardown: the servers
+		       * must not outlive the test holding their ports */
+		      hubd_test_child_setup,
 		      NULL,
 		      &pid,
 		      &error);
@@ -167,7 +169,8 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 				t->dir);
 
 	text = g_strdup_printf(
-		"daemon off; worker_processes 1; pid %s/nginx.pid; error_log %s/error.log;\n"
+		/* one process: it dies with the test (see spawn()) */
+		"daemon off; master_process off; pid %s/nginx.pid; error_log %s/error.log;\n"
 		"events { worker_connections 256; }\n"
 		"http {\n"
 		/* whether a request carried a token, never the token itself */

@@ -60,7 +60,7 @@ hubd_test_env_has(const gchar *const *env, const gchar *name)
 	return FALSE;
 }
 
-static void
+void
 hubd_test_child_setup(gpointer user_data)
 {
 	/* no orphaned daemons when a test aborts */

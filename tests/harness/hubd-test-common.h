@@ -43,6 +43,11 @@ typedef struct {
  * HUBD_TEST_DEFAULT_SOCKET among extra_args is not passed on: hubd then uses
  * its default socket, $XDG_RUNTIME_DIR/hubd/bus. */
 #define HUBD_TEST_DEFAULT_SOCKET "--test-default-socket"
+/* For a child a test starts itself (GSpawnChildSetupFunc): it dies with
+ * the test, even one that aborts before its teardown. */
+void
+hubd_test_child_setup(gpointer user_data);
+
 HubdTestDaemon *
 hubd_test_daemon_start(const gchar *const *extra_args, const gchar *const *extra_env);
 /* SIGTERM, wait (bounded), assert exit status 0, free. */
