@@ -2,16 +2,16 @@
  * body size bound, request log) and fault injection (status, reset, truncate,
  * slow), driven by --faults FILE and the admin surface under /_testhub/.
  *
- * Body faults take the connection over from libsoup (steal) and write the
- * response by hand, so that the exact bytes on the wire and the moment the
- * socket closes are under the test's control.
+ * Body faults take the connection over from libsoup (steal) and have
+ * testhub-fault-writer.c write the response by hand, so that the exact bytes
+ * on the wire and the moment the socket closes are under the test's control.
  */
 #include "testhub-faults.h"
 
 #include <string.h>
-#include <sys/socket.h>
 
 #include "testhub-endpoints.h"
+#include "testhub-fault-writer.h"
 #include "testhub-http.h"
 #include "testhub-ratelimit.h"
 #include "testhub-spaces.h"
@@ -77,25 +77,6 @@ typedef struct {
 	guint64 read_since_pause;
 	gboolean done;
 } RequestState;
-
-typedef struct {
-	TesthubFaults *faults;
-	JsonObject *log;
-	GIOStream *stream;
-	GBytes *body;
-	guint64 offset;
-	guint64 limit; /* bytes of the body to send before closing */
-	guint64 chunk;
-	guint delay_ms;
-	gboolean reset;
-	gboolean endless; /* body is one chunk, written again and again */
-	gboolean linger;  /* half-close and wait so the client reads the answer */
-	GSocket *socket;  /* the stolen stream may wrap it */
-	guint drain_source;
-	guint linger_source;
-	guint status;
-	guint64 bytes_received;
-} FaultWriter;
 
 static const gchar *const ADMIN_PREFIX = "/_testhub/";
 
@@ -714,174 +695,54 @@ testhub_request_range(SoupServerMessage *msg)
 	return st != NULL ? st->range : NULL;
 }
 
-/* ---- body faults: write the response by hand on the stolen connection ---- */
+/* ---- body faults: what to write by hand on the stolen connection ---- */
+
+/* What the request log needs once the writer is done. */
+typedef struct {
+	TesthubFaults *faults;
+	JsonObject *log;
+	guint status;
+	guint64 bytes_received;
+} BodyFaultLog;
 
 static void
-fault_writer_free(FaultWriter *w)
+body_fault_log_free(gpointer p)
 {
-	g_clear_object(&w->stream);
-	g_clear_object(&w->socket);
-	g_clear_pointer(&w->body, g_bytes_unref);
-	g_clear_pointer(&w->log, json_object_unref);
-	g_free(w);
+	BodyFaultLog *bl = p;
+
+	g_clear_pointer(&bl->log, json_object_unref);
+	g_free(bl);
 }
 
 static void
-fault_writer_close(FaultWriter *w);
-
-static gboolean
-fault_writer_linger_done(gpointer user_data)
+body_fault_done(guint64 body_sent, gpointer user_data)
 {
-	FaultWriter *w = user_data;
+	BodyFaultLog *bl = user_data;
 
-	w->linger_source = 0;
-	g_clear_handle_id(&w->drain_source, g_source_remove);
-	w->linger = FALSE;
-	fault_writer_close(w);
-	return G_SOURCE_REMOVE;
-}
-
-/* Reads the socket directly: libsoup may still have a read pending on the
- * stolen stream, which would make a stream read fail at once. */
-static gboolean
-fault_writer_drain(GSocket *sock, GIOCondition cond, gpointer user_data)
-{
-	FaultWriter *w = user_data;
-	gchar buf[65536];
-	g_autoptr(GError) error = NULL;
-	gssize n = g_socket_receive(sock, buf, sizeof(buf), NULL, &error);
-
-	if (n > 0) {
-		/* the client is still sending: wait for it to finish */
-		g_clear_handle_id(&w->linger_source, g_source_remove);
-		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
-		return G_SOURCE_CONTINUE;
-	}
-	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-		return G_SOURCE_CONTINUE;
-	w->drain_source = 0;
-	g_clear_handle_id(&w->linger_source, g_source_remove);
-	w->linger = FALSE;
-	fault_writer_close(w);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-fault_writer_close(FaultWriter *w)
-{
-	GSocket *sock = w->socket;
-
-	if (w->linger && sock != NULL) {
-		/* closing with unread request bytes would send RST and lose the
-		 * answer: drain what the client still sends until it closes or
-		 * goes quiet */
-		g_autoptr(GSource) src =
-			g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-
-		g_source_set_callback(src, G_SOURCE_FUNC(fault_writer_drain), w, NULL);
-		w->drain_source = g_source_attach(src, NULL);
-		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
-		return;
-	}
-	if (w->reset && sock != NULL) {
-		struct linger lg = {.l_onoff = 1, .l_linger = 0};
-
-		/* linger 0: close() sends RST, as a dropped connection would */
-		setsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	}
-	g_io_stream_close(w->stream, NULL, NULL);
-	log_finish(w->faults, w->log, w->status, w->offset, w->bytes_received);
-	fault_writer_free(w);
-}
-
-static void
-fault_writer_next(FaultWriter *w);
-
-static gboolean
-fault_writer_timeout(gpointer user_data)
-{
-	fault_writer_next(user_data);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-fault_writer_wrote(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	FaultWriter *w = user_data;
-	gsize written = 0;
-	g_autoptr(GError) error = NULL;
-
-	if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, &written, &error)) {
-		g_debug("fault writer: %s", error->message);
-		w->offset += written;
-		fault_writer_close(w);
-		return;
-	}
-	w->offset += written;
-	if (w->delay_ms > 0 && w->offset < w->limit)
-		g_timeout_add(w->delay_ms, fault_writer_timeout, w);
-	else
-		fault_writer_next(w);
-}
-
-static void
-fault_writer_next(FaultWriter *w)
-{
-	GOutputStream *out = g_io_stream_get_output_stream(w->stream);
-	const guint8 *data = g_bytes_get_data(w->body, NULL);
-	guint64 n = MIN(w->chunk, w->limit - w->offset);
-
-	if (w->offset >= w->limit) {
-		fault_writer_close(w);
-		return;
-	}
-	if (w->endless) {
-		g_output_stream_write_all_async(out,
-						data,
-						g_bytes_get_size(w->body),
-						G_PRIORITY_DEFAULT,
-						NULL,
-						fault_writer_wrote,
-						w);
-		return;
-	}
-	g_output_stream_write_all_async(out,
-					data + w->offset,
-					(gsize)n,
-					G_PRIORITY_DEFAULT,
-					NULL,
-					fault_writer_wrote,
-					w);
-}
-
-static void
-append_header(const gchar *name, const gchar *value, gpointer user_data)
-{
-	GString *head = user_data;
-
-	if (g_ascii_strcasecmp(name, "Content-Length") == 0 ||
-	    g_ascii_strcasecmp(name, "Transfer-Encoding") == 0 ||
-	    g_ascii_strcasecmp(name, "Connection") == 0)
-		return;
-	g_string_append_printf(head, "%s: %s\r\n", name, value);
+	log_finish(bl->faults, bl->log, bl->status, body_sent, bl->bytes_received);
 }
 
 gboolean
 testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 {
 	RequestState *st = request_state(msg);
-	g_autoptr(GString) head = g_string_new(NULL);
-	GOutputStream *out;
-	FaultWriter *w;
+	g_autoptr(GString) head = NULL;
+	g_autoptr(GBytes) replaced = NULL;
+	g_autoptr(GBytes) sent = NULL;
+	g_autoptr(GSocket) socket = NULL;
+	g_autoptr(GIOStream) stream = NULL;
+	TesthubFaultWriterPlan plan = {0};
+	BodyFaultLog *bl;
 	guint status = soup_server_message_get_status(msg);
 	gsize len = g_bytes_get_size(body);
-	g_autoptr(GBytes) replaced = NULL;
+	gboolean endless;
 
 	if (st == NULL ||
 	    (!st->write_now && (st->body_fault == NULL ||
 				g_strcmp0(soup_server_message_get_method(msg), "HEAD") == 0)))
 		return FALSE;
 	st->body_fault = NULL;
+	endless = !st->write_now && st->action == FAULT_ENDLESS;
 	if (!st->write_now && st->action == FAULT_REPLACE) {
 		GString *text = g_string_new_len(g_bytes_get_data(body, NULL), (gssize)len);
 
@@ -890,15 +751,8 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 		body = replaced;
 		len = g_bytes_get_size(body);
 	}
-	g_string_append_printf(
-		head,
-		"HTTP/1.1 %u %s\r\n",
-		status,
-		soup_status_get_phrase(status) != NULL ? soup_status_get_phrase(status) : "Status");
-	soup_message_headers_foreach(soup_server_message_get_response_headers(msg),
-				     append_header,
-				     head);
-	if (!st->write_now && st->action == FAULT_ENDLESS)
+	head = testhub_fault_writer_head(status, soup_server_message_get_response_headers(msg));
+	if (endless)
 		g_string_append(head, "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
 	else
 		g_string_append_printf(head,
@@ -906,11 +760,7 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 				       "\r\nConnection: close\r\n\r\n",
 				       len);
 
-	w = g_new0(FaultWriter, 1);
-	w->faults = st->faults;
-	w->log = g_steal_pointer(&st->log);
-	w->bytes_received = st->bytes_received;
-	if (!st->write_now && st->action == FAULT_ENDLESS) {
+	if (endless) {
 		/* one 64 KiB chunk of "[0,0,0,…", sent until the client leaves
 		 * (or 4 GiB: a test that never reads must still end) */
 		GString *chunk = g_string_new("10000\r\n[");
@@ -918,57 +768,62 @@ testhub_faults_send_body(SoupServerMessage *msg, GBytes *body)
 		for (guint i = 1; i < 65536; i++)
 			g_string_append_c(chunk, i % 2 ? '0' : ',');
 		g_string_append(chunk, "\r\n");
-		w->body = g_string_free_to_bytes(chunk);
-		w->endless = TRUE;
+		sent = g_string_free_to_bytes(chunk);
 	} else if (!st->write_now && st->action == FAULT_SLOW_HEAD) {
 		/* head and body as one slow stream: nothing is written at once */
 		GString *all = g_string_new_len(head->str, (gssize)head->len);
 
 		g_string_append_len(all, g_bytes_get_data(body, NULL), (gssize)len);
-		w->body = g_string_free_to_bytes(all);
+		sent = g_string_free_to_bytes(all);
 		g_string_truncate(head, 0);
-		len = g_bytes_get_size(w->body);
+		len = g_bytes_get_size(sent);
 	} else {
-		w->body = g_bytes_ref(body);
+		sent = g_bytes_ref(body);
 	}
 	if (soup_server_message_get_socket(msg) != NULL)
-		w->socket = g_object_ref(soup_server_message_get_socket(msg));
-	w->stream = soup_server_message_steal_connection(msg);
-	if (w->stream == NULL) {
-		fault_writer_free(w);
+		socket = g_object_ref(soup_server_message_get_socket(msg));
+	stream = soup_server_message_steal_connection(msg);
+	if (stream == NULL) {
+		/* nothing to write on: the request leaves no log entry */
+		g_clear_pointer(&st->log, json_object_unref);
 		return FALSE;
 	}
-	w->status = status;
-	w->reset = !st->write_now && st->action == FAULT_RESET;
-	w->linger = st->write_now;
+
+	plan.body = sent;
+	plan.endless = endless;
+	plan.reset = !st->write_now && st->action == FAULT_RESET;
+	plan.linger = st->write_now;
 	if (st->write_now)
-		w->limit = len;
-	else if (w->endless)
-		w->limit = G_GUINT64_CONSTANT(4) << 30;
+		plan.limit = len;
+	else if (endless)
+		plan.limit = G_GUINT64_CONSTANT(4) << 30;
 	else
-		w->limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD ||
-					   st->action == FAULT_REPLACE
-				   ? len
-				   : MIN(st->after_bytes, (guint64)len);
+		plan.limit = st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD ||
+					     st->action == FAULT_REPLACE
+				     ? len
+				     : MIN(st->after_bytes, (guint64)len);
 	if (!st->write_now && (st->action == FAULT_SLOW || st->action == FAULT_SLOW_HEAD)) {
-		w->chunk = st->chunk_size;
-		w->delay_ms = st->delay_ms;
+		plan.chunk = st->chunk_size;
+		plan.delay_ms = st->delay_ms;
 	} else {
-		w->chunk = G_MAXUINT64;
-		w->delay_ms = 0;
+		plan.chunk = G_MAXUINT64;
+		plan.delay_ms = 0;
 	}
 	st->write_now = FALSE;
-	out = g_io_stream_get_output_stream(w->stream);
-	/* the head is small: a blocking write on a fresh socket buffer is fine */
-	if (!g_output_stream_write_all(out, head->str, head->len, NULL, NULL, NULL)) {
-		fault_writer_close(w);
-		return TRUE;
-	}
-	/* slow: a pause before every chunk, the first one included */
-	if (w->delay_ms > 0)
-		g_timeout_add(w->delay_ms, fault_writer_timeout, w);
-	else
-		fault_writer_next(w);
+
+	bl = g_new0(BodyFaultLog, 1);
+	bl->faults = st->faults;
+	bl->log = g_steal_pointer(&st->log);
+	bl->status = status;
+	bl->bytes_received = st->bytes_received;
+	testhub_fault_writer_start(stream,
+				   socket,
+				   head->str,
+				   head->len,
+				   &plan,
+				   body_fault_done,
+				   bl,
+				   body_fault_log_free);
 	return TRUE;
 }
 
