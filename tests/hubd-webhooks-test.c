@@ -14,8 +14,9 @@
 #define IFACE       "org.hubd.Hub1.Webhooks"
 #define ERR         "org.hubd.Hub1.Error."
 /* made by the TLS test, in the test's own TMPDIR */
-#define TLS_KEY  "/tmp/hubd-webhooks-test-key.pem"
-#define TLS_CERT "/tmp/hubd-webhooks-test-cert.pem"
+/* test data: the listener with a self-signed certificate (made in the
+ * fixture's own folder, so that runs side by side do not share one) */
+#define WITH_TLS "tls"
 
 typedef struct {
 	HubdTestHub *hub;
@@ -36,26 +37,33 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_autoptr(GVariant) dict = NULL;
 	g_autoptr(GError) error = NULL;
 
-	f->tmp = g_dir_make_tmp("hubd-wh-XXXXXX", NULL);
-	if (extra != NULL && g_strv_contains(extra, "webhooks.tls-key=" TLS_KEY)) {
-		/* a self-signed certificate for 127.0.0.1, made by openssl */
-		const gchar *argv[] = {"openssl",
-				       "req",
-				       "-x509",
-				       "-newkey",
-				       "rsa:2048",
-				       "-nodes",
-				       "-subj",
-				       "/CN=127.0.0.1",
-				       "-days",
-				       "1",
-				       "-keyout",
-				       TLS_KEY,
-				       "-out",
-				       TLS_CERT,
-				       NULL};
+	g_autofree gchar *tls_key = NULL;
+	g_autofree gchar *tls_cert = NULL;
 
-		g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, NULL, NULL), ==, 0);
+	f->tmp = g_dir_make_tmp("hubd-wh-XXXXXX", NULL);
+	if (extra != NULL && g_strv_contains(extra, WITH_TLS)) {
+		/* a self-signed certificate for 127.0.0.1, made by openssl */
+		tls_key = g_strdup_printf("webhooks.tls-key=%s/key.pem", f->tmp);
+		tls_cert = g_strdup_printf("webhooks.tls-certificate=%s/cert.pem", f->tmp);
+		{
+			const gchar *argv[] = {"openssl",
+					       "req",
+					       "-x509",
+					       "-newkey",
+					       "rsa:2048",
+					       "-nodes",
+					       "-subj",
+					       "/CN=127.0.0.1",
+					       "-days",
+					       "1",
+					       "-keyout",
+					       strchr(tls_key, '=') + 1,
+					       "-out",
+					       strchr(tls_cert, '=') + 1,
+					       NULL};
+
+			g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, NULL, NULL), ==, 0);
+		}
 	}
 	f->hub = hubd_test_hub_start(NULL);
 	g_assert_cmpuint(hubd_test_hub_http(f->hub,
@@ -70,8 +78,16 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_ptr_array_add(args, f->hub->url);
 	g_ptr_array_add(args, (gpointer) "--set");
 	g_ptr_array_add(args, (gpointer) "webhooks.listen=127.0.0.1:0");
-	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+	for (guint i = 0; extra != NULL && extra[i] != NULL; i++) {
+		if (g_str_equal(extra[i], WITH_TLS)) {
+			g_ptr_array_add(args, (gpointer) "--set");
+			g_ptr_array_add(args, tls_cert);
+			g_ptr_array_add(args, (gpointer) "--set");
+			g_ptr_array_add(args, tls_key);
+			continue;
+		}
 		g_ptr_array_add(args, (gpointer)extra[i]);
+	}
 	g_ptr_array_add(args, NULL);
 	f->daemon = hubd_test_daemon_start((const gchar *const *)args->pdata, env);
 	f->bus = hubd_test_session_bus();
@@ -817,8 +833,6 @@ test_tls(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(f->listener, "https://"));
 	g_assert_cmpint(hubd_test_run_command(argv, NULL, NULL, &out, NULL), ==, 0);
 	g_assert_cmpstr(out, ==, "401");
-	g_unlink(TLS_KEY);
-	g_unlink(TLS_CERT);
 }
 
 static gboolean
@@ -908,11 +922,7 @@ main(int argc, char **argv)
 	g_test_add("/webhooks/status", Fixture, NULL, fixture_setup, test_status, fixture_teardown);
 	{
 		static const gchar *const slow[] = {"--set", "webhooks.request-timeout=1", NULL};
-		static const gchar *const tls[] = {"--set",
-						   "webhooks.tls-certificate=" TLS_CERT,
-						   "--set",
-						   "webhooks.tls-key=" TLS_KEY,
-						   NULL};
+		static const gchar *const tls[] = {WITH_TLS, NULL};
 
 		g_test_add("/webhooks/slow-sender",
 			   Fixture,
