@@ -104,8 +104,7 @@ budget_exhausted(Fixture *f)
 								0);
 }
 
-/* A snapshot under a budget of quota requests per window; the figures are
- * printed and returned for the test to judge. */
+/* What a snapshot under a budget gave, for the test to judge. */
 typedef struct {
 	gdouble wall;
 	guint refused;
@@ -113,6 +112,8 @@ typedef struct {
 	guint64 max_waiting_until;
 } StormFigures;
 
+/* A snapshot of n files under a budget of quota requests per window; every
+ * file must arrive with its bytes. The figures are printed and returned. */
 static void
 snapshot_under_budget(Fixture *f, guint n, guint quota, guint window, StormFigures *out)
 {
