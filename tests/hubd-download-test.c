@@ -109,6 +109,42 @@ test_layout(Fixture *f, gconstpointer data)
 	assert_layout(f, r);
 }
 
+/* A snapshot asks the Hub for each regular file once: the tree listing of
+ * the commit gave its blob id and size, so the metadata HEAD that
+ * huggingface_hub sends would only repeat them. The LFS file keeps its HEAD
+ * (its CDN link comes from it), and the bytes and layout are as ever. */
+static void
+test_snapshot_requests(Fixture *f, gconstpointer data)
+{
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(GPtrArray) gets = NULL;
+	g_autoptr(GPtrArray) heads = NULL;
+	guint regular = 0;
+
+	hubd_test_hub_clear_requests(f->hub);
+	r = snapshot(f, "main", NULL);
+	assert_layout(f, r);
+	gets = log_entries(f, "GET", "/resolve/");
+	heads = log_entries(f, "HEAD", "/resolve/");
+	{
+		g_autoptr(GVariant) files =
+			g_variant_lookup_value(r->result, "files", G_VARIANT_TYPE_STRING_ARRAY);
+
+		/* every file but the one LFS file */
+		regular = (guint)g_variant_n_children(files) - 1;
+	}
+	g_assert_cmpuint(regular, >=, 3);
+	g_assert_cmpuint(heads->len, ==, 1);
+	g_assert_nonnull(strstr(json_object_get_string_member(g_ptr_array_index(heads, 0), "path"),
+				"/sub/dir/weights.bin"));
+	/* by commit, one each */
+	g_assert_cmpuint(gets->len, ==, regular);
+	for (guint i = 0; i < gets->len; i++)
+		g_assert_nonnull(
+			strstr(json_object_get_string_member(g_ptr_array_index(gets, i), "path"),
+			       f->commit));
+}
+
 static gboolean
 strv_has(GVariant *files, const gchar *s)
 {
@@ -587,6 +623,7 @@ main(int argc, char **argv)
 	ADD("regular-and-lfs", test_regular_and_lfs);
 	ADD("layout", test_layout);
 	ADD("snapshot-patterns", test_snapshot_patterns);
+	ADD("snapshot-requests", test_snapshot_requests);
 	ADD("revisions", test_revisions);
 	ADD("no-exist", test_no_exist);
 	ADD("local-dir", test_local_dir);

@@ -22,6 +22,8 @@ hubd_download_request_copy(const HubdDownloadRequest *req)
 	c->offline = req->offline;
 	c->api = req->api != NULL ? g_object_ref(req->api) : NULL;
 	c->mirror = req->mirror != NULL ? g_object_ref(req->mirror) : NULL;
+	c->known_etag = g_strdup(req->known_etag);
+	c->known_size = req->known_size;
 	return c;
 }
 
@@ -37,6 +39,7 @@ hubd_download_request_free(HubdDownloadRequest *req)
 	g_free(req->cache_dir);
 	g_clear_object(&req->api);
 	g_clear_object(&req->mirror);
+	g_free(req->known_etag);
 	g_free(req);
 }
 

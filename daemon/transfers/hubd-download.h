@@ -31,6 +31,12 @@ typedef struct {
 	/* the backend blobs are read from before the Hub ([storage] mirror),
 	 * or NULL */
 	HubdStorage *mirror;
+	/* a regular (not LFS) file whose git blob id and size the tree
+	 * listing of this very commit (the revision) gave: the metadata HEAD
+	 * would only repeat them, so the file costs one request, not two.
+	 * NULL: ask the Hub. */
+	gchar *known_etag;
+	guint64 known_size;
 } HubdDownloadRequest;
 
 HubdDownloadRequest *

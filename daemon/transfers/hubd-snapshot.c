@@ -384,6 +384,25 @@ snap_file_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	snap_pump(g_steal_pointer(&task));
 }
 
+/* What the listing said of a regular file, for hubd-download to skip its
+ * HEAD (LFS files keep it: it names their CDN link). */
+static void
+snap_known_metadata(Snap *s, HubdDownloadRequest *dr)
+{
+	JsonObject *e = s->tree != NULL && json_object_has_member(s->tree, dr->filename)
+				? json_object_get_object_member(s->tree, dr->filename)
+				: NULL;
+	const gchar *oid;
+
+	if (e == NULL || json_object_has_member(e, "lfs_sha256"))
+		return;
+	oid = json_object_get_string_member_with_default(e, "blob_id", "");
+	if (oid[0] == '\0')
+		return;
+	dr->known_etag = (gchar *)oid;
+	dr->known_size = (guint64)MAX(json_object_get_int_member_with_default(e, "size", 0), 0);
+}
+
 static void
 snap_pump(GTask *task)
 {
@@ -403,6 +422,7 @@ snap_pump(GTask *task)
 			.api = s->api,
 			.mirror = s->req->mirror,
 		};
+		snap_known_metadata(s, &dr);
 		s->next++;
 		s->running++;
 		hubd_download_file_async(s->context,

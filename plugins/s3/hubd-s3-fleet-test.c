@@ -139,13 +139,27 @@ test_fleet(Fixture *f, gconstpointer data)
 						      "hub"),
 			 ==,
 			 1);
-	/* every node asked the Hub for the metadata: access stays the Hub's */
+	/* every node asked the Hub what the commit holds (the listing, which
+	 * only a reader of the repo gets) and for the LFS file's metadata:
+	 * access stays the Hub's. A regular file needs no HEAD: the listing
+	 * gave its blob id and size. */
+	g_assert_cmpuint(
+		hubd_test_hub_count_requests(f->hub, "GET", "^/api/models/" REPO "/tree/", "hub"),
+		==,
+		NODES);
+	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub,
+						      "HEAD",
+						      "^/" REPO
+						      "/resolve/[^/]+/sub/dir/weights.bin$",
+						      "hub"),
+			 ==,
+			 NODES);
 	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub,
 						      "HEAD",
 						      "^/" REPO "/resolve/[^/]+/README.md$",
 						      "hub"),
 			 ==,
-			 NODES);
+			 0);
 	for (guint i = 0; i < NODES; i++)
 		node_stop(&nodes[i]);
 }

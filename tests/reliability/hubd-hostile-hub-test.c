@@ -128,6 +128,46 @@ test_hostile_path(Fixture *f, gconstpointer data)
 		g_assert_cmpuint(peak_kib(f), <, PEAK_LIMIT_KIB);
 }
 
+/* A listing whose blob ids are not hex ("../../evil…" for every regular
+ * file). They would name blobs on disk, so hubd does not take them: each
+ * file asks the Hub with a HEAD as it would without a listing, and every
+ * byte lands where it belongs. */
+static void
+test_hostile_blob_id(Fixture *f, gconstpointer data)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) rule = NULL;
+	g_autofree gchar *text = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(GPtrArray) heads = NULL;
+	g_autoptr(GVariant) files = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "action");
+	json_builder_add_string_value(b, "replace");
+	json_builder_set_member_name(b, "path_regex");
+	json_builder_add_string_value(b, "/tree/");
+	json_builder_set_member_name(b, "times");
+	json_builder_add_int_value(b, 0);
+	json_builder_set_member_name(b, "find");
+	json_builder_add_string_value(b, "\"type\":\"file\",\"oid\":\"");
+	json_builder_set_member_name(b, "replace");
+	json_builder_add_string_value(b, "\"type\":\"file\",\"oid\":\"../../evil");
+	json_builder_end_object(b);
+	rule = json_builder_get_root(b);
+	text = json_to_string(rule, FALSE);
+	hubd_test_hub_add_fault(f->hub, text);
+	hubd_test_hub_clear_requests(f->hub);
+
+	r = snapshot(f, "main", NULL);
+	assert_layout(f, r);
+	files = g_variant_lookup_value(r->result, "files", G_VARIANT_TYPE_STRING_ARRAY);
+	heads = log_entries(f, "HEAD", "/resolve/");
+	/* the rigged ids were seen and left: every file had its HEAD */
+	g_assert_cmpuint(heads->len, ==, g_variant_n_children(files));
+	assert_nothing_outside(f);
+}
+
 /* An answer that never ends, on a JSON API call (the snapshot's first
  * request) or on a file: bounded by the daemon, refused with a typed error;
  * the Hub's 200 MB JSON arrays are the same case cut short. */
@@ -252,6 +292,12 @@ main(int argc, char **argv)
 			   test_hostile_path,
 			   fixture_teardown);
 	}
+	g_test_add("/hostile-hub/blob-id",
+		   Fixture,
+		   NULL,
+		   hostile_setup,
+		   test_hostile_blob_id,
+		   fixture_teardown);
 	g_test_add("/hostile-hub/redirect-elsewhere",
 		   Fixture,
 		   NULL,
