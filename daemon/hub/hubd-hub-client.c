@@ -639,6 +639,17 @@ hubd_hub_client_caller_cancelled_cb(GCancellable *caller, gpointer user_data)
 }
 
 static void
+hubd_hub_client_send_now(GTask *task);
+
+static void
+hubd_hub_client_transport_ready_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	/* a cancelled caller is told by the send that follows */
+	hubd_hub_transport_prepare_finish(SOUP_SESSION(source), res, NULL);
+	hubd_hub_client_send_now(G_TASK(user_data));
+}
+
+static void
 hubd_hub_client_send_now(GTask *task)
 {
 	HubdHubClient *self = g_task_get_source_object(task);
@@ -646,8 +657,16 @@ hubd_hub_client_send_now(GTask *task)
 	HubdHubRequest *req = data->req;
 	GCancellable *caller = g_task_get_cancellable(task);
 	SoupMessageHeaders *headers;
-	g_autofree gchar *trace = g_uuid_string_random();
+	g_autofree gchar *trace = NULL;
 
+	if (!hubd_hub_transport_is_ready(self->session, data->uri)) {
+		hubd_hub_transport_prepare_async(self->session,
+						 caller,
+						 hubd_hub_client_transport_ready_cb,
+						 task);
+		return;
+	}
+	trace = g_uuid_string_random();
 	data->attempt++;
 	data->timed_out = FALSE;
 	data->msg = soup_message_new_from_uri(data->method, data->uri);
@@ -694,7 +713,6 @@ hubd_hub_client_send_now(GTask *task)
 							 hubd_hub_client_deadline_cb,
 							 data);
 	}
-	hubd_hub_transport_prepare(self->session, data->uri);
 	soup_session_send_async(self->session,
 				data->msg,
 				G_PRIORITY_DEFAULT,

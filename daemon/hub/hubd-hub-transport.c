@@ -21,18 +21,36 @@ hubd_hub_transport_env(const gchar *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-#define CA_PATH_KEY "hubd-ca-path"
+#define CA_KEY "hubd-ca"
 
-/* Remembers which CA file to trust; it is read by _prepare() when the first
- * https request goes out. Parsing a bundle costs ~3 MiB of heap (every CA
- * parsed by GnuTLS) that a daemon which only answers D-Bus, or talks to an
- * http endpoint, never needs; libsoup reads the system's store just as
- * lazily when no file is given. */
+/* The CA file chosen at start, until it is read. */
+typedef struct {
+	gchar *path;
+	gboolean loading;
+	GPtrArray *waiting; /* GTask*: requests held until it is read */
+} CaPending;
+
+static void
+ca_pending_free(gpointer p)
+{
+	CaPending *ca = p;
+
+	g_free(ca->path);
+	g_ptr_array_unref(ca->waiting);
+	g_free(ca);
+}
+
+/* Remembers which CA file to trust; it is read when the first https
+ * request goes out. Parsing a bundle costs ~3 MiB of heap (every CA parsed
+ * by GnuTLS) that a daemon which only answers D-Bus, or talks to an http
+ * endpoint, never needs; libsoup reads the system's store just as lazily
+ * when no file is given. */
 static void
 hubd_hub_transport_setup_ca(SoupSession *session, HubdConfig *config)
 {
 	g_autofree gchar *file = hubd_config_get_string(config, "hub", "ca-file", NULL);
 	const gchar *path = file;
+	CaPending *ca;
 
 	if (path == NULL || path[0] == '\0')
 		path = g_getenv("SSL_CERT_FILE");
@@ -40,33 +58,85 @@ hubd_hub_transport_setup_ca(SoupSession *session, HubdConfig *config)
 		path = g_getenv("REQUESTS_CA_BUNDLE");
 	if (path == NULL || path[0] == '\0')
 		return;
-	g_object_set_data_full(G_OBJECT(session), CA_PATH_KEY, g_strdup(path), g_free);
+	ca = g_new0(CaPending, 1);
+	ca->path = g_strdup(path);
+	ca->waiting = g_ptr_array_new_with_free_func(g_object_unref);
+	g_object_set_data_full(G_OBJECT(session), CA_KEY, ca, ca_pending_free);
 }
 
-void
-hubd_hub_transport_prepare(SoupSession *session, GUri *uri)
+gboolean
+hubd_hub_transport_is_ready(SoupSession *session, GUri *uri)
 {
-	g_autofree gchar *path = NULL;
-	g_autoptr(GTlsDatabase) db = NULL;
-	g_autoptr(GError) error = NULL;
+	return g_object_get_data(G_OBJECT(session), CA_KEY) == NULL ||
+	       g_strcmp0(g_uri_get_scheme(uri), "https") != 0;
+}
 
-	if (g_strcmp0(g_uri_get_scheme(uri), "https") != 0)
-		return;
-	path = g_object_steal_data(G_OBJECT(session), CA_PATH_KEY);
-	if (path == NULL)
-		return;
-	/* once, a file of some hundred KiB: the wait libsoup itself takes on
-	 * the main loop for the system's store */
-	db = g_tls_file_database_new(path, &error);
+static void
+hubd_hub_transport_load_thread(GTask *task, gpointer source, gpointer path, GCancellable *c)
+{
+	GError *error = NULL;
+	GTlsDatabase *db = g_tls_file_database_new(path, &error);
+
+	if (db == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_pointer(task, db, g_object_unref);
+}
+
+static void
+hubd_hub_transport_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	SoupSession *session = SOUP_SESSION(source);
+	CaPending *ca = g_object_steal_data(G_OBJECT(session), CA_KEY);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GTlsDatabase) db = g_task_propagate_pointer(G_TASK(res), &error);
+
 	if (db == NULL) {
 		/* the system's CAs stay: a typo must not open the door to anyone */
 		g_warning("the CA file %s cannot be used (%s); trusting the system's CAs",
-			  path,
+			  ca->path,
 			  error->message);
+	} else {
+		g_debug("trusting the CAs of %s", ca->path);
+		soup_session_set_tls_database(session, db);
+	}
+	for (guint i = 0; i < ca->waiting->len; i++)
+		g_task_return_boolean(g_ptr_array_index(ca->waiting, i), TRUE);
+	ca_pending_free(ca);
+}
+
+void
+hubd_hub_transport_prepare_async(SoupSession *session,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	CaPending *ca = g_object_get_data(G_OBJECT(session), CA_KEY);
+	GTask *task = g_task_new(session, cancellable, callback, user_data);
+	g_autoptr(GTask) load = NULL;
+
+	g_task_set_source_tag(task, hubd_hub_transport_prepare_async);
+	if (ca == NULL) {
+		g_task_return_boolean(task, TRUE);
+		g_object_unref(task);
 		return;
 	}
-	g_debug("trusting the CAs of %s", path);
-	soup_session_set_tls_database(session, db);
+	g_ptr_array_add(ca->waiting, task);
+	if (ca->loading)
+		return;
+	/* read and parsed in a worker: some hundred KiB of PEM, once */
+	ca->loading = TRUE;
+	load = g_task_new(session, NULL, hubd_hub_transport_loaded_cb, NULL);
+	g_task_set_source_tag(load, hubd_hub_transport_prepare_async);
+	g_task_set_task_data(load, g_strdup(ca->path), g_free);
+	g_task_run_in_thread(load, hubd_hub_transport_load_thread);
+}
+
+gboolean
+hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, session), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void

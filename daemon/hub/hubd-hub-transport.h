@@ -16,10 +16,22 @@ G_BEGIN_DECLS
 void
 hubd_hub_transport_setup(SoupSession *session, HubdConfig *config);
 
-/* Before each request to `uri`: reads the CA file chosen by _setup() when
- * the first https request goes out. */
+/* FALSE while a request to `uri` must wait for _prepare_async(): an https
+ * one before the CA file chosen by _setup() has been read. */
+gboolean
+hubd_hub_transport_is_ready(SoupSession *session, GUri *uri);
+
+/* Reads the CA file chosen by _setup() in a worker thread (once, however
+ * many requests wait) and makes it the session's trust store; one that
+ * cannot be read is logged and the system's store kept. */
 void
-hubd_hub_transport_prepare(SoupSession *session, GUri *uri);
+hubd_hub_transport_prepare_async(SoupSession *session,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data);
+
+gboolean
+hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GError **error);
 
 /* A transport error that a retry cannot cure (an untrusted certificate, a
  * proxy that refuses), as a message naming the cause, or NULL for any
