@@ -327,6 +327,7 @@ static const gchar *const TRANSPORT_ENV[] = {
 	"all_proxy",
 	"NO_PROXY",
 	"no_proxy",
+	"XDG_CURRENT_DESKTOP",
 };
 
 /* hubd at the nginx endpoint with `env` (HF_TOKEN and HF_HUB_CACHE added). */
@@ -621,32 +622,38 @@ test_no_proxy(TFixture *t, gconstpointer data)
 	assert_hub_proxied_cdn_direct(t);
 }
 
+/* GNOME's proxy settings (org.gnome.system.proxy) in a keyfile GSettings
+ * backend under the test's folder: manual, https through tinyproxy, the
+ * CDN's host ignored. Returns the XDG_CONFIG_HOME= to start hubd with. */
+static gchar *
+desktop_proxy_settings(TFixture *t)
+{
+	g_autofree gchar *xdg = g_build_filename(t->dir, "xdg-config", NULL);
+	g_autofree gchar *settings_dir = g_build_filename(xdg, "glib-2.0", "settings", NULL);
+	g_autofree gchar *keyfile = g_build_filename(settings_dir, "keyfile", NULL);
+	g_autofree gchar *settings =
+		g_strdup_printf("[system/proxy]\nmode='manual'\n"
+				"ignore-hosts=['127.0.0.2']\n\n"
+				"[system/proxy/https]\nhost='127.0.0.1'\nport=%u\n",
+				t->proxy_port);
+
+	g_assert_cmpint(g_mkdir_with_parents(settings_dir, 0700), ==, 0);
+	hubd_test_write_file(keyfile, settings);
+	return g_strdup_printf("XDG_CONFIG_HOME=%s", xdg);
+}
+
 /* Without proxy variables hubd follows the desktop's proxy settings through
- * GIO: on GNOME, org.gnome.system.proxy (here in a keyfile GSettings
- * backend), with its ignore-hosts. */
+ * GIO: on GNOME, org.gnome.system.proxy, with its ignore-hosts. */
 static void
 test_desktop_proxy(TFixture *t, gconstpointer data)
 {
-	g_autofree gchar *xdg = NULL;
-	g_autofree gchar *settings_dir = NULL;
-	g_autofree gchar *keyfile = NULL;
-	g_autofree gchar *settings = NULL;
 	g_autofree gchar *cert = NULL;
 	g_autofree gchar *xdg_env = NULL;
 
 	if (t->dir == NULL)
 		return;
-	xdg = g_build_filename(t->dir, "xdg-config", NULL);
-	settings_dir = g_build_filename(xdg, "glib-2.0", "settings", NULL);
-	g_assert_cmpint(g_mkdir_with_parents(settings_dir, 0700), ==, 0);
-	keyfile = g_build_filename(settings_dir, "keyfile", NULL);
-	settings = g_strdup_printf("[system/proxy]\nmode='manual'\n"
-				   "ignore-hosts=['127.0.0.2']\n\n"
-				   "[system/proxy/https]\nhost='127.0.0.1'\nport=%u\n",
-				   t->proxy_port);
-	hubd_test_write_file(keyfile, settings);
 	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
-	xdg_env = g_strdup_printf("XDG_CONFIG_HOME=%s", xdg);
+	xdg_env = desktop_proxy_settings(t);
 	{
 		const gchar *env[] = {cert,
 				      xdg_env,
@@ -656,6 +663,80 @@ test_desktop_proxy(TFixture *t, gconstpointer data)
 		t_daemon(t, NULL, env);
 	}
 	assert_hub_proxied_cdn_direct(t);
+}
+
+/* A file whose bytes come from the CDN arrives, and the proxy tunnelled
+ * nothing: the Hub and the CDN were reached directly. */
+static void
+assert_direct(TFixture *t)
+{
+	g_autofree gchar *log = NULL;
+
+	assert_file(&t->f, "sub/dir/weights.bin", t->f.weights);
+	log = dir_file(t, "tinyproxy.log");
+	g_assert_null(strstr(log, "CONNECT 127.0.0."));
+}
+
+/* Whether the daemon has mapped a GIO proxy module (libproxy's pulls in
+ * libstdc++: 2 MiB that stay resident). */
+static gboolean
+daemon_maps_proxy_modules(TFixture *t)
+{
+	GPid pid = hubd_test_daemon_get_pid(t->f.daemon);
+	g_autofree gchar *maps_path = g_strdup_printf("/proc/%d/maps", (int)pid);
+	g_autofree gchar *maps = NULL;
+
+	g_assert_cmpint(pid, >, 0);
+	g_assert_true(g_file_get_contents(maps_path, &maps, NULL, NULL));
+	return strstr(maps, "libgiolibproxy") != NULL || strstr(maps, "libgiognomeproxy") != NULL;
+}
+
+/* Outside a desktop session (no XDG_CURRENT_DESKTOP) and without proxy
+ * variables, hubd connects directly, as huggingface_hub does, even where
+ * GNOME's settings name a proxy; and it loads none of GIO's proxy modules. */
+static void
+test_no_desktop_direct(TFixture *t, gconstpointer data)
+{
+	g_autofree gchar *xdg_env = NULL;
+	g_autofree gchar *cert = NULL;
+
+	if (t->dir == NULL)
+		return;
+	xdg_env = desktop_proxy_settings(t);
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	{
+		const gchar *env[] = {cert, xdg_env, "GSETTINGS_BACKEND=keyfile", NULL};
+		t_daemon(t, NULL, env);
+	}
+	assert_direct(t);
+	g_assert_false(daemon_maps_proxy_modules(t));
+}
+
+/* NO_PROXY=* means no proxy at all: not the variables', and not the
+ * desktop's either. */
+static void
+test_no_proxy_star(TFixture *t, gconstpointer data)
+{
+	g_autofree gchar *xdg_env = NULL;
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *cert = NULL;
+
+	if (t->dir == NULL)
+		return;
+	xdg_env = desktop_proxy_settings(t);
+	proxy = g_strdup_printf("HTTPS_PROXY=http://127.0.0.1:%u", t->proxy_port);
+	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
+	{
+		const gchar *env[] = {proxy,
+				      cert,
+				      xdg_env,
+				      "NO_PROXY=*",
+				      "XDG_CURRENT_DESKTOP=GNOME",
+				      "GSETTINGS_BACKEND=keyfile",
+				      NULL};
+		t_daemon(t, NULL, env);
+	}
+	assert_direct(t);
 }
 
 /* A proxy nobody listens on: the error names it. */
@@ -694,6 +775,8 @@ main(int argc, char **argv)
 	ADD("proxy", test_proxy);
 	ADD("no-proxy", test_no_proxy);
 	ADD("desktop-proxy", test_desktop_proxy);
+	ADD("no-desktop-direct", test_no_desktop_direct);
+	ADD("no-proxy-star", test_no_proxy_star);
 	ADD("proxy-unreachable", test_proxy_unreachable);
 	return g_test_run();
 }

@@ -139,6 +139,15 @@ hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GE
 	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
+/* A desktop session names itself; GIO's proxy resolvers read its settings. */
+static gboolean
+hubd_hub_transport_on_desktop(void)
+{
+	const gchar *desktop = g_getenv("XDG_CURRENT_DESKTOP");
+
+	return desktop != NULL && desktop[0] != '\0';
+}
+
 static void
 hubd_hub_transport_setup_proxy(SoupSession *session)
 {
@@ -150,10 +159,20 @@ hubd_hub_transport_setup_proxy(SoupSession *session)
 	g_auto(GStrv) parts = NULL;
 	GProxyResolver *resolver;
 
-	if (https == NULL && http == NULL && all == NULL)
-		return; /* GIO's default: the desktop's settings */
-	if (g_strcmp0(no, "*") == 0)
+	if (https == NULL && http == NULL && all == NULL) {
+		/* On a desktop GIO's default resolver applies the desktop's
+		 * settings. Elsewhere it has nothing to add (libproxy reads these
+		 * same variables) and asking for it loads every GIO proxy module,
+		 * 2 MiB resident for good (libproxy pulls in libstdc++): go
+		 * direct, as huggingface_hub does. */
+		if (!hubd_hub_transport_on_desktop())
+			soup_session_set_proxy_resolver(session, NULL);
 		return;
+	}
+	if (g_strcmp0(no, "*") == 0) {
+		soup_session_set_proxy_resolver(session, NULL); /* none, not the desktop's */
+		return;
+	}
 	parts = g_strsplit(no != NULL ? no : "", ",", -1);
 	for (guint i = 0; parts[i] != NULL; i++) {
 		gchar *p = g_strstrip(parts[i]);
