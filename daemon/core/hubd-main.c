@@ -7,6 +7,9 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "hubd-daemon.h"
 #include "hubd-error.h"
@@ -113,6 +116,14 @@ hubd_main(int argc, char **argv)
 		{NULL},
 	};
 
+#ifdef __GLIBC__
+	/* Transfer buffers (up to 512 KiB) come and go with every file. By default
+	 * glibc raises its mmap threshold to the largest block freed, so later
+	 * buffers land in the heap of whichever thread asked, and freed heap stays
+	 * resident: a fixed threshold gives them back when a transfer ends
+	 * (mallopt(3): setting it turns the dynamic threshold off). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	setlocale(LC_ALL, "");
 	/* HUBD_LOCALEDIR: the build tree's translations (tests, before install) */
 	bindtextdomain(GETTEXT_PACKAGE,

@@ -33,7 +33,8 @@
 #define MAX_STALLED 5 /* attempts in a row without a byte of progress */
 #define CHUNK       (512 * 1024)
 /* buffers in the ring: one being read while others are written and hashed */
-#define NBUF 4
+#define NBUF  4
+#define ALIGN HUBD_BLOB_WRITER_ALIGN
 
 struct _HubdTransfer {
 	GObject parent_instance;
@@ -74,6 +75,7 @@ struct _HubdTransfer {
 	GError *disk_err; /* a write failed: stop once nothing is in flight */
 	gboolean read_ended;
 	gboolean reading;
+	gsize chunk;      /* the ring's buffer size */
 	guint8 *read_buf; /* the ring buffer being filled */
 	gsize read_want;  /* its size for this chunk */
 	gsize read_have;  /* bytes in it so far */
@@ -565,7 +567,7 @@ hubd_transfer_pump(HubdTransfer *self)
 			/* a resume from an odd offset reads a shorter first
 			 * chunk, so the writes after it are aligned again */
 			self->read_buf = buf;
-			self->read_want = CHUNK - self->read_pos % HUBD_BLOB_WRITER_ALIGN;
+			self->read_want = self->chunk - self->read_pos % ALIGN;
 			hubd_transfer_read_more(self);
 		}
 		return;
@@ -593,9 +595,15 @@ hubd_transfer_ring_cb(gpointer user_data)
 static void
 hubd_transfer_start_body(HubdTransfer *self)
 {
+	guint64 remaining;
+
 	self->read_ended = FALSE;
 	self->read_pos = self->offset;
-	self->ring = hubd_ring_new(NBUF, CHUNK, hubd_transfer_ring_cb, self);
+	/* a small file gets buffers of its size, not CHUNK; a body longer
+	 * than promised only takes more of them (and fails at its end) */
+	remaining = self->size > self->offset ? self->size - self->offset : 0;
+	self->chunk = (gsize)MIN(CHUNK, remaining / ALIGN * ALIGN + ALIGN);
+	self->ring = hubd_ring_new(NBUF, self->chunk, hubd_transfer_ring_cb, self);
 	hubd_blob_writer_attach(self->writer, self->ring);
 	hubd_transfer_pump(self);
 }
