@@ -7,6 +7,7 @@
 
 #include "hubd-error.h"
 #include "hubd-hash.h"
+#include "hubd-sha256-blocks.h"
 
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define EMPTY_GIT    "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
@@ -382,6 +383,103 @@ test_hash_errors(Fixture *f, gconstpointer data)
 	g_assert_nonnull(strstr(error->message, "not a regular file"));
 }
 
+static gchar *
+digest_hex(struct sha256_ctx *ctx)
+{
+	guint8 digest[SHA256_DIGEST_SIZE];
+	GString *hex = g_string_new(NULL);
+
+	sha256_digest(ctx, sizeof(digest), digest);
+	for (gsize i = 0; i < sizeof(digest); i++)
+		g_string_append_printf(hex, "%02x", digest[i]);
+	return g_string_free(hex, FALSE);
+}
+
+/* FIPS 180-4's examples (csrc.nist.gov, SHA256.pdf / SHA2_Additional.pdf),
+ * through the many-block path where the CPU has it. */
+static void
+test_sha256_blocks_vectors(void)
+{
+	const gchar *two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	g_autofree guint8 *million = g_malloc(1000000);
+	g_autofree gchar *abc = NULL;
+	g_autofree gchar *two = NULL;
+	g_autofree gchar *a = NULL;
+	struct sha256_ctx ctx;
+
+	g_test_message("SHA extensions: %s", hubd_sha256_blocks_accelerated() ? "yes" : "no");
+	sha256_init(&ctx);
+	hubd_sha256_blocks_update(&ctx, 3, (const guint8 *)"abc");
+	abc = digest_hex(&ctx);
+	g_assert_cmpstr(abc,
+			==,
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_init(&ctx);
+	hubd_sha256_blocks_update(&ctx, strlen(two_blocks), (const guint8 *)two_blocks);
+	two = digest_hex(&ctx);
+	g_assert_cmpstr(two,
+			==,
+			"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* one million 'a': whole runs of blocks after an odd first piece */
+	memset(million, 'a', 1000000);
+	sha256_init(&ctx);
+	hubd_sha256_blocks_update(&ctx, 7, million);
+	hubd_sha256_blocks_update(&ctx, 1000000 - 7, million + 7);
+	a = digest_hex(&ctx);
+	g_assert_cmpstr(a, ==, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* The many-block path gives nettle's digest for every length and every way
+ * of cutting the input: a partial block waiting, runs of whole blocks, a
+ * tail. */
+static void
+test_sha256_blocks_agree(void)
+{
+	const gsize len = 3 * 1024 * 1024 + 13;
+	g_autofree guint8 *bytes = make_bytes(len);
+	const gsize pieces[] = {1, 63, 64, 65, 127, 128, 129, 191, 4096, 4097, 65536 + 3};
+
+	if (!hubd_sha256_blocks_accelerated()) {
+		g_test_skip("this CPU has no SHA extensions: nettle alone hashes");
+		return;
+	}
+	for (gsize n = 0; n <= 1100; n++) {
+		struct sha256_ctx fast;
+		struct sha256_ctx ref;
+		g_autofree gchar *want = NULL;
+		g_autofree gchar *got = NULL;
+		gsize cut = n % 67;
+
+		sha256_init(&fast);
+		sha256_init(&ref);
+		hubd_sha256_blocks_update_with(&ref, n, bytes, FALSE);
+		/* cut at a point that leaves part of a block waiting */
+		hubd_sha256_blocks_update_with(&fast, cut, bytes, TRUE);
+		hubd_sha256_blocks_update_with(&fast, n - cut, bytes + cut, TRUE);
+		want = digest_hex(&ref);
+		got = digest_hex(&fast);
+		g_assert_cmpstr(got, ==, want);
+	}
+	for (gsize p = 0; p < G_N_ELEMENTS(pieces); p++) {
+		struct sha256_ctx fast;
+		struct sha256_ctx ref;
+		g_autofree gchar *want = NULL;
+		g_autofree gchar *got = NULL;
+
+		sha256_init(&fast);
+		sha256_init(&ref);
+		hubd_sha256_blocks_update_with(&ref, len, bytes, FALSE);
+		for (gsize off = 0; off < len; off += pieces[p] * (1 + off % 5)) {
+			gsize take = MIN(pieces[p] * (1 + off % 5), len - off);
+
+			hubd_sha256_blocks_update_with(&fast, take, bytes + off, TRUE);
+		}
+		want = digest_hex(&ref);
+		got = digest_hex(&fast);
+		g_assert_cmpstr(got, ==, want);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -395,6 +493,8 @@ main(int argc, char **argv)
 		   test_hash_multi_chunk,
 		   fixture_teardown);
 	g_test_add_func("/hash/incremental", test_hash_incremental);
+	g_test_add_func("/hash/sha256-blocks/vectors", test_sha256_blocks_vectors);
+	g_test_add_func("/hash/sha256-blocks/agree-with-nettle", test_sha256_blocks_agree);
 	g_test_add_func("/hash/git-sha1-incremental", test_git_sha1_incremental);
 	g_test_add("/hash/async", Fixture, NULL, fixture_setup, test_hash_async, fixture_teardown);
 	g_test_add("/hash/cancel",

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hubd-error.h"
+#include "hubd-sha256-blocks.h"
 
 /* Big enough that syscalls cost nothing next to hashing, small enough to
  * stay in L2 and give progress and cancellation a fine grain. */
@@ -52,7 +53,7 @@ void
 hubd_sha256_update(HubdSha256 *self, const void *data, gsize len)
 {
 	g_return_if_fail(self != NULL);
-	sha256_update(&self->ctx, len, data);
+	hubd_sha256_blocks_update(&self->ctx, len, data);
 }
 
 gchar *
@@ -207,7 +208,7 @@ hubd_hash_read(HubdHashReadFunc read_fn,
 			out->sample_len += take;
 		}
 		if (flags & HUBD_HASH_SHA256)
-			sha256_update(&sha256, filled, buf);
+			hubd_sha256_blocks_update(&sha256, filled, buf);
 		if (git_sha1 != NULL)
 			hubd_git_sha1_update(git_sha1, buf, filled);
 		total += filled;

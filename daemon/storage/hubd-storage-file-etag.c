@@ -9,6 +9,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "hubd-sha256-blocks.h"
 #include "hubd-storage-file-io.h"
 #include "hubd-storage-file.h"
 
@@ -98,7 +99,7 @@ hubd_storage_file_etag_of(gint fd,
 		}
 		if (n == 0)
 			break;
-		sha256_update(&ctx, (gsize)n, buffer);
+		hubd_sha256_blocks_update(&ctx, (gsize)n, buffer);
 		offset += n;
 	}
 	hubd_storage_file_sha256_hex(&ctx, hex);

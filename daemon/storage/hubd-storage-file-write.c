@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hubd-error.h"
+#include "hubd-sha256-blocks.h"
 #include "hubd-storage-file-etag.h"
 #include "hubd-storage-file-io.h"
 
@@ -83,7 +84,7 @@ hubd_storage_file_staged_new(const gchar *folder, const gchar *template, GError 
 static gboolean
 staged_append(HubdStorageFileStaged *staged, const guint8 *data, gsize len, GError **error)
 {
-	sha256_update(&staged->sha256, len, data);
+	hubd_sha256_blocks_update(&staged->sha256, len, data);
 	staged->size += len;
 	return write_all(staged->fd, data, len, staged->path, error);
 }
