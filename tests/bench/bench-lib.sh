@@ -1,0 +1,108 @@
+# bench-lib.sh: what the benchmark scripts in tests/bench share. Sourced, not run:
+#   . "$(dirname "$0")/bench-lib.sh"
+# right after `set -euo pipefail`; everything here works under it. Sourcing only
+# defines: it starts nothing and sets no trap. The script sets build (the meson
+# build directory) before it starts anything, big_src for check_same and
+# settle_s for settle. This file sets src (the source tree), bench_name (the
+# script's file name, for messages), token and js; start_hub sets url,
+# start_hubd hubd_pid.
+# shellcheck shell=bash disable=SC2154 # build, big_src, settle_s: the script's
+
+# the source tree, two levels above this file (as the scripts found it from their own path)
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# error messages name the script that failed, not this file
+bench_name=$(basename "$0")
+hubd_pid=""
+bench_pids=""
+# alice's write token on the local Hub (tests/testhub/users.json)
+# shellcheck disable=SC2034 # for the scripts
+token=hf_alice_write_0000000000000000000000
+# the official JS client's side of a comparison, and the fixtures it uploads
+# shellcheck disable=SC2034 # for the scripts
+js="$src/tests/bench/download-js.mjs"
+
+# bench_in_test_env ARGS...: run the calling script again with ARGS under
+# tests/harness/hubd-test-env.sh (a private session bus, an unlocked keyring, a
+# temporary HOME and TMPDIR), unless it already runs there; hubd needs the bus
+# and keyring, and nothing a benchmark writes may land in the caller's HOME
+bench_in_test_env() {
+	[ -n "${HUBD_TEST_ENV_BASE:-}" ] && return 0
+	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$@"
+}
+
+# need_js_client: stop unless @huggingface/hub is installed, before anything
+# is started or written
+need_js_client() {
+	[ -d "$src/tests/conformance/node_modules/@huggingface/hub" ] ||
+		{ echo "$bench_name: run 'npm ci' in tests/conformance first" >&2; exit 2; }
+}
+
+# kill_at_exit PID...: end these processes with the script, however it exits
+# (start_hub sets the trap that reads this list)
+kill_at_exit() { bench_pids="$bench_pids $*"; }
+
+# start_hub [HUBD-TESTHUB OPTIONS...]: the local Hub in the background, storing
+# under $TMPDIR/hub, with the test users; sets url to its URL, the first line it
+# prints. The EXIT trap ends it, hubd (the one running then: start_hubd
+# replaces it, so the trap reads hubd_pid when it fires) and all of kill_at_exit.
+# shellcheck disable=SC2120 # the options are optional
+start_hub() {
+	"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
+		--users "$src/tests/testhub/users.json" "$@" >"$TMPDIR/hub.out" 2>"$TMPDIR/hub.err" &
+	kill_at_exit "$!"
+	trap 'kill $bench_pids $hubd_pid 2>/dev/null || true' EXIT
+	for _ in $(seq 100); do
+		[ -s "$TMPDIR/hub.out" ] && break
+		sleep 0.05
+	done
+	url=$(head -n1 "$TMPDIR/hub.out")
+}
+
+# start_hubd [HUBD OPTIONS...]: a fresh hubd on the local Hub with an empty
+# cache ($TMPDIR/hf-cache), so that nothing a previous run fetched is reused;
+# the previous one is stopped first (one name on the bus). No plugins: its
+# plugin directory is $TMPDIR/none unless the caller sets hubd_plugin_dir.
+# Environment for hubd goes before the call (HF_TOKEN=... start_hubd). Returns
+# once `hubctl status` answers; after 5 s, prints hubd's log and exits 1.
+# shellcheck disable=SC2120 # the options are optional
+start_hubd() {
+	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
+	rm -rf "$TMPDIR/hf-cache"
+	HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
+		--plugin-dir "${hubd_plugin_dir:-$TMPDIR/none}" "$@" >"$TMPDIR/hubd.log" 2>&1 &
+	hubd_pid=$!
+	for _ in $(seq 100); do
+		"$build/client/hubctl" status >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "$bench_name: hubd did not start; its log:" >&2
+	cat "$TMPDIR/hubd.log" >&2
+	exit 1
+}
+
+# wall-clock time, in seconds with nanoseconds, for elapsed
+now() { date +%s.%N; }
+# elapsed T0: seconds since T0 (from now); bc, since bash has no floats
+elapsed() { echo "$(now) - $1" | bc -l; }
+# mbps BYTES SECONDS: throughput in MiB/s
+mbps() { echo "$1 / 1048576 / $2" | bc -l; }
+# best OLD NEW: the smaller of two times, OLD empty at first: runs are repeated
+# and the fastest kept, since a shared machine only ever slows a run down
+best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+# status_kib PID FIELD: a field of /proc/PID/status in KiB (VmRSS, VmHWM, RssAnon...)
+status_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+# vm_hwm_kib PID: a process's peak resident memory so far, in KiB
+vm_hwm_kib() { status_kib "$1" VmHWM; }
+
+# check_same FILE WHO: FILE must hold the fixture's bytes ($big_src); else stop,
+# naming WHO wrote it
+check_same() {
+	cmp -s "$big_src" "$1" || { echo "$bench_name: $2 wrote different bytes" >&2; exit 1; }
+}
+
+# settle: every client starts from the same state: dirty pages written back
+# and a pause of settle_s seconds (the script sets it, from BENCH_SETTLE_S or
+# its own default), because on a VM pages freed by the previous client's
+# delete are slower to write for a while (free-page reporting) and would
+# penalise whoever comes next.
+settle() { sync; sleep "$settle_s"; }
