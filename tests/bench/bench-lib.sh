@@ -5,7 +5,7 @@
 # build directory) before it starts anything, big_src for check_same and
 # settle_s for settle. This file sets src (the source tree), bench_name (the
 # script's file name, for messages), token and js; start_hub sets url,
-# start_hubd hubd_pid.
+# start_hubd hubd_pid, start_s3rver endpoint.
 # shellcheck shell=bash disable=SC2154 # build, big_src, settle_s: the script's
 
 # the source tree, two levels above this file (as the scripts found it from their own path)
@@ -78,6 +78,23 @@ start_hubd() {
 	echo "$bench_name: hubd did not start; its log:" >&2
 	cat "$TMPDIR/hubd.log" >&2
 	exit 1
+}
+
+# start_s3rver DIR: @20minutes/s3rver (tests/s3) with a bucket "bench", storing
+# under DIR/s3; sets endpoint to its URL and exports the keys it accepts for
+# awscli and hubd. It exits when its stdin closes, so a sleeping writer holds
+# that open until the script ends (both are in kill_at_exit).
+start_s3rver() {
+	mkfifo "$1/s3in"
+	sleep infinity >"$1/s3in" &
+	kill_at_exit "$!"
+	node "$src/tests/s3/s3rver.cjs" "$1/s3" bench <"$1/s3in" >"$1/s3port" 2>"$1/s3rver.log" &
+	kill_at_exit "$!"
+	for _ in $(seq 100); do grep -q PORT "$1/s3port" 2>/dev/null && break; sleep 0.1; done
+	# shellcheck disable=SC2034 # for the script
+	endpoint="http://127.0.0.1:$(awk '/PORT/ { print $2 }' "$1/s3port")"
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 }
 
 # wall-clock time, in seconds with nanoseconds, for elapsed
