@@ -11,7 +11,10 @@
 # kept; BENCH_CAP_CHUNK (default 1048576) and BENCH_CAP_DELAY_MS (default 20):
 # the cap, the local Hub's `slow` fault on the CDN (a chunk, then a pause,
 # per connection: 1 MiB every 20 ms is about 50 MB/s per connection, what a
-# real CDN often allows one connection); BENCH_CAPPED=0 skips the capped part.
+# real CDN often allows one connection); BENCH_CAPPED=0 skips the capped part;
+# BENCH_SETTLE_S (default 2) seconds of sync + pause before every measured
+# download, after which memory of 1.5x the file's size is touched and freed
+# (settle in bench-lib.sh).
 #
 # It re-runs itself under tests/harness/hubd-test-env.sh, starts the local
 # Hub, uploads the file with @huggingface/hub (tests/bench/download-js.mjs),

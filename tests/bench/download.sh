@@ -10,7 +10,8 @@
 # 8) files at once for both snapshot clients, BENCH_RUNS (default 3): each big
 # file measurement is repeated, interleaved, and the best time kept (a shared
 # or busy machine makes single runs noisy); BENCH_SETTLE_S (default 3)
-# seconds of sync + pause before every measured download.
+# seconds of sync + pause before every measured download, after which memory
+# of 1.5x the file's size is touched and freed (settle in bench-lib.sh).
 #
 # It re-runs itself under tests/harness/hubd-test-env.sh (private session bus, unlocked
 # keyring, temporary HOME), starts the local Hub and uploads the fixtures with
@@ -80,6 +81,9 @@ direct_use_s=""
 js_s=""
 hwm_before=""
 hwm_after=0
+# settle (bench-lib.sh) before each client: written back, a pause, and memory
+# touched and freed, so that every client's page cache comes from pages the
+# VM's host still backs
 for _ in $(seq "$runs"); do
 	start_hubd
 	settle
