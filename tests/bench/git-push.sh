@@ -48,7 +48,7 @@ push_one() {
 	sync
 	local t
 	t=$(now)
-	git -C "$work" push -q origin main 2>"$TMPDIR/$name.err"
+	git -C "$work" push -q origin main >"$TMPDIR/$name.err" 2>&1
 	elapsed "$t"
 }
 
