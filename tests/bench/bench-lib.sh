@@ -97,6 +97,16 @@ start_s3rver() {
 	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 }
 
+# random_file FILE MIB: MIB MiB of incompressible bytes, fast (an AES-CTR
+# keystream: /dev/urandom is several times slower); exits 2 if FILE did not get
+# them all
+random_file() {
+	openssl enc -aes-128-ctr -pass pass:hubd -nosalt -pbkdf2 </dev/zero 2>/dev/null |
+		head -c "$(($2 * 1024 * 1024))" >"$1" || true # openssl dies of SIGPIPE
+	[ "$(stat -c %s "$1")" -eq "$(($2 * 1024 * 1024))" ] ||
+		{ echo "$bench_name: cannot write $1" >&2; exit 2; }
+}
+
 # wall-clock time, in seconds with nanoseconds, for elapsed
 now() { date +%s.%N; }
 # elapsed T0: seconds since T0 (from now); bc, since bash has no floats

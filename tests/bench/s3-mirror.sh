@@ -29,10 +29,7 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/hubd-s3-bench-XXXXXX")
 trap 'kill $bench_pids 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 file="$dir/blob.bin"
-openssl enc -aes-128-ctr -pass pass:hubd -nosalt -pbkdf2 </dev/zero 2>/dev/null |
-	head -c "$((size_mb * 1024 * 1024))" >"$file" || true # openssl dies of SIGPIPE
-[ "$(stat -c %s "$file")" -eq "$((size_mb * 1024 * 1024))" ] ||
-	{ echo "s3-mirror.sh: cannot write $file" >&2; exit 2; }
+random_file "$file" "$size_mb"
 
 start_s3rver "$dir"
 
