@@ -10,35 +10,18 @@
 # per-token cache after the first call, so this measures hubctl start-up, the
 # D-Bus round trip and the daemon's dispatch. Not a meson test.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: auth-whoami.sh BUILD [RUNS]}" && pwd)
 runs=${2:-200}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build" "$runs"
-fi
+bench_in_test_env "$build" "$runs"
 
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-"$build/daemon/hubd" --endpoint "$url" --plugin-dir "$TMPDIR/none" >"$TMPDIR/hubd.log" 2>&1 &
-hubd_pid=$!
+start_hub
+start_hubd
 hubctl="$build/client/hubctl"
-for _ in $(seq 100); do
-	"$hubctl" status >/dev/null 2>&1 && break
-	sleep 0.05
-done
-echo -n "hf_alice_write_0000000000000000000000" | "$hubctl" auth login --token-stdin >/dev/null
+echo -n "$token" | "$hubctl" auth login --token-stdin >/dev/null
 for _ in $(seq 5); do "$hubctl" auth whoami >/dev/null; done
 
 python3 - "$hubctl" "$runs" <<'PY'

@@ -11,7 +11,10 @@
 # kept; BENCH_CAP_CHUNK (default 1048576) and BENCH_CAP_DELAY_MS (default 20):
 # the cap, the local Hub's `slow` fault on the CDN (a chunk, then a pause,
 # per connection: 1 MiB every 20 ms is about 50 MB/s per connection, what a
-# real CDN often allows one connection); BENCH_CAPPED=0 skips the capped part.
+# real CDN often allows one connection); BENCH_CAPPED=0 skips the capped part;
+# BENCH_SETTLE_S (default 2) seconds of sync + pause before every measured
+# download, after which memory of 1.5x the file's size is touched and freed
+# (settle in bench-lib.sh).
 #
 # It re-runs itself under tests/harness/hubd-test-env.sh, starts the local
 # Hub, uploads the file with @huggingface/hub (tests/bench/download-js.mjs),
@@ -24,58 +27,23 @@
 # connections no slower than with one; hubd's peak RSS <= 32 MiB.
 # Not a meson test; prints one report.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: download-parallel.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 runs=${BENCH_RUNS:-2}
 cap_chunk=${BENCH_CAP_CHUNK:-1048576}
 cap_delay=${BENCH_CAP_DELAY_MS:-20}
+settle_s=${BENCH_SETTLE_S:-2}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-token=hf_alice_write_0000000000000000000000
-js="$src/tests/bench/download-js.mjs"
 hubctl="$build/client/hubctl"
-[ -d "$src/tests/conformance/node_modules/@huggingface/hub" ] ||
-	{ echo "download-parallel.sh: run 'npm ci' in tests/conformance first" >&2; exit 2; }
+need_js_client
 
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" --admin-secret bench-admin \
-	>"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-start_hubd() {
-	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
-	rm -rf "$TMPDIR/hf-cache"
-	HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
-		--plugin-dir "$TMPDIR/none" "$@" >"$TMPDIR/hubd.log" 2>&1 &
-	hubd_pid=$!
-	for _ in $(seq 100); do
-		"$hubctl" status >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	echo "download-parallel.sh: hubd did not start; its log:" >&2
-	cat "$TMPDIR/hubd.log" >&2
-	exit 1
-}
-
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
-mbps() { echo "$1 / 1048576 / $2" | bc -l; }
-vm_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
-settle() { sync; sleep "${BENCH_SETTLE_S:-2}"; }
+# the admin secret lets cap_on and cap_off set the Hub's faults
+start_hub --admin-secret bench-admin
 cap_on() {
 	curl -sSf -o /dev/null -X POST -H 'X-Testhub-Admin: bench-admin' \
 		-H 'Content-Type: application/json' "$url/_testhub/faults" \
@@ -93,9 +61,6 @@ node "$js" upload "$url" "$token" alice/bench-big big.bin "$big_src"
 cdn_url=$(curl -sS -o /dev/null -w '%{redirect_url}' "$url/alice/bench-big/resolve/main/big.bin")
 [ -n "$cdn_url" ] || { echo "download-parallel.sh: no redirect to the CDN" >&2; exit 1; }
 
-check_same() {
-	cmp -s "$big_src" "$1" || { echo "download-parallel.sh: $2 wrote different bytes" >&2; exit 1; }
-}
 hwm_max=0
 # hubctl download into a fresh hubd started with "$@"; the seconds in run_s
 # (not a subshell: hubd_pid and hwm_max must survive)

@@ -10,7 +10,8 @@
 # 8) files at once for both snapshot clients, BENCH_RUNS (default 3): each big
 # file measurement is repeated, interleaved, and the best time kept (a shared
 # or busy machine makes single runs noisy); BENCH_SETTLE_S (default 3)
-# seconds of sync + pause before every measured download.
+# seconds of sync + pause before every measured download, after which memory
+# of 1.5x the file's size is touched and freed (settle in bench-lib.sh).
 #
 # It re-runs itself under tests/harness/hubd-test-env.sh (private session bus, unlocked
 # keyring, temporary HOME), starts the local Hub and uploads the fixtures with
@@ -30,56 +31,24 @@
 # 32 MiB, small files faster than JS.
 # Not a meson test; prints one report.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: download.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 n_files=${BENCH_FILES:-1000}
 workers=${BENCH_WORKERS:-8}
 runs=${BENCH_RUNS:-3}
+settle_s=${BENCH_SETTLE_S:-3}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-token=hf_alice_write_0000000000000000000000
-js="$src/tests/bench/download-js.mjs"
 hubctl="$build/client/hubctl"
-[ -d "$src/tests/conformance/node_modules/@huggingface/hub" ] ||
-	{ echo "download.sh: run 'npm ci' in tests/conformance first" >&2; exit 2; }
+need_js_client
 
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-# a fresh hubd with an empty cache, so every measured download is cold
-start_hubd() {
-	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
-	rm -rf "$TMPDIR/hf-cache"
-	HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
-		--plugin-dir "$TMPDIR/none" "$@" >"$TMPDIR/hubd.log" 2>&1 &
-	hubd_pid=$!
-	for _ in $(seq 100); do
-		"$hubctl" status >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	echo "download.sh: hubd did not start; its log:" >&2
-	cat "$TMPDIR/hubd.log" >&2
-	exit 1
-}
-
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
-mbps() { echo "$1 / 1048576 / $2" | bc -l; }
-vm_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+start_hub
+# start_hubd (bench-lib.sh) gives a fresh hubd with an empty cache, so every
+# measured download is cold
 
 # ---- fixtures ----------------------------------------------------------------
 echo "fixtures: a ${size_mb} MiB LFS file and ${n_files} small files, uploaded with @huggingface/hub..."
@@ -95,10 +64,6 @@ cdn_url=$(curl -sS -o /dev/null -w '%{redirect_url}' "$url/alice/bench-big/resol
 [ -n "$cdn_url" ] || { echo "download.sh: no redirect to the CDN for big.bin" >&2; exit 1; }
 
 # ---- 1. one big file ---------------------------------------------------------
-check_same() {
-	cmp -s "$big_src" "$1" || { echo "download.sh: $2 wrote different bytes" >&2; exit 1; }
-}
-
 # one full read of a file, as an app loading it
 read_s() {
 	local t
@@ -106,7 +71,6 @@ read_s() {
 	cat "$1" >/dev/null
 	elapsed "$t"
 }
-best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 curl_s=""
 hubd_s=""
 direct_s=""
@@ -117,11 +81,9 @@ direct_use_s=""
 js_s=""
 hwm_before=""
 hwm_after=0
-# Every client starts from the same state: dirty pages written back and a
-# pause, because on a VM pages freed by the previous client's delete are
-# slower to write for a while (free-page reporting) and would penalise
-# whoever comes next.
-settle() { sync; sleep "${BENCH_SETTLE_S:-3}"; }
+# settle (bench-lib.sh) before each client: written back, a pause, and memory
+# touched and freed, so that every client's page cache comes from pages the
+# VM's host still backs
 for _ in $(seq "$runs"); do
 	start_hubd
 	settle

@@ -12,44 +12,24 @@
 # from the command to its end and prints seconds, MiB/s and the ratio. Not a
 # meson test.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: git-push.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 chunk_mb=${BENCH_CHUNK_MB:-64}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" \
-	--lfs-chunk-size $((chunk_mb * 1024 * 1024)) >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-"$build/daemon/hubd" --endpoint "$url" --plugin-dir "$TMPDIR/none" >"$TMPDIR/hubd.log" 2>&1 &
-hubd_pid=$!
+start_hub --lfs-chunk-size $((chunk_mb * 1024 * 1024))
+start_hubd
 hubctl="$build/client/hubctl"
-for _ in $(seq 100); do
-	"$hubctl" status >/dev/null 2>&1 && break
-	sleep 0.05
-done
 
 export GIT_CONFIG_GLOBAL="$TMPDIR/gitconfig" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 git config --global user.name bench
 git config --global user.email bench@example.com
-echo hf_alice_write_0000000000000000000000 |
+echo "$token" |
 	"$hubctl" auth login --token-stdin --add-to-git-credential >/dev/null
-
-now() { date +%s.%N; }
 
 # push_one NAME [hubd]: a fresh repo alice/NAME and a fresh file; prints seconds
 push_one() {
@@ -66,11 +46,10 @@ push_one() {
 	git -C "$work" add .gitattributes big.bin
 	git -C "$work" commit -qm bench
 	sync
-	local t0 t1
-	t0=$(now)
-	git -C "$work" push -q origin main 2>"$TMPDIR/$name.err"
-	t1=$(now)
-	python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1"
+	local t
+	t=$(now)
+	git -C "$work" push -q origin main >"$TMPDIR/$name.err" 2>&1
+	elapsed "$t"
 }
 
 hubd_s=$(push_one bench-hubd hubd)

@@ -9,6 +9,8 @@
 # Goal: hubd/openssl >= 0.85. Also prints SHA-256 + git SHA-1 in one pass
 # (what uploads compute). Not a meson test; prints one report.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 build=$(cd "${1:?usage: hash.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
@@ -20,11 +22,7 @@ command -v openssl >/dev/null || { echo "hash.sh: openssl missing" >&2; exit 2; 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hubd-hash-bench-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 file="$dir/data.bin"
-# incompressible bytes, fast: AES-CTR keystream
-openssl enc -aes-128-ctr -pass pass:hubd -nosalt -pbkdf2 </dev/zero 2>/dev/null |
-	head -c "$((size_mb * 1024 * 1024))" >"$file" || true # openssl dies of SIGPIPE
-[ "$(stat -c %s "$file")" -eq "$((size_mb * 1024 * 1024))" ] ||
-	{ echo "hash.sh: cannot write $file" >&2; exit 2; }
+random_file "$file" "$size_mb"
 cat "$file" >/dev/null # into the page cache
 
 # "wall cpu" seconds of a command (cpu = user + sys: steadier than wall time

@@ -11,61 +11,35 @@
 # BENCH_IDLE_S (default 3) seconds and reads VmRSS and VmHWM from
 # /proc/PID/status, next to the same figures right after start. Not a meson test.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: memory.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-256}
 idle_s=${BENCH_IDLE_S:-3}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-token=hf_alice_write_0000000000000000000000
 hubctl="$build/client/hubctl"
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-start_hubd() {
-	[ -n "$hubd_pid" ] && { kill "$hubd_pid" 2>/dev/null || true; wait "$hubd_pid" 2>/dev/null || true; }
-	rm -rf "$TMPDIR/hf-cache"
-	HF_TOKEN=$token HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
-		--plugin-dir "$TMPDIR/none" >"$TMPDIR/hubd.log" 2>&1 &
-	hubd_pid=$!
-	for _ in $(seq 100); do
-		"$hubctl" status >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	echo "memory.sh: hubd did not start" >&2
-	exit 1
-}
-field_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+start_hub
 
 file="$TMPDIR/big.bin"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
-start_hubd
+# both hubd log in from the environment; the second starts with an empty cache
+HF_TOKEN=$token start_hubd
 "$hubctl" upload alice/bench-mem "$file" big.bin --no-policy --quiet >/dev/null
 
-start_hubd
+HF_TOKEN=$token start_hubd
 sleep "$idle_s"
-rss_start=$(field_kib "$hubd_pid" VmRSS)
+rss_start=$(status_kib "$hubd_pid" VmRSS)
 "$hubctl" auth whoami >/dev/null
 path=$("$hubctl" download alice/bench-mem big.bin --quiet)
 cmp -s "$file" "$path" || { echo "memory.sh: hubd wrote different bytes" >&2; exit 1; }
 sleep "$idle_s"
-rss_idle=$(field_kib "$hubd_pid" VmRSS)
-hwm=$(field_kib "$hubd_pid" VmHWM)
-anon_idle=$(field_kib "$hubd_pid" RssAnon)
-file_idle=$(field_kib "$hubd_pid" RssFile)
+rss_idle=$(status_kib "$hubd_pid" VmRSS)
+hwm=$(vm_hwm_kib "$hubd_pid")
+anon_idle=$(status_kib "$hubd_pid" RssAnon)
+file_idle=$(status_kib "$hubd_pid" RssFile)
 pss_idle=$(awk '$1 == "Pss:" {print $2}' "/proc/$hubd_pid/smaps_rollup")
 # the mappings that hold most of it: what to look at next
 top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6 ? $6 : "[anon]"); next}

@@ -14,55 +14,29 @@
 # fresh prefix, so every run puts the whole blob (a mirror of what is there puts nothing).
 # Goal: hubd/awscli throughput >= 1.0. Not a meson test; prints one report.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: s3-mirror-job.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 runs=${BENCH_RUNS:-3}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-token=hf_alice_write_0000000000000000000000
-js="$src/tests/bench/download-js.mjs"
 hubctl="$build/client/hubctl"
 aws=/usr/bin/aws
 [ -x "$aws" ] || { echo "s3-mirror-job.sh: Debian's awscli missing: contrib/install-deps.sh" >&2; exit 2; }
 [ -d "$src/tests/s3/node_modules/@20minutes/s3rver" ] ||
 	{ echo "s3-mirror-job.sh: s3rver missing: npm ci in tests/s3" >&2; exit 2; }
-[ -d "$src/tests/conformance/node_modules/@huggingface/hub" ] ||
-	{ echo "s3-mirror-job.sh: npm ci in tests/conformance first" >&2; exit 2; }
+need_js_client
 
-pids=""
-trap 'kill $pids 2>/dev/null || true' EXIT
+start_hub
+start_s3rver "$TMPDIR"
 
-# the local Hub
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" >"$TMPDIR/hub.out" 2>"$TMPDIR/hub.err" &
-pids="$pids $!"
-for _ in $(seq 100); do [ -s "$TMPDIR/hub.out" ] && break; sleep 0.05; done
-url=$(head -n1 "$TMPDIR/hub.out")
-
-# s3rver: its stdin stays open (a sleeping writer) until the script ends
-mkfifo "$TMPDIR/s3in"
-sleep infinity >"$TMPDIR/s3in" &
-pids="$pids $!"
-node "$src/tests/s3/s3rver.cjs" "$TMPDIR/s3" bench <"$TMPDIR/s3in" >"$TMPDIR/s3port" 2>"$TMPDIR/s3rver.log" &
-pids="$pids $!"
-for _ in $(seq 100); do grep -q PORT "$TMPDIR/s3port" 2>/dev/null && break; sleep 0.1; done
-endpoint="http://127.0.0.1:$(awk '/PORT/ { print $2 }' "$TMPDIR/s3port")"
-
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-
-# hubd with the bucket as backend "bench" (keys from its environment)
-HF_TOKEN=$token HF_HUB_CACHE="$TMPDIR/hf-cache" "$build/daemon/hubd" --endpoint "$url" \
-	--plugin-dir "$build/plugins/s3" \
-	--set storage.bench.url=s3://bench --set "storage.bench.endpoint=$endpoint" \
-	--set storage.bench.credentials=env >"$TMPDIR/hubd.log" 2>&1 &
-pids="$pids $!"
-for _ in $(seq 100); do "$hubctl" status >/dev/null 2>&1 && break; sleep 0.05; done
+# hubd with the S3 plugin and the bucket as backend "bench" (keys from its environment)
+hubd_plugin_dir="$build/plugins/s3"
+HF_TOKEN=$token start_hubd --set storage.bench.url=s3://bench --set "storage.bench.endpoint=$endpoint" \
+	--set storage.bench.credentials=env
 
 echo "fixture: a ${size_mb} MiB LFS file uploaded with @huggingface/hub, then cached by hubd..."
 big="$TMPDIR/big.src"
@@ -72,9 +46,6 @@ node "$js" upload "$url" "$token" alice/bench-mirror big.bin "$big"
 blob=$("$hubctl" download alice/bench-mirror big.bin --quiet)
 cmp -s "$big" "$blob" || { echo "s3-mirror-job.sh: the cached blob differs" >&2; exit 1; }
 
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
-best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 hubd_s="" aws_s=""
 for run in $(seq "$runs"); do
 	cat "$blob" >/dev/null # both start from the page cache

@@ -10,8 +10,9 @@
 # Goal: hubd/awscli throughput >= 1.0. Not a meson test; prints one report.
 # tests/bench/s3-mirror-job.sh measures the same through the whole Storage.Mirror job (hubctl mirror).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-here=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: s3-mirror.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 runs=${BENCH_RUNS:-3}
@@ -20,35 +21,17 @@ plugin="$build/plugins/s3/libhubd-s3.so"
 aws=/usr/bin/aws
 [ -x "$bench" ] || { echo "s3-mirror.sh: $bench missing: build it first" >&2; exit 2; }
 [ -x "$aws" ] || { echo "s3-mirror.sh: Debian's awscli missing: contrib/install-deps.sh" >&2; exit 2; }
-[ -d "$here/tests/s3/node_modules/@20minutes/s3rver" ] ||
+[ -d "$src/tests/s3/node_modules/@20minutes/s3rver" ] ||
 	{ echo "s3-mirror.sh: s3rver missing: contrib/install-deps.sh" >&2; exit 2; }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hubd-s3-bench-XXXXXX")
-server_pid=""
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+# the server and its stdin's writer (start_s3rver), then the folder
+trap 'kill $bench_pids 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 file="$dir/blob.bin"
-openssl enc -aes-128-ctr -pass pass:hubd -nosalt -pbkdf2 </dev/zero 2>/dev/null |
-	head -c "$((size_mb * 1024 * 1024))" >"$file" || true # openssl dies of SIGPIPE
-[ "$(stat -c %s "$file")" -eq "$((size_mb * 1024 * 1024))" ] ||
-	{ echo "s3-mirror.sh: cannot write $file" >&2; exit 2; }
+random_file "$file" "$size_mb"
 
-# the server: its stdin stays open (a sleeping writer) until the script ends
-mkfifo "$dir/in"
-sleep infinity >"$dir/in" &
-sleeper=$!
-node "$here/tests/s3/s3rver.cjs" "$dir/s3" bench <"$dir/in" >"$dir/port" 2>"$dir/s3rver.log" &
-server_pid=$!
-for _ in $(seq 100); do grep -q PORT "$dir/port" 2>/dev/null && break; sleep 0.1; done
-endpoint="http://127.0.0.1:$(awk '/PORT/ { print $2 }' "$dir/port")"
-trap 'kill $sleeper 2>/dev/null; cleanup' EXIT
-
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+start_s3rver "$dir"
 
 measure() {
 	local TIMEFORMAT='%3R' t

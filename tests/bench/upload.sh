@@ -17,38 +17,18 @@
 # file of the same size to a fresh basic upload URL from the Hub's LFS batch
 # API, and prints hubd / (openssl + curl) (goal <= 1.15).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: upload.sh BUILD}" && pwd)
 size_mb=${BENCH_SIZE_MB:-1024}
 chunk_mb=${BENCH_CHUNK_MB:-64}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build"
-fi
+bench_in_test_env "$build"
 
-token=hf_alice_write_0000000000000000000000
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" \
-	--lfs-chunk-size $((chunk_mb * 1024 * 1024)) >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
-
-HF_TOKEN=$token "$build/daemon/hubd" --endpoint "$url" --plugin-dir "$TMPDIR/none" \
-	>"$TMPDIR/hubd.log" 2>&1 &
-hubd_pid=$!
+start_hub --lfs-chunk-size $((chunk_mb * 1024 * 1024))
+HF_TOKEN=$token start_hubd
 hubctl="$build/client/hubctl"
-for _ in $(seq 100); do
-	"$hubctl" status >/dev/null 2>&1 && break
-	sleep 0.05
-done
 
 # two files of the same size: the Hub keeps LFS objects across repos, so
 # the same bytes would not be sent twice
@@ -60,13 +40,10 @@ head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$js_file"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$floor_file"
 sync
 
-now() { date +%s.%N; }
-
-t0=$(now)
+t=$(now)
 "$hubctl" upload alice/bench-hubd "$file" bench.bin --no-policy --quiet >/dev/null
-t1=$(now)
+hubd_s=$(elapsed "$t")
 hubd_rss=$(sed -n 's/^VmHWM: *//p' "/proc/$hubd_pid/status")
-hubd_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1")
 
 node --input-type=module - "$src/tests/conformance" "$url" "$token" "$js_file" >"$TMPDIR/js.out" <<'JS'
 import { createRequire } from "node:module";
@@ -88,19 +65,17 @@ js_s=$(cat "$TMPDIR/js.out")
 
 # the floor: hash, then one PUT of the body to the URL the batch API hands out
 "$hubctl" repo create alice/bench-floor >/dev/null 2>&1 || true
-t0=$(now)
+t=$(now)
 oid=$(openssl dgst -sha256 -r "$floor_file" | cut -d' ' -f1)
-t1=$(now)
+openssl_s=$(elapsed "$t")
 size_bytes=$(stat -c %s "$floor_file")
 href=$(curl -sSf "$url/alice/bench-floor.git/info/lfs/objects/batch" \
 	-H "Authorization: Bearer $token" -H 'Content-Type: application/vnd.git-lfs+json' \
 	-d "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\"$oid\",\"size\":$size_bytes}]}" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"][0]["actions"]["upload"]["href"])')
-t2=$(now)
+t=$(now)
 curl -sSf -T "$floor_file" "$href" -o /dev/null
-t3=$(now)
-openssl_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1")
-curl_s=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t2" "$t3")
+curl_s=$(elapsed "$t")
 
 # each repo must hold its file: compare the Hub's sha256 with the local one
 for pair in "bench-hubd:$file" "bench-js:$js_file"; do

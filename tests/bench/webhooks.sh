@@ -22,38 +22,20 @@
 # under the flood (measured on one connection, every 10 ms).
 # Not a meson test.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: webhooks.sh BUILD [SECONDS]}" && pwd)
 seconds=${2:-10}
 
-if [ -z "${HUBD_TEST_ENV_BASE:-}" ]; then
-	exec "$src/tests/harness/hubd-test-env.sh" "$0" "$build" "$seconds"
-fi
+bench_in_test_env "$build" "$seconds"
 command -v wrk >/dev/null || { echo "webhooks.sh: wrk is missing (bash contrib/install-deps.sh)" >&2; exit 1; }
 
-token=hf_alice_write_0000000000000000000000
-hub_out="$TMPDIR/hub.out"
-"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
-	--users "$src/tests/testhub/users.json" >"$hub_out" 2>"$TMPDIR/hub.err" &
-hub_pid=$!
-hubd_pid=""
-trap 'kill $hub_pid $hubd_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s "$hub_out" ] && break
-	sleep 0.05
-done
-url=$(head -n1 "$hub_out")
+start_hub
 curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 	-d '{"name":"bench","type":"model"}' "$url/api/repos/create"
 
-HF_TOKEN=$token "$build/daemon/hubd" --endpoint "$url" --plugin-dir "$TMPDIR/none" \
-	--set webhooks.listen=127.0.0.1:0 >"$TMPDIR/hubd.log" 2>&1 &
-hubd_pid=$!
-for _ in $(seq 100); do
-	"$build/client/hubctl" status >/dev/null 2>&1 && break
-	sleep 0.05
-done
+HF_TOKEN=$token start_hubd --set webhooks.listen=127.0.0.1:0
 id=$("$build/client/hubctl" webhooks create --watch model:alice/bench)
 listener=$("$build/client/hubctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["webhooks_url"])')
 secret=$(curl -sf -H "Authorization: Bearer $token" "$url/api/settings/webhooks/$id" |
@@ -163,8 +145,7 @@ http {
 }
 NGINX
 nginx -c "$TMPDIR/nginx/nginx.conf" -p "$TMPDIR/nginx" -g 'daemon off;' 2>"$TMPDIR/nginx/stderr" &
-nginx_pid=$!
-trap 'kill $hub_pid $hubd_pid $nginx_pid 2>/dev/null || true' EXIT
+kill_at_exit "$!"
 for _ in $(seq 100); do
 	curl -sf -o /dev/null -d x "http://127.0.0.1:$nginx_port/" && break
 	sleep 0.05
