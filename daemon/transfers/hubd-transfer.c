@@ -522,15 +522,19 @@ hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
 	GError *error = NULL;
 	gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &error);
+	gboolean overrun;
 
 	self->reading = FALSE;
 	if (n > 0) {
 		self->read_have += (gsize)n;
 		hubd_transfer_progress(self, n);
-		if (self->read_have < self->read_want) {
-			hubd_transfer_read_more(self);
-			return;
-		}
+	}
+	/* a byte past the size announced is enough to refuse the body: the
+	 * rest is not read (it may never end) */
+	overrun = self->read_pos + self->read_have > self->size;
+	if (n > 0 && !overrun && self->read_have < self->read_want) {
+		hubd_transfer_read_more(self);
+		return;
 	}
 	if (self->read_have > 0)
 		hubd_ring_push(self->ring, self->read_have);
@@ -538,7 +542,7 @@ hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	self->read_have = 0;
 	g_clear_error(&self->got_err);
 	self->got_err = error;
-	self->read_ended = n <= 0;
+	self->read_ended = n <= 0 || overrun;
 	hubd_transfer_pump(self);
 }
 
@@ -568,6 +572,10 @@ hubd_transfer_pump(HubdTransfer *self)
 			 * chunk, so the writes after it are aligned again */
 			self->read_buf = buf;
 			self->read_want = self->chunk - self->read_pos % ALIGN;
+			/* at most one byte more than the size: enough to see a
+			 * body that goes on */
+			if (self->read_pos + self->read_want > self->size + 1)
+				self->read_want = (gsize)(self->size + 1 - self->read_pos);
 			hubd_transfer_read_more(self);
 		}
 		return;
