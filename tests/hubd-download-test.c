@@ -303,6 +303,37 @@ test_revisions(Fixture *f, gconstpointer data)
 	}
 }
 
+/* An empty file (an empty __init__.py is common) arrives as an empty blob:
+ * the one-byte-past-the-size read sees the end at once. */
+static void
+test_empty_file(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *commit = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *path = NULL;
+	GStatBuf st;
+
+	commit = hubd_test_hub_commit_files(f->hub,
+					    ALICE_WRITE,
+					    "model",
+					    REPO,
+					    "main",
+					    0,
+					    "pkg/__init__.py",
+					    "",
+					    NULL);
+	r = download(f, "main", "pkg/__init__.py", NULL);
+	assert_ok(r);
+	path = result_string(r, "path");
+	{
+		g_autofree gchar *want = snapshot_file(f, commit, "pkg/__init__.py");
+		g_assert_cmpstr(path, ==, want);
+	}
+	g_assert_cmpint(g_stat(path, &st), ==, 0);
+	g_assert_cmpint(st.st_size, ==, 0);
+	g_assert_true(S_ISREG(st.st_mode));
+}
+
 static void
 test_no_exist(Fixture *f, gconstpointer data)
 {
@@ -625,6 +656,7 @@ main(int argc, char **argv)
 	ADD("snapshot-patterns", test_snapshot_patterns);
 	ADD("snapshot-requests", test_snapshot_requests);
 	ADD("revisions", test_revisions);
+	ADD("empty-file", test_empty_file);
 	ADD("no-exist", test_no_exist);
 	ADD("local-dir", test_local_dir);
 	ADD("offline", test_offline);
