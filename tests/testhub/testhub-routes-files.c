@@ -31,6 +31,8 @@ content_type_for(GBytes *content)
 	const gchar *data = g_bytes_get_data(content, &len);
 	gsize sample = MIN(len, 8000);
 
+	if (len == 0)
+		return "text/plain; charset=utf-8"; /* and no data pointer to look at */
 	if (memchr(data, '\0', sample) != NULL)
 		return "application/octet-stream";
 	/* a cut multi-byte character at the sample end is still text */
