@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 /* Chooses `session`'s trust store from [hub] ca-file, else SSL_CERT_FILE, else
  * REQUESTS_CA_BUNDLE (the system's when none is set), and its proxy from
  * HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) when one is
- * set, else GIO's default resolver (the desktop's proxy settings). */
+ * set, else, in a desktop session (XDG_CURRENT_DESKTOP), GIO's default
+ * resolver (the desktop's proxy settings), else none. */
 void
 hubd_hub_transport_setup(SoupSession *session, HubdConfig *config);
 
