@@ -1,7 +1,7 @@
 /* hubd-s3-fault-test.c: the S3 backend against faults s3rver cannot make, injected by a small
  * TCP proxy in front of it (signatures still checked by s3rver: the proxy passes the bytes,
  * Host header included): SlowDown answers retried, a server that resets mid-part → a clear
- * error, the multipart upload aborted, nothing stored */
+ * error, the multipart upload aborted, nothing stored; an abort whose answer is lost */
 #define G_LOG_DOMAIN "HubdS3FaultTest"
 
 #include <string.h>
@@ -9,6 +9,10 @@
 #include "hubd-plugin.h"
 #include "hubd-s3-test-server.h"
 #include "hubd-storage-conformance.h"
+
+#define INTERNAL_BODY                                                                   \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code>" \
+	"<Message>We encountered an internal error. Please try again.</Message></Error>"
 
 #define SLOWDOWN_BODY                                                              \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>" \
@@ -22,6 +26,7 @@ static guint16 proxy_port;
 static volatile gint fault_mode;
 static volatile gint slowdowns_left; /* FAULT_SLOWDOWN: answers still to give; -1: always */
 static volatile gint faults_made;
+static volatile gint lose_abort_answer; /* 1: the next abort reaches s3rver, its answer a 500 */
 
 static void
 pump(GSocket *from, GSocket *to)
@@ -102,6 +107,24 @@ connection_thread(gpointer data)
 			g_string_insert(head, eol - head->str, "\r\nConnection: close");
 	}
 	g_socket_send(up, head->str, head->len, NULL, NULL);
+	if (g_str_has_prefix(head->str, "DELETE ") && strstr(head->str, "uploadId=") != NULL &&
+	    g_atomic_int_compare_and_exchange(&lose_abort_answer, 1, 0)) {
+		/* the server aborts the upload, the client hears a 500 and asks again */
+		gchar buf[65536];
+		g_autofree gchar *answer = g_strdup_printf(
+			"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\n"
+			"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			strlen(INTERNAL_BODY),
+			INTERNAL_BODY);
+		while (g_socket_receive(up, buf, sizeof buf, NULL, NULL) > 0)
+			;
+		g_atomic_int_inc(&faults_made);
+		g_socket_send(client, answer, strlen(answer), NULL, NULL);
+		g_socket_shutdown(client, FALSE, TRUE, NULL);
+		while (g_socket_receive(client, buf, sizeof buf, NULL, NULL) > 0)
+			;
+		return NULL;
+	}
 	if (part && g_atomic_int_get(&fault_mode) == FAULT_RESET_PARTS) {
 		/* a part's first bytes reach the server, then the connection dies */
 		gchar buf[65536];
@@ -247,13 +270,15 @@ test_slowdown_gives_up(void)
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
 }
 
-/* Every part's connection reset halfway: a network error naming the server,
- * the multipart upload aborted (s3rver logged it), no object. */
+/* Every part's connection reset halfway, under PREFIX: a network error
+ * naming the server, the multipart upload aborted once (s3rver logged it),
+ * no object. With lose_abort set, the abort reaches the server but the
+ * client hears a 500 and asks again. */
 static void
-test_reset_mid_part(void)
+put_through_resets(const gchar *prefix, gboolean lose_abort)
 {
-	g_autoptr(HubdStorage) storage = proxied("reset", "1");
-	g_autoptr(HubdStorage) check = direct("reset");
+	g_autoptr(HubdStorage) storage = proxied(prefix, "1");
+	g_autoptr(HubdStorage) check = direct(prefix);
 	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(11 * 1024 * 1024, 5);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubdStorageObject) object = NULL;
@@ -262,18 +287,34 @@ test_reset_mid_part(void)
 	g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes(bytes);
 
 	set_fault(FAULT_RESET_PARTS, 0);
+	g_atomic_int_set(&lose_abort_answer, lose_abort);
 	/* unknown length: the multipart path */
 	object = hubd_storage_conformance_put_stream(storage, "big.bin", stream, -1, NULL, &error);
 	g_assert_null(object);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_NETWORK);
 	g_assert_nonnull(strstr(error->message, "127.0.0.1"));
 	g_assert_cmpint(g_atomic_int_get(&faults_made), >=, 2);
+	g_assert_cmpint(g_atomic_int_get(&lose_abort_answer), ==, 0);
 	set_fault(FAULT_NONE, 0);
 	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts + 1);
 	g_clear_error(&error);
 	left = hubd_storage_conformance_list_all(check, "", 0, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(left->len, ==, 0);
+}
+
+static void
+test_reset_mid_part(void)
+{
+	put_through_resets("reset", FALSE);
+}
+
+/* The retried abort finds the upload gone, which is what an abort is for:
+ * no warning (they are fatal here), still the put's own error. */
+static void
+test_abort_answer_lost(void)
+{
+	put_through_resets("lost", TRUE);
 }
 
 int
@@ -294,6 +335,7 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/fault/slowdown-retried", test_slowdown_retried);
 	g_test_add_func("/s3/fault/slowdown-gives-up", test_slowdown_gives_up);
 	g_test_add_func("/s3/fault/reset-mid-part", test_reset_mid_part);
+	g_test_add_func("/s3/fault/abort-answer-lost", test_abort_answer_lost);
 	ret = g_test_run();
 	hubd_test_s3_server_free(server);
 	return ret;

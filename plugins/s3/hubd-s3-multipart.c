@@ -251,13 +251,18 @@ aborted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GInputStream) stream =
 		hubd_s3_storage_request_finish(HUBD_S3_STORAGE(source), res, NULL, NULL, &error);
 
-	if (stream == NULL) {
+	/* NoSuchUpload: gone already (an earlier attempt whose answer was lost, or
+	 * a lifecycle rule), so there is nothing left to abort later either */
+	if (stream == NULL && !g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND)) {
 		g_task_return_error(task, error);
 		return;
 	}
 	hubd_s3_journal_remove(HUBD_S3_STORAGE(source),
 			       g_object_get_data(G_OBJECT(task), "upload-id"));
-	g_task_return_boolean(task, TRUE);
+	if (stream == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
 }
 
 void

@@ -121,7 +121,11 @@ aborted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	Put *put = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
 
-	if (!hubd_s3_multipart_abort_finish(HUBD_S3_STORAGE(source), res, &error))
+	/* gone already: no part is kept, which is what the abort was for */
+	if (!hubd_s3_multipart_abort_finish(HUBD_S3_STORAGE(source), res, &error) &&
+	    g_error_matches(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND))
+		g_debug("the multipart upload of %s is gone already: %s", put->key, error->message);
+	else if (error != NULL)
 		g_warning("the multipart upload of %s could not be aborted: %s; the bucket keeps "
 			  "its parts until a lifecycle rule or an abort removes them",
 			  put->key,

@@ -191,7 +191,14 @@ router.routes = function routesWithAbort() {
     }
     ctx.params = { bucket, key };
     return authentication(ctx, async () => {
-      await fs.rm(dir, { recursive: true, force: true });
+      // A part whose connection died may still be writing into the folder,
+      // and rm then fails (ENOTEMPTY) after removing "key": a 500 for an
+      // abort that happened. S3 aborts anyway; such a part "might or might
+      // not succeed" (S3 API reference, AbortMultipartUpload). The folder is
+      // renamed out of the way first, then removed, retrying such races.
+      const gone = `${dir}.aborted-${crypto.randomBytes(8).toString('hex')}`;
+      await fs.rename(dir, gone);
+      await fs.rm(gone, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       note(`abort ${ctx.query.uploadId}`);
       ctx.status = 204;
     });
