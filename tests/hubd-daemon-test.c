@@ -4,6 +4,8 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hubd-test-common.h"
@@ -575,6 +577,41 @@ test_idle_timeout_calls(void)
 	hubd_test_daemon_free(d);
 }
 
+/* A test that dies shows the end of its hubd's log on stderr: a failure
+ * seen once in CI has no other daemon side (the log's folder is gone). */
+static void
+test_log_on_failure(void)
+{
+	g_autofree gchar *note = g_build_filename(g_get_user_runtime_dir(), "died-with-log", NULL);
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *pattern = NULL;
+
+	if (g_test_subprocess()) {
+		const gchar *args[] = {"--no-bus", NULL};
+		HubdTestDaemon *d = hubd_test_daemon_start(args, NULL);
+
+		g_assert_true(g_file_set_contents(note, d->log_path, -1, NULL));
+		/* what a failed assertion does outside a test subprocess (inside
+		 * one, GLib exits 1 instead) */
+		g_printerr("dies here\n");
+		abort();
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+	g_assert_true(g_file_get_contents(note, &path, NULL, NULL));
+	g_assert_true(g_file_get_contents(path, &log, NULL, NULL));
+	/* the daemon logs on after the dump (the peer that died): its first line */
+	g_assert_nonnull(strchr(log, '\n'));
+	*strchr(log, '\n') = '\0';
+	g_assert_cmpstr(log, !=, "");
+	pattern = g_strdup_printf("*dies here*the end of hubd's log %s ----\n%s\n*"
+				  "---- end of hubd's log ----*",
+				  path,
+				  log);
+	g_test_trap_assert_stderr(pattern);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -595,5 +632,6 @@ main(int argc, char **argv)
 	g_test_add_func("/hubd/daemon/idle-timeout/exits", test_idle_timeout_exits);
 	g_test_add_func("/hubd/daemon/idle-timeout/peer", test_idle_timeout_peer);
 	g_test_add_func("/hubd/daemon/idle-timeout/calls", test_idle_timeout_calls);
+	g_test_add_func("/hubd/daemon/log-on-failure", test_log_on_failure);
 	return g_test_run();
 }

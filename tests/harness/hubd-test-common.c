@@ -10,6 +10,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hubd-test-crashlog.h"
+
 #define HUBD_TEST_POLL_MS 10
 
 /* ---- small things ---- */
@@ -422,6 +424,7 @@ hubd_test_daemon_fail(HubdTestDaemon *d, const gchar *what)
 	g_autofree gchar *msg = g_strdup_printf("hubd %s (log: %s)", what, d->log_path);
 
 	g_printerr("---- hubd log (%s) ----\n%s\n---- end of hubd log ----\n", d->log_path, log);
+	hubd_test_crashlog_remove(d->log_path); /* shown whole already */
 	if (g_subprocess_get_identifier(d->proc) != NULL)
 		g_subprocess_force_exit(d->proc);
 	g_assertion_message(G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
@@ -532,6 +535,7 @@ hubd_test_daemon_start(const gchar *const *extra_args, const gchar *const *extra
 	g_subprocess_launcher_set_stdout_file_path(launcher, d->log_path);
 	d->proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
 	g_assert_no_error(error);
+	hubd_test_crashlog_add(d->log_path);
 
 	deadline = g_get_monotonic_time() + HUBD_TEST_TIMEOUT_S * G_USEC_PER_SEC;
 	while (!hubd_test_daemon_is_ready(d, no_bus)) {
@@ -567,6 +571,7 @@ hubd_test_daemon_free(HubdTestDaemon *d)
 	if (hubd_test_daemon_is_running(d))
 		hubd_test_daemon_fail(d, "is still running when freed");
 	g_object_unref(d->proc);
+	hubd_test_crashlog_remove(d->log_path);
 	hubd_test_rm_rf(d->tmp_dir);
 	g_free(d->tmp_dir);
 	g_free(d->socket_path);
