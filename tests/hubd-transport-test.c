@@ -456,6 +456,23 @@ test_tls(TFixture *t, gconstpointer data)
 	assert_token_only_to_hub(t, log);
 }
 
+/* The access log's first line holding `what` also holds `also`. */
+static void
+assert_line_has(const gchar *log, const gchar *what, const gchar *also)
+{
+	const gchar *at = strstr(log, what);
+	const gchar *end;
+	g_autofree gchar *line = NULL;
+
+	g_assert_nonnull(at);
+	while (at > log && at[-1] != '\n')
+		at--;
+	end = strchr(at, '\n');
+	line = g_strndup(at, end != NULL ? (gsize)(end - at) : strlen(at));
+	if (strstr(line, also) == NULL)
+		g_error("“%s” lacks “%s”", line, also);
+}
+
 /* An LFS upload through nginx (REQUESTS_CA_BUNDLE trusting the CA): the Hub's batch answer points
  * at the CDN's public origin and its verify action at the Hub's (built from the Host and
  * X-Forwarded-Proto nginx passes on), so the upload completes, and the file
@@ -505,6 +522,10 @@ test_upload(TFixture *t, gconstpointer data)
 	verify = g_strdup_printf("%u POST /_lfs/verify/", t->hub_port);
 	g_assert_nonnull(strstr(log, put));
 	g_assert_nonnull(strstr(log, verify));
+	/* the streamed body over HTTP/1.1 (libsoup 3.2's HTTP/2 client could
+	 * hang on it), the Hub's API calls still over HTTP/2 */
+	assert_line_has(log, put, " HTTP/1.1 200 ");
+	assert_line_has(log, " POST /alice/dl.git/info/lfs/objects/batch ", " HTTP/2.0 200 ");
 	assert_token_only_to_hub(t, log);
 	back = download(f, "main", "model.bin", "{'force': <true>}");
 	assert_ok(back);

@@ -33,6 +33,9 @@ const gchar *
 hubd_hub_request_get_library(HubdHubRequest *req);
 guint
 hubd_hub_request_get_timeout(HubdHubRequest *req);
+/* TRUE for a body made by a factory (an upload), FALSE for none or bytes */
+gboolean
+hubd_hub_request_has_body_stream(HubdHubRequest *req);
 /* Sets the request's own headers on `msg` and, when `with_body`, its body (a
  * streamed body gets a fresh stream: one per attempt). */
 void

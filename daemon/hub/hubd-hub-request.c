@@ -353,6 +353,12 @@ hubd_hub_request_get_library(HubdHubRequest *req)
 	return req->library;
 }
 
+gboolean
+hubd_hub_request_has_body_stream(HubdHubRequest *req)
+{
+	return req->body_factory != NULL;
+}
+
 guint
 hubd_hub_request_get_timeout(HubdHubRequest *req)
 {

@@ -1,4 +1,4 @@
-/* hubd-hub-transport.c: the trust store and the proxy of hubd's HTTP
+/* hubd-hub-transport.c: the trust store, the proxy and the HTTP version of hubd's HTTP
  * session, as huggingface_hub's (requests / httpx) take them from the
  * environment (docs/hub-http.md §9) */
 #define G_LOG_DOMAIN "HubdHub"
@@ -251,4 +251,28 @@ hubd_hub_transport_describe_final(SoupSession *session, GUri *uri, const GError 
 				       proxy,
 				       error->message);
 	return NULL;
+}
+
+/* libsoup sets the connection's ALPN list before it announces the
+ * handshake; a list without "h2" makes the server choose HTTP/1.1. */
+static void
+hubd_hub_transport_http1_event_cb(SoupMessage *msg,
+				  GSocketClientEvent event,
+				  GIOStream *connection,
+				  gpointer user_data)
+{
+	static const gchar *const http1[] = {"http/1.1", NULL};
+
+	if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION(connection))
+		g_tls_connection_set_advertised_protocols(G_TLS_CONNECTION(connection), http1);
+}
+
+void
+hubd_hub_transport_use_http1(SoupMessage *msg, GUri *uri)
+{
+	if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0)
+		return;
+	/* an HTTP/2 connection to the host would otherwise carry it */
+	soup_message_add_flags(msg, SOUP_MESSAGE_NEW_CONNECTION);
+	g_signal_connect(msg, "network-event", G_CALLBACK(hubd_hub_transport_http1_event_cb), NULL);
 }

@@ -34,6 +34,14 @@ hubd_hub_transport_prepare_async(SoupSession *session,
 gboolean
 hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GError **error);
 
+/* Makes `msg`, when it goes to an https `uri`, take a new connection that
+ * offers only HTTP/1.1: libsoup 3.2's HTTP/2 client can lose track of a
+ * streamed request body whose answer arrives before the body's last frame
+ * is booked as sent, and the request then never ends (docs/hub-http.md
+ * §9.3). Plain http is HTTP/1.1 already and keeps its pooled connections. */
+void
+hubd_hub_transport_use_http1(SoupMessage *msg, GUri *uri);
+
 /* A transport error that a retry cannot cure (an untrusted certificate, a
  * proxy that refuses), as a message naming the cause, or NULL for any
  * other error. */
