@@ -148,7 +148,7 @@ hubd_hub_transport_on_desktop(void)
 	return desktop != NULL && desktop[0] != '\0';
 }
 
-static void
+void
 hubd_hub_transport_setup_proxy(SoupSession *session)
 {
 	const gchar *https = hubd_hub_transport_env("HTTPS_PROXY");

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 void
 hubd_hub_transport_setup(SoupSession *session, HubdConfig *config);
 
+/* The proxy half of _setup(), for sessions of their own (plugins: the
+ * plugin API's hubd_http_session_setup_proxy()). */
+void
+hubd_hub_transport_setup_proxy(SoupSession *session);
+
 /* FALSE while a request to `uri` must wait for _prepare_async(): an https
  * one before the CA file chosen by _setup() has been read. */
 gboolean

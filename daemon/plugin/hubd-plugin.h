@@ -8,6 +8,7 @@
 #include "hubd-cache.h"
 #include "hubd-context.h"
 #include "hubd-error.h"
+#include "hubd-http.h"
 #include "hubd-hub-api-endpoints.h"
 #include "hubd-hub-api-spaces.h"
 #include "hubd-hub-api.h"

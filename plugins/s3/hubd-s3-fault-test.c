@@ -26,6 +26,7 @@ static guint16 proxy_port;
 static volatile gint fault_mode;
 static volatile gint slowdowns_left; /* FAULT_SLOWDOWN: answers still to give; -1: always */
 static volatile gint faults_made;
+static volatile gint connections;       /* accepted by the proxy */
 static volatile gint lose_abort_answer; /* 1: the next abort reaches s3rver, its answer a 500 */
 
 static void
@@ -150,8 +151,10 @@ accept_thread(gpointer data)
 	GSocket *listener = data;
 	GSocket *client;
 
-	while ((client = g_socket_accept(listener, NULL, NULL)) != NULL)
+	while ((client = g_socket_accept(listener, NULL, NULL)) != NULL) {
+		g_atomic_int_inc(&connections);
 		g_thread_unref(g_thread_new("s3-proxy-conn", connection_thread, client));
+	}
 	return NULL;
 }
 
@@ -317,6 +320,58 @@ test_abort_answer_lost(void)
 	put_through_resets("lost", TRUE);
 }
 
+static gboolean
+maps_proxy_modules(void)
+{
+	g_autofree gchar *maps = NULL;
+
+	g_assert_true(g_file_get_contents("/proc/self/maps", &maps, NULL, NULL));
+	return strstr(maps, "libgiolibproxy") != NULL || strstr(maps, "libgiognomeproxy") != NULL;
+}
+
+/* Outside a desktop and without proxy variables the backend goes direct, as
+ * hubd does, and GIO's proxy modules (libproxy, libstdc++) stay unloaded. */
+static void
+test_proxy_none(void)
+{
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(1000, 7);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+
+	g_unsetenv("XDG_CURRENT_DESKTOP");
+	g_assert_false(maps_proxy_modules());
+	storage = direct("direct");
+	object = hubd_storage_conformance_put(storage, "d.bin", bytes, &error);
+	g_assert_no_error(error);
+	g_assert_false(maps_proxy_modules());
+}
+
+/* HTTP_PROXY names the proxy the backend goes through (here the test's TCP
+ * proxy, which passes the absolute-form request on to s3rver). */
+static void
+test_proxy_from_environment(void)
+{
+	g_autofree gchar *proxy = g_strdup_printf("http://127.0.0.1:%u", proxy_port);
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(HubdStorage) check = direct("via");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(1000, 8);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GBytes) back = NULL;
+	guint before = g_atomic_int_get(&connections);
+
+	g_setenv("HTTP_PROXY", proxy, TRUE);
+	storage = direct("via");
+	g_unsetenv("HTTP_PROXY");
+	object = hubd_storage_conformance_put(storage, "p.bin", bytes, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_atomic_int_get(&connections), >, before);
+	back = hubd_storage_conformance_get(check, "p.bin", 0, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(back, bytes));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -336,6 +391,8 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/fault/slowdown-gives-up", test_slowdown_gives_up);
 	g_test_add_func("/s3/fault/reset-mid-part", test_reset_mid_part);
 	g_test_add_func("/s3/fault/abort-answer-lost", test_abort_answer_lost);
+	g_test_add_func("/s3/proxy/none", test_proxy_none);
+	g_test_add_func("/s3/proxy/from-environment", test_proxy_from_environment);
 	ret = g_test_run();
 	hubd_test_s3_server_free(server);
 	return ret;

@@ -74,6 +74,7 @@ hubd_s3_storage_initable_init(GInitable *initable, GCancellable *cancellable, GE
 						      "user-agent",
 						      "hubd-s3",
 						      NULL);
+	hubd_http_session_setup_proxy(self->session);
 	return TRUE;
 }
 
