@@ -236,6 +236,7 @@ login_poll(gpointer user_data);
 static void
 login_schedule(Login *login)
 {
+	g_debug("next poll for the login token in %u s", login->interval);
 	login->source_id = g_timeout_add_seconds(login->interval, login_poll, login);
 }
 
@@ -248,6 +249,8 @@ login_token_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		hubd_hub_api_oauth_token_finish(HUBD_HUB_API(source), res, &error);
 	const gchar *code = token != NULL ? token->error : NULL;
 
+	g_debug("login token poll: %s",
+		token != NULL ? (code != NULL ? code : "a token") : error->message);
 	if (login->finished) { /* cancelled while the request was out */
 		login_free(login);
 		return;
