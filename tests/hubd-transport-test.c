@@ -176,7 +176,7 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 		/* whether a request carried a token, never the token itself */
 		"  map $http_authorization $auth { '' noauth; default auth; }\n"
 		"  log_format t '$server_port $request_method $uri $server_protocol $status "
-		"$auth';\n"
+		"$connection $auth';\n"
 		"  access_log %s/access.log t;\n"
 		"  client_body_temp_path %s/tmp; proxy_temp_path %s/tmp;\n"
 		"  fastcgi_temp_path %s/tmp; uwsgi_temp_path %s/tmp; scgi_temp_path %s/tmp;\n"
@@ -465,6 +465,28 @@ test_tls(TFixture *t, gconstpointer data)
 	assert_token_only_to_hub(t, log);
 }
 
+/* nginx's connection numbers (the field before the last) of the access
+ * log's lines holding `what`, each once. */
+static guint
+count_connections(const gchar *log, const gchar *what)
+{
+	g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) fields = NULL;
+		guint n;
+
+		if (strstr(lines[i], what) == NULL)
+			continue;
+		fields = g_strsplit(lines[i], " ", -1);
+		n = g_strv_length(fields);
+		g_assert_cmpuint(n, >=, 2);
+		g_hash_table_add(seen, g_strdup(fields[n - 2]));
+	}
+	return g_hash_table_size(seen);
+}
+
 /* Every line of the access log holding `what` also holds `also`; how many
  * there are. */
 static guint
@@ -483,40 +505,33 @@ assert_lines_have(const gchar *log, const gchar *what, const gchar *also)
 	return n;
 }
 
-/* An LFS upload through nginx (REQUESTS_CA_BUNDLE trusting the CA), in 12 parts: the Hub's batch
- * answer points at the CDN's public origin and its verify action at the Hub's (built from the Host
- * and X-Forwarded-Proto nginx passes on), so the upload completes, and the file comes back
- * identical. */
+/* hubd trusting the CA through REQUESTS_CA_BUNDLE, the variable requests reads */
 static void
-test_upload(TFixture *t, gconstpointer data)
+t_daemon_requests_ca(TFixture *t)
+{
+	g_autofree gchar *ca = g_strdup_printf("REQUESTS_CA_BUNDLE=%s", t->ca);
+	const gchar *env[] = {ca, NULL};
+
+	t_daemon(t, NULL, env);
+}
+
+/* Uploads 3 MiB of bytes made from `salt` as `name`: 12 parts of 256 KiB.
+ * Returns the bytes. */
+static gchar *
+upload_parts(TFixture *t, const gchar *name, guint salt)
 {
 	Fixture *f = &t->f;
-	g_autofree gchar *ca = NULL;
-	g_autofree gchar *local = g_build_filename(f->tmp, "model.bin", NULL);
-	g_autofree gchar *bytes = g_malloc(3 * 1024 * 1024 + 1);
-	g_autofree gchar *log = NULL;
-	g_autofree gchar *put = NULL;
-	g_autofree gchar *verify = NULL;
+	g_autofree gchar *local = g_build_filename(f->tmp, name, NULL);
+	gchar *bytes = g_malloc(3 * 1024 * 1024 + 1);
 	g_autoptr(HubdTestJobResult) r = NULL;
-	g_autoptr(HubdTestJobResult) back = NULL;
-	g_autofree gchar *path = NULL;
-	g_autofree gchar *text = NULL;
 	GVariantBuilder files;
 
-	if (t->dir == NULL)
-		return;
-	/* the variable requests reads trusts the CA too */
-	ca = g_strdup_printf("REQUESTS_CA_BUNDLE=%s", t->ca);
-	{
-		const gchar *env[] = {ca, NULL};
-		t_daemon(t, NULL, env);
-	}
 	for (gsize i = 0; i < 3 * 1024 * 1024; i++)
-		bytes[i] = (gchar)(i % 251 == 0 ? 0 : 'a' + i % 23);
+		bytes[i] = (gchar)(i % 251 == 0 ? 0 : 'a' + (i + salt) % 23);
 	bytes[3 * 1024 * 1024] = '\0';
 	g_assert_true(g_file_set_contents(local, bytes, 3 * 1024 * 1024, NULL));
 	g_variant_builder_init(&files, G_VARIANT_TYPE("a(ss)"));
-	g_variant_builder_add(&files, "(ss)", local, "model.bin");
+	g_variant_builder_add(&files, "(ss)", local, name);
 	r = hubd_test_run_job(f->bus,
 			      "Upload",
 			      g_variant_new("(sssa(ss)@a{sv})",
@@ -527,14 +542,42 @@ test_upload(TFixture *t, gconstpointer data)
 					    opts("{'no_policy': <true>}")),
 			      JOB_MS);
 	assert_ok(r);
+	return bytes;
+}
+
+/* An LFS upload through nginx, in 12 parts: the Hub's batch answer points
+ * at the CDN's public origin and its verify action at the Hub's (built from
+ * the Host and X-Forwarded-Proto nginx passes on), so the upload completes,
+ * and the file comes back identical. */
+static void
+test_upload(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *bytes = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *put = NULL;
+	g_autofree gchar *verify = NULL;
+	g_autoptr(HubdTestJobResult) back = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *text = NULL;
+
+	if (t->dir == NULL)
+		return;
+	t_daemon_requests_ca(t);
+	bytes = upload_parts(t, "model.bin", 0);
 	log = dir_file(t, "access.log");
 	put = g_strdup_printf("%u PUT /upload/", t->cdn_port);
 	verify = g_strdup_printf("%u POST /_lfs/verify/", t->hub_port);
-	g_assert_nonnull(strstr(log, put));
 	g_assert_nonnull(strstr(log, verify));
-	/* the streamed body over HTTP/1.1 (libsoup 3.2's HTTP/2 client could
-	 * hang on it), the Hub's API calls still over HTTP/2 */
+	/* the streamed bodies over HTTP/1.1 (libsoup 3.2's HTTP/2 client could
+	 * hang on them), the Hub's API calls still over HTTP/2 */
 	g_assert_cmpuint(assert_lines_have(log, put, " HTTP/1.1 200 "), ==, 12);
+	/* the CDN never spoke HTTP/2 to hubd: its idle connections are reused */
+	g_assert_cmpuint(count_connections(log, put), <, 12);
+	g_assert_cmpuint(
+		assert_lines_have(log, " POST /api/models/alice/dl/commit/main ", " HTTP/1.1 200 "),
+		==,
+		1);
 	g_assert_cmpuint(assert_lines_have(log,
 					   " POST /alice/dl.git/info/lfs/objects/batch ",
 					   " HTTP/2.0 200 "),
@@ -546,6 +589,34 @@ test_upload(TFixture *t, gconstpointer data)
 	path = result_string(back, "path");
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	g_assert_true(memcmp(text, bytes, 3 * 1024 * 1024) == 0);
+}
+
+/* After a download over HTTP/2 from the CDN, libsoup would carry the parts
+ * over that connection: each takes a new HTTP/1.1 connection instead. */
+static void
+test_upload_after_http2(TFixture *t, gconstpointer data)
+{
+	Fixture *f = &t->f;
+	g_autofree gchar *big = NULL;
+	g_autofree gchar *bytes = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *cdn_get = NULL;
+	g_autofree gchar *put = NULL;
+
+	if (t->dir == NULL)
+		return;
+	t_daemon_requests_ca(t);
+	big = commit_big(f, BIG_SIZE);
+	assert_file(f, "big.bin", big);
+	log = dir_file(t, "access.log");
+	cdn_get = g_strdup_printf("%u GET /lfs/", t->cdn_port);
+	g_assert_cmpuint(assert_lines_have(log, cdn_get, " HTTP/2.0 "), >=, 1);
+	g_clear_pointer(&log, g_free);
+	bytes = upload_parts(t, "second.bin", 7);
+	log = dir_file(t, "access.log");
+	put = g_strdup_printf("%u PUT /upload/", t->cdn_port);
+	g_assert_cmpuint(assert_lines_have(log, put, " HTTP/1.1 200 "), ==, 12);
+	g_assert_cmpuint(count_connections(log, put), ==, 12);
 }
 
 /* The daemon started with `env` refuses the private CA's certificate at
@@ -805,6 +876,7 @@ main(int argc, char **argv)
 #define ADD(name, fn) g_test_add("/transport/" name, TFixture, NULL, t_setup, fn, t_teardown)
 	ADD("tls-http2", test_tls);
 	ADD("upload", test_upload);
+	ADD("upload-after-http2", test_upload_after_http2);
 	ADD("untrusted-certificate", test_untrusted);
 	ADD("unreadable-ca", test_unreadable_ca);
 	ADD("proxy", test_proxy);

@@ -686,8 +686,9 @@ hubd_hub_client_send_now(GTask *task)
 	soup_message_headers_replace(headers, "X-Amzn-Trace-Id", trace);
 	/* before Authorization: the transport's token wins over any header the request set */
 	hubd_hub_request_apply(req, data->msg, !data->drop_body);
-	if (!data->drop_body && hubd_hub_request_has_body_stream(req))
-		hubd_hub_transport_use_http1(data->msg, data->uri);
+	hubd_hub_transport_watch(self->session,
+				 data->msg,
+				 !data->drop_body && hubd_hub_request_has_body_stream(req));
 	/* the token goes to the Hub's own origin, never to a CDN hop */
 	if (data->token != NULL && hubd_hub_client_same_origin(data->uri, data->origin)) {
 		g_autofree gchar *auth = g_strdup_printf("Bearer %s", data->token);

@@ -253,6 +253,39 @@ hubd_hub_transport_describe_final(SoupSession *session, GUri *uri, const GError 
 	return NULL;
 }
 
+#define HTTP2_HOSTS_KEY "hubd-http2-hosts"
+
+static gchar *
+hubd_hub_transport_host_key(GUri *uri)
+{
+	return g_strdup_printf("%s:%d", g_uri_get_host(uri), g_uri_get_port(uri));
+}
+
+/* Remembers the hosts that chose HTTP/2, from the handshakes of any message. */
+static void
+hubd_hub_transport_http2_seen_cb(SoupMessage *msg,
+				 GSocketClientEvent event,
+				 GIOStream *connection,
+				 gpointer user_data)
+{
+	SoupSession *session = user_data;
+	GHashTable *hosts;
+
+	if (event != G_SOCKET_CLIENT_TLS_HANDSHAKED || !G_IS_TLS_CONNECTION(connection) ||
+	    g_strcmp0(g_tls_connection_get_negotiated_protocol(G_TLS_CONNECTION(connection)),
+		      "h2") != 0)
+		return;
+	hosts = g_object_get_data(G_OBJECT(session), HTTP2_HOSTS_KEY);
+	if (hosts == NULL) {
+		hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_object_set_data_full(G_OBJECT(session),
+				       HTTP2_HOSTS_KEY,
+				       hosts,
+				       (GDestroyNotify)g_hash_table_unref);
+	}
+	g_hash_table_add(hosts, hubd_hub_transport_host_key(soup_message_get_uri(msg)));
+}
+
 /* libsoup sets the connection's ALPN list before it announces the
  * handshake; a list without "h2" makes the server choose HTTP/1.1. */
 static void
@@ -268,11 +301,26 @@ hubd_hub_transport_http1_event_cb(SoupMessage *msg,
 }
 
 void
-hubd_hub_transport_use_http1(SoupMessage *msg, GUri *uri)
+hubd_hub_transport_watch(SoupSession *session, SoupMessage *msg, gboolean streamed_body)
 {
+	GUri *uri = soup_message_get_uri(msg);
+	GHashTable *hosts;
+	g_autofree gchar *key = NULL;
+
 	if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0)
+		return; /* HTTP/2 is only ever chosen in a TLS handshake */
+	g_signal_connect_object(msg,
+				"network-event",
+				G_CALLBACK(hubd_hub_transport_http2_seen_cb),
+				session,
+				0);
+	if (!streamed_body)
 		return;
-	/* an HTTP/2 connection to the host would otherwise carry it */
-	soup_message_add_flags(msg, SOUP_MESSAGE_NEW_CONNECTION);
 	g_signal_connect(msg, "network-event", G_CALLBACK(hubd_hub_transport_http1_event_cb), NULL);
+	/* libsoup would carry it over an HTTP/2 connection it has to the host;
+	 * elsewhere (S3 speaks HTTP/1.1 only) idle connections are reused */
+	hosts = g_object_get_data(G_OBJECT(session), HTTP2_HOSTS_KEY);
+	key = hubd_hub_transport_host_key(uri);
+	if (hosts != NULL && g_hash_table_contains(hosts, key))
+		soup_message_add_flags(msg, SOUP_MESSAGE_NEW_CONNECTION);
 }

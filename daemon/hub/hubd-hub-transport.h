@@ -39,13 +39,15 @@ hubd_hub_transport_prepare_async(SoupSession *session,
 gboolean
 hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GError **error);
 
-/* Makes `msg`, when it goes to an https `uri`, take a new connection that
- * offers only HTTP/1.1: libsoup 3.2's HTTP/2 client can lose track of a
- * streamed request body whose answer arrives before the body's last frame
- * is booked as sent, and the request then never ends (docs/hub-http.md
- * §9.3). Plain http is HTTP/1.1 already and keeps its pooled connections. */
+/* Call for every message `session` sends. It notes the hosts whose TLS
+ * handshake chose HTTP/2. A message with a `streamed_body` to an https URL
+ * goes over HTTP/1.1: a connection it opens offers only that, and to a host
+ * known for HTTP/2 it opens a new one. libsoup 3.2's HTTP/2 client can lose
+ * track of a streamed request body whose answer arrives before the body's
+ * last frame is booked as sent, and the request then never ends
+ * (docs/hub-http.md §9.3). Plain http is HTTP/1.1 already. */
 void
-hubd_hub_transport_use_http1(SoupMessage *msg, GUri *uri);
+hubd_hub_transport_watch(SoupSession *session, SoupMessage *msg, gboolean streamed_body);
 
 /* A transport error that a retry cannot cure (an untrusted certificate, a
  * proxy that refuses), as a message naming the cause, or NULL for any
