@@ -5,10 +5,8 @@
  * cannot be reached. Skips when nginx, tinyproxy or openssl is missing. */
 #define G_LOG_DOMAIN "HubdTransportTest"
 
-#include <signal.h>
-#include <sys/wait.h>
-
 #include "hubd-download-fixture.h"
+#include "hubd-test-tls.h"
 
 #define BIG_SIZE (2 * 1024 * 1024 + 777)
 
@@ -24,139 +22,6 @@ typedef struct {
 	gchar *endpoint;
 } TFixture;
 
-static guint
-free_port(void)
-{
-	g_autoptr(GSocket) s = g_socket_new(G_SOCKET_FAMILY_IPV4,
-					    G_SOCKET_TYPE_STREAM,
-					    G_SOCKET_PROTOCOL_TCP,
-					    NULL);
-	g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
-	g_autoptr(GSocketAddress) got = NULL;
-
-	g_assert_true(g_socket_bind(s, any, TRUE, NULL));
-	got = g_socket_get_local_address(s, NULL);
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(got));
-}
-
-static void
-run(const gchar *const *argv)
-{
-	g_autofree gchar *err = NULL;
-
-	if (hubd_test_run_command(argv, NULL, NULL, NULL, &err) != 0)
-		g_error("%s failed: %s", argv[0], err);
-}
-
-/* A CA and a certificate for the Hub (127.0.0.1) and the CDN (127.0.0.2). */
-static void
-make_certs(TFixture *t)
-{
-	g_autofree gchar *key = g_build_filename(t->dir, "ca.key", NULL);
-	g_autofree gchar *skey = g_build_filename(t->dir, "srv.key", NULL);
-	g_autofree gchar *csr = g_build_filename(t->dir, "srv.csr", NULL);
-	g_autofree gchar *crt = g_build_filename(t->dir, "srv.pem", NULL);
-	g_autofree gchar *ext = g_build_filename(t->dir, "srv.ext", NULL);
-	const gchar *ca_argv[] = {"openssl",
-				  "req",
-				  "-x509",
-				  "-newkey",
-				  "ec",
-				  "-pkeyopt",
-				  "ec_paramgen_curve:prime256v1",
-				  "-nodes",
-				  "-keyout",
-				  key,
-				  "-out",
-				  t->ca,
-				  "-days",
-				  "2",
-				  "-subj",
-				  "/CN=hubd test CA",
-				  NULL};
-	const gchar *csr_argv[] = {"openssl",
-				   "req",
-				   "-newkey",
-				   "ec",
-				   "-pkeyopt",
-				   "ec_paramgen_curve:prime256v1",
-				   "-nodes",
-				   "-keyout",
-				   skey,
-				   "-out",
-				   csr,
-				   "-subj",
-				   "/CN=127.0.0.1",
-				   NULL};
-	const gchar *sign_argv[] = {"openssl",
-				    "x509",
-				    "-req",
-				    "-in",
-				    csr,
-				    "-CA",
-				    t->ca,
-				    "-CAkey",
-				    key,
-				    "-CAcreateserial",
-				    "-out",
-				    crt,
-				    "-days",
-				    "2",
-				    "-extfile",
-				    ext,
-				    NULL};
-
-	hubd_test_write_file(ext,
-			     "subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n"
-			     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-	run(ca_argv);
-	run(csr_argv);
-	run(sign_argv);
-}
-
-static GPid
-spawn(const gchar *const *argv)
-{
-	g_autoptr(GError) error = NULL;
-	GPid pid = 0;
-
-	g_spawn_async(NULL,
-		      (gchar **)argv,
-		      NULL,
-		      /* nothing of ours held open: a failed test must not
-		       * leave meson waiting for these */
-		      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-			      G_SPAWN_STDERR_TO_DEV_NULL,
-		      /* a failed assertion skips the teardown: the servers
-		       * must not outlive the test holding their ports */
-		      hubd_test_child_setup,
-		      NULL,
-		      &pid,
-		      &error);
-	g_assert_no_error(error);
-	return pid;
-}
-
-/* `user_data`: "HOST:PORT" */
-static gboolean
-port_open(gpointer user_data)
-{
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-	g_autoptr(GSocketConnection) c =
-		g_socket_client_connect_to_host(client, user_data, 0, NULL, NULL);
-
-	return c != NULL;
-}
-
-static void
-wait_port(const gchar *host, guint port)
-{
-	g_autofree gchar *where = g_strdup_printf("%s:%u", host, port);
-
-	g_assert_true(hubd_test_wait_for(port_open, where, 10000));
-}
-
 static void
 start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 {
@@ -169,7 +34,7 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 				t->dir);
 
 	text = g_strdup_printf(
-		/* one process: it dies with the test (see spawn()) */
+		/* one process: it dies with the test (see hubd_test_spawn_server()) */
 		"daemon off; master_process off; pid %s/nginx.pid; error_log %s/error.log;\n"
 		"events { worker_connections 256; }\n"
 		"http {\n"
@@ -211,9 +76,9 @@ start_nginx(TFixture *t, guint hub_plain, guint cdn_plain)
 		g_mkdir_with_parents(tmp, 0777);
 		g_chmod(tmp, 0777);
 	}
-	t->nginx = spawn(argv);
-	wait_port("127.0.0.1", t->hub_port);
-	wait_port("127.0.0.2", t->cdn_port);
+	t->nginx = hubd_test_spawn_server(argv);
+	hubd_test_wait_port("127.0.0.1", t->hub_port);
+	hubd_test_wait_port("127.0.0.2", t->cdn_port);
 }
 
 static void
@@ -228,19 +93,8 @@ start_proxy(TFixture *t)
 	const gchar *argv[] = {"tinyproxy", "-d", "-c", conf, NULL};
 
 	hubd_test_write_file(conf, text);
-	t->proxy = spawn(argv);
-	wait_port("127.0.0.1", t->proxy_port);
-}
-
-static void
-stop(GPid *pid)
-{
-	if (*pid == 0)
-		return;
-	kill(*pid, SIGTERM);
-	waitpid(*pid, NULL, 0);
-	g_spawn_close_pid(*pid);
-	*pid = 0;
+	t->proxy = hubd_test_spawn_server(argv);
+	hubd_test_wait_port("127.0.0.1", t->proxy_port);
 }
 
 static gboolean
@@ -263,8 +117,8 @@ static void
 t_setup(TFixture *t, gconstpointer data)
 {
 	Fixture *f = &t->f;
-	guint hub_plain = free_port();
-	guint cdn_plain = free_port();
+	guint hub_plain = hubd_test_free_port();
+	guint cdn_plain = hubd_test_free_port();
 	g_autofree gchar *hp = NULL;
 	g_autofree gchar *cp = NULL;
 	g_autofree gchar *public_cdn = NULL;
@@ -272,12 +126,12 @@ t_setup(TFixture *t, gconstpointer data)
 
 	if (!have_tools())
 		return;
-	t->hub_port = free_port();
-	t->cdn_port = free_port();
-	t->proxy_port = free_port();
+	t->hub_port = hubd_test_free_port();
+	t->cdn_port = hubd_test_free_port();
+	t->proxy_port = hubd_test_free_port();
 	t->dir = g_dir_make_tmp("hubd-tls-XXXXXX", NULL);
 	t->ca = g_build_filename(t->dir, "ca.pem", NULL);
-	make_certs(t);
+	hubd_test_tls_make_certs(t->dir, t->ca);
 	hp = g_strdup_printf("%u", hub_plain);
 	cp = g_strdup_printf("%u", cdn_plain);
 	/* the CDN on a host of its own, as cdn-lfs.hf.co is to huggingface.co:
@@ -374,8 +228,8 @@ t_daemon(TFixture *t, const gchar *const *set, const gchar *const *env)
 static void
 t_teardown(TFixture *t, gconstpointer data)
 {
-	stop(&t->nginx);
-	stop(&t->proxy);
+	hubd_test_stop_server(&t->nginx);
+	hubd_test_stop_server(&t->proxy);
 	if (t->f.hub != NULL)
 		fixture_teardown(&t->f, data);
 	if (t->dir != NULL)
@@ -857,7 +711,7 @@ test_proxy_unreachable(TFixture *t, gconstpointer data)
 
 	if (t->dir == NULL)
 		return;
-	proxy = g_strdup_printf("https_proxy=http://127.0.0.1:%u", free_port());
+	proxy = g_strdup_printf("https_proxy=http://127.0.0.1:%u", hubd_test_free_port());
 	cert = g_strdup_printf("SSL_CERT_FILE=%s", t->ca);
 	{
 		const gchar *env[] = {proxy, cert, NULL};
