@@ -83,13 +83,32 @@ hubd_hub_transport_load_thread(GTask *task, gpointer source, gpointer path, GCan
 		g_task_return_pointer(task, db, g_object_unref);
 }
 
+void
+hubd_hub_transport_load_ca_async(const gchar *path,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, hubd_hub_transport_load_ca_async);
+	g_task_set_task_data(task, g_strdup(path), g_free);
+	g_task_run_in_thread(task, hubd_hub_transport_load_thread);
+}
+
+GTlsDatabase *
+hubd_hub_transport_load_ca_finish(GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
 static void
 hubd_hub_transport_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	SoupSession *session = SOUP_SESSION(source);
+	g_autoptr(SoupSession) session = user_data;
 	CaPending *ca = g_object_steal_data(G_OBJECT(session), CA_KEY);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GTlsDatabase) db = g_task_propagate_pointer(G_TASK(res), &error);
+	g_autoptr(GTlsDatabase) db = hubd_hub_transport_load_ca_finish(res, &error);
 
 	if (db == NULL) {
 		/* the system's CAs stay: a typo must not open the door to anyone */
@@ -113,7 +132,6 @@ hubd_hub_transport_prepare_async(SoupSession *session,
 {
 	CaPending *ca = g_object_get_data(G_OBJECT(session), CA_KEY);
 	GTask *task = g_task_new(session, cancellable, callback, user_data);
-	g_autoptr(GTask) load = NULL;
 
 	g_task_set_source_tag(task, hubd_hub_transport_prepare_async);
 	if (ca == NULL) {
@@ -126,10 +144,10 @@ hubd_hub_transport_prepare_async(SoupSession *session,
 		return;
 	/* read and parsed in a worker: some hundred KiB of PEM, once */
 	ca->loading = TRUE;
-	load = g_task_new(session, NULL, hubd_hub_transport_loaded_cb, NULL);
-	g_task_set_source_tag(load, hubd_hub_transport_prepare_async);
-	g_task_set_task_data(load, g_strdup(ca->path), g_free);
-	g_task_run_in_thread(load, hubd_hub_transport_load_thread);
+	hubd_hub_transport_load_ca_async(ca->path,
+					 NULL,
+					 hubd_hub_transport_loaded_cb,
+					 g_object_ref(session));
 }
 
 gboolean
@@ -323,4 +341,16 @@ hubd_hub_transport_watch(SoupSession *session, SoupMessage *msg, gboolean stream
 	key = hubd_hub_transport_host_key(uri);
 	if (hosts != NULL && g_hash_table_contains(hosts, key))
 		soup_message_add_flags(msg, SOUP_MESSAGE_NEW_CONNECTION);
+}
+
+static void
+hubd_hub_transport_queued_cb(SoupSession *session, SoupMessage *msg, gpointer user_data)
+{
+	g_signal_connect(msg, "network-event", G_CALLBACK(hubd_hub_transport_http1_event_cb), NULL);
+}
+
+void
+hubd_hub_transport_http1_only(SoupSession *session)
+{
+	g_signal_connect(session, "request-queued", G_CALLBACK(hubd_hub_transport_queued_cb), NULL);
 }

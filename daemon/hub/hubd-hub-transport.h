@@ -49,6 +49,21 @@ hubd_hub_transport_prepare_finish(SoupSession *session, GAsyncResult *result, GE
 void
 hubd_hub_transport_watch(SoupSession *session, SoupMessage *msg, gboolean streamed_body);
 
+/* A PEM file of CAs as a trust store, parsed in a worker thread (the
+ * plugin API's hubd_http_load_ca_file_async()). */
+void
+hubd_hub_transport_load_ca_async(const gchar *path,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data);
+GTlsDatabase *
+hubd_hub_transport_load_ca_finish(GAsyncResult *result, GError **error);
+
+/* Every connection `session` opens offers only HTTP/1.1 (the plugin API's
+ * hubd_http_session_use_http1()). */
+void
+hubd_hub_transport_http1_only(SoupSession *session);
+
 /* A transport error that a retry cannot cure (an untrusted certificate, a
  * proxy that refuses), as a message naming the cause, or NULL for any
  * other error. */

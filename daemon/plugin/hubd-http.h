@@ -7,5 +7,14 @@ G_BEGIN_DECLS
 
 void
 hubd_http_session_setup_proxy(SoupSession *session);
+void
+hubd_http_session_use_http1(SoupSession *session);
+void
+hubd_http_load_ca_file_async(const gchar *path,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data);
+GTlsDatabase *
+hubd_http_load_ca_file_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -17,7 +17,7 @@
 #define MIN_PART_SIZE     (5 * MiB)
 #define KNOWN_OPTIONS                                                                    \
 	"endpoint, region, addressing, credentials, access-key-id, profile, part-size, " \
-	"parallel, retries"
+	"parallel, retries, ca-bundle"
 
 void
 hubd_s3_config_free(HubdS3Config *config)
@@ -34,6 +34,7 @@ hubd_s3_config_free(HubdS3Config *config)
 	g_free(config->region);
 	g_free(config->access_key_id);
 	g_free(config->profile);
+	g_free(config->ca_bundle);
 	g_free(config);
 }
 
@@ -202,6 +203,13 @@ parse_option(HubdS3Config *config, const gchar *key, GVariant *value, GError **e
 		*slot = g_strdup(text);
 		return TRUE;
 	}
+	if (g_strcmp0(key, "ca-bundle") == 0) {
+		if (text == NULL || !g_path_is_absolute(text))
+			return bad_option(config, key, _("the absolute path of a PEM file"), error);
+		g_free(config->ca_bundle);
+		config->ca_bundle = g_strdup(text);
+		return TRUE;
+	}
 	if (g_strcmp0(key, "part-size") == 0) {
 		if (!option_uint(value, &number) || number < MIN_PART_SIZE ||
 		    number > MAX_PART_SIZE)
@@ -257,6 +265,12 @@ hubd_s3_config_parse(const gchar *name, const gchar *url, GVariant *options, GEr
 			}
 			addressing_given |= g_strcmp0(key, "addressing") == 0;
 		}
+	}
+	if (config->ca_bundle == NULL) {
+		/* the AWS CLI's variable for a private CA (MinIO, Ceph RGW in house) */
+		const gchar *bundle = g_getenv("AWS_CA_BUNDLE");
+		if (bundle != NULL && bundle[0] != '\0')
+			config->ca_bundle = g_strdup(bundle);
 	}
 	if (config->credentials == HUBD_S3_CREDENTIALS_KEYRING && config->access_key_id == NULL) {
 		g_set_error(

@@ -29,6 +29,7 @@ typedef struct {
 	guint64 part_size;    /* the first parts of a multipart put */
 	guint parallel;       /* parts in flight at once */
 	guint retries;        /* attempts after the first on SlowDown, 5xx, a reset */
+	gchar *ca_bundle;     /* PEM file of the CAs to trust, NULL: the system's */
 } HubdS3Config;
 
 HubdS3Config *

@@ -149,6 +149,16 @@ hubd_s3_error_from_transport(const HubdS3Config *config, const GError *error)
 		return g_error_new_literal(HUBD_ERROR, HUBD_ERROR_CANCELLED, _("Cancelled"));
 	if (error->domain == HUBD_ERROR)
 		return g_error_copy(error);
+	if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+		return g_error_new(
+			HUBD_ERROR,
+			HUBD_ERROR_NETWORK,
+			_("The S3 server %s of the storage backend “%s” has a TLS "
+			  "certificate that is not trusted (%s); a private CA can be given "
+			  "with the backend's ca-bundle option or AWS_CA_BUNDLE"),
+			config->endpoint,
+			config->name,
+			error->message);
 	return g_error_new(HUBD_ERROR,
 			   HUBD_ERROR_NETWORK,
 			   _("Cannot reach the S3 server %s of the storage backend “%s”: %s"),

@@ -16,7 +16,8 @@ hubd_s3_error_new(const HubdS3Config *config,
 		  const gchar *subject);
 
 /* A transport error (connection refused, reset, TLS, DNS) as HUBD_ERROR:
- * cancellation stays Cancelled, the rest is Network naming the endpoint. */
+ * cancellation stays Cancelled, the rest is Network naming the endpoint (an
+ * untrusted certificate saying how to trust a private CA). */
 GError *
 hubd_s3_error_from_transport(const HubdS3Config *config, const GError *error);
 

@@ -252,6 +252,11 @@ sent_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	guint status;
 
 	s->stream = soup_session_send_finish(SOUP_SESSION(source), res, &error);
+	if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)) {
+		/* no retry makes a certificate trusted */
+		g_task_return_error(task, hubd_s3_error_from_transport(s->config, error));
+		return;
+	}
 	if (s->stream == NULL) {
 		failed(task, hubd_s3_error_from_transport(s->config, error));
 		return;

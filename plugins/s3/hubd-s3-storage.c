@@ -23,7 +23,8 @@ struct _HubdS3Storage {
 	HubdS3Credentials *credentials;
 	GList *waiting; /* GTasks of requests waiting for the credentials */
 	gboolean loading;
-	gboolean recovered; /* uploads a dead hubd left: aborted at the first use */
+	gboolean recovered;  /* uploads a dead hubd left: aborted at the first use */
+	gboolean ca_trusted; /* the ca-bundle is the session's trust store */
 };
 
 static void
@@ -75,6 +76,8 @@ hubd_s3_storage_initable_init(GInitable *initable, GCancellable *cancellable, GE
 						      "hubd-s3",
 						      NULL);
 	hubd_http_session_setup_proxy(self->session);
+	/* part bodies are megabytes: never over libsoup 3.2's HTTP/2 */
+	hubd_http_session_use_http1(self->session);
 	return TRUE;
 }
 
@@ -154,15 +157,13 @@ request_go(HubdS3Storage *self, GTask *task)
 					   g_object_ref(task));
 }
 
+/* the waiting requests sent, or failed with `error` (not taken) */
 static void
-credentials_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+release_waiting(HubdS3Storage *self, const GError *error)
 {
-	g_autoptr(HubdS3Storage) self = user_data;
-	GError *error = NULL;
 	GList *waiting = g_steal_pointer(&self->waiting);
 
 	self->loading = FALSE;
-	self->credentials = hubd_s3_credentials_load_finish(res, &error);
 	for (GList *l = waiting; l != NULL; l = l->next) {
 		GTask *task = l->data;
 		if (self->credentials != NULL)
@@ -171,12 +172,45 @@ credentials_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			g_task_return_error(task, g_error_copy(error));
 	}
 	g_list_free_full(waiting, g_object_unref);
+}
+
+static void
+credentials_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdS3Storage) self = user_data;
+	GError *error = NULL;
+
+	self->credentials = hubd_s3_credentials_load_finish(res, &error);
+	release_waiting(self, error);
 	if (self->credentials != NULL && !self->recovered) {
 		self->recovered = TRUE;
 		hubd_s3_journal_recover(self);
 	}
 	/* a failure is not kept: the user may store the secret and try again */
 	g_clear_error(&error);
+}
+
+static void
+ca_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(HubdS3Storage) self = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GTlsDatabase) database = hubd_http_load_ca_file_finish(res, &error);
+
+	if (database == NULL) {
+		g_autoptr(GError) told =
+			g_error_new(HUBD_ERROR,
+				    HUBD_ERROR_INVALID_ARGUMENT,
+				    _("The storage backend “%s” cannot read its CA bundle %s: %s"),
+				    self->config->name,
+				    self->config->ca_bundle,
+				    error->message);
+		release_waiting(self, told); /* not kept: the file may be fixed */
+		return;
+	}
+	soup_session_set_tls_database(self->session, database);
+	self->ca_trusted = TRUE;
+	hubd_s3_credentials_load_async(self->config, NULL, credentials_cb, g_object_ref(self));
 }
 
 void
@@ -202,6 +236,14 @@ hubd_s3_storage_request_async(HubdS3Storage *self,
 	if (self->loading)
 		return;
 	self->loading = TRUE;
+	if (self->config->ca_bundle != NULL && !self->ca_trusted) {
+		/* a file read does not belong on the main loop */
+		hubd_http_load_ca_file_async(self->config->ca_bundle,
+					     NULL,
+					     ca_loaded_cb,
+					     g_object_ref(self));
+		return;
+	}
 	hubd_s3_credentials_load_async(self->config, NULL, credentials_cb, g_object_ref(self));
 }
 
