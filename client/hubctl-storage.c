@@ -184,6 +184,7 @@ hubctl_storage_add(HubctlContext *ctx, gint argc, gchar **argv)
 	g_autofree gchar *region = NULL;
 	g_autofree gchar *key_id = NULL;
 	g_autofree gchar *profile = NULL;
+	g_autofree gchar *ca_bundle = NULL;
 	gboolean secret_stdin = FALSE;
 	gboolean env = FALSE;
 	const GOptionEntry entries[] = {
@@ -208,6 +209,13 @@ hubctl_storage_add(HubctlContext *ctx, gint argc, gchar **argv)
 		 &key_id,
 		 N_("The access key id; its secret comes from --secret-stdin or the keyring"),
 		 "ID"},
+		{"ca-bundle",
+		 0,
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &ca_bundle,
+		 N_("Check the S3 server's certificate against the CAs of this PEM file"),
+		 N_("FILE")},
 		{"secret-stdin",
 		 0,
 		 0,
@@ -259,6 +267,14 @@ hubctl_storage_add(HubctlContext *ctx, gint argc, gchar **argv)
 		g_variant_builder_add(&options, "{sv}", "endpoint", g_variant_new_string(endpoint));
 	if (region != NULL)
 		g_variant_builder_add(&options, "{sv}", "region", g_variant_new_string(region));
+	if (ca_bundle != NULL) {
+		/* hubd runs elsewhere: the path as the user meant it here */
+		g_autofree gchar *absolute = g_canonicalize_filename(ca_bundle, NULL);
+		g_variant_builder_add(&options,
+				      "{sv}",
+				      "ca_bundle",
+				      g_variant_new_string(absolute));
+	}
 	if (key_id != NULL)
 		g_variant_builder_add(&options,
 				      "{sv}",

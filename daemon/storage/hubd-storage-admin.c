@@ -145,6 +145,7 @@ static const HubdServiceOption add_options[] = {
 	{"part_size", "s"},
 	{"parallel", "s"},
 	{"retries", "s"},
+	{"ca_bundle", "s"},
 	{"fsync", "s"},
 	{NULL, NULL},
 };

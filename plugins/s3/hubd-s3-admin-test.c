@@ -234,6 +234,12 @@ test_refused(Fixture *f, gconstpointer data)
 		 "blue",
 		 ERR "InvalidArgument",
 		 "Unknown option “colour”"},
+		{"bad",
+		 "s3://" HUBD_TEST_S3_BUCKET,
+		 "ca_bundle",
+		 "ca.pem",
+		 ERR "InvalidArgument",
+		 "ca-bundle must be the absolute path of a PEM file"},
 		/* a setting of file://, not of s3:// */
 		{"bad",
 		 "s3://" HUBD_TEST_S3_BUCKET,
@@ -329,6 +335,31 @@ test_refused(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(before, ==, after);
 }
 
+/* --ca-bundle is a path as hubctl's user means it: hubd.conf gets it
+ * absolute (hubd runs in another folder). */
+static void
+test_ca_bundle_path(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *url = g_strdup_printf("s3://%s/admin-ca", HUBD_TEST_S3_BUCKET);
+	g_autofree gchar *cwd = g_get_current_dir();
+	g_autofree gchar *want = g_strdup_printf("ca-bundle=%s/certs/ca.pem\n", cwd);
+	const gchar *argv[] = {"storage",
+			       "add",
+			       "private",
+			       url,
+			       "--endpoint",
+			       hubd_test_s3_server_get_endpoint(f->server),
+			       "--aws-env",
+			       "--ca-bundle",
+			       "certs/ca.pem",
+			       NULL};
+	g_autofree gchar *conf = NULL;
+
+	g_assert_cmpint(hubd_test_run_hubctl(argv, NULL, NULL, NULL), ==, 0);
+	conf = read_conf(f);
+	g_assert_nonnull(strstr(conf, want));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -338,6 +369,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_add_remove,
+		   fixture_teardown);
+	g_test_add("/s3/admin/ca-bundle-path",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_ca_bundle_path,
 		   fixture_teardown);
 	g_test_add("/s3/admin/refused",
 		   Fixture,
