@@ -71,19 +71,19 @@ backend(const gchar *prefix, const gchar *ca_bundle)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *url = g_strdup_printf("s3://" HUBD_TEST_S3_BUCKET "/%s", prefix);
 	g_autofree gchar *endpoint = g_strdup_printf("https://127.0.0.1:%u", port);
-	GVariantBuilder options;
+	/* hubd.conf's settings of the backend, not D-Bus options */
+	GVariant *options =
+		ca_bundle != NULL
+			? g_variant_new_parsed("{'endpoint': <%s>, 'credentials': <'env'>, "
+					       "'part-size': <'5242880'>, 'ca-bundle': <%s>}",
+					       endpoint,
+					       ca_bundle)
+			: g_variant_new_parsed("{'endpoint': <%s>, 'credentials': <'env'>, "
+					       "'part-size': <'5242880'>}",
+					       endpoint);
 	HubdStorage *storage;
 
-	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&options, "{sv}", "endpoint", g_variant_new_string(endpoint));
-	g_variant_builder_add(&options, "{sv}", "credentials", g_variant_new_string("env"));
-	g_variant_builder_add(&options, "{sv}", "part-size", g_variant_new_string("5242880"));
-	if (ca_bundle != NULL)
-		g_variant_builder_add(&options,
-				      "{sv}",
-				      "ca-bundle",
-				      g_variant_new_string(ca_bundle));
-	storage = hubd_storage_new("tls", url, g_variant_builder_end(&options), NULL, &error);
+	storage = hubd_storage_new("tls", url, options, NULL, &error);
 	g_assert_no_error(error);
 	return storage;
 }
