@@ -1,4 +1,4 @@
-/* hubd-http.c: a plugin's own HTTP session, set up as hubd's is */
+/* hubd-http.c: a plugin's own HTTP session, set up as hubd's is (hubd-http.h) */
 #define G_LOG_DOMAIN "HubdPlugins"
 
 #include "hubd-http.h"

@@ -1,4 +1,5 @@
-/* hubd-http.h: a plugin's own HTTP session, set up as hubd's is */
+/* hubd-http.h: a plugin's own HTTP session, set up as hubd's is: its proxy, HTTP/1.1 only,
+ * a trust store read off the main loop */
 #pragma once
 
 #include <libsoup/soup.h>
