@@ -336,7 +336,7 @@ hubd_hub_transport_watch(SoupSession *session, SoupMessage *msg, gboolean stream
 		return;
 	g_signal_connect(msg, "network-event", G_CALLBACK(hubd_hub_transport_http1_event_cb), NULL);
 	/* libsoup would carry it over an HTTP/2 connection it has to the host;
-	 * elsewhere (S3 speaks HTTP/1.1 only) idle connections are reused */
+	 * to other hosts idle (HTTP/1.1) connections are reused */
 	hosts = g_object_get_data(G_OBJECT(session), HTTP2_HOSTS_KEY);
 	key = hubd_hub_transport_host_key(uri);
 	if (hosts != NULL && g_hash_table_contains(hosts, key))

@@ -187,6 +187,12 @@ test_bad_ca_bundle(void)
 	g_assert_nonnull(strstr(error->message, "/nonexistent/ca.pem"));
 }
 
+static void
+skip_without_tools(void)
+{
+	g_test_skip("nginx and openssl are needed");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -199,8 +205,11 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_assert_nonnull(plugin);
 	if (nginx == NULL || openssl == NULL) {
-		g_test_skip("nginx and openssl are needed");
-		return 77;
+		/* each case reported as skipped, in TAP as meson reads it */
+		g_test_add_func("/s3/tls/ca-bundle", skip_without_tools);
+		g_test_add_func("/s3/tls/untrusted", skip_without_tools);
+		g_test_add_func("/s3/tls/bad-ca-bundle", skip_without_tools);
+		return g_test_run();
 	}
 	module = g_io_module_new(plugin);
 	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
