@@ -289,23 +289,24 @@ test_ring_stream(void)
 	g_assert_null(hubd_ring_get_free(ring));
 }
 
-/* ---- 2: a full ring hands out no buffer until a consumer frees one ---- */
+/* ---- 2: a full ring hands out no buffer until a consumer frees one, and
+ * wakes the producer once half of it is free ---- */
 
 static void
 test_ring_backpressure(void)
 {
 	const gsize chunk_size = 8192;
-	guint8 *bufs[3];
+	guint8 *bufs[4];
 	guint8 *buf;
 	guint n_notify = 0;
 	Gate gate;
 	g_autoptr(HubdRing) ring = NULL;
 
 	gate_init(&gate, 0, G_MAXUINT);
-	ring = hubd_ring_new(3, chunk_size, count_notify, &n_notify);
+	ring = hubd_ring_new(4, chunk_size, count_notify, &n_notify);
 	hubd_ring_add_consumer(ring, gate_consume, &gate);
 
-	for (guint i = 0; i < 3; i++) {
+	for (guint i = 0; i < 4; i++) {
 		bufs[i] = hubd_ring_get_free(ring);
 		g_assert_nonnull(bufs[i]);
 		g_assert_cmpuint((guintptr)bufs[i] % 4096, ==, 0);
@@ -324,22 +325,36 @@ test_ring_backpressure(void)
 	g_assert_cmpuint(n_notify, ==, 0);
 	g_assert_null(hubd_ring_get_free(ring));
 
-	/* one chunk done: a slot is free, we are told, and it is chunk 0's buffer */
+	/* one chunk done: a slot is free, but a wake-up per chunk would cost
+	 * the producer a main-loop round trip per buffer, so none comes yet */
+	gate_release(&gate, 1);
+	gate_wait_entered(&gate, 2);
+	g_assert_cmpuint(hubd_ring_get_consumed(ring, 0), ==, 100);
+	iterate_pending();
+	g_assert_cmpuint(n_notify, ==, 0);
+
+	/* two done, half the ring: we are told, and get chunks 0's and 1's
+	 * buffers in order */
 	gate_release(&gate, 1);
 	WAIT_FOR(n_notify > 0);
-	g_assert_cmpuint(hubd_ring_get_consumed(ring, 0), ==, 100);
+	g_assert_cmpuint(n_notify, ==, 1);
+	g_assert_cmpuint(hubd_ring_get_consumed(ring, 0), ==, 100 + 101);
 	buf = hubd_ring_get_free(ring);
 	g_assert_true(buf == bufs[0]);
-	memset(buf, 'd', chunk_size);
+	memset(buf, 'e', chunk_size);
 	hubd_ring_push(ring, 50);
+	buf = hubd_ring_get_free(ring);
+	g_assert_true(buf == bufs[1]);
+	memset(buf, 'f', chunk_size);
+	hubd_ring_push(ring, 60);
 	g_assert_null(hubd_ring_get_free(ring));
 
 	gate_release(&gate, GATE_OPEN);
 	hubd_ring_close(ring);
 	WAIT_FOR(hubd_ring_is_drained(ring));
-	g_assert_cmpuint(hubd_ring_get_consumed(ring, 0), ==, 100 + 101 + 102 + 50);
-	g_assert_cmpuint(gate.bytes, ==, 100 + 101 + 102 + 50);
-	g_assert_cmpmem(gate.firsts->data, gate.firsts->len, "abcd", 4);
+	g_assert_cmpuint(hubd_ring_get_consumed(ring, 0), ==, 100 + 101 + 102 + 103 + 50 + 60);
+	g_assert_cmpuint(gate.bytes, ==, 100 + 101 + 102 + 103 + 50 + 60);
+	g_assert_cmpmem(gate.firsts->data, gate.firsts->len, "abcdef", 6);
 
 	g_clear_pointer(&ring, hubd_ring_free);
 	gate_clear(&gate);

@@ -144,8 +144,11 @@ hubd_ring_consume(gpointer data, gpointer unused)
 		}
 		c->done++;
 		c->bytes += len;
+		/* half the ring, not one slot: a wake-up per chunk cost a
+		 * main-loop round trip per buffer and, on two cores, time the
+		 * hash thread could have had (about 10 % of a download) */
 		if (ring->producer_waiting &&
-		    ring->pushed - hubd_ring_slowest_locked(ring) < ring->n_buffers) {
+		    ring->pushed - hubd_ring_slowest_locked(ring) <= ring->n_buffers / 2) {
 			ring->producer_waiting = FALSE;
 			hubd_ring_wake_locked(ring);
 		}

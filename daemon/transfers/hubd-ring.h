@@ -5,8 +5,9 @@
  * A consumer runs in a shared thread pool while it has chunks to take and
  * goes back to the pool once it has caught up, so in steady state the
  * workers never wait for the main loop; the main loop is woken (through
- * `notify`, on the context that made the ring) only when a full ring frees
- * a slot, when a consumer fails, and when a closed ring has drained. */
+ * `notify`, on the context that made the ring) only when a full ring is
+ * half free again (so it refills in a burst, not one wake-up per buffer),
+ * when a consumer fails, and when a closed ring has drained. */
 #pragma once
 
 #include <glib.h>
