@@ -4,14 +4,13 @@
  * The disk side (the flock, blobs/<etag>.incomplete, the sha256 check, the
  * move into place) is a HubdBlobWriter. An .incomplete left by a killed
  * daemon is resumed with Range: bytes=N- (its prefix hashed first, in a
- * thread). The body streams through a small ring of buffers (hubd-ring):
- * while one is read, the ones before it are written and hashed by two
- * workers at once, so memory stays constant, the main loop never blocks on
- * the disk, and the sha256 (as costly as the write) does not slow the
- * download.
+ * thread). The body streams through a HubdBodyPump: while one buffer is
+ * read, the ones before it are written and hashed by two workers at once,
+ * so memory stays constant, the main loop never blocks on the disk, and the
+ * sha256 (as costly as the write) does not slow the download.
  *
  * With a mirror ([storage] mirror, docs/storage.md) the bytes come from that
- * backend first, through the same ring and writer, the resume included (a
+ * backend first, through the same pump and writer, the resume included (a
  * range from the .incomplete's offset); the writer then checks regular files
  * too. A miss, a failing backend, a size the Hub did not announce or bytes
  * that fail the check fall back to the Hub, after dropping what the mirror
@@ -23,23 +22,14 @@
 #include <glib/gi18n.h>
 
 #include "hubd-blob-writer.h"
+#include "hubd-body-pump.h"
 #include "hubd-error.h"
 #include "hubd-hub-client.h"
-#include "hubd-ring.h"
 #include "hubd-segment-io.h"
 #include "hubd-segmented-fetch.h"
 #include "hubd-storage-mirror.h"
 
 #define MAX_STALLED 5 /* attempts in a row without a byte of progress */
-#define CHUNK       (512 * 1024)
-/* buffers in the ring: some being read while others are written and hashed.
- * 8 MiB lets a disk or hash hiccup pass without stopping the socket (4 took
- * 8 % longer on the 1 GiB download, 32 no less time than 16); only one
- * transfer at a time gets that many, the others NBUF_MORE, so that a
- * snapshot of many big files stays within hubd's memory goal */
-#define NBUF      16
-#define NBUF_MORE 4
-#define ALIGN     HUBD_BLOB_WRITER_ALIGN
 
 struct _HubdTransfer {
 	GObject parent_instance;
@@ -72,20 +62,8 @@ struct _HubdTransfer {
 	guint64 offset_at_attempt;
 	guint stalled;
 	GInputStream *stream;
-	/* The body streams through this ring: the main loop reads into it
-	 * while the writer's consumers write and (LFS only) hash each chunk in
-	 * worker threads. */
-	HubdRing *ring;
-	GError *got_err;  /* the read error that ended the body */
-	GError *disk_err; /* a write failed: stop once nothing is in flight */
-	gboolean read_ended;
-	gboolean reading;
-	gsize chunk;      /* the ring's buffer size */
-	guint8 *read_buf; /* the ring buffer being filled */
-	gsize read_want;  /* its size for this chunk */
-	gsize read_have;  /* bytes in it so far */
-	guint64 read_pos; /* the file offset of read_buf[0] */
-	guint64 received; /* bytes reported as progress */
+	HubdBodyPump *pump; /* reading stream into the writer */
+	guint64 received;   /* bytes reported as progress */
 	guint retry_id;
 };
 
@@ -103,18 +81,6 @@ typedef struct {
 	guint idle_id;
 } Waiter;
 
-/* rings alive now (main thread only): the first gets NBUF buffers */
-static guint n_rings;
-
-static void
-hubd_transfer_drop_ring(HubdTransfer *self)
-{
-	if (self->ring == NULL)
-		return;
-	g_clear_pointer(&self->ring, hubd_ring_free);
-	n_rings--;
-}
-
 static void
 hubd_transfer_unregister(HubdTransfer *self)
 {
@@ -131,8 +97,8 @@ hubd_transfer_finalize(GObject *object)
 
 	hubd_transfer_unregister(self);
 	g_clear_handle_id(&self->retry_id, g_source_remove);
-	/* the ring's consumers use the writer: the ring goes first */
-	hubd_transfer_drop_ring(self);
+	/* the pump's workers use the writer: the pump goes first */
+	g_clear_pointer(&self->pump, hubd_body_pump_free);
 	g_clear_object(&self->writer);
 	g_clear_object(&self->api);
 	g_clear_object(&self->mirror);
@@ -142,8 +108,6 @@ hubd_transfer_finalize(GObject *object)
 	g_clear_object(&self->fetch);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->stream);
-	g_clear_error(&self->got_err);
-	g_clear_error(&self->disk_err);
 	g_free(self->url);
 	g_free(self->filename);
 	G_OBJECT_CLASS(hubd_transfer_parent_class)->finalize(object);
@@ -435,11 +399,12 @@ hubd_transfer_fail(HubdTransfer *self, GError *error)
 	g_object_unref(self);
 }
 
-/* The body ended (EOF, error or cancel) with every byte written. */
+/* The body ended (EOF, error or cancel) with every byte written; `read_error`
+ * (taken) is why, NULL for the end of the body. */
 static void
-hubd_transfer_body_ended(HubdTransfer *self)
+hubd_transfer_body_ended(HubdTransfer *self, GError *read_error)
 {
-	g_autoptr(GError) err = g_steal_pointer(&self->got_err);
+	g_autoptr(GError) err = read_error;
 
 	g_clear_object(&self->stream);
 	if (g_cancellable_is_cancelled(self->cancellable)) {
@@ -506,135 +471,43 @@ hubd_transfer_body_ended(HubdTransfer *self)
 }
 
 static void
-hubd_transfer_pump(HubdTransfer *self);
-
-/* What the writer has put on disk so far. */
-static void
-hubd_transfer_sync_offset(HubdTransfer *self)
+hubd_transfer_progress_cb(gint64 delta, gpointer user_data)
 {
-	self->offset = self->offset_at_attempt + hubd_ring_get_consumed(self->ring, 0);
+	hubd_transfer_progress(HUBD_TRANSFER(user_data), delta);
 }
 
 static void
-hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data);
-
-static void
-hubd_transfer_read_more(HubdTransfer *self)
-{
-	self->reading = TRUE;
-	g_input_stream_read_async(self->stream,
-				  self->read_buf + self->read_have,
-				  self->read_want - self->read_have,
-				  G_PRIORITY_DEFAULT,
-				  self->cancellable,
-				  hubd_transfer_read_cb,
-				  self);
-}
-
-/* Fills the buffer with as many socket reads as it takes; a full buffer,
- * the end of the body or an error hands it to the ring. */
-static void
-hubd_transfer_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+hubd_transfer_body_done(guint64 written,
+			GError *read_error,
+			GError *write_error,
+			gpointer user_data)
 {
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
-	GError *error = NULL;
-	gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &error);
-	gboolean overrun;
 
-	self->reading = FALSE;
-	if (n > 0) {
-		self->read_have += (gsize)n;
-		hubd_transfer_progress(self, n);
-	}
-	/* a byte past the size announced is enough to refuse the body: the
-	 * rest is not read (it may never end) */
-	overrun = self->read_pos + self->read_have > self->size;
-	if (n > 0 && !overrun && self->read_have < self->read_want) {
-		hubd_transfer_read_more(self);
-		return;
-	}
-	if (self->read_have > 0)
-		hubd_ring_push(self->ring, self->read_have);
-	self->read_pos += self->read_have;
-	self->read_have = 0;
-	g_clear_error(&self->got_err);
-	self->got_err = error;
-	self->read_ended = n <= 0 || overrun;
-	hubd_transfer_pump(self);
-}
-
-/* Called after every read and whenever the ring wakes us: read into the
- * next free buffer; once the body ended and the workers are done, end. */
-static void
-hubd_transfer_pump(HubdTransfer *self)
-{
-	hubd_transfer_sync_offset(self);
-	if (self->disk_err == NULL) {
-		self->disk_err = hubd_ring_dup_error(self->ring);
-		if (self->disk_err != NULL) {
-			/* not worth a retry: stop reading, end once nothing
-			 * is in flight */
-			hubd_error_convert(&self->disk_err);
-			g_cancellable_cancel(self->cancellable);
-		}
-	}
-	if (self->reading)
-		return;
-	if (self->disk_err == NULL && !self->read_ended) {
-		guint8 *buf = hubd_ring_get_free(self->ring);
-
-		/* NULL: every buffer is busy, the ring calls back */
-		if (buf != NULL) {
-			/* a resume from an odd offset reads a shorter first
-			 * chunk, so the writes after it are aligned again */
-			self->read_buf = buf;
-			self->read_want = self->chunk - self->read_pos % ALIGN;
-			/* at most one byte more than the size: enough to see a
-			 * body that goes on */
-			if (self->read_pos + self->read_want > self->size + 1)
-				self->read_want = (gsize)(self->size + 1 - self->read_pos);
-			hubd_transfer_read_more(self);
-		}
-		return;
-	}
-	hubd_ring_close(self->ring);
-	if (!hubd_ring_is_drained(self->ring))
-		return;
-	hubd_transfer_sync_offset(self);
-	hubd_transfer_drop_ring(self);
-	if (self->disk_err != NULL) {
+	g_clear_pointer(&self->pump, hubd_body_pump_free);
+	self->offset = self->offset_at_attempt + written;
+	if (write_error != NULL) {
+		/* not worth a retry */
+		g_clear_error(&read_error);
 		g_clear_object(&self->stream);
-		hubd_transfer_fail(self, g_steal_pointer(&self->disk_err));
+		hubd_transfer_fail(self, write_error);
 		return;
 	}
-	hubd_transfer_body_ended(self);
+	hubd_transfer_body_ended(self, read_error);
 }
 
-static void
-hubd_transfer_ring_cb(gpointer user_data)
-{
-	hubd_transfer_pump(HUBD_TRANSFER(user_data));
-}
-
-/* self->stream holds the bytes from self->offset on: read it into the ring. */
+/* self->stream holds the bytes from self->offset on. */
 static void
 hubd_transfer_start_body(HubdTransfer *self)
 {
-	guint64 remaining;
-
-	self->read_ended = FALSE;
-	self->read_pos = self->offset;
-	/* a small file gets buffers of its size, not CHUNK; a body longer
-	 * than promised only takes more of them (and fails at its end) */
-	remaining = self->size > self->offset ? self->size - self->offset : 0;
-	self->chunk = (gsize)MIN(CHUNK, remaining / ALIGN * ALIGN + ALIGN);
-	self->ring = hubd_ring_new(n_rings == 0 ? NBUF : NBUF_MORE,
-				   self->chunk,
-				   hubd_transfer_ring_cb,
-				   self);
-	n_rings++;
-	hubd_blob_writer_attach(self->writer, self->ring);
-	hubd_transfer_pump(self);
+	self->pump = hubd_body_pump_start(self->stream,
+					  self->writer,
+					  self->offset,
+					  self->size,
+					  self->cancellable,
+					  hubd_transfer_progress_cb,
+					  hubd_transfer_body_done,
+					  self);
 }
 
 static void
@@ -766,12 +639,6 @@ hubd_transfer_mirror_get(HubdTransfer *self)
 /* ---- a big blob over several connections ---- */
 
 static void
-hubd_transfer_segment_progress(gint64 delta, gpointer user_data)
-{
-	hubd_transfer_progress(HUBD_TRANSFER(user_data), delta);
-}
-
-static void
 hubd_transfer_fetched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	HubdTransfer *self = HUBD_TRANSFER(user_data);
@@ -824,7 +691,7 @@ hubd_transfer_fetch(HubdTransfer *self)
 		.connections = self->connections,
 		.one_stream_rate = self->one_stream_rate,
 		.retry_base_ms = self->retry_base_ms,
-		.progress = hubd_transfer_segment_progress,
+		.progress = hubd_transfer_progress_cb,
 		.progress_data = self,
 	};
 
