@@ -1,5 +1,5 @@
 /* testhub-fault-writer.c: a response written by hand on a connection taken
- * from libsoup (the body faults of testhub-faults.c), so that the exact bytes
+ * from libsoup (the body faults of testhub-faults-request.c), so that the exact bytes
  * on the wire and the moment the socket closes are under the test's control.
  */
 #include "testhub-fault-writer.h"

@@ -1,5 +1,5 @@
 /* testhub-fault-writer.h: a response written by hand on a connection taken
- * from libsoup, for the body faults of testhub-faults.c: the head at once,
+ * from libsoup, for the body faults of testhub-faults-request.c: the head at once,
  * then the body in paced pieces, up to a limit, closed plainly, with a TCP
  * reset, or after the client has had its say. What to send is the caller's.
  */

@@ -3,7 +3,7 @@
  * Ownership (two people write this server in parallel, keep to it):
  *  - read side + plumbing: testhub.c (main), testhub-store.c, testhub-users.c,
  *    testhub-http.c (the helpers below), testhub-faults.c (and its
- *    testhub-fault-writer.c), testhub-routes-*.c (whoami, repos
+ *    testhub-faults-request.c, testhub-fault-writer.c), testhub-routes-*.c (whoami, repos
  *    create/delete/move/settings/info/list, tree, paths-info, refs, commits,
  *    branch/tag, resolve/raw, CDN downloads, admin surface);
  *  - upload side: testhub-upload.c (preupload), testhub-lfs.c (batch API, CDN
