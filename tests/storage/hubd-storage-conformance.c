@@ -11,6 +11,16 @@
 #define MiB (1024 * 1024)
 /* puts in flight at once when filling a backend with many keys */
 #define PUT_WINDOW 32
+/* A call that sets `error` when it fails: the error's message, not only
+ * "should be TRUE", is what a failure in CI prints. */
+#define ASSERT_CALL(call)                 \
+	G_STMT_START                      \
+	{                                 \
+		gboolean ok_ = (call);    \
+		g_assert_no_error(error); \
+		g_assert_true(ok_);       \
+	}                                 \
+	G_STMT_END
 
 /* ---- running async calls to completion ---- */
 
@@ -744,22 +754,22 @@ test_delete(gpointer data, gconstpointer user_data)
 	g_autofree gchar *left = NULL;
 	g_autofree gchar *none = NULL;
 
-	g_assert_true(hubd_storage_conformance_delete(f->storage, "d/a", &error));
+	ASSERT_CALL(hubd_storage_conformance_delete(f->storage, "d/a", &error));
 	g_assert_no_error(error);
 	assert_missing(f->storage, "d/a");
 	left = list_keys(f->storage, "", 0, NULL);
 	g_assert_cmpstr(left, ==, "d/b");
 
 	/* deleting what is not there succeeds, as S3's DeleteObject */
-	g_assert_true(hubd_storage_conformance_delete(f->storage, "d/a", &error));
+	ASSERT_CALL(hubd_storage_conformance_delete(f->storage, "d/a", &error));
 	g_assert_no_error(error);
-	g_assert_true(hubd_storage_conformance_delete(f->storage, "never/was/here", &error));
+	ASSERT_CALL(hubd_storage_conformance_delete(f->storage, "never/was/here", &error));
 	g_assert_no_error(error);
 	/* a prefix of a key is no object: deleting it deletes nothing */
-	g_assert_true(hubd_storage_conformance_delete(f->storage, "d", &error));
+	ASSERT_CALL(hubd_storage_conformance_delete(f->storage, "d", &error));
 	g_assert_no_error(error);
 
-	g_assert_true(hubd_storage_conformance_delete(f->storage, "d/b", &error));
+	ASSERT_CALL(hubd_storage_conformance_delete(f->storage, "d/b", &error));
 	g_assert_no_error(error);
 	none = list_keys(f->storage, "", 0, NULL);
 	g_assert_cmpstr(none, ==, "");
@@ -1083,7 +1093,7 @@ test_multipart_abort(gpointer data, gconstpointer user_data)
 
 	g_assert_no_error(error);
 	part = mp_put_bytes(f->storage, "mp/aborted", id, 1, bytes);
-	g_assert_true(mp_abort(f->storage, "mp/aborted", id, &error));
+	ASSERT_CALL(mp_abort(f->storage, "mp/aborted", id, &error));
 	g_assert_no_error(error);
 	assert_missing(f->storage, "mp/aborted");
 	listed = list_keys(f->storage, "", 0, NULL);
@@ -1124,7 +1134,7 @@ test_multipart_other_key(gpointer data, gconstpointer user_data)
 	g_assert_false(mp_abort(f->storage, "mp/one", "not-an-upload-id", &error));
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
 	g_clear_error(&error);
-	g_assert_true(mp_abort(f->storage, "mp/one", id, &error));
+	ASSERT_CALL(mp_abort(f->storage, "mp/one", id, &error));
 	g_assert_no_error(error);
 }
 
@@ -1192,7 +1202,7 @@ test_multipart_bad_complete(gpointer data, gconstpointer user_data)
 		g_clear_error(&error);
 	}
 	assert_missing(f->storage, "mp/small");
-	g_assert_true(mp_abort(f->storage, "mp/small", small_id, &error));
+	ASSERT_CALL(mp_abort(f->storage, "mp/small", small_id, &error));
 	g_assert_no_error(error);
 
 	/* the first upload is still open */
@@ -1511,7 +1521,7 @@ test_stream_fails(gpointer data, gconstpointer user_data)
 		g_assert_error(error, HUBD_ERROR, HUBD_ERROR_INVALID_ARGUMENT);
 		g_clear_error(&error);
 	}
-	g_assert_true(mp_abort(f->storage, "broken/parts", id, &error));
+	ASSERT_CALL(mp_abort(f->storage, "broken/parts", id, &error));
 	g_assert_no_error(error);
 	assert_missing(f->storage, "broken/parts");
 }
