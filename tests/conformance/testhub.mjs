@@ -1,5 +1,5 @@
 // testhub.mjs: start/stop a fresh hubd-testhub for one test file, plus small
-// helpers shared by conformance.mjs and testhub-http.test.mjs.
+// helpers shared by conformance.mjs and the testhub-http-*.test.mjs files.
 //
 // Environment (set by tests/conformance/meson.build):
 //   TESTHUB        path of the hubd-testhub executable (required)
