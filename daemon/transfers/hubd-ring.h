@@ -31,7 +31,8 @@ hubd_ring_new(guint n_buffers, gsize chunk_size, HubdRingNotifyFunc notify, gpoi
 void
 hubd_ring_add_consumer(HubdRing *ring, HubdRingConsumeFunc func, gpointer user_data);
 /* A free buffer of chunk_size bytes, or NULL when every buffer still waits
- * for a consumer (notify fires once one frees) or the ring has stopped. */
+ * for a consumer (notify fires once half the ring is free) or the ring has
+ * stopped. */
 guint8 *
 hubd_ring_get_free(HubdRing *ring);
 /* The buffer from the last get_free now holds `len` bytes (> 0). */
