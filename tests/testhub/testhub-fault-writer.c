@@ -6,6 +6,11 @@
 
 #include <sys/socket.h>
 
+/* nginx's lingering_timeout and lingering_time: how long a client that still
+ * sends may pause, and how long it may send in all, before the close */
+#define LINGER_QUIET_MS 5000
+#define LINGER_MAX_S    30
+
 typedef struct {
 	GIOStream *stream;
 	GSocket *socket; /* the stolen stream may wrap it */
@@ -19,6 +24,7 @@ typedef struct {
 	gboolean linger;
 	guint drain_source;
 	guint linger_source;
+	gint64 linger_until; /* monotonic: an endless sender is cut off */
 	TesthubFaultWriterDone done;
 	gpointer user_data;
 	GDestroyNotify destroy;
@@ -94,10 +100,10 @@ fault_writer_drain(GSocket *sock, GIOCondition cond, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 	gssize n = g_socket_receive(sock, buf, sizeof(buf), NULL, &error);
 
-	if (n > 0) {
+	if (n > 0 && g_get_monotonic_time() < w->linger_until) {
 		/* the client is still sending: wait for it to finish */
 		g_clear_handle_id(&w->linger_source, g_source_remove);
-		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
+		w->linger_source = g_timeout_add(LINGER_QUIET_MS, fault_writer_linger_done, w);
 		return G_SOURCE_CONTINUE;
 	}
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -113,15 +119,21 @@ fault_writer_close(FaultWriter *w)
 	GSocket *sock = w->socket;
 
 	if (w->linger && sock != NULL) {
-		/* closing with unread request bytes would send RST and lose the
+		/* Closing with unread request bytes would send RST and lose the
 		 * answer: drain what the client still sends until it closes or
-		 * goes quiet */
+		 * goes quiet. A client paused (a GC, a full buffer) for less
+		 * than LINGER_QUIET_MS still gets the answer. Half-closing
+		 * plain TCP tells it at once that the answer is whole; under
+		 * TLS that would be an EOF without close_notify. */
 		g_autoptr(GSource) src =
 			g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
 
+		if (!G_IS_TLS_CONNECTION(w->stream))
+			g_socket_shutdown(sock, FALSE, TRUE, NULL);
+		w->linger_until = g_get_monotonic_time() + LINGER_MAX_S * G_USEC_PER_SEC;
 		g_source_set_callback(src, G_SOURCE_FUNC(fault_writer_drain), w, NULL);
 		w->drain_source = g_source_attach(src, NULL);
-		w->linger_source = g_timeout_add(300, fault_writer_linger_done, w);
+		w->linger_source = g_timeout_add(LINGER_QUIET_MS, fault_writer_linger_done, w);
 		return;
 	}
 	if (w->reset && sock != NULL) {
