@@ -3,6 +3,9 @@
 // benchmark. Usage: node s3rver.cjs DIRECTORY [BUCKET...]
 // Prints "PORT <n>" once it listens on 127.0.0.1, and exits when its standard
 // input closes, so it never outlives the test that started it.
+// s3rver's package asks for node >= 20, but every test that uses it passes on
+// node 18.19, Debian 12's (what contrib/install-deps.sh installs when there is
+// no node): package.json asks for >= 18, as tests/conformance does.
 'use strict';
 
 // s3rver escapes XML text itself (he.escape) and lets fast-xml-parser escape it
