@@ -40,15 +40,10 @@ fixture_setup(Fixture *f, gconstpointer data)
 		const gchar *env[] = {cache_env, NULL};
 		f->daemon = hubd_test_daemon_start(args, env);
 	}
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\": \"x\", \"organization\": null, "
-					    "\"type\": \"dataset\"}",
-					    &body),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub,
+				  ALICE_WRITE,
+				  "{\"name\": \"x\", \"organization\": null, "
+				  "\"type\": \"dataset\"}");
 	f->v1_commit = hubd_test_hub_commit_files(f->hub,
 						  ALICE_WRITE,
 						  "dataset",

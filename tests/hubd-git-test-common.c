@@ -134,14 +134,9 @@ make_repo(Fixture *f, gsize size)
 	g_autofree guint8 *bytes = g_malloc(size);
 	g_autoptr(GError) error = NULL;
 
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"big\",\"organization\":\"alice\"}",
-					    NULL),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub,
+				  ALICE_WRITE,
+				  "{\"name\":\"big\",\"organization\":\"alice\"}");
 	r->work = g_build_filename(f->tmp, "work", NULL);
 	init[5] = r->work;
 	enable[1] = r->work;

@@ -22,19 +22,11 @@ fixture_setup(Fixture *f, gconstpointer data)
 {
 	const gchar *args[] = {"--endpoint", NULL, "--set", "policy.require-space=true", NULL};
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, NULL};
-	g_autofree gchar *reply = NULL;
 	g_autofree gchar *commit = NULL;
 
 	f->hub = hubd_test_hub_start(NULL);
 	args[1] = f->hub->url;
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"model\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"model\",\"type\":\"model\"}");
 	commit = hubd_test_hub_commit_files(f->hub,
 					    ALICE_WRITE,
 					    "model",

@@ -57,7 +57,6 @@ daemon_start(Fixture *f)
 static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
-	g_autofree gchar *reply = NULL;
 	g_autofree gchar *conf =
 		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 
@@ -66,14 +65,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	f->tmp = g_dir_make_tmp("hubd-sync-s3-XXXXXX", NULL);
 	f->s3 = hubd_test_s3_server_start();
 	f->hub = hubd_test_hub_start(NULL);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"s\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"s\",\"type\":\"model\"}");
 	g_free(hubd_test_hub_commit_files(f->hub,
 					  ALICE_WRITE,
 					  "model",

@@ -44,7 +44,6 @@ daemon_start(Fixture *f)
 static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
-	g_autofree gchar *reply = NULL;
 	g_autofree gchar *conf =
 		g_build_filename(g_get_user_config_dir(), "hubd", "sync.conf", NULL);
 
@@ -53,14 +52,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	f->tmp = g_dir_make_tmp("hubd-sync-XXXXXX", NULL);
 	f->dir = g_build_filename(f->tmp, "mirror", NULL);
 	f->hub = hubd_test_hub_start(NULL);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"s\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"s\",\"type\":\"model\"}");
 	g_free(hubd_test_hub_commit_files(f->hub,
 					  ALICE_WRITE,
 					  "model",

@@ -122,7 +122,6 @@ t_setup(TFixture *t, gconstpointer data)
 	g_autofree gchar *hp = NULL;
 	g_autofree gchar *cp = NULL;
 	g_autofree gchar *public_cdn = NULL;
-	g_autofree gchar *reply = NULL;
 
 	if (!have_tools())
 		return;
@@ -154,14 +153,7 @@ t_setup(TFixture *t, gconstpointer data)
 	}
 	f->tmp = g_dir_make_tmp("hubd-dl-XXXXXX", NULL);
 	f->cache = g_build_filename(f->tmp, "cache", NULL);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"dl\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"dl\",\"type\":\"model\"}");
 	f->weights = g_strnfill(5000, 'w');
 	f->commit = hubd_test_hub_commit_files(f->hub,
 					       ALICE_WRITE,

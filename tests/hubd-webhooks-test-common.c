@@ -6,7 +6,6 @@
 void
 fixture_setup(Fixture *f, gconstpointer data)
 {
-	g_autofree gchar *reply = NULL;
 	const gchar *env[] = {"HF_TOKEN=" ALICE_WRITE, NULL};
 	const gchar *const *extra = data;
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
@@ -43,14 +42,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 		}
 	}
 	f->hub = hubd_test_hub_start(NULL);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"w\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"w\",\"type\":\"model\"}");
 	g_ptr_array_add(args, (gpointer) "--endpoint");
 	g_ptr_array_add(args, f->hub->url);
 	g_ptr_array_add(args, (gpointer) "--set");

@@ -481,18 +481,10 @@ test_linked(Fixture *f, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) spaces = NULL;
 	g_autoptr(GVariant) models = NULL;
-	g_autofree gchar *reply = NULL;
 	g_autofree gchar *commit = NULL;
 	g_autofree gchar *s = NULL;
 
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"model\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"model\",\"type\":\"model\"}");
 	/* built once; the next build (the commit's) takes long enough to be seen
 	 * on a slow machine */
 	{

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 
 #include "hubd-test-common-private.h"
 #include "hubd-test-crashlog.h"
@@ -214,6 +215,15 @@ hubd_test_rm_rf(const gchar *path)
 	} else {
 		g_unlink(path);
 	}
+}
+
+guint64
+hubd_test_free_bytes(const gchar *path)
+{
+	struct statvfs st;
+
+	g_assert_cmpint(statvfs(path, &st), ==, 0);
+	return (guint64)st.f_bavail * st.f_frsize;
 }
 
 JsonNode *

@@ -90,11 +90,13 @@ typedef struct {
 } HubdTestHub;
 
 /* Starts hubd-testhub (env HUBD_TEST_TESTHUB) on a free loopback port with a
- * temporary --root, --users from env HUBD_TEST_USERS and a random
- * --admin-secret; extra_args are appended; reads the URL line (bounded). */
+ * temporary --root (or the one in extra_args), --users from env
+ * HUBD_TEST_USERS and a random --admin-secret; extra_args are appended;
+ * reads the URL line (bounded). */
 HubdTestHub *
 hubd_test_hub_start(const gchar *const *extra_args);
-/* SIGTERM, wait (bounded; SIGKILL after), remove the root, free. */
+/* SIGTERM, wait (bounded; SIGKILL after), remove the root (a caller's
+ * too), free. */
 void
 hubd_test_hub_stop(HubdTestHub *h);
 
@@ -182,6 +184,10 @@ hubd_test_write_file(const gchar *path, const gchar *contents);
 /* Removes a file tree (best effort, for temporary directories). */
 void
 hubd_test_rm_rf(const gchar *path);
+/* The bytes an unprivileged writer may still put on the file system that
+ * holds `path` (statvfs; asserts it answers). */
+guint64
+hubd_test_free_bytes(const gchar *path);
 
 /* hubd-test-output.c: the one line a command printed on stdout, without its
  * newline (asserting there is exactly one); a file's exact bytes. */

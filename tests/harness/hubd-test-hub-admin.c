@@ -315,6 +315,27 @@ json_line(const gchar *key, JsonBuilder *value_builder)
 	return json_generator_to_data(gen, NULL);
 }
 
+JsonNode *
+hubd_test_hub_get_json(HubdTestHub *h, const gchar *token, const gchar *path)
+{
+	g_autofree gchar *body = NULL;
+	guint status = hubd_test_hub_http(h, "GET", path, token, NULL, &body);
+
+	if (status != 200)
+		g_error("GET %s: HTTP %u %s", path, status, body);
+	return hubd_test_parse_json(body);
+}
+
+void
+hubd_test_hub_create_repo(HubdTestHub *h, const gchar *token, const gchar *json_body)
+{
+	g_autofree gchar *reply = NULL;
+	guint status = hubd_test_hub_http(h, "POST", "/api/repos/create", token, json_body, &reply);
+
+	if (status != 200)
+		g_error("creating a repo with %s: HTTP %u %s", json_body, status, reply);
+}
+
 gchar *
 hubd_test_hub_commit_files(HubdTestHub *h,
 			   const gchar *token,

@@ -18,6 +18,17 @@ hubd_test_hub_http(HubdTestHub *h,
 		   const gchar *json_body,
 		   gchar **body_out);
 
+/* GET `path` on the Hub origin with `token` (NULL: none), parsed; fails
+ * the test, with the Hub's answer, unless it is 200 with JSON. */
+JsonNode *
+hubd_test_hub_get_json(HubdTestHub *h, const gchar *token, const gchar *path);
+
+/* POST /api/repos/create with `json_body` (`{"name":…,"type":…}` and the
+ * like) as the owner of `token` would; fails the test, with the Hub's
+ * answer, unless it is 200. */
+void
+hubd_test_hub_create_repo(HubdTestHub *h, const gchar *token, const gchar *json_body);
+
 /* Admin calls; assert a 2xx answer. */
 JsonNode *
 hubd_test_hub_admin(HubdTestHub *h, const gchar *method, const gchar *path, const gchar *json_body);

@@ -209,14 +209,22 @@ hubd_test_hub_start(const gchar *const *extra_args)
 	HubdTestReadLine data = {NULL, NULL, FALSE};
 	gboolean in_time;
 	HubdTestHub *h = g_new0(HubdTestHub, 1);
+	const gchar *root = NULL;
 
-	h->root = g_dir_make_tmp("hubd-testhub-XXXXXX", &error);
-	g_assert_no_error(error);
+	/* a caller's --root (a directory on a small tmpfs, say) is used as it is */
+	if (hubd_test_strv_has_option(extra_args, "--root", &root)) {
+		h->root = g_strdup(root);
+	} else {
+		h->root = g_dir_make_tmp("hubd-testhub-XXXXXX", &error);
+		g_assert_no_error(error);
+	}
 	h->admin_secret =
 		g_strdup_printf("%08x%08x%08x", g_random_int(), g_random_int(), g_random_int());
 	g_ptr_array_add(argv, (gpointer)testhub);
-	g_ptr_array_add(argv, (gpointer) "--root");
-	g_ptr_array_add(argv, h->root);
+	if (root == NULL) {
+		g_ptr_array_add(argv, (gpointer) "--root");
+		g_ptr_array_add(argv, h->root);
+	}
 	g_ptr_array_add(argv, (gpointer) "--users");
 	g_ptr_array_add(argv, (gpointer)users);
 	g_ptr_array_add(argv, (gpointer) "--admin-secret");

@@ -10,21 +10,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/statvfs.h>
 
 #include "hubd-download-fixture.h"
 
 #define TMPFS_SIZE (3 * 1024 * 1024)
 #define BIG_SIZE   (4 * 1024 * 1024)
-
-static guint64
-free_bytes(const gchar *path)
-{
-	struct statvfs st;
-
-	g_assert_cmpint(statvfs(path, &st), ==, 0);
-	return (guint64)st.f_bavail * st.f_frsize;
-}
 
 static void
 test_disk_full(Fixture *f, gconstpointer data)
@@ -46,11 +36,11 @@ test_disk_full(Fixture *f, gconstpointer data)
 	big = commit_big(f, BIG_SIZE);
 	daemon_start(f);
 	f->bus = hubd_test_session_bus();
-	before = free_bytes(f->cache);
+	before = hubd_test_free_bytes(f->cache);
 
 	r = download(f, "main", "big.bin", NULL);
 	assert_failed(r, "org.hubd.Hub1.Error.NoSpace");
-	g_test_message("the error: %s", r->message);
+	g_test_message("disk full, the cache on a 3 MiB tmpfs, a 4 MiB download: %s", r->message);
 	g_assert_nonnull(strstr(r->message, f->cache));
 	/* nothing half-written is visible, and the space is back */
 	snap = cache_path(f, "snapshots");
@@ -64,7 +54,7 @@ test_disk_full(Fixture *f, gconstpointer data)
 			g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
 		}
 	}
-	g_assert_cmpuint(free_bytes(f->cache), >=, before - 64 * 1024);
+	g_assert_cmpuint(hubd_test_free_bytes(f->cache), >=, before - 64 * 1024);
 
 	/* the cache still works for what fits */
 	small = download(f, "main", "sub/dir/weights.bin", NULL);

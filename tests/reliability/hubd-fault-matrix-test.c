@@ -77,20 +77,12 @@ matrix_setup(Fixture *f, gconstpointer data)
 			       "--set",
 			       "downloads.one-stream-rate=0",
 			       NULL};
-	g_autofree gchar *reply = NULL;
 
 	f->direct = FIXTURE_DIRECT_OFF;
 	f->tmp = g_dir_make_tmp("hubd-matrix-XXXXXX", NULL);
 	f->cache = g_build_filename(f->tmp, "cache", NULL);
 	f->hub = hubd_test_hub_start(hub_args);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"dl\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"dl\",\"type\":\"model\"}");
 	f->commit = hubd_test_hub_commit_files(f->hub,
 					       ALICE_WRITE,
 					       "model",

@@ -49,18 +49,10 @@ static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
 	const gchar *hub_args[] = {"--lfs-chunk-size", data, NULL};
-	g_autofree gchar *reply = NULL;
 
 	f->tmp = g_dir_make_tmp("hubd-kill-upload-XXXXXX", NULL);
 	f->hub = hubd_test_hub_start(hub_args);
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "POST",
-					    "/api/repos/create",
-					    ALICE_WRITE,
-					    "{\"name\":\"up\",\"type\":\"model\"}",
-					    &reply),
-			 ==,
-			 200);
+	hubd_test_hub_create_repo(f->hub, ALICE_WRITE, "{\"name\":\"up\",\"type\":\"model\"}");
 	/* a card with a licence, which hubd's policy asks of a model repo */
 	g_free(hubd_test_hub_commit_files(f->hub,
 					  ALICE_WRITE,
@@ -143,20 +135,12 @@ bad_objects(Fixture *f)
 static gint
 on_branch(Fixture *f, const gchar *path, const gchar *sha)
 {
-	g_autofree gchar *body = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	JsonArray *entries;
+	g_autoptr(JsonNode) root =
+		hubd_test_hub_get_json(f->hub,
+				       ALICE_WRITE,
+				       "/api/models/" REPO "/tree/main?recursive=true");
+	JsonArray *entries = json_node_get_array(root);
 
-	g_assert_cmpuint(hubd_test_hub_http(f->hub,
-					    "GET",
-					    "/api/models/" REPO "/tree/main?recursive=true",
-					    ALICE_WRITE,
-					    NULL,
-					    &body),
-			 ==,
-			 200);
-	root = hubd_test_parse_json(body);
-	entries = json_node_get_array(root);
 	for (guint i = 0; i < json_array_get_length(entries); i++) {
 		JsonObject *e = json_array_get_object_element(entries, i);
 		JsonObject *lfs;

@@ -470,7 +470,8 @@ typedef struct {
 	guint8 *fp_buffer; /* large writes: the body arrives in small chunks */
 	guint64 received;
 	guint64 limit;
-	gboolean failed;
+	gboolean failed;    /* more bytes than announced */
+	gboolean not_saved; /* the store could not write them (a full disk) */
 } PutState;
 
 static void
@@ -495,13 +496,13 @@ put_got_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(chunk, &len);
 
-	if (st->failed)
+	if (st->failed || st->not_saved)
 		return;
 	st->received += len;
-	if (st->received > st->limit || fwrite(data, 1, len, st->fp) != len) {
+	if (st->received > st->limit)
 		st->failed = TRUE;
-		return;
-	}
+	else if (fwrite(data, 1, len, st->fp) != len)
+		st->not_saved = TRUE; /* the rest is read and dropped: the client gets the answer */
 }
 
 /* /upload/<oid>/<upload_id>[/<part>] → its pieces; FALSE when malformed */
@@ -605,6 +606,11 @@ cdn_early_handler(SoupServer *server,
 	g_signal_connect(msg, "got-chunk", G_CALLBACK(put_got_chunk), st);
 }
 
+/* docs/hub-upload.md §3.9: S3's answer to a PUT it could not store */
+#define S3_INTERNAL_ERROR                                                               \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code>" \
+	"<Message>We encountered an internal error. Please try again.</Message></Error>"
+
 static void
 reply_text(SoupServerMessage *msg, guint status, const gchar *text)
 {
@@ -650,7 +656,7 @@ cdn_upload_handler(SoupServer *server,
 		return;
 	}
 	if (st->fp != NULL && fclose(st->fp) != 0)
-		st->failed = TRUE;
+		st->not_saved = TRUE;
 	st->fp = NULL;
 	up = g_hash_table_lookup(uploads(ctx), st->upload_id);
 	if (up == NULL) {
@@ -661,6 +667,16 @@ cdn_upload_handler(SoupServer *server,
 		reply_text(msg,
 			   SOUP_STATUS_BAD_REQUEST,
 			   "The uploaded body is larger than expected");
+		return;
+	}
+	if (st->not_saved) {
+		/* what S3 answers when it cannot store an object; the temp file
+		 * goes with the request (put_state_free), a part's bytes stay
+		 * unrecorded */
+		g_autoptr(GBytes) xml =
+			g_bytes_new_static(S3_INTERNAL_ERROR, strlen(S3_INTERNAL_ERROR));
+
+		testhub_reply_bytes(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/xml", xml);
 		return;
 	}
 	if (st->part > 0) {
