@@ -34,13 +34,13 @@ if [ "${HUBD_TEST_ENV_STAGE:-}" = "bus" ]; then
 
 	keyring_pid=""
 	cleanup_keyring() {
-		if [ -n "$keyring_pid" ] && kill -0 "$keyring_pid" 2>/dev/null; then
-			kill "$keyring_pid" 2>/dev/null
+		# a test keyring has nothing to save, and it takes seconds to
+		# leave on SIGTERM: SIGKILL, then wait until it is gone
+		if [ -n "$keyring_pid" ] && kill -9 "$keyring_pid" 2>/dev/null; then
 			for _ in $(seq 50); do
-				kill -0 "$keyring_pid" 2>/dev/null || break
-				sleep 0.1
+				[ -d "/proc/$keyring_pid" ] && [ "$(cut -d' ' -f3 "/proc/$keyring_pid/stat" 2>/dev/null)" != Z ] || break
+				sleep 0.02
 			done
-			kill -9 "$keyring_pid" 2>/dev/null
 		fi
 		return 0
 	}
@@ -67,10 +67,14 @@ if [ "${HUBD_TEST_ENV_STAGE:-}" = "bus" ]; then
 			die "org.freedesktop.secrets has no owner after ${WAIT_SECONDS}s"
 		sleep 0.05
 	done
+	# gdbus prints "(uint32 1234,)": the digits of "uint32" are not the pid
+	# (keeping every digit gave 321234, and after a pid wrap-around 32500
+	# for a keyring of pid 500: another test's process, killed below)
 	keyring_pid=$(gdbus call --session --timeout 2 --dest org.freedesktop.DBus \
 		--object-path /org/freedesktop/DBus \
 		--method org.freedesktop.DBus.GetConnectionUnixProcessID \
-		org.freedesktop.secrets 2>/dev/null | tr -dc '0-9')
+		org.freedesktop.secrets 2>/dev/null | sed -n 's/^(uint32 \([0-9][0-9]*\),)$/\1/p')
+	[ -n "$keyring_pid" ] || die "cannot tell the keyring's process id"
 
 	# The default collection must exist, be unlocked and take items: the
 	# first store creates "login" from the --unlock password.
