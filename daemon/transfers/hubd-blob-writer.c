@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -244,6 +245,44 @@ hubd_blob_writer_set_direct(HubdBlobWriter *self, gboolean on)
 	return TRUE;
 }
 
+/* A download that cannot fit fails before it fetches anything, not once
+ * the disk is full (docs/hub-download.md §4.7; huggingface_hub only warns).
+ * What is still to come is the size less what the .incomplete holds on
+ * disk, a parallel download's segments included. */
+static gboolean
+hubd_blob_writer_check_room(HubdBlobWriter *self, GError **error)
+{
+	struct stat st;
+	struct statvfs vfs;
+	guint64 held;
+	guint64 needed;
+	guint64 avail;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *needed_text = NULL;
+	g_autofree gchar *avail_text = NULL;
+
+	/* a file system that cannot say (or says it has no blocks) is trusted */
+	if (fstat(self->fd, &st) != 0 || fstatvfs(self->fd, &vfs) != 0 || vfs.f_blocks == 0)
+		return TRUE;
+	held = (guint64)st.st_blocks * 512;
+	needed = self->size > held ? self->size - held : 0;
+	/* root may also use the blocks kept back for it */
+	avail = (guint64)(geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail) * vfs.f_frsize;
+	if (needed <= avail)
+		return TRUE;
+	dir = g_path_get_dirname(self->incomplete);
+	needed_text = g_format_size(needed);
+	avail_text = g_format_size(avail);
+	g_set_error(error,
+		    G_IO_ERROR,
+		    G_IO_ERROR_NO_SPACE,
+		    _("Not enough free space in %s: the file needs %s more, %s are free"),
+		    dir,
+		    needed_text,
+		    avail_text);
+	return FALSE;
+}
+
 static void
 hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
 {
@@ -311,6 +350,13 @@ hubd_blob_writer_open_thread(GTask *task, gpointer source, gpointer task_data, G
 	}
 	if (self->map == NULL)
 		g_unlink(self->segments); /* stale: does not match this blob */
+	if (!hubd_blob_writer_check_room(self, &error)) {
+		/* an empty .incomplete is ours; anything more is kept for later */
+		if (self->offset == 0 && self->map == NULL)
+			g_unlink(self->incomplete);
+		g_task_return_error(task, error);
+		return;
+	}
 	lseek(self->fd, (off_t)self->offset, SEEK_SET);
 	self->disk_pos = self->offset;
 	/* With [downloads] direct-io, a big blob is written around the page
