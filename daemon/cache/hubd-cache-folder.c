@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "hubd-cache.h"
@@ -114,4 +116,26 @@ hubd_cache_has_blob(HubdCache *self,
 	/* named by its ETag, so the name is the content check; the size
 	 * catches a blob cut short by hand */
 	return g_stat(blob, &st) == 0 && S_ISREG(st.st_mode) && (guint64)st.st_size == size;
+}
+
+gboolean
+hubd_cache_free_space(const gchar *path, guint64 *avail)
+{
+	g_autofree gchar *at = g_strdup(path);
+	struct statvfs vfs;
+
+	/* a folder a download creates: its nearest parent that is there */
+	while (statvfs(at, &vfs) != 0) {
+		gchar *parent;
+
+		if (errno != ENOENT || strcmp(at, "/") == 0 || strcmp(at, ".") == 0)
+			return FALSE;
+		parent = g_path_get_dirname(at);
+		g_free(at);
+		at = parent;
+	}
+	if (vfs.f_blocks == 0)
+		return FALSE;
+	*avail = (guint64)(geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail) * vfs.f_frsize;
+	return TRUE;
 }

@@ -157,6 +157,13 @@ hubd_cache_has_blob(HubdCache *self,
 		    const gchar *repo_id,
 		    const gchar *etag,
 		    guint64 size);
+/* The bytes hubd may still write on the file system that holds `path` (its
+ * nearest existing parent while it is not there yet): what an unprivileged
+ * user may use, root's reserve too when hubd runs as root. FALSE when the
+ * file system cannot say (or reports no blocks): do not refuse on that.
+ * Worker threads (docs/hub-download.md §4.7). */
+gboolean
+hubd_cache_free_space(const gchar *path, guint64 *avail);
 
 /* As `hf cache scan` (see org.hubd.Hub1.Cache.Scan): an a{sv}. */
 GVariant *

@@ -19,7 +19,6 @@
 #include <glib/gstdio.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -253,21 +252,17 @@ static gboolean
 hubd_blob_writer_check_room(HubdBlobWriter *self, GError **error)
 {
 	struct stat st;
-	struct statvfs vfs;
 	guint64 held;
 	guint64 needed;
-	guint64 avail;
+	guint64 avail = 0;
 	g_autofree gchar *dir = NULL;
 	g_autofree gchar *needed_text = NULL;
 	g_autofree gchar *avail_text = NULL;
 
-	/* a file system that cannot say (or says it has no blocks) is trusted */
-	if (fstat(self->fd, &st) != 0 || fstatvfs(self->fd, &vfs) != 0 || vfs.f_blocks == 0)
+	if (fstat(self->fd, &st) != 0 || !hubd_cache_free_space(self->incomplete, &avail))
 		return TRUE;
 	held = (guint64)st.st_blocks * 512;
 	needed = self->size > held ? self->size - held : 0;
-	/* root may also use the blocks kept back for it */
-	avail = (guint64)(geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail) * vfs.f_frsize;
 	if (needed <= avail)
 		return TRUE;
 	dir = g_path_get_dirname(self->incomplete);

@@ -133,6 +133,51 @@ hubd_dry_run_result_for_listing(HubdCache *cache,
 	return hubd_dry_run_result(root, commit, entries);
 }
 
+guint64
+hubd_dry_run_bytes_to_fetch(HubdCache *cache,
+			    const gchar *local_dir,
+			    HubdRepoType type,
+			    const gchar *repo_id,
+			    GPtrArray *listing,
+			    gboolean force)
+{
+	g_autoptr(GHashTable) counted = g_hash_table_new(g_str_hash, g_str_equal);
+	guint64 total = 0;
+
+	for (guint i = 0; i < listing->len; i++) {
+		HubdHubTreeEntry *entry = g_ptr_array_index(listing, i);
+		guint64 size = 0;
+		const gchar *etag = hubd_dry_run_entry_etag(entry, &size);
+		g_autofree gchar *partial = NULL;
+		GStatBuf st;
+		guint64 held = 0;
+
+		if (local_dir == NULL && etag != NULL && !g_hash_table_add(counted, (gpointer)etag))
+			continue;
+		if (!force && hubd_dry_run_is_cached(cache,
+						     local_dir,
+						     type,
+						     repo_id,
+						     entry->path,
+						     etag,
+						     size))
+			continue;
+		/* an earlier run's bytes stay and count: a resume fetches the rest
+		 * (force starts over) */
+		if (!force && etag != NULL) {
+			partial = local_dir != NULL
+					  ? hubd_local_dir_incomplete_path(local_dir,
+									   entry->path,
+									   etag)
+					  : hubd_cache_incomplete_path(cache, type, repo_id, etag);
+			if (g_stat(partial, &st) == 0)
+				held = (guint64)st.st_blocks * 512;
+		}
+		total += size > held ? size - held : 0;
+	}
+	return total;
+}
+
 GVariant *
 hubd_dry_run_result_for_files(const gchar *root,
 			      const gchar *commit,

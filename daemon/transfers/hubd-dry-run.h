@@ -46,6 +46,18 @@ hubd_dry_run_result_for_listing(HubdCache *cache,
 				GPtrArray *listing,
 				gboolean force);
 
+/* What a snapshot from `listing` still has to write, in bytes: the files
+ * not there yet, each blob once in the cache (files with the same contents
+ * share it), each file under local_dir. With `force`, all of them. Reads
+ * only; worker threads. */
+guint64
+hubd_dry_run_bytes_to_fetch(HubdCache *cache,
+			    const gchar *local_dir,
+			    HubdRepoType type,
+			    const gchar *repo_id,
+			    GPtrArray *listing,
+			    gboolean force);
+
 /* A dry run the cache alone answers (offline, or the Hub unreachable):
  * each of the `n` files under `root` is there already. Worker threads. */
 GVariant *

@@ -72,7 +72,7 @@ typedef struct {
 	HubdSnapshotRequest *req;
 	gchar *commit;
 	GPtrArray *files;   /* paths to fetch */
-	GPtrArray *listing; /* dry run: the HubdHubTreeEntry of each of them */
+	GPtrArray *listing; /* the HubdHubTreeEntry of each of them */
 	GVariant *dry_result;
 	JsonObject *tree; /* path -> entry, for trees/<commit>.json */
 	guint64 bytes_total;
@@ -444,12 +444,53 @@ snap_pump(GTask *task)
 	g_object_unref(task);
 }
 
+/* A snapshot that cannot fit fails before its first file is fetched, not
+ * after the files that fit (docs/hub-download.md §4.7). */
+static gboolean
+snap_check_room(Snap *s, GError **error)
+{
+	guint64 needed = hubd_dry_run_bytes_to_fetch(s->cache,
+						     s->req->local_dir,
+						     s->req->type,
+						     s->req->repo_id,
+						     s->listing,
+						     s->req->force);
+	guint64 avail = 0;
+	g_autofree gchar *repo = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *needed_text = NULL;
+	g_autofree gchar *avail_text = NULL;
+
+	if (s->req->local_dir != NULL) {
+		dir = g_strdup(s->req->local_dir);
+	} else {
+		repo = hubd_cache_repo_path(s->cache, s->req->type, s->req->repo_id);
+		dir = g_build_filename(repo, "blobs", NULL);
+	}
+	if (needed == 0 || !hubd_cache_free_space(dir, &avail) || needed <= avail)
+		return TRUE;
+	needed_text = g_format_size(needed);
+	avail_text = g_format_size(avail);
+	g_set_error(error,
+		    HUBD_ERROR,
+		    HUBD_ERROR_NO_SPACE,
+		    _("Not enough free space in %s: this snapshot needs %s more, %s are free"),
+		    dir,
+		    needed_text,
+		    avail_text);
+	return FALSE;
+}
+
 static void
 snap_ref_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c)
 {
 	Snap *s = task_data;
 	GError *error = NULL;
 
+	if (!snap_check_room(s, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
 	if (s->req->local_dir != NULL) {
 		g_task_return_boolean(task, TRUE);
 		return;
@@ -543,8 +584,7 @@ snap_list_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			continue;
 		g_ptr_array_add(s->files, g_strdup(entry->path));
 		s->bytes_total += entry->size;
-		if (s->req->dry_run)
-			g_ptr_array_add(s->listing, hubd_hub_tree_entry_ref(entry));
+		g_ptr_array_add(s->listing, hubd_hub_tree_entry_ref(entry));
 	}
 	if (s->req->dry_run) {
 		g_ptr_array_sort(s->listing, snap_entry_cmp);

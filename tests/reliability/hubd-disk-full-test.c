@@ -98,6 +98,50 @@ test_too_big(Fixture *f, gconstpointer data)
 	assert_cache_sound(f, before);
 }
 
+/* two files of 2 MiB that each fit in the 3 MiB but not together */
+static void
+test_snapshot_too_big(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = g_strnfill(FITS_SIZE, 'a');
+	g_autofree gchar *b = g_strnfill(FITS_SIZE, 'b');
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autoptr(HubdTestJobResult) one = NULL;
+	g_autoptr(GPtrArray) gets = NULL;
+	guint64 before;
+
+	if (!mount_cache(f))
+		return;
+	g_free(hubd_test_hub_commit_files(f->hub,
+					  ALICE_WRITE,
+					  "model",
+					  REPO,
+					  "main",
+					  LFS_MIN,
+					  "a.bin",
+					  a,
+					  "b.bin",
+					  b,
+					  NULL));
+	daemon_start(f);
+	f->bus = hubd_test_session_bus();
+	before = hubd_test_free_bytes(f->cache);
+
+	r = snapshot(f, "main", NULL);
+	assert_failed(r, "org.hubd.Hub1.Error.NoSpace");
+	g_test_message("disk full, a snapshot of 4 MiB into a cache on a 3 MiB tmpfs: %s",
+		       r->message);
+	g_assert_nonnull(strstr(r->message, f->cache));
+	g_assert_nonnull(strstr(r->message, "this snapshot needs"));
+	/* refused before its first file was fetched */
+	gets = log_entries(f, "GET", "^/lfs/");
+	g_assert_cmpuint(gets->len, ==, 0);
+
+	/* the part that fits comes */
+	one = snapshot(f, "main", "{'allow_patterns': <['a.bin']>}");
+	assert_ok(one);
+	assert_cache_sound(f, before - FITS_SIZE);
+}
+
 /* the .incomplete of the blob being downloaded, once it holds `at_least` bytes */
 static gboolean
 incomplete_reached(Fixture *f, goffset at_least)
@@ -182,6 +226,12 @@ main(int argc, char **argv)
 		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
 		   fixture_setup_hub,
 		   test_too_big,
+		   fixture_teardown);
+	g_test_add("/reliability/disk-full/snapshot-too-big",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   fixture_setup_hub,
+		   test_snapshot_too_big,
 		   fixture_teardown);
 	g_test_add("/reliability/disk-full/midway",
 		   Fixture,
