@@ -375,16 +375,10 @@ test_proxy_from_environment(void)
 int
 main(int argc, char **argv)
 {
-	GIOModule *module;
-	const gchar *plugin = g_getenv("HUBD_TEST_S3_PLUGIN");
 	int ret;
 
 	g_test_init(&argc, &argv, NULL);
-	g_assert_nonnull(plugin);
-	module = g_io_module_new(plugin);
-	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
-	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
-	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+	hubd_test_s3_load_plugin();
 	server = hubd_test_s3_server_start();
 	proxy_start();
 	g_test_add_func("/s3/fault/slowdown-retried", test_slowdown_retried);

@@ -167,15 +167,11 @@ test_fleet(Fixture *f, gconstpointer data)
 int
 main(int argc, char **argv)
 {
-	GIOModule *module;
 	int ret;
 
 	g_test_init(&argc, &argv, NULL);
 	/* the test reads the mirror with the plugin, as hubd does */
-	module = g_io_module_new(g_getenv("HUBD_TEST_S3_PLUGIN"));
-	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
-	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
-	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+	hubd_test_s3_load_plugin();
 	server = hubd_test_s3_server_start();
 	g_test_add("/s3/fleet/read-through",
 		   Fixture,

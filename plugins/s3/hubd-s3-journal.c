@@ -86,13 +86,46 @@ journal_write(HubdS3Storage *self, const gchar *upload_id, gchar *contents)
 	g_task_run_in_thread(task, write_thread);
 }
 
+/* When process `pid` started (clock ticks since boot, field 22 of
+ * /proc/PID/stat), 0 when there is no such process. A pid and its start
+ * time name one process; a pid alone may name a later one that reuses it
+ * (a container's hubd often gets the same pid at every start). */
+static guint64
+process_start_time(gint pid)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/stat", pid);
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) fields = NULL;
+	const gchar *end;
+	guint64 start = 0;
+
+	/* the command name, in parentheses, may hold spaces: fields follow the last ')' */
+	if (!g_file_get_contents(path, &text, NULL, NULL) || (end = strrchr(text, ')')) == NULL ||
+	    end[1] != ' ')
+		return 0;
+	fields = g_strsplit(end + 2, " ", 0);
+	/* fields[0] is field 3 (the state) */
+	if (g_strv_length(fields) > 19 &&
+	    g_ascii_string_to_unsigned(fields[19], 10, 1, G_MAXUINT64, &start, NULL))
+		return start;
+	return 0;
+}
+
 void
 hubd_s3_journal_add(HubdS3Storage *self, const gchar *key, const gchar *upload_id)
 {
-	/* the pid: another hubd of this user still running keeps its uploads */
+	static guint64 started;
+
+	/* the process: a hubd of this user still running keeps its uploads */
+	if (started == 0)
+		started = process_start_time((gint)getpid());
 	journal_write(self,
 		      upload_id,
-		      g_strdup_printf("%s\n%s\n%d\n", upload_id, key, (int)getpid()));
+		      g_strdup_printf("%s\n%s\n%d\n%" G_GUINT64_FORMAT "\n",
+				      upload_id,
+				      key,
+				      (int)getpid(),
+				      started));
 }
 
 void
@@ -120,17 +153,23 @@ recover_aborted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_warning("cannot abort the multipart upload %s: %s", upload_id, error->message);
 }
 
-/* a live process other than this one (whose uploads in flight are its own) */
+/* Whether the hubd that began an upload still runs: this very process
+ * (its uploads are in flight, whichever backend object began them: a
+ * backend made again for the same name must not abort them) or another
+ * live one. An entry without a start time (an older hubd) goes by its pid
+ * alone, this process's included, and is left to a later start. */
 static gboolean
-process_alive(const gchar *pid_text)
+process_alive(const gchar *pid_text, const gchar *start_text)
 {
 	guint64 pid = 0;
+	guint64 start = 0;
 
 	if (!g_ascii_string_to_unsigned(pid_text, 10, 1, G_MAXINT, &pid, NULL))
 		return FALSE;
-	if ((pid_t)pid == getpid())
-		return FALSE;
-	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	if (start_text == NULL ||
+	    !g_ascii_string_to_unsigned(start_text, 10, 1, G_MAXUINT64, &start, NULL))
+		return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	return process_start_time((gint)pid) == start;
 }
 
 static void
@@ -148,9 +187,9 @@ recover_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
 
 		if (!g_file_get_contents(path, &text, NULL, NULL))
 			continue;
-		lines = g_strsplit(text, "\n", 4);
+		lines = g_strsplit(text, "\n", 0);
 		if (g_strv_length(lines) >= 3 && lines[0][0] != '\0' && lines[1][0] != '\0' &&
-		    !process_alive(lines[2]))
+		    !process_alive(lines[2], g_strv_length(lines) >= 4 ? lines[3] : NULL))
 			g_ptr_array_add(found, lines);
 		else
 			g_strfreev(lines);

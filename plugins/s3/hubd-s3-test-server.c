@@ -10,6 +10,19 @@ struct _HubdTestS3Server {
 	gchar *log;
 };
 
+void
+hubd_test_s3_load_plugin(void)
+{
+	const gchar *plugin = g_getenv("HUBD_TEST_S3_PLUGIN");
+	GIOModule *module;
+
+	g_assert_nonnull(plugin);
+	module = g_io_module_new(plugin);
+	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
+	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
+	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+}
+
 HubdTestS3Server *
 hubd_test_s3_server_start(void)
 {

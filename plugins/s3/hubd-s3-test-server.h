@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 
 typedef struct _HubdTestS3Server HubdTestS3Server;
 
+/* Loads the S3 plugin (HUBD_TEST_S3_PLUGIN) for the whole run, as hubd does
+ * (a type module is never freed), and puts s3rver's account in the
+ * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): for tests that
+ * use the backend in their own process. */
+void
+hubd_test_s3_load_plugin(void);
+
 /* Starts tests/s3/s3rver.cjs (HUBD_TEST_S3RVER) on 127.0.0.1 with its data
  * in a new folder and the bucket HUBD_TEST_S3_BUCKET. It stops when freed,
  * or with the test, whose end closes its standard input. */

@@ -196,7 +196,6 @@ skip_without_tools(void)
 int
 main(int argc, char **argv)
 {
-	GIOModule *module;
 	const gchar *plugin = g_getenv("HUBD_TEST_S3_PLUGIN");
 	g_autofree gchar *nginx = g_find_program_in_path("nginx");
 	g_autofree gchar *openssl = g_find_program_in_path("openssl");
@@ -211,10 +210,7 @@ main(int argc, char **argv)
 		g_test_add_func("/s3/tls/bad-ca-bundle", skip_without_tools);
 		return g_test_run();
 	}
-	module = g_io_module_new(plugin);
-	g_assert_true(g_type_module_use(G_TYPE_MODULE(module)));
-	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
-	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
+	hubd_test_s3_load_plugin();
 	g_unsetenv("AWS_CA_BUNDLE");
 	dir = g_dir_make_tmp("hubd-s3-tls-XXXXXX", NULL);
 	g_assert_nonnull(dir);
