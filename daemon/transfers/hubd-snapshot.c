@@ -521,6 +521,8 @@ snap_ref_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(task, error);
 		return;
 	}
+	/* the room is checked: the entries are not needed any more */
+	g_ptr_array_set_size(s->listing, 0);
 	if (s->job != NULL) {
 		hubd_job_set_totals(s->job, s->bytes_total, s->files->len);
 		hubd_job_set_phase(s->job, "downloading");
