@@ -119,9 +119,11 @@ hubd_segment_map_to_text(const HubdSegmentMap *map)
 gboolean
 hubd_segment_map_save_text(const gchar *text, const gchar *path, GError **error)
 {
-	/* consistent (temporary file and rename) but not durable: the map
-	 * must survive a killed daemon, and after a power cut a stale map
-	 * only costs bytes fetched twice */
+	/* consistent (temporary file and rename): the map must survive a
+	 * killed daemon. GLib also fsyncs the new file before the rename
+	 * (outside btrfs); a save without it measured no faster on a 1 GiB
+	 * download in segments, and a stale map after a power cut would only
+	 * cost bytes fetched twice. */
 	return g_file_set_contents_full(path,
 					text,
 					-1,
