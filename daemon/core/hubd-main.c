@@ -14,6 +14,18 @@
 #include "hubd-daemon.h"
 #include "hubd-error.h"
 
+/* GLib makes the C locale of g_ascii_strtoull() (and of the
+ * g_ascii_string_to_*() checks built on it) at its first use. When threads
+ * race to that first use, the loser's wait leaves errno set and GLib 2.74
+ * refuses a number as plain as "0" (a webhook listener's "127.0.0.1:0" was
+ * refused so, once). It is made when this library loads, before any thread
+ * of hubd, of a plugin, or of a test that loads this library. */
+__attribute__((constructor)) static void
+hubd_main_make_c_locale(void)
+{
+	(void)g_ascii_strtoull("0", NULL, 10);
+}
+
 static gboolean
 hubd_main_signal_cb(gpointer user_data)
 {
@@ -130,12 +142,6 @@ hubd_main(int argc, char **argv)
 	mallopt(M_ARENA_MAX, 2);
 #endif
 	setlocale(LC_ALL, "");
-	/* GLib makes the C locale of g_ascii_strtoull() (and of the
-	 * g_ascii_string_to_*() checks built on it) at its first use. When
-	 * threads race to that first use, the loser's wait leaves errno set and
-	 * GLib 2.74 refuses a number as plain as "0" (a webhook listener's
-	 * "127.0.0.1:0" was refused so, once). Made here, with one thread. */
-	(void)g_ascii_strtoull("0", NULL, 10);
 	/* HUBD_LOCALEDIR: the build tree's translations (tests, before install) */
 	bindtextdomain(GETTEXT_PACKAGE,
 		       g_getenv("HUBD_LOCALEDIR") != NULL ? g_getenv("HUBD_LOCALEDIR") : LOCALEDIR);
