@@ -39,6 +39,7 @@ typedef enum {
 	KIND_DL_LFS,
 	KIND_SNAPSHOT,
 	KIND_SEGMENTED,
+	KIND_SYNC,
 	KIND_UP_LFS,
 	KIND_UP_MULTIPART,
 	KIND_UP_REGULAR,
@@ -50,6 +51,7 @@ static const gchar *const kind_names[N_KINDS] = {
 	"download LFS",
 	"snapshot",
 	"segmented download",
+	"sync run to a folder",
 	"LFS upload basic",
 	"LFS upload multipart",
 	"regular upload",
@@ -228,35 +230,64 @@ run_download(Fixture *f, TransferKind kind, guint fi)
 	record(kind, fi, r, g_strcmp0(text, bytes) == 0, !visible);
 }
 
-/* a new commit with one regular and one LFS file; the fault on the regular
- * one's GET, the LFS one must arrive too */
+/* a new commit with one regular (NAME.txt) and one LFS file (NAME.bin), of
+ * bytes of their own */
+typedef struct {
+	gchar *small, *big; /* their bytes */
+	gchar *name, *lname;
+	gchar *commit;
+} CellPair;
+
+static void
+cell_pair_commit(Fixture *f, const gchar *prefix, CellPair *p)
+{
+	guint cell = ++cell_counter;
+
+	p->small = cell_bytes(300, cell);
+	p->big = cell_bytes(20000, cell + 1000);
+	p->name = g_strdup_printf("%s%u.txt", prefix, cell);
+	p->lname = g_strdup_printf("%s%u.bin", prefix, cell);
+	p->commit = hubd_test_hub_commit_files(f->hub,
+					       ALICE_WRITE,
+					       "model",
+					       REPO,
+					       "main",
+					       LFS_MIN,
+					       p->name,
+					       p->small,
+					       p->lname,
+					       p->big,
+					       NULL);
+}
+
+static void
+cell_pair_clear(CellPair *p)
+{
+	g_free(p->small);
+	g_free(p->big);
+	g_free(p->name);
+	g_free(p->lname);
+	g_free(p->commit);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CellPair, cell_pair_clear)
+
+/* a snapshot of a new pair; the fault on the regular one's GET, the LFS one
+ * must arrive too */
 static void
 run_snapshot(Fixture *f, guint fi)
 {
-	guint cell = ++cell_counter;
-	g_autofree gchar *small = cell_bytes(300, cell);
-	g_autofree gchar *big = cell_bytes(20000, cell + 1000);
-	g_autofree gchar *name = g_strdup_printf("s%u.txt", cell);
-	g_autofree gchar *lname = g_strdup_printf("s%u.bin", cell);
-	g_autofree gchar *commit = hubd_test_hub_commit_files(f->hub,
-							      ALICE_WRITE,
-							      "model",
-							      REPO,
-							      "main",
-							      LFS_MIN,
-							      name,
-							      small,
-							      lname,
-							      big,
-							      NULL);
-	g_autofree gchar *regex = g_strdup_printf("/resolve/%s/%s$", commit, name);
-	g_autofree gchar *snap = snapshot_file(f, commit, name);
-	g_autofree gchar *lsnap = snapshot_file(f, commit, lname);
-	g_autofree gchar *snapdir = snapshot_file(f, commit, "");
+	g_auto(CellPair) p = {0};
+	g_autofree gchar *regex = NULL;
+	g_autofree gchar *snap = NULL;
+	g_autofree gchar *lsnap = NULL;
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *ltext = NULL;
 	g_autoptr(HubdTestJobResult) r = NULL;
 
+	cell_pair_commit(f, "s", &p);
+	regex = g_strdup_printf("/resolve/%s/%s$", p.commit, p.name);
+	snap = snapshot_file(f, p.commit, p.name);
+	lsnap = snapshot_file(f, p.commit, p.lname);
 	add_rule(f, &faults[fi], "GET", regex);
 	r = snapshot(f, "main", NULL);
 	hubd_test_hub_clear_faults(f->hub);
@@ -267,9 +298,62 @@ run_snapshot(Fixture *f, guint fi)
 	record(KIND_SNAPSHOT,
 	       fi,
 	       r,
-	       g_strcmp0(text, small) == 0 && g_strcmp0(ltext, big) == 0,
+	       g_strcmp0(text, p.small) == 0 && g_strcmp0(ltext, p.big) == 0,
 	       !g_file_test(snap, G_FILE_TEST_EXISTS));
-	(void)snapdir;
+}
+
+/* a sync rule of its own to a new folder, for a new pair (its include
+ * pattern leaves the other cells' files out); the fault on the regular one's
+ * GET */
+static void
+run_sync(Fixture *f, guint fi)
+{
+	g_auto(CellPair) p = {0};
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *lpath = NULL;
+	g_autofree gchar *pattern = NULL;
+	g_autofree gchar *regex = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *ltext = NULL;
+	g_autoptr(GVariant) added = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+	const gchar *id;
+
+	cell_pair_commit(f, "y", &p);
+	dir = g_strdup_printf("%s/sync-%u", f->tmp, cell_counter);
+	path = g_build_filename(dir, p.name, NULL);
+	lpath = g_build_filename(dir, p.lname, NULL);
+	pattern = g_strdup_printf("y%u.*", cell_counter);
+	regex = g_strdup_printf("/resolve/[^/]+/%s$", p.name);
+	added = g_dbus_connection_call_sync(
+		f->bus,
+		HUBD_TEST_BUS_NAME,
+		HUBD_TEST_OBJECT_PATH,
+		"org.hubd.Hub1.Sync",
+		"AddRule",
+		g_variant_new_parsed("('model', %s, %s, {'include': <[%s]>})", REPO, dir, pattern),
+		G_VARIANT_TYPE("(s)"),
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		NULL);
+	g_assert_nonnull(added);
+	g_variant_get(added, "(&s)", &id);
+	add_rule(f, &faults[fi], "GET", regex);
+	r = hubd_test_run_job(f->bus,
+			      "org.hubd.Hub1.Sync.Run",
+			      g_variant_new_parsed("(%s, @a{sv} {})", id),
+			      JOB_MS);
+	hubd_test_hub_clear_faults(f->hub);
+	g_file_get_contents(path, &text, NULL, NULL);
+	g_file_get_contents(lpath, &ltext, NULL, NULL);
+	/* a run that fails switches nothing: the folder shows neither file */
+	record(KIND_SYNC,
+	       fi,
+	       r,
+	       g_strcmp0(text, p.small) == 0 && g_strcmp0(ltext, p.big) == 0,
+	       !g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(lpath, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -334,6 +418,8 @@ test_kind(Fixture *f, gconstpointer data)
 	for (guint fi = 0; fi < N_FAULTS; fi++) {
 		if (kind == KIND_SNAPSHOT)
 			run_snapshot(f, fi);
+		else if (kind == KIND_SYNC)
+			run_sync(f, fi);
 		else if (kind >= KIND_UP_LFS)
 			run_upload(f, kind, fi);
 		else
