@@ -4,8 +4,8 @@
 # defines: it starts nothing and sets no trap. The script sets build (the meson
 # build directory) before it starts anything, big_src for check_same and
 # settle_s for settle. This file sets src (the source tree), bench_name (the
-# script's file name, for messages), token and js; start_hub sets url,
-# start_hubd hubd_pid, start_s3rver endpoint.
+# script's file name, for messages), token and js; start_hub sets url and
+# hub_pid, start_hubd hubd_pid, start_s3rver endpoint.
 # shellcheck shell=bash disable=SC2154 # build, big_src, settle_s: the script's
 
 # the source tree, two levels above this file (as the scripts found it from their own path)
@@ -13,6 +13,7 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # error messages name the script that failed, not this file
 bench_name=$(basename "$0")
 hubd_pid=""
+hub_pid=""
 bench_pids=""
 # alice's write token on the local Hub (tests/testhub/users.json)
 # shellcheck disable=SC2034 # for the scripts
@@ -43,13 +44,15 @@ kill_at_exit() { bench_pids="$bench_pids $*"; }
 
 # start_hub [HUBD-TESTHUB OPTIONS...]: the local Hub in the background, storing
 # under $TMPDIR/hub, with the test users; sets url to its URL, the first line it
-# prints. The EXIT trap ends it, hubd (the one running then: start_hubd
-# replaces it, so the trap reads hubd_pid when it fires) and all of kill_at_exit.
+# prints, and hub_pid to its process. The EXIT trap ends it, hubd (the one
+# running then: start_hubd replaces it, so the trap reads hubd_pid when it
+# fires) and all of kill_at_exit.
 # shellcheck disable=SC2120 # the options are optional
 start_hub() {
 	"$build/tests/testhub/hubd-testhub" --root "$TMPDIR/hub" \
 		--users "$src/tests/testhub/users.json" "$@" >"$TMPDIR/hub.out" 2>"$TMPDIR/hub.err" &
-	kill_at_exit "$!"
+	hub_pid=$!
+	kill_at_exit "$hub_pid"
 	trap 'kill $bench_pids $hubd_pid 2>/dev/null || true' EXIT
 	for _ in $(seq 100); do
 		[ -s "$TMPDIR/hub.out" ] && break
@@ -116,6 +119,15 @@ mbps() { echo "$1 / 1048576 / $2" | bc -l; }
 # best OLD NEW: the smaller of two times, OLD empty at first: runs are repeated
 # and the fastest kept, since a shared machine only ever slows a run down
 best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+# cpu_s PID: the CPU time (user + system) a running process has used so far,
+# in seconds (/proc/PID/stat fields 14 and 15, counted after the ")" that ends
+# the command name, which may hold spaces)
+cpu_s() {
+	local f
+	f=$(sed 's/.*) //' "/proc/$1/stat")
+	echo "$f" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($12 + $13) / hz}'
+}
+
 # status_kib PID FIELD: a field of /proc/PID/status in KiB (VmRSS, VmHWM, RssAnon...)
 status_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 # vm_hwm_kib PID: a process's peak resident memory so far, in KiB

@@ -24,7 +24,9 @@
 #      the floor (the larger of curl's time and `openssl dgst -sha256` of the
 #      file: hubd verifies what curl does not); and the time to first use,
 #      each download plus one full read of the file (`cat FILE >/dev/null`),
-#      as an app that loads the model right after it arrives;
+#      as an app that loads the model right after it arrives; and the CPU
+#      time curl, hubd and the local Hub used on the fastest runs, with the
+#      shortest time that much CPU allows on this machine's cores;
 #   2. BENCH_FILES small files: `hubctl download` (Snapshot) vs JS
 #      downloadFileToCacheDir() BENCH_WORKERS at a time.
 # Goals: hubd/curl >= 0.9, hubd within 1.05x of the floor, hubd peak RSS <=
@@ -81,15 +83,28 @@ direct_use_s=""
 js_s=""
 hwm_before=""
 hwm_after=0
+# CPU seconds on the fastest run of each: the client, and the local Hub serving it
+curl_cpu=""
+curl_hub_cpu=""
+hubd_cpu=""
+hubd_hub_cpu=""
+# bash's `time` prints curl's user and system seconds
+TIMEFORMAT='%3U %3S'
 # settle (bench-lib.sh) before each client: written back, a pause, and memory
 # touched and freed, so that every client's page cache comes from pages the
 # VM's host still backs
 for _ in $(seq "$runs"); do
 	start_hubd
 	settle
+	h0=$(cpu_s "$hub_pid")
 	t=$(now)
-	curl -sS -o "$TMPDIR/curl.out" "$cdn_url"
+	# time's line goes to curl.cpu, curl's own messages to the terminal
+	{ time curl -sS -o "$TMPDIR/curl.out" "$cdn_url" 2>&3; } 3>&2 2>"$TMPDIR/curl.cpu"
 	dl=$(elapsed "$t")
+	if [ "$(best "$curl_s" "$dl")" = "$dl" ]; then
+		curl_cpu=$(awk '{print $1 + $2}' "$TMPDIR/curl.cpu")
+		curl_hub_cpu=$(echo "$(cpu_s "$hub_pid") - $h0" | bc -l)
+	fi
 	curl_s=$(best "$curl_s" "$dl")
 	curl_use_s=$(best "$curl_use_s" "$(echo "$dl + $(read_s "$TMPDIR/curl.out")" | bc -l)")
 	t=$(now)
@@ -101,9 +116,15 @@ for _ in $(seq "$runs"); do
 	hwm=$(vm_hwm_kib "$hubd_pid")
 	hwm_before=${hwm_before:-$hwm}
 	settle
+	h0=$(cpu_s "$hub_pid")
+	d0=$(cpu_s "$hubd_pid")
 	t=$(now)
 	hubd_path=$("$hubctl" download alice/bench-big big.bin --quiet)
 	dl=$(elapsed "$t")
+	if [ "$(best "$hubd_s" "$dl")" = "$dl" ]; then
+		hubd_cpu=$(echo "$(cpu_s "$hubd_pid") - $d0" | bc -l)
+		hubd_hub_cpu=$(echo "$(cpu_s "$hub_pid") - $h0" | bc -l)
+	fi
 	hubd_s=$(best "$hubd_s" "$dl")
 	hubd_use_s=$(best "$hubd_use_s" "$(echo "$dl + $(read_s "$hubd_path")" | bc -l)")
 	hwm=$(vm_hwm_kib "$hubd_pid")
@@ -157,6 +178,13 @@ floor_s=$(echo "if ($curl_s > $sha_s) $curl_s else $sha_s" | bc -l)
 printf '  %-40s %8.2f s\n' "openssl dgst -sha256 (the file)" "$sha_s"
 printf '  hubd / floor (the larger of curl and sha256): %.2f (goal <= 1.05; %.2f with direct-io=true)\n' \
 	"$(echo "$hubd_s / $floor_s" | bc -l)" "$(echo "$direct_s / $floor_s" | bc -l)"
+cores=$(nproc)
+hubd_min_s=$(echo "($hubd_cpu + $hubd_hub_cpu) / $cores" | bc -l)
+printf '  CPU seconds (user + system) on the fastest runs: curl %.2f + the local Hub %.2f;' \
+	"$curl_cpu" "$curl_hub_cpu"
+printf ' hubd %.2f + the local Hub %.2f\n' "$hubd_cpu" "$hubd_hub_cpu"
+printf '  with %s cores, that much CPU takes at least %.2f s: hubd took %.2fx that\n' \
+	"$cores" "$hubd_min_s" "$(echo "$hubd_s / $hubd_min_s" | bc -l)"
 printf '  time to first use (download + cat FILE >/dev/null): curl %.2f s, hubd %.2f s (page cache, the default), %.2f s (O_DIRECT)\n' \
 	"$curl_use_s" "$hubd_use_s" "$direct_use_s"
 printf '  hubd peak RSS (VmHWM): %.1f MiB at start, %.1f MiB at most after the download (goal <= 32 MiB)\n' \
