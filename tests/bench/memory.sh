@@ -6,10 +6,15 @@
 #   BENCH_SIZE_MB=256 tests/bench/memory.sh BUILD
 # It re-runs itself under tests/harness/hubd-test-env.sh, starts the local Hub,
 # uploads one LFS file of BENCH_SIZE_MB (default 256) MiB with a first hubd,
-# then starts a fresh hubd with an empty cache, asks who is logged in
-# (`hubctl auth whoami`, the first Hub call), downloads the file, waits
-# BENCH_IDLE_S (default 3) seconds and reads VmRSS and VmHWM from
-# /proc/PID/status, next to the same figures right after start. Not a meson test.
+# then measures two logins, each with a fresh hubd and an empty cache:
+#   1. the token in hubd's environment (HF_TOKEN: servers, containers);
+#   2. a login stored in the keyring by `hubctl auth login` and read back by
+#      the fresh hubd at its start (the desktop: libsecret opens an encrypted
+#      session with the keyring, whose key exchange runs libgcrypt's code).
+# Each time it asks who is logged in (`hubctl auth whoami`, the first Hub
+# call), downloads the file, waits BENCH_IDLE_S (default 3) seconds and reads
+# VmRSS and VmHWM from /proc/PID/status, next to the same figures right after
+# start. Not a meson test.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
@@ -25,35 +30,50 @@ start_hub
 
 file="$TMPDIR/big.bin"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
-# both hubd log in from the environment; the second starts with an empty cache
 HF_TOKEN=$token start_hubd
 "$hubctl" upload alice/bench-mem "$file" big.bin --no-policy --quiet >/dev/null
 
-HF_TOKEN=$token start_hubd
-sleep "$idle_s"
-rss_start=$(status_kib "$hubd_pid" VmRSS)
-"$hubctl" auth whoami >/dev/null
-path=$("$hubctl" download alice/bench-mem big.bin --quiet)
-cmp -s "$file" "$path" || { echo "memory.sh: hubd wrote different bytes" >&2; exit 1; }
-sleep "$idle_s"
-rss_idle=$(status_kib "$hubd_pid" VmRSS)
-hwm=$(vm_hwm_kib "$hubd_pid")
-anon_idle=$(status_kib "$hubd_pid" RssAnon)
-file_idle=$(status_kib "$hubd_pid" RssFile)
-pss_idle=$(awk '$1 == "Pss:" {print $2}' "/proc/$hubd_pid/smaps_rollup")
-# the mappings that hold most of it: what to look at next
-top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6 ? $6 : "[anon]"); next}
-	$1 == "Rss:" {rss[name] += $2}
-	END {for (n in rss) printf "%d %s\n", rss[n], n}' "/proc/$hubd_pid/smaps" |
-	sort -rn | head -n 8)
+# measure LABEL: the figures of the hubd just started, over whoami, one
+# download and BENCH_IDLE_S seconds of idle
+measure() {
+	local rss_start rss_idle hwm anon_idle file_idle pss_idle top path
+	sleep "$idle_s"
+	rss_start=$(status_kib "$hubd_pid" VmRSS)
+	"$hubctl" auth whoami >/dev/null
+	path=$("$hubctl" download alice/bench-mem big.bin --quiet)
+	cmp -s "$file" "$path" || { echo "memory.sh: hubd wrote different bytes" >&2; exit 1; }
+	sleep "$idle_s"
+	rss_idle=$(status_kib "$hubd_pid" VmRSS)
+	hwm=$(vm_hwm_kib "$hubd_pid")
+	anon_idle=$(status_kib "$hubd_pid" RssAnon)
+	file_idle=$(status_kib "$hubd_pid" RssFile)
+	pss_idle=$(awk '$1 == "Pss:" {print $2}' "/proc/$hubd_pid/smaps_rollup")
+	# the mappings that hold most of it: what to look at next
+	top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6 ? $6 : "[anon]"); next}
+		$1 == "Rss:" {rss[name] += $2}
+		END {for (n in rss) printf "%d %s\n", rss[n], n}' "/proc/$hubd_pid/smaps" |
+		sort -rn | head -n 8)
 
-printf 'hubd memory, login + one %s MiB LFS download:\n' "$size_mb"
-printf '  VmRSS after start:               %6.1f MiB\n' "$(echo "$rss_start / 1024" | bc -l)"
-printf '  VmRSS idle after the download:   %6.1f MiB (goal <= 10)\n' "$(echo "$rss_idle / 1024" | bc -l)"
-printf '    of which RssAnon %.1f MiB (heap, stacks), RssFile %.1f MiB (code, libraries)\n' \
-	"$(echo "$anon_idle / 1024" | bc -l)" "$(echo "$file_idle / 1024" | bc -l)"
-printf '    Pss %.1f MiB (shared library pages divided among the processes mapping them)\n' \
-	"$(echo "$pss_idle / 1024" | bc -l)"
-printf '  VmHWM (peak):                    %6.1f MiB (goal <= 32)\n' "$(echo "$hwm / 1024" | bc -l)"
-printf '  largest mappings when idle (KiB):\n'
-printf '%s\n' "$top" | sed 's/^/    /'
+	printf 'hubd memory, %s, one %s MiB LFS download:\n' "$1" "$size_mb"
+	printf '  VmRSS after start:               %6.1f MiB\n' "$(echo "$rss_start / 1024" | bc -l)"
+	printf '  VmRSS idle after the download:   %6.1f MiB (goal <= 10)\n' \
+		"$(echo "$rss_idle / 1024" | bc -l)"
+	printf '    of which RssAnon %.1f MiB (heap, stacks), RssFile %.1f MiB (code, libraries)\n' \
+		"$(echo "$anon_idle / 1024" | bc -l)" "$(echo "$file_idle / 1024" | bc -l)"
+	printf '    Pss %.1f MiB (shared library pages divided among the processes mapping them)\n' \
+		"$(echo "$pss_idle / 1024" | bc -l)"
+	printf '  VmHWM (peak):                    %6.1f MiB (goal <= 32)\n' \
+		"$(echo "$hwm / 1024" | bc -l)"
+	printf '  largest mappings when idle (KiB):\n'
+	printf '%s\n' "$top" | sed 's/^/    /'
+}
+
+HF_TOKEN=$token start_hubd
+measure "token in the environment (HF_TOKEN)"
+
+# the login goes to the keyring through one hubd; the next reads it at start
+start_hubd
+echo "$token" | "$hubctl" auth login --token-stdin >/dev/null
+start_hubd
+echo
+measure "login stored in the keyring"
