@@ -298,6 +298,39 @@ test_retry_429(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_get_monotonic_time() - start, >=, G_USEC_PER_SEC);
 }
 
+/* 429s that name their wait are the shared budget, not faults: with one
+ * retry for faults, three such 429s in a row are waited out and the call
+ * works, while two 500s in a row still fail it */
+static void
+test_429_not_a_fault(Fixture *f, gconstpointer data)
+{
+	g_autoptr(HubdHubRequest) req = hubd_hub_request_new("GET", "/api/whoami-v2");
+	g_autoptr(HubdHubRequest) again = hubd_hub_request_new("GET", "/api/whoami-v2");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(JsonArray) log = NULL;
+
+	g_assert_true(hubd_config_set_override(f->config, "http.max-retries=1", &error));
+	g_clear_object(&f->client);
+	f->client = hubd_hub_client_new(f->config, NULL);
+	admin_post_fault(
+		f,
+		"{\"path_regex\": \"^/api/whoami-v2$\", \"status\": 429, \"retry_after\": 0, "
+		"\"times\": 3}");
+	hubd_hub_request_set_token(req, ALICE_WRITE);
+	node = send_json(f, req, &error);
+	g_assert_no_error(error);
+	log = admin_requests(f);
+	g_assert_cmpuint(count_requests(log, "hub", "/api/whoami-v2", NULL), ==, 4);
+
+	g_clear_pointer(&node, json_node_unref);
+	admin_post_fault(f,
+			 "{\"path_regex\": \"^/api/whoami-v2$\", \"status\": 500, \"times\": 2}");
+	hubd_hub_request_set_token(again, ALICE_WRITE);
+	node = send_json(f, again, &error);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_SERVER);
+}
+
 /* a wait longer than hubd keeps a request: the error says when to come back,
  * and an anonymous caller that a login gets more */
 static void
@@ -505,6 +538,7 @@ main(int argc, char **argv)
 	ADD("/hubd/hub-client/retry/429", test_retry_429);
 	ADD("/hubd/hub-client/retry/post-not-retried", test_no_retry_post);
 	ADD("/hubd/hub-client/retry/429-too-long", test_429_too_long);
+	ADD("/hubd/hub-client/retry/429-not-a-fault", test_429_not_a_fault);
 	ADD("/hubd/hub-client/redirect/cdn-gets-no-token", test_cdn_gets_no_token);
 	ADD("/hubd/hub-client/stream", test_stream);
 #undef ADD

@@ -72,3 +72,24 @@ hubd_hub_retry_delay(const gchar *method,
 	}
 	return delay;
 }
+
+gint64
+hubd_hub_retry_rate_wait(const gchar *method,
+			 HubdHubRequestFlags flags,
+			 guint status,
+			 SoupMessageHeaders *headers,
+			 gint64 waited_ms)
+{
+	gint64 seconds;
+	gint64 delay;
+
+	if (status != 429 || headers == NULL || !hubd_hub_retry_is_allowed(method, flags))
+		return -1;
+	seconds = hubd_hub_retry_after_seconds(status, headers);
+	if (seconds < 0 || seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
+		return -1;
+	delay = (seconds + 1) * 1000;
+	if (waited_ms + delay > (gint64)HUBD_HUB_RETRY_MAX_RATE_WAIT_S * 1000)
+		return -1;
+	return delay;
+}

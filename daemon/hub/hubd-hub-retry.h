@@ -10,6 +10,11 @@ G_BEGIN_DECLS
 /* Beyond this many seconds of Retry-After a D-Bus caller has long given up. */
 #define HUBD_HUB_RETRY_MAX_WAIT_S 60
 
+/* How long in all one request may wait out 429s that name their wait before
+ * they count as faults: a job that shares the token's budget with other
+ * programs keeps going through many windows (ten 60 s waits). */
+#define HUBD_HUB_RETRY_MAX_RATE_WAIT_S 600
+
 /* TRUE if a request with `method` and `flags` may be sent again at all:
  * idempotent methods unless NO_RETRY, others only with RETRY. */
 gboolean
@@ -40,5 +45,19 @@ hubd_hub_retry_delay(const gchar *method,
 		     guint base_ms,
 		     guint status,
 		     SoupMessageHeaders *headers);
+
+/* For a 429 that names its wait (RateLimit r=0;t= or Retry-After): the
+ * Hub's budget is spent, which is no fault of the request, so the wait (in
+ * ms, as hubd_hub_retry_delay() computes it) does not count against the
+ * retries meant for faults while the request's earlier such waits,
+ * `waited_ms`, and this one stay within HUBD_HUB_RETRY_MAX_RATE_WAIT_S.
+ * -1 otherwise: another answer, a request that may not be sent again, a
+ * wait too long; hubd_hub_retry_delay() then decides. */
+gint64
+hubd_hub_retry_rate_wait(const gchar *method,
+			 HubdHubRequestFlags flags,
+			 guint status,
+			 SoupMessageHeaders *headers,
+			 gint64 waited_ms);
 
 G_END_DECLS

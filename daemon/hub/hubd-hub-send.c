@@ -45,7 +45,8 @@ typedef struct {
 	gboolean header_deadline; /* timeout_id ends when the head has come */
 	gboolean timed_out;
 	guint retry_id;
-	gchar *limit_key; /* the rate-limit budget of this hop, NULL: none */
+	gchar *limit_key;      /* the rate-limit budget of this hop, NULL: none */
+	gint64 rate_waited_ms; /* spent waiting out 429s that named their wait */
 } SendData;
 
 static void
@@ -139,14 +140,25 @@ hubd_hub_send_schedule_retry(HubdHubClient *self, GTask *task, guint status, con
 	SendData *data = g_task_get_task_data(task);
 	SoupMessageHeaders *headers =
 		data->msg != NULL ? soup_message_get_response_headers(data->msg) : NULL;
-	gint64 delay = hubd_hub_retry_delay(data->method,
-					    hubd_hub_request_get_flags(data->req),
-					    data->attempt,
-					    hubd_hub_client_get_max_retries(self),
-					    hubd_hub_client_get_retry_base_ms(self),
-					    status,
-					    headers);
+	gint64 delay = hubd_hub_retry_rate_wait(data->method,
+						hubd_hub_request_get_flags(data->req),
+						status,
+						headers,
+						data->rate_waited_ms);
 
+	if (delay >= 0) {
+		/* the budget other programs share was spent: not a fault */
+		data->rate_waited_ms += delay;
+		data->attempt--;
+	} else {
+		delay = hubd_hub_retry_delay(data->method,
+					     hubd_hub_request_get_flags(data->req),
+					     data->attempt,
+					     hubd_hub_client_get_max_retries(self),
+					     hubd_hub_client_get_retry_base_ms(self),
+					     status,
+					     headers);
+	}
 	if (delay < 0)
 		return FALSE;
 	g_debug("%s %s: %s, retry %u in %" G_GINT64_FORMAT " ms",
