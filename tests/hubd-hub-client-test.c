@@ -298,9 +298,18 @@ test_retry_429(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_get_monotonic_time() - start, >=, G_USEC_PER_SEC);
 }
 
+static void
+note_waiting_cb(GObject *limiter, GParamSpec *pspec, gpointer user_data)
+{
+	gint64 *max = user_data;
+
+	*max = MAX(*max, hubd_hub_rate_limiter_get_waiting_until(HUBD_HUB_RATE_LIMITER(limiter)));
+}
+
 /* 429s that name their wait are the shared budget, not faults: with one
- * retry for faults, three such 429s in a row are waited out and the call
- * works, while two 500s in a row still fail it */
+ * retry for faults, three such 429s in a row are waited out, visibly (the
+ * daemon's WaitingUntil follows the limiter), and the call works, while two
+ * 500s in a row still fail it */
 static void
 test_429_not_a_fault(Fixture *f, gconstpointer data)
 {
@@ -309,10 +318,16 @@ test_429_not_a_fault(Fixture *f, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(JsonArray) log = NULL;
+	gint64 waiting_until = 0;
+	gint64 start = g_get_real_time();
 
 	g_assert_true(hubd_config_set_override(f->config, "http.max-retries=1", &error));
 	g_clear_object(&f->client);
 	f->client = hubd_hub_client_new(f->config, NULL);
+	g_signal_connect(hubd_hub_client_get_rate_limiter(f->client),
+			 "notify::waiting-until",
+			 G_CALLBACK(note_waiting_cb),
+			 &waiting_until);
 	admin_post_fault(
 		f,
 		"{\"path_regex\": \"^/api/whoami-v2$\", \"status\": 429, \"retry_after\": 0, "
@@ -322,6 +337,11 @@ test_429_not_a_fault(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	log = admin_requests(f);
 	g_assert_cmpuint(count_requests(log, "hub", "/api/whoami-v2", NULL), ==, 4);
+	/* each wait of Retry-After: 0, plus huggingface_hub's second */
+	g_assert_cmpint(waiting_until, >=, start + G_USEC_PER_SEC);
+	g_assert_cmpint(g_get_real_time() - start, >=, 3 * G_USEC_PER_SEC);
+	g_signal_handlers_disconnect_by_data(hubd_hub_client_get_rate_limiter(f->client),
+					     &waiting_until);
 
 	g_clear_pointer(&node, json_node_unref);
 	admin_post_fault(f,

@@ -299,7 +299,7 @@ hubd_hub_rate_limiter_timer_cb(gpointer user_data)
 
 	g_clear_pointer(&w->timer, g_source_unref);
 	/* others woke with us: the new window may be spent again already */
-	ms = hubd_hub_rate_limiter_acquire(self, w->key);
+	ms = w->key != NULL ? hubd_hub_rate_limiter_acquire(self, w->key) : 0;
 	if (ms > 0) {
 		hubd_hub_rate_limiter_arm(task, ms);
 		return G_SOURCE_REMOVE;
@@ -313,6 +313,7 @@ hubd_hub_rate_limiter_timer_cb(gpointer user_data)
 void
 hubd_hub_rate_limiter_wait_async(HubdHubRateLimiter *self,
 				 const gchar *key,
+				 gint64 min_ms,
 				 GCancellable *cancellable,
 				 GAsyncReadyCallback callback,
 				 gpointer user_data)
@@ -326,7 +327,9 @@ hubd_hub_rate_limiter_wait_async(HubdHubRateLimiter *self,
 	g_task_set_task_data(task, w, (GDestroyNotify)wait_data_free);
 	if (g_task_return_error_if_cancelled(task))
 		return;
-	ms = hubd_hub_rate_limiter_acquire(self, key);
+	/* after a 429's own wait the budget is asked when the timer fires, so
+	 * that the request takes its place in the window it is sent in */
+	ms = min_ms > 0 ? min_ms : key != NULL ? hubd_hub_rate_limiter_acquire(self, key) : 0;
 	if (ms == 0) {
 		g_task_return_boolean(task, TRUE);
 		return;

@@ -33,11 +33,14 @@ hubd_hub_rate_limiter_note(HubdHubRateLimiter *self,
 			   guint status,
 			   SoupMessageHeaders *headers);
 
-/* Waits (on the thread-default main context) until a request under `key`
- * may be sent, and takes it from the budget. */
+/* Waits (on the thread-default main context) at least `min_ms` (what a
+ * 429 asked for) and until a request under `key` may be sent, and takes it
+ * from the budget; `key` NULL: a budget hubd does not track, only the
+ * `min_ms`. Either way the wait shows in "waiting-until". */
 void
 hubd_hub_rate_limiter_wait_async(HubdHubRateLimiter *self,
 				 const gchar *key,
+				 gint64 min_ms,
 				 GCancellable *cancellable,
 				 GAsyncReadyCallback callback,
 				 gpointer user_data);

@@ -134,6 +134,9 @@ hubd_hub_send_retry_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+static void
+hubd_hub_send_waited_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
 static gboolean
 hubd_hub_send_schedule_retry(HubdHubClient *self, GTask *task, guint status, const gchar *why)
 {
@@ -145,8 +148,9 @@ hubd_hub_send_schedule_retry(HubdHubClient *self, GTask *task, guint status, con
 						status,
 						headers,
 						data->rate_waited_ms);
+	gboolean rate_wait = delay >= 0;
 
-	if (delay >= 0) {
+	if (rate_wait) {
 		/* the budget other programs share was spent: not a fault */
 		data->rate_waited_ms += delay;
 		data->attempt--;
@@ -170,6 +174,17 @@ hubd_hub_send_schedule_retry(HubdHubClient *self, GTask *task, guint status, con
 	g_clear_object(&data->stream);
 	g_clear_object(&data->msg);
 	g_clear_pointer(&data->buffer, g_byte_array_unref);
+	if (rate_wait) {
+		/* in the limiter: the job shows the wait (WaitingUntil), and the
+		 * request then takes its place in the budget of the new window */
+		hubd_hub_rate_limiter_wait_async(hubd_hub_client_get_rate_limiter(self),
+						 data->limit_key,
+						 delay,
+						 g_task_get_cancellable(task),
+						 hubd_hub_send_waited_cb,
+						 task);
+		return TRUE;
+	}
 	data->retry_id = g_timeout_add((guint)delay, hubd_hub_send_retry_cb, task);
 	return TRUE;
 }
@@ -626,6 +641,7 @@ hubd_hub_send_attempt(GTask *task)
 		wait_ms);
 	hubd_hub_rate_limiter_wait_async(hubd_hub_client_get_rate_limiter(self),
 					 data->limit_key,
+					 0,
 					 g_task_get_cancellable(task),
 					 hubd_hub_send_waited_cb,
 					 task);
