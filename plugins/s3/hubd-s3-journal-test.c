@@ -5,6 +5,8 @@
  * another start time is an earlier process's. Against s3rver. */
 #define G_LOG_DOMAIN "HubdS3Test"
 
+#include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hubd-error.h"
@@ -181,6 +183,52 @@ test_earlier_process_same_pid(void)
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
 }
 
+/* What a kill between a journal write and its rename leaves: the write's
+ * file, named after the process writing it. An earlier process's whole one
+ * becomes its entry (its upload is aborted, the file goes); one cut short
+ * names no upload and goes; one of a process still alive (this one) stays,
+ * its rename still to come. */
+static void
+test_unfinished_writes(void)
+{
+	g_autoptr(HubdStorage) first = backend_new("cut");
+	g_autoptr(HubdStorage) next = NULL;
+	g_autofree gchar *id = begin(first, "k");
+	g_autofree gchar *journal = journal_file("cut", id);
+	/* this pid with start time 1: an earlier process that had it */
+	g_autofree gchar *dead_whole = g_strdup_printf("%s.%d-1.tmp", journal, (int)getpid());
+	g_autofree gchar *other = journal_file("cut", "other");
+	g_autofree gchar *dead_cut = g_strdup_printf("%s.%d-1.tmp", other, (int)getpid());
+	g_autofree gchar *mine = journal_file("cut", "mine");
+	g_autofree gchar *alive_name = NULL;
+	g_autofree gchar *entry = NULL;
+	g_autofree gchar *aborted = g_strdup_printf("abort %s", id);
+	g_autofree gchar *stat = NULL;
+	g_auto(GStrv) fields = NULL;
+
+	g_assert_true(hubd_test_wait_for(file_exists, journal, 10000));
+	/* the entry as that earlier process left it, mid-write */
+	g_assert_true(g_rename(journal, dead_whole) == 0);
+	entry = g_strdup_printf("%s\nk\n%d\n1\n", id, (int)getpid());
+	g_assert_true(g_file_set_contents(dead_whole, entry, -1, NULL));
+	g_assert_true(g_file_set_contents(dead_cut, "upload-id-cut-sh", -1, NULL));
+	/* this process's own start time: a write of a live hubd */
+	g_assert_true(g_file_get_contents("/proc/self/stat", &stat, NULL, NULL));
+	fields = g_strsplit(strrchr(stat, ')') + 2, " ", 0);
+	alive_name = g_strdup_printf("%s.%d-%s.tmp", mine, (int)getpid(), fields[19]);
+	g_assert_true(g_file_set_contents(alive_name, "half", -1, NULL));
+
+	next = backend_new("cut");
+	first_use(next);
+	while (hubd_test_s3_server_count(server, aborted) == 0)
+		run_for(20);
+	g_assert_true(hubd_test_wait_for(file_gone, journal, 10000));
+	g_assert_false(g_file_test(dead_whole, G_FILE_TEST_EXISTS));
+	g_assert_false(g_file_test(dead_cut, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(alive_name, G_FILE_TEST_EXISTS));
+	g_unlink(alive_name);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,6 +239,7 @@ main(int argc, char **argv)
 	server = hubd_test_s3_server_start();
 	g_test_add_func("/s3/journal/same-name-again", test_same_name_again);
 	g_test_add_func("/s3/journal/earlier-process-same-pid", test_earlier_process_same_pid);
+	g_test_add_func("/s3/journal/unfinished-writes", test_unfinished_writes);
 	ret = g_test_run();
 	hubd_test_s3_server_free(server);
 	return ret;

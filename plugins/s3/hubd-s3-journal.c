@@ -9,6 +9,7 @@
 #include "hubd-s3-journal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -50,28 +51,56 @@ write_free(gpointer data)
 	g_free(w);
 }
 
+static guint64
+own_start(void);
+
+/* `contents` into a new file `path` (0600), on disk before it returns */
+static gboolean
+write_whole(const gchar *path, const gchar *contents)
+{
+	gsize left = strlen(contents);
+	int fd = g_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	gboolean ok;
+
+	if (fd < 0)
+		return FALSE;
+	while (left > 0) {
+		gssize n = write(fd, contents, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		contents += n;
+		left -= (gsize)n;
+	}
+	ok = left == 0 && fsync(fd) == 0;
+	return close(fd) == 0 && ok;
+}
+
 static void
 write_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
 	Write *w = task_data;
-	g_autoptr(GError) error = NULL;
 	g_autofree gchar *dir = g_path_get_dirname(w->path);
+	g_autofree gchar *tmp = NULL;
 
 	if (w->contents == NULL) {
 		if (g_unlink(w->path) != 0 && errno != ENOENT)
 			g_warning("cannot remove %s: %s", w->path, g_strerror(errno));
 		return;
 	}
-	if (g_mkdir_with_parents(dir, 0700) != 0 ||
-	    !g_file_set_contents_full(w->path,
-				      w->contents,
-				      -1,
-				      G_FILE_SET_CONTENTS_CONSISTENT,
-				      0600,
-				      &error))
-		g_warning("cannot note the multipart upload in %s: %s",
-			  w->path,
-			  error != NULL ? error->message : g_strerror(errno));
+	/* whole or not at all, under a name that says whose it is while it is
+	 * written: a kill before the rename leaves a file recovery can judge */
+	tmp = g_strdup_printf("%s.%d-%" G_GUINT64_FORMAT ".tmp",
+			      w->path,
+			      (int)getpid(),
+			      own_start());
+	if (g_mkdir_with_parents(dir, 0700) != 0 || !write_whole(tmp, w->contents) ||
+	    g_rename(tmp, w->path) != 0) {
+		g_warning("cannot note the multipart upload in %s: %s", w->path, g_strerror(errno));
+		g_unlink(tmp);
+	}
 }
 
 static void
@@ -111,21 +140,29 @@ process_start_time(gint pid)
 	return 0;
 }
 
-void
-hubd_s3_journal_add(HubdS3Storage *self, const gchar *key, const gchar *upload_id)
+/* this process's start (see process_start_time); computed once, the same
+ * from any thread */
+static guint64
+own_start(void)
 {
 	static guint64 started;
 
-	/* the process: a hubd of this user still running keeps its uploads */
 	if (started == 0)
 		started = process_start_time((gint)getpid());
+	return started;
+}
+
+void
+hubd_s3_journal_add(HubdS3Storage *self, const gchar *key, const gchar *upload_id)
+{
+	/* the process: a hubd of this user still running keeps its uploads */
 	journal_write(self,
 		      upload_id,
 		      g_strdup_printf("%s\n%s\n%d\n%" G_GUINT64_FORMAT "\n",
 				      upload_id,
 				      key,
 				      (int)getpid(),
-				      started));
+				      own_start()));
 }
 
 void
@@ -172,6 +209,33 @@ process_alive(const gchar *pid_text, const gchar *start_text)
 	return process_start_time((gint)pid) == start;
 }
 
+/* A file that is not a whole entry: the temporary file of a write
+ * (ENTRY.PID-START.tmp) that a kill cut off before its rename. While its
+ * writer lives it is left alone; after, a whole one becomes the entry it
+ * was to be, one cut short (it names no upload to abort) goes. Returns the
+ * entry's lines, or NULL. */
+static gchar **
+recover_leftover(const gchar *dir, const gchar *name, const gchar *path, gchar **lines)
+{
+	g_auto(GStrv) parts = g_strsplit_set(name, ".-", 0);
+
+	if (g_strv_length(parts) != 4 || strlen(parts[0]) != 64 ||
+	    g_strcmp0(parts[3], "tmp") != 0 || process_alive(parts[1], parts[2])) {
+		g_strfreev(lines);
+		return NULL;
+	}
+	if (g_strv_length(lines) >= 5 && lines[0][0] != '\0' && lines[1][0] != '\0') {
+		g_autofree gchar *entry = g_build_filename(dir, parts[0], NULL);
+
+		if (!g_file_test(entry, G_FILE_TEST_EXISTS) && g_rename(path, entry) == 0)
+			return lines;
+	}
+	g_message("removed %s, a note of an upload that a killed hubd left unfinished", path);
+	g_unlink(path);
+	g_strfreev(lines);
+	return NULL;
+}
+
 static void
 recover_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -188,7 +252,11 @@ recover_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
 		if (!g_file_get_contents(path, &text, NULL, NULL))
 			continue;
 		lines = g_strsplit(text, "\n", 0);
-		if (g_strv_length(lines) >= 3 && lines[0][0] != '\0' && lines[1][0] != '\0' &&
+		/* an entry is named by 64 hex digits; anything else was being written */
+		if (strlen(name) != 64)
+			lines = recover_leftover(dir, name, path, lines);
+		if (lines != NULL && g_strv_length(lines) >= 3 && lines[0][0] != '\0' &&
+		    lines[1][0] != '\0' &&
 		    !process_alive(lines[2], g_strv_length(lines) >= 4 ? lines[3] : NULL))
 			g_ptr_array_add(found, lines);
 		else
