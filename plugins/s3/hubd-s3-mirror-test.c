@@ -28,31 +28,6 @@ setup(Fixture *f, gconstpointer data)
 	f->bus = hubd_test_session_bus();
 }
 
-/* `aws s3 cp s3://BUCKET/KEY -`: the object's bytes, as awscli gets them */
-static gchar *
-aws_get(const gchar *key, gsize *len)
-{
-	g_autofree gchar *url = g_strdup_printf("s3://%s/%s", HUBD_TEST_S3_BUCKET, key);
-	const gchar *argv[] = {"aws",
-			       "--endpoint-url",
-			       hubd_test_s3_server_get_endpoint(server),
-			       "s3",
-			       "cp",
-			       url,
-			       "-",
-			       NULL};
-	const gchar *env[] = {"AWS_DEFAULT_REGION=us-east-1", NULL};
-	g_autofree gchar *err = NULL;
-	gchar *out = NULL;
-	gint status = hubd_test_run_command(argv, env, NULL, &out, &err);
-
-	if (status != 0)
-		g_error("aws s3 cp %s failed (%d): %s", url, status, err);
-	if (len != NULL)
-		*len = strlen(out);
-	return out;
-}
-
 static gint
 mirror(const gchar *const *extra, gchar **out, gchar **err)
 {
@@ -99,10 +74,10 @@ test_mirror(Fixture *f, gconstpointer data)
 
 	/* the ref names the commit, the tree its files; each blob's bytes are
 	 * the file's, as awscli downloads them */
-	ref = aws_get(PREFIX "refs/main", NULL);
+	ref = hubd_test_s3_server_get_object(server, PREFIX "refs/main", NULL);
 	g_assert_cmpstr(ref, ==, f->commit);
 	tree_key = g_strdup_printf(PREFIX "trees/%s.json", f->commit);
-	tree_text = aws_get(tree_key, NULL);
+	tree_text = hubd_test_s3_server_get_object(server, tree_key, NULL);
 	tree = hubd_test_parse_json(tree_text);
 	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(tree), "commit"),
 			==,
@@ -117,7 +92,7 @@ test_mirror(Fixture *f, gconstpointer data)
 		g_autofree gchar *local = snapshot_file(f, f->commit, path);
 		g_autofree gchar *want = read_file(local);
 		gsize len = 0;
-		g_autofree gchar *got = aws_get(key, &len);
+		g_autofree gchar *got = hubd_test_s3_server_get_object(server, key, &len);
 
 		g_assert_cmpuint(len, ==, (gsize)json_object_get_int_member(file, "size"));
 		g_assert_cmpstr(got, ==, want);
@@ -164,121 +139,6 @@ test_refused(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(hubd_test_s3_server_count(server, "put "), ==, before);
 }
 
-/* ---- kill -9 in the middle of a multipart upload ---- */
-
-#define BIG_SIZE (24 * 1024 * 1024)
-
-static void
-setup_small_parts(Fixture *f, gconstpointer data)
-{
-	fixture_setup_hub(f, data);
-	f->daemon_args = g_new0(gchar *, 11);
-	f->daemon_args[0] = g_strdup("--set");
-	f->daemon_args[1] = g_strdup("storage.bk.url=s3://" HUBD_TEST_S3_BUCKET "/mir");
-	f->daemon_args[2] = g_strdup("--set");
-	f->daemon_args[3] =
-		g_strdup_printf("storage.bk.endpoint=%s", hubd_test_s3_server_get_endpoint(server));
-	f->daemon_args[4] = g_strdup("--set");
-	f->daemon_args[5] = g_strdup("storage.bk.credentials=env");
-	/* 5 MiB parts one at a time: the upload is slow enough to be cut */
-	f->daemon_args[6] = g_strdup("--set");
-	f->daemon_args[7] = g_strdup("storage.bk.part-size=5242880");
-	f->daemon_args[8] = g_strdup("--set");
-	f->daemon_args[9] = g_strdup("storage.bk.parallel=1");
-	daemon_start(f);
-	f->bus = hubd_test_session_bus();
-}
-
-typedef struct {
-	const gchar *prefix;
-	guint above;
-} Count;
-
-static gboolean
-count_above(gpointer user_data)
-{
-	Count *c = user_data;
-
-	return hubd_test_s3_server_count(server, c->prefix) > c->above;
-}
-
-static guint
-journal_entries(void)
-{
-	g_autofree gchar *dir =
-		g_build_filename(g_get_user_state_dir(), "hubd", "s3-uploads", "bk", NULL);
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	guint n = 0;
-
-	while (handle != NULL && g_dir_read_name(handle) != NULL)
-		n++;
-	return n;
-}
-
-static gboolean
-journal_empty(gpointer user_data)
-{
-	return journal_entries() == 0;
-}
-
-/* hubd killed while a blob's parts go up: no object appears, and the next
- * hubd aborts the upload it left (s3rver logs the abort) at its first use of
- * the backend, then forgets it. */
-static void
-test_kill_mid_multipart(Fixture *f, gconstpointer data)
-{
-	g_autofree gchar *big = g_strnfill(BIG_SIZE, 'k');
-	g_autofree gchar *sha = lfs_sha(big);
-	g_autofree gchar *blob_put = g_strdup_printf("put " PREFIX "blobs/%s", sha);
-	g_autofree gchar *commit = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
-	Count parts = {"part ", hubd_test_s3_server_count(server, "part ")};
-	Count aborts = {"abort ", hubd_test_s3_server_count(server, "abort ")};
-	guint completes = hubd_test_s3_server_count(server, "complete ");
-
-	commit = hubd_test_hub_commit_files(f->hub,
-					    ALICE_WRITE,
-					    "model",
-					    REPO,
-					    "main",
-					    LFS_MIN,
-					    "big.bin",
-					    big,
-					    NULL);
-	reply = hubd_test_call(
-		f->bus,
-		"org.hubd.Hub1.Storage",
-		"Mirror",
-		g_variant_new_parsed("('model', %s, 'main', 'bk', {'prefix': <'pre'>})", REPO),
-		G_VARIANT_TYPE("(o)"),
-		&error);
-	g_assert_no_error(error);
-	if (!hubd_test_wait_for(count_above, &parts, 120000))
-		g_error("no part was uploaded");
-	hubd_test_daemon_kill(f->daemon);
-	f->daemon = NULL;
-	g_assert_cmpuint(hubd_test_s3_server_count(server, blob_put), ==, 0);
-	g_assert_cmpuint(hubd_test_s3_server_count(server, "complete "), ==, completes);
-	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts.above);
-	g_assert_cmpuint(journal_entries(), ==, 1);
-
-	/* the next hubd: the first use of the backend aborts the upload */
-	daemon_start(f);
-	g_clear_pointer(&reply, g_variant_unref);
-	reply = hubd_test_call(f->bus,
-			       "org.hubd.Hub1.Storage",
-			       "TestBackend",
-			       g_variant_new_parsed("('bk', @a{sv} {})"),
-			       NULL,
-			       &error);
-	g_assert_no_error(error);
-	if (!hubd_test_wait_for(count_above, &aborts, 30000))
-		g_error("the upload left behind was not aborted");
-	g_assert_true(hubd_test_wait_for(journal_empty, NULL, 30000));
-	g_assert_cmpuint(hubd_test_s3_server_count(server, blob_put), ==, 0);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -299,12 +159,6 @@ main(int argc, char **argv)
 		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
 		   setup,
 		   test_refused,
-		   fixture_teardown);
-	g_test_add("/s3/mirror/kill-mid-multipart",
-		   Fixture,
-		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
-		   setup_small_parts,
-		   test_kill_mid_multipart,
 		   fixture_teardown);
 	ret = g_test_run();
 	hubd_test_s3_server_free(server);

@@ -2,6 +2,7 @@
 #include "hubd-s3-test-server.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 struct _HubdTestS3Server {
 	GSubprocess *process;
@@ -124,4 +125,61 @@ hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix)
 	for (guint i = 0; lines[i] != NULL; i++)
 		count += g_str_has_prefix(lines[i], prefix);
 	return count;
+}
+
+guint64
+hubd_test_s3_server_sum(HubdTestS3Server *server, const gchar *prefix)
+{
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint64 sum = 0;
+
+	if (!g_file_get_contents(server->log, &text, NULL, NULL))
+		return 0;
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const gchar *last = strrchr(lines[i], ' ');
+
+		if (g_str_has_prefix(lines[i], prefix) && last != NULL)
+			sum += g_ascii_strtoull(last + 1, NULL, 10);
+	}
+	return sum;
+}
+
+gchar *
+hubd_test_s3_server_get_object(HubdTestS3Server *server, const gchar *key, gsize *len)
+{
+	g_autofree gchar *url = g_strdup_printf("s3://%s/%s", HUBD_TEST_S3_BUCKET, key);
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GBytes) err = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize size = 0;
+	const gchar *data;
+
+	g_subprocess_launcher_setenv(launcher, "AWS_DEFAULT_REGION", "us-east-1", TRUE);
+	proc = g_subprocess_launcher_spawn(launcher,
+					   &error,
+					   "aws",
+					   "--endpoint-url",
+					   server->endpoint,
+					   "s3",
+					   "cp",
+					   url,
+					   "-",
+					   NULL);
+	g_assert_no_error(error);
+	g_subprocess_communicate(proc, NULL, NULL, &out, &err, &error);
+	g_assert_no_error(error);
+	if (!g_subprocess_get_successful(proc))
+		g_error("aws s3 cp %s failed: %.*s",
+			url,
+			(int)g_bytes_get_size(err),
+			(const gchar *)g_bytes_get_data(err, NULL));
+	data = g_bytes_get_data(out, &size);
+	if (len != NULL)
+		*len = size;
+	return g_strndup(data != NULL ? data : "", size);
 }

@@ -38,6 +38,15 @@ hubd_test_s3_server_get_directory(HubdTestS3Server *server);
  * object stored (either way), "abort " per upload aborted. */
 guint
 hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix);
+/* The sum of the numbers that end its log's lines starting with `prefix`:
+ * with "part ", the bytes of every part uploaded. */
+guint64
+hubd_test_s3_server_sum(HubdTestS3Server *server, const gchar *prefix);
+/* `aws s3 cp s3://BUCKET/KEY -` (Debian's awscli): the object's bytes as a
+ * reader of the bucket gets them, NUL-terminated, their count in `len`
+ * (may be NULL); fails the test if awscli does. */
+gchar *
+hubd_test_s3_server_get_object(HubdTestS3Server *server, const gchar *key, gsize *len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdTestS3Server, hubd_test_s3_server_free)
 
