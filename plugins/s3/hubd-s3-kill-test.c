@@ -175,6 +175,7 @@ test_kill_campaign(Fixture *f, gconstpointer data)
 	{
 		g_autofree gchar *text = random_text(rand, ROUND_SIZE);
 		g_autoptr(HubdTestJobResult) r = NULL;
+		g_autofree gchar *job = NULL;
 		gint64 start = g_get_monotonic_time();
 
 		g_free(hubd_test_hub_commit_files(f->hub,
@@ -186,7 +187,8 @@ test_kill_campaign(Fixture *f, gconstpointer data)
 						  "w-first.bin",
 						  text,
 						  NULL));
-		r = hubd_test_job_wait(f->bus, start_mirror(f), 120000);
+		job = start_mirror(f);
+		r = hubd_test_job_wait(f->bus, job, 120000);
 		g_assert_true(r->ok);
 		uncut_us = g_get_monotonic_time() - start;
 	}
