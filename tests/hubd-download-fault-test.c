@@ -103,6 +103,8 @@ test_retries(Fixture *f, gconstpointer data)
 		==,
 		"bytes=1000-");
 	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub, "HEAD", "/resolve/", "hub"), ==, 2);
+	/* the 429's wait showed in the job, which is how hubctl can say so */
+	g_assert_cmpuint(r->max_waiting_until, >, 0);
 }
 
 static void
