@@ -44,6 +44,21 @@ hubd_hub_retry_after_seconds(guint status, SoupMessageHeaders *headers)
 	return -1;
 }
 
+/* What the Hub asks to wait, in ms, plus huggingface_hub's extra second;
+ * -1 when it names no wait, G_MAXINT64 when the wait is beyond
+ * HUBD_HUB_RETRY_MAX_WAIT_S. */
+static gint64
+hubd_hub_retry_named_wait_ms(guint status, SoupMessageHeaders *headers)
+{
+	gint64 seconds = headers != NULL ? hubd_hub_retry_after_seconds(status, headers) : -1;
+
+	if (seconds < 0)
+		return -1;
+	if (seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
+		return G_MAXINT64;
+	return (seconds + 1) * 1000;
+}
+
 gint64
 hubd_hub_retry_delay(const gchar *method,
 		     HubdHubRequestFlags flags,
@@ -53,24 +68,16 @@ hubd_hub_retry_delay(const gchar *method,
 		     guint status,
 		     SoupMessageHeaders *headers)
 {
-	gint64 delay;
+	gint64 named;
 
 	if (!hubd_hub_retry_is_allowed(method, flags) || attempt > max_retries)
 		return -1;
 	if (!hubd_hub_retry_status_is_transient(status))
 		return -1;
-	delay = (gint64)base_ms << MIN(attempt - 1, 3);
-	if (headers != NULL) {
-		/* as huggingface_hub: wait what the Hub says, plus 1 s */
-		gint64 seconds = hubd_hub_retry_after_seconds(status, headers);
-
-		if (seconds >= 0) {
-			if (seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
-				return -1;
-			delay = (seconds + 1) * 1000;
-		}
-	}
-	return delay;
+	named = hubd_hub_retry_named_wait_ms(status, headers);
+	if (named == G_MAXINT64)
+		return -1;
+	return named >= 0 ? named : (gint64)base_ms << MIN(attempt - 1, 3);
 }
 
 gint64
@@ -80,16 +87,13 @@ hubd_hub_retry_rate_wait(const gchar *method,
 			 SoupMessageHeaders *headers,
 			 gint64 waited_ms)
 {
-	gint64 seconds;
 	gint64 delay;
 
-	if (status != 429 || headers == NULL || !hubd_hub_retry_is_allowed(method, flags))
+	if (status != 429 || !hubd_hub_retry_is_allowed(method, flags))
 		return -1;
-	seconds = hubd_hub_retry_after_seconds(status, headers);
-	if (seconds < 0 || seconds + 1 > HUBD_HUB_RETRY_MAX_WAIT_S)
-		return -1;
-	delay = (seconds + 1) * 1000;
-	if (waited_ms + delay > (gint64)HUBD_HUB_RETRY_MAX_RATE_WAIT_S * 1000)
+	delay = hubd_hub_retry_named_wait_ms(status, headers);
+	if (delay < 0 || delay == G_MAXINT64 ||
+	    waited_ms + delay > (gint64)HUBD_HUB_RETRY_MAX_RATE_WAIT_S * 1000)
 		return -1;
 	return delay;
 }

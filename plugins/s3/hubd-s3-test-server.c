@@ -112,16 +112,23 @@ hubd_test_s3_server_get_directory(HubdTestS3Server *server)
 	return server->directory;
 }
 
+/* its request log, a line each (empty when it has logged nothing yet) */
+static GStrv
+log_lines(HubdTestS3Server *server)
+{
+	g_autofree gchar *text = NULL;
+
+	if (!g_file_get_contents(server->log, &text, NULL, NULL))
+		return g_new0(gchar *, 1);
+	return g_strsplit(text, "\n", -1);
+}
+
 guint
 hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix)
 {
-	g_autofree gchar *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = log_lines(server);
 	guint count = 0;
 
-	if (!g_file_get_contents(server->log, &text, NULL, NULL))
-		return 0;
-	lines = g_strsplit(text, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++)
 		count += g_str_has_prefix(lines[i], prefix);
 	return count;
@@ -130,13 +137,9 @@ hubd_test_s3_server_count(HubdTestS3Server *server, const gchar *prefix)
 guint64
 hubd_test_s3_server_sum(HubdTestS3Server *server, const gchar *prefix)
 {
-	g_autofree gchar *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = log_lines(server);
 	guint64 sum = 0;
 
-	if (!g_file_get_contents(server->log, &text, NULL, NULL))
-		return 0;
-	lines = g_strsplit(text, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		const gchar *last = strrchr(lines[i], ' ');
 
