@@ -23,7 +23,7 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_setup(Fixture *f, gconstpointer data)
+daemon_start(Fixture *f, gboolean graphical_session)
 {
 	const gchar *const args_tmpl[] = {"--endpoint",
 					  NULL,
@@ -38,10 +38,66 @@ fixture_setup(Fixture *f, gconstpointer data)
 	/* a graphical session whose default browser is browser_install()'s */
 	const gchar *const graphical[] = {"DISPLAY=:99", "WAYLAND_DISPLAY", NULL};
 
-	f->hub = hubd_test_hub_start(NULL);
 	args[1] = f->hub->url;
-	f->daemon = hubd_test_daemon_start(args, data != NULL ? graphical : headless);
+	f->daemon = hubd_test_daemon_start(args, graphical_session ? graphical : headless);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	f->hub = hubd_test_hub_start(NULL);
+	daemon_start(f, data != NULL);
 	f->bus = hubd_test_session_bus();
+}
+
+/* The refresh token hubd keeps for a login, read from the keyring. */
+static gchar *
+keyring_refresh_token(const gchar *endpoint, const gchar *name)
+{
+	const gchar *const argv[] = {"secret-tool",
+				     "lookup",
+				     "xdg:schema",
+				     "org.hubd.OAuthRefresh",
+				     "endpoint",
+				     endpoint,
+				     "name",
+				     name,
+				     NULL};
+	g_autofree gchar *out = NULL;
+
+	if (hubd_test_run_command(argv, NULL, NULL, &out, NULL) != 0)
+		return NULL;
+	return g_steal_pointer(&out);
+}
+
+/* How many refresh-token items the keyring holds for a login (`name`
+ * NULL: for every login to `endpoint`). */
+static guint
+keyring_refresh_items(const gchar *endpoint, const gchar *name)
+{
+	const gchar *argv[] = {"secret-tool",
+			       "search",
+			       "--all",
+			       "xdg:schema",
+			       "org.hubd.OAuthRefresh",
+			       "endpoint",
+			       endpoint,
+			       name != NULL ? "name" : NULL,
+			       name,
+			       NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint n = 0;
+
+	/* the items go to stdout, their attributes to stderr */
+	if (hubd_test_run_command(argv, NULL, NULL, &out, &err) != 0)
+		return 0;
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		if (lines[i][0] == '[')
+			n++;
+	return n;
 }
 
 static void
@@ -76,6 +132,11 @@ fixture_teardown(Fixture *f, gconstpointer data)
 			NULL);
 		g_variant_unref(entry);
 	}
+	/* and logging out left no refresh token behind, however soon it came
+	 * after the login or a renewal */
+	for (guint i = 0; i < 50 && keyring_refresh_items(f->hub->url, NULL) > 0; i++)
+		g_usleep(100 * 1000);
+	g_assert_cmpuint(keyring_refresh_items(f->hub->url, NULL), ==, 0);
 	hubd_test_daemon_stop(f->daemon);
 	g_clear_object(&f->bus);
 	hubd_test_hub_stop(f->hub);
@@ -194,24 +255,6 @@ whoami_user(Fixture *f, GError **error)
 	return g_strdup(user);
 }
 
-/* The refresh token hubd keeps for a login, read from the keyring. */
-static gchar *
-keyring_refresh_token(const gchar *name)
-{
-	const gchar *const argv[] = {"secret-tool",
-				     "lookup",
-				     "xdg:schema",
-				     "org.hubd.OAuthRefresh",
-				     "name",
-				     name,
-				     NULL};
-	g_autofree gchar *out = NULL;
-
-	if (hubd_test_run_command(argv, NULL, NULL, &out, NULL) != 0)
-		return NULL;
-	return g_steal_pointer(&out);
-}
-
 /* pending, slow_down, approval: the token is stored, active and works */
 static void
 test_oauth_approve(Fixture *f, gconstpointer data)
@@ -276,7 +319,7 @@ test_oauth_approve(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(user, ==, "alice");
 	token = get_token(f);
 	g_assert_true(g_str_has_prefix(token, "hf_oauth_"));
-	refresh = keyring_refresh_token("oauth-alice");
+	refresh = keyring_refresh_token(f->hub->url, "oauth-alice");
 	g_assert_nonnull(refresh);
 	g_assert_true(g_str_has_prefix(refresh, "hf_oauth_refresh_"));
 	/* and the code is spent */
@@ -298,7 +341,7 @@ test_oauth_approve(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	for (guint i = 0; i < 100 && refresh != NULL; i++) {
 		g_free(refresh);
-		refresh = keyring_refresh_token("oauth-alice");
+		refresh = keyring_refresh_token(f->hub->url, "oauth-alice");
 		g_usleep(50 * 1000);
 	}
 	g_assert_null(refresh);
@@ -347,13 +390,32 @@ test_oauth_expired(Fixture *f, gconstpointer data)
 	hubd_test_assert_remote_error(error, "org.hubd.Hub1.Error.NotLoggedIn");
 }
 
+/* Logs in as alice through the browser flow, with tokens that live
+ * `expires_in` s; returns the access token and the stored refresh token. */
+static void
+login_alice(Fixture *f, guint expires_in, gchar **token, gchar **refresh)
+{
+	g_autofree gchar *settings = g_strdup_printf(
+		"{\"interval\": 1, \"token_expires_in\": %u, \"approve_user\": \"alice\", "
+		"\"approve_after\": 1}",
+		expires_in);
+	g_autoptr(GVariant) device = NULL;
+	g_autofree gchar *job = NULL;
+	g_autoptr(HubdTestJobResult) r = NULL;
+
+	oauth_settings(f, settings);
+	job = login_web(f, no_options(), &device);
+	r = hubd_test_job_wait(f->bus, job, JOB_WAIT);
+	g_assert_cmpstr(r->error_name, ==, "");
+	*token = get_token(f);
+	*refresh = keyring_refresh_token(f->hub->url, "oauth-alice");
+	g_assert_nonnull(*refresh);
+}
+
 /* the access token is renewed before it expires; apps never notice */
 static void
 test_oauth_refresh(Fixture *f, gconstpointer data)
 {
-	g_autoptr(GVariant) device = NULL;
-	g_autofree gchar *job = NULL;
-	g_autoptr(HubdTestJobResult) r = NULL;
 	g_autofree gchar *first = NULL;
 	g_autofree gchar *renewed = NULL;
 	g_autofree gchar *first_refresh = NULL;
@@ -364,15 +426,7 @@ test_oauth_refresh(Fixture *f, gconstpointer data)
 
 	/* tokens live 16 s: hubd renews each after half its life, which leaves 8 s
 	 * for a busy machine to do it before the first one expires */
-	oauth_settings(f,
-		       "{\"interval\": 1, \"token_expires_in\": 16, \"approve_user\": \"alice\", "
-		       "\"approve_after\": 1}");
-	job = login_web(f, no_options(), &device);
-	r = hubd_test_job_wait(f->bus, job, JOB_WAIT);
-	g_assert_cmpstr(r->error_name, ==, "");
-	first = get_token(f);
-	first_refresh = keyring_refresh_token("oauth-alice");
-	g_assert_nonnull(first_refresh);
+	login_alice(f, 16, &first, &first_refresh);
 
 	/* the first token expires at the Hub; by then hubd has renewed it */
 	for (i = 0; i < 600 && oauth_counter(f, "expired") < 1; i++)
@@ -392,18 +446,86 @@ test_oauth_refresh(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(renewed, !=, first);
 	user = whoami_user(f, NULL);
 	g_assert_cmpstr(user, ==, "alice");
-	/* the refresh token rotated, and the new one is in the keyring: hubd
-	 * saves it after the access token, by removing the old item and then
-	 * storing the new one, so a read right away may fall between the two */
+	/* the refresh token rotated, and the new one replaced the old in the
+	 * keyring before the new access token was stored: the Hub spent the
+	 * old one, so it must never be all the keyring holds */
+	renewed_refresh = keyring_refresh_token(f->hub->url, "oauth-alice");
+	g_assert_nonnull(renewed_refresh);
+	g_assert_cmpstr(renewed_refresh, !=, first_refresh);
+	g_assert_cmpuint(keyring_refresh_items(f->hub->url, "oauth-alice"), ==, 1);
+}
+
+/* A renewal killed after it stored the new refresh token but before it
+ * deleted the spent one leaves both: the next hubd renews with the new
+ * one at once, and keeps one item */
+static void
+test_oauth_refresh_interrupted(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *first = NULL;
+	g_autofree gchar *renewed = NULL;
+	g_autofree gchar *first_refresh = NULL;
+	g_autofree gchar *user = NULL;
+	g_autofree gchar *last_refresh = NULL;
+	g_autofree gchar *expires = NULL;
+	g_autoptr(GHashTable) form = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	g_autoptr(JsonNode) grant = NULL;
+	const gchar *rotated;
+	guint i;
+
+	/* tokens live an hour: nothing is due for renewal during the test */
+	login_alice(f, 3600, &first, &first_refresh);
+	g_assert_cmpuint(keyring_refresh_items(f->hub->url, "oauth-alice"), ==, 1);
+	hubd_test_daemon_stop(f->daemon);
+
+	/* the renewal hubd was killed in: the Hub rotated the refresh token,
+	 * and the new one was stored next to the spent one */
+	g_hash_table_insert(form, (gpointer) "grant_type", g_strdup("refresh_token"));
+	g_hash_table_insert(form, (gpointer) "client_id", g_strdup("hubd-test"));
+	g_hash_table_insert(form, (gpointer) "refresh_token", g_strdup(first_refresh));
+	grant = hubd_test_hub_post_form(f->hub, "/oauth/token", form);
+	rotated = json_object_get_string_member(json_node_get_object(grant), "refresh_token");
+	g_assert_nonnull(rotated);
+	/* issued later than the login's, so it expires later: a minute, to
+	 * differ from the login's expiry whatever second this runs in */
+	expires = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC + 3660);
+	{
+		const gchar *const argv[] = {"secret-tool",
+					     "store",
+					     "--label=Hugging Face refresh token (oauth-alice)",
+					     "xdg:schema",
+					     "org.hubd.OAuthRefresh",
+					     "endpoint",
+					     f->hub->url,
+					     "name",
+					     "oauth-alice",
+					     "expires_at",
+					     expires,
+					     NULL};
+		g_assert_cmpint(hubd_test_run_command(argv, NULL, rotated, NULL, NULL), ==, 0);
+	}
+	g_assert_cmpuint(keyring_refresh_items(f->hub->url, "oauth-alice"), ==, 2);
+	g_assert_cmpint(oauth_counter(f, "refreshed"), ==, 1);
+
+	daemon_start(f, FALSE);
+	for (i = 0; i < 300 && oauth_counter(f, "refreshed") < 2; i++)
+		g_usleep(100 * 1000);
+	g_assert_cmpint(oauth_counter(f, "refreshed"), ==, 2);
 	for (i = 0; i < 100; i++) {
-		g_free(renewed_refresh);
-		renewed_refresh = keyring_refresh_token("oauth-alice");
-		if (renewed_refresh != NULL && g_strcmp0(renewed_refresh, first_refresh) != 0)
+		g_free(renewed);
+		renewed = get_token(f);
+		if (g_strcmp0(renewed, first) != 0 &&
+		    keyring_refresh_items(f->hub->url, "oauth-alice") == 1)
 			break;
 		g_usleep(100 * 1000);
 	}
-	g_assert_nonnull(renewed_refresh);
-	g_assert_cmpstr(renewed_refresh, !=, first_refresh);
+	g_assert_cmpstr(renewed, !=, first);
+	user = whoami_user(f, NULL);
+	g_assert_cmpstr(user, ==, "alice");
+	g_assert_cmpuint(keyring_refresh_items(f->hub->url, "oauth-alice"), ==, 1);
+	last_refresh = keyring_refresh_token(f->hub->url, "oauth-alice");
+	g_assert_nonnull(last_refresh);
+	g_assert_cmpstr(last_refresh, !=, first_refresh);
+	g_assert_cmpstr(last_refresh, !=, rotated);
 }
 
 /* `hubctl auth login --web`: prints the address and code, waits, logs in */
@@ -515,6 +637,7 @@ main(int argc, char **argv)
 	ADD("/oauth/deny", test_oauth_deny);
 	ADD("/oauth/expired", test_oauth_expired);
 	ADD("/oauth/refresh", test_oauth_refresh);
+	ADD("/oauth/refresh/interrupted", test_oauth_refresh_interrupted);
 	ADD("/oauth/cli", test_oauth_cli);
 	g_test_add("/oauth/browser",
 		   Fixture,

@@ -40,6 +40,7 @@ typedef struct {
 	gboolean finished;
 	HubdHubOAuthToken *token;
 	HubdHubWhoami *whoami;
+	gint64 expires_at; /* unix seconds the token expires at; 0: never */
 } Login;
 
 static void
@@ -130,33 +131,11 @@ login_open_browser(Login *login)
 /* ---- approved: store the tokens ---- */
 
 static void
-login_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+login_complete(Login *login, const gchar *storage)
 {
-	g_autoptr(Login) login = user_data;
-	HubdTokenStore *store = HUBD_TOKEN_STORE(source);
-	GError *error = NULL;
-	g_autofree gchar *storage = hubd_token_store_dup_storage_label(store);
 	HubdHubWhoami *whoami = login->whoami;
-	gint64 expires_at = 0;
 	GVariantBuilder b;
 
-	if (!hubd_token_store_save_finish(store, res, &error)) {
-		login_fail(g_steal_pointer(&login), error);
-		return;
-	}
-	if (login->token->expires_in > 0)
-		expires_at = g_get_real_time() / G_USEC_PER_SEC + login->token->expires_in;
-	if (login->token->refresh_token != NULL && g_strcmp0(storage, "keyring") == 0) {
-		g_autoptr(HubdOAuthEntry) entry = hubd_oauth_entry_new(login->endpoint,
-								       login->name,
-								       login->token->refresh_token,
-								       expires_at);
-		hubd_oauth_store_save_async(login->refresher, entry, NULL, NULL);
-		hubd_oauth_refresher_track(login->refresher, entry);
-	} else if (login->token->refresh_token != NULL) {
-		/* a refresh token is kept only in the keyring, never in a file */
-		g_message("no keyring: the token “%s” will not be renewed", login->name);
-	}
 	g_message("logged in to %s as %s through the browser (token “%s”, stored in %s)",
 		  login->endpoint,
 		  whoami->name,
@@ -171,8 +150,58 @@ login_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_variant_builder_add(&b, "{sv}", "role", g_variant_new_string(whoami->token_role ?: ""));
 	g_variant_builder_add(&b, "{sv}", "endpoint", g_variant_new_string(login->endpoint));
 	g_variant_builder_add(&b, "{sv}", "storage", g_variant_new_string(storage));
-	g_variant_builder_add(&b, "{sv}", "expires_at", g_variant_new_int64(expires_at));
+	g_variant_builder_add(&b, "{sv}", "expires_at", g_variant_new_int64(login->expires_at));
 	hubd_job_complete(login->job, g_variant_builder_end(&b));
+}
+
+static void
+login_refresh_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Login) login = user_data;
+	g_autoptr(GError) error = NULL;
+
+	/* the login works; only a restart of hubd would not renew it */
+	if (!hubd_oauth_refresher_add_finish(HUBD_OAUTH_REFRESHER(source), res, &error))
+		g_warning("cannot store the refresh token of “%s”: %s",
+			  login->name,
+			  error->message);
+	login_complete(login, "keyring");
+}
+
+static void
+login_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Login) login = user_data;
+	HubdTokenStore *store = HUBD_TOKEN_STORE(source);
+	GError *error = NULL;
+	g_autofree gchar *storage = hubd_token_store_dup_storage_label(store);
+
+	if (!hubd_token_store_save_finish(store, res, &error)) {
+		login_fail(g_steal_pointer(&login), error);
+		return;
+	}
+	if (login->token->expires_in > 0)
+		login->expires_at = g_get_real_time() / G_USEC_PER_SEC + login->token->expires_in;
+	if (login->token->refresh_token != NULL && g_strcmp0(storage, "keyring") == 0) {
+		g_autoptr(HubdOAuthEntry) entry = hubd_oauth_entry_new(login->endpoint,
+								       login->name,
+								       login->token->refresh_token,
+								       login->expires_at);
+		HubdOAuthRefresher *refresher = login->refresher;
+
+		/* the job ends once the refresh token is stored too: a kill
+		 * right after a successful login must not lose its renewal */
+		hubd_oauth_refresher_add_async(refresher,
+					       entry,
+					       login_refresh_saved_cb,
+					       g_steal_pointer(&login));
+		return;
+	}
+	if (login->token->refresh_token != NULL) {
+		/* a refresh token is kept only in the keyring, never in a file */
+		g_message("no keyring: the token “%s” will not be renewed", login->name);
+	}
+	login_complete(login, storage);
 }
 
 static void

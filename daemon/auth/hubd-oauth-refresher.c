@@ -78,6 +78,29 @@ hubd_oauth_refresher_margin(HubdOAuthRefresher *self)
 
 static void
 hubd_oauth_refresher_schedule(HubdOAuthRefresher *self, Pending *pending, gint64 delay);
+static void
+hubd_oauth_refresher_cleared_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
+/* Finishes the save of a refresh token. A logout while the keyring stored
+ * it found nothing to delete yet, so this deletes it now. */
+static gboolean
+hubd_oauth_refresher_check_saved(HubdOAuthRefresher *self,
+				 GAsyncResult *res,
+				 const gchar *key,
+				 GError **error)
+{
+	g_auto(GStrv) login = g_strsplit(key, "\n", 2);
+
+	if (!hubd_oauth_store_save_finish(res, error))
+		return FALSE;
+	if (!g_hash_table_contains(self->scheduled, key))
+		hubd_oauth_store_clear_async(self,
+					     login[0],
+					     login[1],
+					     hubd_oauth_refresher_cleared_cb,
+					     NULL);
+	return TRUE;
+}
 
 /* ---- one renewal ---- */
 
@@ -114,15 +137,6 @@ hubd_oauth_refresher_retry(Pending *pending, gint64 delay)
 {
 	pending->in_flight = FALSE;
 	hubd_oauth_refresher_schedule(pending->self, pending, delay);
-}
-
-static void
-hubd_oauth_refresher_saved_refresh_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GError) error = NULL;
-
-	if (!hubd_oauth_store_save_finish(res, &error))
-		g_warning("cannot store the new refresh token: %s", error->message);
 }
 
 static void
@@ -164,10 +178,6 @@ hubd_oauth_refresher_saved_cb(GObject *source, GAsyncResult *res, gpointer user_
 	g_message("renewed the OAuth token “%s” of %s",
 		  pending->entry->name,
 		  pending->entry->endpoint);
-	hubd_oauth_store_save_async(renewal->self,
-				    pending->entry,
-				    hubd_oauth_refresher_saved_refresh_cb,
-				    NULL);
 	g_signal_emit(renewal->self,
 		      signals[SIGNAL_REFRESHED],
 		      0,
@@ -176,20 +186,57 @@ hubd_oauth_refresher_saved_cb(GObject *source, GAsyncResult *res, gpointer user_
 	hubd_oauth_refresher_retry(pending, 0);
 }
 
+/* The new refresh token is in the keyring (the Hub spent the old one), so
+ * a kill from here on costs a renewal, not the login: now the access token. */
+static void
+hubd_oauth_refresher_saved_refresh_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(Renewal) renewal = user_data;
+	HubdTokenStore *store = hubd_context_get_token_store(renewal->self->context);
+	Pending *pending = renewal_pending(renewal);
+	g_autoptr(GPtrArray) infos = NULL;
+	const gchar *user = NULL;
+	const gchar *role = NULL;
+	Renewal *owned;
+	g_autoptr(GError) error = NULL;
+
+	/* not stored, the renewed token still works while hubd runs; only a
+	 * restart would need a new login */
+	if (!hubd_oauth_refresher_check_saved(renewal->self, res, renewal->key, &error))
+		g_warning("cannot store the new refresh token: %s", error->message);
+	if (pending == NULL)
+		return;
+	infos = hubd_token_store_list(store, pending->entry->endpoint);
+	for (guint i = 0; i < infos->len; i++) {
+		HubdTokenInfo *info = g_ptr_array_index(infos, i);
+		if (g_strcmp0(info->name, pending->entry->name) == 0) {
+			user = info->user;
+			role = info->role;
+		}
+	}
+	renewal->previous_active =
+		g_strdup(hubd_token_store_get_active(store, pending->entry->endpoint));
+	owned = g_steal_pointer(&renewal);
+	hubd_token_store_save_async(store,
+				    pending->entry->endpoint,
+				    pending->entry->name,
+				    owned->access_token,
+				    user,
+				    role,
+				    NULL,
+				    hubd_oauth_refresher_saved_cb,
+				    owned);
+}
+
 static void
 hubd_oauth_refresher_token_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(Renewal) renewal = user_data;
 	HubdOAuthRefresher *self = renewal->self;
-	HubdTokenStore *store = hubd_context_get_token_store(self->context);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubdHubOAuthToken) token =
 		hubd_hub_api_oauth_token_finish(HUBD_HUB_API(source), res, &error);
-	g_autoptr(GPtrArray) infos = NULL;
 	Pending *pending = renewal_pending(renewal);
-	Renewal *owned;
-	const gchar *user = NULL;
-	const gchar *role = NULL;
 
 	if (pending == NULL)
 		return;
@@ -216,27 +263,11 @@ hubd_oauth_refresher_token_cb(GObject *source, GAsyncResult *res, gpointer user_
 	}
 	pending->entry->expires_at =
 		token->expires_in > 0 ? g_get_real_time() / G_USEC_PER_SEC + token->expires_in : 0;
-	infos = hubd_token_store_list(store, pending->entry->endpoint);
-	for (guint i = 0; i < infos->len; i++) {
-		HubdTokenInfo *info = g_ptr_array_index(infos, i);
-		if (g_strcmp0(info->name, pending->entry->name) == 0) {
-			user = info->user;
-			role = info->role;
-		}
-	}
-	renewal->previous_active =
-		g_strdup(hubd_token_store_get_active(store, pending->entry->endpoint));
 	renewal->access_token = g_steal_pointer(&token->access_token);
-	owned = g_steal_pointer(&renewal);
-	hubd_token_store_save_async(store,
-				    pending->entry->endpoint,
-				    pending->entry->name,
-				    owned->access_token,
-				    user,
-				    role,
-				    NULL,
-				    hubd_oauth_refresher_saved_cb,
-				    owned);
+	hubd_oauth_store_save_async(self,
+				    pending->entry,
+				    hubd_oauth_refresher_saved_refresh_cb,
+				    g_steal_pointer(&renewal));
 }
 
 static gboolean
@@ -284,12 +315,11 @@ hubd_oauth_refresher_schedule(HubdOAuthRefresher *self, Pending *pending, gint64
 
 /* ---- tracking ---- */
 
-void
+static void
 hubd_oauth_refresher_track(HubdOAuthRefresher *self, const HubdOAuthEntry *entry)
 {
 	Pending *pending;
 
-	g_return_if_fail(HUBD_IS_OAUTH_REFRESHER(self));
 	pending = g_new0(Pending, 1);
 	pending->self = self;
 	pending->entry = hubd_oauth_entry_new(entry->endpoint,
@@ -299,7 +329,48 @@ hubd_oauth_refresher_track(HubdOAuthRefresher *self, const HubdOAuthEntry *entry
 	g_hash_table_replace(self->scheduled,
 			     hubd_oauth_refresher_key(entry->endpoint, entry->name),
 			     pending);
-	hubd_oauth_refresher_schedule(self, pending, 0);
+	/* a renewal cut off by a kill left the old access token stored with
+	 * the new refresh token: renew now rather than at an expiry that is
+	 * not the stored token's */
+	hubd_oauth_refresher_schedule(self, pending, entry->interrupted ? 1 : 0);
+}
+
+static void
+hubd_oauth_refresher_added_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	GError *error = NULL;
+
+	if (!hubd_oauth_refresher_check_saved(HUBD_OAUTH_REFRESHER(source),
+					      res,
+					      g_task_get_task_data(task),
+					      &error))
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+}
+
+void
+hubd_oauth_refresher_add_async(HubdOAuthRefresher *self,
+			       const HubdOAuthEntry *entry,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
+{
+	GTask *task;
+
+	g_return_if_fail(HUBD_IS_OAUTH_REFRESHER(self));
+	task = g_task_new(self, NULL, callback, user_data);
+	g_task_set_source_tag(task, hubd_oauth_refresher_add_async);
+	g_task_set_task_data(task, hubd_oauth_refresher_key(entry->endpoint, entry->name), g_free);
+	hubd_oauth_refresher_track(self, entry);
+	hubd_oauth_store_save_async(self, entry, hubd_oauth_refresher_added_cb, task);
+}
+
+gboolean
+hubd_oauth_refresher_add_finish(HubdOAuthRefresher *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void

@@ -18,9 +18,15 @@ hubd_oauth_refresher_new(HubdContext *context);
 void
 hubd_oauth_refresher_start(HubdOAuthRefresher *self);
 
-/* Schedules the renewal of a token just stored (LoginWeb); `entry` is copied. */
+/* Schedules the renewal of a token just stored (LoginWeb) and stores its
+ * refresh token in the keyring; `entry` is copied. Finishes once stored. */
 void
-hubd_oauth_refresher_track(HubdOAuthRefresher *self, const HubdOAuthEntry *entry);
+hubd_oauth_refresher_add_async(HubdOAuthRefresher *self,
+			       const HubdOAuthEntry *entry,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data);
+gboolean
+hubd_oauth_refresher_add_finish(HubdOAuthRefresher *self, GAsyncResult *result, GError **error);
 
 /* Stops renewing (endpoint, name) and deletes its refresh token (logout). */
 void

@@ -58,6 +58,33 @@ hubd_oauth_entry_free(HubdOAuthEntry *entry)
 
 /* ---- load ---- */
 
+/* Adds `entry` to `entries`, or keeps only the newer of it and the one
+ * already there for its login: two items mean a renewal stored the new
+ * refresh token and was killed before it deleted the old, spent one. */
+static void
+hubd_oauth_store_add_newest(GPtrArray *entries, GHashTable *index, HubdOAuthEntry *entry)
+{
+	g_autofree gchar *key = g_strconcat(entry->endpoint, "\n", entry->name, NULL);
+	gpointer at;
+	HubdOAuthEntry *other;
+
+	if (!g_hash_table_lookup_extended(index, key, NULL, &at)) {
+		g_hash_table_insert(index, g_steal_pointer(&key), GUINT_TO_POINTER(entries->len));
+		g_ptr_array_add(entries, entry);
+		return;
+	}
+	other = g_ptr_array_index(entries, GPOINTER_TO_UINT(at));
+	g_debug("two refresh tokens for “%s”: a renewal was cut off", entry->name);
+	if (entry->expires_at > other->expires_at) {
+		entries->pdata[GPOINTER_TO_UINT(at)] = entry;
+		hubd_oauth_entry_free(other);
+		other = entry;
+	} else {
+		hubd_oauth_entry_free(entry);
+	}
+	other->interrupted = TRUE;
+}
+
 static void
 hubd_oauth_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -65,6 +92,7 @@ hubd_oauth_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	g_autoptr(GError) error = NULL;
 	GList *items = secret_password_search_finish(res, &error);
 	GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_oauth_entry_free);
+	g_autoptr(GHashTable) index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (error != NULL)
 		g_debug("no refresh tokens: %s", error->message);
@@ -81,12 +109,14 @@ hubd_oauth_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 			value = secret_item_get_secret(SECRET_ITEM(item));
 		if (value == NULL || endpoint == NULL || name == NULL)
 			continue;
-		g_ptr_array_add(entries,
-				hubd_oauth_entry_new(
-					endpoint,
-					name,
-					secret_value_get_text(value),
-					expires != NULL ? g_ascii_strtoll(expires, NULL, 10) : 0));
+		hubd_oauth_store_add_newest(
+			entries,
+			index,
+			hubd_oauth_entry_new(endpoint,
+					     name,
+					     secret_value_get_text(value),
+					     expires != NULL ? g_ascii_strtoll(expires, NULL, 10)
+							     : 0));
 	}
 	g_list_free_full(items, g_object_unref);
 	g_task_return_pointer(task, entries, (GDestroyNotify)g_ptr_array_unref);
@@ -156,46 +186,105 @@ hubd_oauth_store_clear_finish(GAsyncResult *result, GError **error)
 	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
+typedef struct {
+	HubdOAuthEntry *entry;
+	GQueue old; /* expires_at of the items to delete */
+} Save;
+
+static void
+save_free(Save *save)
+{
+	hubd_oauth_entry_free(save->entry);
+	g_queue_clear_full(&save->old, g_free);
+	g_free(save);
+}
+
+/* Deletes, one at a time, the items of the entry's login whose expiry is
+ * not the new one's; the new item is safe in the keyring already. Takes
+ * the caller's reference on `task`. */
+static void
+hubd_oauth_store_prune_next(GTask *task);
+
+static void
+hubd_oauth_store_pruned_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+
+	/* left behind, the old item is only a spent token that the next
+	 * start sees as a cut-off renewal and deletes by renewing */
+	if (!secret_password_clear_finish(res, &error) && error != NULL)
+		g_warning("cannot delete an old refresh token: %s", error->message);
+	hubd_oauth_store_prune_next(task);
+}
+
+static void
+hubd_oauth_store_prune_next(GTask *task)
+{
+	Save *save = g_task_get_task_data(task);
+	g_autofree gchar *expires = g_queue_pop_head(&save->old);
+
+	if (expires == NULL) {
+		g_task_return_boolean(task, TRUE);
+		g_object_unref(task);
+		return;
+	}
+	secret_password_clear(hubd_oauth_store_schema(),
+			      NULL,
+			      hubd_oauth_store_pruned_cb,
+			      task,
+			      "endpoint",
+			      save->entry->endpoint,
+			      "name",
+			      save->entry->name,
+			      "expires_at",
+			      expires,
+			      NULL);
+}
+
+static void
+hubd_oauth_store_listed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	Save *save = g_task_get_task_data(task);
+	g_autofree gchar *expires = g_strdup_printf("%" G_GINT64_FORMAT, save->entry->expires_at);
+	g_autoptr(GError) error = NULL;
+	GList *items = secret_password_search_finish(res, &error);
+
+	for (GList *l = items; l != NULL; l = l->next) {
+		g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(l->data);
+		const gchar *other = g_hash_table_lookup(attrs, "expires_at");
+
+		if (other != NULL && g_strcmp0(other, expires) != 0 &&
+		    g_queue_find_custom(&save->old, other, (GCompareFunc)g_strcmp0) == NULL)
+			g_queue_push_tail(&save->old, g_strdup(other));
+	}
+	g_list_free_full(items, g_object_unref);
+	hubd_oauth_store_prune_next(task);
+}
+
 static void
 hubd_oauth_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
+	Save *save = g_task_get_task_data(task);
 	GError *error = NULL;
 
-	if (!secret_password_store_finish(res, &error))
-		g_task_return_error(task, error);
-	else
-		g_task_return_boolean(task, TRUE);
-}
-
-static void
-hubd_oauth_store_replace_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	HubdOAuthEntry *entry = g_task_get_task_data(task);
-	g_autofree gchar *label =
-		g_strdup_printf(_("Hugging Face refresh token (%s)"), entry->name);
-	g_autofree gchar *expires = g_strdup_printf("%" G_GINT64_FORMAT, entry->expires_at);
-	GError *error = NULL;
-
-	if (!secret_password_clear_finish(res, &error) && error != NULL) {
+	if (!secret_password_store_finish(res, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
-	secret_password_store(hubd_oauth_store_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      entry->refresh_token,
-			      NULL,
-			      hubd_oauth_store_stored_cb,
-			      g_object_ref(task),
-			      "endpoint",
-			      entry->endpoint,
-			      "name",
-			      entry->name,
-			      "expires_at",
-			      expires,
-			      NULL);
+	/* attributes only: which items, not their secrets */
+	secret_password_search(hubd_oauth_store_schema(),
+			       SECRET_SEARCH_ALL,
+			       NULL,
+			       hubd_oauth_store_listed_cb,
+			       g_steal_pointer(&task),
+			       "endpoint",
+			       save->entry->endpoint,
+			       "name",
+			       save->entry->name,
+			       NULL);
 }
 
 void
@@ -205,23 +294,35 @@ hubd_oauth_store_save_async(gpointer source_object,
 			    gpointer user_data)
 {
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
+	Save *save = g_new0(Save, 1);
+	HubdOAuthEntry *copy = hubd_oauth_entry_new(entry->endpoint,
+						    entry->name,
+						    entry->refresh_token,
+						    entry->expires_at);
+	g_autofree gchar *label =
+		g_strdup_printf(_("Hugging Face refresh token (%s)"), entry->name);
+	g_autofree gchar *expires = g_strdup_printf("%" G_GINT64_FORMAT, entry->expires_at);
 
 	g_task_set_source_tag(task, hubd_oauth_store_save_async);
-	g_task_set_task_data(task,
-			     hubd_oauth_entry_new(entry->endpoint,
-						  entry->name,
-						  entry->refresh_token,
-						  entry->expires_at),
-			     (GDestroyNotify)hubd_oauth_entry_free);
-	/* the expiry is an attribute, so a new one is a new item: drop the old */
-	secret_password_clear(hubd_oauth_store_schema(),
+	save->entry = copy;
+	g_queue_init(&save->old);
+	g_task_set_task_data(task, save, (GDestroyNotify)save_free);
+	/* the expiry is an attribute, so a new one is a new item. Store it
+	 * before the old one goes: the Hub has spent the old refresh token
+	 * already, and a kill between the two must not leave neither. */
+	secret_password_store(hubd_oauth_store_schema(),
+			      SECRET_COLLECTION_DEFAULT,
+			      label,
+			      copy->refresh_token,
 			      NULL,
-			      hubd_oauth_store_replace_cb,
+			      hubd_oauth_store_stored_cb,
 			      task,
 			      "endpoint",
-			      entry->endpoint,
+			      copy->endpoint,
 			      "name",
-			      entry->name,
+			      copy->name,
+			      "expires_at",
+			      expires,
 			      NULL);
 }
 

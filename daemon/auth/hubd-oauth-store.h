@@ -11,6 +11,7 @@ typedef struct {
 	gchar *name;          /* the stored access token it refreshes */
 	gchar *refresh_token; /* secret */
 	gint64 expires_at;    /* unix seconds the access token expires at; 0: unknown */
+	gboolean interrupted; /* loaded from several items: a renewal was cut off */
 } HubdOAuthEntry;
 
 HubdOAuthEntry *
@@ -23,8 +24,9 @@ void
 hubd_oauth_entry_free(HubdOAuthEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HubdOAuthEntry, hubd_oauth_entry_free)
 
-/* Every stored refresh token (HubdOAuthEntry*); empty, not an error, when
- * the keyring cannot be searched (a file-backed hubd keeps none). */
+/* Every stored refresh token (HubdOAuthEntry*), one per (endpoint, name):
+ * of several items, the newest, marked `interrupted`. Empty, not an error,
+ * when the keyring cannot be searched (a file-backed hubd keeps none). */
 void
 hubd_oauth_store_load_async(gpointer source_object,
 			    GAsyncReadyCallback callback,
@@ -32,7 +34,9 @@ hubd_oauth_store_load_async(gpointer source_object,
 GPtrArray *
 hubd_oauth_store_load_finish(GAsyncResult *result);
 
-/* Replaces the item of (entry->endpoint, entry->name). `entry` is copied. */
+/* Replaces the item of (entry->endpoint, entry->name): stores the new one,
+ * then deletes the others, so a kill in between leaves both and never
+ * neither. `entry` is copied. */
 void
 hubd_oauth_store_save_async(gpointer source_object,
 			    const HubdOAuthEntry *entry,

@@ -70,6 +70,27 @@ hubd_test_hub_http(HubdTestHub *h,
 }
 
 JsonNode *
+hubd_test_hub_post_form(HubdTestHub *h, const gchar *path, GHashTable *form)
+{
+	g_autofree gchar *url = g_strconcat(h->url, path, NULL);
+	g_autofree gchar *text = soup_form_encode_hash(form);
+	g_autoptr(GBytes) body = g_bytes_new(text, strlen(text));
+	g_autofree gchar *reply = NULL;
+	guint status = hub_send(h,
+				"POST",
+				url,
+				NULL,
+				FALSE,
+				"application/x-www-form-urlencoded",
+				body,
+				&reply);
+
+	if (status != 200)
+		g_error("POST %s: HTTP %u %s", path, status, reply);
+	return hubd_test_parse_json(reply);
+}
+
+JsonNode *
 hubd_test_hub_admin(HubdTestHub *h, const gchar *method, const gchar *path, const gchar *json_body)
 {
 	g_autofree gchar *url = g_strconcat(h->url, path, NULL);

@@ -23,6 +23,11 @@ hubd_test_hub_http(HubdTestHub *h,
 JsonNode *
 hubd_test_hub_get_json(HubdTestHub *h, const gchar *token, const gchar *path);
 
+/* POST `form` (name -> value) form-encoded to `path`, as OAuth clients do;
+ * fails the test, with the Hub's answer, unless it is 200 with JSON. */
+JsonNode *
+hubd_test_hub_post_form(HubdTestHub *h, const gchar *path, GHashTable *form);
+
 /* POST /api/repos/create with `json_body` (`{"name":…,"type":…}` and the
  * like) as the owner of `token` would; fails the test, with the Hub's
  * answer, unless it is 200. */
