@@ -1,7 +1,8 @@
 /* hubd-s3-fault-test.c: the S3 backend against faults s3rver cannot make, injected by a small
  * TCP proxy in front of it (signatures still checked by s3rver: the proxy passes the bytes,
- * Host header included): SlowDown answers retried, a server that resets mid-part → a clear
- * error, the multipart upload aborted, nothing stored; an abort whose answer is lost */
+ * Host header included): SlowDown answers retried, InternalError on parts retried, a server
+ * that resets mid-part → a clear error, the multipart upload aborted, nothing stored; an abort
+ * whose answer is lost; a body cut short → an error, never short bytes; slow bodies */
 #define G_LOG_DOMAIN "HubdS3FaultTest"
 
 #include <string.h>
@@ -18,28 +19,112 @@
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>" \
 	"<Message>Please reduce your request rate.</Message></Error>"
 
-typedef enum { FAULT_NONE, FAULT_SLOWDOWN, FAULT_RESET_PARTS } FaultMode;
+typedef enum {
+	FAULT_NONE,
+	FAULT_SLOWDOWN,
+	FAULT_RESET_PARTS,
+	FAULT_INTERNAL_PARTS, /* 500 InternalError for the next `slowdowns_left` parts */
+	FAULT_INTERNAL_PART1, /* 500 InternalError for every try of part 1 */
+	FAULT_TRUNCATE_GET,   /* a GET's answer cut after half its body */
+	FAULT_SLOW,           /* every byte passed on, 1 KiB per millisecond */
+} FaultMode;
+
+#define SLOW_CHUNK 1024
 
 static HubdTestS3Server *server;
 static guint16 upstream_port;
 static guint16 proxy_port;
 static volatile gint fault_mode;
-static volatile gint slowdowns_left; /* FAULT_SLOWDOWN: answers still to give; -1: always */
+static volatile gint slowdowns_left; /* faulty answers still to give; -1: always */
 static volatile gint faults_made;
 static volatile gint connections;       /* accepted by the proxy */
 static volatile gint lose_abort_answer; /* 1: the next abort reaches s3rver, its answer a 500 */
+
+/* A blocking send may still take only part of the buffer (a signal in the
+ * middle): the rest must follow, or the body on the other side is torn. */
+static gboolean
+send_all(GSocket *to, const gchar *buf, gsize len)
+{
+	while (len > 0) {
+		gssize n = g_socket_send(to, buf, len, NULL, NULL);
+		if (n <= 0)
+			return FALSE;
+		buf += n;
+		len -= (gsize)n;
+	}
+	return TRUE;
+}
 
 static void
 pump(GSocket *from, GSocket *to)
 {
 	gchar buf[65536];
 	gssize n;
+	gboolean slow = g_atomic_int_get(&fault_mode) == FAULT_SLOW;
 
-	while ((n = g_socket_receive(from, buf, sizeof buf, NULL, NULL)) > 0) {
-		if (g_socket_send(to, buf, (gsize)n, NULL, NULL) != n)
+	while ((n = g_socket_receive(from, buf, slow ? SLOW_CHUNK : sizeof buf, NULL, NULL)) > 0) {
+		if (!send_all(to, buf, (gsize)n))
 			break;
+		if (slow) {
+			g_atomic_int_inc(&faults_made);
+			g_usleep(1000);
+		}
 	}
 	g_socket_shutdown(to, FALSE, TRUE, NULL);
+}
+
+/* Answers the client with `status` and an S3 error body, and reads what it
+ * still sends, so that it sees the answer. */
+static void
+answer_error(GSocket *client, const gchar *status, const gchar *body)
+{
+	gchar buf[65536];
+	g_autofree gchar *answer =
+		g_strdup_printf("HTTP/1.1 %s\r\nContent-Type: application/xml\r\n"
+				"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+				status,
+				strlen(body),
+				body);
+
+	g_atomic_int_inc(&faults_made);
+	send_all(client, answer, strlen(answer));
+	g_socket_shutdown(client, FALSE, TRUE, NULL);
+	while (g_socket_receive(client, buf, sizeof buf, NULL, NULL) > 0)
+		;
+}
+
+/* Takes one faulty answer of the budget; FALSE when it is spent. */
+static gboolean
+take_fault(void)
+{
+	gint left = g_atomic_int_get(&slowdowns_left);
+
+	if (left == 0)
+		return FALSE;
+	if (left > 0)
+		g_atomic_int_add(&slowdowns_left, -1);
+	return TRUE;
+}
+
+/* The upstream's whole answer to the request sent, then to the client only
+ * its head and half its body, and the connection closed. */
+static void
+truncate_answer(GSocket *up, GSocket *client)
+{
+	g_autoptr(GString) answer = g_string_new(NULL);
+	gchar buf[65536];
+	gssize n;
+	const gchar *end;
+	gsize head_len;
+
+	while ((n = g_socket_receive(up, buf, sizeof buf, NULL, NULL)) > 0)
+		g_string_append_len(answer, buf, n);
+	end = strstr(answer->str, "\r\n\r\n");
+	g_assert_nonnull(end);
+	head_len = (gsize)(end - answer->str) + 4;
+	g_atomic_int_inc(&faults_made);
+	send_all(client, answer->str, head_len + (answer->len - head_len) / 2);
+	g_socket_close(client, NULL);
 }
 
 static gpointer
@@ -77,24 +162,14 @@ connection_thread(gpointer data)
 	GSocket *back[2];
 	GThread *thread;
 
-	if (g_atomic_int_get(&fault_mode) == FAULT_SLOWDOWN &&
-	    (g_atomic_int_get(&slowdowns_left) != 0)) {
-		g_autofree gchar *answer = g_strdup_printf(
-			"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\n"
-			"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			strlen(SLOWDOWN_BODY),
-			SLOWDOWN_BODY);
-		if (g_atomic_int_get(&slowdowns_left) > 0)
-			g_atomic_int_add(&slowdowns_left, -1);
-		g_atomic_int_inc(&faults_made);
-		g_socket_send(client, answer, strlen(answer), NULL, NULL);
-		g_socket_shutdown(client, FALSE, TRUE, NULL);
-		/* read what the client still sends, so that it sees the answer */
-		{
-			gchar buf[65536];
-			while (g_socket_receive(client, buf, sizeof buf, NULL, NULL) > 0)
-				;
-		}
+	if (g_atomic_int_get(&fault_mode) == FAULT_SLOWDOWN && take_fault()) {
+		answer_error(client, "503 Slow Down", SLOWDOWN_BODY);
+		return NULL;
+	}
+	if ((part && g_atomic_int_get(&fault_mode) == FAULT_INTERNAL_PARTS && take_fault()) ||
+	    (strstr(head->str, "partNumber=1&") != NULL &&
+	     g_atomic_int_get(&fault_mode) == FAULT_INTERNAL_PART1)) {
+		answer_error(client, "500 Internal Server Error", INTERNAL_BODY);
 		return NULL;
 	}
 	up = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
@@ -107,23 +182,19 @@ connection_thread(gpointer data)
 		if (eol != NULL)
 			g_string_insert(head, eol - head->str, "\r\nConnection: close");
 	}
-	g_socket_send(up, head->str, head->len, NULL, NULL);
+	send_all(up, head->str, head->len);
 	if (g_str_has_prefix(head->str, "DELETE ") && strstr(head->str, "uploadId=") != NULL &&
 	    g_atomic_int_compare_and_exchange(&lose_abort_answer, 1, 0)) {
 		/* the server aborts the upload, the client hears a 500 and asks again */
 		gchar buf[65536];
-		g_autofree gchar *answer = g_strdup_printf(
-			"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\n"
-			"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			strlen(INTERNAL_BODY),
-			INTERNAL_BODY);
 		while (g_socket_receive(up, buf, sizeof buf, NULL, NULL) > 0)
 			;
-		g_atomic_int_inc(&faults_made);
-		g_socket_send(client, answer, strlen(answer), NULL, NULL);
-		g_socket_shutdown(client, FALSE, TRUE, NULL);
-		while (g_socket_receive(client, buf, sizeof buf, NULL, NULL) > 0)
-			;
+		answer_error(client, "500 Internal Server Error", INTERNAL_BODY);
+		return NULL;
+	}
+	if (g_str_has_prefix(head->str, "GET ") &&
+	    g_atomic_int_get(&fault_mode) == FAULT_TRUNCATE_GET && take_fault()) {
+		truncate_answer(up, client);
 		return NULL;
 	}
 	if (part && g_atomic_int_get(&fault_mode) == FAULT_RESET_PARTS) {
@@ -273,6 +344,31 @@ test_slowdown_gives_up(void)
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_ENTRY_NOT_FOUND);
 }
 
+/* An 11 MiB put of unknown length (the multipart path: three parts of
+ * 5, 5 and 1 MiB) of `bytes` as big.bin. */
+static HubdStorageObject *
+put_multipart(HubdStorage *storage, GBytes *bytes, GError **error)
+{
+	g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes(bytes);
+
+	return hubd_storage_conformance_put_stream(storage, "big.bin", stream, -1, NULL, error);
+}
+
+/* After a failed put under `prefix`: its upload was aborted once since
+ * s3rver had logged `aborts` aborts, and no object is left. */
+static void
+assert_aborted(const gchar *prefix, guint aborts)
+{
+	g_autoptr(HubdStorage) check = direct(prefix);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) left = NULL;
+
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts + 1);
+	left = hubd_storage_conformance_list_all(check, "", 0, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(left->len, ==, 0);
+}
+
 /* Every part's connection reset halfway, under PREFIX: a network error
  * naming the server, the multipart upload aborted once (s3rver logged it),
  * no object. With lose_abort set, the abort reaches the server but the
@@ -281,29 +377,21 @@ static void
 put_through_resets(const gchar *prefix, gboolean lose_abort)
 {
 	g_autoptr(HubdStorage) storage = proxied(prefix, "1");
-	g_autoptr(HubdStorage) check = direct(prefix);
 	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(11 * 1024 * 1024, 5);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HubdStorageObject) object = NULL;
-	g_autoptr(GPtrArray) left = NULL;
 	guint aborts = hubd_test_s3_server_count(server, "abort ");
-	g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes(bytes);
 
 	set_fault(FAULT_RESET_PARTS, 0);
 	g_atomic_int_set(&lose_abort_answer, lose_abort);
-	/* unknown length: the multipart path */
-	object = hubd_storage_conformance_put_stream(storage, "big.bin", stream, -1, NULL, &error);
+	object = put_multipart(storage, bytes, &error);
 	g_assert_null(object);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_NETWORK);
 	g_assert_nonnull(strstr(error->message, "127.0.0.1"));
 	g_assert_cmpint(g_atomic_int_get(&faults_made), >=, 2);
 	g_assert_cmpint(g_atomic_int_get(&lose_abort_answer), ==, 0);
 	set_fault(FAULT_NONE, 0);
-	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts + 1);
-	g_clear_error(&error);
-	left = hubd_storage_conformance_list_all(check, "", 0, NULL, &error);
-	g_assert_no_error(error);
-	g_assert_cmpuint(left->len, ==, 0);
+	assert_aborted(prefix, aborts);
 }
 
 static void
@@ -318,6 +406,101 @@ static void
 test_abort_answer_lost(void)
 {
 	put_through_resets("lost", TRUE);
+}
+
+/* 500 InternalError on two parts of a multipart put: each part is asked
+ * again, the object is stored whole, no upload is aborted. */
+static void
+test_internal_error_parts(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("internal", "4");
+	g_autoptr(HubdStorage) check = direct("internal");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(11 * 1024 * 1024, 9);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GBytes) back = NULL;
+	guint aborts = hubd_test_s3_server_count(server, "abort ");
+
+	set_fault(FAULT_INTERNAL_PARTS, 2);
+	object = put_multipart(storage, bytes, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 2);
+	set_fault(FAULT_NONE, 0);
+	g_assert_cmpuint(hubd_storage_object_get_size(object), ==, g_bytes_get_size(bytes));
+	g_assert_cmpuint(hubd_test_s3_server_count(server, "abort "), ==, aborts);
+	back = hubd_storage_conformance_get(check, "big.bin", 0, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(back, bytes));
+}
+
+/* Part 1 fails on every try while the later parts are stored: the put
+ * fails with the server's error, the upload is aborted, nothing stored. */
+static void
+test_internal_error_part_fails(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("internal1", "1");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(11 * 1024 * 1024, 12);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	guint aborts = hubd_test_s3_server_count(server, "abort ");
+
+	set_fault(FAULT_INTERNAL_PART1, 0);
+	object = put_multipart(storage, bytes, &error);
+	set_fault(FAULT_NONE, 0);
+	g_assert_null(object);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_SERVER);
+	g_assert_nonnull(strstr(error->message, "InternalError"));
+	assert_aborted("internal1", aborts);
+}
+
+/* A GET whose answer stops halfway through its body: the reader gets an
+ * error, never a short object that looks whole; the next read is whole. */
+static void
+test_truncated_get(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("cut", "1");
+	g_autoptr(HubdStorage) source = direct("cut");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(300000, 10);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GBytes) cut = NULL;
+	g_autoptr(GBytes) back = NULL;
+
+	object = hubd_storage_conformance_put(source, "c.bin", bytes, &error);
+	g_assert_no_error(error);
+	set_fault(FAULT_TRUNCATE_GET, 1);
+	cut = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
+	g_assert_null(cut);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_NETWORK);
+	g_assert_nonnull(strstr(error->message, "“c.bin” after 150000 of its 300000 bytes"));
+	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 1);
+	g_clear_error(&error);
+	back = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(back, bytes));
+	set_fault(FAULT_NONE, 0);
+}
+
+/* Every byte both ways passes 1 KiB per millisecond: a put and a get
+ * through it arrive whole. */
+static void
+test_slow_bodies(void)
+{
+	g_autoptr(HubdStorage) storage = proxied("slowbody", "1");
+	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(1024 * 1024, 11);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HubdStorageObject) object = NULL;
+	g_autoptr(GBytes) back = NULL;
+
+	set_fault(FAULT_SLOW, 0);
+	object = hubd_storage_conformance_put(storage, "s.bin", bytes, &error);
+	g_assert_no_error(error);
+	back = hubd_storage_conformance_get(storage, "s.bin", 0, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(back, bytes));
+	/* both bodies went through in slow pieces (heads take a few) */
+	g_assert_cmpint(g_atomic_int_get(&faults_made), >=, 2000);
+	set_fault(FAULT_NONE, 0);
 }
 
 static gboolean
@@ -385,6 +568,10 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/fault/slowdown-gives-up", test_slowdown_gives_up);
 	g_test_add_func("/s3/fault/reset-mid-part", test_reset_mid_part);
 	g_test_add_func("/s3/fault/abort-answer-lost", test_abort_answer_lost);
+	g_test_add_func("/s3/fault/internal-error-parts", test_internal_error_parts);
+	g_test_add_func("/s3/fault/internal-error-part-fails", test_internal_error_part_fails);
+	g_test_add_func("/s3/fault/truncated-get", test_truncated_get);
+	g_test_add_func("/s3/fault/slow-bodies", test_slow_bodies);
 	g_test_add_func("/s3/proxy/none", test_proxy_none);
 	g_test_add_func("/s3/proxy/from-environment", test_proxy_from_environment);
 	ret = g_test_run();

@@ -40,6 +40,14 @@ put_free(Put *put)
 	g_free(put);
 }
 
+/* Parts arrive in any order: the slots of those still on the way are NULL. */
+static void
+part_slot_free(gpointer part)
+{
+	if (part != NULL)
+		hubd_storage_part_unref(part);
+}
+
 static HubdS3Storage *
 storage_of(GTask *task)
 {
@@ -317,7 +325,7 @@ begin_multipart(GTask *task)
 {
 	Put *put = g_task_get_task_data(task);
 
-	put->parts = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_storage_part_unref);
+	put->parts = g_ptr_array_new_with_free_func(part_slot_free);
 	hubd_s3_multipart_begin_async(storage_of(task),
 				      put->key,
 				      g_task_get_cancellable(task),

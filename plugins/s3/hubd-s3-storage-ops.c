@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hubd-s3-body-stream.h"
 #include "hubd-s3-credentials.h"
 #include "hubd-s3-storage.h"
 #include "hubd-s3-xml.h"
@@ -210,6 +211,18 @@ get_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	get->object = object_from_headers(get->key, msg, (guint64)size);
+	if (soup_message_headers_get_encoding(soup_message_get_response_headers(msg)) ==
+	    SOUP_ENCODING_CONTENT_LENGTH) {
+		/* libsoup ends a body cut short like a whole one: count it */
+		GInputStream *counted =
+			hubd_s3_body_stream_new(stream,
+						(guint64)soup_message_headers_get_content_length(
+							soup_message_get_response_headers(msg)),
+						hubd_s3_storage_get_config(HUBD_S3_STORAGE(source)),
+						get->key);
+		g_object_unref(stream);
+		stream = counted;
+	}
 	g_task_return_pointer(task, g_steal_pointer(&stream), g_object_unref);
 }
 
