@@ -3,8 +3,9 @@
  * A token from LoginWeb expires (the Hub's are good for 30 days) and comes
  * with a refresh token that rotates on use (docs/hub-oauth.md). hubd renews
  * it in the background with the refresh grant, so no app ever sees it
- * expire: the new access token replaces the stored one under the same name,
- * and the new refresh token replaces the old in the keyring. A renewal is
+ * expire: the new refresh token replaces the old in the keyring first (the
+ * Hub has spent the old one), then the new access token replaces the stored
+ * one under the same name (docs/hub-oauth.md §4.4). A renewal is
  * due `[auth] oauth-refresh-margin` seconds (default a day) before expiry,
  * but never before half the remaining life has passed, so a short-lived
  * token is not renewed in a loop. */

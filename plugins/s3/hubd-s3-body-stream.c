@@ -5,8 +5,8 @@
  * Content-Length, libsoup's body stream ends with a plain end of stream (a
  * proxy that cuts a GET in half shows it), and a reader would take half an
  * object for the whole. This stream counts what passes and turns a short or
- * long body into an error. Sync reads (a worker thread) and async reads (the
- * backend's context) both go straight to the base stream. */
+ * long body into an error. Sync reads and skips (a worker thread) and async
+ * reads (the backend's context; async skips read) go straight to the base. */
 #define G_LOG_DOMAIN "HubdS3"
 
 #include "hubd-s3-body-stream.h"
@@ -90,6 +90,20 @@ hubd_s3_body_stream_read(GInputStream *stream,
 	HubdS3BodyStream *self = HUBD_S3_BODY_STREAM(stream);
 	GInputStream *base = g_filter_input_stream_get_base_stream(G_FILTER_INPUT_STREAM(stream));
 	gssize n = g_input_stream_read(base, buffer, count, cancellable, error);
+
+	return hubd_s3_body_stream_account(self, n, count, error);
+}
+
+/* GFilterInputStream would skip on the base, past the count */
+static gssize
+hubd_s3_body_stream_skip(GInputStream *stream,
+			 gsize count,
+			 GCancellable *cancellable,
+			 GError **error)
+{
+	HubdS3BodyStream *self = HUBD_S3_BODY_STREAM(stream);
+	GInputStream *base = g_filter_input_stream_get_base_stream(G_FILTER_INPUT_STREAM(stream));
+	gssize n = g_input_stream_skip(base, count, cancellable, error);
 
 	return hubd_s3_body_stream_account(self, n, count, error);
 }
@@ -197,6 +211,7 @@ hubd_s3_body_stream_class_init(HubdS3BodyStreamClass *klass)
 
 	object_class->finalize = hubd_s3_body_stream_finalize;
 	stream_class->read_fn = hubd_s3_body_stream_read;
+	stream_class->skip = hubd_s3_body_stream_skip;
 	stream_class->read_async = hubd_s3_body_stream_read_async;
 	stream_class->read_finish = hubd_s3_body_stream_read_finish;
 	stream_class->close_async = hubd_s3_body_stream_close_async;
