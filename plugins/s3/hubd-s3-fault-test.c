@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "HubdS3FaultTest"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "hubd-plugin.h"
 #include "hubd-s3-test-server.h"
@@ -26,6 +27,8 @@ typedef enum {
 	FAULT_INTERNAL_PARTS, /* 500 InternalError for the next `slowdowns_left` parts */
 	FAULT_INTERNAL_PART1, /* 500 InternalError for every try of part 1 */
 	FAULT_TRUNCATE_GET,   /* a GET's answer cut after half its body */
+	FAULT_RESET_GET,      /* the same, the connection reset (RST) */
+	FAULT_NEW_ETAG,       /* a GET cut, the later ones naming another ETag */
 	FAULT_SLOW,           /* every byte passed on, 1 KiB per millisecond */
 } FaultMode;
 
@@ -106,24 +109,58 @@ take_fault(void)
 	return TRUE;
 }
 
-/* The upstream's whole answer to the request sent, then to the client only
- * its head and half its body, and the connection closed. */
-static void
-truncate_answer(GSocket *up, GSocket *client)
+/* The upstream's whole answer to the request sent. */
+static GString *
+read_answer(GSocket *up)
 {
-	g_autoptr(GString) answer = g_string_new(NULL);
+	GString *answer = g_string_new(NULL);
 	gchar buf[65536];
 	gssize n;
-	const gchar *end;
-	gsize head_len;
 
 	while ((n = g_socket_receive(up, buf, sizeof buf, NULL, NULL)) > 0)
 		g_string_append_len(answer, buf, n);
-	end = strstr(answer->str, "\r\n\r\n");
-	g_assert_nonnull(end);
-	head_len = (gsize)(end - answer->str) + 4;
+	g_assert_nonnull(strstr(answer->str, "\r\n\r\n"));
+	return answer;
+}
+
+/* The upstream's answer, to the client only its head and half its body,
+ * and the connection closed, or with `reset` reset. */
+static void
+truncate_answer(GSocket *up, GSocket *client, gboolean reset)
+{
+	g_autoptr(GString) answer = read_answer(up);
+	gsize head_len = (gsize)(strstr(answer->str, "\r\n\r\n") - answer->str) + 4;
+
 	g_atomic_int_inc(&faults_made);
 	send_all(client, answer->str, head_len + (answer->len - head_len) / 2);
+	if (reset) {
+		/* closing with a zero linger sends RST instead of FIN */
+		struct linger now = {.l_onoff = 1, .l_linger = 0};
+		g_assert_cmpint(setsockopt(g_socket_get_fd(client),
+					   SOL_SOCKET,
+					   SO_LINGER,
+					   &now,
+					   sizeof now),
+				==,
+				0);
+	}
+	g_socket_close(client, NULL);
+}
+
+/* The upstream's answer with another ETag, as if the object had been
+ * replaced since. */
+static void
+new_etag_answer(GSocket *up, GSocket *client)
+{
+	g_autoptr(GString) answer = read_answer(up);
+	const gchar *etag = strstr(answer->str, "ETag: \"");
+	const gchar *end = etag != NULL ? strchr(etag + 7, '"') : NULL;
+
+	g_assert_nonnull(end);
+	for (gchar *c = answer->str + (etag - answer->str) + 7; c < end; c++)
+		*c = '0';
+	g_atomic_int_inc(&faults_made);
+	send_all(client, answer->str, answer->len);
 	g_socket_close(client, NULL);
 }
 
@@ -192,10 +229,18 @@ connection_thread(gpointer data)
 		answer_error(client, "500 Internal Server Error", INTERNAL_BODY);
 		return NULL;
 	}
-	if (g_str_has_prefix(head->str, "GET ") &&
-	    g_atomic_int_get(&fault_mode) == FAULT_TRUNCATE_GET && take_fault()) {
-		truncate_answer(up, client);
-		return NULL;
+	if (g_str_has_prefix(head->str, "GET ")) {
+		FaultMode mode = g_atomic_int_get(&fault_mode);
+		if ((mode == FAULT_TRUNCATE_GET || mode == FAULT_RESET_GET ||
+		     mode == FAULT_NEW_ETAG) &&
+		    take_fault()) {
+			truncate_answer(up, client, mode == FAULT_RESET_GET);
+			return NULL;
+		}
+		if (mode == FAULT_NEW_ETAG) {
+			new_etag_answer(up, client);
+			return NULL;
+		}
 	}
 	if (part && g_atomic_int_get(&fault_mode) == FAULT_RESET_PARTS) {
 		/* a part's first bytes reach the server, then the connection dies */
@@ -453,32 +498,116 @@ test_internal_error_part_fails(void)
 	assert_aborted("internal1", aborts);
 }
 
-/* A GET whose answer stops halfway through its body: the reader gets an
- * error, never a short object that looks whole; the next read is whole. */
-static void
-test_truncated_get(void)
+/* Puts 300,000 bytes as c.bin under `prefix` straight into s3rver; returns
+ * them, and a backend reading them through the proxy with `retries`. */
+static GBytes *
+put_for_get(const gchar *prefix, const gchar *retries, HubdStorage **through)
 {
-	g_autoptr(HubdStorage) storage = proxied("cut", "1");
-	g_autoptr(HubdStorage) source = direct("cut");
-	g_autoptr(GBytes) bytes = hubd_storage_conformance_make_bytes(300000, 10);
+	g_autoptr(HubdStorage) source = direct(prefix);
+	GBytes *bytes = hubd_storage_conformance_make_bytes(300000, 10);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(HubdStorageObject) object = NULL;
-	g_autoptr(GBytes) cut = NULL;
+	g_autoptr(HubdStorageObject) object =
+		hubd_storage_conformance_put(source, "c.bin", bytes, &error);
+
+	g_assert_no_error(error);
+	*through = proxied(prefix, retries);
+	return bytes;
+}
+
+/* A GET of [offset, offset + length) (length -1: to the end) cut after half
+ * its body, by a close or a reset: the rest is asked for with a range from
+ * the first missing byte, and the reader gets every byte. */
+static void
+get_resumed(const gchar *prefix, FaultMode mode, guint64 offset, gint64 length)
+{
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(GBytes) bytes = put_for_get(prefix, "1", &storage);
+	g_autoptr(GBytes) want = g_bytes_new_from_bytes(
+		bytes,
+		offset,
+		length >= 0 ? (gsize)length : g_bytes_get_size(bytes) - offset);
+	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) back = NULL;
 
-	object = hubd_storage_conformance_put(source, "c.bin", bytes, &error);
+	set_fault(mode, 1);
+	back = hubd_storage_conformance_get(storage, "c.bin", offset, length, NULL, &error);
 	g_assert_no_error(error);
-	set_fault(FAULT_TRUNCATE_GET, 1);
+	g_assert_true(g_bytes_equal(back, want));
+	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 1);
+	set_fault(FAULT_NONE, 0);
+}
+
+static void
+test_get_cut_resumed(void)
+{
+	get_resumed("cut", FAULT_TRUNCATE_GET, 0, -1);
+}
+
+static void
+test_get_range_cut_resumed(void)
+{
+	get_resumed("cut-range", FAULT_TRUNCATE_GET, 1000, 200000);
+}
+
+static void
+test_get_reset_resumed(void)
+{
+	get_resumed("reset-get", FAULT_RESET_GET, 0, -1);
+}
+
+/* Every answer cut: after its one resume, the reader gets an error, never a
+ * short object that looks whole. */
+static void
+test_get_cut_gives_up(void)
+{
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(GBytes) bytes = put_for_get("cut-always", "1", &storage);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) cut = NULL;
+
+	set_fault(FAULT_TRUNCATE_GET, -1);
 	cut = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
+	set_fault(FAULT_NONE, 0);
 	g_assert_null(cut);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_NETWORK);
-	g_assert_nonnull(strstr(error->message, "“c.bin” after 150000 of its 300000 bytes"));
+	/* half, then half of the rest */
+	g_assert_nonnull(strstr(error->message, "“c.bin” after 225000 of its 300000 bytes"));
+}
+
+/* The object changed between the cut and the resume (another ETag): an
+ * error saying so, not a mix of two objects. */
+static void
+test_get_changed_while_resumed(void)
+{
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(GBytes) bytes = put_for_get("changed", "1", &storage);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) mixed = NULL;
+
+	set_fault(FAULT_NEW_ETAG, 1);
+	mixed = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
+	set_fault(FAULT_NONE, 0);
+	g_assert_null(mixed);
+	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_CONFLICT);
+	g_assert_nonnull(strstr(error->message, "“c.bin” changed while it was read"));
+}
+
+/* A sync reader in a worker thread (as an upload from a backend reads): the
+ * resume's request goes through the context the storage runs in. */
+static void
+test_get_cut_resumed_sync(void)
+{
+	g_autoptr(HubdStorage) storage = NULL;
+	g_autoptr(GBytes) bytes = put_for_get("cut-sync", "1", &storage);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) back = NULL;
+
+	set_fault(FAULT_TRUNCATE_GET, 1);
+	back = hubd_storage_conformance_get_sync(storage, "c.bin", 0, &error);
 	g_assert_cmpint(g_atomic_int_get(&faults_made), ==, 1);
-	g_clear_error(&error);
-	back = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
+	set_fault(FAULT_NONE, 0);
 	g_assert_no_error(error);
 	g_assert_true(g_bytes_equal(back, bytes));
-	set_fault(FAULT_NONE, 0);
 }
 
 /* Every byte both ways passes 1 KiB per millisecond: a put and a get
@@ -570,7 +699,12 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/fault/abort-answer-lost", test_abort_answer_lost);
 	g_test_add_func("/s3/fault/internal-error-parts", test_internal_error_parts);
 	g_test_add_func("/s3/fault/internal-error-part-fails", test_internal_error_part_fails);
-	g_test_add_func("/s3/fault/truncated-get", test_truncated_get);
+	g_test_add_func("/s3/fault/get-cut-resumed", test_get_cut_resumed);
+	g_test_add_func("/s3/fault/get-range-cut-resumed", test_get_range_cut_resumed);
+	g_test_add_func("/s3/fault/get-reset-resumed", test_get_reset_resumed);
+	g_test_add_func("/s3/fault/get-cut-gives-up", test_get_cut_gives_up);
+	g_test_add_func("/s3/fault/get-changed-while-resumed", test_get_changed_while_resumed);
+	g_test_add_func("/s3/fault/get-cut-resumed-sync", test_get_cut_resumed_sync);
 	g_test_add_func("/s3/fault/slow-bodies", test_slow_bodies);
 	g_test_add_func("/s3/proxy/none", test_proxy_none);
 	g_test_add_func("/s3/proxy/from-environment", test_proxy_from_environment);

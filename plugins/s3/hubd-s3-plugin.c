@@ -1,6 +1,7 @@
 /* hubd-s3-plugin.c: the s3 plugin's GIO module entry points: the s3:// storage backend */
 #define G_LOG_DOMAIN "HubdS3"
 
+#include "hubd-s3-body-stream.h"
 #include "hubd-s3-storage.h"
 
 G_MODULE_EXPORT void
@@ -14,6 +15,7 @@ g_io_hubd_s3_load(GIOModule *module)
 	/* libsecret and libsoup register types: the module stays loaded */
 	g_type_module_use(G_TYPE_MODULE(module));
 	hubd_s3_storage_register(G_TYPE_MODULE(module));
+	hubd_s3_body_stream_register(G_TYPE_MODULE(module));
 }
 
 void

@@ -179,6 +179,7 @@ get_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GInputStream) stream =
 		hubd_s3_storage_request_finish(HUBD_S3_STORAGE(source), res, &msg, NULL, &error);
+	SoupMessageHeaders *headers;
 	gint64 size;
 
 	if (stream == NULL) {
@@ -211,15 +212,25 @@ get_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	get->object = object_from_headers(get->key, msg, (guint64)size);
-	if (soup_message_headers_get_encoding(soup_message_get_response_headers(msg)) ==
-	    SOUP_ENCODING_CONTENT_LENGTH) {
-		/* libsoup ends a body cut short like a whole one: count it */
-		GInputStream *counted =
-			hubd_s3_body_stream_new(stream,
-						(guint64)soup_message_headers_get_content_length(
-							soup_message_get_response_headers(msg)),
-						hubd_s3_storage_get_config(HUBD_S3_STORAGE(source)),
-						get->key);
+	headers = soup_message_get_response_headers(msg);
+	if (soup_message_headers_get_encoding(headers) == SOUP_ENCODING_CONTENT_LENGTH) {
+		/* libsoup ends a body cut short like a whole one: count it,
+		 * and ask for the rest of a cut one */
+		goffset start = 0;
+		goffset end = 0;
+		goffset total = 0; /* libsoup writes all three */
+		GInputStream *counted;
+
+		if (soup_message_get_status(msg) != 206 ||
+		    !soup_message_headers_get_content_range(headers, &start, &end, &total))
+			start = 0;
+		counted = hubd_s3_body_stream_new(
+			HUBD_S3_STORAGE(source),
+			stream,
+			get->key,
+			hubd_storage_object_get_etag(get->object),
+			(guint64)start,
+			(guint64)soup_message_headers_get_content_length(headers));
 		g_object_unref(stream);
 		stream = counted;
 	}

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-s3-body-stream.h"
 #include "hubd-s3-credentials.h"
 #include "hubd-s3-journal.h"
 
@@ -45,7 +44,6 @@ void
 hubd_s3_storage_register(GTypeModule *module)
 {
 	hubd_s3_storage_register_type(module);
-	hubd_s3_body_stream_register(module);
 	hubd_storage_register_extension_point();
 	g_io_extension_point_implement(HUBD_STORAGE_EXTENSION_POINT, HUBD_TYPE_S3_STORAGE, "s3", 0);
 }

@@ -85,6 +85,59 @@ hubd_storage_conformance_get(HubdStorage *storage,
 	return g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
 }
 
+typedef struct {
+	GInputStream *stream;
+	gsize skip;
+	GBytes *got;
+	GError *error;
+	gint done;
+} SyncRead;
+
+static gpointer
+sync_read_thread(gpointer data)
+{
+	SyncRead *r = data;
+	g_autoptr(GByteArray) all = g_byte_array_new();
+	guint8 buf[65536];
+	gssize n;
+
+	if (g_input_stream_skip(r->stream, r->skip, NULL, &r->error) != (gssize)r->skip)
+		goto out;
+	while ((n = g_input_stream_read(r->stream, buf, sizeof buf, NULL, &r->error)) > 0)
+		g_byte_array_append(all, buf, (guint)n);
+	if (n == 0 && g_input_stream_close(r->stream, NULL, &r->error))
+		r->got = g_byte_array_free_to_bytes(g_steal_pointer(&all));
+out:
+	g_atomic_int_set(&r->done, 1);
+	g_main_context_wakeup(NULL);
+	return NULL;
+}
+
+GBytes *
+hubd_storage_conformance_get_sync(HubdStorage *storage,
+				  const gchar *key,
+				  gsize skip,
+				  GError **error)
+{
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(GInputStream) stream = NULL;
+	SyncRead r = {.skip = skip};
+	GThread *thread;
+
+	hubd_storage_get_async(storage, key, 0, -1, NULL, store_result_cb, &result);
+	stream = hubd_storage_get_finish(storage, wait_result(&result), NULL, error);
+	if (stream == NULL)
+		return NULL;
+	r.stream = stream;
+	thread = g_thread_new("sync-read", sync_read_thread, &r);
+	while (!g_atomic_int_get(&r.done))
+		g_main_context_iteration(NULL, TRUE);
+	g_thread_join(thread);
+	if (r.got == NULL)
+		g_propagate_error(error, r.error);
+	return r.got;
+}
+
 HubdStorageObject *
 hubd_storage_conformance_head(HubdStorage *storage, const gchar *key, GError **error)
 {

@@ -38,6 +38,14 @@ hubd_storage_conformance_get(HubdStorage *storage,
 			     gint64 length,
 			     HubdStorageObject **object,
 			     GError **error);
+/* Reads the whole object after its first `skip` bytes the other way: the
+ * stream skipped and read synchronously in a worker thread (as uploads from
+ * a backend read it) while this thread runs the default context. */
+GBytes *
+hubd_storage_conformance_get_sync(HubdStorage *storage,
+				  const gchar *key,
+				  gsize skip,
+				  GError **error);
 HubdStorageObject *
 hubd_storage_conformance_head(HubdStorage *storage, const gchar *key, GError **error);
 /* Every page under `prefix`, checking each page's size and order; `pages`
