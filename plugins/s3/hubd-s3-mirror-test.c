@@ -1,9 +1,11 @@
 /* hubd-s3-mirror-test.c: Storage.Mirror and `hubctl mirror` with a real hubd, the local Hub
  * and s3rver: what hubd mirrors, Debian's awscli downloads byte-identical (blobs, tree, ref),
- * and a second mirror puts nothing */
+ * and a second mirror puts nothing; a download reading that mirror through a connection that
+ * cuts its body still gets every byte from the mirror */
 #define G_LOG_DOMAIN "HubdS3MirrorTest"
 
 #include "hubd-download-fixture.h"
+#include "hubd-s3-test-proxy.h"
 #include "hubd-s3-test-server.h"
 
 #define FILES  6 /* alice/dl's files with its .gitattributes */
@@ -115,6 +117,55 @@ test_mirror(Fixture *f, gconstpointer data)
 			 FILES);
 }
 
+/* A download with the mirror as [storage] mirror, read through the proxy,
+ * which cuts the first answer of s3rver halfway: the backend asks for the
+ * rest, and the file comes whole from the mirror, with no CDN GET. */
+static void
+test_download_cut(Fixture *f, gconstpointer data)
+{
+	g_autoptr(JsonObject) first = mirror_ok();
+	g_autofree gchar *through = g_strdup_printf("storage.rd.endpoint=http://127.0.0.1:%u",
+						    hubd_test_s3_proxy_port());
+	g_autoptr(HubdTestJobResult) r = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *got = NULL;
+	g_autofree gchar *lfs = lfs_url_regex(f->weights);
+	const gchar *const settings[] = {"--set",
+					 "storage.rd.url=s3://" HUBD_TEST_S3_BUCKET "/mir/pre",
+					 "--set",
+					 through,
+					 "--set",
+					 "storage.rd.credentials=env",
+					 "--set",
+					 "storage.mirror=rd",
+					 NULL};
+
+	/* the s3rver of every case: an earlier one may have put the blobs */
+	g_assert_cmpint(json_object_get_int_member(first, "files"), ==, FILES);
+	hubd_test_daemon_stop(f->daemon);
+	g_clear_object(&f->bus);
+	g_strfreev(f->daemon_args);
+	f->daemon_args = g_strdupv((gchar **)settings);
+	daemon_start(f);
+	f->bus = hubd_test_session_bus();
+	/* the mirror run may have left the blob in the cache */
+	{
+		g_autofree gchar *repo = cache_path(f, "");
+		const gchar *const rm[] = {"rm", "-rf", repo, NULL};
+		g_assert_cmpint(hubd_test_run_command(rm, NULL, NULL, NULL, NULL), ==, 0);
+	}
+	hubd_test_hub_clear_requests(f->hub);
+	hubd_test_s3_set_fault(FAULT_TRUNCATE_GET, 1);
+	r = download(f, "", "sub/dir/weights.bin", NULL);
+	g_assert_cmpint(hubd_test_s3_faults_made(), ==, 1);
+	hubd_test_s3_set_fault(FAULT_NONE, 0);
+	assert_ok(r);
+	path = result_string(r, "path");
+	got = read_file(path);
+	g_assert_cmpstr(got, ==, f->weights);
+	g_assert_cmpuint(hubd_test_hub_count_requests(f->hub, "GET", lfs, "cdn"), ==, 0);
+}
+
 /* Bad arguments, an unknown repo: a clear error, nothing put. */
 static void
 test_refused(Fixture *f, gconstpointer data)
@@ -148,11 +199,18 @@ main(int argc, char **argv)
 	g_setenv("AWS_ACCESS_KEY_ID", HUBD_TEST_S3_KEY_ID, TRUE);
 	g_setenv("AWS_SECRET_ACCESS_KEY", HUBD_TEST_S3_SECRET, TRUE);
 	server = hubd_test_s3_server_start();
+	hubd_test_s3_proxy_start(server);
 	g_test_add("/s3/mirror/awscli",
 		   Fixture,
 		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
 		   setup,
 		   test_mirror,
+		   fixture_teardown);
+	g_test_add("/s3/mirror/download-cut",
+		   Fixture,
+		   FIXTURE(FIXTURE_DIRECT_DEFAULT),
+		   setup,
+		   test_download_cut,
 		   fixture_teardown);
 	g_test_add("/s3/mirror/refused",
 		   Fixture,
