@@ -122,6 +122,12 @@ hubd_s3_error_new(const HubdS3Config *config,
 			shown != NULL ? shown : "/",
 			config->name,
 			said);
+	/* only a resumed get sends a precondition (If-Match on its ETag) */
+	if (g_strcmp0(code, "PreconditionFailed") == 0 || status == 412)
+		return g_error_new(HUBD_ERROR,
+				   HUBD_ERROR_CONFLICT,
+				   _("“%s” changed while it was read"),
+				   shown != NULL ? shown : "/");
 	if (status >= 500)
 		return g_error_new(HUBD_ERROR,
 				   HUBD_ERROR_SERVER,

@@ -86,22 +86,38 @@ test_get_cut_gives_up(void)
 	g_assert_nonnull(strstr(error->message, "“c.bin” after 225000 of its 300000 bytes"));
 }
 
-/* The object changed between the cut and the resume (another ETag): an
- * error saying so, not a mix of two objects. */
+/* The object changed between the cut and the resume, under `prefix`: the
+ * proxy makes `mode` say so, and the reader gets an error saying so, not a
+ * mix of two objects. */
 static void
-test_get_changed_while_resumed(void)
+get_changed(const gchar *prefix, FaultMode mode)
 {
 	g_autoptr(HubdStorage) storage = NULL;
-	g_autoptr(GBytes) bytes = put_for_get("changed", "1", &storage);
+	g_autoptr(GBytes) bytes = put_for_get(prefix, "1", &storage);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) mixed = NULL;
 
-	hubd_test_s3_set_fault(FAULT_NEW_ETAG, 1);
+	hubd_test_s3_set_fault(mode, 1);
 	mixed = hubd_storage_conformance_get(storage, "c.bin", 0, -1, NULL, &error);
 	hubd_test_s3_set_fault(FAULT_NONE, 0);
 	g_assert_null(mixed);
 	g_assert_error(error, HUBD_ERROR, HUBD_ERROR_CONFLICT);
 	g_assert_nonnull(strstr(error->message, "“c.bin” changed while it was read"));
+}
+
+/* the resumed answer names another ETag (s3rver ignores If-Match) */
+static void
+test_get_changed_while_resumed(void)
+{
+	get_changed("changed", FAULT_NEW_ETAG);
+}
+
+/* S3 itself refuses the resume with 412 when the ETag in If-Match is no
+ * longer the object's */
+static void
+test_get_precondition_failed(void)
+{
+	get_changed("precondition", FAULT_PRECONDITION);
 }
 
 /* A sync reader in a worker thread (as an upload from a backend reads): the
@@ -136,6 +152,7 @@ main(int argc, char **argv)
 	g_test_add_func("/s3/fault/get-reset-resumed", test_get_reset_resumed);
 	g_test_add_func("/s3/fault/get-cut-gives-up", test_get_cut_gives_up);
 	g_test_add_func("/s3/fault/get-changed-while-resumed", test_get_changed_while_resumed);
+	g_test_add_func("/s3/fault/get-precondition-failed", test_get_precondition_failed);
 	g_test_add_func("/s3/fault/get-cut-resumed-sync", test_get_cut_resumed_sync);
 	return g_test_run();
 }

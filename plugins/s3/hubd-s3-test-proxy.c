@@ -17,6 +17,11 @@
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>" \
 	"<Message>Please reduce your request rate.</Message></Error>"
 
+#define PRECONDITION_BODY                                                                    \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PreconditionFailed</Code>" \
+	"<Message>At least one of the pre-conditions you specified did not hold</Message>"   \
+	"<Condition>If-Match</Condition></Error>"
+
 #define SLOW_CHUNK 1024
 
 static HubdTestS3Server *server; /* not owned */
@@ -217,13 +222,18 @@ connection_thread(gpointer data)
 	if (g_str_has_prefix(head->str, "GET ")) {
 		FaultMode mode = g_atomic_int_get(&fault_mode);
 		if ((mode == FAULT_TRUNCATE_GET || mode == FAULT_RESET_GET ||
-		     mode == FAULT_NEW_ETAG) &&
+		     mode == FAULT_NEW_ETAG || mode == FAULT_PRECONDITION) &&
 		    take_fault()) {
 			truncate_answer(up, client, mode == FAULT_RESET_GET);
 			return NULL;
 		}
 		if (mode == FAULT_NEW_ETAG) {
 			new_etag_answer(up, client);
+			return NULL;
+		}
+		if (mode == FAULT_PRECONDITION && strstr(head->str, "\r\nIf-Match: ") != NULL) {
+			g_autoptr(GString) ignored = read_answer(up);
+			answer_error(client, "412 Precondition Failed", PRECONDITION_BODY);
 			return NULL;
 		}
 	}

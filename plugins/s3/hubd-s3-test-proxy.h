@@ -16,6 +16,7 @@ typedef enum {
 	FAULT_TRUNCATE_GET,   /* a GET's answer cut after half its body */
 	FAULT_RESET_GET,      /* the same, the connection reset (RST) */
 	FAULT_NEW_ETAG,       /* a GET cut, the later ones naming another ETag */
+	FAULT_PRECONDITION,   /* a GET cut, one with If-Match answered 412 as S3 does */
 	FAULT_SLOW,           /* every byte passed on, 1 KiB per millisecond */
 } FaultMode;
 
