@@ -19,3 +19,4 @@
 #include "hubd-repo-id.h"
 #include "hubd-service.h"
 #include "hubd-storage.h"
+#include "hubd-sync-call.h"

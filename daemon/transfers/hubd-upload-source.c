@@ -8,6 +8,8 @@
 
 #include "hubd-upload-source.h"
 
+#include "hubd-sync-call.h"
+
 struct _HubdUploadSource {
 	gchar *path;          /* a local file, or NULL */
 	HubdStorage *storage; /* else this backend's */
@@ -85,66 +87,40 @@ hubd_upload_source_open_local(HubdUploadSource *self,
 	return G_INPUT_STREAM(g_steal_pointer(&in));
 }
 
-/* one open of a storage object, shared by the waiting thread and the
- * storage's context (refcounted: either may finish last) */
+/* one open of a storage object, made in the storage's context for the
+ * waiting thread */
 typedef struct {
 	HubdUploadSource *source;
 	guint64 offset;
 	guint64 length;
 	GCancellable *cancellable;
-	GMutex lock;
-	GCond cond;
-	gboolean done;
+	HubdSyncCall *call;
 	GInputStream *stream;
 	GError *error;
 } OpenOp;
 
 static void
-open_op_clear(OpenOp *op)
-{
-	hubd_upload_source_unref(op->source);
-	g_clear_object(&op->cancellable);
-	g_clear_object(&op->stream);
-	g_clear_error(&op->error);
-	g_mutex_clear(&op->lock);
-	g_cond_clear(&op->cond);
-}
-
-static void
-open_op_unref(OpenOp *op)
-{
-	g_atomic_rc_box_release_full(op, (GDestroyNotify)open_op_clear);
-}
-
-static void
 open_op_got(GObject *object, GAsyncResult *result, gpointer user_data)
 {
 	OpenOp *op = user_data;
-	GError *error = NULL;
-	GInputStream *stream = hubd_storage_get_finish(HUBD_STORAGE(object), result, NULL, &error);
 
-	g_mutex_lock(&op->lock);
-	op->stream = stream;
-	op->error = error;
-	op->done = TRUE;
-	g_cond_signal(&op->cond);
-	g_mutex_unlock(&op->lock);
-	open_op_unref(op);
+	op->stream = hubd_storage_get_finish(HUBD_STORAGE(object), result, NULL, &op->error);
+	hubd_sync_call_done(op->call);
 }
 
-static gboolean
-open_op_start(gpointer user_data)
+static void
+open_op_start(HubdSyncCall *call, gpointer user_data)
 {
 	OpenOp *op = user_data;
 
+	op->call = call;
 	hubd_storage_get_async(op->source->storage,
 			       op->source->key,
 			       op->offset,
 			       (gint64)op->length,
 			       op->cancellable,
 			       open_op_got,
-			       g_atomic_rc_box_acquire(op));
-	return G_SOURCE_REMOVE;
+			       op);
 }
 
 static GInputStream *
@@ -154,40 +130,15 @@ hubd_upload_source_open_storage(HubdUploadSource *self,
 				GCancellable *cancellable,
 				GError **error)
 {
-	OpenOp *op = g_atomic_rc_box_new0(OpenOp);
-	GInputStream *stream;
+	OpenOp op = {.source = self,
+		     .offset = offset,
+		     .length = length,
+		     .cancellable = cancellable};
 
-	op->source = hubd_upload_source_ref(self);
-	op->offset = offset;
-	op->length = length;
-	op->cancellable = cancellable != NULL ? g_object_ref(cancellable) : NULL;
-	g_mutex_init(&op->lock);
-	g_cond_init(&op->cond);
-	if (g_main_context_acquire(self->context)) {
-		/* nobody runs the storage's context (a test reading on the
-		 * main thread): run it here until the open is done */
-		g_main_context_push_thread_default(self->context);
-		open_op_start(op);
-		while (!g_atomic_int_get(&op->done))
-			g_main_context_iteration(self->context, TRUE);
-		g_main_context_pop_thread_default(self->context);
-		g_main_context_release(self->context);
-	} else {
-		g_main_context_invoke_full(self->context,
-					   G_PRIORITY_DEFAULT,
-					   open_op_start,
-					   g_atomic_rc_box_acquire(op),
-					   (GDestroyNotify)open_op_unref);
-	}
-	g_mutex_lock(&op->lock);
-	while (!op->done)
-		g_cond_wait(&op->cond, &op->lock);
-	g_mutex_unlock(&op->lock);
-	stream = g_steal_pointer(&op->stream);
-	if (stream == NULL)
-		g_propagate_error(error, g_steal_pointer(&op->error));
-	open_op_unref(op);
-	return stream;
+	hubd_sync_call_run(self->context, open_op_start, &op);
+	if (op.stream == NULL)
+		g_propagate_error(error, op.error);
+	return op.stream;
 }
 
 GInputStream *

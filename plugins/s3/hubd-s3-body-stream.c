@@ -9,7 +9,7 @@
  * missing, with a range and If-Match on the object's ETag (S3 API reference,
  * GetObject), as many times as the backend retries any request; only then
  * does the read fail. Sync reads run in a worker thread and send the range
- * request through the context the storage runs in. */
+ * request through the context the storage runs in (hubd_sync_call_run()). */
 #define G_LOG_DOMAIN "HubdS3"
 
 #include "hubd-s3-body-stream.h"
@@ -203,14 +203,12 @@ hubd_s3_body_stream_resume_finish(HubdS3BodyStream *self, GAsyncResult *result, 
 }
 
 /* The same from a worker thread: the request goes through the storage's
- * context, run here when no other thread runs it. */
+ * context (hubd_sync_call_run()). */
 typedef struct {
 	HubdS3BodyStream *self;
 	GError *cut;
 	GCancellable *cancellable;
-	GMutex lock;
-	GCond cond;
-	gboolean done;
+	HubdSyncCall *call;
 	gboolean ok;
 	GError *error;
 } SyncResume;
@@ -219,28 +217,22 @@ static void
 sync_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	SyncResume *r = user_data;
-	GError *error = NULL;
-	gboolean ok = hubd_s3_body_stream_resume_finish(HUBD_S3_BODY_STREAM(source), res, &error);
 
-	g_mutex_lock(&r->lock);
-	r->ok = ok;
-	r->error = error;
-	r->done = TRUE;
-	g_cond_signal(&r->cond);
-	g_mutex_unlock(&r->lock);
+	r->ok = hubd_s3_body_stream_resume_finish(HUBD_S3_BODY_STREAM(source), res, &r->error);
+	hubd_sync_call_done(r->call);
 }
 
-static gboolean
-sync_resume_start(gpointer user_data)
+static void
+sync_resume_start(HubdSyncCall *call, gpointer user_data)
 {
 	SyncResume *r = user_data;
 
+	r->call = call;
 	hubd_s3_body_stream_resume_async(r->self,
 					 g_steal_pointer(&r->cut),
 					 r->cancellable,
 					 sync_resumed_cb,
 					 r);
-	return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -251,24 +243,7 @@ hubd_s3_body_stream_resume_sync(HubdS3BodyStream *self,
 {
 	SyncResume r = {.self = self, .cut = cut, .cancellable = cancellable};
 
-	g_mutex_init(&r.lock);
-	g_cond_init(&r.cond);
-	if (g_main_context_acquire(self->context)) {
-		g_main_context_push_thread_default(self->context);
-		sync_resume_start(&r);
-		while (!r.done)
-			g_main_context_iteration(self->context, TRUE);
-		g_main_context_pop_thread_default(self->context);
-		g_main_context_release(self->context);
-	} else {
-		g_main_context_invoke(self->context, sync_resume_start, &r);
-		g_mutex_lock(&r.lock);
-		while (!r.done)
-			g_cond_wait(&r.cond, &r.lock);
-		g_mutex_unlock(&r.lock);
-	}
-	g_mutex_clear(&r.lock);
-	g_cond_clear(&r.cond);
+	hubd_sync_call_run(self->context, sync_resume_start, &r);
 	if (!r.ok)
 		g_propagate_error(error, r.error);
 	return r.ok;

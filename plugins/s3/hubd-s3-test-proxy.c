@@ -213,9 +213,7 @@ connection_thread(gpointer data)
 	if (g_str_has_prefix(head->str, "DELETE ") && strstr(head->str, "uploadId=") != NULL &&
 	    g_atomic_int_compare_and_exchange(&lose_abort_answer, 1, 0)) {
 		/* the server aborts the upload, the client hears a 500 and asks again */
-		gchar buf[65536];
-		while (g_socket_receive(up, buf, sizeof buf, NULL, NULL) > 0)
-			;
+		g_autoptr(GString) ignored = read_answer(up);
 		answer_error(client, "500 Internal Server Error", INTERNAL_BODY);
 		return NULL;
 	}
