@@ -156,6 +156,20 @@ auth_property(GDBusConnection *c, const gchar *name)
 	return v;
 }
 
+/* The keyring's code ran in hubd-keyring-helper, not in hubd: libsecret and
+ * the libgcrypt of its encrypted session are not even mapped in hubd. */
+static void
+assert_no_keyring_code(HubdTestDaemon *d)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/maps", hubd_test_daemon_get_pid(d));
+	g_autofree gchar *maps = NULL;
+
+	g_assert_true(g_file_get_contents(path, &maps, NULL, NULL));
+	g_assert_nonnull(strstr(maps, "libgio-2.0"));
+	g_assert_null(strstr(maps, "libsecret"));
+	g_assert_null(strstr(maps, "libgcrypt"));
+}
+
 /* ---- tests ---- */
 
 static void
@@ -178,6 +192,7 @@ test_login_keyring(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(storage, ==, "keyring");
 	secret = keyring_lookup(f, "ci");
 	g_assert_cmpstr(secret, ==, ALICE_WRITE);
+	assert_no_keyring_code(f->daemon);
 
 	/* a wrong token: Unauthorized, nothing stored */
 	g_clear_pointer(&r, g_variant_unref);

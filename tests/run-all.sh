@@ -159,7 +159,7 @@ check_install() {
 		echo "run-all: meson install failed" >&2
 		failed=$((failed + 1)); status=1; rm -rf "$dest"; return
 	fi
-	local want=(bin/hubctl libexec/hubd share/dbus-1/services/org.hubd.Hub1.service
+	local want=(bin/hubctl libexec/hubd libexec/hubd-keyring-helper share/dbus-1/services/org.hubd.Hub1.service
 		share/dbus-1/interfaces/org.hubd.Hub1.Daemon.xml
 		share/doc/hubd/dbus/hubd-dbus-org.hubd.Hub1.Daemon.rst
 		share/doc/hubd/examples/hubd.conf lib/systemd/user/hubd.service

@@ -10,23 +10,11 @@
 #include "hubd-oauth-store.h"
 
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
-static const SecretSchema *
-hubd_oauth_store_schema(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.OAuthRefresh",
-		SECRET_SCHEMA_NONE,
-		{
-			{"endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"name", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"expires_at", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-	};
-	return &schema;
-}
+#include "hubd-keyring.h"
+
+/* attributes: endpoint, name, expires_at */
+#define HUBD_OAUTH_SCHEMA "org.hubd.OAuthRefresh"
 
 HubdOAuthEntry *
 hubd_oauth_entry_new(const gchar *endpoint,
@@ -90,35 +78,29 @@ hubd_oauth_store_search_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
+	g_autoptr(GPtrArray) items = hubd_keyring_search_finish(HUBD_KEYRING(source), res, &error);
 	GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_oauth_entry_free);
 	g_autoptr(GHashTable) index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-	if (error != NULL)
+	if (items == NULL)
 		g_debug("no refresh tokens: %s", error->message);
-	/* SECRET_SEARCH_LOAD_SECRETS: the secrets came with the items */
-	for (GList *l = items; l != NULL; l = l->next) {
-		SecretRetrievable *item = l->data;
-		g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
-		g_autoptr(SecretValue) value = NULL;
-		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
-		const gchar *name = g_hash_table_lookup(attrs, "name");
-		const gchar *expires = g_hash_table_lookup(attrs, "expires_at");
+	for (guint i = 0; items != NULL && i < items->len; i++) {
+		HubdKeyringItem *item = g_ptr_array_index(items, i);
+		const gchar *endpoint = g_hash_table_lookup(item->attributes, "endpoint");
+		const gchar *name = g_hash_table_lookup(item->attributes, "name");
+		const gchar *expires = g_hash_table_lookup(item->attributes, "expires_at");
 
-		if (SECRET_IS_ITEM(item))
-			value = secret_item_get_secret(SECRET_ITEM(item));
-		if (value == NULL || endpoint == NULL || name == NULL)
+		if (item->secret == NULL || endpoint == NULL || name == NULL)
 			continue;
 		hubd_oauth_store_add_newest(
 			entries,
 			index,
 			hubd_oauth_entry_new(endpoint,
 					     name,
-					     secret_value_get_text(value),
+					     item->secret,
 					     expires != NULL ? g_ascii_strtoll(expires, NULL, 10)
 							     : 0));
 	}
-	g_list_free_full(items, g_object_unref);
 	g_task_return_pointer(task, entries, (GDestroyNotify)g_ptr_array_unref);
 }
 
@@ -130,12 +112,13 @@ hubd_oauth_store_load_async(gpointer source_object,
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_oauth_store_load_async);
-	secret_password_search(hubd_oauth_store_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-			       NULL,
-			       hubd_oauth_store_search_cb,
-			       task,
-			       NULL);
+	hubd_keyring_search_async(hubd_keyring_get_default(),
+				  HUBD_OAUTH_SCHEMA,
+				  NULL,
+				  HUBD_KEYRING_ALL | HUBD_KEYRING_LOAD_SECRETS,
+				  NULL,
+				  hubd_oauth_store_search_cb,
+				  task);
 }
 
 GPtrArray *
@@ -152,8 +135,7 @@ hubd_oauth_store_cleared_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
 
-	secret_password_clear_finish(res, &error);
-	if (error != NULL)
+	if (!hubd_keyring_clear_finish(HUBD_KEYRING(source), res, &error))
 		g_task_return_error(task, error);
 	else
 		g_task_return_boolean(task, TRUE);
@@ -167,17 +149,17 @@ hubd_oauth_store_clear_async(gpointer source_object,
 			     gpointer user_data)
 {
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
+	g_autoptr(GHashTable) attributes =
+		hubd_keyring_attributes_new("endpoint", endpoint, "name", name, NULL);
 
 	g_task_set_source_tag(task, hubd_oauth_store_clear_async);
-	secret_password_clear(hubd_oauth_store_schema(),
-			      NULL,
-			      hubd_oauth_store_cleared_cb,
-			      task,
-			      "endpoint",
-			      endpoint,
-			      "name",
-			      name,
-			      NULL);
+	hubd_keyring_clear_async(hubd_keyring_get_default(),
+				 HUBD_OAUTH_SCHEMA,
+				 attributes,
+				 HUBD_KEYRING_NONE,
+				 NULL,
+				 hubd_oauth_store_cleared_cb,
+				 task);
 }
 
 gboolean
@@ -213,7 +195,7 @@ hubd_oauth_store_pruned_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 
 	/* left behind, the old item is only a spent token that the next
 	 * start sees as a cut-off renewal and deletes by renewing */
-	if (!secret_password_clear_finish(res, &error) && error != NULL)
+	if (!hubd_keyring_clear_finish(HUBD_KEYRING(source), res, &error))
 		g_warning("cannot delete an old refresh token: %s", error->message);
 	hubd_oauth_store_prune_next(task);
 }
@@ -223,23 +205,27 @@ hubd_oauth_store_prune_next(GTask *task)
 {
 	Save *save = g_task_get_task_data(task);
 	g_autofree gchar *expires = g_queue_pop_head(&save->old);
+	g_autoptr(GHashTable) attributes = NULL;
 
 	if (expires == NULL) {
 		g_task_return_boolean(task, TRUE);
 		g_object_unref(task);
 		return;
 	}
-	secret_password_clear(hubd_oauth_store_schema(),
-			      NULL,
-			      hubd_oauth_store_pruned_cb,
-			      task,
-			      "endpoint",
-			      save->entry->endpoint,
-			      "name",
-			      save->entry->name,
-			      "expires_at",
-			      expires,
-			      NULL);
+	attributes = hubd_keyring_attributes_new("endpoint",
+						 save->entry->endpoint,
+						 "name",
+						 save->entry->name,
+						 "expires_at",
+						 expires,
+						 NULL);
+	hubd_keyring_clear_async(hubd_keyring_get_default(),
+				 HUBD_OAUTH_SCHEMA,
+				 attributes,
+				 HUBD_KEYRING_NONE,
+				 NULL,
+				 hubd_oauth_store_pruned_cb,
+				 task);
 }
 
 static void
@@ -249,17 +235,16 @@ hubd_oauth_store_listed_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	Save *save = g_task_get_task_data(task);
 	g_autofree gchar *expires = g_strdup_printf("%" G_GINT64_FORMAT, save->entry->expires_at);
 	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
+	g_autoptr(GPtrArray) items = hubd_keyring_search_finish(HUBD_KEYRING(source), res, &error);
 
-	for (GList *l = items; l != NULL; l = l->next) {
-		g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(l->data);
-		const gchar *other = g_hash_table_lookup(attrs, "expires_at");
+	for (guint i = 0; items != NULL && i < items->len; i++) {
+		HubdKeyringItem *item = g_ptr_array_index(items, i);
+		const gchar *other = g_hash_table_lookup(item->attributes, "expires_at");
 
 		if (other != NULL && g_strcmp0(other, expires) != 0 &&
 		    g_queue_find_custom(&save->old, other, (GCompareFunc)g_strcmp0) == NULL)
 			g_queue_push_tail(&save->old, g_strdup(other));
 	}
-	g_list_free_full(items, g_object_unref);
 	hubd_oauth_store_prune_next(task);
 }
 
@@ -269,22 +254,25 @@ hubd_oauth_store_stored_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	g_autoptr(GTask) task = G_TASK(user_data);
 	Save *save = g_task_get_task_data(task);
 	GError *error = NULL;
+	g_autoptr(GHashTable) attributes = NULL;
 
-	if (!secret_password_store_finish(res, &error)) {
+	if (!hubd_keyring_store_finish(HUBD_KEYRING(source), res, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
+	attributes = hubd_keyring_attributes_new("endpoint",
+						 save->entry->endpoint,
+						 "name",
+						 save->entry->name,
+						 NULL);
 	/* attributes only: which items, not their secrets */
-	secret_password_search(hubd_oauth_store_schema(),
-			       SECRET_SEARCH_ALL,
-			       NULL,
-			       hubd_oauth_store_listed_cb,
-			       g_steal_pointer(&task),
-			       "endpoint",
-			       save->entry->endpoint,
-			       "name",
-			       save->entry->name,
-			       NULL);
+	hubd_keyring_search_async(hubd_keyring_get_default(),
+				  HUBD_OAUTH_SCHEMA,
+				  attributes,
+				  HUBD_KEYRING_ALL,
+				  NULL,
+				  hubd_oauth_store_listed_cb,
+				  g_steal_pointer(&task));
 }
 
 void
@@ -302,6 +290,13 @@ hubd_oauth_store_save_async(gpointer source_object,
 	g_autofree gchar *label =
 		g_strdup_printf(_("Hugging Face refresh token (%s)"), entry->name);
 	g_autofree gchar *expires = g_strdup_printf("%" G_GINT64_FORMAT, entry->expires_at);
+	g_autoptr(GHashTable) attributes = hubd_keyring_attributes_new("endpoint",
+								       entry->endpoint,
+								       "name",
+								       entry->name,
+								       "expires_at",
+								       expires,
+								       NULL);
 
 	g_task_set_source_tag(task, hubd_oauth_store_save_async);
 	save->entry = copy;
@@ -310,20 +305,14 @@ hubd_oauth_store_save_async(gpointer source_object,
 	/* the expiry is an attribute, so a new one is a new item. Store it
 	 * before the old one goes: the Hub has spent the old refresh token
 	 * already, and a kill between the two must not leave neither. */
-	secret_password_store(hubd_oauth_store_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      copy->refresh_token,
-			      NULL,
-			      hubd_oauth_store_stored_cb,
-			      task,
-			      "endpoint",
-			      copy->endpoint,
-			      "name",
-			      copy->name,
-			      "expires_at",
-			      expires,
-			      NULL);
+	hubd_keyring_store_async(hubd_keyring_get_default(),
+				 HUBD_OAUTH_SCHEMA,
+				 attributes,
+				 label,
+				 copy->refresh_token,
+				 NULL,
+				 hubd_oauth_store_stored_cb,
+				 task);
 }
 
 gboolean

@@ -1,6 +1,6 @@
-/* hubd-token-keyring.c: HubdTokenStore's keyring: the Secret Service probe and libsecret items
+/* hubd-token-keyring.c: HubdTokenStore's keyring: the Secret Service probe and the token items
  *
- * Only what talks to the session bus or libsecret: whether a Secret Service
+ * Only what talks to the session bus or the keyring: whether a Secret Service
  * is there, reading every item once at load, and storing or deleting one
  * item. The store keeps the tokens in memory and never waits for these on a
  * request. */
@@ -9,30 +9,15 @@
 #include "hubd-token-keyring.h"
 
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
+#include "hubd-keyring.h"
 #include "hubd-token-file.h"
 
 #define HUBD_TOKEN_SCHEMA_GENERATION "1"
 
-static const SecretSchema *
-hubd_token_keyring_get_schema(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.Token",
-		SECRET_SCHEMA_NONE,
-		{
-			{"endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"name", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"role", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			/* format generation, so stored items can be migrated */
-			{"gen", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-	};
-	return &schema;
-}
+/* attributes: endpoint, name, user, role and gen, the format's generation
+ * (so that stored items can be migrated) */
+#define HUBD_TOKEN_SCHEMA "org.hubd.Token"
 
 /* ---- is there a Secret Service? ---- */
 
@@ -133,93 +118,46 @@ hubd_token_keyring_probe_finish(GAsyncResult *result, const gchar **why)
 
 /* ---- loading every item ---- */
 
-typedef struct {
-	GTask *task;
-	GPtrArray *entries; /* HubdTokenEntry* */
-	guint pending;
-	guint locked; /* items in a collection no one unlocked */
-} SecretLoad;
-
-static gboolean
-is_locked_error(const GError *error)
-{
-	g_autofree gchar *remote = NULL;
-
-	if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-		return TRUE;
-	remote = g_dbus_error_get_remote_error(error);
-	return g_strcmp0(remote, "org.freedesktop.Secret.Error.IsLocked") == 0;
-}
-
-static void
-hubd_token_keyring_secret_retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	SecretLoad *load = user_data;
-	SecretRetrievable *item = SECRET_RETRIEVABLE(source);
-	g_autoptr(GError) error_local = NULL;
-	g_autoptr(SecretValue) value =
-		secret_retrievable_retrieve_secret_finish(item, res, &error_local);
-	g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
-
-	if (value == NULL && (error_local == NULL || is_locked_error(error_local))) {
-		g_warning("a stored token is in a locked keyring");
-		load->locked++;
-	} else if (value == NULL) {
-		g_warning("cannot read a stored token: %s", error_local->message);
-	} else {
-		const gchar *endpoint = g_hash_table_lookup(attrs, "endpoint");
-		const gchar *name = g_hash_table_lookup(attrs, "name");
-		g_autofree gchar *secret = hubd_token_clean(secret_value_get_text(value));
-		if (endpoint != NULL && name != NULL && secret != NULL)
-			g_ptr_array_add(load->entries,
-					hubd_token_entry_new(endpoint,
-							     name,
-							     g_hash_table_lookup(attrs, "user"),
-							     g_hash_table_lookup(attrs, "role"),
-							     secret));
-		hubd_token_secret_free(g_steal_pointer(&secret));
-	}
-	if (--load->pending == 0) {
-		g_debug("loaded %u token(s) from the keyring", load->entries->len);
-		g_task_set_task_data(load->task, GUINT_TO_POINTER(load->locked), NULL);
-		g_task_return_pointer(load->task,
-				      g_steal_pointer(&load->entries),
-				      (GDestroyNotify)g_ptr_array_unref);
-		g_object_unref(load->task);
-		g_free(load);
-	}
-}
-
 static void
 hubd_token_keyring_search_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
-	SecretLoad *load;
+	g_autoptr(GPtrArray) items = hubd_keyring_search_finish(HUBD_KEYRING(source), res, &error);
+	GPtrArray *entries;
+	guint locked = 0;
 
-	if (error != NULL) {
+	if (items == NULL) {
 		g_warning("cannot search the keyring: %s", error->message);
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	if (items == NULL) {
-		g_task_return_pointer(
-			task,
-			g_ptr_array_new_with_free_func((GDestroyNotify)hubd_token_entry_free),
-			(GDestroyNotify)g_ptr_array_unref);
-		return;
+	entries = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_token_entry_free);
+	for (guint i = 0; i < items->len; i++) {
+		HubdKeyringItem *item = g_ptr_array_index(items, i);
+		const gchar *endpoint = g_hash_table_lookup(item->attributes, "endpoint");
+		const gchar *name = g_hash_table_lookup(item->attributes, "name");
+		g_autofree gchar *secret = NULL;
+
+		if (item->locked) {
+			g_warning("a stored token is in a locked keyring");
+			locked++;
+			continue;
+		}
+		secret = item->secret != NULL ? hubd_token_clean(item->secret) : NULL;
+		if (endpoint != NULL && name != NULL && secret != NULL)
+			g_ptr_array_add(
+				entries,
+				hubd_token_entry_new(endpoint,
+						     name,
+						     g_hash_table_lookup(item->attributes, "user"),
+						     g_hash_table_lookup(item->attributes, "role"),
+						     secret));
+		hubd_token_secret_free(g_steal_pointer(&secret));
 	}
-	load = g_new0(SecretLoad, 1);
-	load->task = g_steal_pointer(&task);
-	load->entries = g_ptr_array_new_with_free_func((GDestroyNotify)hubd_token_entry_free);
-	load->pending = g_list_length(items);
-	for (GList *l = items; l != NULL; l = l->next)
-		secret_retrievable_retrieve_secret(l->data,
-						   NULL,
-						   hubd_token_keyring_secret_retrieved_cb,
-						   load);
-	g_list_free_full(items, g_object_unref);
+	g_debug("loaded %u token(s) from the keyring", entries->len);
+	g_task_set_task_data(task, GUINT_TO_POINTER(locked), NULL);
+	g_task_return_pointer(task, entries, (GDestroyNotify)g_ptr_array_unref);
 }
 
 void
@@ -230,12 +168,13 @@ hubd_token_keyring_load_async(gpointer source_object,
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_token_keyring_load_async);
-	secret_password_search(hubd_token_keyring_get_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-			       NULL,
-			       hubd_token_keyring_search_cb,
-			       task,
-			       NULL);
+	hubd_keyring_search_async(hubd_keyring_get_default(),
+				  HUBD_TOKEN_SCHEMA,
+				  NULL,
+				  HUBD_KEYRING_ALL | HUBD_KEYRING_LOAD_SECRETS,
+				  NULL,
+				  hubd_token_keyring_search_cb,
+				  task);
 }
 
 GPtrArray *
@@ -253,9 +192,7 @@ hubd_token_keyring_cleared_cb(GObject *source, GAsyncResult *res, gpointer user_
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
 
-	/* FALSE without an error only means there was nothing to delete */
-	secret_password_clear_finish(res, &error);
-	if (error != NULL)
+	if (!hubd_keyring_clear_finish(HUBD_KEYRING(source), res, &error))
 		g_task_return_error(task, error);
 	else
 		g_task_return_boolean(task, TRUE);
@@ -269,21 +206,21 @@ hubd_token_keyring_clear_async(gpointer source_object,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data)
 {
-	/* The task has no cancellable of its own: only libsecret's answer counts,
-	 * so a change it made is never reported as not made because of a cancel
-	 * that came after. */
+	/* The task has no cancellable of its own: only the keyring's answer
+	 * counts, so a change it made is never reported as not made because of
+	 * a cancel that came after. */
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
+	g_autoptr(GHashTable) attributes =
+		hubd_keyring_attributes_new("endpoint", endpoint, "name", name, NULL);
 
 	g_task_set_source_tag(task, hubd_token_keyring_clear_async);
-	secret_password_clear(hubd_token_keyring_get_schema(),
-			      cancellable,
-			      hubd_token_keyring_cleared_cb,
-			      task,
-			      "endpoint",
-			      endpoint,
-			      "name",
-			      name,
-			      NULL);
+	hubd_keyring_clear_async(hubd_keyring_get_default(),
+				 HUBD_TOKEN_SCHEMA,
+				 attributes,
+				 HUBD_KEYRING_NONE,
+				 cancellable,
+				 hubd_token_keyring_cleared_cb,
+				 task);
 }
 
 gboolean
@@ -298,7 +235,7 @@ hubd_token_keyring_stored_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	g_autoptr(GTask) task = G_TASK(user_data);
 	GError *error = NULL;
 
-	if (!secret_password_store_finish(res, &error))
+	if (!hubd_keyring_store_finish(HUBD_KEYRING(source), res, &error))
 		g_task_return_error(task, error);
 	else
 		g_task_return_boolean(task, TRUE);
@@ -318,26 +255,27 @@ hubd_token_keyring_store_async(gpointer source_object,
 	/* no cancellable of its own, as in clear_async */
 	GTask *task = g_task_new(source_object, NULL, callback, user_data);
 	g_autofree gchar *label = g_strdup_printf(_("Hugging Face token (%s)"), name);
+	g_autoptr(GHashTable) attributes = hubd_keyring_attributes_new("endpoint",
+								       endpoint,
+								       "name",
+								       name,
+								       "user",
+								       user != NULL ? user : "",
+								       "role",
+								       role != NULL ? role : "",
+								       "gen",
+								       HUBD_TOKEN_SCHEMA_GENERATION,
+								       NULL);
 
 	g_task_set_source_tag(task, hubd_token_keyring_store_async);
-	secret_password_store(hubd_token_keyring_get_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      token,
-			      cancellable,
-			      hubd_token_keyring_stored_cb,
-			      task,
-			      "endpoint",
-			      endpoint,
-			      "name",
-			      name,
-			      "user",
-			      user != NULL ? user : "",
-			      "role",
-			      role != NULL ? role : "",
-			      "gen",
-			      HUBD_TOKEN_SCHEMA_GENERATION,
-			      NULL);
+	hubd_keyring_store_async(hubd_keyring_get_default(),
+				 HUBD_TOKEN_SCHEMA,
+				 attributes,
+				 label,
+				 token,
+				 cancellable,
+				 hubd_token_keyring_stored_cb,
+				 task);
 }
 
 gboolean

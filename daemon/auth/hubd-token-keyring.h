@@ -1,4 +1,4 @@
-/* hubd-token-keyring.h: HubdTokenStore's keyring: the Secret Service probe and libsecret items */
+/* hubd-token-keyring.h: HubdTokenStore's keyring: the Secret Service probe and the token items */
 #pragma once
 
 #include <gio/gio.h>

@@ -7,7 +7,6 @@
 #include "hubd-error.h"
 
 #include <json-glib/json-glib.h>
-#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 static HubdErrorCode
@@ -77,8 +76,10 @@ hubd_error_code_from_foreign(const GError *error)
 			return HUBD_ERROR_NETWORK;
 		return HUBD_ERROR_FAILED;
 	}
-	if (error->domain == SECRET_ERROR) {
-		if (error->code == SECRET_ERROR_IS_LOCKED)
+	/* libsecret's domain, as the keyring helper reports it: hubd does not
+	 * link libsecret (SECRET_ERROR_IS_LOCKED is 2) */
+	if (error->domain == g_quark_try_string("secret-error")) {
+		if (error->code == 2)
 			return HUBD_ERROR_NOT_LOGGED_IN;
 		return HUBD_ERROR_FAILED;
 	}

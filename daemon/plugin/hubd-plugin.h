@@ -16,6 +16,7 @@
 #include "hubd-hub-types.h"
 #include "hubd-hub-upload-types.h"
 #include "hubd-job.h"
+#include "hubd-keyring.h"
 #include "hubd-repo-id.h"
 #include "hubd-service.h"
 #include "hubd-storage.h"

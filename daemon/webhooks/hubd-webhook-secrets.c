@@ -14,11 +14,11 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "hubd-error.h"
+#include "hubd-keyring.h"
 
 #define DIGEST_LEN 32
 
@@ -30,19 +30,8 @@ struct _HubdWebhookSecrets {
 
 G_DEFINE_TYPE(HubdWebhookSecrets, hubd_webhook_secrets, G_TYPE_OBJECT)
 
-static const SecretSchema *
-secrets_schema(void)
-{
-	static const SecretSchema schema = {
-		"org.hubd.WebhookSecret",
-		SECRET_SCHEMA_NONE,
-		{
-			{"webhook_id", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-	};
-	return &schema;
-}
+/* attribute: webhook_id */
+#define SECRETS_SCHEMA "org.hubd.WebhookSecret"
 
 static void
 hubd_webhook_secrets_finalize(GObject *object)
@@ -167,9 +156,9 @@ load_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GTask) task = G_TASK(user_data);
 	HubdWebhookSecrets *self = g_task_get_source_object(task);
 	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
+	g_autoptr(GPtrArray) items = hubd_keyring_search_finish(HUBD_KEYRING(source), res, &error);
 
-	if (error != NULL) {
+	if (items == NULL) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_FAILED,
@@ -177,18 +166,13 @@ load_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					error->message);
 		return;
 	}
-	for (GList *l = items; l != NULL; l = l->next) {
-		g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(l->data);
-		const gchar *id = g_hash_table_lookup(attrs, "webhook_id");
-		g_autoptr(SecretValue) value =
-			SECRET_IS_ITEM(l->data) ? secret_item_get_secret(l->data) : NULL;
-		gsize len = 0;
-		const gchar *text = value != NULL ? secret_value_get(value, &len) : NULL;
+	for (guint i = 0; i < items->len; i++) {
+		HubdKeyringItem *item = g_ptr_array_index(items, i);
+		const gchar *id = g_hash_table_lookup(item->attributes, "webhook_id");
 
-		if (id != NULL && text != NULL)
-			remember(self, id, text, len);
+		if (id != NULL && item->secret != NULL)
+			remember(self, id, item->secret, item->secret_len);
 	}
-	g_list_free_full(items, g_object_unref);
 	g_debug("%u webhook secrets in the keyring", g_hash_table_size(self->digests));
 	g_task_return_boolean(task, TRUE);
 }
@@ -202,12 +186,13 @@ hubd_webhook_secrets_load_async(HubdWebhookSecrets *self,
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, hubd_webhook_secrets_load_async);
-	secret_password_search(secrets_schema(),
-			       SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-			       cancellable,
-			       load_cb,
-			       task,
-			       NULL);
+	hubd_keyring_search_async(hubd_keyring_get_default(),
+				  SECRETS_SCHEMA,
+				  NULL,
+				  HUBD_KEYRING_ALL | HUBD_KEYRING_LOAD_SECRETS,
+				  cancellable,
+				  load_cb,
+				  task);
 }
 
 gboolean
@@ -239,7 +224,7 @@ store_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	StoreData *d = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
 
-	if (!secret_password_store_finish(res, &error)) {
+	if (!hubd_keyring_store_finish(HUBD_KEYRING(source), res, &error)) {
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_FAILED,
@@ -262,21 +247,21 @@ hubd_webhook_secrets_store_async(HubdWebhookSecrets *self,
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 	StoreData *d = g_new0(StoreData, 1);
 	g_autofree gchar *label = g_strdup_printf("hubd webhook %s", webhook_id);
+	g_autoptr(GHashTable) attributes =
+		hubd_keyring_attributes_new("webhook_id", webhook_id, NULL);
 
 	g_task_set_source_tag(task, hubd_webhook_secrets_store_async);
 	d->webhook_id = g_strdup(webhook_id);
 	d->secret = g_strdup(secret);
 	g_task_set_task_data(task, d, (GDestroyNotify)store_data_free);
-	secret_password_store(secrets_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      secret,
-			      cancellable,
-			      store_cb,
-			      task,
-			      "webhook_id",
-			      webhook_id,
-			      NULL);
+	hubd_keyring_store_async(hubd_keyring_get_default(),
+				 SECRETS_SCHEMA,
+				 attributes,
+				 label,
+				 secret,
+				 cancellable,
+				 store_cb,
+				 task);
 }
 
 gboolean
@@ -291,8 +276,7 @@ remove_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GTask) task = G_TASK(user_data);
 	g_autoptr(GError) error = NULL;
 
-	secret_password_clear_finish(res, &error);
-	if (error != NULL)
+	if (!hubd_keyring_clear_finish(HUBD_KEYRING(source), res, &error))
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_FAILED,
@@ -310,18 +294,20 @@ hubd_webhook_secrets_remove_async(HubdWebhookSecrets *self,
 				  gpointer user_data)
 {
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GHashTable) attributes =
+		hubd_keyring_attributes_new("webhook_id", webhook_id, NULL);
 
 	g_task_set_source_tag(task, hubd_webhook_secrets_remove_async);
 	g_mutex_lock(&self->lock);
 	g_hash_table_remove(self->digests, webhook_id);
 	g_mutex_unlock(&self->lock);
-	secret_password_clear(secrets_schema(),
-			      cancellable,
-			      remove_cb,
-			      task,
-			      "webhook_id",
-			      webhook_id,
-			      NULL);
+	hubd_keyring_clear_async(hubd_keyring_get_default(),
+				 SECRETS_SCHEMA,
+				 attributes,
+				 HUBD_KEYRING_NONE,
+				 cancellable,
+				 remove_cb,
+				 task);
 }
 
 gboolean

@@ -9,30 +9,7 @@
 #include <string.h>
 
 #include "hubd-error.h"
-
-const SecretSchema *
-hubd_s3_credentials_schema(void)
-{
-	static const SecretSchema schema = {
-		HUBD_S3_SECRET_SCHEMA_NAME,
-		/* items stored by other tools (secret-tool) match by attributes */
-		SECRET_SCHEMA_DONT_MATCH_NAME,
-		{
-			{"backend", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{"access-key-id", SECRET_SCHEMA_ATTRIBUTE_STRING},
-			{NULL, 0},
-		},
-		0,
-		NULL,
-		NULL,
-		NULL,
-		NULL,
-		NULL,
-		NULL,
-		NULL,
-	};
-	return &schema;
-}
+#include "hubd-keyring.h"
 
 void
 hubd_s3_credentials_free(HubdS3Credentials *credentials)
@@ -148,55 +125,41 @@ load_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 		g_task_return_error(task, error);
 }
 
-/* The keyring is asked asynchronously on the caller's main context, as
- * libsecret wants, not from a thread: a search, then the secret. */
-static void
-retrieved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	const HubdS3Config *config = g_task_get_task_data(task);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(SecretValue) value =
-		secret_retrievable_retrieve_secret_finish(SECRET_RETRIEVABLE(source), res, &error);
-
-	if (value == NULL) {
-		g_autofree gchar *why = g_strdup_printf(_("the keyring cannot be read: %s"),
-							error != NULL ? error->message : "");
-		g_task_return_error(task, missing(config, why));
-		return;
-	}
-	g_task_return_pointer(
-		task,
-		credentials_new(config->access_key_id, secret_value_get_text(value), NULL),
-		(GDestroyNotify)hubd_s3_credentials_free);
-}
-
+/* The keyring: items stored by other tools (secret-tool) match by their
+ * attributes alone */
 static void
 searched_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = user_data;
 	const HubdS3Config *config = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
-	GList *items = secret_password_search_finish(res, &error);
+	g_autoptr(GPtrArray) items = hubd_keyring_search_finish(HUBD_KEYRING(source), res, &error);
+	HubdKeyringItem *item;
 
-	if (error != NULL) {
+	if (items == NULL) {
 		g_autofree gchar *why =
 			g_strdup_printf(_("the keyring cannot be read: %s"), error->message);
 		g_task_return_error(task, missing(config, why));
 		return;
 	}
-	if (items == NULL) {
+	if (items->len == 0) {
 		g_task_return_error(task,
 				    missing(config,
 					    _("none is stored in the keyring for its access key "
 					      "id")));
 		return;
 	}
-	secret_retrievable_retrieve_secret(items->data,
-					   g_task_get_cancellable(task),
-					   retrieved_cb,
-					   g_object_ref(task));
-	g_list_free_full(items, g_object_unref);
+	item = g_ptr_array_index(items, 0);
+	if (item->secret == NULL) {
+		g_task_return_error(task,
+				    missing(config,
+					    item->locked ? _("the keyring that holds it is locked")
+							 : _("the keyring cannot be read")));
+		return;
+	}
+	g_task_return_pointer(task,
+			      credentials_new(config->access_key_id, item->secret, NULL),
+			      (GDestroyNotify)hubd_s3_credentials_free);
 }
 
 void
@@ -210,15 +173,19 @@ hubd_s3_credentials_load_async(const HubdS3Config *config,
 	g_task_set_source_tag(task, hubd_s3_credentials_load_async);
 	g_task_set_task_data(task, (gpointer)config, NULL);
 	if (config->credentials == HUBD_S3_CREDENTIALS_KEYRING) {
-		g_autoptr(GHashTable) attributes = g_hash_table_new(g_str_hash, g_str_equal);
-		g_hash_table_insert(attributes, (gpointer) "backend", config->name);
-		g_hash_table_insert(attributes, (gpointer) "access-key-id", config->access_key_id);
-		secret_password_searchv(hubd_s3_credentials_schema(),
-					attributes,
-					SECRET_SEARCH_LOAD_SECRETS,
-					cancellable,
-					searched_cb,
-					g_steal_pointer(&task));
+		g_autoptr(GHashTable) attributes =
+			hubd_keyring_attributes_new("backend",
+						    config->name,
+						    "access-key-id",
+						    config->access_key_id,
+						    NULL);
+		hubd_keyring_search_async(hubd_keyring_get_default(),
+					  HUBD_S3_SECRET_SCHEMA_NAME,
+					  attributes,
+					  HUBD_KEYRING_LOAD_SECRETS | HUBD_KEYRING_ANY_SCHEMA,
+					  cancellable,
+					  searched_cb,
+					  g_steal_pointer(&task));
 		return;
 	}
 	g_task_run_in_thread(task, load_thread);
@@ -236,7 +203,7 @@ stored_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(GTask) task = user_data;
 	GError *error = NULL;
 
-	if (!secret_password_store_finish(res, &error))
+	if (!hubd_keyring_store_finish(HUBD_KEYRING(source), res, &error))
 		g_task_return_new_error(task,
 					HUBD_ERROR,
 					HUBD_ERROR_FAILED,
@@ -254,12 +221,12 @@ cleared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	const gchar *const *args = g_task_get_task_data(task);
 	g_autofree gchar *label =
 		g_strdup_printf(_("S3 secret of the hubd storage backend %s"), args[0]);
+	g_autoptr(GHashTable) attributes = NULL;
 
 	if (args[2] == NULL) {
 		/* forgetting: the clear is the whole job */
 		g_autoptr(GError) error = NULL;
-		secret_password_clear_finish(res, &error);
-		if (error != NULL)
+		if (!hubd_keyring_clear_finish(HUBD_KEYRING(source), res, &error))
 			g_task_return_new_error(
 				task,
 				HUBD_ERROR,
@@ -271,19 +238,17 @@ cleared_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	/* a failed clear leaves an old item that the new one outranks: go on */
-	secret_password_clear_finish(res, NULL);
-	secret_password_store(hubd_s3_credentials_schema(),
-			      SECRET_COLLECTION_DEFAULT,
-			      label,
-			      args[2],
-			      g_task_get_cancellable(task),
-			      stored_cb,
-			      g_object_ref(task),
-			      "backend",
-			      args[0],
-			      "access-key-id",
-			      args[1],
-			      NULL);
+	hubd_keyring_clear_finish(HUBD_KEYRING(source), res, NULL);
+	attributes =
+		hubd_keyring_attributes_new("backend", args[0], "access-key-id", args[1], NULL);
+	hubd_keyring_store_async(hubd_keyring_get_default(),
+				 HUBD_S3_SECRET_SCHEMA_NAME,
+				 attributes,
+				 label,
+				 args[2],
+				 g_task_get_cancellable(task),
+				 stored_cb,
+				 g_object_ref(task));
 }
 
 static void
@@ -309,19 +274,21 @@ hubd_s3_credentials_store_async(const gchar *name,
 {
 	g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
 	gchar **args = g_new0(gchar *, 4);
+	g_autoptr(GHashTable) attributes = NULL;
 
 	args[0] = g_strdup(name);
 	args[1] = g_strdup(access_key_id);
 	args[2] = g_strdup(secret);
 	g_task_set_source_tag(task, hubd_s3_credentials_store_async);
 	g_task_set_task_data(task, args, strv_free_secret);
-	secret_password_clear(hubd_s3_credentials_schema(),
-			      cancellable,
-			      cleared_cb,
-			      g_steal_pointer(&task),
-			      "backend",
-			      name,
-			      NULL);
+	attributes = hubd_keyring_attributes_new("backend", name, NULL);
+	hubd_keyring_clear_async(hubd_keyring_get_default(),
+				 HUBD_S3_SECRET_SCHEMA_NAME,
+				 attributes,
+				 HUBD_KEYRING_ANY_SCHEMA,
+				 cancellable,
+				 cleared_cb,
+				 g_steal_pointer(&task));
 }
 
 gboolean

@@ -2,14 +2,14 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libsecret/secret.h>
 
 #include "hubd-s3-config.h"
 
 G_BEGIN_DECLS
 
-/* The libsecret schema of S3 secrets: attributes "backend" (the backend's
- * name) and "access-key-id"; the secret is the secret access key. */
+/* The keyring schema of S3 secrets: attributes "backend" (the backend's
+ * name) and "access-key-id"; the secret is the secret access key. Items
+ * match by their attributes alone, so that secret-tool can store one. */
 #define HUBD_S3_SECRET_SCHEMA_NAME "org.hubd.Hub1.S3Credentials"
 
 typedef struct {
@@ -17,9 +17,6 @@ typedef struct {
 	gchar *secret; /* never logged, never leaves the process but as a signature */
 	gchar *session_token;
 } HubdS3Credentials;
-
-const SecretSchema *
-hubd_s3_credentials_schema(void);
 
 void
 hubd_s3_credentials_free(HubdS3Credentials *credentials);

@@ -12,7 +12,7 @@ g_io_hubd_s3_unload(GIOModule *module);
 void
 g_io_hubd_s3_load(GIOModule *module)
 {
-	/* libsecret and libsoup register types: the module stays loaded */
+	/* libsoup registers types: the module stays loaded */
 	g_type_module_use(G_TYPE_MODULE(module));
 	hubd_s3_storage_register(G_TYPE_MODULE(module));
 	hubd_s3_body_stream_register(G_TYPE_MODULE(module));
