@@ -14,7 +14,9 @@
 # Each time it asks who is logged in (`hubctl auth whoami`, the first Hub
 # call), downloads the file, waits BENCH_IDLE_S (default 3) seconds and reads
 # VmRSS and VmHWM from /proc/PID/status, next to the same figures right after
-# start. Not a meson test.
+# start. hubd does its keyring work in hubd-keyring-helper, a child it starts
+# when it needs the keyring and sends away when idle: the helper's runs, peak
+# and lifetime are printed too. Not a meson test.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
@@ -33,10 +35,25 @@ head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$file"
 HF_TOKEN=$token start_hubd
 "$hubctl" upload alice/bench-mem "$file" big.bin --no-policy --quiet >/dev/null
 
+# watch_helpers OUT: every 50 ms, one line "PID VmHWM(KiB) MILLISECONDS" per
+# keyring helper hubd has running, until hubd exits
+watch_helpers() {
+	local pid
+	while kill -0 "$hubd_pid" 2>/dev/null; do
+		for pid in $(pgrep -P "$hubd_pid" -x hubd-keyring-he); do
+			echo "$pid $(vm_hwm_kib "$pid" 2>/dev/null || echo 0) $(date +%s%3N)"
+		done
+		sleep 0.05
+	done >"$1"
+}
+
 # measure LABEL: the figures of the hubd just started, over whoami, one
 # download and BENCH_IDLE_S seconds of idle
 measure() {
-	local rss_start rss_idle hwm anon_idle file_idle pss_idle top path
+	local rss_start rss_idle hwm anon_idle file_idle pss_idle top path helpers
+	local watcher helper_now
+	watch_helpers "$TMPDIR/helpers" &
+	watcher=$!
 	sleep "$idle_s"
 	rss_start=$(status_kib "$hubd_pid" VmRSS)
 	"$hubctl" auth whoami >/dev/null
@@ -44,6 +61,7 @@ measure() {
 	cmp -s "$file" "$path" || { echo "memory.sh: hubd wrote different bytes" >&2; exit 1; }
 	sleep "$idle_s"
 	rss_idle=$(status_kib "$hubd_pid" VmRSS)
+	helper_now=$(pgrep -c -P "$hubd_pid" -x hubd-keyring-he || true)
 	hwm=$(vm_hwm_kib "$hubd_pid")
 	anon_idle=$(status_kib "$hubd_pid" RssAnon)
 	file_idle=$(status_kib "$hubd_pid" RssFile)
@@ -64,6 +82,15 @@ measure() {
 		"$(echo "$pss_idle / 1024" | bc -l)"
 	printf '  VmHWM (peak):                    %6.1f MiB (goal <= 32)\n' \
 		"$(echo "$hwm / 1024" | bc -l)"
+	kill "$watcher" 2>/dev/null || true
+	wait "$watcher" 2>/dev/null || true
+	helpers=$(awk '{ if (!($1 in first)) { first[$1] = $3; n++ } last[$1] = $3
+			if ($2 > hwm) hwm = $2 }
+		END { for (p in first) if (last[p] - first[p] > life) life = last[p] - first[p]
+			printf "%d run(s), peak %.1f MiB, the longest alive %.1f s", n, hwm / 1024, life / 1000 }' \
+		"$TMPDIR/helpers")
+	printf '  keyring helper (a child process, not in the figures above): %s; running when idle: %s\n' \
+		"$helpers" "$([ "${helper_now:-0}" -gt 0 ] && echo yes || echo no)"
 	printf '  largest mappings when idle (KiB):\n'
 	printf '%s\n' "$top" | sed 's/^/    /'
 }
