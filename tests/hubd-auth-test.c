@@ -681,6 +681,34 @@ test_locked_keyring(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+/* the keyring helper missing (a broken install): the login fails saying
+ * why, nothing is stored anywhere, and hubd keeps answering */
+static void
+test_no_keyring_helper(Fixture *f, gconstpointer data)
+{
+	const gchar *env[] = {"HUBD_KEYRING_HELPER=/nonexistent/hubd-keyring-helper", NULL};
+	const gchar *login_argv[] = {"auth", "login", "--token-stdin", "--name", "ci", NULL};
+	g_autofree gchar *path = g_build_filename(g_get_user_config_dir(), "hubd", "tokens", NULL);
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *file_before = NULL;
+	g_autofree gchar *file_after = NULL;
+	g_autoptr(GVariant) status = NULL;
+
+	/* the file store, as earlier tests left it */
+	g_file_get_contents(path, &file_before, NULL, NULL);
+	f->daemon = start_daemon(f, NULL, env);
+	g_assert_cmpint(hubd_test_run_hubctl(login_argv, ALICE_WRITE "\n", &out, &err), ==, 1);
+	g_assert_nonnull(strstr(err, "Cannot reach the keyring"));
+	g_assert_nonnull(strstr(err, "/nonexistent/hubd-keyring-helper cannot be started"));
+	g_assert_null(strstr(err, ALICE_WRITE));
+	g_assert_false(keyring_has(f, "ci"));
+	g_file_get_contents(path, &file_after, NULL, NULL);
+	g_assert_cmpstr(file_after, ==, file_before);
+	status = hubd_test_get_status(f->bus);
+	g_assert_nonnull(status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -695,6 +723,7 @@ main(int argc, char **argv)
 	ADD("/hubd/auth/two-clients", test_two_clients);
 	ADD("/hubd/auth/hubctl/login", test_hubctl_login);
 	ADD("/hubd/auth/hubctl/import", test_hubctl_import);
+	ADD("/hubd/auth/no-keyring-helper", test_no_keyring_helper);
 #undef ADD
 	return g_test_run();
 }
