@@ -13,8 +13,6 @@
 #include "hubd-token-file.h"
 #include "hubd-token-store.h"
 
-#define MAX_TOKEN_NAME 100
-
 struct _HubdAuthService {
 	HubdService parent_instance;
 	guint busy; /* calls in flight */
@@ -344,23 +342,6 @@ hubd_auth_service_handle_who_am_i(HubdDbusAuth *skeleton,
 
 /* ---- Login ---- */
 
-gboolean
-hubd_auth_service_check_name(const gchar *name, GError **error)
-{
-	if (name == NULL || name[0] == '\0' || strlen(name) > MAX_TOKEN_NAME ||
-	    !g_utf8_validate(name, -1, NULL) || strpbrk(name, "[]\r\n\t") != NULL) {
-		g_set_error(error,
-			    HUBD_ERROR,
-			    HUBD_ERROR_INVALID_ARGUMENT,
-			    _("“%s” is not a usable token name (1 to %d characters, no brackets or "
-			      "line breaks)"),
-			    name != NULL ? name : "",
-			    MAX_TOKEN_NAME);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static void
 hubd_auth_service_saved_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -412,7 +393,7 @@ hubd_auth_service_login_validated_cb(GObject *source, GAsyncResult *res, gpointe
 				     ? g_strdup(call->whoami->token_name)
 				     : g_strdup_printf("oauth-%s", call->whoami->name);
 	}
-	if (!hubd_auth_service_check_name(call->name, &error)) {
+	if (!hubd_token_store_check_name(call->name, &error)) {
 		hubd_service_return_error(call->invocation, error);
 		call_free(call);
 		return;
@@ -475,7 +456,7 @@ hubd_auth_service_handle_login(HubdDbusAuth *skeleton,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	if (g_variant_lookup(options, "name", "&s", &name) && name[0] != '\0') {
-		if (!hubd_auth_service_check_name(name, &error)) {
+		if (!hubd_token_store_check_name(name, &error)) {
 			hubd_service_return_error(invocation, error);
 			return G_DBUS_METHOD_INVOCATION_HANDLED;
 		}

@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 
-#include "hubd-auth-service.h"
 #include "hubd-context-private.h"
 #include "hubd-dbus-generated.h"
 #include "hubd-error.h"
@@ -466,7 +465,7 @@ hubd_oauth_login_start(HubdService *service,
 	hubd_context_hold(context);
 	g_variant_lookup(options, "open_browser", "b", &login->open_browser);
 	if (g_variant_lookup(options, "name", "&s", &name) && name[0] != '\0') {
-		if (!hubd_auth_service_check_name(name, &error)) {
+		if (!hubd_token_store_check_name(name, &error)) {
 			hubd_service_return_error(invocation, error);
 			return;
 		}

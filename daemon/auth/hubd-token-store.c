@@ -16,9 +16,15 @@
 
 #include "hubd-token-store.h"
 
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hubd-error.h"
 #include "hubd-token-file.h"
 #include "hubd-token-keyring.h"
 #include "hubd-token-op.h"
+
+#define MAX_TOKEN_NAME 100
 
 typedef enum {
 	BACKEND_UNKNOWN,
@@ -602,4 +608,21 @@ hubd_token_store_provider_init(HubdHubTokenProviderInterface *iface)
 	iface->load_finish = hubd_token_store_provider_load_finish;
 	iface->dup_token = hubd_token_store_provider_dup_token;
 	iface->dup_named_token = hubd_token_store_provider_dup_named_token;
+}
+
+gboolean
+hubd_token_store_check_name(const gchar *name, GError **error)
+{
+	if (name == NULL || name[0] == '\0' || strlen(name) > MAX_TOKEN_NAME ||
+	    !g_utf8_validate(name, -1, NULL) || strpbrk(name, "[]\r\n\t") != NULL) {
+		g_set_error(error,
+			    HUBD_ERROR,
+			    HUBD_ERROR_INVALID_ARGUMENT,
+			    _("“%s” is not a usable token name (1 to %d characters, no brackets or "
+			      "line breaks)"),
+			    name != NULL ? name : "",
+			    MAX_TOKEN_NAME);
+		return FALSE;
+	}
+	return TRUE;
 }

@@ -110,4 +110,9 @@ hubd_token_store_set_active_async(HubdTokenStore *self,
 gboolean
 hubd_token_store_set_active_finish(HubdTokenStore *self, GAsyncResult *result, GError **error);
 
+/* A name a token may be stored under (Login, LoginWeb): 1 to 100 characters,
+ * no brackets or line breaks; INVALID_ARGUMENT otherwise. */
+gboolean
+hubd_token_store_check_name(const gchar *name, GError **error);
+
 G_END_DECLS
