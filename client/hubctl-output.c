@@ -1,4 +1,5 @@
-/* hubctl-output.c: errors, JSON and aligned tables on stdout/stderr */
+/* hubctl-output.c: errors, JSON and aligned tables on stdout/stderr; sizes and ages as hf prints
+ * them */
 #include <glib/gi18n.h>
 #include <unistd.h>
 
@@ -442,4 +443,54 @@ hubctl_table_print(HubctlTable *table)
 		hubctl_table_print_row(table, g_ptr_array_index(table->rows, r), widths, out);
 	/* one write: the table is not torn up by progress output on stderr */
 	g_print("%s", out->str);
+}
+
+gchar *
+hubctl_cache_format_size(guint64 bytes)
+{
+	const gchar *units[] = {"", "K", "M", "G", "T", "P", "E", "Z"};
+	gdouble num = (gdouble)bytes;
+
+	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (num < 1000.0)
+			return g_strdup_printf("%.1f%s", num, units[i]);
+		num /= 1000.0;
+	}
+	return g_strdup_printf("%.1fY", num);
+}
+
+/* huggingface_hub's _format_timesince ("3 days ago") */
+gchar *
+hubctl_cache_format_timesince(gint64 ts)
+{
+	static const struct {
+		const gchar *label;
+		gint64 divider;
+		gint64 max;
+	} chunks[] = {
+		{"second", 1, 60},
+		{"minute", 60, 60},
+		{"hour", 3600, 24},
+		{"day", 86400, 6},
+		{"week", 86400 * 7, 6},
+		{"month", 86400 * 30, 11},
+		{"year", 86400 * 365, -1},
+	};
+	gint64 delta = g_get_real_time() / G_USEC_PER_SEC - ts;
+	gint64 value = 0;
+	guint i;
+
+	if (delta < 20)
+		return g_strdup(_("a few seconds ago"));
+	for (i = 0; i < G_N_ELEMENTS(chunks); i++) {
+		value = (delta + chunks[i].divider / 2) / chunks[i].divider;
+		if (chunks[i].max >= 0 && value <= chunks[i].max)
+			break;
+	}
+	i = MIN(i, G_N_ELEMENTS(chunks) - 1);
+	/* hf's exact wording, which scripts may match: not translated */
+	return g_strdup_printf("%" G_GINT64_FORMAT " %s%s ago",
+			       value,
+			       chunks[i].label,
+			       value > 1 ? "s" : "");
 }

@@ -190,7 +190,7 @@ hubctl_table_print(HubctlTable *table);
 
 /* huggingface_hub's _format_size: decimal units, one decimal ("3.8G"), as
  * `hf cache scan` and `hf download --dry-run` print sizes
- * (client/hubctl-cache.c) */
+ * (client/hubctl-output.c) */
 gchar *
 hubctl_cache_format_size(guint64 bytes);
 
@@ -232,7 +232,7 @@ hubctl_job_wait_job(HubctlContext *ctx,
 HubdClient *
 hubctl_transfers_proxy(HubctlContext *ctx);
 
-/* huggingface_hub's _format_timesince: "3 days ago" (client/hubctl-cache.c) */
+/* huggingface_hub's _format_timesince: "3 days ago" (client/hubctl-output.c) */
 gchar *
 hubctl_cache_format_timesince(gint64 ts);
 
