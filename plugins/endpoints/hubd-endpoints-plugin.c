@@ -5,12 +5,13 @@
  * one request. Wait: hubd-endpoints-wait.c. */
 #define G_LOG_DOMAIN "HubdEndpoints"
 
-#include "hubd-endpoints-plugin.h"
-
 #include <glib/gi18n.h>
 
+#include "hubd-endpoints-config.h"
 #include "hubd-endpoints-generated.h"
 #include "hubd-endpoints-variant.h"
+#include "hubd-endpoints-wait.h"
+#include "hubd-endpoints-watch.h"
 
 #define HUBD_TYPE_ENDPOINTS_PLUGIN (hubd_endpoints_plugin_get_type())
 G_DECLARE_FINAL_TYPE(HubdEndpointsPlugin,
@@ -25,18 +26,6 @@ struct _HubdEndpointsPlugin {
 };
 
 G_DEFINE_DYNAMIC_TYPE(HubdEndpointsPlugin, hubd_endpoints_plugin, HUBD_TYPE_SERVICE)
-
-gchar *
-hubd_endpoints_api_base(HubdService *service)
-{
-	return hubd_service_get_config_string(service, "api", HUBD_HUB_API_ENDPOINTS_DEFAULT);
-}
-
-guint
-hubd_endpoints_poll_interval_ms(HubdService *service)
-{
-	return (guint)hubd_service_get_config_uint64(service, "poll-interval-ms", 10, 600000, 5000);
-}
 
 typedef enum {
 	OP_LIST,

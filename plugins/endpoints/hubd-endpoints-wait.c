@@ -4,9 +4,11 @@
  * health-route probe it adds is not made) */
 #define G_LOG_DOMAIN "HubdEndpoints"
 
+#include "hubd-endpoints-wait.h"
+
 #include <glib/gi18n.h>
 
-#include "hubd-endpoints-plugin.h"
+#include "hubd-endpoints-config.h"
 #include "hubd-endpoints-variant.h"
 
 typedef struct {

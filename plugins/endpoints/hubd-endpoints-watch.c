@@ -4,8 +4,10 @@
  * (plugins/spaces/hubd-spaces-watch.c), up to 32 times the poll interval */
 #define G_LOG_DOMAIN "HubdEndpoints"
 
+#include "hubd-endpoints-watch.h"
+
 #include "hubd-caller-set.h"
-#include "hubd-endpoints-plugin.h"
+#include "hubd-endpoints-config.h"
 #include "hubd-endpoints-variant.h"
 
 #define MAX_BACKOFF 32
