@@ -130,7 +130,7 @@ the_helper(void)
 }
 
 static gboolean
-no_helper(gpointer data)
+no_helper(void)
 {
 	g_autoptr(GArray) pids = helper_pids();
 
@@ -142,7 +142,7 @@ spin_until_no_helper(guint timeout_ms)
 {
 	gint64 until = g_get_monotonic_time() + timeout_ms * 1000;
 
-	while (!no_helper(NULL)) {
+	while (!no_helper()) {
 		if (g_get_monotonic_time() > until)
 			return FALSE;
 		g_main_context_iteration(NULL, FALSE);
